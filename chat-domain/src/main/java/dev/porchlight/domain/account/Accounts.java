@@ -1,0 +1,31 @@
+package dev.porchlight.domain.account;
+
+import java.util.Optional;
+
+import dev.porchlight.domain.common.EmailAddress;
+
+/**
+ * The accounts of this installation.
+ */
+public interface Accounts {
+
+	Optional<Account> findById(AccountId id);
+
+	Optional<Account> findByEmail(EmailAddress email);
+
+	long count();
+
+	/**
+	 * Stores a new account.
+	 * @param account the account
+	 * @throws DuplicateAccountException when an account with that email exists
+	 */
+	void add(Account account);
+
+	/**
+	 * Stores the changed state of an existing account.
+	 * @param account the account
+	 */
+	void update(Account account);
+
+}

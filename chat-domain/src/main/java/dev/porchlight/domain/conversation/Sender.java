@@ -1,0 +1,52 @@
+package dev.porchlight.domain.conversation;
+
+import java.util.Objects;
+
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.visitor.VisitorId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who wrote a message. Always taken from the authenticated connection, never from what a
+ * client sends.
+ *
+ * @param kind visitor, staff or the system itself
+ * @param visitorId the visitor, when {@code kind} is {@link Kind#VISITOR}
+ * @param accountId the staff account, when {@code kind} is {@link Kind#STAFF}
+ */
+public record Sender(Kind kind, @Nullable VisitorId visitorId, @Nullable AccountId accountId) {
+
+	public Sender {
+		Objects.requireNonNull(kind, "kind");
+		boolean consistent = switch (kind) {
+			case VISITOR -> visitorId != null && accountId == null;
+			case STAFF -> accountId != null && visitorId == null;
+			case SYSTEM -> visitorId == null && accountId == null;
+		};
+		if (!consistent) {
+			throw new IllegalArgumentException("sender " + kind + " with wrong ids");
+		}
+	}
+
+	public static Sender visitor(VisitorId id) {
+		return new Sender(Kind.VISITOR, id, null);
+	}
+
+	public static Sender staff(AccountId id) {
+		return new Sender(Kind.STAFF, null, id);
+	}
+
+	public static Sender system() {
+		return new Sender(Kind.SYSTEM, null, null);
+	}
+
+	/**
+	 * The kinds of sender.
+	 */
+	public enum Kind {
+
+		VISITOR, STAFF, SYSTEM
+
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.porchlight.domain.site;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.common.Text;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One web site of the business on which the widget runs.
+ *
+ * @param id internal identifier
+ * @param key public key used in the widget snippet
+ * @param name shown in the dashboard
+ * @param allowedOrigins the exact origins where the widget may run; empty means nowhere
+ * @param identityMode how vouched identities are treated
+ * @param identitySecret the HMAC secret the site's server uses
+ * @param widget look and greeting
+ * @param createdAt when the site was added
+ */
+public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allowedOrigins, IdentityMode identityMode,
+		IdentitySecret identitySecret, WidgetSettings widget, Instant createdAt) {
+
+	public static final int MAX_NAME = 80;
+
+	public static final int MAX_ORIGINS = 20;
+
+	public Site {
+		Objects.requireNonNull(id, "id");
+		Objects.requireNonNull(key, "key");
+		name = Text.required("site name", name, MAX_NAME);
+		allowedOrigins = List.copyOf(allowedOrigins.stream().distinct().toList());
+		if (allowedOrigins.size() > MAX_ORIGINS) {
+			throw new DomainException("too_many_origins", "A site has at most " + MAX_ORIGINS + " allowed origins.");
+		}
+		Objects.requireNonNull(identityMode, "identityMode");
+		Objects.requireNonNull(identitySecret, "identitySecret");
+		Objects.requireNonNull(widget, "widget");
+		Objects.requireNonNull(createdAt, "createdAt");
+	}
+
+	/**
+	 * A new site with a fresh key, a fresh identity secret and default widget settings.
+	 * @param name the site's name
+	 * @param origins where the widget may run
+	 * @param now the current time
+	 * @return the site
+	 */
+	public static Site create(String name, List<AllowedOrigin> origins, Instant now) {
+		return new Site(SiteId.random(), SiteKey.random(), name, origins, IdentityMode.OPTIONAL,
+				IdentitySecret.generate(), WidgetSettings.defaults(), now);
+	}
+
+	/**
+	 * Whether a browser's {@code Origin} header is one of this site's allowed origins.
+	 * @param originHeader the header's value, may be null
+	 * @return true on an exact match
+	 */
+	public boolean allowsOrigin(@Nullable String originHeader) {
+		return originHeader != null && this.allowedOrigins.stream().anyMatch((origin) -> origin.matches(originHeader));
+	}
+
+	/**
+	 * The same site with a newly generated identity secret; the old one stops working.
+	 * @return the changed site
+	 */
+	public Site withRotatedSecret() {
+		return new Site(this.id, this.key, this.name, this.allowedOrigins, this.identityMode, IdentitySecret.generate(),
+				this.widget, this.createdAt);
+	}
+
+}

@@ -1,0 +1,31 @@
+package dev.porchlight.domain;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+class ArchitectureUnitTests {
+
+	private static final JavaClasses DOMAIN = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.porchlight.domain");
+
+	@Test
+	void domainDependsOnNothingButTheJdkAndJspecify() {
+		classes().should()
+			.onlyDependOnClassesThat()
+			.resideInAnyPackage("dev.porchlight.domain..", "java..", "org.jspecify.annotations..")
+			.because("the domain must stay free of Spring, Redis and JDBC")
+			.check(DOMAIN);
+	}
+
+	@Test
+	void domainHasNoPackageCycles() {
+		slices().matching("dev.porchlight.domain.(*)..").should().beFreeOfCycles().check(DOMAIN);
+	}
+
+}
