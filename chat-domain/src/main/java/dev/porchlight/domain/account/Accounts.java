@@ -23,6 +23,14 @@ public interface Accounts {
 	void add(Account account);
 
 	/**
+	 * Stores the account only if no account exists at all, atomically across nodes: used
+	 * to create the first owner when several nodes start on an empty database at once.
+	 * @param account the account
+	 * @return whether it was stored
+	 */
+	boolean addIfNoneExists(Account account);
+
+	/**
 	 * Stores the changed state of an existing account.
 	 * @param account the account
 	 */

@@ -15,6 +15,7 @@ import dev.porchlight.domain.common.EmailAddress;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Accounts in PostgreSQL. Email uniqueness is enforced by the database ({@code citext}
@@ -76,6 +77,18 @@ class JdbcAccounts implements Accounts {
 		catch (DuplicateKeyException ex) {
 			throw new DuplicateAccountException();
 		}
+	}
+
+	@Override
+	@Transactional
+	public boolean addIfNoneExists(Account account) {
+		// Serialises concurrent first starts; the lock ends with the transaction.
+		this.jdbc.sql("select pg_advisory_xact_lock(hashtext('porchlight.first-account'))").query().singleRow();
+		if (count() > 0) {
+			return false;
+		}
+		add(account);
+		return true;
 	}
 
 	@Override

@@ -63,7 +63,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 					builder.setting("dir " + directory.toAbsolutePath())
 						.setting("appendonly yes")
 						.setting("appendfsync " + appendFsync.redisValue())
-						.setting("appendfilename porchlight.aof");
+						.setting("appendfilename porchlight.aof")
+						// The append-only file is the persistence; no extra RDB snapshots.
+						.setting("save \"\"");
 				}
 				else {
 					builder.setting("appendonly no").setting("save \"\"");

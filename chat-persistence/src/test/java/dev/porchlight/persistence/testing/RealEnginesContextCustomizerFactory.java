@@ -1,11 +1,13 @@
 package dev.porchlight.persistence.testing;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
@@ -32,6 +34,11 @@ class RealEnginesContextCustomizerFactory implements ContextCustomizerFactory {
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
 			RealEngines.Isolated isolated = RealEngines.get()
 				.isolated(this.testClass.substring(this.testClass.lastIndexOf('.') + 1));
+			// Many isolated contexts may be cached at once: keep each one's pool small.
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("realEngines", Map.of("spring.datasource.hikari.maximum-pool-size", "4",
+						"spring.datasource.hikari.minimum-idle", "1")));
 			ConfigurableListableBeanFactory beans = context.getBeanFactory();
 			beans.registerSingleton("realEnginesJdbcConnectionDetails", isolated.postgres());
 			beans.registerSingleton("realEnginesRedisConnectionDetails", isolated.redis());
