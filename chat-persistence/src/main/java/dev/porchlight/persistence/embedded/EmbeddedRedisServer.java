@@ -64,7 +64,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 						.setting("appendonly yes")
 						.setting("appendfsync " + appendFsync.redisValue())
 						.setting("appendfilename porchlight.aof")
-						// The append-only file is the persistence; no extra RDB snapshots.
+						// The append-only file is the persistence; no extra RDB
+						// snapshots.
 						.setting("save \"\"");
 				}
 				else {
