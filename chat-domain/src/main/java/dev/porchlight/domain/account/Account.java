@@ -66,6 +66,28 @@ public record Account(AccountId id, EmailAddress email, String displayName, Role
 				this.createdAt);
 	}
 
+	/**
+	 * The same account with a password set by someone else (an owner's reset): it must be
+	 * changed at the next sign-in, and older sessions stop working.
+	 * @param newHash the encoded one-time password
+	 * @param now the current time
+	 * @return the changed account
+	 */
+	public Account withPasswordReset(String newHash, Instant now) {
+		return new Account(this.id, this.email, this.displayName, this.role, newHash, true, this.enabled, now,
+				this.createdAt);
+	}
+
+	/**
+	 * The same account, enabled or disabled.
+	 * @param enabled whether the account may sign in
+	 * @return the changed account
+	 */
+	public Account withEnabled(boolean enabled) {
+		return new Account(this.id, this.email, this.displayName, this.role, this.passwordHash, this.passwordMustChange,
+				enabled, this.passwordChangedAt, this.createdAt);
+	}
+
 	@Override
 	public String toString() {
 		// Never print the hash, even by accident in a log line.

@@ -1,5 +1,6 @@
 package dev.porchlight.domain.account;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.porchlight.domain.common.EmailAddress;
@@ -14,6 +15,12 @@ public interface Accounts {
 	Optional<Account> findByEmail(EmailAddress email);
 
 	long count();
+
+	/**
+	 * Every account, owners first, then by creation.
+	 * @return the accounts
+	 */
+	List<Account> all();
 
 	/**
 	 * Stores a new account.

@@ -63,6 +63,30 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	}
 
 	/**
+	 * Whether {@code signature} is the site's HMAC-SHA256 of {@code externalId}, as the
+	 * site's own server computes it: lower-case hex of HMAC-SHA256(identity secret as
+	 * UTF-8 bytes, external id as UTF-8 bytes). Compared in constant time.
+	 * @param externalId the site's id for the customer
+	 * @param signature the hex signature the widget passed along
+	 * @return true only for a valid signature
+	 */
+	public boolean vouchesFor(String externalId, @Nullable String signature) {
+		return this.identitySecret.verifies(externalId, signature);
+	}
+
+	/**
+	 * The same site with new settings; key, secret and id stay.
+	 * @param name the name
+	 * @param origins the allowed origins
+	 * @param mode the identity mode
+	 * @param widget the widget settings
+	 * @return the changed site
+	 */
+	public Site withSettings(String name, List<AllowedOrigin> origins, IdentityMode mode, WidgetSettings widget) {
+		return new Site(this.id, this.key, name, origins, mode, this.identitySecret, widget, this.createdAt);
+	}
+
+	/**
 	 * The same site with a newly generated identity secret; the old one stops working.
 	 * @return the changed site
 	 */

@@ -15,9 +15,10 @@ import dev.porchlight.domain.common.Text;
  * @param preChatForm what to ask before the first message
  * @param typingPreview whether staff see the visitor's draft while it is typed (off by
  * default: it shows text the visitor has not chosen to send)
+ * @param businessHours when the business answers
  */
 public record WidgetSettings(String colour, String greeting, String awayMessage, PreChatForm preChatForm,
-		boolean typingPreview) {
+		boolean typingPreview, BusinessHours businessHours) {
 
 	public static final int MAX_TEXT = 500;
 
@@ -32,11 +33,13 @@ public record WidgetSettings(String colour, String greeting, String awayMessage,
 		greeting = Text.required("greeting", greeting, MAX_TEXT);
 		awayMessage = Text.required("away message", awayMessage, MAX_TEXT);
 		Objects.requireNonNull(preChatForm, "preChatForm");
+		Objects.requireNonNull(businessHours, "businessHours");
 	}
 
 	public static WidgetSettings defaults() {
 		return new WidgetSettings("#1a7f5a", "Hi! Ask us anything, we usually answer within minutes.",
-				"We're away right now. Leave your email and we'll get back to you.", PreChatForm.NONE, false);
+				"We're away right now. Leave your email and we'll get back to you.", PreChatForm.NONE, false,
+				BusinessHours.none());
 	}
 
 }

@@ -63,10 +63,10 @@ class SiteUnitTests {
 	void widgetSettingsValidateColourAndTexts() {
 		assertThat(WidgetSettings.defaults().colour()).matches("#[0-9a-f]{6}");
 		assertThatExceptionOfType(DomainException.class)
-			.isThrownBy(() -> new WidgetSettings("red", "hi", "away", PreChatForm.NONE, false))
+			.isThrownBy(() -> new WidgetSettings("red", "hi", "away", PreChatForm.NONE, false, BusinessHours.none()))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("invalid_colour"));
 		assertThatExceptionOfType(DomainException.class)
-			.isThrownBy(() -> new WidgetSettings("#ffffff", "", "away", PreChatForm.NONE, false));
+			.isThrownBy(() -> new WidgetSettings("#ffffff", "", "away", PreChatForm.NONE, false, BusinessHours.none()));
 	}
 
 	@Test

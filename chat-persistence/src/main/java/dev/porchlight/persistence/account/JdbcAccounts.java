@@ -3,6 +3,7 @@ package dev.porchlight.persistence.account;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -62,6 +63,13 @@ class JdbcAccounts implements Accounts {
 			.param("email", email.value())
 			.query(JdbcAccounts::account)
 			.optional();
+	}
+
+	@Override
+	public List<Account> all() {
+		return this.jdbc.sql("select " + COLUMNS + " from account order by role = 'OWNER' desc, created_at, id")
+			.query(JdbcAccounts::account)
+			.list();
 	}
 
 	@Override

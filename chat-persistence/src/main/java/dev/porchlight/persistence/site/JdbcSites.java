@@ -4,12 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.PreChatForm;
@@ -34,14 +36,19 @@ class JdbcSites implements Sites {
 			       widget_settings ->> 'greeting' as greeting,
 			       widget_settings ->> 'awayMessage' as away_message,
 			       widget_settings ->> 'preChatForm' as pre_chat_form,
-			       (widget_settings ->> 'typingPreview')::boolean as typing_preview
+			       (widget_settings ->> 'typingPreview')::boolean as typing_preview,
+			       coalesce(widget_settings #>> '{businessHours,zone}', 'UTC') as hours_zone,
+			       array(select jsonb_array_elements_text(coalesce(widget_settings #> '{businessHours,weekly}', '[]')))
+			         as hours_weekly
 			  from site
 			""";
 
 	private static final String WIDGET_JSON = """
 			jsonb_build_object('colour', cast(:colour as text), 'greeting', cast(:greeting as text),
 			                   'awayMessage', cast(:awayMessage as text), 'preChatForm', cast(:preChatForm as text),
-			                   'typingPreview', cast(:typingPreview as boolean))
+			                   'typingPreview', cast(:typingPreview as boolean),
+			                   'businessHours', jsonb_build_object('zone', cast(:hoursZone as text),
+			                                                       'weekly', to_jsonb(cast(:hoursWeekly as text[]))))
 			""";
 
 	private static final String INSERT = """
@@ -105,14 +112,24 @@ class JdbcSites implements Sites {
 			.param("awayMessage", widget.awayMessage())
 			.param("preChatForm", widget.preChatForm().name())
 			.param("typingPreview", widget.typingPreview())
+			.param("hoursZone", widget.businessHours().zone().getId())
+			.param("hoursWeekly",
+					widget.businessHours()
+						.weekly()
+						.stream()
+						.map(BusinessHours.Opening::toString)
+						.toArray(String[]::new))
 			.param("now", Timestamp.from(Instant.now()));
 	}
 
 	private static Site site(ResultSet row, int rowNum) throws SQLException {
 		String[] origins = (String[]) row.getArray("allowed_origins").getArray();
+		String[] weekly = (String[]) row.getArray("hours_weekly").getArray();
+		BusinessHours hours = new BusinessHours(ZoneId.of(row.getString("hours_zone")),
+				Arrays.stream(weekly).map(BusinessHours.Opening::parse).toList());
 		WidgetSettings widget = new WidgetSettings(row.getString("colour"), row.getString("greeting"),
 				row.getString("away_message"), PreChatForm.valueOf(row.getString("pre_chat_form")),
-				row.getBoolean("typing_preview"));
+				row.getBoolean("typing_preview"), hours);
 		return new Site(new SiteId(row.getObject("id", UUID.class)), new SiteKey(row.getString("site_key")),
 				row.getString("name"), Arrays.stream(origins).map(AllowedOrigin::new).toList(),
 				IdentityMode.valueOf(row.getString("identity_mode")),

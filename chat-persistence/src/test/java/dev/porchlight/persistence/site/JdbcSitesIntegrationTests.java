@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.PreChatForm;
 import dev.porchlight.domain.site.Site;
@@ -34,7 +35,10 @@ class JdbcSitesIntegrationTests {
 				"Ankh & Co",
 				List.of(new AllowedOrigin("https://ankh.example"), new AllowedOrigin("http://localhost:3000")),
 				IdentityMode.ENFORCED, dev.porchlight.domain.site.IdentitySecret.generate(),
-				new WidgetSettings("#AA3300", "Hello \"friend\" {}", "Away 'now'", PreChatForm.REQUIRED_EMAIL, true),
+				new WidgetSettings("#AA3300", "Hello \"friend\" {}", "Away 'now'", PreChatForm.REQUIRED_EMAIL, true,
+						new BusinessHours(BusinessHours.zone("Europe/Berlin"),
+								List.of(BusinessHours.Opening.parse("MONDAY 09:00-12:00"),
+										BusinessHours.Opening.parse("MONDAY 13:00-17:30")))),
 				NOW);
 		this.sites.add(site);
 		assertThat(this.sites.findById(site.id())).contains(site);

@@ -164,6 +164,13 @@ public final class RealEngines {
 	}
 
 	private static boolean dockerAvailable() {
+		// Without a socket or DOCKER_HOST there is nothing to ask, and Testcontainers
+		// would log errors.
+		boolean socket = java.nio.file.Files.exists(Path.of("/var/run/docker.sock"));
+		if (!socket && System.getenv("DOCKER_HOST") == null
+				&& !Path.of(System.getProperty("user.home"), ".testcontainers.properties").toFile().exists()) {
+			return false;
+		}
 		try {
 			return DockerClientFactory.instance().isDockerAvailable();
 		}

@@ -1,0 +1,147 @@
+package dev.porchlight.api.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.account.Account;
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.account.Accounts;
+import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.EmailAddress;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+
+/**
+ * Everything that changes an account, each step audited. Any change that should lock
+ * somebody out (new password, reset, disabling) also ends all their sessions at once.
+ */
+@Service
+class AccountManagement {
+
+	private final Accounts accounts;
+
+	private final AuditLog audit;
+
+	private final PasswordEncoder encoder;
+
+	private final StaffSessions sessions;
+
+	private final Clock clock = Clock.systemUTC();
+
+	AccountManagement(Accounts accounts, AuditLog audit, PasswordEncoder encoder, StaffSessions sessions) {
+		this.accounts = accounts;
+		this.audit = audit;
+		this.encoder = encoder;
+		this.sessions = sessions;
+	}
+
+	List<Account> all() {
+		return this.accounts.all();
+	}
+
+	Account get(AccountId id) {
+		return this.accounts.findById(id).orElseThrow(() -> ApiException.notFound("account"));
+	}
+
+	/**
+	 * Creates a staff account with a one-time password the owner hands over.
+	 */
+	WithOneTimePassword create(Actor actor, EmailAddress email, String displayName, Role role) {
+		String password = OwnerBootstrap.generatePassword();
+		Instant now = this.clock.instant();
+		Account account = Account.create(email, displayName, role, this.encoder.encode(password), true, now);
+		this.accounts.add(account);
+		record(actor, "account.created", account.id(), Map.of("role", role.name()));
+		return new WithOneTimePassword(account, password);
+	}
+
+	Account changeOwnPassword(Actor actor, String currentPassword, String newPassword) {
+		Account account = get(actor.id());
+		if (!this.encoder.matches(currentPassword, account.passwordHash())) {
+			record(actor, "account.password_change_failed", account.id(), Map.of());
+			throw new ApiException(HttpStatus.BAD_REQUEST, "wrong_password", "The current password is wrong.");
+		}
+		PasswordPolicy.check(newPassword, account.email().value());
+		if (this.encoder.matches(newPassword, account.passwordHash())) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "weak_password",
+					"Choose a password different from the current one.");
+		}
+		Account changed = account.withPassword(this.encoder.encode(newPassword), this.clock.instant());
+		this.accounts.update(changed);
+		int ended = this.sessions.endAll(account.id());
+		record(actor, "account.password_changed", account.id(), Map.of("sessions_ended", String.valueOf(ended)));
+		return changed;
+	}
+
+	WithOneTimePassword resetPassword(Actor actor, AccountId target) {
+		Account account = get(target);
+		String password = OwnerBootstrap.generatePassword();
+		Account changed = account.withPasswordReset(this.encoder.encode(password), this.clock.instant());
+		this.accounts.update(changed);
+		int ended = this.sessions.endAll(account.id());
+		record(actor, "account.password_reset", account.id(), Map.of("sessions_ended", String.valueOf(ended)));
+		return new WithOneTimePassword(changed, password);
+	}
+
+	Account setEnabled(Actor actor, AccountId target, boolean enabled) {
+		Account account = get(target);
+		if (!enabled) {
+			if (account.id().equals(actor.id())) {
+				throw new ApiException(HttpStatus.CONFLICT, "cannot_disable_self",
+						"You cannot disable your own account.");
+			}
+			long otherOwners = this.accounts.all()
+				.stream()
+				.filter((other) -> other.role() == Role.OWNER && other.enabled() && !other.id().equals(target))
+				.count();
+			if (account.role() == Role.OWNER && otherOwners == 0) {
+				throw new ApiException(HttpStatus.CONFLICT, "last_owner", "The last owner cannot be disabled.");
+			}
+		}
+		Account changed = account.withEnabled(enabled);
+		this.accounts.update(changed);
+		int ended = enabled ? 0 : this.sessions.endAll(account.id());
+		record(actor, enabled ? "account.enabled" : "account.disabled", account.id(),
+				Map.of("sessions_ended", String.valueOf(ended)));
+		return changed;
+	}
+
+	private void record(Actor actor, String action, AccountId target, Map<String, String> details) {
+		this.audit.record(new AuditEvent(this.clock.instant(), actor.id(), actor.label(), action, "account:" + target,
+				actor.address(), details));
+	}
+
+	/**
+	 * Who is acting, for the audit log.
+	 *
+	 * @param id the acting account
+	 * @param label their email
+	 * @param address their network address
+	 */
+	record Actor(AccountId id, String label, @Nullable String address) {
+	}
+
+	/**
+	 * An account with the one-time password just set for it, shown once to the owner.
+	 *
+	 * @param account the account
+	 * @param oneTimePassword the password
+	 */
+	record WithOneTimePassword(Account account, String oneTimePassword) {
+
+		@Override
+		public String toString() {
+			return "WithOneTimePassword[" + this.account + "]";
+		}
+
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.porchlight.api.account;
+
+import java.util.Map;
+
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ClientAddress;
+import dev.porchlight.domain.account.Account;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The signed-in person's own account: who am I, and changing my password. A password
+ * change ends every session of the account, on every device; the device that made the
+ * change gets a fresh session so its user stays signed in.
+ */
+@RestController
+class MeController {
+
+	private final AccountManagement accounts;
+
+	private final SessionAuthenticationStrategy sessionStrategy;
+
+	private final SecurityContextRepository contexts;
+
+	MeController(AccountManagement accounts, SessionAuthenticationStrategy sessionStrategy,
+			SecurityContextRepository contexts) {
+		this.accounts = accounts;
+		this.sessionStrategy = sessionStrategy;
+		this.contexts = contexts;
+	}
+
+	@GetMapping("/api/v1/me")
+	Map<String, Object> me(@AuthenticationPrincipal StaffPrincipal staff) {
+		return SessionController.me(staff);
+	}
+
+	@PostMapping("/api/v1/me/password")
+	Map<String, Object> changePassword(@AuthenticationPrincipal StaffPrincipal staff,
+			@Valid @RequestBody PasswordChange change, HttpServletRequest http, HttpServletResponse response) {
+		AccountManagement.Actor actor = new AccountManagement.Actor(staff.id(), staff.email(), ClientAddress.of(http));
+		Account changed = this.accounts.changeOwnPassword(actor, change.currentPassword(), change.newPassword());
+		// Every session was ended, this one included: sign this device in again with a
+		// new session.
+		StaffPrincipal renewed = new StaffPrincipal(changed);
+		var authentication = UsernamePasswordAuthenticationToken.authenticated(renewed, null, renewed.getAuthorities());
+		renewed.eraseCredentials();
+		HttpSession ended = http.getSession(false);
+		if (ended != null) {
+			ended.invalidate();
+		}
+		http.getSession(true);
+		this.sessionStrategy.onAuthentication(authentication, http, response);
+		CsrfTokens.issueFresh(http);
+		SecurityContext context = SecurityContextHolder.createEmptyContext();
+		context.setAuthentication(authentication);
+		SecurityContextHolder.setContext(context);
+		this.contexts.saveContext(context, http, response);
+		return Map.of("signedIn", true, "account", SessionController.me(renewed));
+	}
+
+	/**
+	 * A password change.
+	 *
+	 * @param currentPassword the password in use now
+	 * @param newPassword the new password
+	 */
+	record PasswordChange(@NotNull @Size(max = 1024) String currentPassword,
+			@NotNull @Size(max = 1024) String newPassword) {
+
+		@Override
+		public String toString() {
+			return "PasswordChange[redacted]";
+		}
+
+	}
+
+}

@@ -1,0 +1,146 @@
+package dev.porchlight.api.account;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ApiException;
+import dev.porchlight.api.web.ClientAddress;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Signing in and out of the dashboard. {@code GET} tells who is signed in and hands out
+ * the CSRF cookie the other calls need; {@code POST} signs in (throttled, audited, with a
+ * new session id); {@code DELETE} signs out.
+ */
+@RestController
+class SessionController {
+
+	private final AuthenticationManager authentication;
+
+	private final SessionAuthenticationStrategy sessionStrategy;
+
+	private final SecurityContextRepository contexts;
+
+	private final SignInThrottle throttle;
+
+	private final AuditLog audit;
+
+	SessionController(AuthenticationManager authentication, SessionAuthenticationStrategy sessionStrategy,
+			SecurityContextRepository contexts, SignInThrottle throttle, AuditLog audit) {
+		this.authentication = authentication;
+		this.sessionStrategy = sessionStrategy;
+		this.contexts = contexts;
+		this.throttle = throttle;
+		this.audit = audit;
+	}
+
+	@GetMapping("/api/v1/session")
+	Map<String, Object> current(@AuthenticationPrincipal Object principal, CsrfToken csrf) {
+		// Reading the token makes Spring Security write the XSRF-TOKEN cookie.
+		csrf.getToken();
+		Map<String, Object> body = new LinkedHashMap<>();
+		if (principal instanceof StaffPrincipal staff) {
+			body.put("signedIn", true);
+			body.put("account", me(staff));
+		}
+		else {
+			body.put("signedIn", false);
+		}
+		return body;
+	}
+
+	@PostMapping("/api/v1/session")
+	Map<String, Object> signIn(@Valid @RequestBody SignIn request, HttpServletRequest http,
+			HttpServletResponse response) {
+		String address = ClientAddress.of(http);
+		this.throttle.checkAllowed(request.email(), address);
+		Authentication authenticated;
+		try {
+			authenticated = this.authentication
+				.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(request.email(), request.password()));
+		}
+		catch (AuthenticationException ex) {
+			this.throttle.failed(request.email(), address);
+			this.audit.record(new AuditEvent(Instant.now(), null, request.email().strip(), "auth.sign_in_failed", null,
+					address, Map.of()));
+			throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid_credentials",
+					"The email or password is wrong, or the account is disabled.");
+		}
+		this.throttle.succeeded(request.email());
+		this.sessionStrategy.onAuthentication(authenticated, http, response);
+		CsrfTokens.issueFresh(http);
+		SecurityContext context = SecurityContextHolder.createEmptyContext();
+		context.setAuthentication(authenticated);
+		SecurityContextHolder.setContext(context);
+		this.contexts.saveContext(context, http, response);
+		StaffPrincipal staff = (StaffPrincipal) authenticated.getPrincipal();
+		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), "auth.signed_in",
+				"account:" + staff.id(), address, Map.of()));
+		return Map.of("signedIn", true, "account", me(staff));
+	}
+
+	@DeleteMapping("/api/v1/session")
+	ResponseEntity<Void> signOut(@AuthenticationPrincipal StaffPrincipal staff, HttpServletRequest http) {
+		HttpSession session = http.getSession(false);
+		if (session != null) {
+			session.invalidate();
+		}
+		SecurityContextHolder.clearContext();
+		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), "auth.signed_out",
+				"account:" + staff.id(), ClientAddress.of(http), Map.of()));
+		return ResponseEntity.noContent().build();
+	}
+
+	static Map<String, Object> me(StaffPrincipal staff) {
+		Map<String, Object> me = new LinkedHashMap<>();
+		me.put("id", staff.id().toString());
+		me.put("email", staff.email());
+		me.put("displayName", staff.displayName());
+		me.put("role", staff.role().name());
+		me.put("passwordMustChange", staff.passwordMustChange());
+		return me;
+	}
+
+	/**
+	 * A sign-in attempt.
+	 *
+	 * @param email the account's email
+	 * @param password the password
+	 */
+	record SignIn(@NotNull @Size(max = 254) String email, @NotNull @Size(max = 1024) String password) {
+
+		@Override
+		public String toString() {
+			return "SignIn[redacted]";
+		}
+
+	}
+
+}

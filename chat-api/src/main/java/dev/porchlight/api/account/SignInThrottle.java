@@ -1,0 +1,55 @@
+package dev.porchlight.api.account;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.ratelimit.RateLimit;
+import dev.porchlight.domain.ratelimit.RateLimiter;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Slows down password guessing: failed sign-ins are counted per account (whatever address
+ * they come from) and per address (whatever account they try), in Redis so every node
+ * sees the same counts. Once a limit is used up, even the right password is refused until
+ * the window ends, with the same generic message whether or not the account exists.
+ */
+@Component
+class SignInThrottle {
+
+	static final RateLimit PER_ACCOUNT = new RateLimit("sign-in.account", 5, Duration.ofMinutes(15));
+
+	static final RateLimit PER_ADDRESS = new RateLimit("sign-in.address", 20, Duration.ofMinutes(15));
+
+	private final RateLimiter limiter;
+
+	SignInThrottle(RateLimiter limiter) {
+		this.limiter = limiter;
+	}
+
+	void checkAllowed(String email, String address) {
+		RateLimiter.Decision account = this.limiter.peek(PER_ACCOUNT, key(email));
+		RateLimiter.Decision origin = this.limiter.peek(PER_ADDRESS, address);
+		if (!account.allowed() || !origin.allowed()) {
+			Duration retry = account.retryAfter().compareTo(origin.retryAfter()) > 0 ? account.retryAfter()
+					: origin.retryAfter();
+			throw ApiException.tooManyRequests("sign_in_throttled",
+					"Too many sign-in attempts. Wait a few minutes and try again.", retry);
+		}
+	}
+
+	void failed(String email, String address) {
+		this.limiter.tryAcquire(PER_ACCOUNT, key(email));
+		this.limiter.tryAcquire(PER_ADDRESS, address);
+	}
+
+	void succeeded(String email) {
+		this.limiter.reset(PER_ACCOUNT, key(email));
+	}
+
+	private static String key(String email) {
+		return email.strip().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,102 @@
+package dev.porchlight.api.account;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ClientAddress;
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.common.EmailAddress;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Staff accounts, managed by the owner (the security rules allow only owners here).
+ */
+@RestController
+class StaffController {
+
+	private final AccountManagement accounts;
+
+	StaffController(AccountManagement accounts) {
+		this.accounts = accounts;
+	}
+
+	@GetMapping("/api/v1/accounts")
+	List<AccountView> list() {
+		return this.accounts.all().stream().map(AccountView::of).toList();
+	}
+
+	@PostMapping("/api/v1/accounts")
+	@ResponseStatus(HttpStatus.CREATED)
+	Map<String, Object> create(@AuthenticationPrincipal StaffPrincipal owner, @Valid @RequestBody NewAccount request,
+			HttpServletRequest http) {
+		Role role = parseRole(request.role());
+		AccountManagement.WithOneTimePassword created = this.accounts.create(actor(owner, http),
+				new EmailAddress(request.email()), request.displayName(), role);
+		return withPassword(created);
+	}
+
+	@PostMapping("/api/v1/accounts/{id}/password-reset")
+	Map<String, Object> resetPassword(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			HttpServletRequest http) {
+		return withPassword(this.accounts.resetPassword(actor(owner, http), AccountId.parse(id)));
+	}
+
+	@PostMapping("/api/v1/accounts/{id}/disable")
+	AccountView disable(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			HttpServletRequest http) {
+		return AccountView.of(this.accounts.setEnabled(actor(owner, http), AccountId.parse(id), false));
+	}
+
+	@PostMapping("/api/v1/accounts/{id}/enable")
+	AccountView enable(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			HttpServletRequest http) {
+		return AccountView.of(this.accounts.setEnabled(actor(owner, http), AccountId.parse(id), true));
+	}
+
+	private static Map<String, Object> withPassword(AccountManagement.WithOneTimePassword result) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("account", AccountView.of(result.account()));
+		body.put("oneTimePassword", result.oneTimePassword());
+		return body;
+	}
+
+	private static AccountManagement.Actor actor(StaffPrincipal owner, HttpServletRequest http) {
+		return new AccountManagement.Actor(owner.id(), owner.email(), ClientAddress.of(http));
+	}
+
+	private static Role parseRole(String role) {
+		try {
+			return Role.valueOf(role);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new dev.porchlight.domain.common.DomainException("invalid_role", "The role is OWNER or AGENT.");
+		}
+	}
+
+	/**
+	 * A new staff account.
+	 *
+	 * @param email sign-in email
+	 * @param displayName shown name
+	 * @param role {@code OWNER} or {@code AGENT}
+	 */
+	record NewAccount(@NotNull @Size(max = 254) String email, @NotNull @Size(max = 80) String displayName,
+			@NotNull @Size(max = 10) String role) {
+	}
+
+}

@@ -1,0 +1,146 @@
+package dev.porchlight.api.security;
+
+import java.util.List;
+
+import dev.porchlight.api.visitor.VisitorTokenAuthenticationFilter;
+import dev.porchlight.api.visitor.VisitorTokens;
+import dev.porchlight.domain.site.Sites;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+
+/**
+ * Who may call what. Two filter chains:
+ * <ul>
+ * <li>the visitor API ({@code /api/v1/visitor/**}): stateless, authenticated by a visitor
+ * token in the {@code Authorization} header, callable cross-origin from the sites'
+ * allowed origins only, no cookies (so no CSRF);</li>
+ * <li>everything else: staff sessions (a cookie stored in Redis, shared by all nodes),
+ * CSRF protection for every state-changing call, session-fixation protection, and default
+ * deny for anything not listed.</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+			+ "form-action 'self'; frame-ancestors 'none'";
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain visitorApi(HttpSecurity http, VisitorTokens tokens, Sites sites) throws Exception {
+		JsonSecurityErrors errors = new JsonSecurityErrors();
+		http.securityMatcher("/api/v1/visitor/**")
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.securityContext((context) -> context.requireExplicitSave(true))
+			.cors((cors) -> cors.configurationSource(new SiteOriginsCorsConfigurationSource(sites)))
+			.addFilterBefore(new VisitorTokenAuthenticationFilter(tokens), BasicAuthenticationFilter.class)
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.POST, "/api/v1/visitor/session")
+				.permitAll()
+				.requestMatchers(HttpMethod.OPTIONS, "/api/v1/visitor/**")
+				.permitAll()
+				.anyRequest()
+				.hasRole("VISITOR"))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+			.headers(
+					(headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain application(HttpSecurity http) throws Exception {
+		JsonSecurityErrors errors = new JsonSecurityErrors();
+		http.csrf((csrf) -> csrf.spa())
+			.sessionManagement((session) -> session.sessionFixation((fixation) -> fixation.changeSessionId()))
+			.requestCache((cache) -> cache.disable())
+			.authorizeHttpRequests((authorize) -> authorize
+				// Static pages and assets: the pages themselves hold no data; their API
+				// calls are checked.
+				.requestMatchers(HttpMethod.GET, "/", "/index.html", "/favicon.ico", "/assets/**", "/app/**")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+						"/actuator/info")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/api/v1/openapi", "/api/v1/openapi/**")
+				.permitAll()
+				.requestMatchers("/error")
+				.permitAll()
+				// Sign-in and the CSRF token: open to everyone.
+				.requestMatchers(HttpMethod.GET, "/api/v1/session")
+				.permitAll()
+				.requestMatchers(HttpMethod.POST, "/api/v1/session")
+				.permitAll()
+				// Signed in, even with a password that must change first.
+				.requestMatchers(HttpMethod.DELETE, "/api/v1/session")
+				.authenticated()
+				.requestMatchers("/api/v1/me", "/api/v1/me/**")
+				.authenticated()
+				// Reading sites: all staff; everything else about accounts, sites and
+				// audit: the owner.
+				.requestMatchers(HttpMethod.GET, "/api/v1/sites", "/api/v1/sites/*")
+				.hasAnyRole("OWNER", "AGENT")
+				.requestMatchers("/api/v1/sites", "/api/v1/sites/**")
+				.hasRole("OWNER")
+				.requestMatchers("/api/v1/accounts", "/api/v1/accounts/**")
+				.hasRole("OWNER")
+				.requestMatchers("/api/v1/audit", "/api/v1/audit/**")
+				.hasRole("OWNER")
+				.requestMatchers("/ws/staff")
+				.hasAnyRole("OWNER", "AGENT")
+				.anyRequest()
+				.denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.frameOptions((frame) -> frame.deny())
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+				.permissionsPolicyHeader(
+						(permissions) -> permissions.policy("camera=(), microphone=(), geolocation=()")));
+		return http.build();
+	}
+
+	@Bean
+	AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder encoder) {
+		DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+		provider.setPasswordEncoder(encoder);
+		return new ProviderManager(provider);
+	}
+
+	@Bean
+	SecurityContextRepository securityContextRepository() {
+		return new HttpSessionSecurityContextRepository();
+	}
+
+	/**
+	 * What happens to the session at sign-in: a new session id (fixation protection) and
+	 * a new CSRF token.
+	 */
+	@Bean
+	SessionAuthenticationStrategy sessionAuthenticationStrategy() {
+		return new CompositeSessionAuthenticationStrategy(List.of(new ChangeSessionIdAuthenticationStrategy(),
+				new CsrfAuthenticationStrategy(CookieCsrfTokenRepository.withHttpOnlyFalse())));
+	}
+
+}

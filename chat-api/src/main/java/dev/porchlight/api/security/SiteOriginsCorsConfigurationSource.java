@@ -1,0 +1,46 @@
+package dev.porchlight.api.security;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+
+/**
+ * Lets a browser call the visitor API from a host page only when the page's origin is on
+ * some site's exact allow-list. Which site the call is for is checked again by the
+ * endpoint itself. No credentials (cookies) are ever allowed cross-origin.
+ */
+final class SiteOriginsCorsConfigurationSource implements CorsConfigurationSource {
+
+	private final Sites sites;
+
+	SiteOriginsCorsConfigurationSource(Sites sites) {
+		this.sites = sites;
+	}
+
+	@Override
+	public @Nullable CorsConfiguration getCorsConfiguration(HttpServletRequest request) {
+		String origin = request.getHeader("Origin");
+		if (origin == null) {
+			return null;
+		}
+		List<Site> all = this.sites.all();
+		if (all.stream().noneMatch((site) -> site.allowsOrigin(origin))) {
+			return null;
+		}
+		CorsConfiguration configuration = new CorsConfiguration();
+		configuration.setAllowedOrigins(List.of(origin));
+		configuration.setAllowedMethods(List.of("GET", "POST"));
+		configuration.setAllowedHeaders(List.of("Authorization", "Content-Type"));
+		configuration.setAllowCredentials(false);
+		configuration.setMaxAge(Duration.ofMinutes(10));
+		return configuration;
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.porchlight.api.site;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ClientAddress;
+import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.BusinessHours;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.site.WidgetSettings;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The owner's sites. All staff may read them; only owners see the identity secret and may
+ * change anything (enforced by the security rules, and the secret also here).
+ */
+@RestController
+class SiteController {
+
+	private final SiteManagement sites;
+
+	SiteController(SiteManagement sites) {
+		this.sites = sites;
+	}
+
+	@GetMapping("/api/v1/sites")
+	List<Map<String, Object>> list(@AuthenticationPrincipal StaffPrincipal staff) {
+		return this.sites.all().stream().map((site) -> view(site, staff)).toList();
+	}
+
+	@GetMapping("/api/v1/sites/{id}")
+	Map<String, Object> get(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
+		return view(this.sites.get(SiteId.parse(id)), staff);
+	}
+
+	@PostMapping("/api/v1/sites")
+	@ResponseStatus(HttpStatus.CREATED)
+	Map<String, Object> create(@AuthenticationPrincipal StaffPrincipal owner,
+			@Valid @RequestBody SiteRequests.NewSite request, HttpServletRequest http) {
+		return view(this.sites.create(actor(owner, http), request), owner);
+	}
+
+	@PatchMapping("/api/v1/sites/{id}")
+	Map<String, Object> update(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			@Valid @RequestBody SiteRequests.SiteUpdate update, HttpServletRequest http) {
+		return view(this.sites.update(actor(owner, http), SiteId.parse(id), update), owner);
+	}
+
+	@PostMapping("/api/v1/sites/{id}/identity-secret")
+	Map<String, Object> rotateSecret(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			HttpServletRequest http) {
+		return view(this.sites.rotateSecret(actor(owner, http), SiteId.parse(id)), owner);
+	}
+
+	private static SiteManagement.Actor actor(StaffPrincipal owner, HttpServletRequest http) {
+		return new SiteManagement.Actor(owner.id(), owner.email(), ClientAddress.of(http));
+	}
+
+	static Map<String, Object> view(Site site, StaffPrincipal viewer) {
+		WidgetSettings widget = site.widget();
+		Map<String, Object> hours = new LinkedHashMap<>();
+		hours.put("zone", widget.businessHours().zone().getId());
+		hours.put("weekly", widget.businessHours().weekly().stream().map(BusinessHours.Opening::toString).toList());
+		Map<String, Object> widgetView = new LinkedHashMap<>();
+		widgetView.put("colour", widget.colour());
+		widgetView.put("greeting", widget.greeting());
+		widgetView.put("awayMessage", widget.awayMessage());
+		widgetView.put("preChatForm", widget.preChatForm().name());
+		widgetView.put("typingPreview", widget.typingPreview());
+		widgetView.put("businessHours", hours);
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("id", site.id().toString());
+		view.put("siteKey", site.key().value());
+		view.put("name", site.name());
+		view.put("allowedOrigins", site.allowedOrigins().stream().map(AllowedOrigin::value).toList());
+		view.put("identityMode", site.identityMode().name());
+		if (viewer.role() == Role.OWNER) {
+			view.put("identitySecret", site.identitySecret().value());
+		}
+		view.put("widget", widgetView);
+		view.put("createdAt", site.createdAt().toString());
+		return view;
+	}
+
+}

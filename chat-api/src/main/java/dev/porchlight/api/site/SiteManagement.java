@@ -1,0 +1,141 @@
+package dev.porchlight.api.site;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.BusinessHours;
+import dev.porchlight.domain.site.IdentityMode;
+import dev.porchlight.domain.site.PreChatForm;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.site.WidgetSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Creating and changing sites, each change audited (never with the secret in it).
+ */
+@Service
+class SiteManagement {
+
+	private final Sites sites;
+
+	private final AuditLog audit;
+
+	private final Clock clock = Clock.systemUTC();
+
+	SiteManagement(Sites sites, AuditLog audit) {
+		this.sites = sites;
+		this.audit = audit;
+	}
+
+	List<Site> all() {
+		return this.sites.all();
+	}
+
+	Site get(SiteId id) {
+		return this.sites.findById(id).orElseThrow(() -> ApiException.notFound("site"));
+	}
+
+	Site create(Actor actor, SiteRequests.NewSite request) {
+		Site site = Site.create(request.name(), origins(request.allowedOrigins()), this.clock.instant());
+		this.sites.add(site);
+		record(actor, "site.created", site, Map.of("name", site.name()));
+		return site;
+	}
+
+	Site update(Actor actor, SiteId id, SiteRequests.SiteUpdate update) {
+		Site site = get(id);
+		List<String> changed = new ArrayList<>();
+		String name = site.name();
+		if (update.name() != null) {
+			name = update.name();
+			changed.add("name");
+		}
+		List<AllowedOrigin> origins = site.allowedOrigins();
+		if (update.allowedOrigins() != null) {
+			origins = origins(update.allowedOrigins());
+			changed.add("allowedOrigins");
+		}
+		IdentityMode mode = site.identityMode();
+		if (update.identityMode() != null) {
+			mode = parse(IdentityMode.class, update.identityMode(), "identity_mode",
+					"The identity mode is OFF, OPTIONAL or ENFORCED.");
+			changed.add("identityMode");
+		}
+		WidgetSettings widget = site.widget();
+		if (update.widget() != null) {
+			widget = widget(widget, update.widget());
+			changed.add("widget");
+		}
+		Site updated = site.withSettings(name, origins, mode, widget);
+		this.sites.update(updated);
+		record(actor, "site.updated", updated, Map.of("changed", String.join(",", changed)));
+		return updated;
+	}
+
+	Site rotateSecret(Actor actor, SiteId id) {
+		Site rotated = get(id).withRotatedSecret();
+		this.sites.update(rotated);
+		record(actor, "site.secret_rotated", rotated, Map.of());
+		return rotated;
+	}
+
+	private static WidgetSettings widget(WidgetSettings current, SiteRequests.WidgetUpdate update) {
+		BusinessHours hours = current.businessHours();
+		if (update.businessHours() != null) {
+			hours = new BusinessHours(BusinessHours.zone(update.businessHours().zone()),
+					update.businessHours().weekly().stream().map(BusinessHours.Opening::parse).toList());
+		}
+		PreChatForm form = (update.preChatForm() != null) ? parse(PreChatForm.class, update.preChatForm(),
+				"pre_chat_form", "The pre-chat form is NONE, OPTIONAL_EMAIL or REQUIRED_EMAIL.")
+				: current.preChatForm();
+		return new WidgetSettings(or(update.colour(), current.colour()), or(update.greeting(), current.greeting()),
+				or(update.awayMessage(), current.awayMessage()), form,
+				(update.typingPreview() != null) ? update.typingPreview() : current.typingPreview(), hours);
+	}
+
+	private static List<AllowedOrigin> origins(@Nullable List<String> origins) {
+		return (origins != null) ? origins.stream().map(AllowedOrigin::new).toList() : List.of();
+	}
+
+	private static String or(@Nullable String value, String fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	private static <E extends Enum<E>> E parse(Class<E> type, String value, String field, String message) {
+		try {
+			return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new DomainException("invalid_" + field, message);
+		}
+	}
+
+	private void record(Actor actor, String action, Site site, Map<String, String> details) {
+		this.audit.record(new AuditEvent(this.clock.instant(), actor.id(), actor.label(), action, "site:" + site.id(),
+				actor.address(), details));
+	}
+
+	/**
+	 * Who is acting.
+	 *
+	 * @param id the account
+	 * @param label their email
+	 * @param address their network address
+	 */
+	record Actor(AccountId id, String label, @Nullable String address) {
+	}
+
+}

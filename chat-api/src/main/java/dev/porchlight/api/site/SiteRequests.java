@@ -1,0 +1,66 @@
+package dev.porchlight.api.site;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Request bodies of the site API. In an update every field is optional: what is absent
+ * stays as it was.
+ */
+final class SiteRequests {
+
+	private SiteRequests() {
+	}
+
+	/**
+	 * A new site.
+	 *
+	 * @param name the site's name
+	 * @param allowedOrigins exact origins where the widget may run
+	 */
+	record NewSite(@NotNull @Size(max = 80) String name,
+			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins) {
+	}
+
+	/**
+	 * Changes to a site.
+	 *
+	 * @param name new name
+	 * @param allowedOrigins the new full list of allowed origins
+	 * @param identityMode {@code OFF}, {@code OPTIONAL} or {@code ENFORCED}
+	 * @param widget widget settings to change
+	 */
+	record SiteUpdate(@Nullable @Size(max = 80) String name,
+			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins,
+			@Nullable @Size(max = 10) String identityMode, @Nullable @Valid WidgetUpdate widget) {
+	}
+
+	/**
+	 * Changes to the widget settings.
+	 *
+	 * @param colour theme colour {@code #rrggbb}
+	 * @param greeting greeting text
+	 * @param awayMessage away text
+	 * @param preChatForm {@code NONE}, {@code OPTIONAL_EMAIL} or {@code REQUIRED_EMAIL}
+	 * @param typingPreview whether staff see drafts as they are typed
+	 * @param businessHours opening hours
+	 */
+	record WidgetUpdate(@Nullable @Size(max = 7) String colour, @Nullable @Size(max = 500) String greeting,
+			@Nullable @Size(max = 500) String awayMessage, @Nullable @Size(max = 20) String preChatForm,
+			@Nullable Boolean typingPreview, @Nullable @Valid Hours businessHours) {
+	}
+
+	/**
+	 * Opening hours.
+	 *
+	 * @param zone time zone, e.g. {@code Europe/Berlin}
+	 * @param weekly intervals like {@code MONDAY 09:00-17:30}
+	 */
+	record Hours(@NotNull @Size(max = 64) String zone, @NotNull @Size(max = 28) List<@Size(max = 30) String> weekly) {
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.porchlight.api.web;
+
+import java.net.URI;
+import java.time.Duration;
+
+import dev.porchlight.domain.site.AllowedOrigin;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the server itself.
+ *
+ * @param publicUrl the address browsers use to reach Porchlight (scheme, host, port); its
+ * origin is the only one allowed for the dashboard and the widget frame
+ * @param visitorTokenTtl how long a visitor token is valid before the widget refreshes it
+ */
+@ConfigurationProperties("porchlight")
+public record PorchlightProperties(@DefaultValue("http://localhost:8080") URI publicUrl,
+		@DefaultValue("15m") Duration visitorTokenTtl) {
+
+	/**
+	 * The origin of {@link #publicUrl()}, as browsers send it in the {@code Origin}
+	 * header.
+	 * @return the canonical origin
+	 */
+	public AllowedOrigin appOrigin() {
+		String url = this.publicUrl.toString();
+		int path = url.indexOf('/', url.indexOf("//") + 2);
+		return new AllowedOrigin((path < 0) ? url : url.substring(0, path));
+	}
+
+}

@@ -1,0 +1,237 @@
+package dev.porchlight.api.account;
+
+import java.time.Instant;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.domain.account.Account;
+import dev.porchlight.domain.account.Accounts;
+import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.owner.email=olga@shop.example",
+				"porchlight.owner.password=" + SignInIntegrationTests.PASSWORD })
+@UseRealEngines
+class SignInIntegrationTests {
+
+	static final String OWNER = "olga@shop.example";
+
+	static final String PASSWORD = "correct horse battery staple";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Accounts accounts;
+
+	@Autowired
+	AuditLog audit;
+
+	@Autowired
+	StringRedisTemplate redis;
+
+	@Autowired
+	PasswordEncoder encoder;
+
+	@BeforeEach
+	void forgetThrottlesAndSessions() {
+		this.redis.execute((RedisCallback<Object>) (connection) -> {
+			connection.serverCommands().flushDb();
+			return null;
+		});
+		// Tests in this class change the password; put the configured one back.
+		this.accounts.update(owner().withPassword(this.encoder.encode(PASSWORD), Instant.now()));
+	}
+
+	@Test
+	void storesPasswordsAsBcryptWithCostTenOrMore() {
+		assertThat(owner().passwordHash()).matches("\\{bcrypt\\}\\$2[aby]\\$(1[0-9]|[2-9][0-9])\\$.{53}");
+	}
+
+	@Test
+	void signsInShowsWhoYouAreAndSignsOut() {
+		ApiClient browser = new ApiClient(this.port);
+		ApiClient.Response signedIn = browser.signIn(OWNER, PASSWORD);
+		assertThat(signedIn.status()).isEqualTo(200);
+		assertThat(signedIn.text("/account/email")).isEqualTo(OWNER);
+		assertThat(signedIn.text("/account/role")).isEqualTo("OWNER");
+		assertThat(browser.get("/api/v1/me").text("/email")).isEqualTo(OWNER);
+		assertThat(browser.delete("/api/v1/session").status()).isEqualTo(204);
+		assertThat(browser.get("/api/v1/me").status()).isEqualTo(401);
+	}
+
+	@Test
+	void theSessionCookieIsHttpOnlyAndSameSite() {
+		ApiClient browser = new ApiClient(this.port);
+		browser.get("/api/v1/session");
+		ApiClient.Response response = browser.post("/api/v1/session",
+				ApiClient.json(Map.of("email", OWNER, "password", PASSWORD)));
+		String setCookie = response.raw()
+			.headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter((cookie) -> cookie.startsWith("PORCHLIGHT_SESSION="))
+			.findFirst()
+			.orElseThrow();
+		assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax");
+	}
+
+	@Test
+	void stateChangingCallsWithoutTheCsrfTokenAreRefused() {
+		ApiClient forger = new ApiClient(this.port).withoutCsrf();
+		forger.get("/api/v1/session");
+		ApiClient.Response response = forger.post("/api/v1/session",
+				ApiClient.json(Map.of("email", OWNER, "password", PASSWORD)));
+		assertThat(response.status()).isEqualTo(403);
+		assertThat(response.text("/error")).isEqualTo("csrf_token_invalid");
+
+		ApiClient browser = new ApiClient(this.port);
+		browser.signIn(OWNER, PASSWORD);
+		ApiClient.Response noToken = new ApiClient(this.port).withoutCsrf().post("/api/v1/sites", "{}");
+		assertThat(noToken.status()).isIn(401, 403);
+		browser.withoutCsrf();
+		assertThat(browser.post("/api/v1/sites", ApiClient.json(Map.of("name", "Shop"))).status()).isEqualTo(403);
+	}
+
+	@Test
+	void signingInIssuesANewSessionIdAndTheOldOneStopsWorking() {
+		ApiClient browser = new ApiClient(this.port);
+		browser.signIn(OWNER, PASSWORD);
+		String before = browser.cookie("PORCHLIGHT_SESSION").orElseThrow();
+		browser.signIn(OWNER, PASSWORD);
+		String after = browser.cookie("PORCHLIGHT_SESSION").orElseThrow();
+		assertThat(after).isNotEqualTo(before);
+		ApiClient attacker = new ApiClient(this.port);
+		attacker.setCookie("PORCHLIGHT_SESSION", before);
+		assertThat(attacker.get("/api/v1/me").status()).isEqualTo(401);
+	}
+
+	@Test
+	void aPasswordChangeEndsEveryOtherSessionOfTheAccount() {
+		ApiClient laptop = new ApiClient(this.port);
+		ApiClient phone = new ApiClient(this.port);
+		laptop.signIn(OWNER, PASSWORD);
+		phone.signIn(OWNER, PASSWORD);
+		assertThat(phone.get("/api/v1/me").status()).isEqualTo(200);
+
+		ApiClient.Response changed = laptop.post("/api/v1/me/password",
+				ApiClient.json(Map.of("currentPassword", PASSWORD, "newPassword", "a much longer new secret")));
+		assertThat(changed.status()).isEqualTo(200);
+
+		assertThat(phone.get("/api/v1/me").status()).as("the other device is signed out").isEqualTo(401);
+		assertThat(laptop.get("/api/v1/me").status()).as("the device that changed it stays in").isEqualTo(200);
+		assertThat(new ApiClient(this.port).signIn(OWNER, PASSWORD).status()).isEqualTo(401);
+		assertThat(new ApiClient(this.port).signIn(OWNER, "a much longer new secret").status()).isEqualTo(200);
+		assertThat(this.audit.latest(20)).extracting(AuditEvent::action).contains("account.password_changed");
+	}
+
+	@Test
+	void weakOrWrongPasswordsAreRefusedWithClearErrors() {
+		ApiClient browser = new ApiClient(this.port);
+		browser.signIn(OWNER, PASSWORD);
+		ApiClient.Response wrong = browser.post("/api/v1/me/password",
+				ApiClient.json(Map.of("currentPassword", "not it", "newPassword", "a much longer new secret")));
+		assertThat(wrong.status()).isEqualTo(400);
+		assertThat(wrong.text("/error")).isEqualTo("wrong_password");
+		ApiClient.Response weak = browser.post("/api/v1/me/password",
+				ApiClient.json(Map.of("currentPassword", PASSWORD, "newPassword", "short")));
+		assertThat(weak.status()).isEqualTo(400);
+		assertThat(weak.text("/error")).isEqualTo("weak_password");
+		assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
+	}
+
+	@Test
+	void repeatedFailuresBlockTheAccountEvenForTheRightPasswordWithAGenericMessage() {
+		for (int i = 0; i < SignInThrottle.PER_ACCOUNT.permits(); i++) {
+			ApiClient.Response failed = new ApiClient(this.port).signIn(OWNER, "wrong guess " + i);
+			assertThat(failed.status()).isEqualTo(401);
+			assertThat(failed.text("/error")).isEqualTo("invalid_credentials");
+		}
+		ApiClient.Response blocked = new ApiClient(this.port).signIn(OWNER, PASSWORD);
+		assertThat(blocked.status()).isEqualTo(429);
+		assertThat(blocked.text("/error")).isEqualTo("sign_in_throttled");
+		assertThat(blocked.header("Retry-After")).isPresent();
+		assertThat(blocked.body()).doesNotContain(OWNER);
+
+		// An account that does not exist gets exactly the same answer as a wrong
+		// password.
+		ApiClient.Response unknown = new ApiClient(this.port).signIn("nobody@shop.example", "whatever");
+		EmailAddress agent = new EmailAddress("agent" + System.nanoTime() + "@shop.example");
+		this.accounts
+			.add(Account.create(agent, "Agent", Role.AGENT, this.encoder.encode(PASSWORD), false, Instant.now()));
+		ApiClient.Response wrongPassword = new ApiClient(this.port).signIn(agent.value(), "whatever");
+		assertThat(unknown.status()).isEqualTo(401);
+		assertThat(unknown.body()).isEqualTo(wrongPassword.body());
+		assertThat(unknown.text("/message")).isEqualTo("The email or password is wrong, or the account is disabled.");
+	}
+
+	@Test
+	void repeatedFailuresFromOneAddressBlockEveryAccountFromIt() {
+		for (int i = 0; i < SignInThrottle.PER_ADDRESS.permits(); i++) {
+			new ApiClient(this.port).signIn("guess" + i + "@shop.example", "wrong");
+		}
+		ApiClient.Response blocked = new ApiClient(this.port).signIn(OWNER, PASSWORD);
+		assertThat(blocked.status()).isEqualTo(429);
+		assertThat(blocked.text("/error")).isEqualTo("sign_in_throttled");
+	}
+
+	@Test
+	void signInsSuccessfulOrNotAreAudited() {
+		new ApiClient(this.port).signIn(OWNER, "wrong");
+		new ApiClient(this.port).signIn(OWNER, PASSWORD);
+		assertThat(this.audit.latest(10)).extracting(AuditEvent::action)
+			.contains("auth.sign_in_failed", "auth.signed_in");
+		assertThat(this.audit.latest(10))
+			.filteredOn((event) -> event.action().equals("auth.sign_in_failed") && event.actorLabel().equals(OWNER))
+			.isNotEmpty()
+			.allSatisfy((event) -> {
+				assertThat(event.actorLabel()).isEqualTo(OWNER);
+				assertThat(event.address()).isNotBlank();
+				assertThat(event.details().values()).noneMatch((value) -> value.contains("wrong"));
+			});
+	}
+
+	@Test
+	void everyResponseCarriesSecurityHeaders() {
+		ApiClient.Response page = new ApiClient(this.port).get("/app/");
+		assertThat(page.status()).isEqualTo(200);
+		assertThat(page.header("Content-Security-Policy"))
+			.hasValueSatisfying((csp) -> assertThat(csp).contains("script-src 'self'")
+				.contains("frame-ancestors 'none'")
+				.doesNotContain("unsafe-inline"));
+		assertThat(page.header("X-Frame-Options")).contains("DENY");
+		assertThat(page.header("X-Content-Type-Options")).contains("nosniff");
+		assertThat(page.header("Referrer-Policy")).contains("strict-origin-when-cross-origin");
+		assertThat(page.body()).doesNotContain("<script>").contains("src=\"/app/account.js\"");
+	}
+
+	@Test
+	void anythingNotExplicitlyAllowedIsRefused() {
+		ApiClient browser = new ApiClient(this.port);
+		assertThat(browser.get("/api/v1/unknown").status()).isEqualTo(401);
+		browser.signIn(OWNER, PASSWORD);
+		assertThat(browser.get("/api/v1/unknown").status()).isEqualTo(403);
+		assertThat(browser.get("/actuator/env").status()).isEqualTo(403);
+	}
+
+	private Account owner() {
+		return this.accounts.findByEmail(new EmailAddress(OWNER)).orElseThrow();
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.porchlight.domain.customer;
+
+import java.util.Optional;
+
+import dev.porchlight.domain.site.SiteId;
+
+/**
+ * The customers of the business.
+ */
+public interface Customers {
+
+	void add(Customer customer);
+
+	Optional<Customer> findById(CustomerId id);
+
+	/**
+	 * The customer a site vouched for under its own id.
+	 * @param site the site
+	 * @param externalId the site's id for the customer
+	 * @return the customer, if the site vouched for one before
+	 */
+	Optional<Customer> findByExternalId(SiteId site, String externalId);
+
+	/**
+	 * Records that a site knows this customer under {@code externalId}. Idempotent; if
+	 * another customer already holds that id on that site, that customer is returned.
+	 * @param site the site
+	 * @param externalId the site's id
+	 * @param customer the customer
+	 * @return the customer who holds the id now
+	 */
+	CustomerId attachExternalId(SiteId site, String externalId, CustomerId customer);
+
+}
