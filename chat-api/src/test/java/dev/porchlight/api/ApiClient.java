@@ -57,6 +57,10 @@ public final class ApiClient {
 		return send("POST", path, json);
 	}
 
+	public Response options(String path) {
+		return send("OPTIONS", path, null);
+	}
+
 	public Response patch(String path, String json) {
 		return send("PATCH", path, json);
 	}
@@ -104,7 +108,7 @@ public final class ApiClient {
 		if (body != null) {
 			request.header("Content-Type", "application/json");
 		}
-		if (this.sendCsrf && !method.equals("GET")) {
+		if (this.sendCsrf && !method.equals("GET") && !method.equals("OPTIONS")) {
 			cookie("XSRF-TOKEN").ifPresent((token) -> request.header("X-XSRF-TOKEN", token));
 		}
 		this.headers.forEach(request::header);

@@ -68,9 +68,12 @@ class PorchlightApplicationIntegrationTests {
 
 	@Test
 	void errorsNeverShowAStackTrace() {
-		HttpResponse<String> missing = HttpProbe.get(this.port, "/no/such/page");
+		HttpResponse<String> missing = HttpProbe.get(this.port, "/assets/no-such-file.css");
 		assertThat(missing.statusCode()).isEqualTo(404);
 		assertThat(missing.body()).doesNotContain("Exception").doesNotContain("at dev.porchlight");
+		HttpResponse<String> unknown = HttpProbe.get(this.port, "/no/such/page");
+		assertThat(unknown.statusCode()).as("default deny").isEqualTo(401);
+		assertThat(unknown.body()).contains("\"error\":\"unauthenticated\"").doesNotContain("Exception");
 	}
 
 	@Test

@@ -108,7 +108,11 @@ class SecurityConfiguration {
 				.hasRole("OWNER")
 				.requestMatchers("/api/v1/audit", "/api/v1/audit/**")
 				.hasRole("OWNER")
-				.requestMatchers("/ws/staff")
+				// WebSockets: the handshake interceptors check origin and credentials
+				// themselves.
+				.requestMatchers(HttpMethod.GET, "/ws/v1/visitor")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/ws/v1/staff")
 				.hasAnyRole("OWNER", "AGENT")
 				.anyRequest()
 				.denyAll())

@@ -1,5 +1,7 @@
 package dev.porchlight.api.web;
 
+import java.util.Locale;
+
 import dev.porchlight.domain.common.DomainException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +55,11 @@ class ApiExceptionHandler {
 		String field = (ex.getBindingResult().getFieldError() != null)
 				? ex.getBindingResult().getFieldError().getField() : "request";
 		return ResponseEntity.badRequest()
-			.body(new ApiError("invalid_" + field.replaceAll("[^A-Za-z0-9]", "_"),
-					"The field '" + field + "' is missing or invalid."));
+			.body(new ApiError("invalid_" + snakeCase(field), "The field '" + field + "' is missing or invalid."));
+	}
+
+	private static String snakeCase(String field) {
+		return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toLowerCase(Locale.ROOT);
 	}
 
 	@ExceptionHandler({ MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class,

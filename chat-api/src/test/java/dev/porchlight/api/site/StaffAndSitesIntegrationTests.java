@@ -1,0 +1,145 @@
+package dev.porchlight.api.site;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123" })
+@UseRealEngines
+class StaffAndSitesIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	AuditLog audit;
+
+	ApiClient owner;
+
+	@BeforeEach
+	void signInAsOwner() {
+		this.owner = new ApiClient(this.port);
+		assertThat(this.owner.signIn("owner@shop.example", "owner password 123").status()).isEqualTo(200);
+	}
+
+	@Test
+	void theOwnerCreatesAStaffMemberWhoMustChooseTheirOwnPassword() {
+		String email = "agent" + System.nanoTime() + "@shop.example";
+		ApiClient.Response created = this.owner.post("/api/v1/accounts",
+				ApiClient.json(Map.of("email", email, "displayName", "Ann", "role", "AGENT")));
+		assertThat(created.status()).isEqualTo(201);
+		assertThat(created.text("/account/passwordMustChange")).isEqualTo("true");
+		assertThat(created.body()).doesNotContain("bcrypt");
+		String oneTime = created.text("/oneTimePassword");
+
+		ApiClient agent = new ApiClient(this.port);
+		assertThat(agent.signIn(email, oneTime).text("/account/passwordMustChange")).isEqualTo("true");
+		assertThat(agent.get("/api/v1/sites").status()).as("nothing but the password change").isEqualTo(403);
+		assertThat(
+				agent
+					.post("/api/v1/me/password",
+							ApiClient
+								.json(Map.of("currentPassword", oneTime, "newPassword", "ann's own long password")))
+					.status())
+			.isEqualTo(200);
+		assertThat(agent.get("/api/v1/sites").status()).isEqualTo(200);
+		assertThat(agent.get("/api/v1/accounts").status()).as("agents do not manage staff").isEqualTo(403);
+		assertThat(agent.post("/api/v1/sites", ApiClient.json(Map.of("name", "Mine"))).status()).isEqualTo(403);
+		assertThat(agent.get("/api/v1/audit").status()).isEqualTo(403);
+	}
+
+	@Test
+	void disablingAStaffMemberEndsTheirSessionsAndKeepsThemOut() {
+		String email = "leaver" + System.nanoTime() + "@shop.example";
+		ApiClient.Response created = this.owner.post("/api/v1/accounts",
+				ApiClient.json(Map.of("email", email, "displayName", "Lee", "role", "AGENT")));
+		String id = created.text("/account/id");
+		ApiClient agent = new ApiClient(this.port);
+		agent.signIn(email, created.text("/oneTimePassword"));
+		assertThat(agent.get("/api/v1/me").status()).isEqualTo(200);
+
+		assertThat(this.owner.post("/api/v1/accounts/" + id + "/disable", "").text("/enabled")).isEqualTo("false");
+		assertThat(agent.get("/api/v1/me").status()).isEqualTo(401);
+		assertThat(new ApiClient(this.port).signIn(email, created.text("/oneTimePassword")).status()).isEqualTo(401);
+
+		ApiClient.Response reset = this.owner.post("/api/v1/accounts/" + id + "/password-reset", "");
+		this.owner.post("/api/v1/accounts/" + id + "/enable", "");
+		assertThat(new ApiClient(this.port).signIn(email, reset.text("/oneTimePassword")).status()).isEqualTo(200);
+		assertThat(this.audit.latest(20)).extracting(AuditEvent::action)
+			.contains("account.created", "account.disabled", "account.password_reset", "account.enabled");
+	}
+
+	@Test
+	void theOwnerCannotLockThemselvesOut() {
+		String me = this.owner.get("/api/v1/me").text("/id");
+		ApiClient.Response refused = this.owner.post("/api/v1/accounts/" + me + "/disable", "");
+		assertThat(refused.status()).isEqualTo(409);
+		assertThat(refused.text("/error")).isEqualTo("cannot_disable_self");
+	}
+
+	@Test
+	void sitesAreCreatedConfiguredAndTheirSecretRotatedWithAnAuditTrail() {
+		ApiClient.Response created = this.owner.post("/api/v1/sites",
+				ApiClient.json(Map.of("name", "Ankh & Co", "allowedOrigins", List.of("https://ankh.example"))));
+		assertThat(created.status()).isEqualTo(201);
+		String id = created.text("/id");
+		String secret = created.text("/identitySecret");
+		assertThat(created.text("/siteKey")).matches("pk_[0-9A-Za-z]{22}");
+		assertThat(secret).hasSize(43);
+		assertThat(created.text("/identityMode")).isEqualTo("OPTIONAL");
+
+		ApiClient.Response updated = this.owner.patch("/api/v1/sites/" + id,
+				ApiClient.json(Map.of("identityMode", "ENFORCED", "allowedOrigins",
+						List.of("https://ankh.example", "https://www.ankh.example"), "widget",
+						Map.of("colour", "#AA3300", "preChatForm", "REQUIRED_EMAIL", "businessHours",
+								Map.of("zone", "Europe/Berlin", "weekly", List.of("MONDAY 09:00-17:00"))))));
+		assertThat(updated.status()).isEqualTo(200);
+		assertThat(updated.text("/identityMode")).isEqualTo("ENFORCED");
+		assertThat(updated.text("/widget/colour")).isEqualTo("#aa3300");
+		assertThat(updated.text("/widget/businessHours/weekly/0")).isEqualTo("MONDAY 09:00-17:00");
+		assertThat(updated.text("/widget/greeting")).as("untouched settings stay").isNotBlank();
+
+		String rotated = this.owner.post("/api/v1/sites/" + id + "/identity-secret", "").text("/identitySecret");
+		assertThat(rotated).hasSize(43).isNotEqualTo(secret);
+		assertThat(this.audit.latest(20)).extracting(AuditEvent::action)
+			.contains("site.created", "site.updated", "site.secret_rotated");
+		assertThat(this.audit.latest(20)).allSatisfy((event) -> assertThat(event.details().values())
+			.noneMatch((value) -> value.contains(rotated) || value.contains(secret)));
+	}
+
+	@Test
+	void badSiteInputGetsClearErrorsAndChangesNothing() {
+		String id = this.owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Shop"))).text("/id");
+		Map<String, Object> cases = Map.of("allowedOrigins", List.of("https://*.evil.example"), "identityMode",
+				"SOMETIMES", "widget", Map.of("colour", "red"));
+		Map<String, String> codes = Map.of("allowedOrigins", "invalid_origin", "identityMode", "invalid_identity_mode",
+				"widget", "invalid_colour");
+		cases.forEach((field, value) -> {
+			ApiClient.Response refused = this.owner.patch("/api/v1/sites/" + id, ApiClient.json(Map.of(field, value)));
+			assertThat(refused.status()).as(field).isEqualTo(400);
+			assertThat(refused.text("/error")).as(field).isEqualTo(codes.get(field));
+			assertThat(refused.body()).doesNotContain("Exception").doesNotContain("at dev.");
+		});
+		assertThat(this.owner.patch("/api/v1/sites/" + id, "{not json").text("/error")).isEqualTo("malformed_request");
+		assertThat(this.owner.get("/api/v1/sites/not-a-uuid").text("/error")).isEqualTo("invalid_id");
+		assertThat(this.owner.get("/api/v1/sites/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
+		ApiClient.Response unchanged = this.owner.get("/api/v1/sites/" + id);
+		assertThat(unchanged.text("/identityMode")).isEqualTo("OPTIONAL");
+		assertThat(unchanged.json().at("/allowedOrigins").size()).isZero();
+	}
+
+}
