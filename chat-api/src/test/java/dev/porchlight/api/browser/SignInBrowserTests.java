@@ -1,0 +1,111 @@
+package dev.porchlight.api.browser;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The owner signs in to the running server in a real browser, under the real
+ * Content-Security-Policy.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
+				"porchlight.owner.name=Olga Owner" })
+@UseRealEngines
+class SignInBrowserTests {
+
+	@LocalServerPort
+	int port;
+
+	ChromeDriver browser;
+
+	WebDriverWait wait;
+
+	@BeforeEach
+	void openBrowser() {
+		this.browser = Chromium.start();
+		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(10));
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
+	@Test
+	void theOwnerSignsInSeesWhoTheyAreAndSignsOut() {
+		this.browser.get("http://127.0.0.1:" + this.port + "/app/");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		this.browser.findElement(By.id("email")).sendKeys("owner@shop.example");
+		this.browser.findElement(By.id("password")).sendKeys("owner password 123");
+		this.browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
+
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-in")));
+		assertThat(this.browser.findElement(By.id("me-name")).getText()).isEqualTo("Olga Owner");
+		assertThat(this.browser.findElement(By.id("me-email")).getText()).isEqualTo("owner@shop.example");
+		assertThat(this.browser.findElement(By.id("me-role")).getText()).isEqualTo("Owner");
+
+		// Still signed in after a reload: the session cookie works.
+		this.browser.navigate().refresh();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-in")));
+
+		this.browser.findElement(By.id("sign-out")).click();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		assertThat(this.browser.manage().logs().get(LogType.BROWSER).getAll())
+			.noneMatch((entry) -> entry.getMessage().contains("Content Security Policy"));
+	}
+
+	@Test
+	void aWrongPasswordShowsTheServersMessage() {
+		this.browser.get("http://127.0.0.1:" + this.port + "/app/");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		this.browser.findElement(By.id("email")).sendKeys("owner@shop.example");
+		this.browser.findElement(By.id("password")).sendKeys("not the password");
+		this.browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "wrong"));
+		assertThat(this.browser.findElement(By.id("sign-in")).isDisplayed()).isTrue();
+	}
+
+	@Test
+	void aStaffMemberWithAOneTimePasswordMustChooseTheirOwn() {
+		ApiClient owner = new ApiClient(this.port);
+		owner.signIn("owner@shop.example", "owner password 123");
+		String email = "ann" + System.nanoTime() + "@shop.example";
+		String oneTime = owner
+			.post("/api/v1/accounts", ApiClient.json(Map.of("email", email, "displayName", "Ann", "role", "AGENT")))
+			.text("/oneTimePassword");
+
+		this.browser.get("http://127.0.0.1:" + this.port + "/app/");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		this.browser.findElement(By.id("email")).sendKeys(email);
+		this.browser.findElement(By.id("password")).sendKeys(oneTime);
+		this.browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("must-change")));
+		this.browser.findElement(By.id("current-password")).sendKeys(oneTime);
+		this.browser.findElement(By.id("new-password")).sendKeys("ann chose this herself");
+		this.browser.findElement(By.cssSelector("#change-password button[type=submit]")).click();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Password changed"));
+		assertThat(this.browser.findElement(By.id("must-change")).isDisplayed()).isFalse();
+		assertThat(new ApiClient(this.port).signIn(email, "ann chose this herself").text("/account/passwordMustChange"))
+			.isEqualTo("false");
+	}
+
+}
