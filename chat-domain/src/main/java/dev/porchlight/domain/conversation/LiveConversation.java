@@ -1,0 +1,56 @@
+package dev.porchlight.domain.conversation;
+
+import java.util.Objects;
+
+import dev.porchlight.domain.account.AccountId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A conversation as the live path knows it: the conversation itself plus where its log
+ * stands and what each side has read.
+ *
+ * @param conversation the conversation
+ * @param lastSeq the sequence of the newest log entry, 0 when empty
+ * @param readByStaff the last sequence staff marked read
+ * @param readByVisitor the last sequence the visitor marked read
+ * @param unreadForStaff visitor messages after {@code readByStaff}
+ * @param unreadForVisitor staff messages after {@code readByVisitor}
+ * @param preview the start of the newest message, for inbox lists
+ * @param lastSender who wrote the newest message
+ * @param assignee the staff member the conversation is assigned to
+ */
+public record LiveConversation(Conversation conversation, long lastSeq, long readByStaff, long readByVisitor,
+		long unreadForStaff, long unreadForVisitor, @Nullable String preview, Sender.@Nullable Kind lastSender,
+		@Nullable AccountId assignee) {
+
+	public static final int PREVIEW_LENGTH = 140;
+
+	public LiveConversation {
+		Objects.requireNonNull(conversation, "conversation");
+	}
+
+	public ConversationId id() {
+		return this.conversation.id();
+	}
+
+	/**
+	 * Whether the visitor is waiting for an answer: the conversation is open and the last
+	 * message came from them.
+	 * @return true when staff should reply
+	 */
+	public boolean awaitingReply() {
+		return this.conversation.isOpen() && this.lastSender == Sender.Kind.VISITOR;
+	}
+
+	/**
+	 * The preview of a message body: its first characters on one line.
+	 * @param body the body
+	 * @return at most {@value #PREVIEW_LENGTH} characters
+	 */
+	public static String preview(MessageBody body) {
+		String flat = body.text().replaceAll("\\s+", " ");
+		int end = flat.offsetByCodePoints(0, Math.min(PREVIEW_LENGTH, flat.codePointCount(0, flat.length())));
+		return flat.substring(0, end);
+	}
+
+}

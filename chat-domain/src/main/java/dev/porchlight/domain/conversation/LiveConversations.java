@@ -1,0 +1,103 @@
+package dev.porchlight.domain.conversation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.visitor.VisitorId;
+
+/**
+ * Conversations while they are live: each has an ordered, append-only log, and every
+ * change to one conversation is a single atomic step, so two nodes writing at once can
+ * never produce a gap, a duplicate or a reordering.
+ */
+public interface LiveConversations {
+
+	/**
+	 * Makes a new conversation known.
+	 * @param conversation the conversation, with no entries yet
+	 */
+	void start(Conversation conversation);
+
+	Optional<LiveConversation> find(ConversationId id);
+
+	/**
+	 * The visitor's conversations, newest activity first.
+	 * @param visitor the visitor
+	 * @return the conversations
+	 */
+	List<LiveConversation> ofVisitor(VisitorId visitor);
+
+	/**
+	 * A vouched customer's conversations on one site, newest activity first.
+	 * @param site the site
+	 * @param customer the customer
+	 * @return the conversations
+	 */
+	List<LiveConversation> ofCustomer(SiteId site, CustomerId customer);
+
+	/**
+	 * The staff inbox: the most recently active conversations of every site.
+	 * @param limit how many at most
+	 * @return the conversations, newest activity first
+	 */
+	List<LiveConversation> inbox(int limit);
+
+	/**
+	 * Appends a message unless one with the same client id is already in the log, in
+	 * which case nothing changes and the stored entry is returned. Writing to a closed
+	 * conversation reopens it first (a {@code REOPENED} entry precedes the message).
+	 * @param id the conversation
+	 * @param clientId the sender's client id
+	 * @param sender who wrote it
+	 * @param body what was written
+	 * @param at the server's time
+	 * @return the outcome
+	 * @throws ConversationNotFoundException when there is no such live conversation
+	 */
+	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at);
+
+	/**
+	 * Closes or reopens a conversation; no entry is written when it already has that
+	 * status.
+	 * @param id the conversation
+	 * @param status the new status
+	 * @param sender who did it
+	 * @param at the server's time
+	 * @return the new log entry, if the status changed
+	 */
+	Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at);
+
+	/**
+	 * Entries after a sequence, in order.
+	 * @param id the conversation
+	 * @param afterSeq the last sequence already known (0 for all)
+	 * @param limit how many at most
+	 * @return the entries
+	 */
+	List<LogEntry> after(ConversationId id, long afterSeq, int limit);
+
+	/**
+	 * Moves one side's read marker forward (never backward) and recounts that side's
+	 * unread messages.
+	 * @param id the conversation
+	 * @param side {@link Sender.Kind#STAFF} or {@link Sender.Kind#VISITOR}
+	 * @param seq the last sequence read
+	 * @return the read marker after the call
+	 */
+	long markRead(ConversationId id, Sender.Kind side, long seq);
+
+	/**
+	 * What {@link #append} did.
+	 *
+	 * @param entry the message's entry (the stored one for a duplicate)
+	 * @param duplicate whether the client id was already in the log
+	 * @param reopened the {@code REOPENED} entry written first, if the conversation was
+	 * closed
+	 */
+	record Appended(LogEntry entry, boolean duplicate, Optional<LogEntry> reopened) {
+	}
+
+}

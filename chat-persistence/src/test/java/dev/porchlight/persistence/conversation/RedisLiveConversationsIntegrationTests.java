@@ -1,0 +1,222 @@
+package dev.porchlight.persistence.conversation;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.conversation.ClientMessageId;
+import dev.porchlight.domain.conversation.Conversation;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.ConversationNotFoundException;
+import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.MessageBody;
+import dev.porchlight.domain.conversation.PageContext;
+import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.persistence.PersistenceTestApplication;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+@SpringBootTest(classes = PersistenceTestApplication.class)
+@UseRealEngines
+class RedisLiveConversationsIntegrationTests {
+
+	private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+	@Autowired
+	LiveConversations live;
+
+	private final SiteId site = SiteId.random();
+
+	private final VisitorId visitor = VisitorId.random();
+
+	private final AccountId agent = AccountId.random();
+
+	@Test
+	void startsAConversationAndListsItForItsVisitorAndTheInbox() {
+		Conversation conversation = start(null);
+		LiveConversation found = this.live.find(conversation.id()).orElseThrow();
+		assertThat(found.conversation()).isEqualTo(conversation);
+		assertThat(found.lastSeq()).isZero();
+		assertThat(this.live.ofVisitor(this.visitor)).extracting(LiveConversation::id)
+			.containsExactly(conversation.id());
+		assertThat(this.live.inbox(50)).extracting(LiveConversation::id).contains(conversation.id());
+		assertThat(this.live.find(ConversationId.random())).isEmpty();
+	}
+
+	@Test
+	void appendsMessagesInSequenceAndStoresEachClientIdOnce() {
+		Conversation conversation = start(null);
+		LiveConversations.Appended first = send(conversation, "c1", Sender.visitor(this.visitor), "Hello!");
+		LiveConversations.Appended again = send(conversation, "c1", Sender.visitor(this.visitor), "Hello!");
+		LiveConversations.Appended second = send(conversation, "c2", Sender.staff(this.agent), "Hi, how can I help?");
+		assertThat(first.duplicate()).isFalse();
+		assertThat(first.entry().seq()).isEqualTo(1);
+		assertThat(again.duplicate()).isTrue();
+		assertThat(again.entry()).isEqualTo(first.entry());
+		assertThat(second.entry().seq()).isEqualTo(2);
+		List<LogEntry> log = this.live.after(conversation.id(), 0, 100);
+		assertThat(log).extracting(LogEntry::seq).containsExactly(1L, 2L);
+		assertThat(log.get(0).body().text()).isEqualTo("Hello!");
+		assertThat(log.get(1).sender()).isEqualTo(Sender.staff(this.agent));
+		assertThat(this.live.after(conversation.id(), 1, 100)).extracting(LogEntry::seq).containsExactly(2L);
+		LiveConversation state = this.live.find(conversation.id()).orElseThrow();
+		assertThat(state.preview()).isEqualTo("Hi, how can I help?");
+		assertThat(state.lastSender()).isEqualTo(Sender.Kind.STAFF);
+		assertThat(state.unreadForStaff()).isEqualTo(1);
+		assertThat(state.unreadForVisitor()).isEqualTo(1);
+	}
+
+	@Test
+	void closingWritesAnEntryAndWritingAgainReopensFirst() {
+		Conversation conversation = start(null);
+		send(conversation, "c1", Sender.visitor(this.visitor), "Thanks, bye");
+		LogEntry closed = this.live
+			.changeStatus(conversation.id(), ConversationStatus.CLOSED, Sender.staff(this.agent), T0.plusSeconds(5))
+			.orElseThrow();
+		assertThat(closed.kind()).isEqualTo(LogEntry.Kind.CLOSED);
+		assertThat(closed.seq()).isEqualTo(2);
+		assertThat(this.live.changeStatus(conversation.id(), ConversationStatus.CLOSED, Sender.staff(this.agent),
+				T0.plusSeconds(6)))
+			.as("closing twice writes nothing")
+			.isEmpty();
+		assertThat(this.live.find(conversation.id()).orElseThrow().conversation().isOpen()).isFalse();
+
+		LiveConversations.Appended late = send(conversation, "c2", Sender.visitor(this.visitor), "One more thing");
+		assertThat(late.reopened()).hasValueSatisfying((entry) -> {
+			assertThat(entry.kind()).isEqualTo(LogEntry.Kind.REOPENED);
+			assertThat(entry.seq()).isEqualTo(3);
+		});
+		assertThat(late.entry().seq()).isEqualTo(4);
+		assertThat(this.live.find(conversation.id()).orElseThrow().conversation().isOpen()).isTrue();
+	}
+
+	@Test
+	void readMarkersOnlyMoveForwardAndRecountUnread() {
+		Conversation conversation = start(null);
+		for (int i = 1; i <= 3; i++) {
+			send(conversation, "v" + i, Sender.visitor(this.visitor), "question " + i);
+		}
+		send(conversation, "s1", Sender.staff(this.agent), "answer");
+		assertThat(this.live.markRead(conversation.id(), Sender.Kind.STAFF, 2)).isEqualTo(2);
+		assertThat(this.live.find(conversation.id()).orElseThrow().unreadForStaff()).isEqualTo(1);
+		assertThat(this.live.markRead(conversation.id(), Sender.Kind.STAFF, 1)).as("never backwards").isEqualTo(2);
+		assertThat(this.live.markRead(conversation.id(), Sender.Kind.STAFF, 99)).as("capped at the last").isEqualTo(4);
+		assertThat(this.live.find(conversation.id()).orElseThrow().unreadForStaff()).isZero();
+		assertThat(this.live.markRead(conversation.id(), Sender.Kind.VISITOR, 4)).isEqualTo(4);
+		assertThat(this.live.find(conversation.id()).orElseThrow().readByVisitor()).isEqualTo(4);
+	}
+
+	@Test
+	void concurrentWritersGetAGaplessSequenceAndRetriesStoreNothingTwice() throws Exception {
+		Conversation conversation = start(null);
+		int writers = 8;
+		int perWriter = 40;
+		ExecutorService pool = Executors.newFixedThreadPool(writers);
+		CountDownLatch go = new CountDownLatch(1);
+		ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+		List<Future<?>> done = new ArrayList<>();
+		for (int w = 0; w < writers; w++) {
+			int writer = w;
+			done.add(pool.submit(() -> {
+				go.await();
+				for (int i = 0; i < perWriter; i++) {
+					// Every message is sent twice, as a client retrying after a lost ack
+					// would.
+					for (int attempt = 0; attempt < 2; attempt++) {
+						LiveConversations.Appended appended = send(conversation, "w" + writer + "-" + i,
+								Sender.visitor(this.visitor), "message " + i + " from " + writer);
+						if (!appended.duplicate()) {
+							acked.add(appended.entry().seq());
+						}
+					}
+				}
+				return null;
+			}));
+		}
+		go.countDown();
+		for (Future<?> future : done) {
+			future.get();
+		}
+		pool.shutdown();
+		int total = writers * perWriter;
+		assertThat(acked).hasSize(total).doesNotHaveDuplicates();
+		List<LogEntry> log = this.live.after(conversation.id(), 0, 10_000);
+		assertThat(log).extracting(LogEntry::seq)
+			.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+		assertThat(log).extracting((entry) -> entry.clientId().value()).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void unknownConversationsAreReportedAsNotFound() {
+		ConversationId missing = ConversationId.random();
+		assertThatExceptionOfType(ConversationNotFoundException.class).isThrownBy(() -> this.live.append(missing,
+				new ClientMessageId("x"), Sender.visitor(this.visitor), new MessageBody("hi"), T0));
+		assertThatExceptionOfType(ConversationNotFoundException.class)
+			.isThrownBy(() -> this.live.changeStatus(missing, ConversationStatus.CLOSED, Sender.staff(this.agent), T0));
+		assertThatExceptionOfType(ConversationNotFoundException.class)
+			.isThrownBy(() -> this.live.markRead(missing, Sender.Kind.STAFF, 1));
+		assertThat(this.live.after(missing, 0, 10)).isEmpty();
+	}
+
+	@Test
+	void aVouchedCustomersConversationsAreListedPerSite() {
+		CustomerId customer = CustomerId.random();
+		Conversation mine = start(customer);
+		assertThat(this.live.ofCustomer(this.site, customer)).extracting(LiveConversation::id)
+			.containsExactly(mine.id());
+		assertThat(this.live.ofCustomer(SiteId.random(), customer)).isEmpty();
+	}
+
+	@Test
+	void theInboxIsOrderedByLatestActivity() {
+		Conversation older = start(null);
+		Conversation newer = start(null);
+		send(older, "late", Sender.visitor(this.visitor), "bumped", T0.plusSeconds(3600));
+		List<LiveConversation> inbox = this.live.inbox(1000);
+		assertThat(inbox).extracting(LiveConversation::id).containsSubsequence(older.id(), newer.id());
+	}
+
+	@Test
+	void aConversationsKeysShareOneHashSlot() {
+		ConversationId id = ConversationId.random();
+		String tag = "{c:" + id + "}";
+		assertThat(List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id)))
+			.allSatisfy((key) -> assertThat(key.substring(key.indexOf('{'), key.indexOf('}') + 1)).isEqualTo(tag));
+	}
+
+	private Conversation start(CustomerId customer) {
+		Conversation conversation = Conversation.start(this.site, this.visitor, customer,
+				new PageContext("https://shop.example/rings", "Rings", null, "en"), T0);
+		this.live.start(conversation);
+		return conversation;
+	}
+
+	private LiveConversations.Appended send(Conversation conversation, String clientId, Sender sender, String body) {
+		return send(conversation, clientId, sender, body, T0.plusSeconds(1));
+	}
+
+	private LiveConversations.Appended send(Conversation conversation, String clientId, Sender sender, String body,
+			Instant at) {
+		return this.live.append(conversation.id(), new ClientMessageId(clientId), sender, new MessageBody(body), at);
+	}
+
+}
