@@ -1,11 +1,14 @@
 package dev.porchlight.persistence.broadcast;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import dev.porchlight.domain.broadcast.Broadcasts;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.ConcurrentTaskExecutor;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -27,10 +30,16 @@ class RedisBroadcasts implements Broadcasts, DisposableBean {
 
 	private final RedisMessageListenerContainer container;
 
+	private final ExecutorService delivery = Executors
+		.newSingleThreadExecutor(Thread.ofPlatform().name("broadcasts").daemon().factory());
+
 	RedisBroadcasts(StringRedisTemplate redis, RedisConnectionFactory connections) {
 		this.redis = redis;
 		this.container = new RedisMessageListenerContainer();
 		this.container.setConnectionFactory(connections);
+		// One delivery thread keeps events in publishing order; receivers only queue
+		// work.
+		this.container.setTaskExecutor(new ConcurrentTaskExecutor(this.delivery));
 		this.container.afterPropertiesSet();
 		this.container.start();
 	}
@@ -50,6 +59,7 @@ class RedisBroadcasts implements Broadcasts, DisposableBean {
 	@Override
 	public void destroy() throws Exception {
 		this.container.destroy();
+		this.delivery.shutdownNow();
 	}
 
 }

@@ -1,0 +1,104 @@
+package dev.porchlight.api.live;
+
+import java.time.Instant;
+import java.util.Map;
+
+import dev.porchlight.api.account.StaffSessions;
+import dev.porchlight.domain.presence.Presences;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the sockets of this node healthy: refreshes presence, closes idle sockets, closes
+ * a staff member's sockets when their sessions end anywhere, and on shutdown tells every
+ * client to reconnect (to another node) before the web server stops.
+ */
+@Component
+class LiveLifecycle implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(LiveLifecycle.class);
+
+	private final Connections connections;
+
+	private final Presences presences;
+
+	private final LiveProperties properties;
+
+	private volatile boolean running;
+
+	LiveLifecycle(Connections connections, Presences presences, LiveProperties properties, Fanout fanout,
+			StaffSessions sessions, MeterRegistry meters) {
+		this.connections = connections;
+		this.presences = presences;
+		this.properties = properties;
+		sessions.onSessionsEnded(fanout::sessionsEnded);
+		Gauge.builder("porchlight.sockets.open", connections, (all) -> all.count(true))
+			.tag("kind", "visitor")
+			.description("Open WebSocket connections")
+			.register(meters);
+		Gauge.builder("porchlight.sockets.open", connections, (all) -> all.count(false))
+			.tag("kind", "staff")
+			.description("Open WebSocket connections")
+			.register(meters);
+	}
+
+	@Scheduled(fixedDelayString = "${porchlight.live.sweep-interval:10s}")
+	void sweep() {
+		Instant idleBefore = Instant.now().minus(this.properties.idleTimeout());
+		for (Connection connection : this.connections.all()) {
+			if (connection.lastHeard().isBefore(idleBefore)) {
+				connection.close(CloseCodes.IDLE);
+				continue;
+			}
+			try {
+				if (connection.isVisitor()) {
+					if (!connection.visitor().expiresAt().isAfter(Instant.now())) {
+						connection.close(CloseCodes.TOKEN_EXPIRED);
+					}
+				}
+				else {
+					this.presences.staffSeen(connection.staff().id(), this.properties.idleTimeout());
+				}
+			}
+			catch (DataAccessException ex) {
+				log.debug("Presence refresh failed: {}", ex.getMessage());
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Runs before the web server's graceful shutdown (a higher phase stops earlier).
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		String reconnect = Frame.write(Map.of("type", "reconnect", "reason", "shutdown"));
+		for (Connection connection : this.connections.all()) {
+			connection.send(reconnect);
+			connection.close(CloseCodes.RESTART);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+}

@@ -1,0 +1,35 @@
+package dev.porchlight.api.live;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Limits and timings of the WebSocket endpoints.
+ *
+ * @param maxFrameBytes the largest text frame accepted; larger ones close the socket with
+ * 1009
+ * @param sendBufferBytes how much may wait to be sent to one slow client before it is
+ * disconnected (4500)
+ * @param sendTimeLimit how long one send may block before the client counts as stalled
+ * @param heartbeatInterval how often clients should send {@code ping}; told in
+ * {@code welcome}
+ * @param idleTimeout a socket with no frame for this long is closed (4408)
+ * @param visitorMessages messages one visitor may send per {@code messageWindow}
+ * @param staffMessages messages one staff member may send per {@code messageWindow}
+ * @param messageWindow the window of the message limits
+ * @param conversationsPerVisitor new conversations per visitor per hour
+ * @param conversationsPerAddress new conversations per client address per hour
+ * @param errorsBeforeClose protocol errors one socket may cause per minute before it is
+ * closed for abuse (1008)
+ */
+@ConfigurationProperties("porchlight.live")
+public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultValue("262144") int sendBufferBytes,
+		@DefaultValue("10s") Duration sendTimeLimit, @DefaultValue("25s") Duration heartbeatInterval,
+		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("20") int visitorMessages,
+		@DefaultValue("60") int staffMessages, @DefaultValue("10s") Duration messageWindow,
+		@DefaultValue("10") int conversationsPerVisitor, @DefaultValue("30") int conversationsPerAddress,
+		@DefaultValue("20") int errorsBeforeClose) {
+
+}

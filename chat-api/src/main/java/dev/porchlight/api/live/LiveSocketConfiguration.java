@@ -1,0 +1,73 @@
+package dev.porchlight.api.live;
+
+import dev.porchlight.api.visitor.VisitorTokens;
+import dev.porchlight.api.web.PorchlightProperties;
+import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
+import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
+import dev.porchlight.domain.presence.Presences;
+import dev.porchlight.domain.site.Sites;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+
+/**
+ * The two WebSocket endpoints, {@code /ws/v1/visitor} and {@code /ws/v1/staff}, with
+ * their handshake checks and the container limits (frame size, idle timeout).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+@EnableScheduling
+@EnableConfigurationProperties(LiveProperties.class)
+class LiveSocketConfiguration implements WebSocketConfigurer {
+
+	private final LiveSocketHandler handler;
+
+	private final VisitorTokens tokens;
+
+	private final Sites sites;
+
+	private final PorchlightProperties porchlight;
+
+	LiveSocketConfiguration(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
+			LiveProperties properties, VisitorTokens tokens, Sites sites, PorchlightProperties porchlight) {
+		this.handler = new LiveSocketHandler(chat, connections, presences, fanout, properties);
+		this.tokens = tokens;
+		this.sites = sites;
+		this.porchlight = porchlight;
+	}
+
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		DefaultHandshakeHandler visitorHandshake = new DefaultHandshakeHandler();
+		visitorHandshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
+		// Origins are checked exactly by the interceptors; Spring's own check would only
+		// duplicate it.
+		registry.addHandler(this.handler, "/ws/v1/visitor")
+			.setHandshakeHandler(visitorHandshake)
+			.addInterceptors(new VisitorHandshakeInterceptor(this.tokens, this.sites, this.porchlight))
+			.setAllowedOriginPatterns("*");
+		DefaultHandshakeHandler staffHandshake = new DefaultHandshakeHandler();
+		staffHandshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
+		registry.addHandler(this.handler, "/ws/v1/staff")
+			.setHandshakeHandler(staffHandshake)
+			.addInterceptors(new StaffHandshakeInterceptor(this.porchlight))
+			.setAllowedOriginPatterns("*");
+	}
+
+	@Bean
+	ServletServerContainerFactoryBean webSocketContainer(LiveProperties properties) {
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		container.setMaxTextMessageBufferSize(properties.maxFrameBytes());
+		container.setMaxBinaryMessageBufferSize(1024);
+		container.setMaxSessionIdleTimeout(properties.idleTimeout().toMillis());
+		return container;
+	}
+
+}

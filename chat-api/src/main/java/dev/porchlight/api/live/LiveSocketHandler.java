@@ -1,0 +1,163 @@
+package dev.porchlight.api.live;
+
+import java.time.Instant;
+import java.util.Map;
+
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
+import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.presence.Presences;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * Both WebSocket endpoints: turns frames into {@link LiveChat} calls and failures into
+ * {@code error} frames. A socket is closed only for the documented reasons (abuse, idle,
+ * too slow, session ended, restart); a bad frame never closes it by itself.
+ */
+class LiveSocketHandler extends TextWebSocketHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(LiveSocketHandler.class);
+
+	private static final String CONNECTION = "porchlight.connection";
+
+	private final LiveChat chat;
+
+	private final Connections connections;
+
+	private final Presences presences;
+
+	private final Fanout fanout;
+
+	private final LiveProperties properties;
+
+	LiveSocketHandler(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
+			LiveProperties properties) {
+		this.chat = chat;
+		this.connections = connections;
+		this.presences = presences;
+		this.fanout = fanout;
+		this.properties = properties;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		VisitorPrincipal visitor = (VisitorPrincipal) session.getAttributes().get(VisitorHandshakeInterceptor.VISITOR);
+		StaffPrincipal staff = (StaffPrincipal) session.getAttributes().get(StaffHandshakeInterceptor.STAFF);
+		Connection connection = new Connection(session, this.properties, visitor, staff);
+		session.getAttributes().put(CONNECTION, connection);
+		this.connections.add(connection);
+		try {
+			if (staff != null) {
+				this.presences.staffSeen(staff.id(), this.properties.idleTimeout());
+				this.fanout.staffAvailability(this.presences.anyStaffAvailable());
+			}
+			else if (visitor != null) {
+				this.presences.visitorSeen(visitor.visitorId(), null, null, this.properties.idleTimeout());
+			}
+			connection.send(Frame.write(this.chat.welcome(connection)));
+		}
+		catch (DataAccessException ex) {
+			connection
+				.send(Frame.write(error(null, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000)));
+			connection.close(CloseCodes.RESTART);
+		}
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		Connection connection = (Connection) session.getAttributes().get(CONNECTION);
+		if (connection == null) {
+			return;
+		}
+		connection.heard();
+		if (connection.isVisitor() && !connection.visitor().expiresAt().isAfter(Instant.now())) {
+			connection.close(CloseCodes.TOKEN_EXPIRED);
+			return;
+		}
+		String ref = null;
+		try {
+			Frame frame = Frame.parse(message.getPayload());
+			ref = frame.ref();
+			Map<String, Object> answer = this.chat.handle(connection, frame);
+			if (answer != null) {
+				if (ref != null) {
+					answer.put("ref", ref);
+				}
+				connection.send(Frame.write(answer));
+			}
+		}
+		catch (ProtocolException ex) {
+			refuse(connection, ref, ex.code(), ex.getMessage(), ex.retryAfterMillis());
+		}
+		catch (DomainException ex) {
+			refuse(connection, ref, ex.code(), ex.getMessage(), 0);
+		}
+		catch (DataAccessException ex) {
+			log.warn("Live storage unavailable: {}", ex.getMessage());
+			refuse(connection, ref, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000);
+		}
+		catch (RuntimeException ex) {
+			log.error("Unexpected failure handling a frame", ex);
+			refuse(connection, ref, "internal_error", "Something went wrong on our side; retry.", 1000);
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		log.debug("Transport error on socket {}: {}", session.getId(), exception.getMessage());
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		Connection connection = (Connection) session.getAttributes().get(CONNECTION);
+		if (connection == null) {
+			return;
+		}
+		this.connections.remove(connection);
+		try {
+			if (!connection.isVisitor()) {
+				boolean stillHere = !this.connections.ofStaff(connection.staff().id()).isEmpty();
+				if (!stillHere) {
+					this.presences.staffGone(connection.staff().id());
+					this.fanout.staffAvailability(this.presences.anyStaffAvailable());
+				}
+			}
+			else if (!this.connections.hasVisitor(connection.visitor().visitorId())) {
+				this.fanout.visitorPresence(connection.visitor().visitorId(), false, null, null);
+			}
+		}
+		catch (DataAccessException ex) {
+			log.debug("Presence not updated after close: {}", ex.getMessage());
+		}
+	}
+
+	private void refuse(Connection connection, String ref, String code, String message, long retryAfterMillis) {
+		connection.send(Frame.write(error(ref, code, message, retryAfterMillis)));
+		if (connection.tooManyErrors(this.properties.errorsBeforeClose())) {
+			connection.close(CloseCodes.ABUSE);
+		}
+	}
+
+	static Map<String, Object> error(String ref, String code, String message, long retryAfterMillis) {
+		Map<String, Object> frame = Frame.out("error");
+		frame.put("code", code);
+		frame.put("message", message);
+		if (retryAfterMillis > 0) {
+			frame.put("retryAfterMs", retryAfterMillis);
+		}
+		if (ref != null) {
+			frame.put("ref", ref);
+		}
+		return frame;
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.porchlight.domain.presence;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.visitor.VisitorId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who is around right now. Everything here expires by itself: a node that dies without
+ * saying goodbye cannot leave anybody "online" for longer than one time-to-live.
+ */
+public interface Presences {
+
+	/**
+	 * Records that a staff member's dashboard is connected, until {@code ttl} passes
+	 * without another call.
+	 * @param account the staff member
+	 * @param ttl how long the sighting counts
+	 */
+	void staffSeen(AccountId account, Duration ttl);
+
+	void staffGone(AccountId account);
+
+	/**
+	 * Sets whether the staff member wants to take chats (online) or not (away).
+	 * @param account the staff member
+	 * @param available true for online, false for away
+	 */
+	void staffAvailability(AccountId account, boolean available);
+
+	/**
+	 * Whether at least one staff member is connected and not away.
+	 * @return true when someone can answer now
+	 */
+	boolean anyStaffAvailable();
+
+	/**
+	 * Records where a visitor is, until {@code ttl} passes without another call.
+	 * @param visitor the visitor
+	 * @param page the page's address, if known
+	 * @param title the page's title, if known
+	 * @param ttl how long the sighting counts
+	 */
+	void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, Duration ttl);
+
+	void visitorGone(VisitorId visitor);
+
+	Optional<VisitorPresence> visitor(VisitorId visitor);
+
+	/**
+	 * Where a visitor currently is.
+	 *
+	 * @param page the page's address
+	 * @param title the page's title
+	 * @param seenAtMillis when it was last reported
+	 */
+	record VisitorPresence(@Nullable String page, @Nullable String title, long seenAtMillis) {
+	}
+
+}
