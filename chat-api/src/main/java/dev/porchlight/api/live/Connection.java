@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -22,13 +23,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
- * One open socket of a visitor or a staff member. Sends go through a
- * {@link ConcurrentWebSocketSessionDecorator} with a bounded buffer and send-time limit,
- * so a client that stops reading is disconnected instead of growing server memory, and
- * never blocks delivery to anybody else.
+ * One open socket of a visitor or a staff member. Outgoing frames go into a bounded
+ * outbox that a virtual thread of this socket drains, so whoever sends (the fan-out
+ * thread, another socket's handler) never waits for this client. A client that stops
+ * reading makes its outbox grow past {@code sendBufferBytes}, or keeps one write blocked
+ * past {@code sendTimeLimit}; either way it is disconnected with 4500 instead of growing
+ * server memory.
  *
  * <p>
  * For each conversation the socket follows, it remembers the last sequence delivered.
@@ -53,10 +55,31 @@ final class Connection {
 
 	private volatile Instant lastHeard = Instant.now();
 
+	private final ReentrantLock outboxLock = new ReentrantLock();
+
+	private final ArrayDeque<String> outbox = new ArrayDeque<>();
+
+	private final long outboxLimit;
+
+	private final long sendTimeLimitNanos;
+
+	private long outboxChars;
+
+	private boolean draining;
+
+	private @Nullable CloseStatus closeWhenFlushed;
+
+	private boolean overflowed;
+
+	private final Condition drained = this.outboxLock.newCondition();
+
+	private volatile long writeStartedNanos;
+
 	Connection(WebSocketSession session, LiveProperties properties, @Nullable VisitorPrincipal visitor,
 			@Nullable StaffPrincipal staff) {
-		this.session = new ConcurrentWebSocketSessionDecorator(session, (int) properties.sendTimeLimit().toMillis(),
-				properties.sendBufferBytes());
+		this.session = session;
+		this.outboxLimit = properties.sendBufferBytes();
+		this.sendTimeLimitNanos = properties.sendTimeLimit().toNanos();
 		this.visitor = visitor;
 		this.staff = staff;
 		InetSocketAddress remote = session.getRemoteAddress();
@@ -116,19 +139,162 @@ final class Connection {
 		return this.recentErrors.size() > limit;
 	}
 
+	/**
+	 * Queues a frame for this client without waiting for it.
+	 * @param frame the frame's text
+	 */
 	void send(String frame) {
-		if (!this.session.isOpen()) {
-			return;
-		}
+		boolean overflow = false;
+		boolean startDrain = false;
+		this.outboxLock.lock();
 		try {
-			this.session.sendMessage(new TextMessage(frame));
+			if (!this.session.isOpen() || this.overflowed) {
+				return;
+			}
+			this.outbox.addLast(frame);
+			this.outboxChars += frame.length();
+			if (this.outboxChars > this.outboxLimit) {
+				overflow = true;
+				this.overflowed = true;
+				this.outbox.clear();
+				this.outboxChars = 0;
+			}
+			else if (!this.draining) {
+				this.draining = true;
+				startDrain = true;
+			}
 		}
-		catch (IOException | RuntimeException ex) {
-			// Overflowing the buffer or the time limit closes the session (4500) in the
-			// decorator.
-			log.debug("Send to socket {} failed: {}", id(), ex.getMessage());
-			close(CloseCodes.TOO_SLOW);
+		finally {
+			this.outboxLock.unlock();
 		}
+		if (overflow) {
+			log.debug("Socket {} does not read fast enough; disconnecting", id());
+			closeAsync(CloseCodes.TOO_SLOW);
+		}
+		else if (startDrain) {
+			Thread.ofVirtual().name("socket-out-" + id()).start(this::drain);
+		}
+	}
+
+	/**
+	 * Like {@link #send} but waits, up to the send-time limit, while the outbox is more
+	 * than half full. Used for catching up on a backlog, which may be far larger than the
+	 * buffer: it is paced by how fast the client reads instead of overflowing it. Must
+	 * not be called from a thread shared by other sockets.
+	 * @param frame the frame's text
+	 */
+	void sendPaced(String frame) {
+		this.outboxLock.lock();
+		try {
+			long waitNanos = this.sendTimeLimitNanos;
+			while (this.outboxChars > this.outboxLimit / 2 && this.session.isOpen() && !this.overflowed) {
+				if (waitNanos <= 0) {
+					break;
+				}
+				waitNanos = this.drained.awaitNanos(waitNanos);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.outboxLock.unlock();
+		}
+		send(frame);
+	}
+
+	private void drain() {
+		while (true) {
+			String next;
+			this.outboxLock.lock();
+			try {
+				next = this.outbox.pollFirst();
+				if (next == null) {
+					this.draining = false;
+					if (this.closeWhenFlushed != null) {
+						close(this.closeWhenFlushed);
+					}
+					return;
+				}
+				this.outboxChars -= next.length();
+				this.drained.signalAll();
+			}
+			finally {
+				this.outboxLock.unlock();
+			}
+			try {
+				this.writeStartedNanos = System.nanoTime();
+				this.session.sendMessage(new TextMessage(next));
+			}
+			catch (IOException | RuntimeException ex) {
+				log.debug("Send to socket {} failed: {}", id(), ex.getMessage());
+				this.outboxLock.lock();
+				try {
+					this.outbox.clear();
+					this.outboxChars = 0;
+					this.draining = false;
+				}
+				finally {
+					this.outboxLock.unlock();
+				}
+				closeAsync(CloseCodes.TOO_SLOW);
+				return;
+			}
+			finally {
+				this.writeStartedNanos = 0;
+			}
+		}
+	}
+
+	/**
+	 * Whether one write to this client has been blocked for longer than the send-time
+	 * limit (the client stopped reading and the network buffers are full).
+	 * @return true when the client should be disconnected
+	 */
+	boolean stalled() {
+		long started = this.writeStartedNanos;
+		return started != 0 && System.nanoTime() - started > this.sendTimeLimitNanos;
+	}
+
+	/**
+	 * How many characters wait to be sent to this client.
+	 * @return the outbox size
+	 */
+	long queued() {
+		this.outboxLock.lock();
+		try {
+			return this.outboxChars;
+		}
+		finally {
+			this.outboxLock.unlock();
+		}
+	}
+
+	/**
+	 * Closes the socket once every frame queued before this call has been written, so a
+	 * client learns why (an error frame, a {@code reconnect} frame) before the close.
+	 * @param status the close status
+	 */
+	void closeWhenFlushed(CloseStatus status) {
+		boolean startDrain = false;
+		this.outboxLock.lock();
+		try {
+			this.closeWhenFlushed = status;
+			if (!this.draining) {
+				this.draining = true;
+				startDrain = true;
+			}
+		}
+		finally {
+			this.outboxLock.unlock();
+		}
+		if (startDrain) {
+			Thread.ofVirtual().name("socket-out-" + id()).start(this::drain);
+		}
+	}
+
+	void closeAsync(CloseStatus status) {
+		Thread.ofVirtual().name("socket-close-" + id()).start(() -> close(status));
 	}
 
 	void close(CloseStatus status) {
@@ -165,7 +331,7 @@ final class Connection {
 				batch = log.apply(subscription.lastSeq);
 				for (LogEntry entry : batch) {
 					if (entry.seq() == subscription.lastSeq + 1) {
-						send(encode.apply(entry));
+						sendPaced(encode.apply(entry));
 						subscription.lastSeq = entry.seq();
 					}
 				}

@@ -221,7 +221,7 @@ class Fanout {
 	}
 
 	private void onSessionsEnded(AccountId account) {
-		this.connections.ofStaff(account).forEach((connection) -> connection.close(CloseCodes.SESSION_ENDED));
+		this.connections.ofStaff(account).forEach((connection) -> connection.closeAsync(CloseCodes.SESSION_ENDED));
 	}
 
 }

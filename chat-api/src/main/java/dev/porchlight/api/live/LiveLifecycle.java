@@ -53,14 +53,18 @@ class LiveLifecycle implements SmartLifecycle {
 	void sweep() {
 		Instant idleBefore = Instant.now().minus(this.properties.idleTimeout());
 		for (Connection connection : this.connections.all()) {
+			if (connection.stalled()) {
+				connection.closeAsync(CloseCodes.TOO_SLOW);
+				continue;
+			}
 			if (connection.lastHeard().isBefore(idleBefore)) {
-				connection.close(CloseCodes.IDLE);
+				connection.closeAsync(CloseCodes.IDLE);
 				continue;
 			}
 			try {
 				if (connection.isVisitor()) {
 					if (!connection.visitor().expiresAt().isAfter(Instant.now())) {
-						connection.close(CloseCodes.TOKEN_EXPIRED);
+						connection.closeWhenFlushed(CloseCodes.TOKEN_EXPIRED);
 					}
 				}
 				else {
@@ -87,7 +91,18 @@ class LiveLifecycle implements SmartLifecycle {
 		String reconnect = Frame.write(Map.of("type", "reconnect", "reason", "shutdown"));
 		for (Connection connection : this.connections.all()) {
 			connection.send(reconnect);
-			connection.close(CloseCodes.RESTART);
+			connection.closeWhenFlushed(CloseCodes.RESTART);
+		}
+		// Give the frames a moment to leave before the web server goes down.
+		long deadline = System.nanoTime() + 3_000_000_000L;
+		while (!this.connections.all().isEmpty() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 

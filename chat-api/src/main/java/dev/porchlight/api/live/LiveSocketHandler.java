@@ -68,7 +68,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		catch (DataAccessException ex) {
 			connection
 				.send(Frame.write(error(null, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000)));
-			connection.close(CloseCodes.RESTART);
+			connection.closeWhenFlushed(CloseCodes.RESTART);
 		}
 	}
 
@@ -80,7 +80,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		}
 		connection.heard();
 		if (connection.isVisitor() && !connection.visitor().expiresAt().isAfter(Instant.now())) {
-			connection.close(CloseCodes.TOKEN_EXPIRED);
+			connection.closeWhenFlushed(CloseCodes.TOKEN_EXPIRED);
 			return;
 		}
 		String ref = null;
@@ -143,7 +143,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 	private void refuse(Connection connection, String ref, String code, String message, long retryAfterMillis) {
 		connection.send(Frame.write(error(ref, code, message, retryAfterMillis)));
 		if (connection.tooManyErrors(this.properties.errorsBeforeClose())) {
-			connection.close(CloseCodes.ABUSE);
+			connection.closeWhenFlushed(CloseCodes.ABUSE);
 		}
 	}
 

@@ -1,0 +1,168 @@
+package dev.porchlight.api.live;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightApplication;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Slow and stalled clients, and a node going away: none of it may cost memory without
+ * bound or lose anything a client can resume.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.public-url=https://chat.porchlight.example",
+				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
+				"porchlight.live.send-buffer-bytes=65536", "porchlight.live.send-time-limit=2s",
+				"porchlight.live.staff-messages=100000", "porchlight.live.sweep-interval=200ms" })
+@UseRealEngines
+class BackpressureIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	@Autowired
+	Connections connections;
+
+	@Autowired
+	JdbcConnectionDetails postgres;
+
+	@Autowired
+	DataRedisConnectionDetails redis;
+
+	final List<LiveClient> clients = new ArrayList<>();
+
+	@AfterEach
+	void closeClients() {
+		this.clients.forEach(LiveClient::close);
+	}
+
+	@Test
+	void aClientThatStopsReadingIsDisconnectedWithinItsBufferAndCanResume() throws Exception {
+		String token = visitorToken(this.port);
+		LiveClient reader = track(LiveClient.visitor(this.port, APP, token));
+		String conversation = LiveProtocolIntegrationTests.start(reader);
+		reader.close();
+		LiveClient stalled = track(LiveClient.stalledVisitor(this.port, APP, token));
+		stalled.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		awaitVisitorSockets(1);
+
+		LiveClient staff = track(staff(this.port));
+		staff.next("welcome");
+		String body = "flood ".repeat(660);
+		AtomicLong maxQueued = new AtomicLong();
+		int sent = 0;
+		long deadline = System.nanoTime() + 60_000_000_000L;
+		while (this.connections.count(true) > 0 && System.nanoTime() < deadline) {
+			for (int i = 0; i < 50; i++) {
+				staff.send(LiveProtocolIntegrationTests.send(conversation, "f" + sent, body));
+				sent++;
+			}
+			for (int i = 0; i < 50; i++) {
+				staff.next("ack");
+			}
+			this.connections.visitors()
+				.forEach((connection) -> maxQueued.accumulateAndGet(connection.queued(), Math::max));
+		}
+		assertThat(this.connections.count(true)).as("the stalled socket was disconnected").isZero();
+		assertThat(maxQueued.get()).as("what waited for the stalled client stayed within its buffer")
+			.isLessThanOrEqualTo(65_536 + body.length() + 1_000);
+
+		// The visitor comes back and resumes: everything is there, once, in order.
+		LiveClient back = track(LiveClient.visitor(this.port, APP, token));
+		back.next("welcome");
+		back.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		long expected = 1;
+		for (int i = 0; i < sent; i++) {
+			JsonNode event = back.next("event");
+			assertThat(event.path("seq").asLong()).isEqualTo(expected++);
+		}
+		assertThat(back.next("synced").path("seq").asLong()).isEqualTo(sent);
+	}
+
+	@Test
+	void aNodeShuttingDownTellsItsClientsToReconnectElsewhere() {
+		DataRedisConnectionDetails.Standalone standalone = this.redis.getStandalone();
+		ConfigurableApplicationContext node = new SpringApplicationBuilder(PorchlightApplication.class).run(
+				"--server.port=0", "--porchlight.public-url=" + APP, "--porchlight.owner.email=owner@shop.example",
+				"--porchlight.owner.password=owner password 123",
+				"--spring.datasource.url=" + this.postgres.getJdbcUrl(),
+				"--spring.datasource.username=" + this.postgres.getUsername(),
+				"--spring.datasource.password=" + this.postgres.getPassword(),
+				"--spring.datasource.hikari.maximum-pool-size=4",
+				"--spring.data.redis.url=redis://:" + this.redis.getPassword() + "@" + standalone.getHost() + ":"
+						+ standalone.getPort() + "/" + standalone.getDatabase());
+		int nodePort = node.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		String token = visitorToken(nodePort);
+		LiveClient visitor = track(LiveClient.visitor(nodePort, APP, token));
+		String conversation = LiveProtocolIntegrationTests.start(visitor);
+		visitor.send(LiveProtocolIntegrationTests.send(conversation, "before", "Before the restart"));
+		visitor.next("ack");
+		node.close();
+		assertThat(visitor.next("reconnect").path("reason").asString()).isEqualTo("shutdown");
+		assertThat(visitor.awaitClose()).isEqualTo(1012);
+
+		// Another node serves the same visitor and conversation.
+		LiveClient elsewhere = track(LiveClient.visitor(this.port, APP, token));
+		elsewhere.next("welcome");
+		elsewhere.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		assertThat(elsewhere.next("event").path("message").path("body").asString()).isEqualTo("Before the restart");
+	}
+
+	private void awaitVisitorSockets(long count) throws InterruptedException {
+		long deadline = System.nanoTime() + 5_000_000_000L;
+		while (this.connections.count(true) != count && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(this.connections.count(true)).isEqualTo(count);
+	}
+
+	private String visitorToken(int port) {
+		Site site = this.sites.all().stream().findFirst().orElseGet(() -> {
+			Site created = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+			this.sites.add(created);
+			return created;
+		});
+		return new ApiClient(port).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+			.text("/token");
+	}
+
+	private LiveClient staff(int port) {
+		ApiClient owner = new ApiClient(port);
+		owner.signIn("owner@shop.example", "owner password 123");
+		return LiveClient.staff(port, APP, owner.cookie("PORCHLIGHT_SESSION").orElseThrow());
+	}
+
+	private LiveClient track(LiveClient client) {
+		this.clients.add(client);
+		return client;
+	}
+
+}

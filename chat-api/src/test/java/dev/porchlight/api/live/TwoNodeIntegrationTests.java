@@ -1,0 +1,159 @@
+package dev.porchlight.api.live;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightApplication;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two application instances on one Redis and one PostgreSQL, with no stickiness: the
+ * visitor talks to one node, the owner to the other.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { TwoNodeIntegrationTests.PUBLIC_URL, TwoNodeIntegrationTests.OWNER_EMAIL,
+				TwoNodeIntegrationTests.OWNER_PASSWORD })
+@UseRealEngines
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoNodeIntegrationTests {
+
+	static final String PUBLIC_URL = "porchlight.public-url=https://chat.porchlight.example";
+
+	static final String OWNER_EMAIL = "porchlight.owner.email=owner@shop.example";
+
+	static final String OWNER_PASSWORD = "porchlight.owner.password=owner password 123";
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@LocalServerPort
+	int nodeA;
+
+	@Autowired
+	JdbcConnectionDetails postgres;
+
+	@Autowired
+	DataRedisConnectionDetails redis;
+
+	@Autowired
+	Sites sites;
+
+	ConfigurableApplicationContext secondNode;
+
+	int nodeB;
+
+	final List<LiveClient> clients = new ArrayList<>();
+
+	@BeforeAll
+	void startTheSecondNode() {
+		DataRedisConnectionDetails.Standalone standalone = this.redis.getStandalone();
+		this.secondNode = new SpringApplicationBuilder(PorchlightApplication.class).run("--server.port=0",
+				"--" + PUBLIC_URL, "--" + OWNER_EMAIL, "--" + OWNER_PASSWORD,
+				"--spring.datasource.url=" + this.postgres.getJdbcUrl(),
+				"--spring.datasource.username=" + this.postgres.getUsername(),
+				"--spring.datasource.password=" + this.postgres.getPassword(),
+				"--spring.datasource.hikari.maximum-pool-size=4",
+				"--spring.data.redis.url=redis://:" + this.redis.getPassword() + "@" + standalone.getHost() + ":"
+						+ standalone.getPort() + "/" + standalone.getDatabase());
+		this.nodeB = this.secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+	}
+
+	@AfterAll
+	void stopTheSecondNode() {
+		if (this.secondNode != null) {
+			this.secondNode.close();
+		}
+	}
+
+	@AfterEach
+	void closeClients() {
+		this.clients.forEach(LiveClient::close);
+	}
+
+	@Test
+	void aVisitorOnOneNodeAndTheOwnerOnTheOtherTalkNormally() {
+		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		LiveClient owner = track(staff(this.nodeA));
+		owner.next("welcome");
+		LiveClient ownerSecondTab = track(staff(this.nodeB));
+		ownerSecondTab.next("welcome");
+		String token = new ApiClient(this.nodeB).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+			.text("/token");
+		LiveClient visitor = track(LiveClient.visitor(this.nodeB, APP, token));
+		String conversation = LiveProtocolIntegrationTests.start(visitor);
+
+		// The inbox feed reaches dashboards on both nodes.
+		for (LiveClient dashboard : List.of(owner, ownerSecondTab)) {
+			dashboard.next(
+					(frame) -> frame.path("type").asString().equals("inbox")
+							&& frame.path("conversation").path("id").asString().equals(conversation),
+					"the new conversation");
+		}
+
+		visitor.send(LiveProtocolIntegrationTests.send(conversation, "v1", "Hello from node B"));
+		owner.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		assertThat(owner.next("event").path("message").path("body").asString()).isEqualTo("Hello from node B");
+
+		owner.send(LiveProtocolIntegrationTests.send(conversation, "o1", "Hello from node A"));
+		JsonNode reply = visitor.next(
+				(frame) -> frame.path("type").asString().equals("event") && frame.path("seq").asLong() == 2,
+				"the owner's reply");
+		assertThat(reply.path("message").path("body").asString()).isEqualTo("Hello from node A");
+
+		visitor.send(Map.of("type", "typing", "conversationId", conversation, "typing", true));
+		assertThat(owner.next("typing").path("side").asString()).isEqualTo("visitor");
+		owner.send(Map.of("type", "typing", "conversationId", conversation, "typing", true));
+		assertThat(visitor.next("typing").path("side").asString()).isEqualTo("staff");
+
+		visitor.send(Map.of("type", "read", "conversationId", conversation, "seq", 2));
+		JsonNode read = owner.next("read");
+		assertThat(read.path("side").asString()).isEqualTo("visitor");
+		assertThat(read.path("seq").asLong()).isEqualTo(2);
+		owner.send(Map.of("type", "read", "conversationId", conversation, "seq", 2));
+		assertThat(visitor
+			.next((frame) -> frame.path("type").asString().equals("read")
+					&& frame.path("side").asString().equals("staff"), "the owner's read marker")
+			.path("seq")
+			.asLong()).isEqualTo(2);
+		ownerSecondTab.next(
+				(frame) -> frame.path("type").asString().equals("inbox")
+						&& frame.path("conversation").path("readByStaff").asLong() == 2,
+				"the read marker in the other tab");
+	}
+
+	private LiveClient staff(int port) {
+		ApiClient owner = new ApiClient(port);
+		owner.signIn("owner@shop.example", "owner password 123");
+		return LiveClient.staff(port, APP, owner.cookie("PORCHLIGHT_SESSION").orElseThrow());
+	}
+
+	private LiveClient track(LiveClient client) {
+		this.clients.add(client);
+		return client;
+	}
+
+}
