@@ -81,7 +81,11 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	JsonNode next(Predicate<JsonNode> wanted, String description) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		return next(wanted, description, Duration.ofSeconds(10));
+	}
+
+	JsonNode next(Predicate<JsonNode> wanted, String description, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			JsonNode frame;
 			try {
@@ -95,7 +99,7 @@ final class LiveClient implements AutoCloseable {
 				return frame;
 			}
 		}
-		throw new AssertionError("No " + description + " within 10 s");
+		throw new AssertionError("No " + description + " within " + timeout);
 	}
 
 	/**
