@@ -13,6 +13,7 @@ import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.visitor.VisitorId;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
@@ -45,6 +46,8 @@ class Fanout {
 
 	private final Timer deliveryLatency;
 
+	private final Counter messagesOut;
+
 	Fanout(Broadcasts broadcasts, Connections connections, LiveConversations live, Encoding encoding,
 			MeterRegistry meters) {
 		this.broadcasts = broadcasts;
@@ -54,6 +57,9 @@ class Fanout {
 		this.deliveryLatency = Timer.builder("porchlight.delivery.latency")
 			.description("Time from the server accepting a message to handing it to a receiving socket")
 			.publishPercentileHistogram()
+			.register(meters);
+		this.messagesOut = Counter.builder("porchlight.messages.out")
+			.description("Log entries handed to receiving sockets")
 			.register(meters);
 	}
 
@@ -141,6 +147,7 @@ class Fanout {
 					connection.deliver(entry, (after) -> this.live.after(conversation, after, CATCH_UP_BATCH),
 							(e) -> this.encoding.event(e, !connection.isVisitor()));
 				}
+				this.messagesOut.increment(followers.size());
 				this.deliveryLatency.record(Duration.between(entry.at(), Instant.now()));
 			}
 		}

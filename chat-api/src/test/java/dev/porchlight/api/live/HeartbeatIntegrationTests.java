@@ -1,0 +1,79 @@
+package dev.porchlight.api.live;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Heartbeats keep a socket alive; silence closes it with 4408. Metrics count sockets and
+ * messages.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.public-url=https://chat.porchlight.example", "porchlight.live.idle-timeout=2s",
+				"porchlight.live.sweep-interval=200ms" })
+@UseRealEngines
+class HeartbeatIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	@Test
+	void pingsKeepASocketOpenAndSilenceClosesItWith4408() throws Exception {
+		String token = token();
+		try (LiveClient talking = LiveClient.visitor(this.port, APP, token);
+				LiveClient silent = LiveClient.visitor(this.port, APP, token)) {
+			talking.next("welcome");
+			silent.next("welcome");
+			for (int i = 0; i < 8; i++) {
+				Thread.sleep(500);
+				talking.send(Map.of("type", "ping"));
+				talking.next("pong");
+			}
+			assertThat(silent.awaitClose()).isEqualTo(4408);
+			assertThat(talking.isClosed()).isFalse();
+		}
+	}
+
+	@Test
+	void metricsCountSocketsMessagesAndDeliveryLatency() {
+		String token = token();
+		try (LiveClient visitor = LiveClient.visitor(this.port, APP, token)) {
+			String conversation = LiveProtocolIntegrationTests.start(visitor);
+			visitor.send(LiveProtocolIntegrationTests.send(conversation, "m1", "Counting"));
+			visitor.next("event");
+			String metrics = new ApiClient(this.port).get("/actuator/prometheus").body();
+			assertThat(metrics).contains("porchlight_sockets_open{application=\"porchlight\",kind=\"visitor\"} 1.0")
+				.contains("porchlight_messages_in_total")
+				.contains("porchlight_messages_out_total")
+				.contains("porchlight_delivery_latency_seconds_bucket");
+		}
+	}
+
+	private String token() {
+		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		return new ApiClient(this.port).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+			.text("/token");
+	}
+
+}
