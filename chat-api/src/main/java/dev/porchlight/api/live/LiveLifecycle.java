@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -51,6 +50,9 @@ class LiveLifecycle implements SmartLifecycle {
 
 	@Scheduled(fixedDelayString = "${porchlight.live.sweep-interval:10s}")
 	void sweep() {
+		if (!this.running) {
+			return;
+		}
 		Instant idleBefore = Instant.now().minus(this.properties.idleTimeout());
 		for (Connection connection : this.connections.all()) {
 			if (connection.stalled()) {
@@ -71,7 +73,8 @@ class LiveLifecycle implements SmartLifecycle {
 					this.presences.staffSeen(connection.staff().id(), this.properties.idleTimeout());
 				}
 			}
-			catch (DataAccessException ex) {
+			catch (RuntimeException ex) {
+				// Redis briefly unreachable or shutting down: the next sweep tries again.
 				log.debug("Presence refresh failed: {}", ex.getMessage());
 			}
 		}

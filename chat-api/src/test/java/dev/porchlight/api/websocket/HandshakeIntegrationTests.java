@@ -14,10 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.api.ApiClient;
-import dev.porchlight.api.security.StaffPrincipal;
-import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.api.visitor.VisitorTokens;
-import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
@@ -28,30 +25,19 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Drives the handshake interceptors through real WebSocket connections. The endpoints
- * here only say who connected; the live-chat endpoints use the same interceptors.
+ * Drives the handshake interceptors of the live endpoints through real WebSocket
+ * connections; the {@code welcome} frame says who the server thinks connected.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "porchlight.public-url=https://chat.porchlight.example",
 				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123" })
 @UseRealEngines
-@Import(HandshakeIntegrationTests.WhoAmIEndpoints.class)
 class HandshakeIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
@@ -79,8 +65,8 @@ class HandshakeIntegrationTests {
 	void aVisitorConnectsWithATokenFromTheWidgetFrameOrTheSitesOrigin() throws Exception {
 		String token = this.tokens.issue(this.site.id(), dev.porchlight.domain.visitor.VisitorId.random(), null)
 			.token();
-		assertThat(hello("/ws/v1/visitor", APP, Map.of(), token)).startsWith("visitor:");
-		assertThat(hello("/ws/v1/visitor", SHOP, Map.of(), token)).startsWith("visitor:");
+		assertThat(hello("/ws/v1/visitor", APP, Map.of(), token)).contains("\"role\":\"visitor\"");
+		assertThat(hello("/ws/v1/visitor", SHOP, Map.of(), token)).contains("\"role\":\"visitor\"");
 	}
 
 	@Test
@@ -99,7 +85,7 @@ class HandshakeIntegrationTests {
 		owner.signIn("owner@shop.example", "owner password 123");
 		Map<String, String> cookie = Map.of("Cookie",
 				"PORCHLIGHT_SESSION=" + owner.cookie("PORCHLIGHT_SESSION").orElseThrow());
-		assertThat(hello("/ws/v1/staff", APP, cookie, null)).startsWith("staff:");
+		assertThat(hello("/ws/v1/staff", APP, cookie, null)).contains("\"role\":\"staff\"");
 		// Cross-site WebSocket hijacking: the browser sends the cookie, but the origin
 		// gives it away.
 		assertRefused("/ws/v1/staff", "https://evil.example", cookie, null, 403);
@@ -145,51 +131,6 @@ class HandshakeIntegrationTests {
 				return null;
 			}
 		});
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	@EnableWebSocket
-	static class WhoAmIEndpoints implements WebSocketConfigurer {
-
-		private final VisitorTokens tokens;
-
-		private final Sites sites;
-
-		private final PorchlightProperties properties;
-
-		WhoAmIEndpoints(VisitorTokens tokens, Sites sites, PorchlightProperties properties) {
-			this.tokens = tokens;
-			this.sites = sites;
-			this.properties = properties;
-		}
-
-		@Override
-		public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-			DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
-			handshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
-			registry.addHandler(new WhoAmI(), "/ws/v1/visitor")
-				.setHandshakeHandler(handshake)
-				.addInterceptors(new VisitorHandshakeInterceptor(this.tokens, this.sites, this.properties))
-				.setAllowedOriginPatterns("*");
-			registry.addHandler(new WhoAmI(), "/ws/v1/staff")
-				.addInterceptors(new StaffHandshakeInterceptor(this.properties))
-				.setAllowedOriginPatterns("*");
-		}
-
-	}
-
-	static class WhoAmI extends TextWebSocketHandler {
-
-		@Override
-		public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-			Object visitor = session.getAttributes().get(VisitorHandshakeInterceptor.VISITOR);
-			Object staff = session.getAttributes().get(StaffHandshakeInterceptor.STAFF);
-			String who = (visitor instanceof VisitorPrincipal principal) ? principal.toString()
-					: "staff:" + ((StaffPrincipal) staff).id();
-			session.sendMessage(new TextMessage(who));
-			session.close(CloseStatus.NORMAL);
-		}
-
 	}
 
 }

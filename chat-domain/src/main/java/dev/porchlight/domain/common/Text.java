@@ -22,7 +22,7 @@ public final class Text {
 	public static String required(String field, @Nullable String value, int maxLength) {
 		String stripped = (value != null) ? value.strip() : "";
 		if (stripped.isEmpty()) {
-			throw new DomainException("invalid_" + field, "The " + field + " must not be empty.");
+			throw new DomainException(code(field), "The " + field + " must not be empty.");
 		}
 		return checked(field, stripped, maxLength);
 	}
@@ -41,15 +41,19 @@ public final class Text {
 
 	private static String checked(String field, String value, int maxLength) {
 		if (value.codePointCount(0, value.length()) > maxLength) {
-			throw new DomainException("invalid_" + field,
+			throw new DomainException(code(field),
 					"The " + field + " is too long: at most " + maxLength + " characters.");
 		}
 		boolean hasControl = value.codePoints()
 			.anyMatch((cp) -> Character.isISOControl(cp) && cp != '\n' && cp != '\r' && cp != '\t');
 		if (hasControl) {
-			throw new DomainException("invalid_" + field, "The " + field + " contains control characters.");
+			throw new DomainException(code(field), "The " + field + " contains control characters.");
 		}
 		return value;
+	}
+
+	private static String code(String field) {
+		return "invalid_" + field.replace(' ', '_');
 	}
 
 }

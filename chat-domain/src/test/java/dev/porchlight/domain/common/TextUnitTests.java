@@ -23,6 +23,12 @@ class TextUnitTests {
 	}
 
 	@Test
+	void errorCodesAreSnakeCase() {
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> Text.required("page title", "", 10))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("invalid_page_title"));
+	}
+
+	@Test
 	void emptyOptionalTextIsNullAndEmptyRequiredTextIsAnError() {
 		assertThat(Text.optional("name", "   ", 10)).isNull();
 		assertThat(Text.optional("name", null, 10)).isNull();
