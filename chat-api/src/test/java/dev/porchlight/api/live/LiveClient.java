@@ -27,6 +27,10 @@ final class LiveClient implements AutoCloseable {
 
 	private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
 
+	// Frames received but not asked for yet: next() takes the first match and keeps the
+	// rest.
+	private final List<JsonNode> pending = new ArrayList<>();
+
 	private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
 	private final StringBuilder partial = new StringBuilder();
@@ -74,7 +78,8 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	/**
-	 * The next frame of the given type; frames of other types before it are dropped.
+	 * The first frame of the given type not taken yet; frames of other types stay for
+	 * later calls, so the order in which independent frames arrive does not matter.
 	 */
 	JsonNode next(String type) {
 		return next((frame) -> frame.path("type").asString().equals(type), "a '" + type + "' frame");
@@ -85,6 +90,11 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	JsonNode next(Predicate<JsonNode> wanted, String description, Duration timeout) {
+		for (int i = 0; i < this.pending.size(); i++) {
+			if (wanted.test(this.pending.get(i))) {
+				return this.pending.remove(i);
+			}
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			JsonNode frame;
@@ -95,8 +105,11 @@ final class LiveClient implements AutoCloseable {
 				Thread.currentThread().interrupt();
 				throw new AssertionError(ex);
 			}
-			if (frame != null && wanted.test(frame)) {
-				return frame;
+			if (frame != null) {
+				if (wanted.test(frame)) {
+					return frame;
+				}
+				this.pending.add(frame);
 			}
 		}
 		throw new AssertionError("No " + description + " within " + timeout);
@@ -107,7 +120,8 @@ final class LiveClient implements AutoCloseable {
 	 * came.
 	 */
 	List<JsonNode> drain(Duration quiet) {
-		List<JsonNode> drained = new ArrayList<>();
+		List<JsonNode> drained = new ArrayList<>(this.pending);
+		this.pending.clear();
 		try {
 			JsonNode frame;
 			while ((frame = this.frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
