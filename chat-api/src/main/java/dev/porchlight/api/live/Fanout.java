@@ -34,7 +34,7 @@ class Fanout {
 
 	static final int CATCH_UP_BATCH = 500;
 
-	private static final Logger log = LoggerFactory.getLogger(Fanout.class);
+	private static final Logger logger = LoggerFactory.getLogger(Fanout.class);
 
 	private final Broadcasts broadcasts;
 
@@ -42,14 +42,17 @@ class Fanout {
 
 	private final LiveConversations live;
 
+	private final ConversationLog log;
+
 	private final Encoding encoding;
 
 	private final Timer deliveryLatency;
 
 	private final Counter messagesOut;
 
-	Fanout(Broadcasts broadcasts, Connections connections, LiveConversations live, Encoding encoding,
-			MeterRegistry meters) {
+	Fanout(Broadcasts broadcasts, Connections connections, LiveConversations live, ConversationLog log,
+			Encoding encoding, MeterRegistry meters) {
+		this.log = log;
 		this.broadcasts = broadcasts;
 		this.connections = connections;
 		this.live = live;
@@ -129,22 +132,22 @@ class Fanout {
 				case "availability" -> onAvailability(event.path("available").asBoolean());
 				case "visitor" -> onVisitor(event);
 				case "sessions_ended" -> onSessionsEnded(AccountId.parse(event.path("accountId").asString()));
-				default -> log.debug("Ignoring broadcast of unknown kind");
+				default -> logger.debug("Ignoring broadcast of unknown kind");
 			}
 		}
 		catch (RuntimeException ex) {
-			log.warn("A live event could not be delivered: {}", ex.toString());
+			logger.warn("A live event could not be delivered: {}", ex.toString());
 		}
 	}
 
 	private void onEntry(ConversationId conversation, long seq) {
 		List<Connection> followers = this.connections.following(conversation);
 		if (!followers.isEmpty()) {
-			List<LogEntry> entries = this.live.after(conversation, seq - 1, 1);
+			List<LogEntry> entries = this.log.after(conversation, seq - 1, 1);
 			if (!entries.isEmpty() && entries.get(0).seq() == seq) {
 				LogEntry entry = entries.get(0);
 				for (Connection connection : followers) {
-					connection.deliver(entry, (after) -> this.live.after(conversation, after, CATCH_UP_BATCH),
+					connection.deliver(entry, (after) -> this.log.after(conversation, after, CATCH_UP_BATCH),
 							(e) -> this.encoding.event(e, !connection.isVisitor()));
 				}
 				this.messagesOut.increment(followers.size());

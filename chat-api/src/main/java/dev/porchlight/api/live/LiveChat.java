@@ -42,6 +42,8 @@ class LiveChat {
 
 	private final LiveConversations live;
 
+	private final ConversationLog log;
+
 	private final Fanout fanout;
 
 	private final Encoding encoding;
@@ -66,8 +68,9 @@ class LiveChat {
 
 	private final Clock clock = Clock.systemUTC();
 
-	LiveChat(LiveConversations live, Fanout fanout, Encoding encoding, RateLimiter limiter, Presences presences,
-			Sites sites, LiveProperties properties, MeterRegistry meters) {
+	LiveChat(LiveConversations live, ConversationLog log, Fanout fanout, Encoding encoding, RateLimiter limiter,
+			Presences presences, Sites sites, LiveProperties properties, MeterRegistry meters) {
+		this.log = log;
 		this.live = live;
 		this.fanout = fanout;
 		this.encoding = encoding;
@@ -158,7 +161,7 @@ class LiveChat {
 		LiveConversation started = this.live.find(conversation.id()).orElseThrow();
 		// The visitor follows the new conversation right away, from the beginning.
 		connection.follow(conversation.id(), 0,
-				(after) -> this.live.after(conversation.id(), after, Fanout.CATCH_UP_BATCH),
+				(after) -> this.log.after(conversation.id(), after, Fanout.CATCH_UP_BATCH),
 				(entry) -> this.encoding.event(entry, false));
 		Map<String, Object> answer = Frame.out("started");
 		answer.put("conversation", this.encoding.conversation(started, false));
@@ -197,7 +200,7 @@ class LiveChat {
 		long afterSeq = frame.has("afterSeq") ? frame.number("afterSeq") : 0;
 		ConversationId id = conversation.id();
 		long last = connection.follow(id, Math.min(afterSeq, conversation.lastSeq()),
-				(after) -> this.live.after(id, after, Fanout.CATCH_UP_BATCH),
+				(after) -> this.log.after(id, after, Fanout.CATCH_UP_BATCH),
 				(entry) -> this.encoding.event(entry, !connection.isVisitor()));
 		Map<String, Object> synced = Frame.out("synced");
 		synced.put("conversationId", id.toString());

@@ -90,6 +90,42 @@ public interface LiveConversations {
 	long markRead(ConversationId id, Sender.Kind side, long seq);
 
 	/**
+	 * Conversations with log entries not yet archived, oldest change first.
+	 * @param limit how many at most
+	 * @return their ids
+	 */
+	List<ConversationId> awaitingArchive(int limit);
+
+	/**
+	 * Takes the right to archive one conversation for a while, so that nodes do not do
+	 * the same work twice. A node that dies loses it when the lease runs out.
+	 * @param id the conversation
+	 * @param holder who takes it
+	 * @param lease for how long
+	 * @return whether it was free
+	 */
+	boolean leaseForArchive(ConversationId id, String holder, java.time.Duration lease);
+
+	void releaseArchiveLease(ConversationId id, String holder);
+
+	/**
+	 * Records that everything up to {@code seq} is safely archived: trims the log in
+	 * Redis down to the last {@code keep} archived entries, and stops listing the
+	 * conversation as awaiting archive unless it changed meanwhile.
+	 * @param id the conversation
+	 * @param seq the highest archived sequence
+	 * @param keep archived entries to keep in Redis for fast resumes
+	 */
+	void archived(ConversationId id, long seq, int keep);
+
+	/**
+	 * Lists again every conversation whose log is ahead of its archive, repairing a
+	 * listing lost to a crash right after an append.
+	 * @return how many were listed again
+	 */
+	int relistUnarchived();
+
+	/**
 	 * What {@link #append} did.
 	 *
 	 * @param entry the message's entry (the stored one for a duplicate)

@@ -14,6 +14,12 @@ final class RedisKeys {
 
 	static final String INBOX = "pl:inbox";
 
+	/**
+	 * Conversations whose log is ahead of the archive, scored by the newest sequence to
+	 * archive.
+	 */
+	static final String AWAITING_ARCHIVE = "pl:archive:pending";
+
 	private RedisKeys() {
 	}
 
@@ -27,6 +33,10 @@ final class RedisKeys {
 
 	static String dedup(ConversationId id) {
 		return "pl:{c:" + id + "}:dedup";
+	}
+
+	static String archiveLease(ConversationId id) {
+		return "pl:{c:" + id + "}:archive-lease";
 	}
 
 	static String ofVisitor(VisitorId id) {

@@ -1,6 +1,7 @@
 package dev.porchlight.persistence.conversation;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,6 +129,30 @@ class RedisLiveConversations implements LiveConversations {
 			return redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
 			""", Long.class);
 
+	private static final RedisScript<Long> PENDING = RedisScript.of("""
+			return redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
+			""", Long.class);
+
+	private static final RedisScript<Long> ARCHIVED = RedisScript.of("""
+			local current = tonumber(redis.call('HGET', KEYS[1], 'archivedSeq') or '0')
+			local seq = tonumber(ARGV[1])
+			if seq > current then redis.call('HSET', KEYS[1], 'archivedSeq', seq) else seq = current end
+			local keepFrom = seq - tonumber(ARGV[2]) + 1
+			if keepFrom > 1 then redis.call('XTRIM', KEYS[2], 'MINID', keepFrom .. '-0') end
+			return seq
+			""", Long.class);
+
+	private static final RedisScript<Long> UNLIST = RedisScript.of("""
+			local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+			if score and tonumber(score) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+			return 0
+			""", Long.class);
+
+	private static final RedisScript<Long> RELEASE = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+			return 0
+			""", Long.class);
+
 	private final StringRedisTemplate redis;
 
 	RedisLiveConversations(StringRedisTemplate redis) {
@@ -160,6 +185,8 @@ class RedisLiveConversations implements LiveConversations {
 		put(fields, "ctxLocale", context.locale());
 		this.redis.execute(START, List.of(RedisKeys.meta(id)), fields.toArray());
 		rank(id, conversation.lastActivityAt());
+		// Archived even before its first message, so it exists in PostgreSQL early.
+		awaitArchive(id, 0);
 	}
 
 	@Override
@@ -197,6 +224,7 @@ class RedisLiveConversations implements LiveConversations {
 			return new Appended(entry, true, Optional.empty());
 		}
 		rank(id, at);
+		awaitArchive(id, seq);
 		long reopened = number(result.get(2));
 		return new Appended(entry, false, (reopened > 0) ? entry(id, reopened) : Optional.empty());
 	}
@@ -212,6 +240,7 @@ class RedisLiveConversations implements LiveConversations {
 			return Optional.empty();
 		}
 		rank(id, at);
+		awaitArchive(id, seq);
 		return entry(id, seq);
 	}
 
@@ -235,6 +264,59 @@ class RedisLiveConversations implements LiveConversations {
 			throw new ConversationNotFoundException();
 		}
 		return marker;
+	}
+
+	@Override
+	public List<ConversationId> awaitingArchive(int limit) {
+		Set<String> ids = this.redis.opsForZSet()
+			.range(RedisKeys.AWAITING_ARCHIVE, 0, Math.clamp(limit, 1, 10_000) - 1);
+		return (ids != null) ? ids.stream().map(ConversationId::parse).toList() : List.of();
+	}
+
+	@Override
+	public boolean leaseForArchive(ConversationId id, String holder, Duration lease) {
+		return Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(RedisKeys.archiveLease(id), holder, lease));
+	}
+
+	@Override
+	public void releaseArchiveLease(ConversationId id, String holder) {
+		this.redis.execute(RELEASE, List.of(RedisKeys.archiveLease(id)), holder);
+	}
+
+	@Override
+	public void archived(ConversationId id, long seq, int keep) {
+		this.redis.execute(ARCHIVED, List.of(RedisKeys.meta(id), RedisKeys.log(id)), String.valueOf(seq),
+				String.valueOf(Math.max(1, keep)));
+		// Only if nothing newer was appended meanwhile: a newer append raised the score
+		// above seq.
+		this.redis.execute(UNLIST, List.of(RedisKeys.AWAITING_ARCHIVE), id.toString(), String.valueOf(seq));
+	}
+
+	@Override
+	public int relistUnarchived() {
+		int relisted = 0;
+		long start = 0;
+		while (true) {
+			Set<String> page = this.redis.opsForZSet().range(RedisKeys.INBOX, start, start + 499);
+			if (page == null || page.isEmpty()) {
+				return relisted;
+			}
+			for (String id : page) {
+				List<Object> values = this.redis.opsForHash()
+					.multiGet(RedisKeys.meta(ConversationId.parse(id)), List.of("seq", "archivedSeq"));
+				long seq = (values.get(0) != null) ? Long.parseLong((String) values.get(0)) : 0;
+				long archived = (values.get(1) != null) ? Long.parseLong((String) values.get(1)) : -1;
+				if (values.get(0) != null && seq > archived) {
+					awaitArchive(ConversationId.parse(id), seq);
+					relisted++;
+				}
+			}
+			start += 500;
+		}
+	}
+
+	private void awaitArchive(ConversationId id, long seq) {
+		this.redis.execute(PENDING, List.of(RedisKeys.AWAITING_ARCHIVE), String.valueOf(seq), id.toString());
 	}
 
 	private Optional<LogEntry> entry(ConversationId id, long seq) {

@@ -40,9 +40,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static EmbeddedPostgresServer start(Path clusterDirectory, String database, boolean durable) {
+		return start(clusterDirectory, database, durable, 0);
+	}
+
+	/**
+	 * Like {@link #start(Path, String, boolean)} on a given port, so that a server can be
+	 * stopped and started again where its clients expect it.
+	 * @param clusterDirectory where the cluster lives
+	 * @param database the application's database
+	 * @param durable whether every commit is flushed to disk
+	 * @param port the port, or 0 for any free one
+	 * @return the running server
+	 */
+	public static EmbeddedPostgresServer start(Path clusterDirectory, String database, boolean durable, int port) {
 		String flush = durable ? "on" : "off";
 		try {
 			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+				.setPort(port)
 				.setDataDirectory(clusterDirectory)
 				.setCleanDataDirectory(false)
 				.setServerConfig("listen_addresses", "localhost")

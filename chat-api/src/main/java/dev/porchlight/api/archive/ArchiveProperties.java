@@ -1,0 +1,24 @@
+package dev.porchlight.api.archive;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How live conversations move into PostgreSQL.
+ *
+ * @param interval pause between archive runs while there is nothing to do
+ * @param batch log entries written per conversation per transaction
+ * @param keepInRedis archived entries kept in Redis per conversation, so that most
+ * resumes never touch PostgreSQL
+ * @param lease how long a node may hold a conversation's archive lease before another
+ * node takes over
+ * @param maxBackoff the longest pause after PostgreSQL failed
+ */
+@ConfigurationProperties("porchlight.archive")
+public record ArchiveProperties(@DefaultValue("1s") Duration interval, @DefaultValue("1000") int batch,
+		@DefaultValue("500") int keepInRedis, @DefaultValue("30s") Duration lease,
+		@DefaultValue("30s") Duration maxBackoff) {
+
+}

@@ -1,0 +1,140 @@
+package dev.porchlight.api.archive;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.Transcripts;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Moves live conversations into PostgreSQL continuously. For each conversation with
+ * unarchived entries, one node at a time (a lease in Redis, taken over when it expires):
+ * read the entries after what PostgreSQL already has, write them in one transaction, and
+ * only after the commit mark them archived in Redis and trim the log there. A crash at
+ * any point leaves a state the next run completes: before the commit nothing changed;
+ * after it, the rerun finds the entries already in PostgreSQL (its archive mark says so,
+ * and the inserts skip existing sequences) and finishes the Redis side.
+ */
+@Component
+public class Archiver {
+
+	private static final Logger log = LoggerFactory.getLogger(Archiver.class);
+
+	private final LiveConversations live;
+
+	private final Transcripts transcripts;
+
+	private final ArchiveProperties properties;
+
+	private final String node = "node-" + UUID.randomUUID();
+
+	private final Timer lag;
+
+	private final AtomicLong pending = new AtomicLong();
+
+	private volatile AfterCommit afterCommit = (id) -> {
+	};
+
+	Archiver(LiveConversations live, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters) {
+		this.live = live;
+		this.transcripts = transcripts;
+		this.properties = properties;
+		this.lag = Timer.builder("porchlight.archive.lag")
+			.description("Time from a log entry being written to Redis to it being committed to PostgreSQL")
+			.publishPercentileHistogram()
+			.register(meters);
+		Gauge.builder("porchlight.archive.pending", this.pending, AtomicLong::get)
+			.description("Conversations with entries not yet archived")
+			.register(meters);
+	}
+
+	/**
+	 * One pass over every conversation awaiting archive.
+	 * @return how many log entries were archived
+	 * @throws DataAccessException when PostgreSQL or Redis fails; nothing is lost, the
+	 * next pass retries
+	 */
+	public int runOnce() {
+		List<ConversationId> waiting = this.live.awaitingArchive(1000);
+		this.pending.set(waiting.size());
+		int archived = 0;
+		for (ConversationId id : waiting) {
+			if (!this.live.leaseForArchive(id, this.node, this.properties.lease())) {
+				continue;
+			}
+			try {
+				archived += archive(id);
+			}
+			finally {
+				this.live.releaseArchiveLease(id, this.node);
+			}
+		}
+		return archived;
+	}
+
+	private int archive(ConversationId id) {
+		LiveConversation state = this.live.find(id).orElse(null);
+		if (state == null) {
+			return 0;
+		}
+		long from = this.transcripts.archivedSeq(id);
+		int written = 0;
+		while (true) {
+			List<LogEntry> entries = this.live.after(id, from, this.properties.batch());
+			long upTo = from;
+			if (!entries.isEmpty() || from == 0) {
+				// from == 0 with no entries: a new conversation, archived so it exists in
+				// PostgreSQL.
+				upTo = this.transcripts.archive(state.conversation(), entries);
+				Instant committed = Instant.now();
+				entries.forEach((entry) -> {
+					Duration lag = Duration.between(entry.at(), committed);
+					this.lag.record(lag.isNegative() ? Duration.ZERO : lag);
+				});
+				this.afterCommit.committed(id);
+			}
+			// Also when nothing was left to write: a crash after an earlier commit is
+			// completed here.
+			this.live.archived(id, upTo, this.properties.keepInRedis());
+			written += entries.size();
+			if (entries.size() < this.properties.batch()) {
+				return written;
+			}
+			from = upTo;
+		}
+	}
+
+	/**
+	 * Installs code to run between the database commit and the Redis cleanup. Tests use
+	 * it to crash the archiver at exactly that point.
+	 * @param hook the code
+	 */
+	void afterCommit(AfterCommit hook) {
+		this.afterCommit = hook;
+	}
+
+	/**
+	 * Code run right after a batch committed.
+	 */
+	@FunctionalInterface
+	interface AfterCommit {
+
+		void committed(ConversationId id);
+
+	}
+
+}

@@ -1,0 +1,213 @@
+package dev.porchlight.api.archive;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+
+import dev.porchlight.domain.conversation.ClientMessageId;
+import dev.porchlight.domain.conversation.Conversation;
+import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.MessageBody;
+import dev.porchlight.domain.conversation.PageContext;
+import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.conversation.Transcripts;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.Visitor;
+import dev.porchlight.domain.visitor.Visitors;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Archival on real Redis and PostgreSQL. The scheduled archiver is slowed right down so
+ * each test drives {@link Archiver#runOnce()} itself.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.archive.interval=1h", "porchlight.archive.keep-in-redis=3",
+				"porchlight.archive.batch=7" })
+@UseRealEngines
+class ArchiveIntegrationTests {
+
+	private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+	@Autowired
+	Archiver archiver;
+
+	@Autowired
+	LiveConversations live;
+
+	@Autowired
+	Transcripts transcripts;
+
+	@Autowired
+	Sites sites;
+
+	@Autowired
+	Visitors visitors;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	StringRedisTemplate redis;
+
+	@Autowired
+	ArchiveProperties properties;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@AfterEach
+	void noHook() {
+		this.archiver.afterCommit((id) -> {
+		});
+	}
+
+	@Test
+	void everyAcknowledgedMessageReachesPostgresExactlyOnceAndRedisIsTrimmedAfterwards() {
+		Conversation conversation = conversation();
+		List<Long> acked = send(conversation, "a", 20);
+		this.live.changeStatus(conversation.id(), ConversationStatus.CLOSED, Sender.system(), T0.plusSeconds(99));
+		while (this.archiver.runOnce() > 0) {
+			// batches of 7
+		}
+		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
+		assertThat(this.transcripts.after(conversation.id(), 0, 100)).extracting(LogEntry::seq)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 21).boxed().toList());
+		assertThat(this.jdbc.sql("select status from conversation where id = ?")
+			.param(conversation.id().value())
+			.query(String.class)
+			.single()).isEqualTo("CLOSED");
+		assertThat(this.live.awaitingArchive(100)).doesNotContain(conversation.id());
+		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log"))
+			.as("trimmed to keep-in-redis")
+			.isEqualTo(3);
+		// Running again, or re-listing the conversation, writes nothing twice.
+		this.redis.opsForZSet().add("pl:archive:pending", conversation.id().toString(), 21);
+		this.archiver.runOnce();
+		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
+	}
+
+	@Test
+	void aCrashBetweenTheCommitAndTheRedisCleanupIsCompletedByTheNextRun() {
+		Conversation conversation = conversation();
+		List<Long> acked = send(conversation, "c", 5);
+		this.archiver.afterCommit((id) -> {
+			throw new IllegalStateException("killed between commit and cleanup");
+		});
+		assertThatThrownBy(this.archiver::runOnce).hasMessageContaining("killed");
+		// PostgreSQL has committed; Redis still lists the conversation and keeps every
+		// entry.
+		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
+		assertThat(this.live.awaitingArchive(100)).contains(conversation.id());
+		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log")).isEqualTo(5);
+
+		this.archiver.afterCommit((id) -> {
+		});
+		this.archiver.runOnce();
+		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
+		assertThat(this.live.awaitingArchive(100)).doesNotContain(conversation.id());
+		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log")).isEqualTo(3);
+	}
+
+	@Test
+	void twoArchiversRunningConcurrentlyWithLiveWritersLeaveNoDuplicatesOrGaps() throws Exception {
+		Archiver other = new Archiver(this.live, this.transcripts, this.properties, new SimpleMeterRegistry());
+		List<Conversation> conversations = List.of(conversation(), conversation(), conversation());
+		AtomicBoolean writing = new AtomicBoolean(true);
+		ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+		try {
+			List<Future<List<Long>>> writers = new ArrayList<>();
+			for (Conversation conversation : conversations) {
+				writers.add(pool.submit(() -> send(conversation, "w", 40)));
+			}
+			List<Future<?>> archivers = new ArrayList<>();
+			for (Archiver archiver : List.of(this.archiver, other)) {
+				archivers.add(pool.submit(() -> {
+					while (writing.get()) {
+						archiver.runOnce();
+					}
+					return null;
+				}));
+			}
+			List<List<Long>> acked = new ArrayList<>();
+			for (Future<List<Long>> writer : writers) {
+				acked.add(writer.get());
+			}
+			writing.set(false);
+			for (Future<?> archiver : archivers) {
+				archiver.get();
+			}
+			while (this.archiver.runOnce() + other.runOnce() > 0) {
+				// drain what is left
+			}
+			for (int i = 0; i < conversations.size(); i++) {
+				assertThat(archivedMessageSeqs(conversations.get(i))).containsExactlyElementsOf(acked.get(i));
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void archivalLagIsMeasured() {
+		Conversation conversation = conversation();
+		send(conversation, "m", 2);
+		long before = this.meters.get("porchlight.archive.lag").timer().count();
+		this.archiver.runOnce();
+		assertThat(this.meters.get("porchlight.archive.lag").timer().count()).isEqualTo(before + 2);
+		assertThat(this.meters.get("porchlight.archive.pending").gauge()).isNotNull();
+	}
+
+	private List<Long> archivedMessageSeqs(Conversation conversation) {
+		return this.jdbc.sql("select seq from message where conversation_id = ? order by seq")
+			.param(conversation.id().value())
+			.query(Long.class)
+			.list();
+	}
+
+	private List<Long> send(Conversation conversation, String prefix, int count) {
+		List<Long> acked = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Sender sender = (i % 2 == 0) ? Sender.visitor(conversation.visitorId()) : Sender.system();
+			acked.add(
+					this.live
+						.append(conversation.id(), new ClientMessageId(prefix + i), sender,
+								new MessageBody(prefix + " " + i), T0.plusMillis(i))
+						.entry()
+						.seq());
+		}
+		return acked;
+	}
+
+	private Conversation conversation() {
+		Site site = Site.create("Shop", List.of(), T0);
+		this.sites.add(site);
+		Visitor visitor = Visitor.arrive(site.id(), T0);
+		this.visitors.add(visitor, "hash");
+		Conversation conversation = Conversation.start(site.id(), visitor.id(), null, PageContext.unknown(), T0);
+		this.live.start(conversation);
+		return conversation;
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.porchlight.domain.conversation;
+
+import java.util.List;
+
+/**
+ * The archive of conversations: their state and every log entry, kept for good. Archiving
+ * is idempotent: writing the same entries twice changes nothing, so a batch can always be
+ * retried.
+ */
+public interface Transcripts {
+
+	/**
+	 * Stores the conversation's current state and the given log entries, all or nothing.
+	 * Entries already archived are skipped.
+	 * @param conversation the conversation's state
+	 * @param entries log entries, in sequence order
+	 * @return the highest sequence archived for the conversation after this call
+	 */
+	long archive(Conversation conversation, List<LogEntry> entries);
+
+	/**
+	 * The highest sequence archived so far, 0 when none.
+	 * @param conversation the conversation
+	 * @return the sequence
+	 */
+	long archivedSeq(ConversationId conversation);
+
+	/**
+	 * Archived log entries after a sequence, in order.
+	 * @param conversation the conversation
+	 * @param afterSeq the last sequence already known
+	 * @param limit how many at most
+	 * @return the entries
+	 */
+	List<LogEntry> after(ConversationId conversation, long afterSeq, int limit);
+
+}
