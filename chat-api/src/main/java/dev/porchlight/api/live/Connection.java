@@ -8,12 +8,14 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LogEntry;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +51,8 @@ final class Connection {
 
 	private final String address;
 
+	private final @Nullable String httpSession;
+
 	private final Map<ConversationId, Subscription> subscriptions = new ConcurrentHashMap<>();
 
 	private final Deque<Long> recentErrors = new ArrayDeque<>();
@@ -71,6 +75,8 @@ final class Connection {
 
 	private boolean overflowed;
 
+	private boolean welcomed;
+
 	private final Condition drained = this.outboxLock.newCondition();
 
 	private volatile long writeStartedNanos;
@@ -82,6 +88,7 @@ final class Connection {
 		this.sendTimeLimitNanos = properties.sendTimeLimit().toNanos();
 		this.visitor = visitor;
 		this.staff = staff;
+		this.httpSession = (String) session.getAttributes().get(StaffHandshakeInterceptor.HTTP_SESSION);
 		InetSocketAddress remote = session.getRemoteAddress();
 		this.address = (remote != null) ? remote.getAddress().getHostAddress() : "unknown";
 	}
@@ -106,6 +113,10 @@ final class Connection {
 			throw new IllegalStateException("not a staff socket");
 		}
 		return this.staff;
+	}
+
+	boolean belongsTo(String httpSessionId) {
+		return httpSessionId.equals(this.httpSession);
 	}
 
 	String address() {
@@ -140,7 +151,8 @@ final class Connection {
 	}
 
 	/**
-	 * Queues a frame for this client without waiting for it.
+	 * Queues a frame for this client without waiting for it. Until {@link #open} has put
+	 * the {@code welcome} frame first, frames wait in the outbox.
 	 * @param frame the frame's text
 	 */
 	void send(String frame) {
@@ -148,18 +160,20 @@ final class Connection {
 		boolean startDrain = false;
 		this.outboxLock.lock();
 		try {
-			if (!this.session.isOpen() || this.overflowed) {
+			if (!this.session.isOpen() || this.overflowed || this.closeWhenFlushed != null) {
 				return;
 			}
 			this.outbox.addLast(frame);
 			this.outboxChars += frame.length();
-			if (this.outboxChars > this.outboxLimit) {
+			// One frame larger than the buffer (a big inbox) is fine; a backlog is not.
+			if (this.outboxChars > this.outboxLimit && this.outbox.size() > 1) {
 				overflow = true;
 				this.overflowed = true;
 				this.outbox.clear();
 				this.outboxChars = 0;
+				this.drained.signalAll();
 			}
-			else if (!this.draining) {
+			else if (this.welcomed && !this.draining) {
 				this.draining = true;
 				startDrain = true;
 			}
@@ -172,8 +186,37 @@ final class Connection {
 			closeAsync(CloseCodes.TOO_SLOW);
 		}
 		else if (startDrain) {
-			Thread.ofVirtual().name("socket-out-" + id()).start(this::drain);
+			startDrain();
 		}
+	}
+
+	/**
+	 * Puts the {@code welcome} frame ahead of anything queued since the socket was
+	 * registered, and starts sending.
+	 * @param welcome the frame's text
+	 */
+	void open(String welcome) {
+		boolean startDrain = false;
+		this.outboxLock.lock();
+		try {
+			this.outbox.addFirst(welcome);
+			this.outboxChars += welcome.length();
+			this.welcomed = true;
+			if (!this.draining) {
+				this.draining = true;
+				startDrain = true;
+			}
+		}
+		finally {
+			this.outboxLock.unlock();
+		}
+		if (startDrain) {
+			startDrain();
+		}
+	}
+
+	private void startDrain() {
+		Thread.ofVirtual().name("socket-out-" + id()).start(this::drain);
 	}
 
 	/**
@@ -187,10 +230,8 @@ final class Connection {
 		this.outboxLock.lock();
 		try {
 			long waitNanos = this.sendTimeLimitNanos;
-			while (this.outboxChars > this.outboxLimit / 2 && this.session.isOpen() && !this.overflowed) {
-				if (waitNanos <= 0) {
-					break;
-				}
+			while (this.outboxChars > this.outboxLimit / 2 && this.session.isOpen() && !this.overflowed
+					&& waitNanos > 0) {
 				waitNanos = this.drained.awaitNanos(waitNanos);
 			}
 		}
@@ -206,21 +247,27 @@ final class Connection {
 	private void drain() {
 		while (true) {
 			String next;
+			CloseStatus closeNow = null;
 			this.outboxLock.lock();
 			try {
 				next = this.outbox.pollFirst();
 				if (next == null) {
 					this.draining = false;
-					if (this.closeWhenFlushed != null) {
-						close(this.closeWhenFlushed);
-					}
-					return;
+					closeNow = this.closeWhenFlushed;
 				}
-				this.outboxChars -= next.length();
+				else {
+					this.outboxChars -= next.length();
+				}
 				this.drained.signalAll();
 			}
 			finally {
 				this.outboxLock.unlock();
+			}
+			if (next == null) {
+				if (closeNow != null) {
+					close(closeNow);
+				}
+				return;
 			}
 			try {
 				this.writeStartedNanos = System.nanoTime();
@@ -233,6 +280,8 @@ final class Connection {
 					this.outbox.clear();
 					this.outboxChars = 0;
 					this.draining = false;
+					this.overflowed = true;
+					this.drained.signalAll();
 				}
 				finally {
 					this.outboxLock.unlock();
@@ -273,13 +322,18 @@ final class Connection {
 	/**
 	 * Closes the socket once every frame queued before this call has been written, so a
 	 * client learns why (an error frame, a {@code reconnect} frame) before the close.
+	 * Frames sent after this call are dropped.
 	 * @param status the close status
 	 */
 	void closeWhenFlushed(CloseStatus status) {
 		boolean startDrain = false;
 		this.outboxLock.lock();
 		try {
+			if (this.closeWhenFlushed != null) {
+				return;
+			}
 			this.closeWhenFlushed = status;
+			this.welcomed = true;
 			if (!this.draining) {
 				this.draining = true;
 				startDrain = true;
@@ -289,7 +343,7 @@ final class Connection {
 			this.outboxLock.unlock();
 		}
 		if (startDrain) {
-			Thread.ofVirtual().name("socket-out-" + id()).start(this::drain);
+			startDrain();
 		}
 	}
 
@@ -304,6 +358,14 @@ final class Connection {
 		catch (IOException | RuntimeException ex) {
 			log.debug("Closing socket {} failed: {}", id(), ex.getMessage());
 		}
+		this.outboxLock.lock();
+		try {
+			// Wake a catch-up waiting for room in the outbox: there is nobody to send to.
+			this.drained.signalAll();
+		}
+		finally {
+			this.outboxLock.unlock();
+		}
 	}
 
 	boolean follows(ConversationId conversation) {
@@ -311,20 +373,32 @@ final class Connection {
 	}
 
 	/**
-	 * Starts following a conversation after {@code afterSeq} and sends everything since.
+	 * Starts following a conversation after {@code afterSeq}: sends everything since,
+	 * then the {@code synced} frame, then live entries as they come. The subscription is
+	 * registered already locked, so no live entry can slip in between.
 	 * @param conversation the conversation
 	 * @param afterSeq the last sequence the client has
 	 * @param log reads entries after a sequence
 	 * @param encode turns an entry into a frame
+	 * @param synced the frame that ends the catch-up, given the last sequence sent
 	 * @return the last sequence delivered
 	 */
 	long follow(ConversationId conversation, long afterSeq, Function<Long, List<LogEntry>> log,
-			Function<LogEntry, String> encode) {
-		Subscription subscription = this.subscriptions.computeIfAbsent(conversation, (id) -> new Subscription());
-		subscription.lock.lock();
+			Function<LogEntry, String> encode, Function<Long, @Nullable String> synced) {
+		Subscription fresh = new Subscription();
+		fresh.lock.lock();
+		Subscription subscription = this.subscriptions.putIfAbsent(conversation, fresh);
+		if (subscription != null) {
+			fresh.lock.unlock();
+			subscription.lock.lock();
+		}
+		else {
+			subscription = fresh;
+		}
+		long last;
 		try {
-			// A re-subscription may move the point back (a reload) but never past what
-			// was sent.
+			// Subscribing again may move the point back: the client asked for those
+			// entries again.
 			subscription.lastSeq = afterSeq;
 			List<LogEntry> batch;
 			do {
@@ -337,11 +411,17 @@ final class Connection {
 				}
 			}
 			while (batch.size() >= Fanout.CATCH_UP_BATCH);
-			return subscription.lastSeq;
+			last = subscription.lastSeq;
+			String end = synced.apply(last);
+			if (end != null) {
+				send(end);
+			}
 		}
 		finally {
 			subscription.lock.unlock();
 		}
+		catchUpPending(conversation, subscription, log, encode);
+		return last;
 	}
 
 	void unfollow(ConversationId conversation) {
@@ -350,7 +430,9 @@ final class Connection {
 
 	/**
 	 * Delivers a log entry of a followed conversation: exactly once, in order, filling a
-	 * gap from the log when the entry is ahead of what was delivered.
+	 * gap from the log when the entry is ahead of what was delivered. Never waits: if the
+	 * subscription is busy (a catch-up in progress), the entry is noted and whoever holds
+	 * it delivers it before letting go.
 	 * @param entry the entry
 	 * @param log reads entries after a sequence
 	 * @param encode turns an entry into a frame
@@ -360,31 +442,68 @@ final class Connection {
 		if (subscription == null) {
 			return;
 		}
-		subscription.lock.lock();
+		subscription.pending.accumulateAndGet(entry.seq(), Math::max);
+		if (!subscription.lock.tryLock()) {
+			return;
+		}
 		try {
-			if (entry.seq() <= subscription.lastSeq) {
+			if (this.subscriptions.get(entry.conversationId()) != subscription) {
 				return;
 			}
-			while (entry.seq() > subscription.lastSeq + 1) {
-				List<LogEntry> missing = log.apply(subscription.lastSeq);
-				boolean progressed = false;
-				for (LogEntry earlier : missing) {
-					if (earlier.seq() == subscription.lastSeq + 1 && earlier.seq() < entry.seq()) {
-						send(encode.apply(earlier));
-						subscription.lastSeq = earlier.seq();
-						progressed = true;
-					}
-				}
-				if (!progressed) {
-					break;
-				}
+			if (entry.seq() == subscription.lastSeq + 1 && subscription.pending.get() == entry.seq()) {
+				send(encode.apply(entry));
+				subscription.lastSeq = entry.seq();
 			}
-			send(encode.apply(entry));
-			subscription.lastSeq = entry.seq();
+			else {
+				fill(subscription, entry.conversationId(), log, encode);
+			}
 		}
 		finally {
 			subscription.lock.unlock();
 		}
+		catchUpPending(entry.conversationId(), subscription, log, encode);
+	}
+
+	private void catchUpPending(ConversationId conversation, Subscription subscription,
+			Function<Long, List<LogEntry>> log, Function<LogEntry, String> encode) {
+		while (subscription.pending.get() > subscription.lastSeq && subscription.lock.tryLock()) {
+			try {
+				if (this.subscriptions.get(conversation) != subscription) {
+					return;
+				}
+				if (!fill(subscription, conversation, log, encode)) {
+					return;
+				}
+			}
+			finally {
+				subscription.lock.unlock();
+			}
+		}
+	}
+
+	/**
+	 * Sends, in order, every entry after the last delivered one up to the highest noted.
+	 * Called with the subscription's lock held.
+	 * @return whether anything was sent
+	 */
+	private boolean fill(Subscription subscription, ConversationId conversation, Function<Long, List<LogEntry>> log,
+			Function<LogEntry, String> encode) {
+		boolean progressed = false;
+		while (subscription.lastSeq < subscription.pending.get()) {
+			boolean step = false;
+			for (LogEntry earlier : log.apply(subscription.lastSeq)) {
+				if (earlier.seq() == subscription.lastSeq + 1 && earlier.seq() <= subscription.pending.get()) {
+					send(encode.apply(earlier));
+					subscription.lastSeq = earlier.seq();
+					step = true;
+				}
+			}
+			if (!step) {
+				break;
+			}
+			progressed = true;
+		}
+		return progressed;
 	}
 
 	@Override
@@ -396,6 +515,10 @@ final class Connection {
 
 		private final ReentrantLock lock = new ReentrantLock();
 
+		/** The highest sequence announced for this conversation, delivered or not. */
+		private final AtomicLong pending = new AtomicLong();
+
+		/** The last sequence sent to the client; guarded by {@link #lock}. */
 		private long lastSeq;
 
 	}

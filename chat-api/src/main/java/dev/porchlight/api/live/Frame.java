@@ -86,8 +86,11 @@ final class Frame {
 
 	boolean flag(String field) {
 		JsonNode value = this.node.get(field);
-		if (value == null || !value.isBoolean()) {
-			throw new ProtocolException("missing_field", "The field '" + field + "' must be true or false.");
+		if (value == null || value.isNull()) {
+			throw new ProtocolException("missing_field", "The field '" + field + "' is required.");
+		}
+		if (!value.isBoolean()) {
+			throw new ProtocolException("invalid_field", "The field '" + field + "' must be true or false.");
 		}
 		return value.asBoolean();
 	}

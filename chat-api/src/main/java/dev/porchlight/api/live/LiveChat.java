@@ -162,7 +162,7 @@ class LiveChat {
 		// The visitor follows the new conversation right away, from the beginning.
 		connection.follow(conversation.id(), 0,
 				(after) -> this.log.after(conversation.id(), after, Fanout.CATCH_UP_BATCH),
-				(entry) -> this.encoding.event(entry, false));
+				(entry) -> this.encoding.event(entry, false), (last) -> null);
 		Map<String, Object> answer = Frame.out("started");
 		answer.put("conversation", this.encoding.conversation(started, false));
 		return answer;
@@ -195,19 +195,27 @@ class LiveChat {
 		return ack;
 	}
 
-	private Map<String, Object> subscribe(Connection connection, Frame frame) {
+	private @Nullable Map<String, Object> subscribe(Connection connection, Frame frame) {
 		LiveConversation conversation = accessible(connection, frame);
 		long afterSeq = frame.has("afterSeq") ? frame.number("afterSeq") : 0;
 		ConversationId id = conversation.id();
-		long last = connection.follow(id, Math.min(afterSeq, conversation.lastSeq()),
+		boolean staff = !connection.isVisitor();
+		String ref = frame.ref();
+		// synced is queued before the subscription is released, so no live event can
+		// precede it.
+		connection.follow(id, Math.min(afterSeq, conversation.lastSeq()),
 				(after) -> this.log.after(id, after, Fanout.CATCH_UP_BATCH),
-				(entry) -> this.encoding.event(entry, !connection.isVisitor()));
-		Map<String, Object> synced = Frame.out("synced");
-		synced.put("conversationId", id.toString());
-		synced.put("seq", last);
-		synced.put("conversation",
-				this.encoding.conversation(this.live.find(id).orElseThrow(), !connection.isVisitor()));
-		return synced;
+				(entry) -> this.encoding.event(entry, staff), (last) -> {
+					Map<String, Object> synced = Frame.out("synced");
+					synced.put("conversationId", id.toString());
+					synced.put("seq", last);
+					synced.put("conversation", this.encoding.conversation(conversation, staff));
+					if (ref != null) {
+						synced.put("ref", ref);
+					}
+					return Frame.write(synced);
+				});
+		return null;
 	}
 
 	private Map<String, Object> unsubscribe(Connection connection, Frame frame) {

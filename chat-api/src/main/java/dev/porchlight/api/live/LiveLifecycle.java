@@ -11,7 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.session.events.SessionDestroyedEvent;
 import org.springframework.stereotype.Component;
 
 /**
@@ -76,6 +78,20 @@ class LiveLifecycle implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				// Redis briefly unreachable or shutting down: the next sweep tries again.
 				log.debug("Presence refresh failed: {}", ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * A staff session ended on some node (signed out, expired, deleted): its sockets here
+	 * close. Spring Session reports this on every node through Redis keyspace events.
+	 * @param event the ended session
+	 */
+	@EventListener
+	void sessionEnded(SessionDestroyedEvent event) {
+		for (Connection connection : this.connections.staff()) {
+			if (connection.belongsTo(event.getSessionId())) {
+				connection.closeAsync(CloseCodes.SESSION_ENDED);
 			}
 		}
 	}

@@ -63,11 +63,13 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			else if (visitor != null) {
 				this.presences.visitorSeen(visitor.visitorId(), null, null, this.properties.idleTimeout());
 			}
-			connection.send(Frame.write(this.chat.welcome(connection)));
+			// Registered first so no event is missed; open() still puts welcome ahead of
+			// them.
+			connection.open(Frame.write(this.chat.welcome(connection)));
 		}
 		catch (DataAccessException ex) {
 			connection
-				.send(Frame.write(error(null, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000)));
+				.open(Frame.write(error(null, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000)));
 			connection.closeWhenFlushed(CloseCodes.RESTART);
 		}
 	}

@@ -5,11 +5,13 @@ import java.util.Map;
 
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.PorchlightProperties;
+import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -22,6 +24,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 public class StaffHandshakeInterceptor implements HandshakeInterceptor {
 
 	public static final String STAFF = "porchlight.staff";
+
+	public static final String HTTP_SESSION = "porchlight.staff.session";
 
 	private final PorchlightProperties properties;
 
@@ -43,6 +47,14 @@ public class StaffHandshakeInterceptor implements HandshakeInterceptor {
 			return false;
 		}
 		attributes.put(STAFF, staff);
+		if (request instanceof ServletServerHttpRequest servlet) {
+			HttpSession session = servlet.getServletRequest().getSession(false);
+			if (session != null) {
+				// The socket lives only as long as this session: sign-out or expiry
+				// closes it.
+				attributes.put(HTTP_SESSION, session.getId());
+			}
+		}
 		return true;
 	}
 

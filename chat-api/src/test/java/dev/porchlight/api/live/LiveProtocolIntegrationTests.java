@@ -221,7 +221,11 @@ class LiveProtocolIntegrationTests {
 		visitor.next("welcome");
 		LiveClient staff = staff();
 		staff.next("welcome");
-		assertThat(visitor.next("availability").path("staffAvailable").asBoolean()).isTrue();
+		assertThat(visitor
+			.next((frame) -> frame.path("type").asString().equals("availability")
+					&& frame.path("staffAvailable").asBoolean(), "staff available")
+			.path("staffAvailable")
+			.asBoolean()).isTrue();
 		staff.send(Map.of("type", "availability", "available", false));
 		assertThat(staff.next("availability_ok").path("available").asBoolean()).isFalse();
 		assertThat(visitor
@@ -302,7 +306,8 @@ class LiveProtocolIntegrationTests {
 				+ "\",\"clientId\":\"c\",\"body\":\"x\"}", "not_found");
 		cases.put("{\"type\":\"read\",\"conversationId\":\"" + conversation + "\",\"seq\":-1}", "invalid_field");
 		cases.put("{\"type\":\"typing\",\"conversationId\":\"" + conversation + "\",\"typing\":\"yes\"}",
-				"missing_field");
+				"invalid_field");
+		cases.put("{\"type\":\"typing\",\"conversationId\":\"" + conversation + "\"}", "missing_field");
 		cases.put("{\"type\":\"start\",\"context\":{\"url\":\"javascript:alert(1)\"}}", "invalid_page_url");
 		cases.put("{\"type\":\"availability\",\"available\":true}", "forbidden");
 		cases.forEach((frame, code) -> {
@@ -394,6 +399,32 @@ class LiveProtocolIntegrationTests {
 		socket.next("welcome");
 		owner.post("/api/v1/accounts/" + created.text("/account/id") + "/disable", "");
 		assertThat(socket.awaitClose()).isEqualTo(4401);
+	}
+
+	@Test
+	void signingOutClosesThatSessionsSockets() {
+		ApiClient owner = new ApiClient(this.port);
+		owner.signIn("owner@shop.example", "owner password 123");
+		LiveClient socket = track(LiveClient.staff(this.port, APP, owner.cookie("PORCHLIGHT_SESSION").orElseThrow()));
+		socket.next("welcome");
+		LiveClient otherDevice = staff();
+		otherDevice.next("welcome");
+		assertThat(owner.delete("/api/v1/session").status()).isEqualTo(204);
+		assertThat(socket.awaitClose()).isEqualTo(4401);
+		otherDevice.send(Map.of("type", "ping"));
+		assertThat(otherDevice.next("pong")).as("the other device's session is untouched").isNotNull();
+	}
+
+	@Test
+	void welcomeIsAlwaysTheFirstFrame() {
+		LiveClient staff = staff();
+		for (int i = 0; i < 5; i++) {
+			LiveClient visitor = visitor(newVisitor());
+			start(visitor);
+		}
+		LiveClient late = staff();
+		assertThat(late.drain(java.time.Duration.ofMillis(500)).get(0).path("type").asString()).isEqualTo("welcome");
+		assertThat(staff).isNotNull();
 	}
 
 	String newVisitor() {

@@ -61,7 +61,9 @@ class RedisLiveConversations implements LiveConversations {
 	private static final RedisScript<List> APPEND = RedisScript.of(
 			"""
 					if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0, 0} end
-					local existing = redis.call('HGET', KEYS[3], ARGV[1])
+					-- Client ids are unique per sender: another sender may well pick the same one.
+					local dedupKey = ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[1]
+					local existing = redis.call('HGET', KEYS[3], dedupKey)
 					if existing then return {0, tonumber(existing), 0} end
 					local reopened = 0
 					if redis.call('HGET', KEYS[1], 'status') == 'CLOSED' then
@@ -73,7 +75,7 @@ class RedisLiveConversations implements LiveConversations {
 					local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 					redis.call('XADD', KEYS[2], seq .. '-0', 'k', 'MESSAGE', 'c', ARGV[1], 'sk', ARGV[2], 'si', ARGV[3],
 					  'b', ARGV[4], 'at', ARGV[5])
-					redis.call('HSET', KEYS[3], ARGV[1], seq)
+					redis.call('HSET', KEYS[3], dedupKey, seq)
 					redis.call('HSET', KEYS[1], 'lastActivity', ARGV[5], 'preview', ARGV[6], 'lastSender', ARGV[2])
 					if ARGV[2] == 'VISITOR' then
 					  redis.call('HINCRBY', KEYS[1], 'unreadStaff', 1)

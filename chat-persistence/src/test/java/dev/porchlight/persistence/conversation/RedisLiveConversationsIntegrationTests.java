@@ -86,6 +86,16 @@ class RedisLiveConversationsIntegrationTests {
 	}
 
 	@Test
+	void theSameClientIdFromAnotherSenderIsADifferentMessage() {
+		Conversation conversation = start(null);
+		LiveConversations.Appended visitors = send(conversation, "d-78", Sender.visitor(this.visitor), "guessing ids");
+		LiveConversations.Appended staffs = send(conversation, "d-78", Sender.staff(this.agent), "a real reply");
+		assertThat(staffs.duplicate()).isFalse();
+		assertThat(staffs.entry().seq()).isEqualTo(visitors.entry().seq() + 1);
+		assertThat(staffs.entry().body().text()).isEqualTo("a real reply");
+	}
+
+	@Test
 	void closingWritesAnEntryAndWritingAgainReopensFirst() {
 		Conversation conversation = start(null);
 		send(conversation, "c1", Sender.visitor(this.visitor), "Thanks, bye");

@@ -1,0 +1,129 @@
+package dev.porchlight.api.archive;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.HttpProbe;
+import dev.porchlight.api.PorchlightApplication;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
+import dev.porchlight.persistence.embedded.EmbeddedRedisConnectionDetails;
+import dev.porchlight.persistence.testing.RealEngines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL goes away in the middle of a conversation: live chat keeps working,
+ * readiness says the node is not ready, liveness stays up, archival pauses, and once
+ * PostgreSQL is back everything acknowledged meanwhile arrives there exactly once.
+ */
+class PostgresOutageIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@TempDir
+	Path postgresDir;
+
+	@Test
+	void liveChatSurvivesAPostgresOutageAndArchivalCatchesUp() throws Exception {
+		int pgPort = freePort();
+		EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(this.postgresDir, "porchlight", false, pgPort);
+		EmbeddedRedisConnectionDetails redis = RealEngines.get().isolated("outage").redis();
+		ConfigurableApplicationContext app = new SpringApplicationBuilder(PorchlightApplication.class).run(
+				"--server.port=0", "--porchlight.public-url=" + APP, "--spring.datasource.url=" + postgres.jdbcUrl(),
+				"--spring.datasource.username=" + postgres.username(), "--spring.datasource.password=",
+				"--spring.datasource.hikari.maximum-pool-size=4", "--spring.datasource.hikari.connection-timeout=1000",
+				"--spring.data.redis.url=redis://:" + redis.getPassword() + "@" + redis.host() + ":" + redis.port()
+						+ "/" + redis.database(),
+				"--porchlight.archive.interval=200ms", "--porchlight.archive.max-backoff=1s");
+		try {
+			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+			Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+			app.getBean(Sites.class).add(site);
+			String token = new ApiClient(port).header("Origin", APP)
+				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+				.text("/token");
+			JdbcClient jdbc = app.getBean(JdbcClient.class);
+			try (LiveTestClient visitor = LiveTestClient.visitor(port, APP, token)) {
+				String conversation = visitor.startConversation();
+				for (int i = 1; i <= 5; i++) {
+					assertThat(visitor.sendAndAck(conversation, "before-" + i, "before " + i)).isEqualTo(i);
+				}
+				awaitArchived(jdbc, conversation, 5);
+
+				postgres.close();
+				for (int i = 1; i <= 10; i++) {
+					assertThat(visitor.sendAndAck(conversation, "during-" + i, "during " + i))
+						.as("messages are acknowledged while PostgreSQL is down")
+						.isEqualTo(5 + i);
+				}
+				assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+				assertThat(HttpProbe.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+
+				EmbeddedPostgresServer restarted = EmbeddedPostgresServer.start(this.postgresDir, "porchlight", false,
+						pgPort);
+				try {
+					awaitArchived(jdbc, conversation, 15);
+					assertThat(jdbc.sql("select seq from message where conversation_id = cast(? as uuid) order by seq")
+						.param(conversation)
+						.query(Long.class)
+						.list())
+						.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 15).boxed().toList());
+					assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+				}
+				finally {
+					app.close();
+					restarted.close();
+				}
+			}
+		}
+		finally {
+			if (app.isActive()) {
+				app.close();
+			}
+		}
+	}
+
+	private static void awaitArchived(JdbcClient jdbc, String conversation, long count) throws InterruptedException {
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		long archived = -1;
+		while (System.nanoTime() < deadline) {
+			try {
+				archived = jdbc.sql("select count(*) from message where conversation_id = cast(? as uuid)")
+					.param(conversation)
+					.query(Long.class)
+					.single();
+				if (archived == count) {
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				// PostgreSQL is still coming back
+			}
+			Thread.sleep(100);
+		}
+		assertThat(archived).as("archived messages").isEqualTo(count);
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.porchlight.api.live;
+
+import java.util.Map;
+
+/**
+ * A protocol client for tests outside this package: a thin public face of
+ * {@link LiveClient} with the few conversations steps they need.
+ */
+public final class LiveTestClient implements AutoCloseable {
+
+	private final LiveClient client;
+
+	private LiveTestClient(LiveClient client) {
+		this.client = client;
+	}
+
+	public static LiveTestClient visitor(int port, String origin, String token) {
+		return new LiveTestClient(LiveClient.visitor(port, origin, token));
+	}
+
+	public String startConversation() {
+		return LiveProtocolIntegrationTests.start(this.client);
+	}
+
+	/**
+	 * Sends a message and waits for its acknowledgement.
+	 * @return the acknowledged sequence
+	 */
+	public long sendAndAck(String conversation, String clientId, String body) {
+		this.client.send(LiveProtocolIntegrationTests.send(conversation, clientId, body));
+		return this.client
+			.next((frame) -> frame.path("type").asString().equals("ack")
+					&& frame.path("clientId").asString().equals(clientId), "the ack of " + clientId)
+			.path("seq")
+			.asLong();
+	}
+
+	/**
+	 * Subscribes after a sequence and returns the sequences received until
+	 * {@code synced}.
+	 */
+	public java.util.List<Long> resume(String conversation, long afterSeq) {
+		this.client.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", afterSeq));
+		java.util.List<Long> seqs = new java.util.ArrayList<>();
+		while (true) {
+			var frame = this.client.next((node) -> node.path("type").asString().equals("event")
+					|| node.path("type").asString().equals("synced"), "events");
+			if (frame.path("type").asString().equals("synced")) {
+				return seqs;
+			}
+			seqs.add(frame.path("seq").asLong());
+		}
+	}
+
+	@Override
+	public void close() {
+		this.client.close();
+	}
+
+}
