@@ -1,0 +1,58 @@
+package dev.porchlight.domain.search;
+
+import java.time.Instant;
+import java.util.Objects;
+
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.common.Text;
+import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.site.SiteId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A search over what was said in conversations, with filters and a page position.
+ *
+ * @param text what to look for, in web-search syntax: words, {@code "quoted phrases"},
+ * {@code -excluded}, {@code or}
+ * @param site only this site's conversations
+ * @param customer only this customer's conversations
+ * @param status only open or only closed conversations
+ * @param tag only conversations with this tag
+ * @param from only conversations active at or after this time
+ * @param to only conversations started before this time
+ * @param order relevance or newest first
+ * @param after the cursor from the previous page, if any
+ * @param limit results per page, 1 to 100
+ */
+public record ConversationQuery(String text, @Nullable SiteId site, @Nullable CustomerId customer,
+		@Nullable ConversationStatus status, @Nullable String tag, @Nullable Instant from, @Nullable Instant to,
+		Order order, @Nullable Cursor after, int limit) {
+
+	public static final int MAX_TEXT = 200;
+
+	public ConversationQuery {
+		text = Text.required("query", text, MAX_TEXT);
+		tag = Text.optional("tag", tag, 40);
+		Objects.requireNonNull(order, "order");
+		if (limit < 1 || limit > 100) {
+			throw new DomainException("invalid_limit", "The limit is between 1 and 100.");
+		}
+		if (from != null && to != null && !from.isBefore(to)) {
+			throw new DomainException("invalid_date_range", "'from' must be before 'to'.");
+		}
+		if (after != null && after.order() != order) {
+			throw new DomainException("invalid_cursor", "The cursor belongs to another sort order.");
+		}
+	}
+
+	/**
+	 * How results are sorted.
+	 */
+	public enum Order {
+
+		RELEVANCE, NEWEST
+
+	}
+
+}

@@ -1,0 +1,237 @@
+package dev.porchlight.persistence.search;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.porchlight.domain.common.Text;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.search.ConversationHit;
+import dev.porchlight.domain.search.ConversationQuery;
+import dev.porchlight.domain.search.Cursor;
+import dev.porchlight.domain.search.CustomerHit;
+import dev.porchlight.domain.search.Search;
+import dev.porchlight.domain.site.SiteId;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Search in PostgreSQL. Conversations: full-text search over every archived message
+ * ({@code websearch_to_tsquery} against the GIN-indexed {@code body_tsv}), the best
+ * message per conversation ranked with {@code ts_rank_cd}, filters on the conversation,
+ * keyset pagination on (rank or activity, id), and highlighted snippets computed only for
+ * the rows of the page. Customers: trigram similarity (typos) and prefix matches over
+ * name, email, phone and the sites' ids. Every value is a bound parameter; the only
+ * variable SQL is chosen from two fixed sort orders.
+ */
+@Repository
+class JdbcSearch implements Search {
+
+	static final String CONFIG = "simple";
+
+	private static final char MARK_START = '\uE000';
+
+	private static final char MARK_END = '\uE001';
+
+	private static final int TOTAL_CAP = 1000;
+
+	private static final String MATCHES = """
+			with q as (select websearch_to_tsquery(cast('simple' as regconfig), :text) as query),
+			best as (
+			  select distinct on (m.conversation_id) m.conversation_id, m.seq,
+			         ts_rank_cd(m.body_tsv, q.query) as rank
+			    from message m, q
+			   where m.body_tsv @@ q.query
+			   order by m.conversation_id, ts_rank_cd(m.body_tsv, q.query) desc, m.seq
+			)
+			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at, best.seq, best.rank,
+			       floor(extract(epoch from c.last_activity_at) * 1000000) as activity_key
+			  from best join conversation c on c.id = best.conversation_id
+			 where (cast(:site as uuid) is null or c.site_id = cast(:site as uuid))
+			   and (cast(:customer as uuid) is null or c.customer_id = cast(:customer as uuid))
+			   and (cast(:status as text) is null or c.status = cast(:status as text))
+			   and (cast(:from as timestamptz) is null or c.last_activity_at >= cast(:from as timestamptz))
+			   and (cast(:to as timestamptz) is null or c.started_at < cast(:to as timestamptz))
+			   and (cast(:tag as text) is null or exists (
+			         select 1 from conversation_tag ct join tag t on t.id = ct.tag_id
+			          where ct.conversation_id = c.id and t.name = cast(:tag as citext)))
+			""";
+
+	private static final String BY_RELEVANCE = MATCHES + """
+			   and (cast(:cursorId as uuid) is null or best.rank < cast(:cursorKey as float4)
+			        or (best.rank = cast(:cursorKey as float4) and c.id < cast(:cursorId as uuid)))
+			 order by best.rank desc, c.id desc
+			 limit :limit
+			""";
+
+	private static final String BY_ACTIVITY = MATCHES + """
+			   and (cast(:cursorId as uuid) is null
+			        or floor(extract(epoch from c.last_activity_at) * 1000000) < cast(:cursorKey as float8)
+			        or (floor(extract(epoch from c.last_activity_at) * 1000000) = cast(:cursorKey as float8)
+			            and c.id < cast(:cursorId as uuid)))
+			 order by c.last_activity_at desc, c.id desc
+			 limit :limit
+			""";
+
+	private static final String TOTAL = """
+			select count(*) from (
+			  select distinct m.conversation_id
+			    from message m
+			   where m.body_tsv @@ websearch_to_tsquery(cast('simple' as regconfig), :text)
+			   limit :cap
+			) capped
+			""";
+
+	private static final String SNIPPETS = """
+			select m.conversation_id, m.seq,
+			       ts_headline(cast('simple' as regconfig), translate(m.body, chr(57344) || chr(57345), ''),
+			                   websearch_to_tsquery(cast('simple' as regconfig), :text),
+			                   'StartSel=' || chr(57344) || ', StopSel=' || chr(57345)
+			                   || ', MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') as snippet
+			  from message m
+			 where (m.conversation_id, m.seq) in (select * from unnest(cast(:ids as uuid[]), cast(:seqs as bigint[])))
+			""";
+
+	private static final String CUSTOMERS = """
+			with q as (select lower(:text) as text, lower(:text) || '%' as prefix)
+			select c.id, c.name, c.email::text as email, c.phone,
+			       greatest(similarity(lower(coalesce(c.name, '')), q.text),
+			                word_similarity(q.text, lower(coalesce(c.name, ''))),
+			                similarity(lower(coalesce(c.email::text, '')), q.text),
+			                case when lower(c.name) like q.prefix or lower(c.email::text) like q.prefix
+			                       or c.phone like q.prefix then 1.0 else 0 end,
+			                coalesce((select max(case when i.external_id = :text then 1.0
+			                                          when lower(i.external_id) like q.prefix then 0.9
+			                                          else similarity(lower(i.external_id), q.text) end)
+			                            from customer_identity i where i.customer_id = c.id), 0)) as score
+			  from customer c, q
+			 where lower(c.name) % q.text or lower(c.email::text) % q.text
+			    or q.text <% lower(coalesce(c.name, ''))
+			    or lower(c.name) like q.prefix or lower(c.email::text) like q.prefix or c.phone like q.prefix
+			    or exists (select 1 from customer_identity i
+			                where i.customer_id = c.id and (lower(i.external_id) like q.prefix
+			                                                or lower(i.external_id) % q.text))
+			 order by score desc, c.id
+			 limit :limit
+			""";
+
+	private final JdbcClient jdbc;
+
+	JdbcSearch(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	@Override
+	public Page conversations(ConversationQuery query) {
+		boolean relevance = query.order() == ConversationQuery.Order.RELEVANCE;
+		Cursor after = query.after();
+		List<Row> rows = this.jdbc.sql(relevance ? BY_RELEVANCE : BY_ACTIVITY)
+			.param("text", query.text())
+			.param("site", (query.site() != null) ? query.site().value() : null)
+			.param("customer", (query.customer() != null) ? query.customer().value() : null)
+			.param("status", (query.status() != null) ? query.status().name() : null)
+			.param("from", (query.from() != null) ? Timestamp.from(query.from()) : null)
+			.param("to", (query.to() != null) ? Timestamp.from(query.to()) : null)
+			.param("tag", query.tag())
+			.param("cursorId", (after != null) ? after.id() : null)
+			.param("cursorKey", (after != null) ? after.key() : null)
+			.param("limit", query.limit() + 1)
+			.query(JdbcSearch::row)
+			.list();
+		boolean more = rows.size() > query.limit();
+		List<Row> page = more ? rows.subList(0, query.limit()) : rows;
+		Map<String, List<ConversationHit.Segment>> snippets = snippets(query.text(), page);
+		List<ConversationHit> hits = page.stream()
+			.map((row) -> new ConversationHit(new ConversationId(row.id), new SiteId(row.site),
+					(row.customer != null) ? new CustomerId(row.customer) : null, row.status, row.startedAt.toInstant(),
+					row.lastActivity.toInstant(), row.seq, row.rank,
+					snippets.getOrDefault(row.id + ":" + row.seq, List.of())))
+			.toList();
+		Cursor next = null;
+		if (more) {
+			Row last = page.get(page.size() - 1);
+			next = new Cursor(query.order(), relevance ? last.rank : last.activityKey, last.id);
+		}
+		long total = this.jdbc.sql(TOTAL)
+			.param("text", query.text())
+			.param("cap", TOTAL_CAP)
+			.query(Long.class)
+			.single();
+		return new Page(hits, next, total, total >= TOTAL_CAP);
+	}
+
+	@Override
+	public List<CustomerHit> customers(String text, int limit) {
+		String cleaned = Text.required("query", text, 200);
+		return this.jdbc.sql(CUSTOMERS)
+			.param("text", cleaned)
+			.param("limit", Math.clamp(limit, 1, 100))
+			.query((row, rowNum) -> new CustomerHit(new CustomerId(row.getObject("id", UUID.class)),
+					row.getString("name"), row.getString("email"), row.getString("phone"), row.getDouble("score")))
+			.list();
+	}
+
+	private Map<String, List<ConversationHit.Segment>> snippets(String text, List<Row> page) {
+		Map<String, List<ConversationHit.Segment>> snippets = new HashMap<>();
+		if (page.isEmpty()) {
+			return snippets;
+		}
+		this.jdbc.sql(SNIPPETS)
+			.param("text", text)
+			.param("ids", page.stream().map((row) -> row.id).toArray(UUID[]::new))
+			.param("seqs", page.stream().map((row) -> row.seq).toArray(Long[]::new))
+			.query((row, rowNum) -> {
+				snippets.put(row.getObject("conversation_id", UUID.class) + ":" + row.getLong("seq"),
+						segments(row.getString("snippet")));
+				return null;
+			})
+			.list();
+		return snippets;
+	}
+
+	static List<ConversationHit.Segment> segments(String marked) {
+		List<ConversationHit.Segment> segments = new ArrayList<>();
+		StringBuilder current = new StringBuilder();
+		boolean inMatch = false;
+		for (int i = 0; i < marked.length(); i++) {
+			char c = marked.charAt(i);
+			if (c == MARK_START || c == MARK_END) {
+				if (!current.isEmpty()) {
+					segments.add(new ConversationHit.Segment(current.toString(), inMatch));
+					current.setLength(0);
+				}
+				inMatch = (c == MARK_START);
+			}
+			else {
+				current.append(c);
+			}
+		}
+		if (!current.isEmpty()) {
+			segments.add(new ConversationHit.Segment(current.toString(), inMatch));
+		}
+		return segments;
+	}
+
+	private static Row row(ResultSet row, int rowNum) throws SQLException {
+		return new Row(row.getObject("id", UUID.class), row.getObject("site_id", UUID.class),
+				row.getObject("customer_id", UUID.class),
+				ConversationStatus.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
+				row.getTimestamp("started_at"), row.getTimestamp("last_activity_at"), row.getLong("seq"),
+				row.getDouble("rank"), row.getDouble("activity_key"));
+	}
+
+	private record Row(UUID id, UUID site, @Nullable UUID customer, ConversationStatus status, Timestamp startedAt,
+			Timestamp lastActivity, long seq, double rank, double activityKey) {
+	}
+
+}

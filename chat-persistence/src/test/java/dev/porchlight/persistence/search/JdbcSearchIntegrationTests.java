@@ -1,0 +1,263 @@
+package dev.porchlight.persistence.search;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.conversation.ClientMessageId;
+import dev.porchlight.domain.conversation.Conversation;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.MessageBody;
+import dev.porchlight.domain.conversation.PageContext;
+import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.conversation.Transcripts;
+import dev.porchlight.domain.customer.Customer;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.customer.Customers;
+import dev.porchlight.domain.search.ConversationHit;
+import dev.porchlight.domain.search.ConversationQuery;
+import dev.porchlight.domain.search.ConversationQuery.Order;
+import dev.porchlight.domain.search.Cursor;
+import dev.porchlight.domain.search.Search;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.Visitor;
+import dev.porchlight.domain.visitor.Visitors;
+import dev.porchlight.persistence.PersistenceTestApplication;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Search over a small fixture corpus of archived conversations and customers.
+ */
+@SpringBootTest(classes = PersistenceTestApplication.class)
+@UseRealEngines
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JdbcSearchIntegrationTests {
+
+	private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+	@Autowired
+	Search search;
+
+	@Autowired
+	Transcripts transcripts;
+
+	@Autowired
+	Sites sites;
+
+	@Autowired
+	Visitors visitors;
+
+	@Autowired
+	Customers customers;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	Site shop;
+
+	Site otherShop;
+
+	Conversation ankh;
+
+	Conversation ring;
+
+	Conversation delivery;
+
+	CustomerId ada;
+
+	final List<ConversationId> filler = new ArrayList<>();
+
+	@BeforeAll
+	void corpus() {
+		this.shop = site("Ankh & Co");
+		this.otherShop = site("Rings Ltd");
+		this.ada = customer("Ada Lovelace", "ada@example.com");
+		customer("Grace Hopper", "grace@navy.example");
+		customer("Zoë Ünal", "zoe@example.com");
+		this.ankh = conversation(this.shop, this.ada, 0, "Hello, do you make custom ankh pendants?",
+				"Yes! We make custom ankh pendants in silver and gold.", "Great, I would like a silver ankh pendant.");
+		this.ring = conversation(this.otherShop, null, 5, "I am looking for a silver ring with an ankh engraving.");
+		this.delivery = conversation(this.shop, null, 10, "When will my order be delivered?",
+				"Your parcel ships tomorrow by express delivery.");
+		this.transcripts.archive(closed(this.delivery), List.of());
+		for (int i = 0; i < 23; i++) {
+			this.filler
+				.add(conversation(this.shop, null, 20 + i, "Question " + i + " about pendant chains and clasps.").id());
+		}
+	}
+
+	@Test
+	void ranksTheConversationThatIsMostAboutTheQueryFirstAndHighlightsTheWords() {
+		Search.Page page = this.search.conversations(query("ankh pendant"));
+		assertThat(page.hits()).extracting(ConversationHit::conversation).first().isEqualTo(this.ankh.id());
+		ConversationHit best = page.hits().get(0);
+		assertThat(best.snippet()).filteredOn(ConversationHit.Segment::match)
+			.extracting((segment) -> segment.text().toLowerCase())
+			.contains("ankh", "pendant");
+		assertThat(best.snippet().stream().map(ConversationHit.Segment::text).reduce("", String::concat))
+			.contains("silver ankh pendant");
+		assertThat(best.seq()).isBetween(1L, 3L);
+	}
+
+	@Test
+	void supportsPhrasesExclusionsAndAlternatives() {
+		assertThat(ids(query("\"express delivery\""))).containsExactly(this.delivery.id());
+		// Exclusions apply per message: no message of the ankh conversation mentions a
+		// ring.
+		assertThat(ids(query("silver -ring"))).containsExactly(this.ankh.id());
+		assertThat(ids(query("parcel or engraving"))).containsExactlyInAnyOrder(this.delivery.id(), this.ring.id());
+	}
+
+	@Test
+	void filtersBySiteCustomerStatusAndDates() {
+		assertThat(ids(new ConversationQuery("ankh", this.otherShop.id(), null, null, null, null, null, Order.RELEVANCE,
+				null, 20)))
+			.containsExactly(this.ring.id());
+		assertThat(
+				ids(new ConversationQuery("ankh", null, this.ada, null, null, null, null, Order.RELEVANCE, null, 20)))
+			.containsExactly(this.ankh.id());
+		assertThat(ids(new ConversationQuery("delivered", null, null, ConversationStatus.CLOSED, null, null, null,
+				Order.RELEVANCE, null, 20)))
+			.containsExactly(this.delivery.id());
+		assertThat(ids(new ConversationQuery("delivered", null, null, ConversationStatus.OPEN, null, null, null,
+				Order.RELEVANCE, null, 20)))
+			.isEmpty();
+		assertThat(ids(new ConversationQuery("ankh", null, null, null, null, T0.plus(4, ChronoUnit.DAYS), null,
+				Order.RELEVANCE, null, 20)))
+			.containsExactly(this.ring.id());
+		assertThat(ids(new ConversationQuery("ankh", null, null, null, null, null, T0.plus(1, ChronoUnit.DAYS),
+				Order.RELEVANCE, null, 20)))
+			.containsExactly(this.ankh.id());
+	}
+
+	@Test
+	void pagesThroughEveryMatchOnceWithoutRepeatsOrSkips() {
+		for (Order order : Order.values()) {
+			Set<ConversationId> seen = new HashSet<>();
+			List<ConversationId> inOrder = new ArrayList<>();
+			Cursor cursor = null;
+			int pages = 0;
+			do {
+				Search.Page page = this.search.conversations(
+						new ConversationQuery("pendant", null, null, null, null, null, null, order, cursor, 4));
+				page.hits().forEach((hit) -> inOrder.add(hit.conversation()));
+				page.hits().forEach((hit) -> assertThat(seen.add(hit.conversation())).as("no repeats").isTrue());
+				cursor = page.next();
+				pages++;
+				if (cursor != null) {
+					cursor = Cursor.decode(cursor.encode());
+				}
+			}
+			while (cursor != null && pages < 20);
+			Set<ConversationId> expected = new HashSet<>(this.filler);
+			expected.add(this.ankh.id());
+			assertThat(seen).as(order.name()).isEqualTo(expected);
+			assertThat(this.search.conversations(query("pendant")).estimatedTotal()).isEqualTo(expected.size());
+		}
+	}
+
+	@Test
+	void findsCustomersDespiteTyposAndPartialInput() {
+		assertThat(this.search.customers("ada lovlace", 5)).first()
+			.satisfies((hit) -> assertThat(hit.name()).isEqualTo("Ada Lovelace"));
+		assertThat(this.search.customers("grac", 5)).first()
+			.satisfies((hit) -> assertThat(hit.email()).isEqualTo("grace@navy.example"));
+		assertThat(this.search.customers("ada@exa", 5)).first()
+			.satisfies((hit) -> assertThat(hit.name()).isEqualTo("Ada Lovelace"));
+		assertThat(this.search.customers("hoper", 5)).extracting((hit) -> hit.name()).contains("Grace Hopper");
+		assertThat(this.search.customers("qqqqqq", 5)).isEmpty();
+	}
+
+	@Test
+	void injectionAttemptsAreJustTextThatMatchesNothing() {
+		for (String attack : List.of("'; drop table message; --", "ankh' or '1'='1", "\\\" or 1=1 --",
+				"); select pg_sleep(10); --", "%' union select password_hash from account --", "!!!&&&|||:::***")) {
+			assertThat(this.search.conversations(query(attack)).hits()).as(attack)
+				.allSatisfy((hit) -> assertThat(hit).isNotNull());
+			assertThat(this.search.customers(attack, 5)).as(attack).isEmpty();
+		}
+		assertThat(this.jdbc.sql("select count(*) from message").query(Long.class).single()).isPositive();
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> Cursor.decode("bm90IGEgY3Vyc29y"))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("invalid_cursor"));
+	}
+
+	@Test
+	void theFullTextQueryUsesTheGinIndexOnALargeTable() {
+		// Enough rows that a sequential scan would be the planner's choice without the
+		// index.
+		this.jdbc.sql("""
+				insert into message (conversation_id, seq, client_msg_id, sender_kind, body, sent_at)
+				select ?, 1000 + g, 'bulk-' || g, 'VISITOR',
+				       'bulk message number ' || g || ' about shipping, sizes and colours', now()
+				  from generate_series(1, 30000) g
+				""").param(this.filler.get(0).value()).update();
+		this.jdbc.sql("analyze message").update();
+		String plan = String.join("\n", this.jdbc.sql("""
+				explain select m.conversation_id from message m
+				 where m.body_tsv @@ websearch_to_tsquery(cast('simple' as regconfig), 'ankh pendant')
+				""").query(String.class).list());
+		assertThat(plan).contains("message_body_tsv_idx");
+		this.jdbc.sql("delete from message where client_msg_id like 'bulk-%'").update();
+	}
+
+	private List<ConversationId> ids(ConversationQuery query) {
+		return this.search.conversations(query).hits().stream().map(ConversationHit::conversation).toList();
+	}
+
+	private static ConversationQuery query(String text) {
+		return new ConversationQuery(text, null, null, null, null, null, null, Order.RELEVANCE, null, 20);
+	}
+
+	private Site site(String name) {
+		Site site = Site.create(name, List.of(), T0);
+		this.sites.add(site);
+		return site;
+	}
+
+	private CustomerId customer(String name, String email) {
+		Customer customer = new Customer(CustomerId.random(), name, new EmailAddress(email), null, T0, T0);
+		this.customers.add(customer);
+		return customer.id();
+	}
+
+	private Conversation conversation(Site site, CustomerId customer, int day, String... messages) {
+		Visitor visitor = Visitor.arrive(site.id(), T0);
+		this.visitors.add(visitor, "hash");
+		Instant start = T0.plus(day, ChronoUnit.DAYS);
+		Conversation conversation = Conversation.start(site.id(), visitor.id(), customer, PageContext.unknown(), start);
+		List<LogEntry> log = new ArrayList<>();
+		for (int i = 0; i < messages.length; i++) {
+			log.add(new LogEntry(conversation.id(), i + 1, LogEntry.Kind.MESSAGE, new ClientMessageId("m" + i),
+					Sender.visitor(visitor.id()), new MessageBody(messages[i]), start.plusSeconds(i)));
+		}
+		this.transcripts
+			.archive(new Conversation(conversation.id(), conversation.siteId(), conversation.visitorId(), customer,
+					ConversationStatus.OPEN, PageContext.unknown(), start, start.plusSeconds(messages.length), null),
+					log);
+		return conversation;
+	}
+
+	private static Conversation closed(Conversation conversation) {
+		return conversation.close(conversation.startedAt().plusSeconds(60));
+	}
+
+}
