@@ -104,6 +104,8 @@ class SecurityConfiguration {
 				.hasAnyRole("OWNER", "AGENT")
 				.requestMatchers("/api/v1/sites", "/api/v1/sites/**")
 				.hasRole("OWNER")
+				.requestMatchers(HttpMethod.GET, "/api/v1/search/**")
+				.hasAnyRole("OWNER", "AGENT")
 				.requestMatchers("/api/v1/accounts", "/api/v1/accounts/**")
 				.hasRole("OWNER")
 				.requestMatchers("/api/v1/audit", "/api/v1/audit/**")

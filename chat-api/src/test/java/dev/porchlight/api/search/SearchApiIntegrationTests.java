@@ -1,0 +1,118 @@
+package dev.porchlight.api.search;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * From a visitor typing to the owner finding it: a message sent over the WebSocket is
+ * archived within seconds and found by the search API with the word highlighted.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.public-url=https://chat.porchlight.example",
+				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
+				"porchlight.archive.interval=200ms" })
+@UseRealEngines
+class SearchApiIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	@Test
+	void aClosedConversationIsSearchableWithinSecondsWithTheWordHighlighted() throws Exception {
+		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		String token = new ApiClient(this.port).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+			.text("/token");
+		String conversation;
+		try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, token)) {
+			conversation = visitor.startConversation();
+			visitor.sendAndAck(conversation, "m1", "Could you engrave a tiny hummingbird on the clasp?");
+		}
+		ApiClient owner = owner();
+		JsonNode hit = null;
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		while (hit == null && System.nanoTime() < deadline) {
+			JsonNode results = owner.get("/api/v1/search/conversations?q=hummingbird").json().path("results");
+			if (results.size() > 0) {
+				hit = results.get(0);
+			}
+			else {
+				Thread.sleep(100);
+			}
+		}
+		assertThat(hit).as("found within 10 s").isNotNull();
+		assertThat(hit.path("conversationId").asString()).isEqualTo(conversation);
+		assertThat(hit.path("seq").asLong()).isEqualTo(1);
+		assertThat(hit.path("snippet").toString()).contains("{\"text\":\"hummingbird\",\"match\":true}");
+	}
+
+	@Test
+	void everyParameterIsValidatedAndNoneReachesTheDatabaseAsSql() {
+		ApiClient owner = owner();
+		Map<String, String> attacks = Map.of("q", "' or 1=1 --", "site", "' or 1=1 --", "customer",
+				"00000000-0000-0000-0000-000000000000' or '1'='1", "status", "open' or 1=1 --", "tag", "x' or 1=1 --",
+				"from", "2026-01-01'; drop table message; --", "to", "now()", "sort", "rank desc; drop table message",
+				"cursor", "' or 1=1 --", "limit", "1; drop table message");
+		attacks.forEach((parameter, value) -> {
+			String path = "/api/v1/search/conversations?q=ankh&" + parameter + "="
+					+ URLEncoder.encode(value, StandardCharsets.UTF_8);
+			ApiClient.Response response = owner.get(path);
+			assertThat(response.status()).as(parameter).isIn(200, 400);
+			assertThat(response.body()).as(parameter).doesNotContain("Exception").doesNotContain("SQL");
+			if (response.status() == 200) {
+				assertThat(response.json().path("results").size()).as(parameter).isZero();
+			}
+			else {
+				assertThat(response.text("/error")).as(parameter).startsWith("invalid_");
+			}
+		});
+		assertThat(owner.get("/api/v1/search/customers?q=" + URLEncoder.encode("' or 1=1 --", StandardCharsets.UTF_8))
+			.json()
+			.size()).isZero();
+		assertThat(owner.get("/api/v1/search/conversations").text("/error")).isEqualTo("invalid_query");
+		assertThat(owner.get("/api/v1/search/conversations?q=ankh&limit=1000").text("/error"))
+			.isEqualTo("invalid_limit");
+		assertThat(owner.get("/api/v1/search/conversations?q=ankh&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z")
+			.text("/error")).isEqualTo("invalid_date_range");
+	}
+
+	@Test
+	void onlyStaffMaySearch() {
+		assertThat(new ApiClient(this.port).get("/api/v1/search/conversations?q=ankh").status()).isEqualTo(401);
+		assertThat(new ApiClient(this.port).header("Authorization", "Bearer v1.x.y.z.1.sig")
+			.get("/api/v1/search/customers?q=ada")
+			.status()).isEqualTo(401);
+	}
+
+	private ApiClient owner() {
+		ApiClient owner = new ApiClient(this.port);
+		owner.signIn("owner@shop.example", "owner password 123");
+		return owner;
+	}
+
+}
