@@ -93,12 +93,14 @@ public class Archiver {
 		}
 		long from = this.transcripts.archivedSeq(id);
 		int written = 0;
+		boolean first = true;
 		while (true) {
 			List<LogEntry> entries = this.live.after(id, from, this.properties.batch());
 			long upTo = from;
-			if (!entries.isEmpty() || from == 0) {
-				// from == 0 with no entries: a new conversation, archived so it exists in
-				// PostgreSQL.
+			if (!entries.isEmpty() || first) {
+				// The first pass always writes the conversation row: its state (status,
+				// customer) may have changed without new entries, and a new conversation
+				// must exist in PostgreSQL.
 				upTo = this.transcripts.archive(state.conversation(), entries);
 				Instant committed = Instant.now();
 				entries.forEach((entry) -> {
@@ -111,6 +113,7 @@ public class Archiver {
 			// completed here.
 			this.live.archived(id, upTo, this.properties.keepInRedis());
 			written += entries.size();
+			first = false;
 			if (entries.size() < this.properties.batch()) {
 				return written;
 			}

@@ -106,6 +106,8 @@ class SecurityConfiguration {
 				.hasRole("OWNER")
 				.requestMatchers(HttpMethod.GET, "/api/v1/search/**")
 				.hasAnyRole("OWNER", "AGENT")
+				.requestMatchers("/api/v1/customers/**", "/api/v1/conversations/**")
+				.hasAnyRole("OWNER", "AGENT")
 				.requestMatchers("/api/v1/accounts", "/api/v1/accounts/**")
 				.hasRole("OWNER")
 				.requestMatchers("/api/v1/audit", "/api/v1/audit/**")

@@ -66,12 +66,13 @@ class VisitorSessions {
 			this.visitors.add(visitor, hash(newSecret));
 		}
 		IdentityOutcome identity = IdentityOutcome.NONE;
-		CustomerId customer = visitor.customerId();
+		// Only a link the site vouched for carries a customer into the token.
+		CustomerId customer = this.visitors.verifiedCustomer(visitor.id()).orElse(null);
 		if (request.identity() != null && site.identityMode() != IdentityMode.OFF) {
 			VisitorSessionRequest.Identity claimed = request.identity();
 			if (site.vouchesFor(claimed.externalId(), claimed.signature())) {
 				customer = vouchedCustomer(site, claimed, now);
-				this.visitors.linkCustomer(visitor.id(), customer);
+				this.visitors.linkCustomer(visitor.id(), customer, true);
 				identity = IdentityOutcome.VERIFIED;
 			}
 			else if (site.identityMode() == IdentityMode.ENFORCED) {

@@ -52,6 +52,17 @@ public final class LiveTestClient implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Subscribes and returns the error code the server answers with, or "ok".
+	 */
+	public String resumeOrError(String conversation, long afterSeq) {
+		this.client.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", afterSeq));
+		var frame = this.client.next(
+				(node) -> node.path("type").asString().equals("error") || node.path("type").asString().equals("synced"),
+				"an answer");
+		return frame.path("type").asString().equals("error") ? frame.path("code").asString() : "ok";
+	}
+
 	@Override
 	public void close() {
 		this.client.close();

@@ -126,6 +126,20 @@ public interface LiveConversations {
 	int relistUnarchived();
 
 	/**
+	 * Sets the customer of a live conversation (after an email was left, or a merge) and
+	 * lists it under that customer.
+	 * @param id the conversation
+	 * @param customer the customer
+	 */
+	void assignCustomer(ConversationId id, CustomerId customer);
+
+	/**
+	 * Deletes everything Redis holds about a conversation (erasure).
+	 * @param id the conversation
+	 */
+	void forget(ConversationId id);
+
+	/**
 	 * What {@link #append} did.
 	 *
 	 * @param entry the message's entry (the stored one for a duplicate)

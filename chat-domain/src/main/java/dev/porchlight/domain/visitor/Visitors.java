@@ -26,7 +26,21 @@ public interface Visitors {
 	 */
 	Optional<String> credentialHash(VisitorId id);
 
-	void linkCustomer(VisitorId id, CustomerId customer);
+	/**
+	 * Links the visitor to a customer.
+	 * @param id the visitor
+	 * @param customer the customer
+	 * @param verified whether the site vouched for it (HMAC); only verified links open
+	 * the customer's history to the visitor
+	 */
+	void linkCustomer(VisitorId id, CustomerId customer, boolean verified);
+
+	/**
+	 * The customer the site vouched this visitor to be, if any.
+	 * @param id the visitor
+	 * @return the customer of a verified link
+	 */
+	Optional<CustomerId> verifiedCustomer(VisitorId id);
 
 	void seen(VisitorId id, Instant at);
 

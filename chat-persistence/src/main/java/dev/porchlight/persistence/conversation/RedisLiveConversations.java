@@ -317,6 +317,34 @@ class RedisLiveConversations implements LiveConversations {
 		}
 	}
 
+	@Override
+	public void assignCustomer(ConversationId id, CustomerId customer) {
+		Object site = this.redis.opsForHash().get(RedisKeys.meta(id), "site");
+		if (site == null) {
+			return;
+		}
+		this.redis.opsForHash().put(RedisKeys.meta(id), "customer", customer.toString());
+		Object started = this.redis.opsForHash().get(RedisKeys.meta(id), "startedAt");
+		this.redis.opsForZSet()
+			.add(RedisKeys.ofCustomer(SiteId.parse(site.toString()), customer), id.toString(),
+					(started != null) ? Double.parseDouble(started.toString()) : 0);
+		// Archive again so PostgreSQL learns the customer even if nothing else changes.
+		Object seq = this.redis.opsForHash().get(RedisKeys.meta(id), "seq");
+		awaitArchive(id, (seq != null) ? Long.parseLong(seq.toString()) : 0);
+	}
+
+	@Override
+	public void forget(ConversationId id) {
+		Object visitor = this.redis.opsForHash().get(RedisKeys.meta(id), "visitor");
+		this.redis
+			.delete(List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), RedisKeys.archiveLease(id)));
+		this.redis.opsForZSet().remove(RedisKeys.INBOX, id.toString());
+		this.redis.opsForZSet().remove(RedisKeys.AWAITING_ARCHIVE, id.toString());
+		if (visitor != null) {
+			this.redis.opsForZSet().remove(RedisKeys.ofVisitor(VisitorId.parse(visitor.toString())), id.toString());
+		}
+	}
+
 	private void awaitArchive(ConversationId id, long seq) {
 		this.redis.execute(PENDING, List.of(RedisKeys.AWAITING_ARCHIVE), String.valueOf(seq), id.toString());
 	}

@@ -4,16 +4,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.visitor.VisitorId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Customers in PostgreSQL.
@@ -88,6 +93,117 @@ class JdbcCustomers implements Customers {
 			.query(UUID.class)
 			.single();
 		return new CustomerId(holder);
+	}
+
+	@Override
+	public void update(Customer customer) {
+		this.jdbc.sql("""
+				update customer set name = :name, email = cast(:email as citext), phone = :phone,
+				       last_seen_at = greatest(last_seen_at, :lastSeen), updated_at = :now
+				 where id = :id
+				""")
+			.param("id", customer.id().value())
+			.param("name", customer.name())
+			.param("email", (customer.email() != null) ? customer.email().value() : null)
+			.param("phone", customer.phone())
+			.param("lastSeen", Timestamp.from(customer.lastSeenAt()))
+			.param("now", Timestamp.from(Instant.now()))
+			.update();
+	}
+
+	@Override
+	public List<ConversationId> conversations(CustomerId customer) {
+		return this.jdbc
+			.sql("select id from conversation where customer_id = :id order by last_activity_at desc, id desc")
+			.param("id", customer.value())
+			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
+			.list();
+	}
+
+	@Override
+	public List<ExternalId> externalIds(CustomerId customer) {
+		return this.jdbc
+			.sql("select site_id, external_id from customer_identity where customer_id = :id order by created_at")
+			.param("id", customer.value())
+			.query((row, rowNum) -> new ExternalId(new SiteId(row.getObject("site_id", UUID.class)),
+					row.getString("external_id")))
+			.list();
+	}
+
+	@Override
+	public List<ConversationId> attachConversationsOf(VisitorId visitor, CustomerId customer) {
+		return this.jdbc.sql("""
+				update conversation set customer_id = :customer
+				 where visitor_id = :visitor and customer_id is null
+				returning id
+				""")
+			.param("visitor", visitor.value())
+			.param("customer", customer.value())
+			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
+			.list();
+	}
+
+	@Override
+	@Transactional
+	public Merged merge(CustomerId source, CustomerId target) {
+		if (source.equals(target)) {
+			throw new DomainException("invalid_merge", "A customer cannot be merged into themselves.");
+		}
+		if (findById(source).isEmpty() || findById(target).isEmpty()) {
+			throw new DomainException("not_found", "No such customer.");
+		}
+		List<ConversationId> conversations = this.jdbc
+			.sql("update conversation set customer_id = :target where customer_id = :source returning id")
+			.param("source", source.value())
+			.param("target", target.value())
+			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
+			.list();
+		int visitors = this.jdbc.sql("update visitor set customer_id = :target where customer_id = :source")
+			.param("source", source.value())
+			.param("target", target.value())
+			.update();
+		int externalIds = this.jdbc
+			.sql("update customer_identity set customer_id = :target where customer_id = :source")
+			.param("source", source.value())
+			.param("target", target.value())
+			.update();
+		this.jdbc.sql("update note set customer_id = :target where customer_id = :source")
+			.param("source", source.value())
+			.param("target", target.value())
+			.update();
+		this.jdbc.sql("""
+				insert into customer_tag (customer_id, tag_id)
+				select :target, tag_id from customer_tag where customer_id = :source
+				on conflict do nothing
+				""").param("source", source.value()).param("target", target.value()).update();
+		this.jdbc.sql("""
+				update customer t set
+				       name = coalesce(t.name, s.name), email = coalesce(t.email, s.email),
+				       phone = coalesce(t.phone, s.phone),
+				       first_seen_at = least(t.first_seen_at, s.first_seen_at),
+				       last_seen_at = greatest(t.last_seen_at, s.last_seen_at),
+				       visit_context = s.visit_context || t.visit_context, updated_at = now()
+				  from customer s
+				 where t.id = :target and s.id = :source
+				""").param("source", source.value()).param("target", target.value()).update();
+		this.jdbc.sql("delete from customer where id = :source").param("source", source.value()).update();
+		return new Merged(conversations, visitors, externalIds);
+	}
+
+	@Override
+	@Transactional
+	public List<ConversationId> erase(CustomerId customer) {
+		List<ConversationId> conversations = this.jdbc.sql("""
+				delete from conversation
+				 where customer_id = :id or visitor_id in (select id from visitor where customer_id = :id)
+				returning id
+				""")
+			.param("id", customer.value())
+			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
+			.list();
+		this.jdbc.sql("delete from visitor where customer_id = :id").param("id", customer.value()).update();
+		this.jdbc.sql("delete from customer where id = :id").param("id", customer.value()).update();
+		return conversations;
 	}
 
 	private static Customer customer(ResultSet row, int rowNum) throws SQLException {

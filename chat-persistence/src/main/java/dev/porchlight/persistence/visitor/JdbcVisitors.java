@@ -61,11 +61,22 @@ class JdbcVisitors implements Visitors {
 	}
 
 	@Override
-	public void linkCustomer(VisitorId id, CustomerId customer) {
-		this.jdbc.sql("update visitor set customer_id = :customer where id = :id")
+	public void linkCustomer(VisitorId id, CustomerId customer, boolean verified) {
+		this.jdbc.sql("update visitor set customer_id = :customer, customer_verified = :verified where id = :id")
 			.param("id", id.value())
 			.param("customer", customer.value())
+			.param("verified", verified)
 			.update();
+	}
+
+	@Override
+	public Optional<CustomerId> verifiedCustomer(VisitorId id) {
+		return this.jdbc.sql("select customer_id from visitor where id = :id and customer_verified")
+			.param("id", id.value())
+			.query((row, rowNum) -> row.getObject("customer_id", UUID.class))
+			.optional()
+			.filter(java.util.Objects::nonNull)
+			.map(CustomerId::new);
 	}
 
 	@Override

@@ -50,7 +50,10 @@ class JdbcVisitorsAndCustomersIntegrationTests {
 		Customer customer = new Customer(CustomerId.random(), "Ada", new EmailAddress("ada@shop.example"), null, NOW,
 				NOW);
 		this.customers.add(customer);
-		this.visitors.linkCustomer(visitor.id(), customer.id());
+		this.visitors.linkCustomer(visitor.id(), customer.id(), false);
+		assertThat(this.visitors.verifiedCustomer(visitor.id())).as("an unverified link grants nothing").isEmpty();
+		this.visitors.linkCustomer(visitor.id(), customer.id(), true);
+		assertThat(this.visitors.verifiedCustomer(visitor.id())).contains(customer.id());
 		this.visitors.seen(visitor.id(), NOW.plusSeconds(60));
 		Visitor linked = this.visitors.findById(visitor.id()).orElseThrow();
 		assertThat(linked.customerId()).isEqualTo(customer.id());

@@ -1,0 +1,117 @@
+package dev.porchlight.api.customer;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ClientAddress;
+import dev.porchlight.domain.customer.Customer;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.customer.Customers;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A customer's record for staff: profile, the sites' ids for them, and their story (every
+ * conversation); editing, merging and erasing.
+ */
+@RestController
+class CustomerController {
+
+	private final CustomerManagement management;
+
+	private final Customers customers;
+
+	CustomerController(CustomerManagement management, Customers customers) {
+		this.management = management;
+		this.customers = customers;
+	}
+
+	@GetMapping("/api/v1/customers/{id}")
+	Map<String, Object> get(@PathVariable String id) {
+		Customer customer = this.management.get(CustomerId.parse(id));
+		Map<String, Object> view = view(customer);
+		view.put("externalIds", this.customers.externalIds(customer.id())
+			.stream()
+			.map((external) -> Map.of("siteId", external.site().toString(), "externalId", external.externalId()))
+			.toList());
+		view.put("conversations", this.customers.conversations(customer.id()).stream().map(Object::toString).toList());
+		return view;
+	}
+
+	@PatchMapping("/api/v1/customers/{id}")
+	Map<String, Object> update(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@Valid @RequestBody Update update, HttpServletRequest http) {
+		return view(this.management.update(actor(staff, http), CustomerId.parse(id), update.name(), update.email(),
+				update.phone()));
+	}
+
+	@PostMapping("/api/v1/customers/{id}/merge")
+	Map<String, Object> merge(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@Valid @RequestBody Merge merge, HttpServletRequest http) {
+		Customers.Merged merged = this.management.merge(actor(staff, http), CustomerId.parse(id),
+				CustomerId.parse(merge.into()));
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("customerId", merge.into());
+		body.put("conversationsMoved", merged.conversations().size());
+		body.put("visitorsMoved", merged.visitors());
+		body.put("externalIdsMoved", merged.externalIds());
+		return body;
+	}
+
+	@DeleteMapping("/api/v1/customers/{id}")
+	ResponseEntity<Map<String, Object>> erase(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			HttpServletRequest http) {
+		List<?> erased = this.management.erase(actor(staff, http), CustomerId.parse(id));
+		return ResponseEntity.ok(Map.of("conversationsErased", erased.size()));
+	}
+
+	private static CustomerManagement.Actor actor(StaffPrincipal staff, HttpServletRequest http) {
+		return new CustomerManagement.Actor(staff.id(), staff.email(), ClientAddress.of(http));
+	}
+
+	static Map<String, Object> view(Customer customer) {
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("id", customer.id().toString());
+		view.put("name", customer.name());
+		view.put("email", (customer.email() != null) ? customer.email().value() : null);
+		view.put("phone", customer.phone());
+		view.put("firstSeenAt", customer.firstSeenAt().toString());
+		view.put("lastSeenAt", customer.lastSeenAt().toString());
+		return view;
+	}
+
+	/**
+	 * Changes to a customer; absent fields stay, an empty email removes it.
+	 *
+	 * @param name the name
+	 * @param email the email
+	 * @param phone the phone
+	 */
+	record Update(@Nullable @Size(max = 120) String name, @Nullable @Size(max = 254) String email,
+			@Nullable @Size(max = 40) String phone) {
+	}
+
+	/**
+	 * A merge.
+	 *
+	 * @param into the customer that stays
+	 */
+	record Merge(@NotNull @Size(max = 36) String into) {
+	}
+
+}

@@ -1,0 +1,143 @@
+package dev.porchlight.api.customer;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.customer.Customer;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.customer.Customers;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.domain.visitor.Visitors;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Customers as the owner works with them: identified by an email the visitor left,
+ * edited, merged, erased — every change by staff audited. An email a visitor leaves
+ * creates (or updates) a customer record of that visitor's own; it never links them to an
+ * existing customer, so nobody can reach a customer's history by typing their email.
+ */
+@Service
+public class CustomerManagement {
+
+	private final Customers customers;
+
+	private final Visitors visitors;
+
+	private final LiveConversations live;
+
+	private final AuditLog audit;
+
+	private final Clock clock = Clock.systemUTC();
+
+	CustomerManagement(Customers customers, Visitors visitors, LiveConversations live, AuditLog audit) {
+		this.customers = customers;
+		this.visitors = visitors;
+		this.live = live;
+		this.audit = audit;
+	}
+
+	/**
+	 * A visitor left their email (pre-chat or away form).
+	 * @param visitor the visitor
+	 * @param email the email
+	 * @param name the name, if given
+	 * @return the visitor's customer
+	 */
+	public CustomerId contactLeft(VisitorId visitor, EmailAddress email, @Nullable String name) {
+		Instant now = this.clock.instant();
+		CustomerId linked = this.visitors.findById(visitor).map((found) -> found.customerId()).orElse(null);
+		boolean verified = this.visitors.verifiedCustomer(visitor).isPresent();
+		CustomerId customer;
+		if (linked != null && !verified) {
+			// The visitor's own record from an earlier form: keep it current.
+			Customer current = this.customers.findById(linked).orElseThrow();
+			this.customers.update(new Customer(current.id(), (name != null) ? name : current.name(), email,
+					current.phone(), current.firstSeenAt(), now));
+			customer = linked;
+		}
+		else if (linked != null) {
+			// Vouched for by the site: the site's details win; nothing a visitor types
+			// changes them.
+			customer = linked;
+		}
+		else {
+			Customer created = new Customer(CustomerId.random(), name, email, null, now, now);
+			this.customers.add(created);
+			this.visitors.linkCustomer(visitor, created.id(), false);
+			customer = created.id();
+		}
+		// Live conversations (maybe not archived yet) and archived ones both get the
+		// customer.
+		for (LiveConversation conversation : this.live.ofVisitor(visitor)) {
+			if (conversation.conversation().customerId() == null) {
+				this.live.assignCustomer(conversation.id(), customer);
+			}
+		}
+		for (ConversationId conversation : this.customers.attachConversationsOf(visitor, customer)) {
+			this.live.assignCustomer(conversation, customer);
+		}
+		return customer;
+	}
+
+	Customer get(CustomerId id) {
+		return this.customers.findById(id).orElseThrow(() -> ApiException.notFound("customer"));
+	}
+
+	Customer update(Actor actor, CustomerId id, @Nullable String name, @Nullable String email, @Nullable String phone) {
+		Customer current = get(id);
+		Customer changed = new Customer(id, (name != null) ? name : current.name(),
+				(email != null) ? (email.isBlank() ? null : new EmailAddress(email)) : current.email(),
+				(phone != null) ? phone : current.phone(), current.firstSeenAt(), current.lastSeenAt());
+		this.customers.update(changed);
+		record(actor, "customer.updated", id, Map.of());
+		return changed;
+	}
+
+	Customers.Merged merge(Actor actor, CustomerId source, CustomerId target) {
+		get(source);
+		get(target);
+		Customers.Merged merged = this.customers.merge(source, target);
+		merged.conversations().forEach((conversation) -> this.live.assignCustomer(conversation, target));
+		record(actor, "customer.merged", target,
+				Map.of("from", source.toString(), "conversations", String.valueOf(merged.conversations().size()),
+						"visitors", String.valueOf(merged.visitors()), "external_ids",
+						String.valueOf(merged.externalIds())));
+		return merged;
+	}
+
+	List<ConversationId> erase(Actor actor, CustomerId id) {
+		get(id);
+		List<ConversationId> erased = this.customers.erase(id);
+		erased.forEach(this.live::forget);
+		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(erased.size())));
+		return erased;
+	}
+
+	private void record(Actor actor, String action, CustomerId customer, Map<String, String> details) {
+		this.audit.record(new AuditEvent(this.clock.instant(), actor.id(), actor.label(), action,
+				"customer:" + customer, actor.address(), details));
+	}
+
+	/**
+	 * Who is acting.
+	 *
+	 * @param id the staff account
+	 * @param label their email
+	 * @param address their network address
+	 */
+	record Actor(AccountId id, String label, @Nullable String address) {
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.porchlight.api.customer;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Customers end to end: identified by an email the visitor leaves or by the site's
+ * signature, their story on their record, merged and erased with an audit trail.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.public-url=https://chat.porchlight.example",
+				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
+				"porchlight.archive.interval=100ms" })
+@UseRealEngines
+class CustomerIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	@Autowired
+	AuditLog audit;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	Site site;
+
+	ApiClient owner;
+
+	@BeforeEach
+	void setUp() {
+		this.site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(this.site);
+		this.owner = new ApiClient(this.port);
+		this.owner.signIn("owner@shop.example", "owner password 123");
+	}
+
+	@Test
+	void anEmailLeftByAVisitorMakesACustomerWhoseRecordTellsTheirStory() throws Exception {
+		ApiClient.Response session = visitorSession(Map.of());
+		String conversation = chat(session.text("/token"), "Do you ship to Norway?");
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
+		assertThat(visitor
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "ingrid@example.no", "name", "Ingrid")))
+			.status()).isEqualTo(204);
+		String customer = customerOf(conversation);
+		assertThat(customer).as("the conversation is attached to the new customer").isNotNull();
+		JsonNode record = this.owner.get("/api/v1/customers/" + customer).json();
+		assertThat(record.path("email").asString()).isEqualTo("ingrid@example.no");
+		assertThat(record.path("conversations").toString()).contains(conversation);
+		JsonNode transcript = this.owner.get("/api/v1/conversations/" + conversation).json();
+		assertThat(transcript.path("entries").get(0).path("message").path("body").asString())
+			.isEqualTo("Do you ship to Norway?");
+		assertThat(transcript.path("conversation").path("customerId").asString()).isEqualTo(customer);
+		// Leaving an email grants the visitor nothing.
+		assertThat(visitor.get("/api/v1/visitor/me").json().path("customer").isNull()).isTrue();
+	}
+
+	@Test
+	void typingSomebodyElsesEmailCreatesASeparateRecordAndOpensNothing() throws Exception {
+		ApiClient.Response first = visitorSession(Map.of());
+		String hers = chat(first.text("/token"), "My secret order 4711");
+		new ApiClient(this.port).header("Authorization", "Bearer " + first.text("/token"))
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "vip@example.com")));
+		ApiClient.Response impostor = visitorSession(Map.of());
+		String his = chat(impostor.text("/token"), "Hello");
+		new ApiClient(this.port).header("Authorization", "Bearer " + impostor.text("/token"))
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "VIP@example.com")));
+		assertThat(customerOf(his)).isNotEqualTo(customerOf(hers));
+		try (LiveTestClient socket = LiveTestClient.visitor(this.port, APP, impostor.text("/token"))) {
+			assertThat(socket.resumeOrError(hers, 0)).isEqualTo("not_found");
+		}
+	}
+
+	@Test
+	void aVouchedIdentityAttachesConversationsToTheSitesCustomer() throws Exception {
+		Map<String, Object> identity = Map.of("externalId", "user-77", "email", "ada@example.com", "name", "Ada",
+				"signature", this.site.identitySecret().sign("user-77"));
+		ApiClient.Response session = visitorSession(Map.of("identity", identity));
+		String conversation = chat(session.text("/token"), "About my last order");
+		String customer = customerOf(conversation);
+		JsonNode record = this.owner.get("/api/v1/customers/" + customer).json();
+		assertThat(record.path("name").asString()).isEqualTo("Ada");
+		assertThat(record.path("externalIds").toString()).contains("user-77");
+	}
+
+	@Test
+	void mergingMovesEverythingAndIsAudited() throws Exception {
+		String first = customerWithConversation("one@example.com", "First conversation");
+		String second = customerWithConversation("two@example.com", "Second conversation");
+		ApiClient.Response merged = this.owner.post("/api/v1/customers/" + first + "/merge",
+				ApiClient.json(Map.of("into", second)));
+		assertThat(merged.status()).isEqualTo(200);
+		assertThat(merged.json().path("conversationsMoved").asInt()).isEqualTo(1);
+		assertThat(this.owner.get("/api/v1/customers/" + first).status()).isEqualTo(404);
+		assertThat(this.owner.get("/api/v1/customers/" + second).json().path("conversations").size()).isEqualTo(2);
+		assertThat(this.audit.latest(10)).anySatisfy((event) -> {
+			assertThat(event.action()).isEqualTo("customer.merged");
+			assertThat(event.target()).isEqualTo("customer:" + second);
+			assertThat(event.details()).containsEntry("from", first).containsEntry("conversations", "1");
+		});
+		assertThat(this.owner.post("/api/v1/customers/" + second + "/merge", ApiClient.json(Map.of("into", second)))
+			.text("/error")).isEqualTo("invalid_merge");
+	}
+
+	@Test
+	void erasingRemovesEveryTraceAndIsAudited() throws Exception {
+		String customer = customerWithConversation("gone@example.com", "Please forget me, my phone is 555-0199");
+		String conversation = this.owner.get("/api/v1/customers/" + customer)
+			.json()
+			.path("conversations")
+			.get(0)
+			.asString();
+		assertThat(this.owner.delete("/api/v1/customers/" + customer).json().path("conversationsErased").asInt())
+			.isEqualTo(1);
+		assertThat(this.owner.get("/api/v1/customers/" + customer).status()).isEqualTo(404);
+		assertThat(this.owner.get("/api/v1/conversations/" + conversation).status()).isEqualTo(404);
+		assertThat(
+				this.jdbc.sql("select count(*) from message where body like '%555-0199%'").query(Long.class).single())
+			.isZero();
+		assertThat(this.owner.get("/api/v1/search/conversations?q=555-0199").json().path("results").size()).isZero();
+		assertThat(this.audit.latest(10)).anySatisfy((event) -> {
+			assertThat(event.action()).isEqualTo("customer.erased");
+			assertThat(event.details().values()).noneMatch((value) -> value.contains("555"));
+		});
+	}
+
+	private String customerWithConversation(String email, String message) throws Exception {
+		ApiClient.Response session = visitorSession(Map.of());
+		String conversation = chat(session.text("/token"), message);
+		new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"))
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", email)));
+		return customerOf(conversation);
+	}
+
+	private ApiClient.Response visitorSession(Map<String, Object> extra) {
+		Map<String, Object> body = new java.util.HashMap<>(extra);
+		body.put("siteKey", this.site.key().value());
+		return new ApiClient(this.port).header("Origin", APP).post("/api/v1/visitor/session", ApiClient.json(body));
+	}
+
+	private String chat(String token, String message) {
+		try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, token)) {
+			String conversation = visitor.startConversation();
+			visitor.sendAndAck(conversation, "m1", message);
+			return conversation;
+		}
+	}
+
+	/** The customer of a conversation once it reached the archive. */
+	private String customerOf(String conversation) throws InterruptedException {
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		while (System.nanoTime() < deadline) {
+			List<String> found = this.jdbc.sql(
+					"select customer_id::text from conversation where id = cast(? as uuid) and customer_id is not null")
+				.param(conversation)
+				.query(String.class)
+				.list();
+			if (!found.isEmpty()) {
+				return found.get(0);
+			}
+			Thread.sleep(50);
+		}
+		return null;
+	}
+
+}
