@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ClientAddress;
+import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -36,9 +37,12 @@ class CustomerController {
 
 	private final Customers customers;
 
-	CustomerController(CustomerManagement management, Customers customers) {
+	private final Stories stories;
+
+	CustomerController(CustomerManagement management, Customers customers, Stories stories) {
 		this.management = management;
 		this.customers = customers;
+		this.stories = stories;
 	}
 
 	@GetMapping("/api/v1/customers/{id}")
@@ -49,7 +53,7 @@ class CustomerController {
 			.stream()
 			.map((external) -> Map.of("siteId", external.site().toString(), "externalId", external.externalId()))
 			.toList());
-		view.put("conversations", this.customers.conversations(customer.id()).stream().map(Object::toString).toList());
+		view.put("conversations", this.stories.conversations(customer.id()).stream().map(Object::toString).toList());
 		return view;
 	}
 
@@ -63,7 +67,7 @@ class CustomerController {
 	@PostMapping("/api/v1/customers/{id}/merge")
 	Map<String, Object> merge(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody Merge merge, HttpServletRequest http) {
-		Customers.Merged merged = this.management.merge(actor(staff, http), CustomerId.parse(id),
+		Stories.Merged merged = this.management.merge(actor(staff, http), CustomerId.parse(id),
 				CustomerId.parse(merge.into()));
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("customerId", merge.into());

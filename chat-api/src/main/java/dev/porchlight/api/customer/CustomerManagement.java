@@ -13,6 +13,7 @@ import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -33,6 +34,8 @@ public class CustomerManagement {
 
 	private final Customers customers;
 
+	private final Stories stories;
+
 	private final Visitors visitors;
 
 	private final LiveConversations live;
@@ -41,8 +44,10 @@ public class CustomerManagement {
 
 	private final Clock clock = Clock.systemUTC();
 
-	CustomerManagement(Customers customers, Visitors visitors, LiveConversations live, AuditLog audit) {
+	CustomerManagement(Customers customers, Stories stories, Visitors visitors, LiveConversations live,
+			AuditLog audit) {
 		this.customers = customers;
+		this.stories = stories;
 		this.visitors = visitors;
 		this.live = live;
 		this.audit = audit;
@@ -85,7 +90,7 @@ public class CustomerManagement {
 				this.live.assignCustomer(conversation.id(), customer);
 			}
 		}
-		for (ConversationId conversation : this.customers.attachConversationsOf(visitor, customer)) {
+		for (ConversationId conversation : this.stories.attachConversationsOf(visitor, customer)) {
 			this.live.assignCustomer(conversation, customer);
 		}
 		return customer;
@@ -105,10 +110,10 @@ public class CustomerManagement {
 		return changed;
 	}
 
-	Customers.Merged merge(Actor actor, CustomerId source, CustomerId target) {
+	Stories.Merged merge(Actor actor, CustomerId source, CustomerId target) {
 		get(source);
 		get(target);
-		Customers.Merged merged = this.customers.merge(source, target);
+		Stories.Merged merged = this.stories.merge(source, target);
 		merged.conversations().forEach((conversation) -> this.live.assignCustomer(conversation, target));
 		record(actor, "customer.merged", target,
 				Map.of("from", source.toString(), "conversations", String.valueOf(merged.conversations().size()),
@@ -119,7 +124,7 @@ public class CustomerManagement {
 
 	List<ConversationId> erase(Actor actor, CustomerId id) {
 		get(id);
-		List<ConversationId> erased = this.customers.erase(id);
+		List<ConversationId> erased = this.stories.erase(id);
 		erased.forEach(this.live::forget);
 		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(erased.size())));
 		return erased;

@@ -3,10 +3,7 @@ package dev.porchlight.domain.customer;
 import java.util.List;
 import java.util.Optional;
 
-import dev.porchlight.domain.conversation.ConversationId;
-
 import dev.porchlight.domain.site.SiteId;
-import dev.porchlight.domain.visitor.VisitorId;
 
 /**
  * The customers of the business.
@@ -42,43 +39,11 @@ public interface Customers {
 	void update(Customer customer);
 
 	/**
-	 * The customer's conversations in the archive, newest first: their story.
-	 * @param customer the customer
-	 * @return the conversations' ids
-	 */
-	List<ConversationId> conversations(CustomerId customer);
-
-	/**
 	 * The sites' ids for the customer.
 	 * @param customer the customer
 	 * @return site and external id pairs
 	 */
 	List<ExternalId> externalIds(CustomerId customer);
-
-	/**
-	 * Attaches every conversation of a visitor that has no customer yet to this customer.
-	 * @param visitor the visitor
-	 * @param customer the customer
-	 * @return the conversations attached
-	 */
-	List<ConversationId> attachConversationsOf(VisitorId visitor, CustomerId customer);
-
-	/**
-	 * Moves everything of {@code source} to {@code target} — conversations, visitors,
-	 * site ids, notes, tags, missing contact details — and deletes {@code source}, in one
-	 * transaction.
-	 * @param source the customer that disappears
-	 * @param target the customer that stays
-	 * @return what moved
-	 */
-	Merged merge(CustomerId source, CustomerId target);
-
-	/**
-	 * Deletes the customer with every conversation, message, note and visitor of theirs.
-	 * @param customer the customer
-	 * @return the conversations that were deleted
-	 */
-	List<ConversationId> erase(CustomerId customer);
 
 	/**
 	 * A site's id for a customer.
@@ -87,16 +52,6 @@ public interface Customers {
 	 * @param externalId the site's id
 	 */
 	record ExternalId(SiteId site, String externalId) {
-	}
-
-	/**
-	 * What a merge moved.
-	 *
-	 * @param conversations conversations moved
-	 * @param visitors visitors moved
-	 * @param externalIds site ids moved
-	 */
-	record Merged(List<ConversationId> conversations, int visitors, int externalIds) {
 	}
 
 }

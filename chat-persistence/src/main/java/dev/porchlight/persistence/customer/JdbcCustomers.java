@@ -11,6 +11,7 @@ import java.util.UUID;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -24,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
  * Customers in PostgreSQL.
  */
 @Repository
-class JdbcCustomers implements Customers {
+class JdbcCustomers implements Customers, Stories {
 
 	private static final String COLUMNS = "c.id, c.name, c.email, c.phone, c.first_seen_at, c.last_seen_at";
 

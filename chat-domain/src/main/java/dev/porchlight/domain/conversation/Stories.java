@@ -1,0 +1,56 @@
+package dev.porchlight.domain.conversation;
+
+import java.util.List;
+
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.visitor.VisitorId;
+
+/**
+ * Customers' stories in the archive: which conversations are whose, and moving or
+ * removing them when customers are identified, merged or erased.
+ */
+public interface Stories {
+
+	/**
+	 * The customer's conversations in the archive, newest first: their story.
+	 * @param customer the customer
+	 * @return the conversations' ids
+	 */
+	List<ConversationId> conversations(CustomerId customer);
+
+	/**
+	 * Attaches every conversation of a visitor that has no customer yet to this customer.
+	 * @param visitor the visitor
+	 * @param customer the customer
+	 * @return the conversations attached
+	 */
+	List<ConversationId> attachConversationsOf(VisitorId visitor, CustomerId customer);
+
+	/**
+	 * Moves everything of {@code source} to {@code target} — conversations, visitors,
+	 * site ids, notes, tags, missing contact details — and deletes {@code source}, in one
+	 * transaction.
+	 * @param source the customer that disappears
+	 * @param target the customer that stays
+	 * @return what moved
+	 */
+	Merged merge(CustomerId source, CustomerId target);
+
+	/**
+	 * Deletes the customer with every conversation, message, note and visitor of theirs.
+	 * @param customer the customer
+	 * @return the conversations that were deleted
+	 */
+	List<ConversationId> erase(CustomerId customer);
+
+	/**
+	 * What a merge moved.
+	 *
+	 * @param conversations conversations moved
+	 * @param visitors visitors moved
+	 * @param externalIds site ids moved
+	 */
+	record Merged(List<ConversationId> conversations, int visitors, int externalIds) {
+	}
+
+}
