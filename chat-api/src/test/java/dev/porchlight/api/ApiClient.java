@@ -61,6 +61,14 @@ public final class ApiClient {
 		return send("OPTIONS", path, null);
 	}
 
+	public Response put(String path) {
+		return send("PUT", path, null);
+	}
+
+	public Response put(String path, String json) {
+		return send("PUT", path, json.isEmpty() ? null : json);
+	}
+
 	public Response patch(String path, String json) {
 		return send("PATCH", path, json);
 	}

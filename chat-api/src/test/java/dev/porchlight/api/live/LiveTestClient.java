@@ -63,6 +63,22 @@ public final class LiveTestClient implements AutoCloseable {
 		return frame.path("type").asString().equals("error") ? frame.path("code").asString() : "ok";
 	}
 
+	/**
+	 * Subscribes from the start and returns every message body received until synced.
+	 */
+	public java.util.List<String> resumeBodies(String conversation) {
+		this.client.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		java.util.List<String> bodies = new java.util.ArrayList<>();
+		while (true) {
+			var frame = this.client.next((node) -> node.path("type").asString().equals("event")
+					|| node.path("type").asString().equals("synced"), "events");
+			if (frame.path("type").asString().equals("synced")) {
+				return bodies;
+			}
+			bodies.add(frame.path("message").path("body").asString());
+		}
+	}
+
 	@Override
 	public void close() {
 		this.client.close();

@@ -1,0 +1,169 @@
+package dev.porchlight.api.story;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.account.Accounts;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.conversation.Transcripts;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Transcripts as files: JSON for machines, CSV for spreadsheets (cells that a spreadsheet
+ * would run as a formula are defused), plain text for people.
+ */
+@Component
+class Exports {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	private final Transcripts transcripts;
+
+	private final LiveConversations live;
+
+	private final Accounts accounts;
+
+	Exports(Transcripts transcripts, LiveConversations live, Accounts accounts) {
+		this.transcripts = transcripts;
+		this.live = live;
+		this.accounts = accounts;
+	}
+
+	/**
+	 * Every entry of a conversation, archived and live, in sequence order.
+	 */
+	List<LogEntry> entries(ConversationId conversation) {
+		List<LogEntry> entries = new ArrayList<>(this.transcripts.after(conversation, 0, 10_000));
+		long last = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+		for (LogEntry entry : this.live.after(conversation, last, 10_000)) {
+			if (entry.seq() == last + 1) {
+				entries.add(entry);
+				last = entry.seq();
+			}
+		}
+		return entries;
+	}
+
+	String render(Format format, Map<ConversationId, List<LogEntry>> conversations) {
+		Map<AccountId, String> names = new LinkedHashMap<>();
+		return switch (format) {
+			case JSON -> json(conversations, names);
+			case CSV -> csv(conversations, names);
+			case TXT -> text(conversations, names);
+		};
+	}
+
+	private String json(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names) {
+		List<Map<String, Object>> list = new ArrayList<>();
+		conversations.forEach((id, entries) -> {
+			Map<String, Object> conversation = new LinkedHashMap<>();
+			conversation.put("conversationId", id.toString());
+			conversation.put("entries", entries.stream().map((entry) -> {
+				Map<String, Object> row = new LinkedHashMap<>();
+				row.put("seq", entry.seq());
+				row.put("at", entry.at().toString());
+				row.put("kind", entry.kind().name().toLowerCase(Locale.ROOT));
+				row.put("sender", entry.sender().kind().name().toLowerCase(Locale.ROOT));
+				row.put("name", name(entry.sender(), names));
+				row.put("body", (entry.body() != null) ? entry.body().text() : null);
+				return row;
+			}).toList());
+			list.add(conversation);
+		});
+		return JSON.writeValueAsString(Map.of("conversations", list));
+	}
+
+	private String csv(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names) {
+		StringBuilder out = new StringBuilder("conversation_id,seq,at,kind,sender,name,body\r\n");
+		conversations.forEach((id,
+				entries) -> entries.forEach((entry) -> out.append(id)
+					.append(',')
+					.append(entry.seq())
+					.append(',')
+					.append(entry.at())
+					.append(',')
+					.append(entry.kind().name().toLowerCase(Locale.ROOT))
+					.append(',')
+					.append(entry.sender().kind().name().toLowerCase(Locale.ROOT))
+					.append(',')
+					.append(cell(name(entry.sender(), names)))
+					.append(',')
+					.append(cell((entry.body() != null) ? entry.body().text() : ""))
+					.append("\r\n")));
+		return out.toString();
+	}
+
+	private String text(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names) {
+		StringBuilder out = new StringBuilder();
+		conversations.forEach((id, entries) -> {
+			out.append("Conversation ").append(id).append('\n');
+			for (LogEntry entry : entries) {
+				out.append('[').append(TIME.format(entry.at())).append("] ").append(name(entry.sender(), names));
+				switch (entry.kind()) {
+					case MESSAGE -> out.append(": ").append(entry.body().text().replace("\n", "\n    "));
+					case CLOSED -> out.append(" closed the conversation");
+					case REOPENED -> out.append(" reopened the conversation");
+				}
+				out.append('\n');
+			}
+			out.append('\n');
+		});
+		return out.toString();
+	}
+
+	private String name(Sender sender, Map<AccountId, String> names) {
+		return switch (sender.kind()) {
+			case VISITOR -> "Visitor";
+			case SYSTEM -> "Porchlight";
+			case STAFF -> names.computeIfAbsent(sender.accountId(),
+					(id) -> this.accounts.findById(id).map((account) -> account.displayName()).orElse("Staff"));
+		};
+	}
+
+	/**
+	 * A CSV cell: quoted, quotes doubled, and a leading character that spreadsheets treat
+	 * as a formula defused with an apostrophe.
+	 */
+	static String cell(String value) {
+		String safe = (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) ? "'" + value : value;
+		return '"' + safe.replace("\"", "\"\"") + '"';
+	}
+
+	/**
+	 * Export formats.
+	 */
+	enum Format {
+
+		JSON("application/json"), CSV("text/csv"), TXT("text/plain");
+
+		private final String mediaType;
+
+		Format(String mediaType) {
+			this.mediaType = mediaType;
+		}
+
+		String mediaType() {
+			return this.mediaType;
+		}
+
+		String extension() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+}

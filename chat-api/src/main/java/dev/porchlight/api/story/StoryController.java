@@ -1,0 +1,224 @@
+package dev.porchlight.api.story;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ApiException;
+import dev.porchlight.api.web.ClientAddress;
+import dev.porchlight.domain.annotation.Annotations;
+import dev.porchlight.domain.annotation.Note;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.Stories;
+import dev.porchlight.domain.conversation.Transcripts;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.customer.Customers;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What staff keep about a story: tags and private notes on conversations and customers,
+ * and exports of one conversation or of everything a customer ever said (audited).
+ */
+@RestController
+class StoryController {
+
+	private final Annotations annotations;
+
+	private final LiveConversations live;
+
+	private final Transcripts transcripts;
+
+	private final Customers customers;
+
+	private final Stories stories;
+
+	private final Exports exports;
+
+	private final AuditLog audit;
+
+	StoryController(Annotations annotations, LiveConversations live, Transcripts transcripts, Customers customers,
+			Stories stories, Exports exports, AuditLog audit) {
+		this.annotations = annotations;
+		this.live = live;
+		this.transcripts = transcripts;
+		this.customers = customers;
+		this.stories = stories;
+		this.exports = exports;
+		this.audit = audit;
+	}
+
+	@GetMapping("/api/v1/conversations/{id}/tags")
+	List<String> conversationTags(@PathVariable String id) {
+		return this.annotations.tags(archived(id));
+	}
+
+	@PutMapping("/api/v1/conversations/{id}/tags/{tag}")
+	List<String> tagConversation(@PathVariable String id, @PathVariable String tag) {
+		ConversationId conversation = archived(id);
+		this.annotations.tag(conversation, tag);
+		return this.annotations.tags(conversation);
+	}
+
+	@DeleteMapping("/api/v1/conversations/{id}/tags/{tag}")
+	List<String> untagConversation(@PathVariable String id, @PathVariable String tag) {
+		ConversationId conversation = archived(id);
+		this.annotations.untag(conversation, tag);
+		return this.annotations.tags(conversation);
+	}
+
+	@GetMapping("/api/v1/conversations/{id}/notes")
+	List<Map<String, Object>> conversationNotes(@PathVariable String id) {
+		return this.annotations.notes(archived(id)).stream().map(StoryController::note).toList();
+	}
+
+	@PostMapping("/api/v1/conversations/{id}/notes")
+	Map<String, Object> noteConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@Valid @RequestBody NewNote body) {
+		Note note = new Note(UUID.randomUUID(), staff.id(), body.body(), Instant.now());
+		this.annotations.addNote(archived(id), note);
+		return note(note);
+	}
+
+	@GetMapping("/api/v1/customers/{id}/tags")
+	List<String> customerTags(@PathVariable String id) {
+		return this.annotations.tags(customer(id));
+	}
+
+	@PutMapping("/api/v1/customers/{id}/tags/{tag}")
+	List<String> tagCustomer(@PathVariable String id, @PathVariable String tag) {
+		CustomerId customer = customer(id);
+		this.annotations.tag(customer, tag);
+		return this.annotations.tags(customer);
+	}
+
+	@DeleteMapping("/api/v1/customers/{id}/tags/{tag}")
+	List<String> untagCustomer(@PathVariable String id, @PathVariable String tag) {
+		CustomerId customer = customer(id);
+		this.annotations.untag(customer, tag);
+		return this.annotations.tags(customer);
+	}
+
+	@GetMapping("/api/v1/customers/{id}/notes")
+	List<Map<String, Object>> customerNotes(@PathVariable String id) {
+		return this.annotations.notes(customer(id)).stream().map(StoryController::note).toList();
+	}
+
+	@PostMapping("/api/v1/customers/{id}/notes")
+	Map<String, Object> noteCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@Valid @RequestBody NewNote body) {
+		Note note = new Note(UUID.randomUUID(), staff.id(), body.body(), Instant.now());
+		this.annotations.addNote(customer(id), note);
+		return note(note);
+	}
+
+	@GetMapping("/api/v1/conversations/{id}/export")
+	ResponseEntity<byte[]> exportConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
+		ConversationId conversation = archived(id);
+		Exports.Format chosen = format(format);
+		List<LogEntry> entries = this.exports.entries(conversation);
+		audit(staff, http, "conversation.exported", "conversation:" + conversation, chosen, entries.size());
+		return file(this.exports.render(chosen, Map.of(conversation, entries)), chosen, "conversation-" + conversation);
+	}
+
+	@GetMapping("/api/v1/customers/{id}/export")
+	ResponseEntity<byte[]> exportCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
+		CustomerId customer = customer(id);
+		Exports.Format chosen = format(format);
+		Map<ConversationId, List<LogEntry>> all = new LinkedHashMap<>();
+		this.stories.conversations(customer)
+			.forEach((conversation) -> all.put(conversation, this.exports.entries(conversation)));
+		int count = all.values().stream().mapToInt(List::size).sum();
+		audit(staff, http, "customer.exported", "customer:" + customer, chosen, count);
+		return file(this.exports.render(chosen, all), chosen, "customer-" + customer);
+	}
+
+	/**
+	 * The conversation, made sure to exist in PostgreSQL (a brand-new one may not have
+	 * been archived yet), since tags and notes refer to it there.
+	 */
+	private ConversationId archived(String id) {
+		ConversationId conversation = ConversationId.parse(id);
+		LiveConversation state = this.live.find(conversation).orElseThrow(() -> ApiException.notFound("conversation"));
+		if (this.transcripts.archivedSeq(conversation) == 0) {
+			this.transcripts.archive(state.conversation(), List.of());
+		}
+		return conversation;
+	}
+
+	private CustomerId customer(String id) {
+		CustomerId customer = CustomerId.parse(id);
+		this.customers.findById(customer).orElseThrow(() -> ApiException.notFound("customer"));
+		return customer;
+	}
+
+	private void audit(StaffPrincipal staff, HttpServletRequest http, String action, String target,
+			Exports.Format format, int entries) {
+		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), action, target,
+				ClientAddress.of(http), Map.of("format", format.extension(), "entries", String.valueOf(entries))));
+	}
+
+	private static ResponseEntity<byte[]> file(String content, Exports.Format format, String name) {
+		return ResponseEntity.ok()
+			.contentType(MediaType.parseMediaType(format.mediaType() + ";charset=UTF-8"))
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.attachment().filename(name + "." + format.extension()).build().toString())
+			.body(content.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static Exports.Format format(String format) {
+		try {
+			return Exports.Format.valueOf(format.toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new DomainException("invalid_format", "The format is json, csv or txt.");
+		}
+	}
+
+	private static Map<String, Object> note(Note note) {
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("id", note.id().toString());
+		view.put("authorId", (note.author() != null) ? note.author().toString() : null);
+		view.put("body", note.body());
+		view.put("at", note.at().toString());
+		return view;
+	}
+
+	/**
+	 * A new note.
+	 *
+	 * @param body its text
+	 */
+	record NewNote(@NotNull @Size(max = 4000) String body) {
+	}
+
+}

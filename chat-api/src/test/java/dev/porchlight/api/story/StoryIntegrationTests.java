@@ -1,0 +1,121 @@
+package dev.porchlight.api.story;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tags, private notes and exports on a conversation that may not even be archived yet.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.public-url=https://chat.porchlight.example",
+				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
+				"porchlight.archive.interval=1h" })
+@UseRealEngines
+class StoryIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	@Autowired
+	AuditLog audit;
+
+	ApiClient owner;
+
+	String conversation;
+
+	String visitorToken;
+
+	@BeforeEach
+	void aConversation() {
+		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		this.visitorToken = new ApiClient(this.port).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+			.text("/token");
+		try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, this.visitorToken)) {
+			this.conversation = visitor.startConversation();
+			visitor.sendAndAck(this.conversation, "m1", "=HYPERLINK(\"http://evil.example\") \"quoted\", and more");
+			visitor.sendAndAck(this.conversation, "m2", "Second line\nwith a break");
+		}
+		this.owner = new ApiClient(this.port);
+		this.owner.signIn("owner@shop.example", "owner password 123");
+	}
+
+	@Test
+	void staffTagAndNoteAConversationEvenBeforeItIsArchived() {
+		assertThat(this.owner.put("/api/v1/conversations/" + this.conversation + "/tags/VIP").json().toString())
+			.isEqualTo("[\"VIP\"]");
+		assertThat(this.owner.put("/api/v1/conversations/" + this.conversation + "/tags/vip").json().size())
+			.as("tags are case-insensitive")
+			.isEqualTo(1);
+		this.owner.put("/api/v1/conversations/" + this.conversation + "/tags/wholesale", "");
+		assertThat(this.owner.delete("/api/v1/conversations/" + this.conversation + "/tags/VIP").json().toString())
+			.isEqualTo("[\"wholesale\"]");
+		ApiClient.Response note = this.owner.post("/api/v1/conversations/" + this.conversation + "/notes",
+				ApiClient.json(Map.of("body", "Wants it gift-wrapped")));
+		assertThat(note.text("/body")).isEqualTo("Wants it gift-wrapped");
+		assertThat(this.owner.get("/api/v1/conversations/" + this.conversation + "/notes")
+			.json()
+			.get(0)
+			.path("body")
+			.asString()).isEqualTo("Wants it gift-wrapped");
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + this.conversation + "/notes", ApiClient.json(Map.of("body", " ")))
+			.text("/error")).isEqualTo("invalid_note");
+	}
+
+	@Test
+	void notesNeverReachTheVisitor() {
+		this.owner.post("/api/v1/conversations/" + this.conversation + "/notes",
+				ApiClient.json(Map.of("body", "Private: pays late")));
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + this.visitorToken);
+		assertThat(visitor.get("/api/v1/conversations/" + this.conversation + "/notes").status()).isEqualTo(401);
+		try (LiveTestClient socket = LiveTestClient.visitor(this.port, APP, this.visitorToken)) {
+			assertThat(socket.resumeBodies(this.conversation)).noneMatch((body) -> body.contains("pays late"));
+		}
+	}
+
+	@Test
+	void exportsInEveryFormatAreAuditedAndSafeForSpreadsheets() {
+		ApiClient.Response json = this.owner.get("/api/v1/conversations/" + this.conversation + "/export?format=json");
+		assertThat(json.header("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
+		assertThat(json.json().at("/conversations/0/entries").size()).isEqualTo(2);
+		ApiClient.Response csv = this.owner.get("/api/v1/conversations/" + this.conversation + "/export?format=csv");
+		assertThat(csv.header("Content-Disposition"))
+			.hasValueSatisfying((disposition) -> assertThat(disposition).contains("attachment").contains(".csv"));
+		assertThat(csv.body()).startsWith("conversation_id,seq,at,kind,sender,name,body")
+			.contains("\"'=HYPERLINK(\"\"http://evil.example\"\") \"\"quoted\"\", and more\"");
+		ApiClient.Response text = this.owner.get("/api/v1/conversations/" + this.conversation + "/export?format=txt");
+		assertThat(text.body()).contains("] Visitor: Second line\n    with a break");
+		assertThat(this.owner.get("/api/v1/conversations/" + this.conversation + "/export?format=pdf").text("/error"))
+			.isEqualTo("invalid_format");
+		assertThat(this.audit.latest(10)).filteredOn((event) -> event.action().equals("conversation.exported"))
+			.hasSize(3)
+			.allSatisfy((event) -> assertThat(event.details()).containsEntry("entries", "2"));
+	}
+
+}
