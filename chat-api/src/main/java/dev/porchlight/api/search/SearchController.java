@@ -36,7 +36,7 @@ class SearchController {
 	}
 
 	@GetMapping("/api/v1/search/conversations")
-	Map<String, Object> conversations(@RequestParam(required = false) String q,
+	Map<String, Object> conversations(@RequestParam(required = false) @Nullable String q,
 			@RequestParam(required = false) String site, @RequestParam(required = false) String customer,
 			@RequestParam(required = false) String status, @RequestParam(required = false) String tag,
 			@RequestParam(required = false) String from, @RequestParam(required = false) String to,
@@ -44,8 +44,8 @@ class SearchController {
 			@RequestParam(defaultValue = "20") String limit) {
 		ConversationQuery.Order order = parse(ConversationQuery.Order.class, sort, "sort",
 				"The sort is 'relevance' or 'newest'.");
-		ConversationQuery query = new ConversationQuery((q != null) ? q : "",
-				(site != null) ? SiteId.parse(site) : null, (customer != null) ? CustomerId.parse(customer) : null,
+		ConversationQuery query = new ConversationQuery(q, (site != null) ? SiteId.parse(site) : null,
+				(customer != null) ? CustomerId.parse(customer) : null,
 				(status != null)
 						? parse(ConversationStatus.class, status, "status", "The status is 'open' or 'closed'.") : null,
 				tag, instant(from, "from"), instant(to, "to"), order, (cursor != null) ? Cursor.decode(cursor) : null,
@@ -57,6 +57,20 @@ class SearchController {
 		body.put("estimatedTotal", page.estimatedTotal());
 		body.put("totalIsCapped", page.totalIsCapped());
 		return body;
+	}
+
+	/**
+	 * Every conversation (live ones are archived within a second), newest activity first,
+	 * filtered like a search; with {@code q} it is a search.
+	 */
+	@GetMapping("/api/v1/conversations")
+	Map<String, Object> list(@RequestParam(required = false) String q, @RequestParam(required = false) String site,
+			@RequestParam(required = false) String customer, @RequestParam(required = false) String status,
+			@RequestParam(required = false) String tag, @RequestParam(required = false) String from,
+			@RequestParam(required = false) String to, @RequestParam(defaultValue = "newest") String sort,
+			@RequestParam(required = false) String cursor, @RequestParam(defaultValue = "20") String limit) {
+		return conversations((q != null && !q.isBlank()) ? q : null, site, customer, status, tag, from, to, sort,
+				cursor, limit);
 	}
 
 	@GetMapping("/api/v1/search/customers")

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * A search over what was said in conversations, with filters and a page position.
  *
  * @param text what to look for, in web-search syntax: words, {@code "quoted phrases"},
- * {@code -excluded}, {@code or}
+ * {@code -excluded}, {@code or}; null lists every conversation matching the filters,
+ * newest first
  * @param site only this site's conversations
  * @param customer only this customer's conversations
  * @param status only open or only closed conversations
@@ -25,16 +26,19 @@ import org.jspecify.annotations.Nullable;
  * @param after the cursor from the previous page, if any
  * @param limit results per page, 1 to 100
  */
-public record ConversationQuery(String text, @Nullable SiteId site, @Nullable CustomerId customer,
+public record ConversationQuery(@Nullable String text, @Nullable SiteId site, @Nullable CustomerId customer,
 		@Nullable ConversationStatus status, @Nullable String tag, @Nullable Instant from, @Nullable Instant to,
 		Order order, @Nullable Cursor after, int limit) {
 
 	public static final int MAX_TEXT = 200;
 
 	public ConversationQuery {
-		text = Text.required("query", text, MAX_TEXT);
-		tag = Text.optional("tag", tag, 40);
 		Objects.requireNonNull(order, "order");
+		text = Text.optional("query", text, MAX_TEXT);
+		if (text == null && order == Order.RELEVANCE) {
+			throw new DomainException("invalid_query", "Say what to look for, or sort by newest to list everything.");
+		}
+		tag = Text.optional("tag", tag, 40);
 		if (limit < 1 || limit > 100) {
 			throw new DomainException("invalid_limit", "The limit is between 1 and 100.");
 		}

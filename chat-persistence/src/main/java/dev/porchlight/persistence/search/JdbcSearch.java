@@ -83,6 +83,37 @@ class JdbcSearch implements Search {
 			 limit :limit
 			""";
 
+	private static final String FILTERS = """
+			 where (cast(:site as uuid) is null or c.site_id = cast(:site as uuid))
+			   and (cast(:customer as uuid) is null or c.customer_id = cast(:customer as uuid))
+			   and (cast(:status as text) is null or c.status = cast(:status as text))
+			   and (cast(:from as timestamptz) is null or c.last_activity_at >= cast(:from as timestamptz))
+			   and (cast(:to as timestamptz) is null or c.started_at < cast(:to as timestamptz))
+			   and (cast(:tag as text) is null or exists (
+			         select 1 from conversation_tag ct join tag t on t.id = ct.tag_id
+			          where ct.conversation_id = c.id and t.name = cast(:tag as citext)))
+			""";
+
+	private static final String LIST = """
+			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at,
+			       c.archived_seq as seq, 0 as rank,
+			       floor(extract(epoch from c.last_activity_at) * 1000000) as activity_key
+			  from conversation c
+			""" + FILTERS + """
+			   and (cast(:cursorId as uuid) is null
+			        or floor(extract(epoch from c.last_activity_at) * 1000000) < cast(:cursorKey as float8)
+			        or (floor(extract(epoch from c.last_activity_at) * 1000000) = cast(:cursorKey as float8)
+			            and c.id < cast(:cursorId as uuid)))
+			 order by c.last_activity_at desc, c.id desc
+			 limit :limit
+			""";
+
+	private static final String LIST_TOTAL = """
+			select count(*) from (select 1 from conversation c
+			""" + FILTERS + """
+			 limit :cap) capped
+			""";
+
 	private static final String TOTAL = """
 			select count(*) from (
 			  select distinct m.conversation_id
@@ -134,15 +165,9 @@ class JdbcSearch implements Search {
 	@Override
 	public Page conversations(ConversationQuery query) {
 		boolean relevance = query.order() == ConversationQuery.Order.RELEVANCE;
+		boolean listing = query.text() == null;
 		Cursor after = query.after();
-		List<Row> rows = this.jdbc.sql(relevance ? BY_RELEVANCE : BY_ACTIVITY)
-			.param("text", query.text())
-			.param("site", (query.site() != null) ? query.site().value() : null)
-			.param("customer", (query.customer() != null) ? query.customer().value() : null)
-			.param("status", (query.status() != null) ? query.status().name() : null)
-			.param("from", (query.from() != null) ? Timestamp.from(query.from()) : null)
-			.param("to", (query.to() != null) ? Timestamp.from(query.to()) : null)
-			.param("tag", query.tag())
+		List<Row> rows = filters(this.jdbc.sql(listing ? LIST : relevance ? BY_RELEVANCE : BY_ACTIVITY), query)
 			.param("cursorId", (after != null) ? after.id() : null)
 			.param("cursorKey", (after != null) ? after.key() : null)
 			.param("limit", query.limit() + 1)
@@ -150,7 +175,7 @@ class JdbcSearch implements Search {
 			.list();
 		boolean more = rows.size() > query.limit();
 		List<Row> page = more ? rows.subList(0, query.limit()) : rows;
-		Map<String, List<ConversationHit.Segment>> snippets = snippets(query.text(), page);
+		Map<String, List<ConversationHit.Segment>> snippets = listing ? Map.of() : snippets(query.text(), page);
 		List<ConversationHit> hits = page.stream()
 			.map((row) -> new ConversationHit(new ConversationId(row.id), new SiteId(row.site),
 					(row.customer != null) ? new CustomerId(row.customer) : null, row.status, row.startedAt.toInstant(),
@@ -162,12 +187,20 @@ class JdbcSearch implements Search {
 			Row last = page.get(page.size() - 1);
 			next = new Cursor(query.order(), relevance ? last.rank : last.activityKey, last.id);
 		}
-		long total = this.jdbc.sql(TOTAL)
-			.param("text", query.text())
-			.param("cap", TOTAL_CAP)
-			.query(Long.class)
-			.single();
+		long total = listing
+				? filters(this.jdbc.sql(LIST_TOTAL), query).param("cap", TOTAL_CAP).query(Long.class).single()
+				: this.jdbc.sql(TOTAL).param("text", query.text()).param("cap", TOTAL_CAP).query(Long.class).single();
 		return new Page(hits, next, total, total >= TOTAL_CAP);
+	}
+
+	private static JdbcClient.StatementSpec filters(JdbcClient.StatementSpec statement, ConversationQuery query) {
+		JdbcClient.StatementSpec spec = statement.param("site", (query.site() != null) ? query.site().value() : null)
+			.param("customer", (query.customer() != null) ? query.customer().value() : null)
+			.param("status", (query.status() != null) ? query.status().name() : null)
+			.param("from", (query.from() != null) ? Timestamp.from(query.from()) : null)
+			.param("to", (query.to() != null) ? Timestamp.from(query.to()) : null)
+			.param("tag", query.tag());
+		return (query.text() != null) ? spec.param("text", query.text()) : spec;
 	}
 
 	@Override
