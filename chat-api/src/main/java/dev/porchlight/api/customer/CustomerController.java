@@ -53,8 +53,16 @@ class CustomerController {
 			.stream()
 			.map((external) -> Map.of("siteId", external.site().toString(), "externalId", external.externalId()))
 			.toList());
+		view.put("visitContext", Frames.JSON.readTree(this.customers.visitContext(customer.id())));
 		view.put("conversations", this.stories.conversations(customer.id()).stream().map(Object::toString).toList());
 		return view;
+	}
+
+	@PostMapping("/api/v1/customers")
+	ResponseEntity<Map<String, Object>> create(@AuthenticationPrincipal StaffPrincipal staff,
+			@Valid @RequestBody Update body, HttpServletRequest http) {
+		Customer created = this.management.create(actor(staff, http), body.name(), body.email(), body.phone());
+		return ResponseEntity.status(201).body(view(created));
 	}
 
 	@PatchMapping("/api/v1/customers/{id}")
@@ -86,6 +94,14 @@ class CustomerController {
 
 	private static CustomerManagement.Actor actor(StaffPrincipal staff, HttpServletRequest http) {
 		return new CustomerManagement.Actor(staff.id(), staff.email(), ClientAddress.of(http));
+	}
+
+	/** Reads stored JSON back into a tree for the answer. */
+	private static final class Frames {
+
+		static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+			.build();
+
 	}
 
 	static Map<String, Object> view(Customer customer) {

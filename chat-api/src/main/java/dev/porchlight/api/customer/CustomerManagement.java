@@ -60,7 +60,8 @@ public class CustomerManagement {
 	 * @param name the name, if given
 	 * @return the visitor's customer
 	 */
-	public CustomerId contactLeft(VisitorId visitor, EmailAddress email, @Nullable String name) {
+	public CustomerId contactLeft(VisitorId visitor, EmailAddress email, @Nullable String name,
+			@Nullable String browser) {
 		Instant now = this.clock.instant();
 		CustomerId linked = this.visitors.findById(visitor).map((found) -> found.customerId()).orElse(null);
 		boolean verified = this.visitors.verifiedCustomer(visitor).isPresent();
@@ -89,10 +90,26 @@ public class CustomerManagement {
 			if (conversation.conversation().customerId() == null) {
 				this.live.assignCustomer(conversation.id(), customer);
 			}
+			var context = conversation.conversation().context();
+			this.customers.recordVisit(customer,
+					new Customers.Visit(context.url(), context.title(), context.referrer(), context.locale(), browser));
 		}
 		for (ConversationId conversation : this.stories.attachConversationsOf(visitor, customer)) {
 			this.live.assignCustomer(conversation, customer);
 		}
+		return customer;
+	}
+
+	Customer create(Actor actor, @Nullable String name, @Nullable String email, @Nullable String phone) {
+		Instant now = this.clock.instant();
+		Customer customer = new Customer(CustomerId.random(), name,
+				(email != null && !email.isBlank()) ? new EmailAddress(email) : null, phone, now, now);
+		if (customer.name() == null && customer.email() == null && customer.phone() == null) {
+			throw new dev.porchlight.domain.common.DomainException("invalid_customer",
+					"A customer needs at least a name, an email or a phone number.");
+		}
+		this.customers.add(customer);
+		record(actor, "customer.created", customer.id(), Map.of());
 		return customer;
 	}
 

@@ -1,6 +1,7 @@
 package dev.porchlight.api.customer;
 
 import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.api.websocket.BrowserSummary;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.common.Text;
 import jakarta.validation.Valid;
@@ -12,6 +13,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -28,10 +30,10 @@ class VisitorContactController {
 	}
 
 	@PostMapping("/api/v1/visitor/contact")
-	ResponseEntity<Void> contact(@AuthenticationPrincipal VisitorPrincipal visitor,
-			@Valid @RequestBody Contact contact) {
+	ResponseEntity<Void> contact(@AuthenticationPrincipal VisitorPrincipal visitor, @Valid @RequestBody Contact contact,
+			@RequestHeader(name = "User-Agent", required = false) @Nullable String userAgent) {
 		this.customers.contactLeft(visitor.visitorId(), new EmailAddress(contact.email()),
-				Text.optional("name", contact.name(), 120));
+				Text.optional("name", contact.name(), 120), BrowserSummary.of(userAgent));
 		return ResponseEntity.noContent().build();
 	}
 

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
+import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LogEntry;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,8 @@ final class Connection {
 
 	private final @Nullable String httpSession;
 
+	private final @Nullable String browser;
+
 	private final Map<ConversationId, Subscription> subscriptions = new ConcurrentHashMap<>();
 
 	private final Deque<Long> recentErrors = new ArrayDeque<>();
@@ -89,6 +92,7 @@ final class Connection {
 		this.visitor = visitor;
 		this.staff = staff;
 		this.httpSession = (String) session.getAttributes().get(StaffHandshakeInterceptor.HTTP_SESSION);
+		this.browser = (String) session.getAttributes().get(VisitorHandshakeInterceptor.BROWSER);
 		InetSocketAddress remote = session.getRemoteAddress();
 		this.address = (remote != null) ? remote.getAddress().getHostAddress() : "unknown";
 	}
@@ -113,6 +117,10 @@ final class Connection {
 			throw new IllegalStateException("not a staff socket");
 		}
 		return this.staff;
+	}
+
+	@Nullable String browser() {
+		return this.browser;
 	}
 
 	boolean belongsTo(String httpSessionId) {

@@ -19,6 +19,7 @@ import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.ratelimit.RateLimit;
 import dev.porchlight.domain.ratelimit.RateLimiter;
@@ -54,6 +55,8 @@ class LiveChat {
 
 	private final Sites sites;
 
+	private final Customers customers;
+
 	private final LiveProperties properties;
 
 	private final Counter messagesIn;
@@ -69,8 +72,9 @@ class LiveChat {
 	private final Clock clock = Clock.systemUTC();
 
 	LiveChat(LiveConversations live, ConversationLog log, Fanout fanout, Encoding encoding, RateLimiter limiter,
-			Presences presences, Sites sites, LiveProperties properties, MeterRegistry meters) {
+			Presences presences, Sites sites, Customers customers, LiveProperties properties, MeterRegistry meters) {
 		this.log = log;
+		this.customers = customers;
 		this.live = live;
 		this.fanout = fanout;
 		this.encoding = encoding;
@@ -157,6 +161,10 @@ class LiveChat {
 		Conversation conversation = Conversation.start(visitor.siteId(), visitor.visitorId(), visitor.customerId(),
 				page, this.clock.instant());
 		this.live.start(conversation);
+		if (visitor.customerId() != null) {
+			this.customers.recordVisit(visitor.customerId(), new Customers.Visit(page.url(), page.title(),
+					page.referrer(), page.locale(), connection.browser()));
+		}
 		this.fanout.conversationChanged(conversation.id());
 		LiveConversation started = this.live.find(conversation.id()).orElseThrow();
 		// The visitor follows the new conversation right away, from the beginning.
@@ -291,6 +299,10 @@ class LiveChat {
 		VisitorPrincipal visitor = connection.visitor();
 		this.presences.visitorSeen(visitor.visitorId(), page.url(), page.title(), this.properties.idleTimeout());
 		this.fanout.visitorPresence(visitor.visitorId(), true, page.url(), page.title());
+		if (visitor.customerId() != null) {
+			this.customers.recordVisit(visitor.customerId(),
+					new Customers.Visit(page.url(), page.title(), null, null, connection.browser()));
+		}
 		return null;
 	}
 

@@ -36,6 +36,8 @@ public class VisitorHandshakeInterceptor implements HandshakeInterceptor {
 
 	public static final String VISITOR = "porchlight.visitor";
 
+	public static final String BROWSER = "porchlight.browser";
+
 	private final VisitorTokens tokens;
 
 	private final Sites sites;
@@ -66,6 +68,10 @@ public class VisitorHandshakeInterceptor implements HandshakeInterceptor {
 			return false;
 		}
 		attributes.put(VISITOR, visitor.get());
+		String browser = BrowserSummary.of(request.getHeaders().getFirst("User-Agent"));
+		if (browser != null) {
+			attributes.put(BROWSER, browser);
+		}
 		return true;
 	}
 

@@ -110,6 +110,25 @@ class CustomerIntegrationTests {
 	}
 
 	@Test
+	void theRecordKeepsWhereTheCustomerWasAndStaffCanCreateCustomers() throws Exception {
+		Map<String, Object> identity = Map.of("externalId", "user-88", "signature",
+				this.site.identitySecret().sign("user-88"));
+		ApiClient.Response session = visitorSession(Map.of("identity", identity));
+		String conversation = chat(session.text("/token"), "Hello");
+		String customer = customerOf(conversation);
+		JsonNode context = this.owner.get("/api/v1/customers/" + customer).json().path("visitContext");
+		assertThat(context.path("pages").get(0).path("url").asString()).isEqualTo("https://shop.example/rings");
+		assertThat(context.path("locale").asString()).isEqualTo("en");
+
+		ApiClient.Response created = this.owner.post("/api/v1/customers",
+				ApiClient.json(Map.of("name", "Walk-in Wanda", "phone", "+47 555 0100")));
+		assertThat(created.status()).isEqualTo(201);
+		assertThat(this.owner.get("/api/v1/customers/" + created.text("/id")).text("/name")).isEqualTo("Walk-in Wanda");
+		assertThat(this.owner.post("/api/v1/customers", "{}").text("/error")).isEqualTo("invalid_customer");
+		assertThat(this.audit.latest(10)).extracting((event) -> event.action()).contains("customer.created");
+	}
+
+	@Test
 	void mergingMovesEverythingAndIsAudited() throws Exception {
 		String first = customerWithConversation("one@example.com", "First conversation");
 		String second = customerWithConversation("two@example.com", "Second conversation");

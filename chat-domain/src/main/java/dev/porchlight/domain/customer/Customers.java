@@ -39,6 +39,37 @@ public interface Customers {
 	void update(Customer customer);
 
 	/**
+	 * Adds what is known about where the customer was to their record: the page (kept
+	 * with the 20 most recent), and the latest referrer, language and browser. Absent
+	 * values leave what was recorded before.
+	 * @param customer the customer
+	 * @param visit what was seen
+	 */
+	void recordVisit(CustomerId customer, Visit visit);
+
+	/**
+	 * Where a customer was seen.
+	 *
+	 * @param page the page's address
+	 * @param title the page's title
+	 * @param referrer where they came from
+	 * @param locale their language
+	 * @param browser a short description of their browser, e.g. "Firefox on Windows"
+	 */
+	record Visit(@org.jspecify.annotations.Nullable String page, @org.jspecify.annotations.Nullable String title,
+			@org.jspecify.annotations.Nullable String referrer, @org.jspecify.annotations.Nullable String locale,
+			@org.jspecify.annotations.Nullable String browser) {
+	}
+
+	/**
+	 * What is known about where the customer was, as stored.
+	 * @param customer the customer
+	 * @return a JSON object: {@code pages} (url, title, at), {@code referrer},
+	 * {@code locale}, {@code browser}
+	 */
+	String visitContext(CustomerId customer);
+
+	/**
 	 * The sites' ids for the customer.
 	 * @param customer the customer
 	 * @return site and external id pairs

@@ -122,6 +122,44 @@ class JdbcCustomers implements Customers, Stories {
 	}
 
 	@Override
+	public void recordVisit(CustomerId customer, Visit visit) {
+		this.jdbc.sql("""
+				update customer set visit_context = jsonb_strip_nulls(jsonb_build_object(
+				         'pages', case when cast(:page as text) is null then coalesce(visit_context -> 'pages', '[]')
+				                  else (select coalesce(jsonb_agg(p order by ord), '[]') from (
+				                          select p, ord from jsonb_array_elements(
+				                              coalesce(visit_context -> 'pages', '[]')
+				                              || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+				                                   'url', cast(:page as text), 'title', cast(:title as text),
+				                                   'at', cast(:at as text)))))
+				                               with ordinality as e(p, ord)
+				                          order by ord desc limit 20) recent) end,
+				         'referrer', coalesce(cast(:referrer as text), visit_context ->> 'referrer'),
+				         'locale', coalesce(cast(:locale as text), visit_context ->> 'locale'),
+				         'browser', coalesce(cast(:browser as text), visit_context ->> 'browser'))),
+				       last_seen_at = greatest(last_seen_at, now())
+				 where id = :id
+				""")
+			.param("id", customer.value())
+			.param("page", visit.page())
+			.param("title", visit.title())
+			.param("at", Instant.now().toString())
+			.param("referrer", visit.referrer())
+			.param("locale", visit.locale())
+			.param("browser", visit.browser())
+			.update();
+	}
+
+	@Override
+	public String visitContext(CustomerId customer) {
+		return this.jdbc.sql("select visit_context::text from customer where id = :id")
+			.param("id", customer.value())
+			.query(String.class)
+			.optional()
+			.orElse("{}");
+	}
+
+	@Override
 	public List<ExternalId> externalIds(CustomerId customer) {
 		return this.jdbc
 			.sql("select site_id, external_id from customer_identity where customer_id = :id order by created_at")
