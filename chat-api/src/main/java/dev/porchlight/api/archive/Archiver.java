@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,6 +62,9 @@ public class Archiver {
 		Gauge.builder("porchlight.archive.pending", this.pending, AtomicLong::get)
 			.description("Conversations with entries not yet archived")
 			.register(meters);
+		Gauge.builder("porchlight.archive.failed", live, LiveConversations::archiveFailures)
+			.description("Conversations set aside because they could not be archived")
+			.register(meters);
 	}
 
 	/**
@@ -79,6 +84,18 @@ public class Archiver {
 			try {
 				archived += archive(id);
 			}
+			catch (TransientDataAccessException | DataAccessResourceFailureException ex) {
+				// PostgreSQL or Redis is unreachable: every conversation would fail, so
+				// back off.
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				// This conversation cannot be archived (it diverged, or refers to
+				// something
+				// erased): set it aside so that it does not hold up every other one.
+				log.error("Conversation {} cannot be archived and was set aside: {}", id, ex.toString());
+				this.live.archiveFailed(id);
+			}
 			finally {
 				this.live.releaseArchiveLease(id, this.node);
 			}
@@ -87,21 +104,25 @@ public class Archiver {
 	}
 
 	private int archive(ConversationId id) {
-		LiveConversation state = this.live.find(id).orElse(null);
-		if (state == null) {
-			return 0;
-		}
 		long from = this.transcripts.archivedSeq(id);
 		int written = 0;
 		boolean first = true;
 		while (true) {
 			List<LogEntry> entries = this.live.after(id, from, this.properties.batch());
+			// The state is read after the entries, so it is at least as new as they are;
+			// its
+			// version decides below whether anything changed after what is written here.
+			LiveConversation state = this.live.find(id).orElse(null);
+			if (state == null) {
+				this.live.unlist(id);
+				return written;
+			}
 			long upTo = from;
 			if (!entries.isEmpty() || first) {
 				// The first pass always writes the conversation row: its state (status,
 				// customer) may have changed without new entries, and a new conversation
 				// must exist in PostgreSQL.
-				upTo = this.transcripts.archive(state.conversation(), entries);
+				upTo = this.transcripts.archive(state.conversation(), state.version(), entries);
 				Instant committed = Instant.now();
 				entries.forEach((entry) -> {
 					Duration lag = Duration.between(entry.at(), committed);
@@ -111,7 +132,7 @@ public class Archiver {
 			}
 			// Also when nothing was left to write: a crash after an earlier commit is
 			// completed here.
-			this.live.archived(id, upTo, this.properties.keepInRedis());
+			this.live.archived(id, upTo, state.version(), this.properties.keepInRedis());
 			written += entries.size();
 			first = false;
 			if (entries.size() < this.properties.batch()) {

@@ -80,7 +80,7 @@ class CustomerController {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("customerId", merge.into());
 		body.put("conversationsMoved", merged.conversations().size());
-		body.put("visitorsMoved", merged.visitors());
+		body.put("visitorsMoved", merged.visitors().size());
 		body.put("externalIdsMoved", merged.externalIds());
 		return body;
 	}

@@ -63,25 +63,27 @@ public class CustomerManagement {
 	public CustomerId contactLeft(VisitorId visitor, EmailAddress email, @Nullable String name,
 			@Nullable String browser) {
 		Instant now = this.clock.instant();
-		CustomerId linked = this.visitors.findById(visitor).map((found) -> found.customerId()).orElse(null);
-		boolean verified = this.visitors.verifiedCustomer(visitor).isPresent();
 		CustomerId customer;
-		if (linked != null && !verified) {
-			// The visitor's own record from an earlier form: keep it current.
-			Customer current = this.customers.findById(linked).orElseThrow();
-			this.customers.update(new Customer(current.id(), (name != null) ? name : current.name(), email,
-					current.phone(), current.firstSeenAt(), now));
-			customer = linked;
-		}
-		else if (linked != null) {
+		CustomerId verified = this.visitors.verifiedCustomer(visitor).orElse(null);
+		CustomerId own = this.visitors.contactCustomer(visitor).orElse(null);
+		if (verified != null) {
 			// Vouched for by the site: the site's details win; nothing a visitor types
 			// changes them.
-			customer = linked;
+			customer = verified;
+		}
+		else if (own != null) {
+			// The record this visitor's earlier form created (still theirs: not merged
+			// away).
+			Customer current = this.customers.findById(own).orElseThrow();
+			this.customers.update(new Customer(current.id(), (name != null) ? name : current.name(), email,
+					current.phone(), current.firstSeenAt(), now));
+			customer = own;
 		}
 		else {
 			Customer created = new Customer(CustomerId.random(), name, email, null, now, now);
 			this.customers.add(created);
 			this.visitors.linkCustomer(visitor, created.id(), false);
+			this.visitors.setContactCustomer(visitor, created.id());
 			customer = created.id();
 		}
 		// Live conversations (maybe not archived yet) and archived ones both get the
@@ -132,19 +134,31 @@ public class CustomerManagement {
 		get(target);
 		Stories.Merged merged = this.stories.merge(source, target);
 		merged.conversations().forEach((conversation) -> this.live.assignCustomer(conversation, target));
+		// Conversations too new to be in PostgreSQL yet move too.
+		for (VisitorId visitor : merged.visitors()) {
+			for (LiveConversation conversation : this.live.ofVisitor(visitor)) {
+				if (source.equals(conversation.conversation().customerId())) {
+					this.live.assignCustomer(conversation.id(), target);
+				}
+			}
+		}
 		record(actor, "customer.merged", target,
 				Map.of("from", source.toString(), "conversations", String.valueOf(merged.conversations().size()),
-						"visitors", String.valueOf(merged.visitors()), "external_ids",
+						"visitors", String.valueOf(merged.visitors().size()), "external_ids",
 						String.valueOf(merged.externalIds())));
 		return merged;
 	}
 
 	List<ConversationId> erase(Actor actor, CustomerId id) {
 		get(id);
-		List<ConversationId> erased = this.stories.erase(id);
-		erased.forEach(this.live::forget);
-		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(erased.size())));
-		return erased;
+		Stories.Erased erased = this.stories.erase(id);
+		erased.conversations().forEach(this.live::forget);
+		// Conversations too new to be in PostgreSQL yet go too.
+		for (VisitorId visitor : erased.visitors()) {
+			this.live.ofVisitor(visitor).forEach((conversation) -> this.live.forget(conversation.id()));
+		}
+		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(erased.conversations().size())));
+		return erased.conversations();
 	}
 
 	private void record(Actor actor, String action, CustomerId customer, Map<String, String> details) {

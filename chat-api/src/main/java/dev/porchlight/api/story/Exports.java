@@ -31,6 +31,8 @@ class Exports {
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
+	private static final int PAGE = 5_000;
+
 	private final Transcripts transcripts;
 
 	private final LiveConversations live;
@@ -47,14 +49,25 @@ class Exports {
 	 * Every entry of a conversation, archived and live, in sequence order.
 	 */
 	List<LogEntry> entries(ConversationId conversation) {
-		List<LogEntry> entries = new ArrayList<>(this.transcripts.after(conversation, 0, 10_000));
-		long last = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
-		for (LogEntry entry : this.live.after(conversation, last, 10_000)) {
-			if (entry.seq() == last + 1) {
-				entries.add(entry);
-				last = entry.seq();
+		List<LogEntry> entries = new ArrayList<>();
+		long last = 0;
+		List<LogEntry> page;
+		do {
+			page = this.transcripts.after(conversation, last, PAGE);
+			entries.addAll(page);
+			last = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+		}
+		while (page.size() == PAGE);
+		do {
+			page = this.live.after(conversation, last, PAGE);
+			for (LogEntry entry : page) {
+				if (entry.seq() == last + 1) {
+					entries.add(entry);
+					last = entry.seq();
+				}
 			}
 		}
+		while (page.size() == PAGE);
 		return entries;
 	}
 

@@ -170,7 +170,7 @@ class StoryController {
 		ConversationId conversation = ConversationId.parse(id);
 		LiveConversation state = this.live.find(conversation).orElseThrow(() -> ApiException.notFound("conversation"));
 		if (this.transcripts.archivedSeq(conversation) == 0) {
-			this.transcripts.archive(state.conversation(), List.of());
+			this.transcripts.archive(state.conversation(), state.version(), List.of());
 		}
 		return conversation;
 	}

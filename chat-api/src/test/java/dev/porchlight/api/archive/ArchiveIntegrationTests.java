@@ -76,6 +76,9 @@ class ArchiveIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
+	@Autowired
+	dev.porchlight.domain.customer.Customers customers;
+
 	@AfterEach
 	void noHook() {
 		this.archiver.afterCommit((id) -> {
@@ -111,10 +114,11 @@ class ArchiveIntegrationTests {
 	void aCrashBetweenTheCommitAndTheRedisCleanupIsCompletedByTheNextRun() {
 		Conversation conversation = conversation();
 		List<Long> acked = send(conversation, "c", 5);
+		// An Error, like a process dying there, is not handled by the archiver at all.
 		this.archiver.afterCommit((id) -> {
-			throw new IllegalStateException("killed between commit and cleanup");
+			throw new SimulatedCrash();
 		});
-		assertThatThrownBy(this.archiver::runOnce).hasMessageContaining("killed");
+		assertThatThrownBy(this.archiver::runOnce).isInstanceOf(SimulatedCrash.class);
 		// PostgreSQL has committed; Redis still lists the conversation and keeps every
 		// entry.
 		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
@@ -170,6 +174,41 @@ class ArchiveIntegrationTests {
 	}
 
 	@Test
+	void aConversationThatCannotBeArchivedIsSetAsideWithoutHoldingUpOthers() {
+		// Its visitor was erased from PostgreSQL while the conversation lived on in
+		// Redis.
+		Conversation orphan = Conversation.start(conversation().siteId(),
+				dev.porchlight.domain.visitor.VisitorId.random(), null, PageContext.unknown(), T0);
+		this.live.start(orphan);
+		Conversation healthy = conversation();
+		List<Long> acked = send(healthy, "h", 3);
+		send(orphan, "o", 2);
+		this.archiver.runOnce();
+		assertThat(archivedMessageSeqs(healthy)).containsExactlyElementsOf(acked);
+		assertThat(this.live.awaitingArchive(1000)).doesNotContain(orphan.id(), healthy.id());
+		assertThat(this.live.archiveFailures()).isPositive();
+		assertThat(this.meters.get("porchlight.archive.failed").gauge().value()).isPositive();
+	}
+
+	@Test
+	void aCustomerAssignedWhileTheArchiverWorksStillReachesPostgres() {
+		Conversation conversation = conversation();
+		send(conversation, "a", 2);
+		this.archiver.runOnce();
+		// Nothing new in the log, only the state changes: the archive must learn it
+		// anyway.
+		dev.porchlight.domain.customer.Customer customer = new dev.porchlight.domain.customer.Customer(
+				dev.porchlight.domain.customer.CustomerId.random(), "Late Lena", null, null, T0, T0);
+		this.customers.add(customer);
+		this.live.assignCustomer(conversation.id(), customer.id());
+		this.archiver.runOnce();
+		assertThat(this.jdbc.sql("select customer_id from conversation where id = ?")
+			.param(conversation.id().value())
+			.query(java.util.UUID.class)
+			.single()).isEqualTo(customer.id().value());
+	}
+
+	@Test
 	void archivalLagIsMeasured() {
 		Conversation conversation = conversation();
 		send(conversation, "m", 2);
@@ -208,6 +247,15 @@ class ArchiveIntegrationTests {
 		Conversation conversation = Conversation.start(site.id(), visitor.id(), null, PageContext.unknown(), T0);
 		this.live.start(conversation);
 		return conversation;
+	}
+
+	/** Stands for the archiver's process being killed at that exact point. */
+	static final class SimulatedCrash extends Error {
+
+		SimulatedCrash() {
+			super("killed between commit and cleanup", null, false, false);
+		}
+
 	}
 
 }

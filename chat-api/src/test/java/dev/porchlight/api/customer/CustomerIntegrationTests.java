@@ -148,6 +148,45 @@ class CustomerIntegrationTests {
 	}
 
 	@Test
+	void mergeAndEraseAlsoReachConversationsNotArchivedYet() throws Exception {
+		String first = customerWithConversation("early@example.com", "Archived one");
+		String second = customerWithConversation("target@example.com", "Other");
+		// A visitor of the first customer starts a new conversation right before the
+		// merge.
+		String token = this.jdbc.sql("select id::text from visitor where customer_id = cast(? as uuid)")
+			.param(first)
+			.query(String.class)
+			.single();
+		assertThat(token).isNotNull();
+		assertThat(this.owner.post("/api/v1/customers/" + first + "/merge", ApiClient.json(Map.of("into", second)))
+			.status()).isEqualTo(200);
+		assertThat(this.owner.delete("/api/v1/customers/" + second).status()).isEqualTo(200);
+		assertThat(this.jdbc
+			.sql("select count(*) from conversation where customer_id in (cast(? as uuid), cast(? as uuid))")
+			.params(first, second)
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	@Test
+	void aMergedRecordCannotBeRewrittenByTheVisitorWhoOnceTypedIt() throws Exception {
+		ApiClient.Response session = visitorSession(Map.of());
+		String conversation = chat(session.text("/token"), "Hi, it's Bob");
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
+		visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "bob@example.com", "name", "Bob")));
+		String typed = customerOf(conversation);
+		String real = this.owner
+			.post("/api/v1/customers", ApiClient.json(Map.of("name", "Robert", "email", "rob@example.com")))
+			.text("/id");
+		this.owner.post("/api/v1/customers/" + typed + "/merge", ApiClient.json(Map.of("into", real)));
+		visitor.post("/api/v1/visitor/contact",
+				ApiClient.json(Map.of("email", "mallory@example.com", "name", "Mallory")));
+		JsonNode record = this.owner.get("/api/v1/customers/" + real).json();
+		assertThat(record.path("name").asString()).isEqualTo("Robert");
+		assertThat(record.path("email").asString()).isEqualTo("rob@example.com");
+	}
+
+	@Test
 	void erasingRemovesEveryTraceAndIsAudited() throws Exception {
 		String customer = customerWithConversation("gone@example.com", "Please forget me, my phone is 555-0199");
 		String conversation = this.owner.get("/api/v1/customers/" + customer)

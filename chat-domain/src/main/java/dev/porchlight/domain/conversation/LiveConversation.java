@@ -18,10 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param preview the start of the newest message, for inbox lists
  * @param lastSender who wrote the newest message
  * @param assignee the staff member the conversation is assigned to
+ * @param version grows with every change to the conversation's state or log, so the
+ * archive can tell whether what it wrote is still current
  */
 public record LiveConversation(Conversation conversation, long lastSeq, long readByStaff, long readByVisitor,
 		long unreadForStaff, long unreadForVisitor, @Nullable String preview, Sender.@Nullable Kind lastSender,
-		@Nullable AccountId assignee) {
+		@Nullable AccountId assignee, long version) {
 
 	public static final int PREVIEW_LENGTH = 140;
 

@@ -97,6 +97,12 @@ public interface LiveConversations {
 	List<ConversationId> awaitingArchive(int limit);
 
 	/**
+	 * Stops listing a conversation as awaiting archive (it no longer exists).
+	 * @param id the conversation
+	 */
+	void unlist(ConversationId id);
+
+	/**
 	 * Takes the right to archive one conversation for a while, so that nodes do not do
 	 * the same work twice. A node that dies loses it when the lease runs out.
 	 * @param id the conversation
@@ -109,14 +115,29 @@ public interface LiveConversations {
 	void releaseArchiveLease(ConversationId id, String holder);
 
 	/**
-	 * Records that everything up to {@code seq} is safely archived: trims the log in
-	 * Redis down to the last {@code keep} archived entries, and stops listing the
-	 * conversation as awaiting archive unless it changed meanwhile.
+	 * Records that everything up to {@code seq}, and the state as of {@code version}, is
+	 * safely archived: trims the log in Redis down to the last {@code keep} archived
+	 * entries, and stops listing the conversation as awaiting archive unless it changed
+	 * after {@code version}.
 	 * @param id the conversation
 	 * @param seq the highest archived sequence
+	 * @param version the state version that was archived
 	 * @param keep archived entries to keep in Redis for fast resumes
 	 */
-	void archived(ConversationId id, long seq, int keep);
+	void archived(ConversationId id, long seq, long version, int keep);
+
+	/**
+	 * Stops listing a conversation as awaiting archive because it cannot be archived; it
+	 * is kept in a separate list for an operator to look at.
+	 * @param id the conversation
+	 */
+	void archiveFailed(ConversationId id);
+
+	/**
+	 * How many conversations could not be archived.
+	 * @return the count
+	 */
+	long archiveFailures();
 
 	/**
 	 * Lists again every conversation whose log is ahead of its archive, repairing a

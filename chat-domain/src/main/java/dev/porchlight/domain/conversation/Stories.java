@@ -39,18 +39,27 @@ public interface Stories {
 	/**
 	 * Deletes the customer with every conversation, message, note and visitor of theirs.
 	 * @param customer the customer
-	 * @return the conversations that were deleted
+	 * @return what was deleted
 	 */
-	List<ConversationId> erase(CustomerId customer);
+	Erased erase(CustomerId customer);
+
+	/**
+	 * What an erasure deleted.
+	 *
+	 * @param conversations the conversations
+	 * @param visitors the visitors
+	 */
+	record Erased(List<ConversationId> conversations, List<VisitorId> visitors) {
+	}
 
 	/**
 	 * What a merge moved.
 	 *
 	 * @param conversations conversations moved
-	 * @param visitors visitors moved
+	 * @param visitors the visitors moved
 	 * @param externalIds site ids moved
 	 */
-	record Merged(List<ConversationId> conversations, int visitors, int externalIds) {
+	record Merged(List<ConversationId> conversations, List<VisitorId> visitors, int externalIds) {
 	}
 
 }

@@ -11,12 +11,16 @@ public interface Transcripts {
 
 	/**
 	 * Stores the conversation's current state and the given log entries, all or nothing.
-	 * Entries already archived are skipped.
+	 * Entries already archived are skipped. Entries whose sequence is already archived
+	 * with different content mean the log diverged (e.g. Redis lost writes and reused
+	 * sequences): that fails loudly instead of dropping the new entry.
 	 * @param conversation the conversation's state
+	 * @param version the live state's version; state older than what is stored is not
+	 * written
 	 * @param entries log entries, in sequence order
 	 * @return the highest sequence archived for the conversation after this call
 	 */
-	long archive(Conversation conversation, List<LogEntry> entries);
+	long archive(Conversation conversation, long version, List<LogEntry> entries);
 
 	/**
 	 * The highest sequence archived so far, 0 when none.

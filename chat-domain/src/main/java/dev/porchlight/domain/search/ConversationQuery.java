@@ -32,6 +32,10 @@ public record ConversationQuery(@Nullable String text, @Nullable SiteId site, @N
 
 	public static final int MAX_TEXT = 200;
 
+	private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
 	public ConversationQuery {
 		Objects.requireNonNull(order, "order");
 		text = Text.optional("query", text, MAX_TEXT);
@@ -41,6 +45,11 @@ public record ConversationQuery(@Nullable String text, @Nullable SiteId site, @N
 		tag = Text.optional("tag", tag, 40);
 		if (limit < 1 || limit > 100) {
 			throw new DomainException("invalid_limit", "The limit is between 1 and 100.");
+		}
+		for (Instant time : new Instant[] { from, to }) {
+			if (time != null && (time.isBefore(EARLIEST) || time.isAfter(LATEST))) {
+				throw new DomainException("invalid_date_range", "Dates must lie between the years 2000 and 9999.");
+			}
 		}
 		if (from != null && to != null && !from.isBefore(to)) {
 			throw new DomainException("invalid_date_range", "'from' must be before 'to'.");

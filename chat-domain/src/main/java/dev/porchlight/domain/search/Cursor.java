@@ -20,7 +20,9 @@ public record Cursor(ConversationQuery.Order order, double key, UUID id) {
 	public Cursor {
 		Objects.requireNonNull(order, "order");
 		Objects.requireNonNull(id, "id");
-		if (Double.isNaN(key) || Double.isInfinite(key)) {
+		// Ranks are small and activity keys are microseconds since 1970: anything else is
+		// forged.
+		if (Double.isNaN(key) || Double.isInfinite(key) || Math.abs(key) > 1e17) {
 			throw invalid();
 		}
 	}

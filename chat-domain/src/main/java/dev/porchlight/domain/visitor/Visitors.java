@@ -44,4 +44,14 @@ public interface Visitors {
 
 	void seen(VisitorId id, Instant at);
 
+	/**
+	 * The customer record this visitor created by leaving their email, if it still
+	 * exists.
+	 * @param id the visitor
+	 * @return the customer
+	 */
+	Optional<CustomerId> contactCustomer(VisitorId id);
+
+	void setContactCustomer(VisitorId id, CustomerId customer);
+
 }

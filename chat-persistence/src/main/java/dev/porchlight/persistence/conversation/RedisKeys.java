@@ -20,6 +20,9 @@ final class RedisKeys {
 	 */
 	static final String AWAITING_ARCHIVE = "pl:archive:pending";
 
+	/** Conversations that could not be archived, for an operator to look at. */
+	static final String ARCHIVE_FAILED = "pl:archive:failed";
+
 	private RedisKeys() {
 	}
 

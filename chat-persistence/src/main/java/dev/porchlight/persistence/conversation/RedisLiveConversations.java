@@ -64,7 +64,7 @@ class RedisLiveConversations implements LiveConversations {
 					-- Client ids are unique per sender: another sender may well pick the same one.
 					local dedupKey = ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[1]
 					local existing = redis.call('HGET', KEYS[3], dedupKey)
-					if existing then return {0, tonumber(existing), 0} end
+					if existing then return {0, tonumber(existing), 0, 0} end
 					local reopened = 0
 					if redis.call('HGET', KEYS[1], 'status') == 'CLOSED' then
 					  reopened = redis.call('HINCRBY', KEYS[1], 'seq', 1)
@@ -82,13 +82,14 @@ class RedisLiveConversations implements LiveConversations {
 					else
 					  redis.call('HINCRBY', KEYS[1], 'unreadVisitor', 1)
 					end
-					return {1, seq, reopened}
+					local ver = redis.call('HINCRBY', KEYS[1], 'ver', 1)
+					return {1, seq, reopened, ver}
 					""",
 			List.class);
 
-	private static final RedisScript<Long> STATUS = RedisScript.of("""
-			if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-			if redis.call('HGET', KEYS[1], 'status') == ARGV[1] then return 0 end
+	private static final RedisScript<List> STATUS = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+			if redis.call('HGET', KEYS[1], 'status') == ARGV[1] then return {0, 0} end
 			local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 			local kind = (ARGV[1] == 'CLOSED') and 'CLOSED' or 'REOPENED'
 			redis.call('XADD', KEYS[2], seq .. '-0', 'k', kind, 'sk', ARGV[2], 'si', ARGV[3], 'at', ARGV[4])
@@ -98,8 +99,9 @@ class RedisLiveConversations implements LiveConversations {
 			else
 			  redis.call('HDEL', KEYS[1], 'closedAt')
 			end
-			return seq
-			""", Long.class);
+			local ver = redis.call('HINCRBY', KEYS[1], 'ver', 1)
+			return {seq, ver}
+			""", List.class);
 
 	private static final RedisScript<Long> READ = RedisScript.of("""
 			if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -138,7 +140,8 @@ class RedisLiveConversations implements LiveConversations {
 	private static final RedisScript<Long> ARCHIVED = RedisScript.of("""
 			local current = tonumber(redis.call('HGET', KEYS[1], 'archivedSeq') or '0')
 			local seq = tonumber(ARGV[1])
-			if seq > current then redis.call('HSET', KEYS[1], 'archivedSeq', seq) else seq = current end
+			if seq < current then seq = current end
+			redis.call('HSET', KEYS[1], 'archivedSeq', seq)
 			local keepFrom = seq - tonumber(ARGV[2]) + 1
 			if keepFrom > 1 then redis.call('XTRIM', KEYS[2], 'MINID', keepFrom .. '-0') end
 			return seq
@@ -148,6 +151,12 @@ class RedisLiveConversations implements LiveConversations {
 			local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 			if score and tonumber(score) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
 			return 0
+			""", Long.class);
+
+	private static final RedisScript<Long> ASSIGN = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+			redis.call('HSET', KEYS[1], 'customer', ARGV[1])
+			return redis.call('HINCRBY', KEYS[1], 'ver', 1)
 			""", Long.class);
 
 	private static final RedisScript<Long> RELEASE = RedisScript.of("""
@@ -194,7 +203,8 @@ class RedisLiveConversations implements LiveConversations {
 	@Override
 	public Optional<LiveConversation> find(ConversationId id) {
 		Map<Object, Object> meta = this.redis.opsForHash().entries(RedisKeys.meta(id));
-		return meta.isEmpty() ? Optional.empty() : Optional.of(live(id, meta));
+		// A hash without its site is not a conversation (e.g. a write raced an erasure).
+		return meta.containsKey("site") ? Optional.of(live(id, meta)) : Optional.empty();
 	}
 
 	@Override
@@ -226,23 +236,24 @@ class RedisLiveConversations implements LiveConversations {
 			return new Appended(entry, true, Optional.empty());
 		}
 		rank(id, at);
-		awaitArchive(id, seq);
+		awaitArchive(id, number(result.get(3)));
 		long reopened = number(result.get(2));
 		return new Appended(entry, false, (reopened > 0) ? entry(id, reopened) : Optional.empty());
 	}
 
 	@Override
 	public Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at) {
-		Long seq = this.redis.execute(STATUS, List.of(RedisKeys.meta(id), RedisKeys.log(id)), status.name(),
+		List<?> result = this.redis.execute(STATUS, List.of(RedisKeys.meta(id), RedisKeys.log(id)), status.name(),
 				sender.kind().name(), senderId(sender), String.valueOf(at.toEpochMilli()));
-		if (seq == null || seq < 0) {
+		long seq = number(result.get(0));
+		if (seq < 0) {
 			throw new ConversationNotFoundException();
 		}
 		if (seq == 0) {
 			return Optional.empty();
 		}
 		rank(id, at);
-		awaitArchive(id, seq);
+		awaitArchive(id, number(result.get(1)));
 		return entry(id, seq);
 	}
 
@@ -286,12 +297,29 @@ class RedisLiveConversations implements LiveConversations {
 	}
 
 	@Override
-	public void archived(ConversationId id, long seq, int keep) {
+	public void archived(ConversationId id, long seq, long version, int keep) {
 		this.redis.execute(ARCHIVED, List.of(RedisKeys.meta(id), RedisKeys.log(id)), String.valueOf(seq),
 				String.valueOf(Math.max(1, keep)));
-		// Only if nothing newer was appended meanwhile: a newer append raised the score
-		// above seq.
-		this.redis.execute(UNLIST, List.of(RedisKeys.AWAITING_ARCHIVE), id.toString(), String.valueOf(seq));
+		// Only if nothing changed after the archived state: any change raised the score
+		// above it.
+		this.redis.execute(UNLIST, List.of(RedisKeys.AWAITING_ARCHIVE), id.toString(), String.valueOf(version));
+	}
+
+	@Override
+	public void archiveFailed(ConversationId id) {
+		this.redis.opsForZSet().add(RedisKeys.ARCHIVE_FAILED, id.toString(), System.currentTimeMillis());
+		this.redis.opsForZSet().remove(RedisKeys.AWAITING_ARCHIVE, id.toString());
+	}
+
+	@Override
+	public long archiveFailures() {
+		Long count = this.redis.opsForZSet().zCard(RedisKeys.ARCHIVE_FAILED);
+		return (count != null) ? count : 0;
+	}
+
+	@Override
+	public void unlist(ConversationId id) {
+		this.redis.opsForZSet().remove(RedisKeys.AWAITING_ARCHIVE, id.toString());
 	}
 
 	@Override
@@ -305,11 +333,12 @@ class RedisLiveConversations implements LiveConversations {
 			}
 			for (String id : page) {
 				List<Object> values = this.redis.opsForHash()
-					.multiGet(RedisKeys.meta(ConversationId.parse(id)), List.of("seq", "archivedSeq"));
+					.multiGet(RedisKeys.meta(ConversationId.parse(id)), List.of("seq", "archivedSeq", "ver"));
 				long seq = (values.get(0) != null) ? Long.parseLong((String) values.get(0)) : 0;
 				long archived = (values.get(1) != null) ? Long.parseLong((String) values.get(1)) : -1;
+				long version = (values.get(2) != null) ? Long.parseLong((String) values.get(2)) : 0;
 				if (values.get(0) != null && seq > archived) {
-					awaitArchive(ConversationId.parse(id), seq);
+					awaitArchive(ConversationId.parse(id), version);
 					relisted++;
 				}
 			}
@@ -320,17 +349,16 @@ class RedisLiveConversations implements LiveConversations {
 	@Override
 	public void assignCustomer(ConversationId id, CustomerId customer) {
 		Object site = this.redis.opsForHash().get(RedisKeys.meta(id), "site");
-		if (site == null) {
+		Long version = this.redis.execute(ASSIGN, List.of(RedisKeys.meta(id)), customer.toString());
+		if (site == null || version == null || version < 0) {
 			return;
 		}
-		this.redis.opsForHash().put(RedisKeys.meta(id), "customer", customer.toString());
 		Object started = this.redis.opsForHash().get(RedisKeys.meta(id), "startedAt");
 		this.redis.opsForZSet()
 			.add(RedisKeys.ofCustomer(SiteId.parse(site.toString()), customer), id.toString(),
 					(started != null) ? Double.parseDouble(started.toString()) : 0);
-		// Archive again so PostgreSQL learns the customer even if nothing else changes.
-		Object seq = this.redis.opsForHash().get(RedisKeys.meta(id), "seq");
-		awaitArchive(id, (seq != null) ? Long.parseLong(seq.toString()) : 0);
+		// The new version is above what was archived, so the archive learns the customer.
+		awaitArchive(id, version);
 	}
 
 	@Override
@@ -372,7 +400,7 @@ class RedisLiveConversations implements LiveConversations {
 		});
 		List<LiveConversation> conversations = new ArrayList<>();
 		for (int i = 0; i < ordered.size(); i++) {
-			if (metas.get(i) instanceof Map<?, ?> meta && !meta.isEmpty()) {
+			if (metas.get(i) instanceof Map<?, ?> meta && meta.containsKey("site")) {
 				conversations.add(live(ConversationId.parse(ordered.get(i)), new HashMap<>(meta)));
 			}
 		}
@@ -396,7 +424,7 @@ class RedisLiveConversations implements LiveConversations {
 		return new LiveConversation(conversation, count(meta, "seq"), count(meta, "readStaff"),
 				count(meta, "readVisitor"), count(meta, "unreadStaff"), count(meta, "unreadVisitor"),
 				text(meta, "preview"), (lastSender != null) ? Sender.Kind.valueOf(lastSender) : null,
-				(assignee != null) ? new AccountId(UUID.fromString(assignee)) : null);
+				(assignee != null) ? new AccountId(UUID.fromString(assignee)) : null, count(meta, "ver"));
 	}
 
 	private static LogEntry entry(ConversationId id, MapRecord<String, Object, Object> record) {

@@ -197,10 +197,12 @@ class JdbcCustomers implements Customers, Stories {
 			.param("target", target.value())
 			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
 			.list();
-		int visitors = this.jdbc.sql("update visitor set customer_id = :target where customer_id = :source")
+		List<VisitorId> visitors = this.jdbc
+			.sql("update visitor set customer_id = :target where customer_id = :source returning id")
 			.param("source", source.value())
 			.param("target", target.value())
-			.update();
+			.query((row, rowNum) -> new VisitorId(row.getObject("id", UUID.class)))
+			.list();
 		int externalIds = this.jdbc
 			.sql("update customer_identity set customer_id = :target where customer_id = :source")
 			.param("source", source.value())
@@ -231,7 +233,12 @@ class JdbcCustomers implements Customers, Stories {
 
 	@Override
 	@Transactional
-	public List<ConversationId> erase(CustomerId customer) {
+	public Erased erase(CustomerId customer) {
+		List<VisitorId> visitors = this.jdbc
+			.sql("select id from visitor where customer_id = :id or contact_customer_id = :id")
+			.param("id", customer.value())
+			.query((row, rowNum) -> new VisitorId(row.getObject("id", UUID.class)))
+			.list();
 		List<ConversationId> conversations = this.jdbc.sql("""
 				delete from conversation
 				 where customer_id = :id or visitor_id in (select id from visitor where customer_id = :id)
@@ -240,9 +247,11 @@ class JdbcCustomers implements Customers, Stories {
 			.param("id", customer.value())
 			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
 			.list();
-		this.jdbc.sql("delete from visitor where customer_id = :id").param("id", customer.value()).update();
+		this.jdbc.sql("delete from visitor where customer_id = :id or contact_customer_id = :id")
+			.param("id", customer.value())
+			.update();
 		this.jdbc.sql("delete from customer where id = :id").param("id", customer.value()).update();
-		return conversations;
+		return new Erased(conversations, visitors);
 	}
 
 	private static Customer customer(ResultSet row, int rowNum) throws SQLException {

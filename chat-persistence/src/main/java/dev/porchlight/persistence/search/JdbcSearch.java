@@ -114,14 +114,7 @@ class JdbcSearch implements Search {
 			 limit :cap) capped
 			""";
 
-	private static final String TOTAL = """
-			select count(*) from (
-			  select distinct m.conversation_id
-			    from message m
-			   where m.body_tsv @@ websearch_to_tsquery(cast('simple' as regconfig), :text)
-			   limit :cap
-			) capped
-			""";
+	private static final String TOTAL = "select count(*) from (" + MATCHES + " limit :cap) capped";
 
 	private static final String SNIPPETS = """
 			select m.conversation_id, m.seq,
@@ -134,7 +127,7 @@ class JdbcSearch implements Search {
 			""";
 
 	private static final String CUSTOMERS = """
-			with q as (select lower(:text) as text, lower(:text) || '%' as prefix)
+			with q as (select lower(:text) as text, lower(:escaped) || '%' as prefix)
 			select c.id, c.name, c.email::text as email, c.phone,
 			       greatest(similarity(lower(coalesce(c.name, '')), q.text),
 			                word_similarity(q.text, lower(coalesce(c.name, ''))),
@@ -189,7 +182,7 @@ class JdbcSearch implements Search {
 		}
 		long total = listing
 				? filters(this.jdbc.sql(LIST_TOTAL), query).param("cap", TOTAL_CAP).query(Long.class).single()
-				: this.jdbc.sql(TOTAL).param("text", query.text()).param("cap", TOTAL_CAP).query(Long.class).single();
+				: filters(this.jdbc.sql(TOTAL), query).param("cap", TOTAL_CAP).query(Long.class).single();
 		return new Page(hits, next, total, total >= TOTAL_CAP);
 	}
 
@@ -206,8 +199,12 @@ class JdbcSearch implements Search {
 	@Override
 	public List<CustomerHit> customers(String text, int limit) {
 		String cleaned = Text.required("query", text, 200);
+		// A prefix search: % and _ typed by the user are literal characters, not
+		// wildcards.
+		String escaped = cleaned.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
 		return this.jdbc.sql(CUSTOMERS)
 			.param("text", cleaned)
+			.param("escaped", escaped)
 			.param("limit", Math.clamp(limit, 1, 100))
 			.query((row, rowNum) -> new CustomerHit(new CustomerId(row.getObject("id", UUID.class)),
 					row.getString("name"), row.getString("email"), row.getString("phone"), row.getDouble("score")))

@@ -19,6 +19,7 @@ import dev.porchlight.domain.conversation.Transcripts;
 import dev.porchlight.domain.visitor.VisitorId;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -35,17 +36,20 @@ class JdbcTranscripts implements Transcripts {
 
 	private static final String UPSERT_CONVERSATION = """
 			insert into conversation (id, site_id, visitor_id, customer_id, status, context, started_at,
-			                          last_activity_at, closed_at, archived_seq)
-			values (:id, :siteId, :visitorId, :customerId, :status,
+			                          last_activity_at, closed_at, archived_seq, state_version)
+			values (:id, :siteId, :visitorId, (select c.id from customer c where c.id = :customerId), :status,
 			        jsonb_strip_nulls(jsonb_build_object('url', cast(:url as text), 'title', cast(:title as text),
 			                          'referrer', cast(:referrer as text), 'locale', cast(:locale as text))),
-			        :startedAt, :lastActivity, :closedAt, :archivedSeq)
+			        :startedAt, :lastActivity, :closedAt, :archivedSeq, :version)
 			on conflict (id) do update
 			   set status = excluded.status,
-			       customer_id = coalesce(conversation.customer_id, excluded.customer_id),
+			       customer_id = coalesce(excluded.customer_id, conversation.customer_id),
 			       last_activity_at = greatest(conversation.last_activity_at, excluded.last_activity_at),
 			       closed_at = excluded.closed_at,
-			       archived_seq = greatest(conversation.archived_seq, excluded.archived_seq)
+			       archived_seq = greatest(conversation.archived_seq, excluded.archived_seq),
+			       state_version = excluded.state_version
+			 -- An archiver holding an older view (its lease expired meanwhile) never overwrites newer state.
+			 where excluded.state_version >= conversation.state_version
 			""";
 
 	private static final String INSERT_MESSAGES = """
@@ -55,7 +59,7 @@ class JdbcTranscripts implements Transcripts {
 			  from unnest(cast(:seqs as bigint[]), cast(:clientIds as text[]), cast(:senderKinds as text[]),
 			              cast(:authors as uuid[]), cast(:bodies as text[]), cast(:sentAts as timestamptz[]))
 			       as m(seq, client_id, sender_kind, author_id, body, sent_at)
-			on conflict do nothing
+			on conflict (conversation_id, seq) do nothing
 			""";
 
 	private static final String INSERT_EVENTS = """
@@ -64,7 +68,7 @@ class JdbcTranscripts implements Transcripts {
 			  from unnest(cast(:seqs as bigint[]), cast(:kinds as text[]), cast(:senderKinds as text[]),
 			              cast(:authors as uuid[]), cast(:ats as timestamptz[]))
 			       as e(seq, kind, sender_kind, author_id, at)
-			on conflict do nothing
+			on conflict (conversation_id, seq) do nothing
 			""";
 
 	private static final String LOG_AFTER = """
@@ -85,7 +89,7 @@ class JdbcTranscripts implements Transcripts {
 
 	@Override
 	@Transactional
-	public long archive(Conversation conversation, List<LogEntry> entries) {
+	public long archive(Conversation conversation, long version, List<LogEntry> entries) {
 		long highest = entries.stream().mapToLong(LogEntry::seq).max().orElse(0);
 		PageContext context = conversation.context();
 		this.jdbc.sql(UPSERT_CONVERSATION)
@@ -102,6 +106,7 @@ class JdbcTranscripts implements Transcripts {
 			.param("lastActivity", Timestamp.from(conversation.lastActivityAt()))
 			.param("closedAt", (conversation.closedAt() != null) ? Timestamp.from(conversation.closedAt()) : null)
 			.param("archivedSeq", highest)
+			.param("version", version)
 			.update();
 		List<LogEntry> messages = entries.stream().filter((entry) -> entry.kind() == LogEntry.Kind.MESSAGE).toList();
 		List<LogEntry> events = entries.stream().filter((entry) -> entry.kind() != LogEntry.Kind.MESSAGE).toList();
@@ -130,7 +135,35 @@ class JdbcTranscripts implements Transcripts {
 				.param("ats", events.stream().map((entry) -> Timestamp.from(entry.at())).toArray(Timestamp[]::new))
 				.update();
 		}
+		checkNotDiverged(conversation.id(), messages);
 		return archivedSeq(conversation.id());
+	}
+
+	/**
+	 * Every archived message at these sequences must be the one given: a different one
+	 * means Redis reused a sequence (e.g. it lost its last writes), and silently keeping
+	 * the old row would drop an acknowledged message. Fails the batch instead.
+	 */
+	private void checkNotDiverged(ConversationId conversation, List<LogEntry> messages) {
+		if (messages.isEmpty()) {
+			return;
+		}
+		long different = this.jdbc.sql("""
+				select count(*) from message m
+				  join unnest(cast(:seqs as bigint[]), cast(:clientIds as text[]), cast(:senderKinds as text[]))
+				       as b(seq, client_id, sender_kind) on b.seq = m.seq
+				 where m.conversation_id = :id and (m.client_msg_id <> b.client_id or m.sender_kind <> b.sender_kind)
+				""")
+			.param("id", conversation.value())
+			.param("seqs", messages.stream().map(LogEntry::seq).toArray(Long[]::new))
+			.param("clientIds", messages.stream().map((entry) -> entry.clientId().value()).toArray(String[]::new))
+			.param("senderKinds", messages.stream().map((entry) -> entry.sender().kind().name()).toArray(String[]::new))
+			.query(Long.class)
+			.single();
+		if (different > 0) {
+			throw new DataIntegrityViolationException("The live log of conversation " + conversation
+					+ " diverged from its archive at " + different + " sequence(s)");
+		}
 	}
 
 	@Override

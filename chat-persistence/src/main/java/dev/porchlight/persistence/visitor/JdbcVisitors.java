@@ -70,6 +70,23 @@ class JdbcVisitors implements Visitors {
 	}
 
 	@Override
+	public Optional<CustomerId> contactCustomer(VisitorId id) {
+		return this.jdbc
+			.sql("select contact_customer_id from visitor where id = :id and contact_customer_id is not null")
+			.param("id", id.value())
+			.query((row, rowNum) -> new CustomerId(row.getObject("contact_customer_id", UUID.class)))
+			.optional();
+	}
+
+	@Override
+	public void setContactCustomer(VisitorId id, CustomerId customer) {
+		this.jdbc.sql("update visitor set contact_customer_id = :customer where id = :id")
+			.param("id", id.value())
+			.param("customer", customer.value())
+			.update();
+	}
+
+	@Override
 	public Optional<CustomerId> verifiedCustomer(VisitorId id) {
 		return this.jdbc.sql("select customer_id from visitor where id = :id and customer_verified")
 			.param("id", id.value())

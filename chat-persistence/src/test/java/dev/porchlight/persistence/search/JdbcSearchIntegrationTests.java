@@ -98,7 +98,7 @@ class JdbcSearchIntegrationTests {
 		this.ring = conversation(this.otherShop, null, 5, "I am looking for a silver ring with an ankh engraving.");
 		this.delivery = conversation(this.shop, null, 10, "When will my order be delivered?",
 				"Your parcel ships tomorrow by express delivery.");
-		this.transcripts.archive(closed(this.delivery), List.of());
+		this.transcripts.archive(closed(this.delivery), 99, List.of());
 		for (int i = 0; i < 23; i++) {
 			this.filler
 				.add(conversation(this.shop, null, 20 + i, "Question " + i + " about pendant chains and clasps.").id());
@@ -251,7 +251,7 @@ class JdbcSearchIntegrationTests {
 		}
 		this.transcripts
 			.archive(new Conversation(conversation.id(), conversation.siteId(), conversation.visitorId(), customer,
-					ConversationStatus.OPEN, PageContext.unknown(), start, start.plusSeconds(messages.length), null),
+					ConversationStatus.OPEN, PageContext.unknown(), start, start.plusSeconds(messages.length), null), 1,
 					log);
 		return conversation;
 	}

@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 @SpringBootTest(classes = PersistenceTestApplication.class)
 @UseRealEngines
@@ -49,7 +51,7 @@ class JdbcTranscriptsIntegrationTests {
 	void archivesMessagesAndEventsAndReadsTheLogBackGapless() {
 		Fixture fixture = fixture();
 		List<LogEntry> log = fixture.log(5);
-		assertThat(this.transcripts.archive(fixture.conversation, log)).isEqualTo(5);
+		assertThat(this.transcripts.archive(fixture.conversation, 1, log)).isEqualTo(5);
 		assertThat(this.transcripts.after(fixture.conversation.id(), 0, 100)).containsExactlyElementsOf(log);
 		assertThat(this.transcripts.after(fixture.conversation.id(), 3, 100))
 			.containsExactlyElementsOf(log.subList(3, 5));
@@ -60,36 +62,54 @@ class JdbcTranscriptsIntegrationTests {
 	void writingTheSameBatchTwiceChangesNothing() {
 		Fixture fixture = fixture();
 		List<LogEntry> log = fixture.log(6);
-		this.transcripts.archive(fixture.conversation, log);
+		this.transcripts.archive(fixture.conversation, 1, log);
 		String before = snapshot(fixture);
-		this.transcripts.archive(fixture.conversation, log);
-		this.transcripts.archive(fixture.conversation, log.subList(2, 4));
+		this.transcripts.archive(fixture.conversation, 1, log);
+		this.transcripts.archive(fixture.conversation, 1, log.subList(2, 4));
 		assertThat(snapshot(fixture)).isEqualTo(before);
 		assertThat(this.transcripts.archivedSeq(fixture.conversation.id())).as("never moves back").isEqualTo(6);
 	}
 
 	@Test
-	void aBatchIsAllOrNothing() {
+	void aDivergedLogFailsTheWholeBatchInsteadOfDroppingAMessage() {
 		Fixture fixture = fixture();
-		List<LogEntry> log = new ArrayList<>(fixture.log(3));
-		// A message whose conversation row cannot be written (unknown visitor) fails the
-		// whole batch.
-		Conversation orphan = Conversation.start(fixture.conversation.siteId(),
-				dev.porchlight.domain.visitor.VisitorId.random(), null, PageContext.unknown(), T0);
-		try {
-			this.transcripts.archive(orphan,
-					log.stream()
-						.map((entry) -> new LogEntry(orphan.id(), entry.seq(), entry.kind(), entry.clientId(),
-								entry.sender(), entry.body(), entry.at()))
-						.toList());
-		}
-		catch (RuntimeException expected) {
-			// the foreign key refuses the conversation
-		}
-		assertThat(this.jdbc.sql("select count(*) from message where conversation_id = ?")
-			.param(orphan.id().value())
-			.query(Long.class)
-			.single()).isZero();
+		List<LogEntry> log = fixture.log(2);
+		this.transcripts.archive(fixture.conversation, 1, log);
+		// Redis lost its last write and reused sequence 2 for another message, then wrote
+		// 3.
+		LogEntry reused = new LogEntry(fixture.conversation.id(), 2, LogEntry.Kind.MESSAGE,
+				new ClientMessageId("other"), Sender.visitor(fixture.visitor.id()),
+				new MessageBody("a different message"), T0.plusSeconds(50));
+		LogEntry next = new LogEntry(fixture.conversation.id(), 3, LogEntry.Kind.MESSAGE, new ClientMessageId("next"),
+				Sender.visitor(fixture.visitor.id()), new MessageBody("the one after"), T0.plusSeconds(51));
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> this.transcripts.archive(fixture.conversation, 2, List.of(reused, next)))
+			.withMessageContaining("diverged");
+		assertThat(this.transcripts.after(fixture.conversation.id(), 0, 100)).as("the batch was rolled back")
+			.containsExactlyElementsOf(log);
+		assertThat(this.transcripts.archivedSeq(fixture.conversation.id())).isEqualTo(2);
+	}
+
+	@Test
+	void theSameClientIdFromTwoSendersIsTwoMessages() {
+		Fixture fixture = fixture();
+		LogEntry visitors = new LogEntry(fixture.conversation.id(), 1, LogEntry.Kind.MESSAGE,
+				new ClientMessageId("d-77"), Sender.visitor(fixture.visitor.id()), new MessageBody("guessed id"), T0);
+		LogEntry staffs = new LogEntry(fixture.conversation.id(), 2, LogEntry.Kind.MESSAGE, new ClientMessageId("d-77"),
+				Sender.staff(AccountId.random()), new MessageBody("the real reply"), T0.plusSeconds(1));
+		this.transcripts.archive(fixture.conversation, 1, List.of(visitors, staffs));
+		assertThat(this.transcripts.after(fixture.conversation.id(), 0, 10)).containsExactly(visitors, staffs);
+	}
+
+	@Test
+	void olderStateNeverOverwritesNewerState() {
+		Fixture fixture = fixture();
+		this.transcripts.archive(fixture.conversation.close(T0.plusSeconds(9)), 5, List.of());
+		this.transcripts.archive(fixture.conversation, 3, List.of());
+		assertThat(this.jdbc.sql("select status from conversation where id = ?")
+			.param(fixture.conversation.id().value())
+			.query(String.class)
+			.single()).isEqualTo("CLOSED");
 	}
 
 	private String snapshot(Fixture fixture) {
