@@ -1,6 +1,7 @@
 package dev.porchlight.api.customer;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
+import dev.porchlight.domain.visitor.Revocations;
 import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.domain.visitor.Visitors;
 import org.jspecify.annotations.Nullable;
@@ -42,10 +44,13 @@ public class CustomerManagement {
 
 	private final AuditLog audit;
 
+	private final Revocations revocations;
+
 	private final Clock clock = Clock.systemUTC();
 
-	CustomerManagement(Customers customers, Stories stories, Visitors visitors, LiveConversations live,
-			AuditLog audit) {
+	CustomerManagement(Customers customers, Stories stories, Visitors visitors, LiveConversations live, AuditLog audit,
+			Revocations revocations) {
+		this.revocations = revocations;
 		this.customers = customers;
 		this.stories = stories;
 		this.visitors = visitors;
@@ -156,6 +161,8 @@ public class CustomerManagement {
 		// Conversations too new to be in PostgreSQL yet go too.
 		for (VisitorId visitor : erased.visitors()) {
 			this.live.ofVisitor(visitor).forEach((conversation) -> this.live.forget(conversation.id()));
+			// Their tokens stop working now, not when they expire.
+			this.revocations.revoke(visitor, Duration.ofDays(1));
 		}
 		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(erased.conversations().size())));
 		return erased.conversations();

@@ -6,6 +6,7 @@ import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
 import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
 import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.Revocations;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -35,8 +36,12 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	private final PorchlightProperties porchlight;
 
+	private final Revocations revocations;
+
 	LiveSocketConfiguration(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
-			LiveProperties properties, VisitorTokens tokens, Sites sites, PorchlightProperties porchlight) {
+			LiveProperties properties, VisitorTokens tokens, Sites sites, PorchlightProperties porchlight,
+			Revocations revocations) {
+		this.revocations = revocations;
 		this.handler = new LiveSocketHandler(chat, connections, presences, fanout, properties);
 		this.tokens = tokens;
 		this.sites = sites;
@@ -51,7 +56,8 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 		// duplicate it.
 		registry.addHandler(this.handler, "/ws/v1/visitor")
 			.setHandshakeHandler(visitorHandshake)
-			.addInterceptors(new VisitorHandshakeInterceptor(this.tokens, this.sites, this.porchlight))
+			.addInterceptors(
+					new VisitorHandshakeInterceptor(this.tokens, this.sites, this.porchlight, this.revocations))
 			.setAllowedOriginPatterns("*");
 		DefaultHandshakeHandler staffHandshake = new DefaultHandshakeHandler();
 		staffHandshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);

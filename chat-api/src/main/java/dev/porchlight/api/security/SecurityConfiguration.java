@@ -5,6 +5,7 @@ import java.util.List;
 import dev.porchlight.api.visitor.VisitorTokenAuthenticationFilter;
 import dev.porchlight.api.visitor.VisitorTokens;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.Revocations;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,7 +49,8 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain visitorApi(HttpSecurity http, VisitorTokens tokens, Sites sites) throws Exception {
+	SecurityFilterChain visitorApi(HttpSecurity http, VisitorTokens tokens, Revocations revocations, Sites sites)
+			throws Exception {
 		JsonSecurityErrors errors = new JsonSecurityErrors();
 		http.securityMatcher("/api/v1/visitor/**")
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -56,7 +58,7 @@ class SecurityConfiguration {
 			.requestCache((cache) -> cache.disable())
 			.securityContext((context) -> context.requireExplicitSave(true))
 			.cors((cors) -> cors.configurationSource(new SiteOriginsCorsConfigurationSource(sites)))
-			.addFilterBefore(new VisitorTokenAuthenticationFilter(tokens), BasicAuthenticationFilter.class)
+			.addFilterBefore(new VisitorTokenAuthenticationFilter(tokens, revocations), BasicAuthenticationFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.POST, "/api/v1/visitor/session")
 				.permitAll()
 				.requestMatchers(HttpMethod.OPTIONS, "/api/v1/visitor/**")

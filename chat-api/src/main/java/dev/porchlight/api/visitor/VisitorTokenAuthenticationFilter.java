@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
+import dev.porchlight.domain.visitor.Revocations;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,8 +27,11 @@ public class VisitorTokenAuthenticationFilter extends OncePerRequestFilter {
 
 	private final VisitorTokens tokens;
 
-	public VisitorTokenAuthenticationFilter(VisitorTokens tokens) {
+	private final Revocations revocations;
+
+	public VisitorTokenAuthenticationFilter(VisitorTokens tokens, Revocations revocations) {
 		this.tokens = tokens;
+		this.revocations = revocations;
 	}
 
 	@Override
@@ -35,7 +39,8 @@ public class VisitorTokenAuthenticationFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String header = request.getHeader("Authorization");
 		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			Optional<VisitorPrincipal> visitor = this.tokens.verify(header.substring(7).strip());
+			Optional<VisitorPrincipal> visitor = this.tokens.verify(header.substring(7).strip())
+				.filter((principal) -> !this.revocations.isRevoked(principal.visitorId()));
 			visitor.ifPresent((principal) -> {
 				var authentication = UsernamePasswordAuthenticationToken.authenticated(principal, null,
 						List.of(new SimpleGrantedAuthority(ROLE_VISITOR)));

@@ -9,6 +9,7 @@ import dev.porchlight.api.visitor.VisitorTokens;
 import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.Revocations;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -44,17 +45,22 @@ public class VisitorHandshakeInterceptor implements HandshakeInterceptor {
 
 	private final PorchlightProperties properties;
 
-	public VisitorHandshakeInterceptor(VisitorTokens tokens, Sites sites, PorchlightProperties properties) {
+	private final Revocations revocations;
+
+	public VisitorHandshakeInterceptor(VisitorTokens tokens, Sites sites, PorchlightProperties properties,
+			Revocations revocations) {
 		this.tokens = tokens;
 		this.sites = sites;
 		this.properties = properties;
+		this.revocations = revocations;
 	}
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Map<String, Object> attributes) {
 		Optional<VisitorPrincipal> visitor = token(request.getHeaders().get("Sec-WebSocket-Protocol"))
-			.flatMap(this.tokens::verify);
+			.flatMap(this.tokens::verify)
+			.filter((principal) -> !this.revocations.isRevoked(principal.visitorId()));
 		if (visitor.isEmpty()) {
 			response.setStatusCode(HttpStatus.UNAUTHORIZED);
 			return false;

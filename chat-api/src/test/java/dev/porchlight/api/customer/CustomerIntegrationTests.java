@@ -187,6 +187,20 @@ class CustomerIntegrationTests {
 	}
 
 	@Test
+	void anErasedCustomersVisitorTokensStopWorkingAtOnce() throws Exception {
+		ApiClient.Response session = visitorSession(Map.of());
+		String conversation = chat(session.text("/token"), "Forget me");
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
+		visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "forget@example.com")));
+		String customer = customerOf(conversation);
+		assertThat(visitor.get("/api/v1/visitor/me").status()).isEqualTo(200);
+		this.owner.delete("/api/v1/customers/" + customer);
+		assertThat(visitor.get("/api/v1/visitor/me").status()).isEqualTo(401);
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> chat(session.text("/token"), "still here?"))
+			.hasStackTraceContaining("401");
+	}
+
+	@Test
 	void erasingRemovesEveryTraceAndIsAudited() throws Exception {
 		String customer = customerWithConversation("gone@example.com", "Please forget me, my phone is 555-0199");
 		String conversation = this.owner.get("/api/v1/customers/" + customer)
