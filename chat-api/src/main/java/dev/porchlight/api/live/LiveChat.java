@@ -24,6 +24,7 @@ import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.ratelimit.RateLimit;
 import dev.porchlight.domain.ratelimit.RateLimiter;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.Revocations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +58,8 @@ class LiveChat {
 
 	private final Customers customers;
 
+	private final Revocations revocations;
+
 	private final LiveProperties properties;
 
 	private final Counter messagesIn;
@@ -72,8 +75,10 @@ class LiveChat {
 	private final Clock clock = Clock.systemUTC();
 
 	LiveChat(LiveConversations live, ConversationLog log, Fanout fanout, Encoding encoding, RateLimiter limiter,
-			Presences presences, Sites sites, Customers customers, LiveProperties properties, MeterRegistry meters) {
+			Presences presences, Sites sites, Customers customers, Revocations revocations, LiveProperties properties,
+			MeterRegistry meters) {
 		this.log = log;
+		this.revocations = revocations;
 		this.customers = customers;
 		this.live = live;
 		this.fanout = fanout;
@@ -152,6 +157,11 @@ class LiveChat {
 			throw new ProtocolException("forbidden", "Only visitors start conversations.");
 		}
 		VisitorPrincipal visitor = connection.visitor();
+		if (this.revocations.isRevoked(visitor.visitorId())) {
+			// A socket opened before the customer was erased: it closes when its token
+			// expires.
+			throw new ProtocolException("forbidden", "This visitor no longer exists.");
+		}
 		limit(this.conversationsPerVisitor, visitor.visitorId().toString());
 		limit(this.conversationsPerAddress, connection.address());
 		Frame context = frame.object("context");
