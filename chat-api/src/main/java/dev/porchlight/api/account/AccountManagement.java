@@ -5,15 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.account.Role;
-import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.EmailAddress;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -115,18 +114,7 @@ class AccountManagement {
 	}
 
 	private void record(Actor actor, String action, AccountId target, Map<String, String> details) {
-		this.audit.record(new AuditEvent(this.clock.instant(), actor.id(), actor.label(), action, "account:" + target,
-				actor.address(), details));
-	}
-
-	/**
-	 * Who is acting, for the audit log.
-	 *
-	 * @param id the acting account
-	 * @param label their email
-	 * @param address their network address
-	 */
-	record Actor(AccountId id, String label, @Nullable String address) {
+		this.audit.record(actor.did(this.clock.instant(), action, "account:" + target, details));
 	}
 
 	/**

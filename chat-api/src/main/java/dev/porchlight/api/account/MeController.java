@@ -2,8 +2,8 @@ package dev.porchlight.api.account;
 
 import java.util.Map;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
-import dev.porchlight.api.web.ClientAddress;
 import dev.porchlight.domain.account.Account;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -52,7 +52,7 @@ class MeController {
 	@PostMapping("/api/v1/me/password")
 	Map<String, Object> changePassword(@AuthenticationPrincipal StaffPrincipal staff,
 			@Valid @RequestBody PasswordChange change, HttpServletRequest http, HttpServletResponse response) {
-		AccountManagement.Actor actor = new AccountManagement.Actor(staff.id(), staff.email(), ClientAddress.of(http));
+		Actor actor = Actor.of(staff, http);
 		Account changed = this.accounts.changeOwnPassword(actor, change.currentPassword(), change.newPassword());
 		// Every session was ended, this one included: sign this device in again with a
 		// new session.

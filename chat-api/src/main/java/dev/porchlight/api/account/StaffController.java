@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
-import dev.porchlight.api.web.ClientAddress;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.common.EmailAddress;
@@ -45,7 +45,7 @@ class StaffController {
 	Map<String, Object> create(@AuthenticationPrincipal StaffPrincipal owner, @Valid @RequestBody NewAccount request,
 			HttpServletRequest http) {
 		Role role = parseRole(request.role());
-		AccountManagement.WithOneTimePassword created = this.accounts.create(actor(owner, http),
+		AccountManagement.WithOneTimePassword created = this.accounts.create(Actor.of(owner, http),
 				new EmailAddress(request.email()), request.displayName(), role);
 		return withPassword(created);
 	}
@@ -53,19 +53,19 @@ class StaffController {
 	@PostMapping("/api/v1/accounts/{id}/password-reset")
 	Map<String, Object> resetPassword(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			HttpServletRequest http) {
-		return withPassword(this.accounts.resetPassword(actor(owner, http), AccountId.parse(id)));
+		return withPassword(this.accounts.resetPassword(Actor.of(owner, http), AccountId.parse(id)));
 	}
 
 	@PostMapping("/api/v1/accounts/{id}/disable")
 	AccountView disable(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			HttpServletRequest http) {
-		return AccountView.of(this.accounts.setEnabled(actor(owner, http), AccountId.parse(id), false));
+		return AccountView.of(this.accounts.setEnabled(Actor.of(owner, http), AccountId.parse(id), false));
 	}
 
 	@PostMapping("/api/v1/accounts/{id}/enable")
 	AccountView enable(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			HttpServletRequest http) {
-		return AccountView.of(this.accounts.setEnabled(actor(owner, http), AccountId.parse(id), true));
+		return AccountView.of(this.accounts.setEnabled(Actor.of(owner, http), AccountId.parse(id), true));
 	}
 
 	private static Map<String, Object> withPassword(AccountManagement.WithOneTimePassword result) {
@@ -73,10 +73,6 @@ class StaffController {
 		body.put("account", AccountView.of(result.account()));
 		body.put("oneTimePassword", result.oneTimePassword());
 		return body;
-	}
-
-	private static AccountManagement.Actor actor(StaffPrincipal owner, HttpServletRequest http) {
-		return new AccountManagement.Actor(owner.id(), owner.email(), ClientAddress.of(http));
 	}
 
 	private static Role parseRole(String role) {

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
-import dev.porchlight.api.web.ClientAddress;
 import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
@@ -61,21 +61,21 @@ class CustomerController {
 	@PostMapping("/api/v1/customers")
 	ResponseEntity<Map<String, Object>> create(@AuthenticationPrincipal StaffPrincipal staff,
 			@Valid @RequestBody Update body, HttpServletRequest http) {
-		Customer created = this.management.create(actor(staff, http), body.name(), body.email(), body.phone());
+		Customer created = this.management.create(Actor.of(staff, http), body.name(), body.email(), body.phone());
 		return ResponseEntity.status(201).body(view(created));
 	}
 
 	@PatchMapping("/api/v1/customers/{id}")
 	Map<String, Object> update(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody Update update, HttpServletRequest http) {
-		return view(this.management.update(actor(staff, http), CustomerId.parse(id), update.name(), update.email(),
+		return view(this.management.update(Actor.of(staff, http), CustomerId.parse(id), update.name(), update.email(),
 				update.phone()));
 	}
 
 	@PostMapping("/api/v1/customers/{id}/merge")
 	Map<String, Object> merge(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody Merge merge, HttpServletRequest http) {
-		Stories.Merged merged = this.management.merge(actor(staff, http), CustomerId.parse(id),
+		Stories.Merged merged = this.management.merge(Actor.of(staff, http), CustomerId.parse(id),
 				CustomerId.parse(merge.into()));
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("customerId", merge.into());
@@ -88,12 +88,8 @@ class CustomerController {
 	@DeleteMapping("/api/v1/customers/{id}")
 	ResponseEntity<Map<String, Object>> erase(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			HttpServletRequest http) {
-		List<?> erased = this.management.erase(actor(staff, http), CustomerId.parse(id));
+		List<?> erased = this.management.erase(Actor.of(staff, http), CustomerId.parse(id));
 		return ResponseEntity.ok(Map.of("conversationsErased", erased.size()));
-	}
-
-	private static CustomerManagement.Actor actor(StaffPrincipal staff, HttpServletRequest http) {
-		return new CustomerManagement.Actor(staff.id(), staff.email(), ClientAddress.of(http));
 	}
 
 	/** Reads stored JSON back into a tree for the answer. */

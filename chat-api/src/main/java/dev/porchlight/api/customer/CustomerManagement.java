@@ -6,9 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.web.ApiException;
-import dev.porchlight.domain.account.AccountId;
-import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -169,18 +168,7 @@ public class CustomerManagement {
 	}
 
 	private void record(Actor actor, String action, CustomerId customer, Map<String, String> details) {
-		this.audit.record(new AuditEvent(this.clock.instant(), actor.id(), actor.label(), action,
-				"customer:" + customer, actor.address(), details));
-	}
-
-	/**
-	 * Who is acting.
-	 *
-	 * @param id the staff account
-	 * @param label their email
-	 * @param address their network address
-	 */
-	record Actor(AccountId id, String label, @Nullable String address) {
+		this.audit.record(actor.did(this.clock.instant(), action, "customer:" + customer, details));
 	}
 
 }

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
-import dev.porchlight.api.web.ClientAddress;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.BusinessHours;
@@ -52,23 +52,19 @@ class SiteController {
 	@ResponseStatus(HttpStatus.CREATED)
 	Map<String, Object> create(@AuthenticationPrincipal StaffPrincipal owner,
 			@Valid @RequestBody SiteRequests.NewSite request, HttpServletRequest http) {
-		return view(this.sites.create(actor(owner, http), request), owner);
+		return view(this.sites.create(Actor.of(owner, http), request), owner);
 	}
 
 	@PatchMapping("/api/v1/sites/{id}")
 	Map<String, Object> update(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			@Valid @RequestBody SiteRequests.SiteUpdate update, HttpServletRequest http) {
-		return view(this.sites.update(actor(owner, http), SiteId.parse(id), update), owner);
+		return view(this.sites.update(Actor.of(owner, http), SiteId.parse(id), update), owner);
 	}
 
 	@PostMapping("/api/v1/sites/{id}/identity-secret")
 	Map<String, Object> rotateSecret(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			HttpServletRequest http) {
-		return view(this.sites.rotateSecret(actor(owner, http), SiteId.parse(id)), owner);
-	}
-
-	private static SiteManagement.Actor actor(StaffPrincipal owner, HttpServletRequest http) {
-		return new SiteManagement.Actor(owner.id(), owner.email(), ClientAddress.of(http));
+		return view(this.sites.rotateSecret(Actor.of(owner, http), SiteId.parse(id)), owner);
 	}
 
 	static Map<String, Object> view(Site site, StaffPrincipal viewer) {

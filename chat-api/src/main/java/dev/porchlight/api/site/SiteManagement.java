@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.web.ApiException;
-import dev.porchlight.domain.account.AccountId;
-import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.site.AllowedOrigin;
@@ -124,18 +123,7 @@ class SiteManagement {
 	}
 
 	private void record(Actor actor, String action, Site site, Map<String, String> details) {
-		this.audit.record(new AuditEvent(this.clock.instant(), actor.id(), actor.label(), action, "site:" + site.id(),
-				actor.address(), details));
-	}
-
-	/**
-	 * Who is acting.
-	 *
-	 * @param id the account
-	 * @param label their email
-	 * @param address their network address
-	 */
-	record Actor(AccountId id, String label, @Nullable String address) {
+		this.audit.record(actor.did(this.clock.instant(), action, "site:" + site.id(), details));
 	}
 
 }

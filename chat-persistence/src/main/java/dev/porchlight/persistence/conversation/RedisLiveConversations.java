@@ -129,11 +129,10 @@ class RedisLiveConversations implements LiveConversations {
 			return seq
 			""", Long.class);
 
-	private static final RedisScript<Long> RANK = RedisScript.of("""
-			return redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
-			""", Long.class);
-
-	private static final RedisScript<Long> PENDING = RedisScript.of("""
+	/**
+	 * Adds or moves a member forward only: late or repeated writes never move it back.
+	 */
+	private static final RedisScript<Long> ZADD_GT = RedisScript.of("""
 			return redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
 			""", Long.class);
 
@@ -373,8 +372,8 @@ class RedisLiveConversations implements LiveConversations {
 		}
 	}
 
-	private void awaitArchive(ConversationId id, long seq) {
-		this.redis.execute(PENDING, List.of(RedisKeys.AWAITING_ARCHIVE), String.valueOf(seq), id.toString());
+	private void awaitArchive(ConversationId id, long version) {
+		this.redis.execute(ZADD_GT, List.of(RedisKeys.AWAITING_ARCHIVE), String.valueOf(version), id.toString());
 	}
 
 	private Optional<LogEntry> entry(ConversationId id, long seq) {
@@ -385,7 +384,7 @@ class RedisLiveConversations implements LiveConversations {
 
 	private void rank(ConversationId id, Instant at) {
 		// GT: the rank only ever moves forward, so late or repeated writes are harmless.
-		this.redis.execute(RANK, List.of(RedisKeys.INBOX), String.valueOf(at.toEpochMilli()), id.toString());
+		this.redis.execute(ZADD_GT, List.of(RedisKeys.INBOX), String.valueOf(at.toEpochMilli()), id.toString());
 	}
 
 	private List<LiveConversation> load(@Nullable Set<String> ids) {

@@ -45,6 +45,31 @@ class JdbcSearch implements Search {
 
 	private static final int TOTAL_CAP = 1000;
 
+	/** The conversation filters, shared by search and listing. */
+	private static final String FILTERS = """
+			 where (cast(:site as uuid) is null or c.site_id = cast(:site as uuid))
+			   and (cast(:customer as uuid) is null or c.customer_id = cast(:customer as uuid))
+			   and (cast(:status as text) is null or c.status = cast(:status as text))
+			   and (cast(:from as timestamptz) is null or c.last_activity_at >= cast(:from as timestamptz))
+			   and (cast(:to as timestamptz) is null or c.started_at < cast(:to as timestamptz))
+			   and (cast(:tag as text) is null or exists (
+			         select 1 from conversation_tag ct join tag t on t.id = ct.tag_id
+			          where ct.conversation_id = c.id and t.name = cast(:tag as citext)))
+			""";
+
+	/**
+	 * Keyset continuation and order for "newest activity first", shared by search and
+	 * listing.
+	 */
+	private static final String AFTER_ACTIVITY_CURSOR = """
+			   and (cast(:cursorId as uuid) is null
+			        or floor(extract(epoch from c.last_activity_at) * 1000000) < cast(:cursorKey as float8)
+			        or (floor(extract(epoch from c.last_activity_at) * 1000000) = cast(:cursorKey as float8)
+			            and c.id < cast(:cursorId as uuid)))
+			 order by c.last_activity_at desc, c.id desc
+			 limit :limit
+			""";
+
 	private static final String MATCHES = """
 			with q as (select websearch_to_tsquery(cast('simple' as regconfig), :text) as query),
 			best as (
@@ -57,15 +82,7 @@ class JdbcSearch implements Search {
 			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at, best.seq, best.rank,
 			       floor(extract(epoch from c.last_activity_at) * 1000000) as activity_key
 			  from best join conversation c on c.id = best.conversation_id
-			 where (cast(:site as uuid) is null or c.site_id = cast(:site as uuid))
-			   and (cast(:customer as uuid) is null or c.customer_id = cast(:customer as uuid))
-			   and (cast(:status as text) is null or c.status = cast(:status as text))
-			   and (cast(:from as timestamptz) is null or c.last_activity_at >= cast(:from as timestamptz))
-			   and (cast(:to as timestamptz) is null or c.started_at < cast(:to as timestamptz))
-			   and (cast(:tag as text) is null or exists (
-			         select 1 from conversation_tag ct join tag t on t.id = ct.tag_id
-			          where ct.conversation_id = c.id and t.name = cast(:tag as citext)))
-			""";
+			""" + FILTERS;
 
 	private static final String BY_RELEVANCE = MATCHES + """
 			   and (cast(:cursorId as uuid) is null or best.rank < cast(:cursorKey as float4)
@@ -74,39 +91,14 @@ class JdbcSearch implements Search {
 			 limit :limit
 			""";
 
-	private static final String BY_ACTIVITY = MATCHES + """
-			   and (cast(:cursorId as uuid) is null
-			        or floor(extract(epoch from c.last_activity_at) * 1000000) < cast(:cursorKey as float8)
-			        or (floor(extract(epoch from c.last_activity_at) * 1000000) = cast(:cursorKey as float8)
-			            and c.id < cast(:cursorId as uuid)))
-			 order by c.last_activity_at desc, c.id desc
-			 limit :limit
-			""";
-
-	private static final String FILTERS = """
-			 where (cast(:site as uuid) is null or c.site_id = cast(:site as uuid))
-			   and (cast(:customer as uuid) is null or c.customer_id = cast(:customer as uuid))
-			   and (cast(:status as text) is null or c.status = cast(:status as text))
-			   and (cast(:from as timestamptz) is null or c.last_activity_at >= cast(:from as timestamptz))
-			   and (cast(:to as timestamptz) is null or c.started_at < cast(:to as timestamptz))
-			   and (cast(:tag as text) is null or exists (
-			         select 1 from conversation_tag ct join tag t on t.id = ct.tag_id
-			          where ct.conversation_id = c.id and t.name = cast(:tag as citext)))
-			""";
+	private static final String BY_ACTIVITY = MATCHES + AFTER_ACTIVITY_CURSOR;
 
 	private static final String LIST = """
 			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at,
 			       c.archived_seq as seq, 0 as rank,
 			       floor(extract(epoch from c.last_activity_at) * 1000000) as activity_key
 			  from conversation c
-			""" + FILTERS + """
-			   and (cast(:cursorId as uuid) is null
-			        or floor(extract(epoch from c.last_activity_at) * 1000000) < cast(:cursorKey as float8)
-			        or (floor(extract(epoch from c.last_activity_at) * 1000000) = cast(:cursorKey as float8)
-			            and c.id < cast(:cursorId as uuid)))
-			 order by c.last_activity_at desc, c.id desc
-			 limit :limit
-			""";
+			""" + FILTERS + AFTER_ACTIVITY_CURSOR;
 
 	private static final String LIST_TOTAL = """
 			select count(*) from (select 1 from conversation c
