@@ -19,7 +19,9 @@ import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
+import dev.porchlight.domain.visitor.Visitors;
 import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.ratelimit.RateLimit;
 import dev.porchlight.domain.ratelimit.RateLimiter;
@@ -60,6 +62,8 @@ class LiveChat {
 
 	private final Revocations revocations;
 
+	private final Visitors visitors;
+
 	private final LiveProperties properties;
 
 	private final Counter messagesIn;
@@ -75,9 +79,10 @@ class LiveChat {
 	private final Clock clock = Clock.systemUTC();
 
 	LiveChat(LiveConversations live, ConversationLog log, Fanout fanout, Encoding encoding, RateLimiter limiter,
-			Presences presences, Sites sites, Customers customers, Revocations revocations, LiveProperties properties,
-			MeterRegistry meters) {
+			Presences presences, Sites sites, Customers customers, Revocations revocations, Visitors visitors,
+			LiveProperties properties, MeterRegistry meters) {
 		this.log = log;
+		this.visitors = visitors;
 		this.revocations = revocations;
 		this.customers = customers;
 		this.live = live;
@@ -168,12 +173,17 @@ class LiveChat {
 		PageContext page = (context != null) ? domain(() -> new PageContext(context.optionalText("url"),
 				context.optionalText("title"), context.optionalText("referrer"), context.optionalText("locale")))
 				: PageContext.unknown();
-		Conversation conversation = Conversation.start(visitor.siteId(), visitor.visitorId(), visitor.customerId(),
-				page, this.clock.instant());
+		// The site-vouched customer, or else the record the visitor's own pre-chat form
+		// created: the owner sees who wrote. Only the vouched one grants the visitor
+		// access to other conversations (see visibleTo).
+		CustomerId customer = (visitor.customerId() != null) ? visitor.customerId()
+				: this.visitors.contactCustomer(visitor.visitorId()).orElse(null);
+		Conversation conversation = Conversation.start(visitor.siteId(), visitor.visitorId(), customer, page,
+				this.clock.instant());
 		this.live.start(conversation);
-		if (visitor.customerId() != null) {
-			this.customers.recordVisit(visitor.customerId(), new Customers.Visit(page.url(), page.title(),
-					page.referrer(), page.locale(), connection.browser()));
+		if (customer != null) {
+			this.customers.recordVisit(customer, new Customers.Visit(page.url(), page.title(), page.referrer(),
+					page.locale(), connection.browser()));
 		}
 		this.fanout.conversationChanged(conversation.id());
 		LiveConversation started = this.live.find(conversation.id()).orElseThrow();

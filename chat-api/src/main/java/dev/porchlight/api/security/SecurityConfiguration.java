@@ -30,11 +30,13 @@ import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * Who may call what. Two filter chains:
+ * Who may call what. Three filter chains:
  * <ul>
  * <li>the visitor API ({@code /api/v1/visitor/**}): stateless, authenticated by a visitor
  * token in the {@code Authorization} header, callable cross-origin from the sites'
  * allowed origins only, no cookies (so no CSRF);</li>
+ * <li>the widget's chat frame ({@code /widget/frame}): embeddable by the site's origins
+ * only, stateless;</li>
  * <li>everything else: staff sessions (a cookie stored in Redis, shared by all nodes),
  * CSRF protection for every state-changing call, session-fixation protection, and default
  * deny for anything not listed.</li>
@@ -61,6 +63,8 @@ class SecurityConfiguration {
 			.addFilterBefore(new VisitorTokenAuthenticationFilter(tokens, revocations), BasicAuthenticationFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.POST, "/api/v1/visitor/session")
 				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/api/v1/visitor/widget/*")
+				.permitAll()
 				.requestMatchers(HttpMethod.OPTIONS, "/api/v1/visitor/**")
 				.permitAll()
 				.anyRequest()
@@ -71,8 +75,32 @@ class SecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The widget's chat frame: embeddable, but only by the origin the controller names in
+	 * its own {@code frame-ancestors} policy (so no {@code X-Frame-Options} here, and the
+	 * controller writes the Content-Security-Policy). No session, no cookies.
+	 */
 	@Bean
 	@Order(2)
+	SecurityFilterChain widgetFrame(HttpSecurity http) throws Exception {
+		JsonSecurityErrors errors = new JsonSecurityErrors();
+		http.securityMatcher("/widget/frame")
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.securityContext((context) -> context.requireExplicitSave(true))
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/widget/frame")
+				.permitAll()
+				.anyRequest()
+				.denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+			.headers((headers) -> headers.frameOptions((frame) -> frame.disable())
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER)));
+		return http.build();
+	}
+
+	@Bean
+	@Order(3)
 	SecurityFilterChain application(HttpSecurity http) throws Exception {
 		JsonSecurityErrors errors = new JsonSecurityErrors();
 		http.csrf((csrf) -> csrf.spa())
@@ -81,7 +109,8 @@ class SecurityConfiguration {
 			.authorizeHttpRequests((authorize) -> authorize
 				// Static pages and assets: the pages themselves hold no data; their API
 				// calls are checked.
-				.requestMatchers(HttpMethod.GET, "/", "/index.html", "/favicon.ico", "/assets/**", "/app/**")
+				.requestMatchers(HttpMethod.GET, "/", "/index.html", "/favicon.ico", "/assets/**", "/app/**",
+						"/widget.js", "/widget/**", "/shared/**")
 				.permitAll()
 				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/prometheus",
 						"/actuator/info")

@@ -74,6 +74,7 @@ class SiteController {
 		hours.put("weekly", widget.businessHours().weekly().stream().map(BusinessHours.Opening::toString).toList());
 		Map<String, Object> widgetView = new LinkedHashMap<>();
 		widgetView.put("colour", widget.colour());
+		widgetView.put("position", widget.position().name());
 		widgetView.put("greeting", widget.greeting());
 		widgetView.put("awayMessage", widget.awayMessage());
 		widgetView.put("preChatForm", widget.preChatForm().name());

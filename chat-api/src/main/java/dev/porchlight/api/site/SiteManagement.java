@@ -13,6 +13,7 @@ import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
+import dev.porchlight.domain.site.LauncherPosition;
 import dev.porchlight.domain.site.PreChatForm;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteId;
@@ -100,8 +101,11 @@ class SiteManagement {
 		PreChatForm form = (update.preChatForm() != null) ? parse(PreChatForm.class, update.preChatForm(),
 				"pre_chat_form", "The pre-chat form is NONE, OPTIONAL_EMAIL or REQUIRED_EMAIL.")
 				: current.preChatForm();
-		return new WidgetSettings(or(update.colour(), current.colour()), or(update.greeting(), current.greeting()),
-				or(update.awayMessage(), current.awayMessage()), form,
+		LauncherPosition position = (update.position() != null)
+				? parse(LauncherPosition.class, update.position(), "position", "The position is RIGHT or LEFT.")
+				: current.position();
+		return new WidgetSettings(or(update.colour(), current.colour()), position,
+				or(update.greeting(), current.greeting()), or(update.awayMessage(), current.awayMessage()), form,
 				(update.typingPreview() != null) ? update.typingPreview() : current.typingPreview(), hours);
 	}
 

@@ -43,15 +43,17 @@ final class SiteRequests {
 	 * Changes to the widget settings.
 	 *
 	 * @param colour theme colour {@code #rrggbb}
+	 * @param position {@code RIGHT} or {@code LEFT}: where the chat bubble sits
 	 * @param greeting greeting text
 	 * @param awayMessage away text
 	 * @param preChatForm {@code NONE}, {@code OPTIONAL_EMAIL} or {@code REQUIRED_EMAIL}
 	 * @param typingPreview whether staff see drafts as they are typed
 	 * @param businessHours opening hours
 	 */
-	record WidgetUpdate(@Nullable @Size(max = 7) String colour, @Nullable @Size(max = 500) String greeting,
-			@Nullable @Size(max = 500) String awayMessage, @Nullable @Size(max = 20) String preChatForm,
-			@Nullable Boolean typingPreview, @Nullable @Valid Hours businessHours) {
+	record WidgetUpdate(@Nullable @Size(max = 7) String colour, @Nullable @Size(max = 10) String position,
+			@Nullable @Size(max = 500) String greeting, @Nullable @Size(max = 500) String awayMessage,
+			@Nullable @Size(max = 20) String preChatForm, @Nullable Boolean typingPreview,
+			@Nullable @Valid Hours businessHours) {
 	}
 
 	/**

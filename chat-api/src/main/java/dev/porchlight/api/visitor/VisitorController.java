@@ -117,9 +117,13 @@ class VisitorController {
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("name", site.name());
 		settings.put("colour", widget.colour());
+		settings.put("textColour", widget.textColour());
+		settings.put("position", widget.position().name().toLowerCase(java.util.Locale.ROOT));
 		settings.put("greeting", widget.greeting());
 		settings.put("awayMessage", widget.awayMessage());
 		settings.put("preChatForm", widget.preChatForm().name());
+		// The widget tells the visitor when staff can see what they type.
+		settings.put("typingPreview", widget.typingPreview());
 		settings.put("openNow", widget.businessHours().isOpenAt(java.time.Instant.now()));
 		return settings;
 	}

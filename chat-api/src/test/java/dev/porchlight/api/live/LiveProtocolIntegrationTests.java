@@ -189,7 +189,7 @@ class LiveProtocolIntegrationTests {
 
 		this.sites.update(this.site.withSettings(this.site.name(), this.site.allowedOrigins(), this.site.identityMode(),
 				new dev.porchlight.domain.site.WidgetSettings(this.site.widget().colour(),
-						this.site.widget().greeting(), this.site.widget().awayMessage(),
+						this.site.widget().position(), this.site.widget().greeting(), this.site.widget().awayMessage(),
 						this.site.widget().preChatForm(), true, this.site.widget().businessHours())));
 		visitor.send(Map.of("type", "typing", "conversationId", conversation, "typing", true, "draft", "I wonder if"));
 		assertThat(staff.next("typing").path("draft").asString()).isEqualTo("I wonder if");

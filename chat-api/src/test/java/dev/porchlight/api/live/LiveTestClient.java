@@ -18,6 +18,36 @@ public final class LiveTestClient implements AutoCloseable {
 		return new LiveTestClient(LiveClient.visitor(port, origin, token));
 	}
 
+	public static LiveTestClient staff(int port, String origin, String sessionCookie) {
+		return new LiveTestClient(LiveClient.staff(port, origin, sessionCookie));
+	}
+
+	public void send(Map<String, Object> frame) {
+		this.client.send(frame);
+	}
+
+	/**
+	 * The next frame of this type (frames of other types stay queued for later calls).
+	 */
+	public tools.jackson.databind.JsonNode next(String type) {
+		return this.client.next(type);
+	}
+
+	public tools.jackson.databind.JsonNode next(java.util.function.Predicate<tools.jackson.databind.JsonNode> wanted,
+			String description) {
+		return this.client.next(wanted, description);
+	}
+
+	/**
+	 * Sends a message as this client and waits for its acknowledgement.
+	 * @return the ack
+	 */
+	public tools.jackson.databind.JsonNode say(String conversation, String clientId, String body) {
+		this.client.send(LiveProtocolIntegrationTests.send(conversation, clientId, body));
+		return this.client.next((frame) -> frame.path("type").asString().equals("ack")
+				&& frame.path("clientId").asString().equals(clientId), "the ack of " + clientId);
+	}
+
 	public String startConversation() {
 		return LiveProtocolIntegrationTests.start(this.client);
 	}

@@ -63,10 +63,27 @@ class SiteUnitTests {
 	void widgetSettingsValidateColourAndTexts() {
 		assertThat(WidgetSettings.defaults().colour()).matches("#[0-9a-f]{6}");
 		assertThatExceptionOfType(DomainException.class)
-			.isThrownBy(() -> new WidgetSettings("red", "hi", "away", PreChatForm.NONE, false, BusinessHours.none()))
+			.isThrownBy(() -> new WidgetSettings("red", LauncherPosition.RIGHT, "hi", "away", PreChatForm.NONE, false,
+					BusinessHours.none()))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("invalid_colour"));
-		assertThatExceptionOfType(DomainException.class)
-			.isThrownBy(() -> new WidgetSettings("#ffffff", "", "away", PreChatForm.NONE, false, BusinessHours.none()));
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> new WidgetSettings("#ffffff",
+				LauncherPosition.LEFT, "", "away", PreChatForm.NONE, false, BusinessHours.none()));
+	}
+
+	@Test
+	void textOnTheThemeColourIsWhicheverOfBlackAndWhiteReadsBetter() {
+		assertThat(withColour("#1a7f5a").textColour()).isEqualTo("#ffffff");
+		assertThat(withColour("#000000").textColour()).isEqualTo("#ffffff");
+		assertThat(withColour("#ffeb3b").textColour()).isEqualTo("#000000");
+		assertThat(withColour("#ffffff").textColour()).isEqualTo("#000000");
+		// Mid grey: black gives 5.3:1 against white's 3.9:1.
+		assertThat(withColour("#808080").textColour()).isEqualTo("#000000");
+	}
+
+	private static WidgetSettings withColour(String colour) {
+		WidgetSettings defaults = WidgetSettings.defaults();
+		return new WidgetSettings(colour, defaults.position(), defaults.greeting(), defaults.awayMessage(),
+				defaults.preChatForm(), false, defaults.businessHours());
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.IdentitySecret;
+import dev.porchlight.domain.site.LauncherPosition;
 import dev.porchlight.domain.site.PreChatForm;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteId;
@@ -33,6 +34,7 @@ class JdbcSites implements Sites {
 	private static final String SELECT = """
 			select id, site_key, name, allowed_origins, identity_mode, identity_secret, created_at,
 			       widget_settings ->> 'colour' as colour,
+			       coalesce(widget_settings ->> 'position', 'RIGHT') as position,
 			       widget_settings ->> 'greeting' as greeting,
 			       widget_settings ->> 'awayMessage' as away_message,
 			       widget_settings ->> 'preChatForm' as pre_chat_form,
@@ -44,7 +46,7 @@ class JdbcSites implements Sites {
 			""";
 
 	private static final String WIDGET_JSON = """
-			jsonb_build_object('colour', cast(:colour as text), 'greeting', cast(:greeting as text),
+			jsonb_build_object('colour', cast(:colour as text), 'position', cast(:position as text), 'greeting', cast(:greeting as text),
 			                   'awayMessage', cast(:awayMessage as text), 'preChatForm', cast(:preChatForm as text),
 			                   'typingPreview', cast(:typingPreview as boolean),
 			                   'businessHours', jsonb_build_object('zone', cast(:hoursZone as text),
@@ -108,6 +110,7 @@ class JdbcSites implements Sites {
 			.param("identityMode", site.identityMode().name())
 			.param("identitySecret", site.identitySecret().value())
 			.param("colour", widget.colour())
+			.param("position", widget.position().name())
 			.param("greeting", widget.greeting())
 			.param("awayMessage", widget.awayMessage())
 			.param("preChatForm", widget.preChatForm().name())
@@ -127,7 +130,8 @@ class JdbcSites implements Sites {
 		String[] weekly = (String[]) row.getArray("hours_weekly").getArray();
 		BusinessHours hours = new BusinessHours(ZoneId.of(row.getString("hours_zone")),
 				Arrays.stream(weekly).map(BusinessHours.Opening::parse).toList());
-		WidgetSettings widget = new WidgetSettings(row.getString("colour"), row.getString("greeting"),
+		WidgetSettings widget = new WidgetSettings(row.getString("colour"),
+				LauncherPosition.valueOf(row.getString("position")), row.getString("greeting"),
 				row.getString("away_message"), PreChatForm.valueOf(row.getString("pre_chat_form")),
 				row.getBoolean("typing_preview"), hours);
 		return new Site(new SiteId(row.getObject("id", UUID.class)), new SiteKey(row.getString("site_key")),

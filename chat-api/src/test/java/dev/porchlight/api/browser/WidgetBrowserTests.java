@@ -1,0 +1,548 @@
+package dev.porchlight.api.browser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.TestNodes;
+import dev.porchlight.api.browser.Widget.Shown;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.IdentityMode;
+import dev.porchlight.domain.site.PreChatForm;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.site.WidgetSettings;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The whole widget in real headless Chromium: a customer's page on its own origin with a
+ * strict Content-Security-Policy loads {@code widget.js} from Porchlight; the visitor
+ * chats in the frame; the owner answers over the staff protocol from another node.
+ * <p>
+ * Two nodes share the engines: the widget's node (on a fixed port, so it can be restarted
+ * under the browser) and this test's own context, where the owner is connected.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
+				"porchlight.owner.name=Olga" })
+@UseRealEngines
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WidgetBrowserTests {
+
+	static final int WIDGET_PORT = freePort();
+
+	static final String PORCHLIGHT = "http://localhost:" + WIDGET_PORT;
+
+	@DynamicPropertySource
+	static void publicUrl(DynamicPropertyRegistry registry) {
+		registry.add("porchlight.public-url", () -> PORCHLIGHT);
+	}
+
+	@LocalServerPort
+	int ownerNode;
+
+	@Autowired
+	JdbcConnectionDetails postgres;
+
+	@Autowired
+	DataRedisConnectionDetails redis;
+
+	@Autowired
+	Sites sites;
+
+	ConfigurableApplicationContext widgetNode;
+
+	HostPages host;
+
+	ChromeDriver browser;
+
+	Widget widget;
+
+	final List<LiveTestClient> clients = new ArrayList<>();
+
+	@BeforeAll
+	void startTheWidgetNodeAndTheHostSite() {
+		this.widgetNode = startWidgetNode();
+		this.host = new HostPages(PORCHLIGHT);
+	}
+
+	@AfterAll
+	void stopThem() {
+		if (this.widgetNode != null) {
+			this.widgetNode.close();
+		}
+		if (this.host != null) {
+			this.host.close();
+		}
+	}
+
+	@BeforeEach
+	void openBrowser() {
+		this.browser = Chromium.start();
+		this.widget = new Widget(this.browser);
+	}
+
+	@AfterEach
+	void closeBrowserAndClients() {
+		this.clients.forEach(LiveTestClient::close);
+		this.clients.clear();
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
+	@Test
+	void aVisitorTalksWithTheOwnerThroughTheWholeWidget() {
+		Site site = site(PreChatForm.REQUIRED_EMAIL, IdentityMode.OPTIONAL);
+		LiveTestClient owner = owner();
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.open();
+
+		// The site asks for an email before the first message, and checks it.
+		this.widget.awaitVisible("prechat");
+		assertThat(this.widget.visible("prechat-skip")).as("no skipping a required email").isFalse();
+		this.widget.fill("prechat-email", "not an email");
+		this.widget.submit("prechat");
+		this.widget.awaitText("prechat-error", "does not look right");
+		this.widget.fill("prechat-email", "ada@example.com");
+		this.widget.fill("prechat-name", "Ada");
+		this.widget.submit("prechat");
+		this.widget.awaitVisible("input");
+
+		this.widget.send("Hello, do you ship to Norway?");
+		this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"),
+				"the message sent");
+		JsonNode started = owner.next(
+				(frame) -> frame.path("type").asString().equals("inbox")
+						&& frame.path("conversation").path("lastSeq").asLong() == 1,
+				"the new conversation in the inbox");
+		String conversation = started.path("conversation").path("id").asString();
+		assertThat(started.path("conversation").path("context").path("url").asString())
+			.isEqualTo(this.host.origin() + "/");
+		String customer = started.path("conversation").path("customerId").asString();
+		assertThat(ownerApi().get("/api/v1/customers/" + customer).json().path("email").asString())
+			.as("the pre-chat email is on the conversation's customer")
+			.isEqualTo("ada@example.com");
+		owner.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		owner.next("synced");
+
+		// Typing, both ways.
+		owner.send(Map.of("type", "typing", "conversationId", conversation, "typing", true));
+		this.widget.awaitText("typing", "Olga is typing");
+		this.widget.type("And to Sweden");
+		assertThat(owner
+			.next((frame) -> frame.path("type").asString().equals("typing")
+					&& frame.path("side").asString().equals("visitor"), "the visitor typing")
+			.path("typing")
+			.asBoolean()).isTrue();
+
+		// The owner reads: the visitor sees it.
+		owner.send(Map.of("type", "read", "conversationId", conversation, "seq", 1));
+		this.widget.awaitMessages((shown) -> shown.get(0).state().equals("read"), "the message read");
+
+		owner.say(conversation, "reply-1", "Yes! Rates: https://shop.example/shipping.");
+		List<Shown> shown = this.widget.awaitMessages((list) -> list.size() == 2, "the reply");
+		assertThat(shown.get(1))
+			.isEqualTo(new Shown("staff", "Olga", "Yes! Rates: https://shop.example/shipping.", ""));
+		assertThat(this.widget.text("typing")).as("a reply ends the typing indicator").isEmpty();
+		WebElement link = this.widget.inFrame((driver) -> driver.findElement(By.cssSelector("#messages a")));
+		assertThat(this.widget.inFrameScript(
+				"var a = document.querySelector('#messages a');" + "return [a.href, a.rel, a.target, a.textContent];"))
+			.isEqualTo(List.of("https://shop.example/shipping", "noopener noreferrer", "_blank",
+					"https://shop.example/shipping"));
+		assertThat(link).isNotNull();
+
+		// A reload, then another page of the site: the same conversation, nothing twice,
+		// and the draft still there.
+		this.browser.navigate().refresh();
+		this.widget.awaitOpen();
+		assertThat(bodies(this.widget.awaitMessages((list) -> list.size() == 2, "the history after a reload")))
+			.containsExactly("Hello, do you ship to Norway?", "Yes! Rates: https://shop.example/shipping.");
+		assertThat(this.widget.inFrameScript("return document.getElementById('input').value"))
+			.isEqualTo("And to Sweden");
+		this.browser.findElement(By.id("next-page")).click();
+		this.widget.awaitOpen();
+		assertThat(bodies(this.widget.awaitMessages((list) -> list.size() == 2, "the history on another page")))
+			.containsExactly("Hello, do you ship to Norway?", "Yes! Rates: https://shop.example/shipping.");
+
+		// A reply while the chat is closed: badge, tab title and the host's event.
+		this.widget.launcher().click();
+		this.widget.waiting().until((driver) -> !this.widget.isOpen());
+		owner.say(conversation, "reply-2", "Anything else?");
+		this.widget.waiting().until((driver) -> this.widget.launcher().getText().equals("1"));
+		assertThat(this.browser.getTitle()).isEqualTo("(1) Ankh & Co");
+		assertThat(this.widget.launcher().getAttribute("aria-label")).isEqualTo("Open chat (1 unread)");
+		assertThat(hostEvents()).anySatisfy((event) -> {
+			assertThat(event.get("name")).isEqualTo("message");
+			assertThat(event.get("data")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.containsEntry("from", "staff")
+				.containsEntry("conversationId", conversation)
+				.doesNotContainKey("body");
+		});
+		this.widget.open();
+		this.widget.waiting().until((driver) -> this.widget.launcher().getText().isEmpty());
+		assertThat(this.browser.getTitle()).isEqualTo("Ankh & Co");
+		assertNoConsoleErrors();
+	}
+
+	@Test
+	void aServerRestartUnderTheWidgetLosesAndDoublesNothing() {
+		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
+		LiveTestClient owner = owner();
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.open();
+		this.widget.send("Before the restart");
+		this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "sent");
+		String conversation = owner.next("inbox").path("conversation").path("id").asString();
+
+		this.widgetNode.close();
+		this.widget.awaitVisible("connection");
+		this.widget.send("While the server was down");
+		this.widget.awaitMessages((shown) -> shown.size() == 2 && shown.get(1).state().equals("sending"),
+				"a message waiting for the server");
+
+		this.widgetNode = startWidgetNode();
+		this.widget.awaitHidden("connection");
+		this.widget.awaitMessages((shown) -> shown.size() == 2 && shown.get(1).state().equals("sent"),
+				"the waiting message sent after the restart");
+		owner.say(conversation, "after", "After the restart");
+		List<Shown> shown = this.widget.awaitMessages((list) -> list.size() == 3, "the reply after the restart");
+		assertThat(bodies(shown)).containsExactly("Before the restart", "While the server was down",
+				"After the restart");
+
+		// What the server kept: each message once, in order.
+		JsonNode transcript = ownerApi().get("/api/v1/conversations/" + conversation).json();
+		List<String> stored = new ArrayList<>();
+		transcript.path("entries").forEach((entry) -> {
+			if (entry.path("kind").asString().equals("message")) {
+				stored.add(entry.path("message").path("body").asString());
+			}
+		});
+		assertThat(stored).containsExactly("Before the restart", "While the server was down", "After the restart");
+		// And a reload shows exactly that.
+		this.browser.navigate().refresh();
+		this.widget.awaitOpen();
+		assertThat(bodies(this.widget.awaitMessages((list) -> list.size() == 3, "the history")))
+			.containsExactly("Before the restart", "While the server was down", "After the restart");
+	}
+
+	@Test
+	void whenNobodyIsInTheVisitorLeavesAnEmail() {
+		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
+		LiveTestClient owner = owner();
+		owner.send(Map.of("type", "availability", "available", false));
+		owner.next("availability_ok");
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.open();
+		this.widget.awaitVisible("away");
+		assertThat(this.widget.text("away-text")).isEqualTo(site.widget().awayMessage());
+		this.widget.awaitText("presence-text", "Away");
+		this.widget.fill("away-email", "later@example.com");
+		this.widget.submit("away-form");
+		this.widget.awaitText("away-thanks", "we will reply to later@example.com");
+		assertThat(ownerApi().get("/api/v1/search/customers?q=later@example.com").json())
+			.anySatisfy((found) -> assertThat(found.path("email").asString()).isEqualTo("later@example.com"));
+
+		// The owner comes back: the widget shows it without a reload.
+		owner.send(Map.of("type", "availability", "available", true));
+		this.widget.awaitHidden("away");
+		this.widget.awaitText("presence-text", "Online");
+	}
+
+	@Test
+	void onTheDemoStoreAVisitorStartsANewConversationAndFindsTheOldOne() {
+		LiveTestClient owner = owner();
+		this.browser.get(PORCHLIGHT + "/");
+		this.widget.open();
+		this.widget.send("First question");
+		this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "sent");
+		String first = owner.next("inbox").path("conversation").path("id").asString();
+		owner.send(Map.of("type", "close", "conversationId", first));
+		this.widget.awaitVisible("closed-note");
+
+		this.widget.click("history-button");
+		this.widget.awaitVisible("history");
+		this.widget.click("new-conversation");
+		this.widget.awaitMessages(List::isEmpty, "an empty new conversation");
+		this.widget.send("Second question");
+		this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "sent");
+		String second = owner
+			.next((frame) -> frame.path("type").asString().equals("inbox")
+					&& !frame.path("conversation").path("id").asString().equals(first), "the second conversation")
+			.path("conversation")
+			.path("id")
+			.asString();
+		assertThat(second).isNotEqualTo(first);
+
+		this.widget.click("history-button");
+		this.widget.waiting()
+			.until((driver) -> this.widget.inFrame((d) -> d.findElements(By.cssSelector("#conversations button")))
+				.size() == 2);
+		this.widget.inFrame((driver) -> {
+			driver.findElement(By.cssSelector("#conversations button[data-id='" + first + "']")).click();
+			return null;
+		});
+		assertThat(bodies(this.widget.awaitMessages((list) -> list.size() == 2, "the first conversation again")))
+			.containsExactly("First question", "Conversation closed");
+	}
+
+	@Test
+	void theHostSiteVouchesForItsCustomerAndAWrongSignatureIsRefused() {
+		Site site = site(PreChatForm.NONE, IdentityMode.ENFORCED);
+		LiveTestClient owner = owner();
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.launcher();
+		Object verified = this.browser.executeAsyncScript(
+				"""
+						var done = arguments[arguments.length - 1];
+						Porchlight.identify({ id: 'user-42', email: 'ada@example.com', name: 'Ada Lovelace',
+							signature: arguments[0] }).then(function (r) { done(r.identity); }, function (e) { done('error ' + e.message); });
+						""",
+				site.identitySecret().sign("user-42"));
+		assertThat(verified).isEqualTo("verified");
+		this.widget.open();
+		this.widget.send("I am Ada");
+		this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "sent");
+		String customer = owner.next("inbox").path("conversation").path("customerId").asString();
+		JsonNode record = ownerApi().get("/api/v1/customers/" + customer).json();
+		assertThat(record.path("name").asString()).isEqualTo("Ada Lovelace");
+		assertThat(record.path("externalIds").toString()).contains("user-42");
+
+		// Someone else in another browser claims to be user 42 without the site's
+		// signature: refused, and they see none of Ada's conversations.
+		this.browser.quit();
+		this.browser = Chromium.start();
+		this.widget = new Widget(this.browser);
+		this.browser.get(this.host.origin() + "/");
+		this.widget.launcher();
+		Object forged = this.browser.executeAsyncScript("""
+				var done = arguments[arguments.length - 1];
+				Porchlight.identify({ id: 'user-42', email: 'ada@example.com', signature: arguments[0] })
+					.then(function (r) { done(r.identity); }, function (e) { done('error ' + e.message); });
+				""", "0".repeat(64));
+		assertThat(forged).isEqualTo("error identity_invalid");
+		this.widget.open();
+		this.widget.awaitVisible("input");
+		this.widget.click("history-button");
+		this.widget.awaitVisible("no-conversations");
+		assertThat(this.widget.messages()).isEmpty();
+	}
+
+	@Test
+	void hostileMessagesAreShownAsTextAndNothingRuns() {
+		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
+		LiveTestClient owner = owner();
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.open();
+		this.widget.send(XssCorpus.ENTRIES.get(0));
+		String conversation = owner.next("inbox").path("conversation").path("id").asString();
+		int i = 0;
+		for (String attack : XssCorpus.ENTRIES) {
+			owner.say(conversation, "xss-" + i++, attack);
+		}
+		List<Shown> shown = this.widget.awaitMessages((list) -> list.size() == XssCorpus.ENTRIES.size() + 1,
+				"every hostile message");
+		assertThat(bodies(shown).subList(1, shown.size())).containsExactlyElementsOf(XssCorpus.ENTRIES);
+		assertThat(shown.get(0).body()).isEqualTo(XssCorpus.ENTRIES.get(0));
+
+		// Only the frame's own markup: no element came from a message, every link is a
+		// safe one, and no payload ran in the frame or on the host page.
+		assertThat(this.widget.inFrameScript(
+				"return document.querySelectorAll('#messages script, #messages img, #messages svg, #messages iframe,"
+						+ " #messages style, #messages b, #messages [onerror], #messages [onload]').length"))
+			.isEqualTo(0L);
+		@SuppressWarnings("unchecked")
+		List<String> links = (List<String>) this.widget.inFrameScript(
+				"return Array.from(document.querySelectorAll('#messages a')).map(function (a) { return a.protocol + ' ' + a.rel; })");
+		assertThat(links).isNotEmpty()
+			.allSatisfy((link) -> assertThat(link).matches("(https?:|mailto:) noopener noreferrer"));
+		assertThat(this.widget.inFrameScript("return window.__xss === undefined")).isEqualTo(true);
+		assertThat(this.browser.executeScript("return window.__xss === undefined")).isEqualTo(true);
+		assertThatExceptionOfType(NoAlertPresentException.class).isThrownBy(() -> this.browser.switchTo().alert());
+	}
+
+	@Test
+	void theOpenWidgetHasNoSeriousAccessibilityProblems() {
+		Site site = site(PreChatForm.OPTIONAL_EMAIL, IdentityMode.OPTIONAL);
+		LiveTestClient owner = owner();
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.open();
+		this.widget.awaitVisible("prechat");
+		assertThat(axe()).as("the pre-chat form").isEmpty();
+		this.widget.click("prechat-skip");
+		this.widget.send("Is the ring adjustable?");
+		String conversation = owner.next("inbox").path("conversation").path("id").asString();
+		owner.say(conversation, "a11y", "It is, by two sizes: see https://shop.example/sizes");
+		this.widget.awaitMessages((list) -> list.size() == 2, "the reply");
+		assertThat(axe()).as("a conversation").isEmpty();
+		this.widget.click("history-button");
+		this.widget.awaitVisible("history");
+		assertThat(axe()).as("the history").isEmpty();
+		// The launcher on the host page, too.
+		assertThat(axe(false)).as("the launcher").isEmpty();
+	}
+
+	@Test
+	void theWidgetSpeaksThePagesLanguageAndFillsASmallScreen() {
+		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
+		this.browser.get(this.host.install(site.key().value(), "de").origin() + "/");
+		assertThat(this.widget.launcher().getAttribute("aria-label")).isEqualTo("Chat öffnen");
+		this.widget.open();
+		this.widget.waiting()
+			.until((driver) -> "Nachricht schreiben…"
+				.equals(this.widget.inFrameScript("return document.getElementById('input').placeholder")));
+		assertThat(this.widget.inFrameScript("return document.documentElement.lang")).isEqualTo("de");
+
+		this.browser.executeScript("Porchlight.setLocale('fr-CA')");
+		this.widget.waiting()
+			.until((driver) -> "Écrivez un message…"
+				.equals(this.widget.inFrameScript("return document.getElementById('input').placeholder")));
+		this.widget.waiting()
+			.until((driver) -> "Fermer la discussion".equals(this.widget.launcher().getAttribute("aria-label")));
+
+		this.browser.manage().window().setSize(new Dimension(400, 760));
+		this.widget.waiting().until((driver) -> {
+			WebElement frame = driver.findElement(By.id("porchlight-frame"));
+			Object viewport = this.browser.executeScript("return [innerWidth, innerHeight]");
+			return List.of((long) frame.getSize().getWidth(), (long) frame.getSize().getHeight()).equals(viewport);
+		});
+		// Escape closes it and gives the focus back to the launcher.
+		this.widget.inFrame((driver) -> {
+			driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ESCAPE);
+			return null;
+		});
+		this.widget.waiting().until((driver) -> !this.widget.isOpen());
+		assertThat(this.browser.switchTo().activeElement().getAttribute("id")).isEqualTo("porchlight-launcher");
+	}
+
+	private List<String> axe() {
+		return axe(true);
+	}
+
+	/**
+	 * Runs axe-core in the open widget (or on the host page) and returns the serious and
+	 * critical violations.
+	 */
+	@SuppressWarnings("unchecked")
+	private List<String> axe(boolean inFrame) {
+		String source = axeSource();
+		String run = """
+				var done = arguments[arguments.length - 1];
+				axe.run(document, { resultTypes: ['violations'] }).then(function (results) {
+					done(results.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+						.map(function (v) { return v.id + ': ' + v.help + ' ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }));
+				}, function (e) { done(['axe failed: ' + e]); });
+				""";
+		if (!inFrame) {
+			this.browser.executeScript(source);
+			return (List<String>) this.browser.executeAsyncScript(run);
+		}
+		return this.widget.inFrame((driver) -> {
+			this.browser.executeScript(source);
+			return (List<String>) this.browser.executeAsyncScript(run);
+		});
+	}
+
+	private static String axeSource() {
+		try (InputStream in = new ClassPathResource("axe.min.js").getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Map<String, Object>> hostEvents() {
+		return (List<Map<String, Object>>) this.browser.executeScript("return window.hostEvents");
+	}
+
+	private void assertNoConsoleErrors() {
+		List<LogEntry> logs = this.browser.manage().logs().get(LogType.BROWSER).getAll();
+		assertThat(logs).noneMatch((entry) -> entry.getMessage().contains("Content Security Policy"))
+			.noneMatch((entry) -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()
+					&& !entry.getMessage().contains("favicon.ico"));
+	}
+
+	private static List<String> bodies(List<Shown> shown) {
+		return shown.stream().map(Shown::body).toList();
+	}
+
+	private Site site(PreChatForm form, IdentityMode identity) {
+		Site site = Site.create("Ankh & Co", List.of(new AllowedOrigin(this.host.origin())), Instant.now());
+		WidgetSettings defaults = site.widget();
+		site = site.withSettings(site.name(), site.allowedOrigins(), identity,
+				new WidgetSettings("#5b2a86", defaults.position(), "Hello from Ankh & Co!", defaults.awayMessage(),
+						form, false, defaults.businessHours()));
+		this.sites.add(site);
+		return site;
+	}
+
+	private ApiClient ownerApi() {
+		ApiClient api = new ApiClient(this.ownerNode);
+		ApiClient.Response signedIn = api.signIn("owner@shop.example", "owner password 123");
+		assertThat(signedIn.status()).as("signing in: %s", signedIn.body()).isEqualTo(200);
+		return api;
+	}
+
+	private LiveTestClient owner() {
+		ApiClient api = ownerApi();
+		LiveTestClient owner = LiveTestClient.staff(this.ownerNode, PORCHLIGHT,
+				api.cookie("PORCHLIGHT_SESSION").orElseThrow());
+		owner.next("welcome");
+		this.clients.add(owner);
+		return owner;
+	}
+
+	private ConfigurableApplicationContext startWidgetNode() {
+		return TestNodes.start(this.postgres, this.redis, "--server.port=" + WIDGET_PORT,
+				"--porchlight.public-url=" + PORCHLIGHT, "--porchlight.owner.email=owner@shop.example",
+				"--porchlight.owner.password=owner password 123");
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

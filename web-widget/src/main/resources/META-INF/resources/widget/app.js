@@ -1,0 +1,1036 @@
+// The chat frame: runs on Porchlight's origin inside the host page, talks to the server
+// over porchlight.v1 and to the loader (/widget.js) over postMessage. What the visitor
+// typed survives reloads (drafts and unsent messages are kept until acknowledged), and
+// the connection state is always on screen.
+import { Live } from '/shared/live.js';
+import { clientId, renderBody } from '/shared/text.js';
+import { pickLocale, translator } from './i18n.js';
+import { NS, TO_FRAME, TO_HOST } from './bridge.js';
+
+const params = new URLSearchParams(location.search);
+const SITE = params.get('site');
+// The page that embeds this frame. The server sent this frame with
+// `frame-ancestors <this origin>`, so no other page can be our parent.
+const PARENT = params.get('origin');
+const $ = (id) => document.getElementById(id);
+
+// Per-site storage of this frame's origin (partitioned by the host site in browsers
+// that partition third-party storage); a blocked storage degrades to memory.
+const memory = {};
+const store = {
+	get(key, fallback) {
+		try {
+			const value = localStorage.getItem('pl.' + SITE + '.' + key);
+			return value === null ? fallback : JSON.parse(value);
+		}
+		catch (ignored) {
+			return key in memory ? memory[key] : fallback;
+		}
+	},
+	set(key, value) {
+		memory[key] = value;
+		try {
+			if (value === null || value === undefined) {
+				localStorage.removeItem('pl.' + SITE + '.' + key);
+			}
+			else {
+				localStorage.setItem('pl.' + SITE + '.' + key, JSON.stringify(value));
+			}
+		}
+		catch (ignored) {
+			// memory only
+		}
+	}
+};
+
+const state = {
+	t: (key) => key,
+	locale: 'en',
+	page: {},
+	site: null,
+	token: null,
+	tokenUntil: 0,
+	identity: null,
+	identityAnswer: null,
+	conversations: new Map(),
+	current: store.get('current', null),
+	outbox: store.get('outbox', []),
+	contact: store.get('contact', null),
+	prechatDone: store.get('prechat', false),
+	open: false,
+	view: 'chat',
+	staffAvailable: true,
+	everConnected: false,
+	starting: null,
+	maxLength: 4000,
+	unread: -1
+};
+
+// ---- talking to the loader -------------------------------------------------------
+
+function toHost(type, data) {
+	parent.postMessage({ ns: NS, type, ...data }, PARENT);
+}
+
+addEventListener('message', (event) => {
+	if (event.source !== parent || event.origin !== PARENT || !event.data || event.data.ns !== NS) {
+		return;
+	}
+	const message = event.data;
+	switch (message.type) {
+		case TO_FRAME.INIT:
+			state.page = cleanPage(message.page);
+			state.open = message.open === true;
+			setLocale(message.locale).then(() => {
+				if (!live.running) {
+					live.start();
+				}
+				render();
+			});
+			break;
+		case TO_FRAME.OPEN:
+			state.open = true;
+			render();
+			focusFirst();
+			markRead();
+			break;
+		case TO_FRAME.CLOSE:
+			state.open = false;
+			break;
+		case TO_FRAME.LOCALE:
+			setLocale(message.locale).then(render);
+			break;
+		case TO_FRAME.PAGE:
+			state.page = cleanPage(message);
+			live.send({ type: 'page', url: state.page.url, title: state.page.title });
+			break;
+		case TO_FRAME.IDENTIFY:
+			identify(message.id, message.identity || {});
+			break;
+		case TO_FRAME.RESET:
+			reset();
+			break;
+	}
+});
+
+function cleanPage(page) {
+	const p = page || {};
+	const http = (value) => (typeof value === 'string' && /^https?:\/\//i.test(value) ? value.slice(0, 2000) : null);
+	return { url: http(p.url), title: typeof p.title === 'string' ? p.title.slice(0, 200) : null, referrer: http(p.referrer) };
+}
+
+// ---- credentials -------------------------------------------------------------------
+
+async function fetchToken() {
+	const stored = store.get('visitor', null);
+	const body = { siteKey: SITE };
+	if (stored) {
+		body.visitorId = stored.visitorId;
+		body.visitorSecret = stored.visitorSecret;
+	}
+	if (state.identity) {
+		body.identity = state.identity;
+	}
+	let response;
+	try {
+		response = await fetch('/api/v1/visitor/session', {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+			body: JSON.stringify(body)
+		});
+	}
+	catch (networkError) {
+		throw { retry: true };
+	}
+	const answer = await response.json().catch(() => ({}));
+	if (response.ok) {
+		return answer;
+	}
+	if (answer.error === 'visitor_credential_invalid' && stored) {
+		store.set('visitor', null);
+		return fetchToken();
+	}
+	if (answer.error === 'identity_invalid' && state.identity) {
+		// A signature the site refuses: say so to the host page and carry on
+		// anonymously rather than leave the visitor without a chat.
+		state.identity = null;
+		sessionSet('identity', null);
+		state.identityAnswer = { error: 'identity_invalid' };
+		toHost(TO_HOST.IDENTIFIED, { id: state.identifyId, error: 'identity_invalid' });
+		return fetchToken();
+	}
+	if (response.status === 429 || response.status >= 500) {
+		throw { retry: true };
+	}
+	throw { final: true, code: answer.error || 'refused' };
+}
+
+async function token() {
+	if (state.token && Date.now() < state.tokenUntil - 60000) {
+		return state.token;
+	}
+	const answer = await fetchToken();
+	if (answer.visitorSecret) {
+		store.set('visitor', { visitorId: answer.visitorId, visitorSecret: answer.visitorSecret });
+	}
+	state.token = answer.token;
+	state.tokenUntil = Date.parse(answer.expiresAt);
+	state.site = answer.site;
+	if (state.identity) {
+		state.identityAnswer = { identity: answer.identity };
+		toHost(TO_HOST.IDENTIFIED, { id: state.identifyId, identity: answer.identity });
+	}
+	applySite();
+	return state.token;
+}
+
+function sessionSet(key, value) {
+	try {
+		if (value) {
+			sessionStorage.setItem('pl.' + SITE + '.' + key, JSON.stringify(value));
+		}
+		else {
+			sessionStorage.removeItem('pl.' + SITE + '.' + key);
+		}
+	}
+	catch (ignored) {
+		// memory only
+	}
+}
+
+function sessionGet(key) {
+	try {
+		return JSON.parse(sessionStorage.getItem('pl.' + SITE + '.' + key));
+	}
+	catch (ignored) {
+		return null;
+	}
+}
+
+function identify(id, identity) {
+	state.identifyId = id;
+	const wanted = {
+		externalId: String(identity.externalId || identity.id || ''),
+		email: identity.email || undefined,
+		name: identity.name || undefined,
+		signature: identity.signature || undefined
+	};
+	if (state.identity && JSON.stringify(state.identity) === JSON.stringify(wanted)) {
+		// Already identified (e.g. on an earlier page): answer, or let the token request
+		// under way answer.
+		if (state.identityAnswer) {
+			toHost(TO_HOST.IDENTIFIED, { id, ...state.identityAnswer });
+		}
+		return;
+	}
+	state.identity = wanted.externalId ? wanted : null;
+	state.identityAnswer = null;
+	sessionSet('identity', state.identity);
+	// A new identity may open other conversations: start over with a new token.
+	state.token = null;
+	state.conversations.clear();
+	reconnect();
+}
+
+function reset() {
+	['visitor', 'current', 'outbox', 'contact', 'prechat', 'draft'].forEach((key) => store.set(key, null));
+	sessionSet('identity', null);
+	Object.assign(state, { identity: null, identityAnswer: null, token: null, current: null, outbox: [],
+		contact: null, prechatDone: false, unread: -1 });
+	state.conversations.clear();
+	$('input').value = '';
+	toHost(TO_HOST.ACTIVE, { active: false });
+	reconnect();
+}
+
+function reconnect() {
+	live.stop('restart');
+	live.start();
+	render();
+}
+
+// ---- the live connection --------------------------------------------------------
+
+const live = new Live({
+	url: location.origin.replace(/^http/, 'ws') + '/ws/v1/visitor',
+	protocols: async () => ['porchlight.v1', 'porchlight.token.' + await token()],
+	onState: showConnection,
+	onFrame: handle
+});
+
+let countdown = 0;
+
+function showConnection(phase, detail) {
+	clearInterval(countdown);
+	const box = $('connection');
+	const text = $('connection-text');
+	const retry = $('retry-now');
+	retry.hidden = true;
+	box.dataset.state = phase;
+	if (phase === 'open') {
+		state.everConnected = true;
+		box.hidden = true;
+		return;
+	}
+	if (phase === 'connecting') {
+		box.hidden = !state.everConnected && detail.attempt === 0;
+		text.textContent = state.t(state.everConnected ? 'reconnecting' : 'connecting');
+		return;
+	}
+	box.hidden = false;
+	if (phase === 'waiting') {
+		const tick = () => {
+			const seconds = Math.max(1, Math.ceil((detail.retryAt - Date.now()) / 1000));
+			text.textContent = state.t('offline', { n: seconds });
+		};
+		tick();
+		countdown = setInterval(tick, 1000);
+		retry.hidden = false;
+		return;
+	}
+	box.hidden = detail.reason === 'restart';
+	text.textContent = state.t('stopped');
+}
+
+function conversation(id) {
+	let c = state.conversations.get(id);
+	if (!c) {
+		c = { id, summary: null, entries: [], lastSeq: 0, readByStaff: 0, readByVisitor: 0, followed: false, synced: false };
+		state.conversations.set(id, c);
+	}
+	return c;
+}
+
+function remember(summary) {
+	const c = conversation(summary.id);
+	c.summary = summary;
+	c.readByStaff = Math.max(c.readByStaff, summary.readByStaff || 0);
+	c.readByVisitor = Math.max(c.readByVisitor, summary.readByVisitor || 0);
+	return c;
+}
+
+function follow(c) {
+	if (!c.followed) {
+		c.followed = live.send({ type: 'subscribe', conversationId: c.id, afterSeq: c.lastSeq });
+	}
+}
+
+function handle(frame) {
+	switch (frame.type) {
+		case 'welcome': {
+			state.staffAvailable = frame.staffAvailable !== false;
+			state.maxLength = frame.maxMessageLength || 4000;
+			for (const c of state.conversations.values()) {
+				c.followed = false;
+				c.synced = false;
+			}
+			const summaries = frame.conversations || [];
+			summaries.forEach(remember);
+			adoptUnstarted(summaries);
+			if (state.current && !state.conversations.has(state.current)) {
+				state.current = null;
+			}
+			if (!state.current && summaries.length && !state.fresh) {
+				state.current = summaries[0].id;
+			}
+			store.set('current', state.current);
+			// Follow the shown conversation and every open one, so replies anywhere
+			// reach the visitor.
+			for (const c of state.conversations.values()) {
+				if (c.id === state.current || (c.summary && c.summary.status === 'open')) {
+					follow(c);
+				}
+			}
+			if (state.page.url) {
+				live.send({ type: 'page', url: state.page.url, title: state.page.title });
+			}
+			toHost(TO_HOST.ACTIVE, { active: summaries.length > 0 });
+			flush();
+			render();
+			break;
+		}
+		case 'event':
+			onEvent(frame);
+			break;
+		case 'synced': {
+			const c = remember(frame.conversation);
+			c.synced = true;
+			if (c.id === state.current) {
+				renderStates();
+				markRead();
+			}
+			reportUnread();
+			break;
+		}
+		case 'ack': {
+			const item = state.outbox.find((m) => m.clientId === frame.clientId);
+			if (item) {
+				state.outbox = state.outbox.filter((m) => m !== item);
+				store.set('outbox', state.outbox);
+				inFlight.delete(item.clientId);
+				// Only the event stream moves the conversation forward (it comes in order);
+				// the ack just tells the visitor the message is safe.
+				const li = $('messages').querySelector('[data-client="' + CSS.escape(item.clientId) + '"]');
+				if (li && !li.dataset.seq) {
+					li.dataset.seq = frame.seq;
+				}
+				renderStates();
+			}
+			break;
+		}
+		case 'typing':
+			if (frame.side === 'staff' && frame.conversationId === state.current) {
+				showTyping(frame.typing ? (frame.name || state.t('someone')) : null);
+			}
+			break;
+		case 'read': {
+			const c = conversation(frame.conversationId);
+			if (frame.side === 'staff') {
+				c.readByStaff = Math.max(c.readByStaff, frame.seq);
+				if (c.id === state.current) {
+					renderStates();
+				}
+			}
+			else {
+				c.readByVisitor = Math.max(c.readByVisitor, frame.seq);
+				reportUnread();
+			}
+			break;
+		}
+		case 'availability':
+			state.staffAvailable = frame.staffAvailable !== false;
+			render();
+			break;
+		case 'conversations':
+			(frame.conversations || []).forEach(remember);
+			renderHistory();
+			break;
+		case 'error':
+			onError(frame);
+			break;
+		case 'reconnect':
+			// The node is shutting down; the close that follows makes us reconnect.
+			break;
+	}
+}
+
+// A `start` whose answer was lost with the connection still created the conversation:
+// take the newest empty one we do not know instead of starting yet another.
+function adoptUnstarted(summaries) {
+	if (!state.starting && !state.outbox.some((m) => !m.conversationId)) {
+		return;
+	}
+	const empty = summaries.find((s) => s.lastSeq === 0 && s.status === 'open' && s.id !== state.current);
+	if (empty && state.current === null) {
+		state.current = empty.id;
+		state.outbox.forEach((m) => { m.conversationId = m.conversationId || empty.id; });
+		store.set('outbox', state.outbox);
+	}
+}
+
+function onEvent(frame) {
+	const c = conversation(frame.conversationId);
+	if (frame.seq <= c.lastSeq) {
+		return;
+	}
+	const isLive = c.synced;
+	showMessage(frame.conversationId, frame);
+	if (frame.kind === 'message' && frame.by.kind === 'staff') {
+		showTyping(null);
+		if (isLive) {
+			toHost(TO_HOST.MESSAGE, { conversationId: c.id, from: 'staff', at: frame.at });
+			if (!state.open || document.hidden) {
+				chime();
+			}
+		}
+		markRead();
+	}
+	else if (frame.kind === 'message' && isLive) {
+		toHost(TO_HOST.MESSAGE, { conversationId: c.id, from: 'visitor', at: frame.at });
+	}
+	if (c.summary) {
+		if (frame.kind === 'closed') {
+			c.summary.status = 'closed';
+		}
+		else if (frame.kind === 'reopened') {
+			c.summary.status = 'open';
+		}
+		c.summary.lastSeq = frame.seq;
+		c.summary.lastActivityAt = frame.at;
+		if (frame.kind === 'message') {
+			c.summary.preview = frame.message.body.replace(/\s+/g, ' ').slice(0, 140);
+		}
+	}
+	if (c.id === state.current) {
+		renderClosed();
+	}
+	reportUnread();
+}
+
+// Keeps a log entry (once, in order) and shows it if it belongs to the shown
+// conversation.
+function showMessage(conversationId, entry) {
+	const c = conversation(conversationId);
+	if (!c.entries.some((e) => e.seq === entry.seq)) {
+		c.entries.push(entry);
+		c.entries.sort((a, b) => a.seq - b.seq);
+	}
+	c.lastSeq = Math.max(c.lastSeq, entry.seq);
+	if (conversationId === state.current) {
+		placeEntry(entry);
+	}
+}
+
+function onError(frame) {
+	const ref = frame.ref || '';
+	if (ref.startsWith('s:')) {
+		const item = state.outbox.find((m) => m.clientId === ref.slice(2));
+		if (!item) {
+			return;
+		}
+		if (['rate_limited', 'unavailable', 'internal_error'].includes(frame.code)) {
+			inFlight.delete(item.clientId);
+			setTimeout(flush, frame.retryAfterMs || 2000);
+		}
+		else {
+			item.failed = frame.code;
+			store.set('outbox', state.outbox);
+			renderStates();
+			$('composer-error').textContent = frame.message || state.t('error');
+		}
+	}
+}
+
+// ---- sending -----------------------------------------------------------------------
+
+// Which socket each unacknowledged message went out on: after a reconnect it goes out
+// again on the new one, with the same client id, so the server stores it once.
+const inFlight = new Map();
+
+async function flush() {
+	if (!live.open) {
+		return;
+	}
+	for (const item of state.outbox) {
+		if (item.failed || inFlight.get(item.clientId) === live.socket) {
+			continue;
+		}
+		if (!item.conversationId) {
+			try {
+				item.conversationId = await startConversation();
+			}
+			catch (error) {
+				return;
+			}
+			store.set('outbox', state.outbox);
+			if (inFlight.get(item.clientId) === live.socket) {
+				continue;
+			}
+		}
+		if (live.send({ type: 'send', ref: 's:' + item.clientId, conversationId: item.conversationId,
+			clientId: item.clientId, body: item.body })) {
+			inFlight.set(item.clientId, live.socket);
+		}
+	}
+}
+
+function startConversation() {
+	if (!state.starting) {
+		const context = { ...state.page, locale: state.locale };
+		Object.keys(context).forEach((key) => context[key] || delete context[key]);
+		state.starting = live.request({ type: 'start', context })
+			.catch((error) => (error.code && error.code.startsWith('invalid_')
+				? live.request({ type: 'start' }) : Promise.reject(error)))
+			.then((answer) => {
+				const c = remember(answer.conversation);
+				c.followed = true;
+				state.current = c.id;
+				state.fresh = false;
+				store.set('current', c.id);
+				toHost(TO_HOST.ACTIVE, { active: true });
+				return c.id;
+			})
+			.finally(() => { state.starting = null; });
+	}
+	return state.starting;
+}
+
+function submit(text) {
+	const body = text.trim();
+	if (!body) {
+		return false;
+	}
+	if ([...body].length > state.maxLength) {
+		$('composer-error').textContent = state.t('tooLong', { n: state.maxLength });
+		return false;
+	}
+	$('composer-error').textContent = '';
+	const item = { clientId: clientId(), conversationId: state.current, body, at: new Date().toISOString() };
+	state.outbox.push(item);
+	store.set('outbox', state.outbox);
+	placePending(item);
+	typing(false);
+	flush();
+	return true;
+}
+
+function retry(clientIdToRetry) {
+	const item = state.outbox.find((m) => m.clientId === clientIdToRetry);
+	if (item) {
+		delete item.failed;
+		inFlight.delete(item.clientId);
+		store.set('outbox', state.outbox);
+		$('composer-error').textContent = '';
+		renderStates();
+		flush();
+	}
+}
+
+let typingSent = 0;
+let typingTimer = 0;
+
+function typing(active) {
+	clearTimeout(typingTimer);
+	if (!state.current) {
+		return;
+	}
+	const preview = state.site && state.site.typingPreview;
+	if (active) {
+		if (Date.now() - typingSent > 2500) {
+			const frame = { type: 'typing', conversationId: state.current, typing: true };
+			if (preview) {
+				frame.draft = $('input').value.slice(0, 1000);
+			}
+			live.send(frame);
+			typingSent = Date.now();
+		}
+		typingTimer = setTimeout(() => typing(false), 3000);
+	}
+	else if (typingSent) {
+		live.send({ type: 'typing', conversationId: state.current, typing: false });
+		typingSent = 0;
+	}
+}
+
+function markRead() {
+	const c = state.current && state.conversations.get(state.current);
+	if (!c || !state.open || document.hidden || state.view !== 'chat' || !c.synced || c.lastSeq <= c.readByVisitor) {
+		return;
+	}
+	c.readByVisitor = c.lastSeq;
+	live.send({ type: 'read', conversationId: c.id, seq: c.lastSeq });
+	reportUnread();
+}
+
+function reportUnread() {
+	let count = 0;
+	for (const c of state.conversations.values()) {
+		if (c.synced) {
+			count += c.entries.filter((e) => e.seq > c.readByVisitor && e.kind === 'message' && e.by.kind === 'staff').length;
+		}
+		else if (c.summary) {
+			count += c.summary.unread || 0;
+		}
+	}
+	if (count !== state.unread) {
+		state.unread = count;
+		toHost(TO_HOST.UNREAD, { count });
+	}
+}
+
+// A short, quiet tone when a reply comes in and nobody is looking. Browsers allow it
+// only after the visitor interacted with the frame; otherwise it stays silent and the
+// badge and title speak instead.
+let audio = null;
+
+function chime() {
+	try {
+		audio = audio || new AudioContext();
+		const tone = audio.createOscillator();
+		const gain = audio.createGain();
+		const now = audio.currentTime;
+		tone.frequency.value = 880;
+		gain.gain.setValueAtTime(0.0001, now);
+		gain.gain.exponentialRampToValueAtTime(0.06, now + 0.02);
+		gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.35);
+		tone.connect(gain).connect(audio.destination);
+		tone.start(now);
+		tone.stop(now + 0.4);
+	}
+	catch (ignored) {
+		// no audio: the badge and the title still tell
+	}
+}
+
+// ---- contact forms -----------------------------------------------------------------
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+async function leaveContact(email, name) {
+	const response = await fetch('/api/v1/visitor/contact', {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', 'Authorization': 'Bearer ' + await token() },
+		body: JSON.stringify({ email, name: name || null })
+	});
+	if (!response.ok) {
+		const answer = await response.json().catch(() => ({}));
+		throw new Error(answer.message || state.t('error'));
+	}
+	state.contact = email;
+	store.set('contact', email);
+}
+
+$('prechat').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	const email = $('prechat-email').value.trim();
+	const required = state.site && state.site.preChatForm === 'REQUIRED_EMAIL';
+	$('prechat-error').textContent = '';
+	if (!email && !required) {
+		finishPrechat();
+		return;
+	}
+	if (!EMAIL.test(email)) {
+		$('prechat-error').textContent = state.t('badEmail');
+		$('prechat-email').setAttribute('aria-invalid', 'true');
+		$('prechat-email').focus();
+		return;
+	}
+	try {
+		await leaveContact(email, $('prechat-name').value.trim());
+		finishPrechat();
+	}
+	catch (error) {
+		$('prechat-error').textContent = error.message;
+	}
+});
+
+$('prechat-skip').addEventListener('click', finishPrechat);
+
+function finishPrechat() {
+	state.prechatDone = true;
+	store.set('prechat', true);
+	render();
+	$('input').focus();
+}
+
+$('away-form').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	const email = $('away-email').value.trim();
+	$('away-error').textContent = '';
+	if (!EMAIL.test(email)) {
+		$('away-error').textContent = state.t('badEmail');
+		$('away-email').setAttribute('aria-invalid', 'true');
+		$('away-email').focus();
+		return;
+	}
+	try {
+		await leaveContact(email, null);
+		render();
+	}
+	catch (error) {
+		$('away-error').textContent = error.message;
+	}
+});
+
+// ---- rendering -------------------------------------------------------------------
+
+async function setLocale(requested) {
+	const locale = pickLocale(requested, navigator.language);
+	try {
+		state.t = await translator(locale);
+		state.locale = locale;
+	}
+	catch (offline) {
+		// Keep the texts we have: the server that just sent this frame is unreachable.
+	}
+	document.documentElement.lang = state.locale;
+	document.querySelectorAll('[data-text]').forEach((el) => { el.textContent = state.t(el.dataset.text); });
+	document.querySelectorAll('[data-label]').forEach((el) => el.setAttribute('aria-label', state.t(el.dataset.label)));
+	document.querySelectorAll('[data-placeholder]').forEach((el) => { el.placeholder = state.t(el.dataset.placeholder); });
+	document.title = state.t('chat');
+	if (state.current) {
+		renderConversation();
+	}
+}
+
+function applySite() {
+	const site = state.site;
+	document.documentElement.style.setProperty('--accent', site.colour);
+	document.documentElement.style.setProperty('--on-accent', site.textColour);
+	$('site-name').textContent = site.name;
+	$('greeting').textContent = site.greeting;
+	$('away-text').textContent = site.awayMessage;
+	render();
+}
+
+function render() {
+	if (!state.site) {
+		return;
+	}
+	if ($('widget').hidden) {
+		// First drawn (texts and site known): an open chat takes the focus now.
+		$('widget').hidden = false;
+		if (state.open) {
+			setTimeout(focusFirst);
+		}
+	}
+	$('presence').dataset.available = state.staffAvailable;
+	$('presence-text').textContent = state.t(state.staffAvailable ? 'online' : 'away');
+	$('chat').hidden = state.view !== 'chat';
+	$('history').hidden = state.view !== 'history';
+	const needsForm = !state.current && !state.contact && !state.prechatDone && state.site.preChatForm !== 'NONE'
+		&& !state.identity;
+	const required = state.site.preChatForm === 'REQUIRED_EMAIL';
+	$('prechat').hidden = !needsForm;
+	$('composer').hidden = needsForm;
+	$('prechat-text').textContent = state.t(required ? 'prechatRequired' : 'prechat');
+	$('prechat-email-label').textContent = state.t(required ? 'email' : 'emailOptional');
+	$('prechat-email').required = required;
+	$('prechat-skip').hidden = required;
+	$('away').hidden = state.staffAvailable;
+	$('away-form').hidden = Boolean(state.contact);
+	$('away-thanks').hidden = !state.contact;
+	$('away-thanks').textContent = state.contact ? state.t('thanks', { name: state.contact }) : '';
+	$('preview-note').hidden = !(state.site.typingPreview && state.current);
+	if ($('messages').dataset.conversation !== String(state.current)) {
+		renderConversation();
+	}
+	renderClosed();
+	if (state.view === 'history') {
+		renderHistory();
+	}
+}
+
+function renderClosed() {
+	const c = state.current && state.conversations.get(state.current);
+	$('closed-note').hidden = !(c && c.summary && c.summary.status === 'closed');
+}
+
+function renderConversation() {
+	const list = $('messages');
+	list.textContent = '';
+	list.dataset.conversation = String(state.current);
+	const c = state.current && state.conversations.get(state.current);
+	if (c) {
+		c.entries.forEach(placeEntry);
+	}
+	state.outbox.filter((m) => m.conversationId === state.current).forEach(placePending);
+	renderStates();
+}
+
+function time(at) {
+	const el = document.createElement('time');
+	el.dateTime = at;
+	el.textContent = new Date(at).toLocaleTimeString(state.locale, { hour: '2-digit', minute: '2-digit' });
+	return el;
+}
+
+function messageItem(from, author, body, at) {
+	const li = document.createElement('li');
+	li.className = 'msg from-' + from;
+	const who = document.createElement('span');
+	who.className = from === 'visitor' ? 'visually-hidden' : 'author';
+	who.textContent = author;
+	const text = document.createElement('p');
+	text.className = 'body';
+	renderBody(text, body);
+	const meta = document.createElement('p');
+	meta.className = 'meta';
+	meta.append(time(at));
+	li.append(who, text, meta);
+	return li;
+}
+
+// Puts an entry in sequence order; a visitor's own message replaces its pending copy.
+function placeEntry(entry) {
+	const list = $('messages');
+	if (list.querySelector('[data-seq="' + entry.seq + '"]')) {
+		return;
+	}
+	let li;
+	if (entry.kind === 'message') {
+		const mine = entry.by.kind === 'visitor';
+		const pending = mine && list.querySelector('[data-client="' + CSS.escape(entry.message.clientId) + '"]');
+		li = pending || messageItem(mine ? 'visitor' : 'staff',
+			mine ? state.t('you') : (entry.by.name || state.t('staff')), entry.message.body, entry.at);
+		if (mine) {
+			li.dataset.client = entry.message.clientId;
+		}
+	}
+	else {
+		li = document.createElement('li');
+		li.className = 'system';
+		li.textContent = state.t(entry.kind === 'closed' ? 'closedEvent' : 'reopenedEvent');
+	}
+	li.dataset.seq = entry.seq;
+	const after = [...list.children].find((el) => !el.dataset.seq || Number(el.dataset.seq) > entry.seq);
+	if (after !== li) {
+		list.insertBefore(li, after || null);
+	}
+	renderStates();
+	scrollDown();
+}
+
+function placePending(item) {
+	const list = $('messages');
+	if (item.conversationId !== state.current
+		|| list.querySelector('[data-client="' + CSS.escape(item.clientId) + '"]')) {
+		return;
+	}
+	const li = messageItem('visitor', state.t('you'), item.body, item.at);
+	li.dataset.client = item.clientId;
+	list.append(li);
+	renderStates();
+	scrollDown();
+}
+
+// The state under each of the visitor's messages: sending, sent, read or failed.
+function renderStates() {
+	const c = state.current && state.conversations.get(state.current);
+	const readUpTo = c ? c.readByStaff : 0;
+	for (const li of $('messages').querySelectorAll('.from-visitor')) {
+		const item = state.outbox.find((m) => m.clientId === li.dataset.client);
+		const seq = Number(li.dataset.seq || 0);
+		const status = item ? (item.failed ? 'failed' : 'sending') : (seq && seq <= readUpTo ? 'read' : 'sent');
+		if (li.dataset.state === status) {
+			continue;
+		}
+		li.dataset.state = status;
+		const meta = li.querySelector('.meta');
+		meta.querySelectorAll('.state, button').forEach((el) => el.remove());
+		const label = document.createElement('span');
+		label.className = 'state';
+		label.textContent = state.t(status);
+		meta.append(' ', label);
+		if (status === 'failed') {
+			const again = document.createElement('button');
+			again.type = 'button';
+			again.className = 'link';
+			again.textContent = state.t('retry');
+			again.addEventListener('click', () => retry(li.dataset.client));
+			meta.append(' ', again);
+		}
+	}
+}
+
+let typingHide = 0;
+
+function showTyping(name) {
+	clearTimeout(typingHide);
+	$('typing').textContent = name ? state.t('typing', { name }) : '';
+	if (name) {
+		// Never a stuck indicator if the "stopped typing" frame was lost.
+		typingHide = setTimeout(() => showTyping(null), 8000);
+	}
+}
+
+function scrollDown() {
+	const scroller = $('scroller');
+	scroller.scrollTop = scroller.scrollHeight;
+}
+
+function renderHistory() {
+	const list = $('conversations');
+	list.textContent = '';
+	const all = [...state.conversations.values()].filter((c) => c.summary)
+		.sort((a, b) => Date.parse(b.summary.lastActivityAt) - Date.parse(a.summary.lastActivityAt));
+	$('no-conversations').hidden = all.length > 0;
+	for (const c of all) {
+		const s = c.summary;
+		const item = document.createElement('li');
+		const button = document.createElement('button');
+		button.type = 'button';
+		button.className = 'conversation';
+		button.dataset.id = c.id;
+		const title = document.createElement('span');
+		title.className = 'title';
+		title.textContent = state.t('conversationFrom', { name: new Date(s.startedAt).toLocaleDateString(state.locale) })
+			+ ' · ' + state.t(s.status === 'open' ? 'open' : 'closedStatus');
+		const preview = document.createElement('span');
+		preview.className = 'preview';
+		preview.textContent = s.preview || '';
+		button.append(title, preview);
+		const unread = c.synced ? c.entries.filter((e) => e.seq > c.readByVisitor && e.kind === 'message'
+			&& e.by.kind === 'staff').length : (s.unread || 0);
+		if (unread > 0) {
+			const badge = document.createElement('span');
+			badge.className = 'unread';
+			badge.textContent = state.t('unread', { n: unread });
+			button.append(badge);
+		}
+		button.addEventListener('click', () => {
+			state.current = c.id;
+			store.set('current', c.id);
+			showView('chat');
+			follow(c);
+		});
+		item.append(button);
+		list.append(item);
+	}
+}
+
+function showView(view) {
+	state.view = view;
+	if (view === 'history') {
+		live.send({ type: 'conversations' });
+	}
+	render();
+	if (view === 'history') {
+		$('history-title').focus();
+	}
+	else {
+		focusFirst();
+		markRead();
+	}
+}
+
+function focusFirst() {
+	const target = !$('prechat').hidden ? $('prechat-email') : $('input');
+	target.focus();
+}
+
+// ---- wiring ------------------------------------------------------------------------
+
+$('history-title').tabIndex = -1;
+$('history-button').addEventListener('click', () => showView(state.view === 'history' ? 'chat' : 'history'));
+$('back-button').addEventListener('click', () => showView('chat'));
+$('new-conversation').addEventListener('click', () => {
+	state.current = null;
+	state.fresh = true;
+	store.set('current', null);
+	showView('chat');
+});
+$('close-button').addEventListener('click', () => toHost(TO_HOST.CLOSE, {}));
+$('retry-now').addEventListener('click', () => live.connectNow());
+document.addEventListener('keydown', (event) => {
+	if (event.key === 'Escape') {
+		toHost(TO_HOST.CLOSE, {});
+	}
+});
+document.addEventListener('visibilitychange', markRead);
+
+const input = $('input');
+input.value = store.get('draft', '') || '';
+input.addEventListener('input', () => {
+	store.set('draft', input.value);
+	input.style.height = 'auto';
+	input.style.height = Math.min(input.scrollHeight, 120) + 'px';
+	typing(input.value.trim().length > 0);
+});
+input.addEventListener('keydown', (event) => {
+	if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+		event.preventDefault();
+		$('composer').requestSubmit();
+	}
+});
+$('composer').addEventListener('submit', (event) => {
+	event.preventDefault();
+	if (submit(input.value)) {
+		input.value = '';
+		input.style.height = 'auto';
+		store.set('draft', null);
+	}
+});
+
+state.identity = sessionGet('identity');
+toHost(TO_HOST.READY, {});
