@@ -100,10 +100,6 @@ addEventListener('message', (event) => {
 		case TO_FRAME.LOCALE:
 			setLocale(message.locale).then(render);
 			break;
-		case TO_FRAME.PAGE:
-			state.page = cleanPage(message);
-			live.send({ type: 'page', url: state.page.url, title: state.page.title });
-			break;
 		case TO_FRAME.IDENTIFY:
 			identify(message.id, message.identity || {});
 			break;

@@ -10,7 +10,6 @@ export const TO_FRAME = {
 	CLOSE: 'close',
 	IDENTIFY: 'identify', // {id, identity: {externalId, email, name, signature}}
 	LOCALE: 'locale', // {locale}
-	PAGE: 'page', // {url, title, referrer}
 	RESET: 'reset'
 };
 

@@ -219,6 +219,16 @@ class WidgetBrowserTests {
 		this.widget.waiting().until((driver) -> this.widget.launcher().getText().isEmpty());
 		assertThat(this.browser.getTitle()).isEqualTo("Ankh & Co");
 		assertNoConsoleErrors();
+
+		// No request to anywhere but the shop and Porchlight: no fonts, no analytics.
+		String resources = "return performance.getEntriesByType('resource').map(function (e) { return e.name; })";
+		assertThat((List<?>) this.browser.executeScript(resources)).isNotEmpty()
+			.allSatisfy((url) -> assertThat(
+					((String) url).startsWith(this.host.origin() + "/") || ((String) url).startsWith(PORCHLIGHT + "/"))
+				.as("%s is the shop's or Porchlight's", url)
+				.isTrue());
+		assertThat((List<?>) this.widget.inFrameScript(resources)).isNotEmpty()
+			.allSatisfy((url) -> assertThat((String) url).startsWith(PORCHLIGHT + "/"));
 	}
 
 	@Test

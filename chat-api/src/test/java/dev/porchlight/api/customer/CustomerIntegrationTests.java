@@ -61,6 +61,20 @@ class CustomerIntegrationTests {
 	}
 
 	@Test
+	void anEmailLeftBeforeTheFirstMessageAttachesTheConversationsThatFollow() throws Exception {
+		ApiClient.Response session = visitorSession(Map.of());
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
+		assertThat(visitor
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "pre@example.com", "name", "Pre Chat")))
+			.status()).isEqualTo(204);
+		String conversation = chat(session.text("/token"), "Hello after the pre-chat form");
+		JsonNode record = this.owner.get("/api/v1/customers/" + customerOf(conversation)).json();
+		assertThat(record.path("email").asString()).isEqualTo("pre@example.com");
+		// It tells the owner who wrote; it grants the visitor nothing.
+		assertThat(visitor.get("/api/v1/visitor/me").json().path("customer").isNull()).isTrue();
+	}
+
+	@Test
 	void anEmailLeftByAVisitorMakesACustomerWhoseRecordTellsTheirStory() throws Exception {
 		ApiClient.Response session = visitorSession(Map.of());
 		String conversation = chat(session.text("/token"), "Do you ship to Norway?");

@@ -1,0 +1,140 @@
+package dev.porchlight.api.widget;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.TestNodes;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the loader and the frame get from the server, checked over HTTP: the launcher's
+ * look, the frame's embedding policy, and the demo store.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.public-url=https://chat.porchlight.example",
+				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123" })
+@UseRealEngines
+class WidgetIntegrationTests {
+
+	static final String SHOP = "https://ankh.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	@Autowired
+	JdbcConnectionDetails postgres;
+
+	@Autowired
+	DataRedisConnectionDetails redis;
+
+	@Test
+	void theLauncherGetsItsLookAndLabelsOnAnAllowedPageOnly() {
+		Site site = site();
+		ApiClient.Response look = new ApiClient(this.port).header("Origin", SHOP)
+			.get("/api/v1/visitor/widget/" + site.key().value() + "?locale=de-AT");
+		assertThat(look.status()).isEqualTo(200);
+		JsonNode body = look.json();
+		assertThat(body.path("colour").asString()).isEqualTo("#1a7f5a");
+		assertThat(body.path("textColour").asString()).isEqualTo("#ffffff");
+		assertThat(body.path("position").asString()).isEqualTo("right");
+		assertThat(body.path("locale").asString()).isEqualTo("de");
+		assertThat(body.path("labels").path("openChat").asString()).isEqualTo("Chat öffnen");
+		assertThat(look.header("Access-Control-Allow-Origin")).contains(SHOP);
+		assertThat(look.header("Cache-Control")).hasValueSatisfying((value) -> assertThat(value).contains("max-age"));
+
+		// The browser's language when the page names none; English when unsupported.
+		assertThat(new ApiClient(this.port).header("Origin", SHOP)
+			.header("Accept-Language", "fr-CH,fr;q=0.9")
+			.get("/api/v1/visitor/widget/" + site.key().value())
+			.text("/labels/openChat")).isEqualTo("Ouvrir la discussion");
+		assertThat(new ApiClient(this.port).header("Origin", SHOP)
+			.get("/api/v1/visitor/widget/" + site.key().value() + "?locale=tlh")
+			.text("/labels/openChat")).isEqualTo("Open chat");
+
+		ApiClient.Response elsewhere = new ApiClient(this.port).header("Origin", "https://evil.example")
+			.get("/api/v1/visitor/widget/" + site.key().value());
+		assertThat(elsewhere.status()).isEqualTo(403);
+		assertThat(elsewhere.text("/error")).isEqualTo("origin_not_allowed");
+		assertThat(new ApiClient(this.port).get("/api/v1/visitor/widget/pk_0000000000000000000000").status())
+			.isEqualTo(404);
+		assertThat(new ApiClient(this.port).get("/api/v1/visitor/widget/%3Cscript%3E").text("/error"))
+			.isEqualTo("not_found");
+	}
+
+	@Test
+	void theFrameMayBeEmbeddedByTheOriginThatAskedForItAndNoOtherPage() {
+		Site site = site();
+		ApiClient.Response frame = new ApiClient(this.port)
+			.get("/widget/frame?site=" + site.key().value() + "&origin=" + SHOP);
+		assertThat(frame.status()).isEqualTo(200);
+		assertThat(frame.header("Content-Security-Policy"))
+			.hasValueSatisfying((policy) -> assertThat(policy).contains("frame-ancestors " + SHOP)
+				.contains("script-src 'self'")
+				.contains("connect-src 'self' wss://chat.porchlight.example")
+				.doesNotContain("unsafe"));
+		assertThat(frame.header("X-Frame-Options")).isEmpty();
+		assertThat(frame.body()).contains("<script type=\"module\" src=\"/widget/app.js\"></script>")
+			.doesNotContain("<script>");
+
+		ApiClient.Response evil = new ApiClient(this.port)
+			.get("/widget/frame?site=" + site.key().value() + "&origin=https://evil.example");
+		assertThat(evil.status()).isEqualTo(403);
+		assertThat(evil.text("/error")).isEqualTo("origin_not_allowed");
+		ApiClient.Response missing = new ApiClient(this.port).get("/widget/frame?site=" + site.key().value());
+		assertThat(missing.status()).isEqualTo(400);
+		assertThat(missing.body()).doesNotContain("Exception").doesNotContain("at dev.");
+		// The frame's own files are plain static files, and not embeddable on their own.
+		ApiClient.Response app = new ApiClient(this.port).get("/widget/app.js");
+		assertThat(app.status()).isEqualTo(200);
+		assertThat(new ApiClient(this.port).get("/widget.js").body()).contains("porchlight-launcher");
+	}
+
+	@Test
+	void theDemoStoreCarriesTheWidgetOfADemoSiteThatAllowsPorchlightsOwnOrigin() {
+		ApiClient.Response page = new ApiClient(this.port).get("/");
+		assertThat(page.status()).isEqualTo(200);
+		Site demo = this.sites.all()
+			.stream()
+			.filter((site) -> site.name().equals(DemoStore.NAME))
+			.findFirst()
+			.orElseThrow();
+		assertThat(page.body()).contains("<script src=\"/widget.js\" data-site=\"" + demo.key().value() + "\" async>");
+		assertThat(demo.allowsOrigin("https://chat.porchlight.example")).isTrue();
+		assertThat(this.sites.all().stream().filter((site) -> site.name().equals(DemoStore.NAME))).hasSize(1);
+
+		// With the demo off, / leads to the dashboard.
+		try (ConfigurableApplicationContext node = TestNodes.start(this.postgres, this.redis, "--server.port=0",
+				"--porchlight.public-url=https://chat.porchlight.example", "--porchlight.demo.enabled=false")) {
+			ApiClient.Response home = new ApiClient(TestNodes.port(node)).get("/");
+			assertThat(home.status()).isEqualTo(302);
+			assertThat(home.header("Location")).hasValueSatisfying((to) -> assertThat(to).endsWith("/app/"));
+		}
+		assertThat(this.sites.all().stream().filter((site) -> site.name().equals(DemoStore.NAME))).hasSize(1);
+	}
+
+	private Site site() {
+		Site site = Site.create("Ankh & Co", List.of(new AllowedOrigin(SHOP)), Instant.now());
+		this.sites.add(site);
+		return site;
+	}
+
+}

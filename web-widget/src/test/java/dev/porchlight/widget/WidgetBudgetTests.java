@@ -1,0 +1,128 @@
+package dev.porchlight.widget;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The widget's weight on a host page, as a visitor downloads it (gzip, the way the server
+ * and every CDN send it): the loader alone at most 3 KiB, everything the open widget
+ * loads at most 20 KiB. The frame's files are found by following its page and its
+ * imports, so a new module cannot slip past the budget.
+ */
+class WidgetBudgetTests {
+
+	static final Path STATIC = Path.of("src/main/resources/META-INF/resources");
+
+	static final Path FRAME = Path.of("src/main/resources/porchlight/widget/frame.html");
+
+	static final int LOADER_BUDGET = 3 * 1024;
+
+	static final int TOTAL_BUDGET = 20 * 1024;
+
+	private static final Pattern PAGE_REFERENCE = Pattern.compile("(?:src|href)=\"(/[^\"]+)\"");
+
+	private static final Pattern IMPORT = Pattern.compile("^import .* from '([^']+)';", Pattern.MULTILINE);
+
+	@Test
+	void theLoaderAndTheWholeWidgetStayWithinTheirBudgets() {
+		Map<String, Integer> sizes = new LinkedHashMap<>();
+		sizes.put("/widget.js (loader)", gzipped(STATIC.resolve("widget.js")));
+		sizes.put("/widget/frame (page)", gzipped(FRAME));
+		collect(read(FRAME), PAGE_REFERENCE, "/", sizes);
+		String largestLocale = largestLocale();
+		sizes.put(largestLocale + " (largest locale; one is loaded)", gzipped(resolve(largestLocale)));
+		int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
+
+		StringBuilder report = new StringBuilder("Widget size, gzipped:\n");
+		sizes.forEach((file, size) -> report.append(String.format("  %6d B  %s%n", size, file)));
+		report.append(String.format("  %6d B  total (budget %d B); loader budget %d B%n", total, TOTAL_BUDGET,
+				LOADER_BUDGET));
+		System.out.print(report);
+
+		assertThat(sizes.get("/widget.js (loader)")).as("the loader, gzipped").isLessThanOrEqualTo(LOADER_BUDGET);
+		assertThat(total).as("loader + frame + styles, gzipped").isLessThanOrEqualTo(TOTAL_BUDGET);
+		assertThat(sizes).as("the frame's scripts and styles were found").hasSizeGreaterThan(5);
+	}
+
+	/**
+	 * Follows the references of a page or module: stylesheets and scripts, and their
+	 * imports, each counted once.
+	 */
+	private void collect(String text, Pattern reference, String base, Map<String, Integer> sizes) {
+		Matcher matcher = reference.matcher(text);
+		while (matcher.find()) {
+			String path = absolute(base, matcher.group(1));
+			if (sizes.containsKey(path)) {
+				continue;
+			}
+			sizes.put(path, gzipped(resolve(path)));
+			if (path.endsWith(".js")) {
+				collect(read(resolve(path)), IMPORT, path.substring(0, path.lastIndexOf('/') + 1), sizes);
+			}
+		}
+	}
+
+	private static String absolute(String base, String reference) {
+		if (reference.startsWith("/")) {
+			return reference;
+		}
+		return Path.of(base).resolve(reference).normalize().toString();
+	}
+
+	private static String largestLocale() {
+		try (Stream<Path> locales = Files.list(STATIC.resolve("widget/locales"))) {
+			Path largest = locales.max((a, b) -> Integer.compare(gzipped(a), gzipped(b))).orElseThrow();
+			return "/widget/locales/" + largest.getFileName();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Path resolve(String path) {
+		Path file = STATIC.resolve(path.substring(1));
+		assertThat(file).as("%s is served", path).isRegularFile();
+		return file;
+	}
+
+	static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static int gzipped(Path file) {
+		try {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			try (GZIPOutputStream gzip = new GZIPOutputStream(out) {
+				{
+					this.def.setLevel(Deflater.BEST_COMPRESSION);
+				}
+			}) {
+				gzip.write(Files.readAllBytes(file));
+			}
+			return out.size();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,97 @@
+package dev.porchlight.widget;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the browser files must agree on without a browser: the message names between the
+ * loader and the frame, and the texts every translation must have.
+ */
+class WidgetContractTests {
+
+	static final Path STATIC = WidgetBudgetTests.STATIC;
+
+	@Test
+	void theLoaderUsesExactlyTheMessageNamesOfTheBridge() {
+		String bridge = WidgetBudgetTests.read(STATIC.resolve("widget/bridge.js"));
+		String loader = WidgetBudgetTests.read(STATIC.resolve("widget.js"));
+		Set<String> toFrame = values(section(bridge, "TO_FRAME"));
+		Set<String> toHost = values(section(bridge, "TO_HOST"));
+		assertThat(toFrame).contains("init", "open", "identify", "reset");
+		assertThat(toHost).contains("ready", "unread", "identified");
+
+		// What the loader posts to the frame and what it accepts from it.
+		Set<String> posted = find(loader, "post\\('([a-z]+)'");
+		posted.addAll(find(loader, "ns: NS, type: '([a-z]+)'"));
+		Set<String> handled = find(loader, "t == '([a-z]+)'");
+		assertThat(posted).as("the loader sends").isEqualTo(toFrame);
+		assertThat(handled).as("the loader handles").isEqualTo(toHost);
+		assertThat(find(loader, "const NS = '([a-z.]+)'")).isEqualTo(find(bridge, "const NS = '([a-z.]+)'"));
+	}
+
+	@Test
+	void everyTranslationHasEveryTextTheWidgetShows() {
+		Map<String, String> english = locale("en");
+		Set<String> used = new TreeSet<>();
+		String frame = WidgetBudgetTests.read(WidgetBudgetTests.FRAME);
+		used.addAll(find(frame, "data-(?:text|label|placeholder)=\"([A-Za-z]+)\""));
+		String app = WidgetBudgetTests.read(STATIC.resolve("widget/app.js"));
+		used.addAll(find(app, "state\\.t\\('([A-Za-z]+)'"));
+		used.addAll(Set.of("openChat", "closeChat", "chat", "unreadLabel", "sending", "sent", "read", "failed"));
+		assertThat(english.keySet()).containsAll(used);
+		for (String language : new String[] { "de", "fr", "es" }) {
+			Map<String, String> texts = locale(language);
+			assertThat(texts.keySet()).as(language).isEqualTo(english.keySet());
+			texts.forEach((key, text) -> {
+				assertThat(text).as("%s %s", language, key).isNotBlank();
+				// The same placeholders as the English text.
+				assertThat(find(text, "(\\{[a-z]+\\})")).as("%s %s", language, key)
+					.isEqualTo(find(english.get(key), "(\\{[a-z]+\\})"));
+			});
+		}
+	}
+
+	private static Map<String, String> locale(String language) {
+		try {
+			return JsonMapper.builder()
+				.build()
+				.readValue(STATIC.resolve("widget/locales/" + language + ".json").toFile(),
+						new TypeReference<Map<String, String>>() {
+						});
+		}
+		catch (RuntimeException ex) {
+			throw new UncheckedIOException(new IOException("Cannot read the " + language + " texts", ex));
+		}
+	}
+
+	private static String section(String source, String name) {
+		int start = source.indexOf("export const " + name + " = {");
+		return source.substring(start, source.indexOf("};", start));
+	}
+
+	private static Set<String> values(String section) {
+		return find(section, ": '([a-z]+)'");
+	}
+
+	private static Set<String> find(String text, String regex) {
+		Set<String> found = new TreeSet<>();
+		Matcher matcher = Pattern.compile(regex).matcher(text);
+		while (matcher.find()) {
+			found.add(matcher.group(1));
+		}
+		return found;
+	}
+
+}
