@@ -60,6 +60,9 @@
 		});
 		launcher.append(icon, badge);
 		launcher.onclick = toggle;
+		// A focus ring of its own: `all: initial` took the browser's away.
+		launcher.onfocus = () => css(launcher, { outline: '3px solid #1565c0', outlineOffset: '2px' });
+		launcher.onblur = () => css(launcher, { outline: 'none' });
 		document.body.append(launcher);
 		show();
 	}

@@ -15,7 +15,8 @@ export class Live {
 	// subprotocol list (called before every attempt, so tokens can be refreshed);
 	// options.onFrame(frame); options.onState(state, detail) with state one of
 	// 'connecting', 'open', 'waiting' (detail: {retryAt, attempt}), 'stopped' (detail:
-	// {reason}).
+	// {reason}); options.onRefused(): a socket closed before its welcome, or with an
+	// expired token: credentials should be fetched afresh.
 	constructor(options) {
 		this.options = options;
 		this.socket = null;
@@ -24,6 +25,10 @@ export class Live {
 		this.pinger = 0;
 		this.lastHeard = 0;
 		this.running = false;
+		// Each start/stop begins a new generation; an attempt still awaiting its
+		// credentials from an older one gives up, so two sockets never race.
+		this.generation = 0;
+		this.pending = false;
 		this.refs = new Map();
 		this.nextRef = 1;
 		this.wake = () => {
@@ -45,6 +50,8 @@ export class Live {
 
 	stop(reason) {
 		this.running = false;
+		this.generation++;
+		this.pending = false;
 		removeEventListener('online', this.wake);
 		document.removeEventListener('visibilitychange', this.wake);
 		clearTimeout(this.timer);
@@ -87,15 +94,21 @@ export class Live {
 	}
 
 	async connect() {
-		if (!this.running || this.socket) {
+		if (!this.running || this.socket || this.pending) {
 			return;
 		}
+		const generation = this.generation;
+		this.pending = true;
 		this.options.onState('connecting', { attempt: this.attempt });
 		let protocols;
 		try {
 			protocols = await this.options.protocols();
 		}
 		catch (error) {
+			if (generation !== this.generation) {
+				return;
+			}
+			this.pending = false;
 			if (error && error.final) {
 				this.stop(error.code || 'credentials');
 				return;
@@ -103,12 +116,19 @@ export class Live {
 			this.retry();
 			return;
 		}
-		if (!this.running || this.socket) {
+		if (generation !== this.generation || !this.running || this.socket) {
 			return;
 		}
+		this.pending = false;
 		const socket = new WebSocket(this.options.url, protocols);
 		this.socket = socket;
 		this.welcomed = false;
+		// A socket that opens but never says welcome is as dead as a closed one.
+		setTimeout(() => {
+			if (this.socket === socket && !this.welcomed) {
+				this.drop(4000);
+			}
+		}, 15000);
 		socket.onmessage = (event) => {
 			this.lastHeard = Date.now();
 			let frame;
@@ -143,6 +163,10 @@ export class Live {
 				return;
 			}
 			this.socket = null;
+			if (!this.welcomed || event.code === TOKEN_EXPIRED) {
+				// Refused at the handshake (browsers hide the HTTP status) or expired.
+				this.options.onRefused();
+			}
 			this.failPending();
 			clearInterval(this.pinger);
 			if (!this.running) {
@@ -164,6 +188,9 @@ export class Live {
 	// 0.5 s doubling to 30 s, with jitter so a restarted node is not hit by every
 	// client at the same instant.
 	retry() {
+		if (!this.running) {
+			return;
+		}
 		const base = Math.min(30000, 500 * Math.pow(2, this.attempt));
 		const delay = Math.round(base * (0.75 + Math.random() * 0.5));
 		this.attempt++;

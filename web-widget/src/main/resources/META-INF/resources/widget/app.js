@@ -63,7 +63,10 @@ const state = {
 	everConnected: false,
 	starting: null,
 	maxLength: 4000,
-	unread: -1
+	maxFrameBytes: 16384,
+	unread: -1,
+	// Bumped when the identity changes: tokens asked for before belong to the old one.
+	generation: 0
 };
 
 // ---- talking to the loader -------------------------------------------------------
@@ -140,6 +143,10 @@ async function fetchToken() {
 	}
 	const answer = await response.json().catch(() => ({}));
 	if (response.ok) {
+		// The token's lifetime by the server's clock, so a wrong clock here cannot make
+		// an expired token look fresh.
+		const served = Date.parse(response.headers.get('Date')) || Date.now();
+		answer.lifetime = Date.parse(answer.expiresAt) - served;
 		return answer;
 	}
 	if (answer.error === 'visitor_credential_invalid' && stored) {
@@ -161,23 +168,46 @@ async function fetchToken() {
 	throw { final: true, code: answer.error || 'refused' };
 }
 
+// One token request at a time (two would make two visitors), and none answered with a
+// token for an identity that changed while it was under way.
+let tokenRequest = null;
+
 async function token() {
-	if (state.token && Date.now() < state.tokenUntil - 60000) {
-		return state.token;
+	for (;;) {
+		if (state.token && Date.now() < state.tokenUntil) {
+			return state.token;
+		}
+		const generation = state.generation;
+		if (!tokenRequest || tokenRequest.generation !== generation) {
+			const request = { generation };
+			request.promise = fetchToken().then((answer) => {
+				if (generation === state.generation) {
+					useToken(answer);
+				}
+			}).finally(() => {
+				if (tokenRequest === request) {
+					tokenRequest = null;
+				}
+			});
+			tokenRequest = request;
+		}
+		await tokenRequest.promise;
 	}
-	const answer = await fetchToken();
+}
+
+function useToken(answer) {
 	if (answer.visitorSecret) {
 		store.set('visitor', { visitorId: answer.visitorId, visitorSecret: answer.visitorSecret });
 	}
 	state.token = answer.token;
-	state.tokenUntil = Date.parse(answer.expiresAt);
+	// Refreshed a minute early.
+	state.tokenUntil = Date.now() + answer.lifetime - 60000;
 	state.site = answer.site;
 	if (state.identity) {
 		state.identityAnswer = { identity: answer.identity };
 		toHost(TO_HOST.IDENTIFIED, { id: state.identifyId, identity: answer.identity });
 	}
 	applySite();
-	return state.token;
 }
 
 function sessionSet(key, value) {
@@ -224,6 +254,7 @@ function identify(id, identity) {
 	sessionSet('identity', state.identity);
 	// A new identity may open other conversations: start over with a new token.
 	state.token = null;
+	state.generation++;
 	state.conversations.clear();
 	reconnect();
 }
@@ -232,7 +263,7 @@ function reset() {
 	['visitor', 'current', 'outbox', 'contact', 'prechat', 'draft'].forEach((key) => store.set(key, null));
 	sessionSet('identity', null);
 	Object.assign(state, { identity: null, identityAnswer: null, token: null, current: null, outbox: [],
-		contact: null, prechatDone: false, unread: -1 });
+		contact: null, prechatDone: false, unread: -1, generation: state.generation + 1 });
 	state.conversations.clear();
 	$('input').value = '';
 	toHost(TO_HOST.ACTIVE, { active: false });
@@ -251,7 +282,8 @@ const live = new Live({
 	url: location.origin.replace(/^http/, 'ws') + '/ws/v1/visitor',
 	protocols: async () => ['porchlight.v1', 'porchlight.token.' + await token()],
 	onState: showConnection,
-	onFrame: handle
+	onFrame: handle,
+	onRefused: () => { state.token = null; }
 });
 
 let countdown = 0;
@@ -262,6 +294,7 @@ function showConnection(phase, detail) {
 	const text = $('connection-text');
 	const retry = $('retry-now');
 	retry.hidden = true;
+	$('connection-countdown').textContent = '';
 	box.dataset.state = phase;
 	if (phase === 'open') {
 		state.everConnected = true;
@@ -275,9 +308,11 @@ function showConnection(phase, detail) {
 	}
 	box.hidden = false;
 	if (phase === 'waiting') {
+		// Announced once; the countdown beside it is for the eyes only.
+		text.textContent = state.t('offline');
 		const tick = () => {
 			const seconds = Math.max(1, Math.ceil((detail.retryAt - Date.now()) / 1000));
-			text.textContent = state.t('offline', { n: seconds });
+			$('connection-countdown').textContent = state.t('retryIn', { n: seconds });
 		};
 		tick();
 		countdown = setInterval(tick, 1000);
@@ -291,7 +326,10 @@ function showConnection(phase, detail) {
 function conversation(id) {
 	let c = state.conversations.get(id);
 	if (!c) {
-		c = { id, summary: null, entries: [], lastSeq: 0, readByStaff: 0, readByVisitor: 0, followed: false, synced: false };
+		// complete: every entry up to lastSeq is here; otherwise only those after `base`
+		// (a conversation followed in the background, for news only).
+		c = { id, summary: null, entries: [], seqs: new Set(), lastSeq: 0, readByStaff: 0, readByVisitor: 0,
+			followed: false, synced: false, complete: false, base: 0, baseUnread: 0 };
 		state.conversations.set(id, c);
 	}
 	return c;
@@ -305,10 +343,27 @@ function remember(summary) {
 	return c;
 }
 
-function follow(c) {
-	if (!c.followed) {
-		c.followed = live.send({ type: 'subscribe', conversationId: c.id, afterSeq: c.lastSeq });
+// Follows a conversation: in full (the one shown), or for news only (the others), so
+// a reply in any of the visitor's conversations reaches them without loading them all.
+function follow(c, full) {
+	if (full && !c.complete) {
+		if (live.send({ type: 'subscribe', conversationId: c.id, afterSeq: 0 })) {
+			c.complete = true;
+			c.followed = true;
+		}
+		return;
 	}
+	if (c.followed) {
+		return;
+	}
+	if (!c.complete && !c.base) {
+		const summary = c.summary || {};
+		c.base = summary.lastSeq || 0;
+		c.baseUnread = summary.unread || 0;
+		c.lastSeq = Math.max(c.lastSeq, c.base);
+		c.complete = c.base === 0;
+	}
+	c.followed = live.send({ type: 'subscribe', conversationId: c.id, afterSeq: c.lastSeq });
 }
 
 function handle(frame) {
@@ -316,6 +371,7 @@ function handle(frame) {
 		case 'welcome': {
 			state.staffAvailable = frame.staffAvailable !== false;
 			state.maxLength = frame.maxMessageLength || 4000;
+			state.maxFrameBytes = frame.maxFrameBytes || 16384;
 			for (const c of state.conversations.values()) {
 				c.followed = false;
 				c.synced = false;
@@ -330,12 +386,8 @@ function handle(frame) {
 				state.current = summaries[0].id;
 			}
 			store.set('current', state.current);
-			// Follow the shown conversation and every open one, so replies anywhere
-			// reach the visitor.
-			for (const c of state.conversations.values()) {
-				if (c.id === state.current || (c.summary && c.summary.status === 'open')) {
-					follow(c);
-				}
+			for (const c of [...state.conversations.values()].slice(0, 50)) {
+				follow(c, c.id === state.current);
 			}
 			if (state.page.url) {
 				live.send({ type: 'page', url: state.page.url, title: state.page.title });
@@ -362,8 +414,9 @@ function handle(frame) {
 			const item = state.outbox.find((m) => m.clientId === frame.clientId);
 			if (item) {
 				state.outbox = state.outbox.filter((m) => m !== item);
-				store.set('outbox', state.outbox);
+				saveOutbox(item.clientId);
 				inFlight.delete(item.clientId);
+				holds = 0;
 				// Only the event stream moves the conversation forward (it comes in order);
 				// the ack just tells the visitor the message is safe.
 				const li = $('messages').querySelector('[data-client="' + CSS.escape(item.clientId) + '"]');
@@ -420,16 +473,16 @@ function adoptUnstarted(summaries) {
 	if (empty && state.current === null) {
 		state.current = empty.id;
 		state.outbox.forEach((m) => { m.conversationId = m.conversationId || empty.id; });
-		store.set('outbox', state.outbox);
+		saveOutbox();
 	}
 }
 
 function onEvent(frame) {
 	const c = conversation(frame.conversationId);
-	if (frame.seq <= c.lastSeq) {
+	if (c.seqs.has(frame.seq)) {
 		return;
 	}
-	const isLive = c.synced;
+	const isLive = c.synced && frame.seq > c.lastSeq;
 	showMessage(frame.conversationId, frame);
 	if (frame.kind === 'message' && frame.by.kind === 'staff') {
 		showTyping(null);
@@ -467,7 +520,8 @@ function onEvent(frame) {
 // conversation.
 function showMessage(conversationId, entry) {
 	const c = conversation(conversationId);
-	if (!c.entries.some((e) => e.seq === entry.seq)) {
+	if (!c.seqs.has(entry.seq)) {
+		c.seqs.add(entry.seq);
 		c.entries.push(entry);
 		c.entries.sort((a, b) => a.seq - b.seq);
 	}
@@ -484,16 +538,7 @@ function onError(frame) {
 		if (!item) {
 			return;
 		}
-		if (['rate_limited', 'unavailable', 'internal_error'].includes(frame.code)) {
-			inFlight.delete(item.clientId);
-			setTimeout(flush, frame.retryAfterMs || 2000);
-		}
-		else {
-			item.failed = frame.code;
-			store.set('outbox', state.outbox);
-			renderStates();
-			$('composer-error').textContent = frame.message || state.t('error');
-		}
+		refused(frame, [item]);
 	}
 }
 
@@ -503,8 +548,39 @@ function onError(frame) {
 // again on the new one, with the same client id, so the server stores it once.
 const inFlight = new Map();
 
+let holdUntil = 0;
+let holdTimer = 0;
+let holds = 0;
+
+// The server refused a send or a start. When it says "later" (rate limit, storage
+// briefly unavailable), every send waits — longer each time, from what the server
+// asked up to 30 s — and then goes again with the same client id; otherwise the
+// messages are marked failed, with a Retry button.
+function refused(error, items) {
+	items.forEach((item) => inFlight.delete(item.clientId));
+	if (['rate_limited', 'unavailable', 'internal_error'].includes(error.code)) {
+		const wait = Math.min(30000, Math.max(error.retryAfterMs || 1000, 1000 * Math.pow(2, holds++)));
+		holdUntil = Math.max(holdUntil, Date.now() + wait);
+		clearTimeout(holdTimer);
+		holdTimer = setTimeout(flush, holdUntil - Date.now());
+		return;
+	}
+	items.forEach((item) => { item.failed = error.code; });
+	saveOutbox();
+	renderStates();
+	$('composer-error').textContent = state.t(error.code === 'invalid_message' || error.code === 'too_large'
+		? 'tooLong' : 'error', { n: state.maxLength });
+}
+
+// This tab's unsent messages, merged into what other tabs of the same browser keep.
+function saveOutbox(done) {
+	const mine = new Set(state.outbox.map((m) => m.clientId));
+	const others = store.get('outbox', []).filter((m) => !mine.has(m.clientId) && m.clientId !== done);
+	store.set('outbox', [...others, ...state.outbox]);
+}
+
 async function flush() {
-	if (!live.open) {
+	if (!live.open || Date.now() < holdUntil) {
 		return;
 	}
 	for (const item of state.outbox) {
@@ -513,18 +589,28 @@ async function flush() {
 		}
 		if (!item.conversationId) {
 			try {
-				item.conversationId = await startConversation();
+				await startConversation();
 			}
 			catch (error) {
+				if (error.code !== 'offline') {
+					refused(error, state.outbox.filter((m) => !m.conversationId));
+				}
 				return;
 			}
-			store.set('outbox', state.outbox);
 			if (inFlight.get(item.clientId) === live.socket) {
 				continue;
 			}
 		}
-		if (live.send({ type: 'send', ref: 's:' + item.clientId, conversationId: item.conversationId,
-			clientId: item.clientId, body: item.body })) {
+		if (Date.now() < holdUntil) {
+			return;
+		}
+		const frame = { type: 'send', ref: 's:' + item.clientId, conversationId: item.conversationId,
+			clientId: item.clientId, body: item.body };
+		if (new TextEncoder().encode(JSON.stringify(frame)).length > state.maxFrameBytes) {
+			refused({ code: 'too_large', message: state.t('tooLong', { n: state.maxLength }) }, [item]);
+			continue;
+		}
+		if (live.send(frame)) {
 			inFlight.set(item.clientId, live.socket);
 		}
 	}
@@ -539,11 +625,18 @@ function startConversation() {
 				? live.request({ type: 'start' }) : Promise.reject(error)))
 			.then((answer) => {
 				const c = remember(answer.conversation);
+				// The server follows it for us from the start: everything from now on is live.
 				c.followed = true;
+				c.synced = true;
+				c.complete = true;
 				state.current = c.id;
 				state.fresh = false;
 				store.set('current', c.id);
+				// Every message typed before it existed belongs to it.
+				state.outbox.forEach((m) => { m.conversationId = m.conversationId || c.id; });
+				saveOutbox();
 				toHost(TO_HOST.ACTIVE, { active: true });
+				render();
 				return c.id;
 			})
 			.finally(() => { state.starting = null; });
@@ -563,7 +656,7 @@ function submit(text) {
 	$('composer-error').textContent = '';
 	const item = { clientId: clientId(), conversationId: state.current, body, at: new Date().toISOString() };
 	state.outbox.push(item);
-	store.set('outbox', state.outbox);
+	saveOutbox();
 	placePending(item);
 	typing(false);
 	flush();
@@ -575,7 +668,7 @@ function retry(clientIdToRetry) {
 	if (item) {
 		delete item.failed;
 		inFlight.delete(item.clientId);
-		store.set('outbox', state.outbox);
+		saveOutbox();
 		$('composer-error').textContent = '';
 		renderStates();
 		flush();
@@ -618,15 +711,20 @@ function markRead() {
 	reportUnread();
 }
 
+function unreadIn(c) {
+	if (!c.synced) {
+		return c.summary ? c.summary.unread || 0 : 0;
+	}
+	const since = c.complete ? 0 : c.base;
+	const earlier = !c.complete && c.readByVisitor < c.base ? c.baseUnread : 0;
+	return earlier + c.entries.filter((e) => e.seq > since && e.seq > c.readByVisitor && e.kind === 'message'
+		&& e.by.kind === 'staff').length;
+}
+
 function reportUnread() {
 	let count = 0;
 	for (const c of state.conversations.values()) {
-		if (c.synced) {
-			count += c.entries.filter((e) => e.seq > c.readByVisitor && e.kind === 'message' && e.by.kind === 'staff').length;
-		}
-		else if (c.summary) {
-			count += c.summary.unread || 0;
-		}
+		count += unreadIn(c);
 	}
 	if (count !== state.unread) {
 		state.unread = count;
@@ -670,7 +768,7 @@ async function leaveContact(email, name) {
 	});
 	if (!response.ok) {
 		const answer = await response.json().catch(() => ({}));
-		throw new Error(answer.message || state.t('error'));
+		throw new Error(state.t(String(answer.error).includes('email') ? 'badEmail' : 'error'));
 	}
 	state.contact = email;
 	store.set('contact', email);
@@ -946,8 +1044,7 @@ function renderHistory() {
 		preview.className = 'preview';
 		preview.textContent = s.preview || '';
 		button.append(title, preview);
-		const unread = c.synced ? c.entries.filter((e) => e.seq > c.readByVisitor && e.kind === 'message'
-			&& e.by.kind === 'staff').length : (s.unread || 0);
+		const unread = unreadIn(c);
 		if (unread > 0) {
 			const badge = document.createElement('span');
 			badge.className = 'unread';
@@ -958,7 +1055,7 @@ function renderHistory() {
 			state.current = c.id;
 			store.set('current', c.id);
 			showView('chat');
-			follow(c);
+			follow(c, true);
 		});
 		item.append(button);
 		list.append(item);
@@ -999,7 +1096,7 @@ $('new-conversation').addEventListener('click', () => {
 $('close-button').addEventListener('click', () => toHost(TO_HOST.CLOSE, {}));
 $('retry-now').addEventListener('click', () => live.connectNow());
 document.addEventListener('keydown', (event) => {
-	if (event.key === 'Escape') {
+	if (event.key === 'Escape' && !event.isComposing) {
 		toHost(TO_HOST.CLOSE, {});
 	}
 });

@@ -7,7 +7,7 @@ export const LOCALES = ['en', 'de', 'fr', 'es'];
 // The best supported locale for BCP 47 tags ('de-AT' → 'de'), English otherwise.
 export function pickLocale(...tags) {
 	for (const tag of tags) {
-		const language = String(tag || '').toLowerCase().split('-')[0];
+		const language = String(tag || '').toLowerCase().split(/[-_]/)[0];
 		if (LOCALES.includes(language)) {
 			return language;
 		}
@@ -26,7 +26,7 @@ export async function translator(locale) {
 	return (key, values) => {
 		let text = texts[key] || key;
 		for (const [name, value] of Object.entries(values || {})) {
-			text = text.replace('{' + name + '}', value);
+			text = text.replace('{' + name + '}', () => value);
 		}
 		return text;
 	};

@@ -25,9 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WidgetBudgetTests {
 
+	/** The sources. */
 	static final Path STATIC = Path.of("src/main/resources/META-INF/resources");
 
 	static final Path FRAME = Path.of("src/main/resources/porchlight/widget/frame.html");
+
+	/**
+	 * What is served: the build's copies, without whole-line comments and indentation.
+	 */
+	static final Path SERVED = Path.of("target/classes/META-INF/resources");
+
+	static final Path SERVED_FRAME = Path.of("target/classes/porchlight/widget/frame.html");
 
 	static final int LOADER_BUDGET = 3 * 1024;
 
@@ -40,9 +48,9 @@ class WidgetBudgetTests {
 	@Test
 	void theLoaderAndTheWholeWidgetStayWithinTheirBudgets() {
 		Map<String, Integer> sizes = new LinkedHashMap<>();
-		sizes.put("/widget.js (loader)", gzipped(STATIC.resolve("widget.js")));
-		sizes.put("/widget/frame (page)", gzipped(FRAME));
-		collect(read(FRAME), PAGE_REFERENCE, "/", sizes);
+		sizes.put("/widget.js (loader)", gzipped(SERVED.resolve("widget.js")));
+		sizes.put("/widget/frame (page)", gzipped(SERVED_FRAME));
+		collect(read(SERVED_FRAME), PAGE_REFERENCE, "/", sizes);
 		String largestLocale = largestLocale();
 		sizes.put(largestLocale + " (largest locale; one is loaded)", gzipped(resolve(largestLocale)));
 		int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
@@ -56,6 +64,21 @@ class WidgetBudgetTests {
 		assertThat(sizes.get("/widget.js (loader)")).as("the loader, gzipped").isLessThanOrEqualTo(LOADER_BUDGET);
 		assertThat(total).as("loader + frame + styles, gzipped").isLessThanOrEqualTo(TOTAL_BUDGET);
 		assertThat(sizes).as("the frame's scripts and styles were found").hasSizeGreaterThan(5);
+	}
+
+	@Test
+	void strippingCommentsLeavesWorkingCode() throws IOException {
+		// Whole-line // comments are dropped from the served copies; that is only safe
+		// without multi-line template literals, so the served scripts have none.
+		try (Stream<Path> files = Files.walk(SERVED)) {
+			files.filter((file) -> file.toString().endsWith(".js")).forEach((file) -> {
+				String served = read(file);
+				assertThat(served).as("%s has no template literal", file).doesNotContain("`");
+				String source = read(STATIC.resolve(SERVED.relativize(file)));
+				assertThat(served.lines().count()).as("%s keeps its line numbers", file)
+					.isEqualTo(source.lines().count());
+			});
+		}
 	}
 
 	/**
@@ -84,7 +107,7 @@ class WidgetBudgetTests {
 	}
 
 	private static String largestLocale() {
-		try (Stream<Path> locales = Files.list(STATIC.resolve("widget/locales"))) {
+		try (Stream<Path> locales = Files.list(SERVED.resolve("widget/locales"))) {
 			Path largest = locales.max((a, b) -> Integer.compare(gzipped(a), gzipped(b))).orElseThrow();
 			return "/widget/locales/" + largest.getFileName();
 		}
@@ -94,7 +117,7 @@ class WidgetBudgetTests {
 	}
 
 	private static Path resolve(String path) {
-		Path file = STATIC.resolve(path.substring(1));
+		Path file = SERVED.resolve(path.substring(1));
 		assertThat(file).as("%s is served", path).isRegularFile();
 		return file;
 	}

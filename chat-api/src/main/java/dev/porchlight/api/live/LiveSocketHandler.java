@@ -144,7 +144,10 @@ class LiveSocketHandler extends TextWebSocketHandler {
 
 	private void refuse(Connection connection, String ref, String code, String message, long retryAfterMillis) {
 		connection.send(Frame.write(error(ref, code, message, retryAfterMillis)));
-		if (connection.tooManyErrors(this.properties.errorsBeforeClose())) {
+		// The server's own trouble is not the client's abuse: a client resending through
+		// a Redis failover must not be disconnected for it.
+		boolean serversFault = code.equals("unavailable") || code.equals("internal_error");
+		if (!serversFault && connection.tooManyErrors(this.properties.errorsBeforeClose())) {
 			connection.closeWhenFlushed(CloseCodes.ABUSE);
 		}
 	}

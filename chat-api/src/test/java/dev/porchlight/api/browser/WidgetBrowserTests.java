@@ -69,6 +69,8 @@ class WidgetBrowserTests {
 
 	static final String PORCHLIGHT = "http://localhost:" + WIDGET_PORT;
 
+	static final int VISITOR_MESSAGES = 6;
+
 	@DynamicPropertySource
 	static void publicUrl(DynamicPropertyRegistry registry) {
 		registry.add("porchlight.public-url", () -> PORCHLIGHT);
@@ -273,6 +275,32 @@ class WidgetBrowserTests {
 	}
 
 	@Test
+	void aVisitorWhoTypesFasterThanTheRateLimitLosesAndDoublesNothing() {
+		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
+		LiveTestClient owner = owner();
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.open();
+		int count = VISITOR_MESSAGES * 2 + 1;
+		List<String> sent = new ArrayList<>();
+		for (int i = 1; i <= count; i++) {
+			sent.add("Message " + i);
+			this.widget.send("Message " + i);
+		}
+		List<Shown> shown = this.widget.awaitMessages(
+				(list) -> list.size() == count && list.stream().allMatch((m) -> m.state().equals("sent")),
+				"every message sent after the limit let them through");
+		assertThat(bodies(shown)).containsExactlyElementsOf(sent);
+		String conversation = owner.next("inbox").path("conversation").path("id").asString();
+		List<String> stored = new ArrayList<>();
+		ownerApi().get("/api/v1/conversations/" + conversation)
+			.json()
+			.path("entries")
+			.forEach((entry) -> stored.add(entry.path("message").path("body").asString()));
+		assertThat(stored).containsExactlyElementsOf(sent);
+		assertThat(this.widget.visible("connection")).as("still connected").isFalse();
+	}
+
+	@Test
 	void whenNobodyIsInTheVisitorLeavesAnEmail() {
 		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
 		LiveTestClient owner = owner();
@@ -320,16 +348,25 @@ class WidgetBrowserTests {
 			.asString();
 		assertThat(second).isNotEqualTo(first);
 
+		// The owner answers in the first, closed conversation: it reaches the visitor,
+		// who is looking at the second.
+		owner.say(first, "late", "Back to your first question");
+		this.widget.waiting().until((driver) -> this.widget.launcher().getText().equals("1"));
 		this.widget.click("history-button");
 		this.widget.waiting()
 			.until((driver) -> this.widget.inFrame((d) -> d.findElements(By.cssSelector("#conversations button")))
 				.size() == 2);
+		String firstButton = "#conversations button[data-id='" + first + "']";
+		String firstShown = this.widget.inFrame((driver) -> driver.findElement(By.cssSelector(firstButton)).getText());
+		assertThat(firstShown).contains("1 unread").contains("Back to your first question");
 		this.widget.inFrame((driver) -> {
-			driver.findElement(By.cssSelector("#conversations button[data-id='" + first + "']")).click();
+			driver.findElement(By.cssSelector(firstButton)).click();
 			return null;
 		});
-		assertThat(bodies(this.widget.awaitMessages((list) -> list.size() == 2, "the first conversation again")))
-			.containsExactly("First question", "Conversation closed");
+		assertThat(bodies(this.widget.awaitMessages((list) -> list.size() == 4, "the first conversation again")))
+			.containsExactly("First question", "Conversation closed", "Conversation reopened",
+					"Back to your first question");
+		this.widget.waiting().until((driver) -> this.widget.launcher().getText().isEmpty());
 	}
 
 	@Test
@@ -459,6 +496,10 @@ class WidgetBrowserTests {
 		});
 		this.widget.waiting().until((driver) -> !this.widget.isOpen());
 		assertThat(this.browser.switchTo().activeElement().getAttribute("id")).isEqualTo("porchlight-launcher");
+		assertThat(this.browser
+			.executeScript("return getComputedStyle(document.getElementById('porchlight-launcher')).outlineStyle"))
+			.as("a visible focus ring on the launcher")
+			.isNotEqualTo("none");
 	}
 
 	private List<String> axe() {
@@ -543,7 +584,9 @@ class WidgetBrowserTests {
 	private ConfigurableApplicationContext startWidgetNode() {
 		return TestNodes.start(this.postgres, this.redis, "--server.port=" + WIDGET_PORT,
 				"--porchlight.public-url=" + PORCHLIGHT, "--porchlight.owner.email=owner@shop.example",
-				"--porchlight.owner.password=owner password 123");
+				"--porchlight.owner.password=owner password 123",
+				// A small message limit, so the flood test meets it quickly.
+				"--porchlight.live.visitor-messages=" + VISITOR_MESSAGES, "--porchlight.live.message-window=3s");
 	}
 
 	private static int freePort() {
