@@ -57,10 +57,13 @@ class PorchlightApplicationIntegrationTests {
 	}
 
 	@Test
-	void servesTheLandingPageAndPrometheusMetrics() {
+	void servesTheDemoStoreAndPrometheusMetrics() {
 		HttpResponse<String> landing = HttpProbe.get(this.port, "/");
 		assertThat(landing.statusCode()).isEqualTo(200);
-		assertThat(landing.body()).contains("Porchlight is running").doesNotContain("<script");
+		// The widget's loader is the page's only script, and it is not inline.
+		assertThat(landing.body()).contains("Porchlight's demo store")
+			.containsOnlyOnce("<script")
+			.contains("<script src=\"/widget.js\"");
 		HttpResponse<String> metrics = HttpProbe.get(this.port, "/actuator/prometheus");
 		assertThat(metrics.statusCode()).isEqualTo(200);
 		assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");

@@ -418,7 +418,13 @@ class WidgetBrowserTests {
 		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
 		this.widget.open();
 		this.widget.send(XssCorpus.ENTRIES.get(0));
-		String conversation = owner.next("inbox").path("conversation").path("id").asString();
+		this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "sent");
+		String conversation = owner
+			.next((frame) -> frame.path("type").asString().equals("inbox")
+					&& frame.path("conversation").path("lastSeq").asLong() == 1, "the visitor's message in the inbox")
+			.path("conversation")
+			.path("id")
+			.asString();
 		int i = 0;
 		for (String attack : XssCorpus.ENTRIES) {
 			owner.say(conversation, "xss-" + i++, attack);
