@@ -37,6 +37,19 @@ public final class TestNodes {
 	}
 
 	/**
+	 * @return a port nothing listens on right now, for a node that must keep its port
+	 * across a restart
+	 */
+	public static int freePort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/**
 	 * @param node a running node
 	 * @return the port it listens on
 	 */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -80,8 +79,11 @@ class WidgetController {
 		String language = WidgetTexts.pick(locale, request.getHeader(HttpHeaders.ACCEPT_LANGUAGE));
 		body.put("locale", language);
 		body.put("labels", this.texts.launcher(language));
+		// Revalidated on every page view (a 304 when nothing changed), so a new colour
+		// shows on the next page, not after a cache expires.
 		return ResponseEntity.ok()
-			.cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)))
+			.cacheControl(CacheControl.noCache())
+			.eTag(Integer.toHexString(body.hashCode()))
 			.header(HttpHeaders.VARY, HttpHeaders.ORIGIN + ", " + HttpHeaders.ACCEPT_LANGUAGE)
 			.body(body);
 	}

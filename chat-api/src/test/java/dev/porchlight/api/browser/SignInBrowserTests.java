@@ -58,8 +58,10 @@ class SignInBrowserTests {
 		this.browser.findElement(By.id("password")).sendKeys("owner password 123");
 		this.browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
 
-		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-in")));
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("shell")));
 		assertThat(this.browser.findElement(By.id("me-name")).getText()).isEqualTo("Olga Owner");
+		this.browser.findElement(By.id("me-link")).click();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-in")));
 		assertThat(this.browser.findElement(By.id("me-email")).getText()).isEqualTo("owner@shop.example");
 		assertThat(this.browser.findElement(By.id("me-role")).getText()).isEqualTo("Owner");
 

@@ -1,10 +1,5 @@
 package dev.porchlight.api.browser;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +38,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -65,7 +59,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WidgetBrowserTests {
 
-	static final int WIDGET_PORT = freePort();
+	static final int WIDGET_PORT = TestNodes.freePort();
 
 	static final String PORCHLIGHT = "http://localhost:" + WIDGET_PORT;
 
@@ -516,33 +510,11 @@ class WidgetBrowserTests {
 	 * Runs axe-core in the open widget (or on the host page) and returns the serious and
 	 * critical violations.
 	 */
-	@SuppressWarnings("unchecked")
 	private List<String> axe(boolean inFrame) {
-		String source = axeSource();
-		String run = """
-				var done = arguments[arguments.length - 1];
-				axe.run(document, { resultTypes: ['violations'] }).then(function (results) {
-					done(results.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
-						.map(function (v) { return v.id + ': ' + v.help + ' ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }));
-				}, function (e) { done(['axe failed: ' + e]); });
-				""";
 		if (!inFrame) {
-			this.browser.executeScript(source);
-			return (List<String>) this.browser.executeAsyncScript(run);
+			return Axe.seriousViolations(this.browser);
 		}
-		return this.widget.inFrame((driver) -> {
-			this.browser.executeScript(source);
-			return (List<String>) this.browser.executeAsyncScript(run);
-		});
-	}
-
-	private static String axeSource() {
-		try (InputStream in = new ClassPathResource("axe.min.js").getInputStream()) {
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return this.widget.inFrame((driver) -> Axe.seriousViolations(this.browser));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -593,15 +565,6 @@ class WidgetBrowserTests {
 				"--porchlight.owner.password=owner password 123",
 				// A small message limit, so the flood test meets it quickly.
 				"--porchlight.live.visitor-messages=" + VISITOR_MESSAGES, "--porchlight.live.message-window=3s");
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -59,7 +59,12 @@ class WidgetIntegrationTests {
 		assertThat(body.path("locale").asString()).isEqualTo("de");
 		assertThat(body.path("labels").path("openChat").asString()).isEqualTo("Chat öffnen");
 		assertThat(look.header("Access-Control-Allow-Origin")).contains(SHOP);
-		assertThat(look.header("Cache-Control")).hasValueSatisfying((value) -> assertThat(value).contains("max-age"));
+		assertThat(look.header("Cache-Control")).contains("no-cache");
+		String etag = look.header("ETag").orElseThrow();
+		assertThat(new ApiClient(this.port).header("Origin", SHOP)
+			.header("If-None-Match", etag)
+			.get("/api/v1/visitor/widget/" + site.key().value() + "?locale=de-AT")
+			.status()).as("unchanged: not sent again").isEqualTo(304);
 
 		// The browser's language when the page names none; English when unsupported.
 		assertThat(new ApiClient(this.port).header("Origin", SHOP)

@@ -1,0 +1,342 @@
+package dev.porchlight.api.browser;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.TestNodes;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The owner's dashboard in real headless Chromium, next to a visitor in a second browser
+ * on the demo store: both on the dashboard's node (a fixed port, so it can be restarted
+ * under them), with this test's own context as a second node.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
+				"porchlight.owner.name=Olga", "porchlight.archive.interval=100ms" })
+@UseRealEngines
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTests {
+
+	static final int PORT = TestNodes.freePort();
+
+	static final String PORCHLIGHT = "http://localhost:" + PORT;
+
+	/** The id of the inbox item whose text contains the argument. */
+	static final String FIND_ITEM = """
+			var needle = arguments[0];
+			var hit = Array.from(document.querySelectorAll('#inbox-list li[data-id]'))
+				.find(function (li) { return li.textContent.indexOf(needle) >= 0; });
+			return hit ? hit.dataset.id : null;
+			""";
+
+	@DynamicPropertySource
+	static void publicUrl(DynamicPropertyRegistry registry) {
+		registry.add("porchlight.public-url", () -> PORCHLIGHT);
+	}
+
+	@LocalServerPort
+	int otherNode;
+
+	@Autowired
+	JdbcConnectionDetails postgres;
+
+	@Autowired
+	DataRedisConnectionDetails redis;
+
+	ConfigurableApplicationContext node;
+
+	ChromeDriver owner;
+
+	ChromeDriver visitorBrowser;
+
+	WebDriverWait wait;
+
+	final List<LiveTestClient> clients = new ArrayList<>();
+
+	@BeforeAll
+	void startTheNode() {
+		this.node = startNode();
+	}
+
+	@AfterAll
+	void stopTheNode() {
+		if (this.node != null) {
+			this.node.close();
+		}
+	}
+
+	@BeforeEach
+	void openBrowsers() {
+		this.owner = Chromium.start();
+		this.wait = new WebDriverWait(this.owner, Duration.ofSeconds(15));
+	}
+
+	@AfterEach
+	void closeBrowsers() {
+		this.clients.forEach(LiveTestClient::close);
+		this.clients.clear();
+		if (this.owner != null) {
+			this.owner.quit();
+		}
+		if (this.visitorBrowser != null) {
+			this.visitorBrowser.quit();
+			this.visitorBrowser = null;
+		}
+	}
+
+	@Test
+	void theOwnerHearsAVisitorAnswersAndFindsTheStoryAgain() {
+		ApiClient api = ownerApi();
+		JsonNode demo = demoSite(api);
+		api.patch("/api/v1/sites/" + demo.path("id").asString(),
+				ApiClient.json(Map.of("widget", Map.of("preChatForm", "OPTIONAL_EMAIL", "colour", "#1a7f5a"))));
+		signIn();
+
+		// The visitor, in another browser, on the demo store.
+		this.visitorBrowser = Chromium.start();
+		this.visitorBrowser.get(PORCHLIGHT + "/");
+		Widget widget = new Widget(this.visitorBrowser);
+		widget.open();
+		widget.fill("prechat-email", "ingrid@example.no");
+		widget.fill("prechat-name", "Ingrid");
+		widget.submit("prechat");
+		widget.send("Hello, could you resize my ring to a 54?");
+
+		// It appears in the inbox without a reload, with a signal.
+		String conversation = this.wait
+			.until((driver) -> (String) this.owner.executeScript(FIND_ITEM, "resize my ring"));
+		String item = "#inbox-list li[data-id='" + conversation + "']";
+		this.wait.until((driver) -> conversation
+			.equals(this.owner.executeScript("return document.body.dataset.lastNotification")));
+		this.wait.until((driver) -> this.owner.getTitle().equals("(1) Porchlight"));
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(item), "Ingrid"));
+
+		this.owner.findElement(By.cssSelector(item + " a")).click();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "resize my ring"));
+		widget.awaitMessages((shown) -> shown.get(0).state().equals("read"), "the visitor sees it read");
+
+		// Typing, both ways, then the reply.
+		this.owner.findElement(By.id("reply")).sendKeys("Of course");
+		widget.awaitText("typing", "Olga is typing");
+		widget.type("Thank");
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("visitor-typing"), "typing"));
+		this.owner.findElement(By.id("reply")).sendKeys(", send it to us and we resize it within a week." + Keys.ENTER);
+		widget.awaitMessages(
+				(shown) -> shown.size() == 2
+						&& shown.get(1).body().equals("Of course, send it to us and we resize it within a week."),
+				"the reply");
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "within a week"));
+
+		// Close and reopen.
+		this.owner.findElement(By.id("status-button")).click();
+		widget.awaitVisible("closed-note");
+		this.wait.until(ExpectedConditions.textToBe(By.id("status-button"), "Reopen"));
+		this.owner.findElement(By.id("status-button")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("status-button"), "Close conversation"));
+		widget.awaitHidden("closed-note");
+
+		// Tags and a private note.
+		this.owner.findElement(By.id("conversation-tag-input")).sendKeys("resizing" + Keys.ENTER);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("conversation-tags"), "resizing"));
+		this.owner.findElement(By.id("conversation-note-input")).sendKeys("Size 52 now, wants 54");
+		this.owner.findElement(By.cssSelector("#conversation-notes + form button[type=submit]")).click();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("conversation-notes"), "wants 54"));
+		assertThat(widget.messages()).noneMatch((m) -> m.body().contains("wants 54"));
+
+		// The customer's timeline.
+		this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#customer-link a"))).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), "Ingrid"));
+		WebElement story = this.owner.findElement(By.cssSelector("#customer-story li[data-id='" + conversation + "']"));
+		story.findElement(By.cssSelector("button[aria-expanded]")).click();
+		this.wait.until((driver) -> story.getText().contains("within a week"));
+
+		// Search finds what was said, highlighted, and opens it at the message.
+		this.owner.findElement(By.cssSelector("a[data-route=search]")).click();
+		// A typo still finds the customer.
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("search-query")))
+			.sendKeys("Ingridd" + Keys.ENTER);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("customer-results"), "Ingrid"));
+		WebElement query = this.owner.findElement(By.id("search-query"));
+		query.clear();
+		query.sendKeys("resize" + Keys.ENTER);
+		WebElement hit = this.wait
+			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversation-results mark")));
+		assertThat(hit.getText().toLowerCase()).startsWith("resize");
+		hit.click();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#transcript .hit")));
+
+		// A settings change shows in the widget.
+		this.owner.findElement(By.cssSelector("a[data-route=settings]")).click();
+		WebElement colour = this.wait.until(
+				ExpectedConditions.visibilityOfElementLocated(By.id("site-" + demo.path("id").asString() + "-colour")));
+		this.owner.executeScript("arguments[0].value = '#aa3300'", colour);
+		colour.findElement(By.xpath("ancestor::form")).findElement(By.cssSelector("button[type=submit]")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("settings-status"), "Saved."));
+		this.visitorBrowser.navigate().refresh();
+		new WebDriverWait(this.visitorBrowser, Duration.ofSeconds(15))
+			.until((driver) -> "rgb(170, 51, 0)".equals(((ChromeDriver) driver).executeScript(
+					"var l = document.getElementById('porchlight-launcher'); return l && getComputedStyle(l).backgroundColor")));
+		assertThat(this.owner.manage().logs().get(LogType.BROWSER).getAll())
+			.noneMatch((entry) -> entry.getMessage().contains("Content Security Policy"));
+	}
+
+	@Test
+	void theInboxRecoversAfterARestartAndShowsWhatWasSaidMeanwhile() {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		String conversation = visitor.startConversation();
+		visitor.sendAndAck(conversation, "before", "Before the restart");
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "Before the restart"));
+
+		this.node.close();
+		this.wait.until((driver) -> !"Live".equals(driver.findElement(By.id("connection")).getText()));
+		visitor.sendAndAck(conversation, "meanwhile", "Said while the dashboard was away");
+		this.node = startNode();
+
+		this.wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"),
+				"Said while the dashboard was away"));
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbox-list"),
+				"Said while the dashboard was away"));
+		List<String> shown = this.owner.findElements(By.cssSelector("#transcript .body"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+		assertThat(shown).containsExactly("Before the restart", "Said while the dashboard was away");
+	}
+
+	@Test
+	void hostileMessagesAreTextInEveryView() {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		String conversation = visitor.startConversation();
+		int i = 0;
+		for (String attack : XssCorpus.ENTRIES) {
+			visitor.sendAndAck(conversation, "x" + i++, attack);
+		}
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
+		this.wait.until((
+				driver) -> driver.findElements(By.cssSelector("#transcript .body")).size() == XssCorpus.ENTRIES.size());
+		assertThat(this.owner.findElements(By.cssSelector("#transcript .body")).stream().map(WebElement::getText))
+			.containsExactlyElementsOf(XssCorpus.ENTRIES.stream().map(String::strip).toList());
+		assertThat(this.owner.findElement(By.cssSelector("#inbox-list li[data-id='" + conversation + "'] .preview"))
+			.getText()).isEqualTo(XssCorpus.ENTRIES.get(XssCorpus.ENTRIES.size() - 1));
+
+		this.owner.get(PORCHLIGHT + "/app/#/search?q=prize");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversation-results mark")));
+		assertThat(this.owner.findElement(By.cssSelector("#conversation-results mark")).getText()).isEqualTo("prize");
+		assertThat(this.owner.findElements(By.cssSelector("#conversation-results a")))
+			.allSatisfy((link) -> assertThat(link.getAttribute("href")).startsWith(PORCHLIGHT + "/app/#/c/"));
+
+		assertNothingRan();
+	}
+
+	@Test
+	void everyViewHasNoSeriousAccessibilityProblems() {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		String conversation = visitor.startConversation();
+		visitor.sendAndAck(conversation, "a11y", "Do you ship to Norway?");
+		ApiClient api = ownerApi();
+		String customer = api
+			.post("/api/v1/customers", ApiClient.json(Map.of("name", "Ada", "email", "ada@example.com")))
+			.text("/id");
+
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbox-list"), "Norway"));
+		assertThat(Axe.seriousViolations(this.owner)).as("inbox").isEmpty();
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "Norway"));
+		assertThat(Axe.seriousViolations(this.owner)).as("conversation").isEmpty();
+		this.owner.get(PORCHLIGHT + "/app/#/customers/" + customer);
+		this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), "Ada"));
+		assertThat(Axe.seriousViolations(this.owner)).as("customer").isEmpty();
+		this.owner.get(PORCHLIGHT + "/app/#/search?q=Norway");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result-count")));
+		assertThat(Axe.seriousViolations(this.owner)).as("search").isEmpty();
+		this.owner.get(PORCHLIGHT + "/app/#/settings");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("staff-list")));
+		assertThat(Axe.seriousViolations(this.owner)).as("settings").isEmpty();
+	}
+
+	private void assertNothingRan() {
+		assertThat(this.owner.executeScript("return window.__xss === undefined")).isEqualTo(true);
+		assertThat(this.owner.executeScript("return document.querySelectorAll('#view script, #view img, #view svg,"
+				+ " #view iframe, #view style, #inbox-list img, #inbox-list script').length"))
+			.isEqualTo(0L);
+		assertThatExceptionOfType(NoAlertPresentException.class).isThrownBy(() -> this.owner.switchTo().alert());
+	}
+
+	private void signIn() {
+		this.owner.get(PORCHLIGHT + "/app/");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		this.owner.findElement(By.id("email")).sendKeys("owner@shop.example");
+		this.owner.findElement(By.id("password")).sendKeys("owner password 123" + Keys.ENTER);
+		this.wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
+	}
+
+	private LiveTestClient visitorOnTheOtherNode() {
+		String siteKey = demoSite(ownerApi()).path("siteKey").asString();
+		String token = new ApiClient(this.otherNode).header("Origin", PORCHLIGHT)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", siteKey)))
+			.text("/token");
+		LiveTestClient visitor = LiveTestClient.visitor(this.otherNode, PORCHLIGHT, token);
+		this.clients.add(visitor);
+		return visitor;
+	}
+
+	private JsonNode demoSite(ApiClient api) {
+		for (JsonNode site : api.get("/api/v1/sites").json()) {
+			if (site.path("name").asString().equals("Demo store")) {
+				return site;
+			}
+		}
+		throw new IllegalStateException("no demo site");
+	}
+
+	private ApiClient ownerApi() {
+		ApiClient api = new ApiClient(this.otherNode);
+		api.signIn("owner@shop.example", "owner password 123");
+		return api;
+	}
+
+	private ConfigurableApplicationContext startNode() {
+		return TestNodes.start(this.postgres, this.redis, "--server.port=" + PORT,
+				"--porchlight.public-url=" + PORCHLIGHT, "--porchlight.owner.email=owner@shop.example",
+				"--porchlight.owner.password=owner password 123", "--porchlight.archive.interval=100ms");
+	}
+
+}

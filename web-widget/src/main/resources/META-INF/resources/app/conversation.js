@@ -1,0 +1,246 @@
+// One conversation, live: the transcript in sequence order (from the staff socket, so
+// it continues without a gap after a reconnect), the visitor's context, the reply box,
+// close/reopen, tags, notes and export.
+import { $, h, clear, time } from './dom.js';
+import { get } from './api.js';
+import { clientId } from '/shared/text.js';
+import { t } from './texts.js';
+import { entryItem, notesPanel, tagsPanel } from './panels.js';
+
+export function showConversation(view, app, id, focusSeq) {
+	const inbox = app.inbox;
+	if (!inbox) {
+		return null;
+	}
+	const state = { lastSeq: 0, seqs: new Set(), synced: false, pending: new Map(), staffNames: new Map() };
+	const summary = () => inbox.summary(id) || { id, status: 'open', context: {} };
+	const who = () => inbox.who(summary());
+
+	const transcript = h('ol', { id: 'transcript', className: 'transcript' });
+	const typing = h('p', { id: 'visitor-typing', className: 'typing', 'aria-live': 'polite' });
+	const reply = h('textarea', { id: 'reply', rows: 3, placeholder: t('reply') });
+	const replyError = h('p', { id: 'reply-error', className: 'error', role: 'alert' });
+	const heading = h('h1', { id: 'conversation-title' });
+	const statusButton = h('button', { type: 'button', id: 'status-button' });
+	const context = h('dl', { id: 'visitor-context', className: 'facts' });
+	const customerLink = h('p', { id: 'customer-link' });
+
+	const form = h('form', { id: 'reply-form', className: 'reply', onsubmit: (event) => {
+		event.preventDefault();
+		send();
+	} }, h('label', { htmlFor: 'reply', className: 'visually-hidden' }, t('replyLabel')), reply,
+	h('button', { type: 'submit' }, t('send')));
+
+	clear(view, h('div', { className: 'conversation' },
+		h('section', { className: 'thread', 'aria-labelledby': 'conversation-title' },
+			h('header', { className: 'thread-head' }, heading, statusButton,
+				h('a', { href: '/api/v1/conversations/' + id + '/export?format=txt', className: 'button', download: '' }, t('export'))),
+			h('div', { className: 'scroll', id: 'transcript-scroll', role: 'log', 'aria-label': t('conversations') }, transcript),
+			typing, form, replyError),
+		h('aside', { className: 'side', 'aria-label': t('context') },
+			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink),
+			tagsPanel('/api/v1/conversations/' + id, 'conversation'),
+			notesPanel('/api/v1/conversations/' + id, 'conversation', (author) => staffName(author)))));
+
+	function staffName(accountId) {
+		if (accountId === app.me.id) {
+			return app.me.displayName;
+		}
+		return state.staffNames.get(accountId) || t('staff');
+	}
+
+	get('/api/v1/accounts').then((accounts) => accounts.forEach((a) => state.staffNames.set(a.id, a.displayName)))
+		.catch(() => {});
+
+	function drawHead() {
+		const s = summary();
+		heading.textContent = who();
+		statusButton.textContent = s.status === 'closed' ? t('reopen') : t('close');
+		statusButton.dataset.action = s.status === 'closed' ? 'reopen' : 'close';
+		const c = s.context || {};
+		const visitor = inbox.visitors.get(s.visitorId);
+		clear(context,
+			h('dt', {}, t('page')), h('dd', { id: 'context-page' }, visitor && visitor.online && visitor.page
+				? (visitor.title || visitor.page) : (c.title || c.url || '—')),
+			h('dt', {}, t('status')), h('dd', { id: 'context-online' }, visitor ? (visitor.online ? t('onlineNow') : t('gone')) : '—'),
+			h('dt', {}, t('startedOn')), h('dd', {}, c.url || '—'),
+			h('dt', {}, t('referrer')), h('dd', {}, c.referrer || '—'),
+			h('dt', {}, t('locale')), h('dd', {}, c.locale || '—'));
+		clear(customerLink, s.customerId ? h('a', { href: '#/customers/' + s.customerId }, t('openCustomer')) : null);
+		drawSeen();
+	}
+
+	// "Seen" under the last staff message the visitor has read.
+	function drawSeen() {
+		transcript.querySelectorAll('.seen').forEach((el) => el.remove());
+		const upTo = summary().readByVisitor || 0;
+		const read = [...transcript.querySelectorAll('.from-staff')].filter((li) => Number(li.dataset.seq) <= upTo).pop();
+		if (read) {
+			read.append(h('p', { className: 'seen' }, t('seen')));
+		}
+	}
+
+	function place(li) {
+		const seq = Number(li.dataset.seq || Infinity);
+		const after = [...transcript.children].find((el) => Number(el.dataset.seq || Infinity) > seq);
+		transcript.insertBefore(li, after || null);
+	}
+
+	function onEvent(frame) {
+		if (state.seqs.has(frame.seq)) {
+			return;
+		}
+		state.seqs.add(frame.seq);
+		state.lastSeq = Math.max(state.lastSeq, frame.seq);
+		const mine = frame.message && state.pending.get(frame.message.clientId);
+		if (mine) {
+			mine.remove();
+			state.pending.delete(frame.message.clientId);
+		}
+		const li = entryItem(frame, who());
+		place(li);
+		if (frame.kind === 'message' && frame.by.kind === 'visitor') {
+			typing.textContent = '';
+		}
+		if (focusSeq && frame.seq === focusSeq) {
+			li.classList.add('hit');
+			li.tabIndex = -1;
+			requestAnimationFrame(() => li.scrollIntoView({ block: 'center' }));
+		}
+		else if (state.synced || !focusSeq) {
+			$('transcript-scroll').scrollTop = $('transcript-scroll').scrollHeight;
+		}
+		drawSeen();
+		markRead();
+	}
+
+	function markRead() {
+		const s = summary();
+		if (state.synced && !document.hidden && state.lastSeq > (s.readByStaff || 0)) {
+			inbox.live.send({ type: 'read', conversationId: id, seq: state.lastSeq });
+		}
+	}
+
+	function subscribe() {
+		state.synced = false;
+		inbox.live.request({ type: 'subscribe', conversationId: id, afterSeq: state.lastSeq }).catch((error) => {
+			if (error.code === 'not_found') {
+				// Long archived and no longer live: the transcript from the archive.
+				get('/api/v1/conversations/' + id).then((data) => {
+					data.entries.forEach(onEvent);
+					statusButton.hidden = true;
+					form.hidden = true;
+				}, () => { replyError.textContent = t('notFound'); });
+			}
+		});
+	}
+
+	const stop = inbox.listen((frame) => {
+		if (frame.type === 'welcome') {
+			// Reconnected: continue where the transcript stopped; resend what was not acknowledged.
+			subscribe();
+			state.pending.forEach((li) => sendFrame(li.dataset.client, li.dataset.body));
+			return;
+		}
+		if (frame.conversationId !== id && !(frame.conversation && frame.conversation.id === id)) {
+			if (frame.type === 'visitor' && frame.visitorId === summary().visitorId) {
+				drawHead();
+			}
+			return;
+		}
+		if (frame.type === 'event') {
+			onEvent(frame);
+		}
+		else if (frame.type === 'synced') {
+			state.synced = true;
+			drawHead();
+			markRead();
+		}
+		else if (frame.type === 'inbox') {
+			drawHead();
+		}
+		else if (frame.type === 'typing' && frame.side === 'visitor') {
+			typing.textContent = frame.typing ? (frame.draft ? t('draft', { text: frame.draft }) : t('isTyping', { name: who() })) : '';
+		}
+		else if (frame.type === 'ack') {
+			const li = state.pending.get(frame.clientId);
+			if (li) {
+				li.querySelector('.meta').textContent = t('sent');
+			}
+		}
+		else if (frame.type === 'error' && frame.ref && frame.ref.startsWith('r:')) {
+			const li = state.pending.get(frame.ref.slice(2));
+			if (li) {
+				li.querySelector('.meta').textContent = t('failed', { reason: frame.message });
+			}
+		}
+	});
+
+	function sendFrame(client, body) {
+		return inbox.live.send({ type: 'send', ref: 'r:' + client, conversationId: id, clientId: client, body });
+	}
+
+	function send() {
+		const body = reply.value.trim();
+		if (!body) {
+			return;
+		}
+		const client = clientId();
+		const li = h('li', { className: 'msg from-staff pending', dataset: { client, body } },
+			h('p', { className: 'author' }, app.me.displayName), h('p', { className: 'body' }, body),
+			h('p', { className: 'meta' }, t('sending')));
+		state.pending.set(client, li);
+		transcript.append(li);
+		$('transcript-scroll').scrollTop = $('transcript-scroll').scrollHeight;
+		reply.value = '';
+		replyError.textContent = '';
+		typingOff();
+		sendFrame(client, body);
+	}
+
+	// Enter sends, Shift+Enter is a new line; typing reaches the visitor.
+	let typingSent = 0;
+	let typingTimer = 0;
+	const typingOff = () => {
+		clearTimeout(typingTimer);
+		if (typingSent) {
+			inbox.live.send({ type: 'typing', conversationId: id, typing: false });
+			typingSent = 0;
+		}
+	};
+	reply.addEventListener('keydown', (event) => {
+		if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+			event.preventDefault();
+			send();
+		}
+	});
+	reply.addEventListener('input', () => {
+		clearTimeout(typingTimer);
+		if (Date.now() - typingSent > 2500) {
+			inbox.live.send({ type: 'typing', conversationId: id, typing: true });
+			typingSent = Date.now();
+		}
+		typingTimer = setTimeout(typingOff, 3000);
+	});
+
+	statusButton.addEventListener('click', () => {
+		const action = statusButton.dataset.action;
+		inbox.live.request({ type: action, conversationId: id })
+			.catch((error) => { replyError.textContent = t('error', { message: error.message }); });
+	});
+
+	const onVisible = () => markRead();
+	document.addEventListener('visibilitychange', onVisible);
+
+	drawHead();
+	subscribe();
+	if (!focusSeq) {
+		reply.focus();
+	}
+	return () => {
+		typingOff();
+		stop();
+		document.removeEventListener('visibilitychange', onVisible);
+		inbox.live.send({ type: 'unsubscribe', conversationId: id });
+	};
+}

@@ -1,0 +1,297 @@
+// The live inbox: one staff socket (shared/live.js) feeds the list of conversations,
+// the open conversation view, typing indicators and notifications. After a dropped
+// connection it reconnects by itself and the `welcome` replaces the whole list, so
+// nothing that happened meanwhile is missed; the open view resumes from its last
+// sequence.
+import { Live } from '/shared/live.js';
+import { get } from './api.js';
+import { $, h, clear, time } from './dom.js';
+import { t } from './texts.js';
+
+const TABS = ['waiting', 'open', 'closed'];
+
+export class Inbox {
+
+	constructor(app, options) {
+		this.app = app;
+		this.options = options;
+		this.conversations = new Map();
+		this.typing = new Map();
+		this.visitors = new Map();
+		this.names = new Map();
+		this.listeners = new Set();
+		this.tab = 'waiting';
+		this.site = '';
+		this.selected = null;
+		this.muted = localStorage.getItem('pl.dashboard.muted') === '1';
+		this.live = new Live({
+			url: location.origin.replace(/^http/, 'ws') + '/ws/v1/staff',
+			protocols: async () => ['porchlight.v1'],
+			onFrame: (frame) => this.handle(frame),
+			onState: (state, detail) => this.showState(state, detail),
+			onRefused: () => {}
+		});
+		this.drawControls();
+	}
+
+	start() {
+		this.live.start();
+	}
+
+	stop() {
+		this.live.stop('signed out');
+	}
+
+	// A conversation view listens to frames while it is shown.
+	listen(listener) {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	handle(frame) {
+		if (frame.type === 'welcome') {
+			this.conversations.clear();
+			(frame.conversations || []).forEach((c) => this.conversations.set(c.id, c));
+			this.staffAvailable = frame.staffAvailable;
+			this.render();
+		}
+		else if (frame.type === 'inbox') {
+			this.update(frame.conversation);
+		}
+		else if (frame.type === 'typing' && frame.side === 'visitor') {
+			clearTimeout((this.typing.get(frame.conversationId) || {}).timer);
+			if (frame.typing) {
+				const timer = setTimeout(() => {
+					this.typing.delete(frame.conversationId);
+					this.renderItem(frame.conversationId);
+				}, 8000);
+				this.typing.set(frame.conversationId, { draft: frame.draft, timer });
+			}
+			else {
+				this.typing.delete(frame.conversationId);
+			}
+			this.renderItem(frame.conversationId);
+		}
+		else if (frame.type === 'visitor') {
+			this.visitors.set(frame.visitorId, { online: frame.online, page: frame.page, title: frame.title });
+		}
+		for (const listener of this.listeners) {
+			listener(frame);
+		}
+	}
+
+	// A changed conversation: new ones and new visitor messages ring, unless muted.
+	update(summary) {
+		const before = this.conversations.get(summary.id);
+		this.conversations.set(summary.id, summary);
+		const isNew = !before;
+		const newMessage = before && summary.lastSeq > before.lastSeq && summary.lastSender === 'visitor';
+		if ((isNew || newMessage) && !(this.selected === summary.id && !document.hidden)) {
+			this.notify(summary, isNew);
+		}
+		this.render();
+	}
+
+	select(id) {
+		this.selected = id;
+		this.render();
+	}
+
+	summary(id) {
+		return this.conversations.get(id);
+	}
+
+	// Who the conversation is with: the customer's name or email when known, else the
+	// page the visitor wrote from.
+	who(summary) {
+		if (summary.customerId) {
+			const known = this.names.get(summary.customerId);
+			if (known) {
+				return known;
+			}
+			if (known === undefined) {
+				this.names.set(summary.customerId, null);
+				get('/api/v1/customers/' + summary.customerId)
+					.then((customer) => {
+						this.names.set(summary.customerId, customer.name || customer.email || null);
+						this.render();
+					})
+					.catch(() => {});
+			}
+		}
+		const context = summary.context || {};
+		let page = context.title || t('unknownPage');
+		if (!context.title && context.url) {
+			try {
+				page = new URL(context.url).host;
+			}
+			catch (ignored) {
+				page = context.url;
+			}
+		}
+		return t('visitorFrom', { page });
+	}
+
+	group(summary) {
+		if (summary.status === 'closed') {
+			return 'closed';
+		}
+		return summary.awaitingReply ? 'waiting' : 'open';
+	}
+
+	// ---- drawing ---------------------------------------------------------------------
+
+	drawControls() {
+		const sites = $('site-filter');
+		clear(sites, h('option', { value: '' }, t('allSites')),
+			this.app.sites.map((site) => h('option', { value: site.id }, site.name)));
+		sites.onchange = () => {
+			this.site = sites.value;
+			this.render();
+		};
+		$('mute').onclick = () => {
+			this.muted = !this.muted;
+			localStorage.setItem('pl.dashboard.muted', this.muted ? '1' : '0');
+			this.drawMute();
+		};
+		this.drawMute();
+		if ('Notification' in window && Notification.permission === 'default') {
+			$('notify').hidden = false;
+			$('notify').textContent = t('notifyAsk');
+			$('notify').onclick = () => Notification.requestPermission().then(() => { $('notify').hidden = true; });
+		}
+	}
+
+	drawMute() {
+		$('mute').textContent = this.muted ? t('soundOff') : t('soundOn');
+		$('mute').setAttribute('aria-pressed', String(this.muted));
+	}
+
+	visible() {
+		return [...this.conversations.values()]
+			.filter((c) => !this.site || c.siteId === this.site)
+			.sort((a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt));
+	}
+
+	render() {
+		const all = this.visible();
+		const tabs = $('inbox-tabs');
+		clear(tabs, TABS.map((tab) => {
+			const count = all.filter((c) => this.group(c) === tab).length;
+			return h('button', {
+				type: 'button', role: 'tab', id: 'tab-' + tab, 'aria-selected': String(tab === this.tab),
+				tabIndex: tab === this.tab ? 0 : -1, 'aria-controls': 'inbox-list',
+				onclick: () => { this.tab = tab; this.render(); },
+				onkeydown: (event) => this.tabKeys(event, tab)
+			}, t(tab), ' ', h('span', { className: 'count' }, String(count)));
+		}));
+		const shown = all.filter((c) => this.group(c) === this.tab);
+		const list = $('inbox-list');
+		// Redrawn on every change; a keyboard user keeps their place.
+		const focused = list.contains(document.activeElement) && document.activeElement.closest('li[data-id]');
+		clear(list, shown.length ? shown.map((c) => this.item(c)) : h('li', { className: 'empty' }, t('noConversations')));
+		if (focused) {
+			const again = list.querySelector('li[data-id="' + CSS.escape(focused.dataset.id) + '"] a');
+			(again || list).focus();
+		}
+		this.title(all);
+	}
+
+	tabKeys(event, tab) {
+		const i = TABS.indexOf(tab);
+		const next = event.key === 'ArrowRight' ? TABS[(i + 1) % 3] : event.key === 'ArrowLeft' ? TABS[(i + 2) % 3] : null;
+		if (next) {
+			this.tab = next;
+			this.render();
+			$('tab-' + next).focus();
+		}
+	}
+
+	renderItem(id) {
+		const summary = this.conversations.get(id);
+		const old = $('inbox-list').querySelector('[data-id="' + CSS.escape(id) + '"]');
+		if (summary && old) {
+			old.replaceWith(this.item(summary));
+		}
+	}
+
+	item(c) {
+		const typing = this.typing.get(c.id);
+		return h('li', { dataset: { id: c.id }, className: c.id === this.selected ? 'selected' : '' },
+			h('a', { href: '#/c/' + c.id, 'aria-current': c.id === this.selected ? 'page' : null },
+				h('span', { className: 'who' }, this.who(c)),
+				time(c.lastActivityAt),
+				c.unread > 0 ? h('span', { className: 'badge', 'aria-label': t('unread', { n: c.unread }) }, String(c.unread)) : null,
+				h('span', { className: 'preview' }, typing ? t('typing') : (c.preview || ''))));
+	}
+
+	// "(3) Porchlight": visitor messages nobody has read yet.
+	title(all) {
+		const unread = all.filter((c) => c.status === 'open').reduce((sum, c) => sum + (c.unread || 0), 0);
+		document.title = (unread ? '(' + unread + ') ' : '') + t('appName');
+	}
+
+	notify(summary, isNew) {
+		if (!this.muted) {
+			chime();
+		}
+		if ('Notification' in window && Notification.permission === 'granted' && (document.hidden || !document.hasFocus())) {
+			const note = new Notification(isNew ? t('newConversation') : t('newMessage'), {
+				body: this.who(summary) + ': ' + (summary.preview || ''), tag: summary.id
+			});
+			note.onclick = () => {
+				window.focus();
+				location.hash = '#/c/' + summary.id;
+			};
+		}
+		document.body.dataset.lastNotification = summary.id;
+	}
+
+	showState(state, detail) {
+		const box = $('connection');
+		clearInterval(this.countdown);
+		box.dataset.state = state;
+		if (state === 'open') {
+			box.textContent = t('live');
+		}
+		else if (state === 'connecting') {
+			box.textContent = detail.attempt ? t('reconnecting') : t('connecting');
+		}
+		else if (state === 'waiting') {
+			const tick = () => {
+				box.textContent = t('offline', { n: Math.max(1, Math.ceil((detail.retryAt - Date.now()) / 1000)) });
+			};
+			tick();
+			this.countdown = setInterval(tick, 1000);
+		}
+		else if (detail.reason === 'signed_out') {
+			this.options.onSignedOut();
+		}
+		else if (detail.reason !== 'signed out' && detail.reason !== 'restart') {
+			box.textContent = t('stopped');
+		}
+	}
+
+}
+
+let audio = null;
+
+function chime() {
+	try {
+		audio = audio || new AudioContext();
+		const tone = audio.createOscillator();
+		const gain = audio.createGain();
+		const now = audio.currentTime;
+		tone.frequency.setValueAtTime(660, now);
+		tone.frequency.setValueAtTime(880, now + 0.12);
+		gain.gain.setValueAtTime(0.0001, now);
+		gain.gain.exponentialRampToValueAtTime(0.08, now + 0.02);
+		gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.4);
+		tone.connect(gain).connect(audio.destination);
+		tone.start(now);
+		tone.stop(now + 0.45);
+	}
+	catch (ignored) {
+		// no audio: the title and the desktop notification still tell
+	}
+}

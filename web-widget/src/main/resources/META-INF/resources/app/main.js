@@ -1,0 +1,167 @@
+// The owner's dashboard: sign-in, the shell, the router and the account page. Every view
+// builds its DOM with `h` (dom.js): text from visitors and the server is only ever a
+// text node.
+import { call, get, post } from './api.js';
+import { $, h, clear } from './dom.js';
+import { t } from './texts.js';
+import { Inbox } from './inbox.js';
+import { showConversation } from './conversation.js';
+import { showCustomer } from './customer.js';
+import { showSearch } from './search.js';
+import { showSettings } from './settings.js';
+
+const app = { me: null, inbox: null, sites: [], leave: null };
+
+function say(message) {
+	$('status').textContent = message || '';
+}
+
+async function refresh() {
+	const session = await get('/api/v1/session');
+	if (session.signedIn) {
+		app.me = session.account;
+		await enter();
+	}
+	else {
+		showSignIn();
+	}
+}
+
+function showSignIn() {
+	app.me = null;
+	if (app.inbox) {
+		app.inbox.stop();
+		app.inbox = null;
+	}
+	$('shell').hidden = true;
+	$('sign-in-view').hidden = false;
+	document.title = t('appName');
+	$('email').focus();
+}
+
+async function enter() {
+	$('sign-in-view').hidden = true;
+	$('shell').hidden = false;
+	$('me-name').textContent = app.me.displayName;
+	if (app.me.passwordMustChange) {
+		location.hash = '#/account';
+		route();
+		return;
+	}
+	app.sites = await get('/api/v1/sites').catch(() => []);
+	if (!app.inbox) {
+		app.inbox = new Inbox(app, { onSignedOut: showSignIn });
+		app.inbox.start();
+	}
+	route();
+}
+
+$('sign-in').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	say(t('signingIn'));
+	try {
+		const session = await call('POST', '/api/v1/session', { email: $('email').value, password: $('password').value });
+		say('');
+		app.me = session.account;
+		await enter();
+	}
+	catch (error) {
+		say(error.message || t('signInFailed'));
+	}
+	finally {
+		$('password').value = '';
+	}
+});
+
+$('sign-out').addEventListener('click', async () => {
+	await call('DELETE', '/api/v1/session').catch(() => null);
+	location.hash = '';
+	showSignIn();
+});
+
+// ---- routing -----------------------------------------------------------------------
+
+function route() {
+	if (!app.me) {
+		return;
+	}
+	if (app.leave) {
+		app.leave();
+		app.leave = null;
+	}
+	const [path, query] = location.hash.slice(1).split('?');
+	const parts = path.split('/').filter(Boolean);
+	const params = new URLSearchParams(query || '');
+	const view = $('view');
+	document.querySelectorAll('[data-route]').forEach((link) => {
+		const current = link.dataset.route === (parts[0] || 'inbox') || (parts[0] === 'c' && link.dataset.route === 'inbox');
+		current ? link.setAttribute('aria-current', 'page') : link.removeAttribute('aria-current');
+	});
+	if (app.me.passwordMustChange && parts[0] !== 'account') {
+		location.hash = '#/account';
+		return;
+	}
+	if (parts[0] === 'c' && parts[1]) {
+		app.leave = showConversation(view, app, parts[1], Number(params.get('seq') || 0));
+	}
+	else if (parts[0] === 'customers' && parts[1]) {
+		app.leave = showCustomer(view, app, parts[1]);
+	}
+	else if (parts[0] === 'search') {
+		app.leave = showSearch(view, app, params);
+	}
+	else if (parts[0] === 'settings') {
+		app.leave = showSettings(view, app);
+	}
+	else if (parts[0] === 'account') {
+		showAccount(view);
+	}
+	else {
+		clear(view, h('p', { className: 'empty' }, t('choose')));
+	}
+	if (app.inbox) {
+		app.inbox.select(parts[0] === 'c' ? parts[1] : null);
+	}
+}
+
+addEventListener('hashchange', route);
+
+// ---- your account ------------------------------------------------------------------
+
+function showAccount(view) {
+	const me = app.me;
+	const current = h('input', { id: 'current-password', type: 'password', autocomplete: 'current-password', required: true });
+	const next = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', minLength: 12, required: true });
+	const form = h('form', { id: 'change-password', className: 'stack' },
+		h('h2', {}, t('changePassword')),
+		h('p', { id: 'must-change', hidden: !me.passwordMustChange }, t('mustChange')),
+		h('label', { htmlFor: 'current-password' }, t('currentPassword')), current,
+		h('label', { htmlFor: 'new-password' }, t('newPassword')), next,
+		h('button', { type: 'submit' }, t('changePassword')));
+	form.addEventListener('submit', async (event) => {
+		event.preventDefault();
+		try {
+			const session = await post('/api/v1/me/password', { currentPassword: current.value, newPassword: next.value });
+			app.me = session.account;
+			say(t('passwordChanged'));
+			$('must-change').hidden = true;
+			await enter();
+		}
+		catch (error) {
+			say(error.message);
+		}
+		finally {
+			current.value = '';
+			next.value = '';
+		}
+	});
+	clear(view, h('section', { id: 'signed-in', className: 'panel' },
+		h('h1', {}, t('account')),
+		h('dl', { className: 'facts' },
+			h('dt', {}, t('name')), h('dd', { id: 'me-display-name' }, me.displayName),
+			h('dt', {}, t('email')), h('dd', { id: 'me-email' }, me.email),
+			h('dt', {}, t('role')), h('dd', { id: 'me-role' }, me.role === 'OWNER' ? t('owner') : t('agent'))),
+		form));
+}
+
+refresh().catch(() => say(t('unreachable')));

@@ -1,0 +1,53 @@
+// Every text of the dashboard. English is complete; another language is another table
+// with the same keys. `{name}` placeholders are filled by `t`.
+
+const EN = {
+	appName: 'Porchlight', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
+	signingIn: 'Signing in…', signInFailed: 'Sign-in failed.', unreachable: 'Porchlight cannot be reached right now.',
+	inbox: 'Inbox', search: 'Search', settings: 'Settings', account: 'Your account',
+	waiting: 'Waiting for reply', open: 'Open', closed: 'Closed', allSites: 'All sites', site: 'Site',
+	visitorFrom: 'Visitor from {page}', visitor: 'Visitor', unknownPage: 'an unknown page', unread: '{n} unread',
+	typing: 'typing…', isTyping: '{name} is typing…', noConversations: 'No conversations here yet.',
+	live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline. Retrying in {n} s.',
+	retryNow: 'Retry now', stopped: 'Signed out or disconnected. Reload to continue.',
+	soundOn: 'Sound on', soundOff: 'Sound off', notifyAsk: 'Desktop notifications',
+	newConversation: 'New conversation', newMessage: 'New message', choose: 'Choose a conversation from the inbox.',
+	reply: 'Reply', replyLabel: 'Reply to the visitor', send: 'Send', sending: 'Sending…', sent: 'Sent',
+	failed: 'Not sent: {reason}', seen: 'Seen', close: 'Close conversation', reopen: 'Reopen',
+	closedEvent: 'Conversation closed', reopenedEvent: 'Conversation reopened', export: 'Export transcript',
+	context: 'Visitor', page: 'Page', referrer: 'Came from', locale: 'Language', onlineNow: 'On the site now',
+	gone: 'Left the site', startedOn: 'Started on', customer: 'Customer', openCustomer: 'Open the customer record',
+	tags: 'Tags', addTag: 'Add a tag', add: 'Add', removeTag: 'Remove tag {name}', notes: 'Private notes',
+	noteLabel: 'A note for your team (never shown to the visitor)', addNote: 'Add note', draft: 'Draft: {text}',
+	profile: 'Profile', name: 'Name', phone: 'Phone', save: 'Save', saved: 'Saved.', story: 'Conversations',
+	showTranscript: 'Show the transcript', hideTranscript: 'Hide the transcript', merge: 'Merge into another customer',
+	mergeLabel: 'Find the customer to keep', mergeInto: 'Merge into {name}', erase: 'Erase this customer',
+	eraseConfirm: 'Erase {name} and every conversation, note and visitor of theirs? This cannot be undone.',
+	erased: 'The customer was erased.', merged: 'Merged.', firstSeen: 'First seen', lastSeen: 'Last seen',
+	searchLabel: 'Search customers and conversations', searchButton: 'Search', customers: 'Customers',
+	conversations: 'Conversations', noResults: 'Nothing found.', more: 'More results', status: 'Status',
+	any: 'Any', tag: 'Tag', from: 'From', to: 'To', results: '{n} results', sites: 'Sites', staff: 'Staff',
+	siteKey: 'Site key', snippet: 'Put this on every page of your site', origins: 'Allowed origins (one per line)',
+	identityMode: 'Identity mode', identitySecret: 'Identity secret', rotate: 'Rotate the secret',
+	rotateConfirm: 'Rotate the identity secret? Signatures made with the old one stop working at once.',
+	hmacHelp: 'Your server signs the signed-in customer\'s id with this secret (HMAC-SHA256, hex): see docs/security.md.',
+	colour: 'Theme colour', position: 'Position', greeting: 'Greeting', awayMessage: 'Away message',
+	preChatForm: 'Pre-chat form', typingPreview: 'Staff see drafts while visitors type', right: 'Right', left: 'Left',
+	none: 'None', optionalEmail: 'Optional email', requiredEmail: 'Required email', newSite: 'Add a site',
+	siteName: 'Name', create: 'Create', role: 'Role', owner: 'Owner', agent: 'Agent', disable: 'Disable',
+	enable: 'Enable', resetPassword: 'Reset password', oneTime: 'One-time password for {name}: {password}',
+	addStaff: 'Add a staff member', displayName: 'Name', disabled: 'disabled', changePassword: 'Change your password',
+	currentPassword: 'Current password', newPassword: 'New password (at least 12 characters)',
+	passwordChanged: 'Password changed. Every other session of your account was signed out.',
+	mustChange: 'You signed in with a one-time password. Choose your own password to continue.',
+	notFound: 'Not found.', error: 'Something went wrong: {message}', assignee: 'Assigned to', nobody: 'Nobody',
+	canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
+};
+
+export function t(key, values) {
+	let text = EN[key] || key;
+	for (const [name, value] of Object.entries(values || {})) {
+		text = text.replace('{' + name + '}', () => String(value));
+	}
+	return text;
+}
