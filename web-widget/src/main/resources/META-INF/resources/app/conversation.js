@@ -22,8 +22,17 @@ export function showConversation(view, app, id, focusSeq) {
 	const replyError = h('p', { id: 'reply-error', className: 'error', role: 'alert' });
 	const heading = h('h1', { id: 'conversation-title' });
 	const statusButton = h('button', { type: 'button', id: 'status-button' });
+	const assignee = h('select', { id: 'assignee', onchange: () => {
+		inbox.live.request({ type: 'assign', conversationId: id, accountId: assignee.value || null })
+			.catch((error) => { replyError.textContent = t('error', { message: error.message }); });
+	} }, h('option', { value: '' }, t('nobody')),
+	app.team.map((member) => h('option', { value: member.id }, member.displayName)));
+	// Offered canned responses, read out as they change; Enter or Tab takes the marked one.
+	const suggestions = h('ul', { id: 'canned-suggestions', className: 'suggestions', 'aria-live': 'polite',
+		'aria-label': t('canned'), hidden: true });
 	const context = h('dl', { id: 'visitor-context', className: 'facts' });
 	const customerLink = h('p', { id: 'customer-link' });
+	const visited = h('div', { id: 'pages-visited' });
 
 	const form = h('form', { id: 'reply-form', className: 'reply', onsubmit: (event) => {
 		event.preventDefault();
@@ -33,12 +42,13 @@ export function showConversation(view, app, id, focusSeq) {
 
 	clear(view, h('div', { className: 'conversation' },
 		h('section', { className: 'thread', 'aria-labelledby': 'conversation-title' },
-			h('header', { className: 'thread-head' }, heading, statusButton,
+			h('header', { className: 'thread-head' }, heading,
+				h('label', { htmlFor: 'assignee' }, t('assignee')), assignee, statusButton,
 				h('a', { href: '/api/v1/conversations/' + id + '/export?format=txt', className: 'button', download: '' }, t('export'))),
 			h('div', { className: 'scroll', id: 'transcript-scroll', role: 'log', 'aria-label': t('conversations') }, transcript),
-			typing, form, replyError),
+			typing, suggestions, form, replyError),
 		h('aside', { className: 'side', 'aria-label': t('context') },
-			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink),
+			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink, visited),
 			tagsPanel('/api/v1/conversations/' + id, 'conversation'),
 			notesPanel('/api/v1/conversations/' + id, 'conversation', (author) => staffName(author)))));
 
@@ -57,6 +67,9 @@ export function showConversation(view, app, id, focusSeq) {
 		heading.textContent = who();
 		statusButton.textContent = s.status === 'closed' ? t('reopen') : t('close');
 		statusButton.dataset.action = s.status === 'closed' ? 'reopen' : 'close';
+		if (document.activeElement !== assignee) {
+			assignee.value = s.assignee || '';
+		}
 		const c = s.context || {};
 		const visitor = inbox.visitors.get(s.visitorId);
 		clear(context,
@@ -67,6 +80,14 @@ export function showConversation(view, app, id, focusSeq) {
 			h('dt', {}, t('referrer')), h('dd', {}, c.referrer || '—'),
 			h('dt', {}, t('locale')), h('dd', {}, c.locale || '—'));
 		clear(customerLink, s.customerId ? h('a', { href: '#/customers/' + s.customerId }, t('openCustomer')) : null);
+		if (s.customerId && !state.pagesFor) {
+			state.pagesFor = s.customerId;
+			get('/api/v1/customers/' + s.customerId).then((customer) => {
+				const pages = (customer.visitContext && customer.visitContext.pages) || [];
+				clear(visited, pages.length ? [h('h3', {}, t('pagesVisited')),
+					h('ol', { className: 'pages' }, pages.map((p) => h('li', {}, p.title || p.url, ' ', time(p.at, true))))] : null);
+			}, () => {});
+		}
 		drawSeen();
 	}
 
@@ -209,11 +230,44 @@ export function showConversation(view, app, id, focusSeq) {
 		}
 	};
 	reply.addEventListener('keydown', (event) => {
-		if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+		const offered = suggestions.hidden ? null : suggestions.querySelector('[data-chosen="true"]');
+		if (offered && (event.key === 'Enter' || event.key === 'Tab')) {
+			event.preventDefault();
+			useCanned(offered.dataset.body);
+		}
+		else if (offered && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+			event.preventDefault();
+			const all = [...suggestions.children];
+			const next = all[(all.indexOf(offered) + (event.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length];
+			offered.dataset.chosen = 'false';
+			next.dataset.chosen = 'true';
+		}
+		else if (event.key === 'Escape' && !suggestions.hidden) {
+			suggestions.hidden = true;
+		}
+		else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
 			event.preventDefault();
 			send();
 		}
 	});
+
+	// "/ship" offers the canned responses whose shortcut starts with "ship".
+	function offerCanned() {
+		const match = reply.value.match(/^\/([a-z0-9_-]*)$/i);
+		const found = match ? app.canned.filter((c) => c.shortcut.startsWith(match[1].toLowerCase())) : [];
+		suggestions.hidden = found.length === 0;
+		clear(suggestions, found.slice(0, 8).map((c, i) => h('li', {
+			dataset: { body: c.body, chosen: String(i === 0) },
+			onmousedown: (event) => { event.preventDefault(); useCanned(c.body); }
+		}, h('strong', {}, '/' + c.shortcut), ' ', c.body)));
+	}
+
+	function useCanned(body) {
+		reply.value = body;
+		suggestions.hidden = true;
+		reply.focus();
+	}
+	reply.addEventListener('input', offerCanned);
 	reply.addEventListener('input', () => {
 		clearTimeout(typingTimer);
 		if (Date.now() - typingSent > 2500) {

@@ -22,6 +22,8 @@ export class Inbox {
 		this.listeners = new Set();
 		this.tab = 'waiting';
 		this.site = '';
+		this.assignee = '';
+		this.tagged = null;
 		this.selected = null;
 		this.muted = localStorage.getItem('pl.dashboard.muted') === '1';
 		this.live = new Live({
@@ -149,6 +151,31 @@ export class Inbox {
 			this.site = sites.value;
 			this.render();
 		};
+		const assignees = $('assignee-filter');
+		clear(assignees, h('option', { value: '' }, t('anyone')), h('option', { value: 'me' }, t('mine')),
+			h('option', { value: 'none' }, t('unassigned')),
+			this.app.team.filter((m) => m.id !== this.app.me.id).map((m) => h('option', { value: m.id }, m.displayName)));
+		assignees.onchange = () => {
+			this.assignee = assignees.value;
+			this.render();
+		};
+		// Tags live in the archive: the ids of tagged conversations come from there.
+		let tagTimer = 0;
+		$('tag-filter').oninput = () => {
+			clearTimeout(tagTimer);
+			tagTimer = setTimeout(() => {
+				const tag = $('tag-filter').value.trim();
+				if (!tag) {
+					this.tagged = null;
+					this.render();
+					return;
+				}
+				get('/api/v1/conversations?limit=100&tag=' + encodeURIComponent(tag)).then((answer) => {
+					this.tagged = new Set(answer.results.map((r) => r.conversationId));
+					this.render();
+				}, () => {});
+			}, 300);
+		};
 		$('mute').onclick = () => {
 			this.muted = !this.muted;
 			localStorage.setItem('pl.dashboard.muted', this.muted ? '1' : '0');
@@ -170,6 +197,9 @@ export class Inbox {
 	visible() {
 		return [...this.conversations.values()]
 			.filter((c) => !this.site || c.siteId === this.site)
+			.filter((c) => !this.tagged || this.tagged.has(c.id))
+			.filter((c) => !this.assignee || (this.assignee === 'none' ? !c.assignee
+				: c.assignee === (this.assignee === 'me' ? this.app.me.id : this.assignee)))
 			.sort((a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt));
 	}
 
@@ -222,6 +252,7 @@ export class Inbox {
 				h('span', { className: 'who' }, this.who(c)),
 				time(c.lastActivityAt),
 				c.unread > 0 ? h('span', { className: 'badge', 'aria-label': t('unread', { n: c.unread }) }, String(c.unread)) : null,
+				c.assigneeName ? h('span', { className: 'assignee' }, c.assigneeName) : null,
 				h('span', { className: 'preview' }, typing ? t('typing') : (c.preview || ''))));
 	}
 

@@ -10,7 +10,7 @@ import { showCustomer } from './customer.js';
 import { showSearch } from './search.js';
 import { showSettings } from './settings.js';
 
-const app = { me: null, inbox: null, sites: [], leave: null };
+const app = { me: null, inbox: null, sites: [], team: [], canned: [], leave: null };
 
 function say(message) {
 	$('status').textContent = message || '';
@@ -49,6 +49,8 @@ async function enter() {
 		return;
 	}
 	app.sites = await get('/api/v1/sites').catch(() => []);
+	app.team = await get('/api/v1/team').catch(() => []);
+	app.canned = await get('/api/v1/canned-responses').catch(() => []);
 	if (!app.inbox) {
 		app.inbox = new Inbox(app, { onSignedOut: showSignIn });
 		app.inbox.start();

@@ -1,7 +1,7 @@
 // Settings: each site (key and snippet, allowed origins, identity mode and secret, the
 // widget's look and texts) and, for the owner, the staff accounts.
 import { h, clear } from './dom.js';
-import { get, patch, post } from './api.js';
+import { del, get, patch, post } from './api.js';
 import { t } from './texts.js';
 
 export function showSettings(view, app) {
@@ -9,9 +9,10 @@ export function showSettings(view, app) {
 	const status = h('p', { id: 'settings-status', className: 'status-line', role: 'status' });
 	const sites = h('div', { id: 'sites' });
 	const staff = h('div', { id: 'staff' });
+	const canned = h('div', { id: 'canned' });
 	clear(view, h('section', { className: 'settings' }, h('h1', {}, t('settings')), status,
 		h('h2', {}, t('sites')), owner ? null : h('p', {}, t('ownerOnly')), sites, newSiteForm(),
-		owner ? [h('h2', {}, t('staff')), staff] : null));
+		owner ? [h('h2', {}, t('staff')), staff] : null, h('h2', {}, t('canned')), canned));
 
 	const fail = (error) => { status.textContent = error.message; };
 
@@ -112,7 +113,27 @@ export function showSettings(view, app) {
 		h('label', { htmlFor: 'new-staff-role' }, t('role')), role, h('button', { type: 'submit' }, t('add')));
 	}
 
+	function loadCanned() {
+		get('/api/v1/canned-responses').then((list) => {
+			app.canned = list;
+			const shortcut = h('input', { id: 'new-canned-shortcut', required: true, maxLength: 31, placeholder: 'shipping' });
+			const body = h('textarea', { id: 'new-canned-body', required: true, rows: 2, maxLength: 4000 });
+			clear(canned,
+				list.length ? h('ul', { className: 'plain-list', id: 'canned-list' }, list.map((c) => h('li', {},
+					h('strong', {}, '/' + c.shortcut), ' ', c.body, ' ',
+					h('button', { type: 'button', className: 'secondary', 'aria-label': t('remove') + ' /' + c.shortcut,
+						onclick: () => del('/api/v1/canned-responses/' + c.id).then(loadCanned, fail) }, t('remove')))))
+					: h('p', {}, t('noCanned')),
+				h('form', { className: 'inline', onsubmit: (event) => {
+					event.preventDefault();
+					post('/api/v1/canned-responses', { shortcut: shortcut.value, body: body.value }).then(loadCanned, fail);
+				} }, h('label', { htmlFor: 'new-canned-shortcut' }, t('shortcut')), shortcut,
+				h('label', { htmlFor: 'new-canned-body' }, t('text')), body, h('button', { type: 'submit' }, t('add'))));
+		}, fail);
+	}
+
 	loadSites();
+	loadCanned();
 	if (owner) {
 		loadStaff();
 	}

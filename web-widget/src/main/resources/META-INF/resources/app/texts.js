@@ -41,7 +41,9 @@ const EN = {
 	passwordChanged: 'Password changed. Every other session of your account was signed out.',
 	mustChange: 'You signed in with a one-time password. Choose your own password to continue.',
 	notFound: 'Not found.', error: 'Something went wrong: {message}', assignee: 'Assigned to', nobody: 'Nobody',
-	canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
+	anyone: 'Assigned to anyone', mine: 'Assigned to me', unassigned: 'Unassigned', assign: 'Assign',
+	noCanned: 'No canned responses yet. Type /shortcut in a reply to use one.', cannedHint: 'Canned responses for {text}',
+	pagesVisited: 'Pages visited', canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
 };
 
 export function t(key, values) {

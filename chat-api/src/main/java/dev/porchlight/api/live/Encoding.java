@@ -81,6 +81,8 @@ class Encoding {
 			view.put("awaitingReply", live.awaitingReply());
 			view.put("readByVisitor", live.readByVisitor());
 			view.put("readByStaff", live.readByStaff());
+			view.put("assignee", (live.assignee() != null) ? live.assignee().toString() : null);
+			view.put("assigneeName", (live.assignee() != null) ? staffName(live.assignee()) : null);
 			PageContext context = conversation.context();
 			Map<String, Object> page = new LinkedHashMap<>();
 			page.put("url", context.url());

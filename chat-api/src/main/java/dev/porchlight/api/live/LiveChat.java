@@ -19,6 +19,9 @@ import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.account.Account;
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.visitor.Visitors;
@@ -64,6 +67,8 @@ class LiveChat {
 
 	private final Visitors visitors;
 
+	private final Accounts accounts;
+
 	private final LiveProperties properties;
 
 	private final Counter messagesIn;
@@ -80,8 +85,9 @@ class LiveChat {
 
 	LiveChat(LiveConversations live, ConversationLog log, Fanout fanout, Encoding encoding, RateLimiter limiter,
 			Presences presences, Sites sites, Customers customers, Revocations revocations, Visitors visitors,
-			LiveProperties properties, MeterRegistry meters) {
+			Accounts accounts, LiveProperties properties, MeterRegistry meters) {
 		this.log = log;
+		this.accounts = accounts;
 		this.visitors = visitors;
 		this.revocations = revocations;
 		this.customers = customers;
@@ -125,6 +131,7 @@ class LiveChat {
 			case "conversations" -> conversations(connection);
 			case "page" -> page(connection, frame);
 			case "availability" -> availability(connection, frame);
+			case "assign" -> assign(connection, frame);
 			default -> throw new ProtocolException("unknown_type", "Unknown frame type.");
 		};
 	}
@@ -297,6 +304,31 @@ class LiveChat {
 		answer.put("conversationId", conversation.id().toString());
 		answer.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
 		answer.put("seq", entry.map(LogEntry::seq).orElse(null));
+		return answer;
+	}
+
+	/**
+	 * Staff assign a conversation to a colleague (or themselves), or to nobody.
+	 */
+	private Map<String, Object> assign(Connection connection, Frame frame) {
+		if (connection.isVisitor()) {
+			throw new ProtocolException("forbidden", "Only staff assign conversations.");
+		}
+		LiveConversation conversation = accessible(connection, frame);
+		String wanted = frame.optionalText("accountId");
+		AccountId staff = null;
+		if (wanted != null) {
+			staff = domain(() -> AccountId.parse(wanted));
+			Account account = this.accounts.findById(staff).orElse(null);
+			if (account == null || !account.enabled()) {
+				throw new ProtocolException("invalid_field", "No such staff member.");
+			}
+		}
+		this.live.assignStaff(conversation.id(), staff);
+		this.fanout.conversationChanged(conversation.id());
+		Map<String, Object> answer = Frame.out("assign_ok");
+		answer.put("conversationId", conversation.id().toString());
+		answer.put("accountId", (staff != null) ? staff.toString() : null);
 		return answer;
 	}
 

@@ -137,7 +137,10 @@ class SecurityConfiguration {
 				.hasRole("OWNER")
 				.requestMatchers(HttpMethod.GET, "/api/v1/search/**")
 				.hasAnyRole("OWNER", "AGENT")
-				.requestMatchers("/api/v1/customers/**", "/api/v1/conversations/**")
+				.requestMatchers("/api/v1/customers/**", "/api/v1/conversations/**", "/api/v1/canned-responses",
+						"/api/v1/canned-responses/**")
+				.hasAnyRole("OWNER", "AGENT")
+				.requestMatchers(HttpMethod.GET, "/api/v1/team")
 				.hasAnyRole("OWNER", "AGENT")
 				.requestMatchers("/api/v1/accounts", "/api/v1/accounts/**")
 				.hasRole("OWNER")

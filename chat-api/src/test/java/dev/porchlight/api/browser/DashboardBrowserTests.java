@@ -123,6 +123,8 @@ class DashboardBrowserTests {
 		JsonNode demo = demoSite(api);
 		api.patch("/api/v1/sites/" + demo.path("id").asString(),
 				ApiClient.json(Map.of("widget", Map.of("preChatForm", "OPTIONAL_EMAIL", "colour", "#1a7f5a"))));
+		api.post("/api/v1/canned-responses",
+				ApiClient.json(Map.of("shortcut", "shipping", "body", "We ship within two days, tracked.")));
 		signIn();
 
 		// The visitor, in another browser, on the demo store.
@@ -159,6 +161,21 @@ class DashboardBrowserTests {
 						&& shown.get(1).body().equals("Of course, send it to us and we resize it within a week."),
 				"the reply");
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "within a week"));
+
+		// A canned response, and assigning the conversation to oneself.
+		this.owner.findElement(By.id("reply")).sendKeys("/ship");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("canned-suggestions")));
+		this.owner.findElement(By.id("reply")).sendKeys(Keys.TAB);
+		assertThat(this.owner.findElement(By.id("reply")).getAttribute("value"))
+			.isEqualTo("We ship within two days, tracked.");
+		this.owner.findElement(By.id("reply")).sendKeys(Keys.ENTER);
+		widget.awaitMessages((shown) -> shown.size() == 3, "the canned reply");
+		new org.openqa.selenium.support.ui.Select(this.owner.findElement(By.id("assignee")))
+			.selectByVisibleText("Olga");
+		// Answered, it moved from "waiting" to "open".
+		this.owner.findElement(By.id("tab-open")).click();
+		this.wait
+			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(item + " .assignee"), "Olga"));
 
 		// Close and reopen.
 		this.owner.findElement(By.id("status-button")).click();

@@ -216,6 +216,33 @@ class LiveProtocolIntegrationTests {
 	}
 
 	@Test
+	void staffAssignAConversationAndEveryInboxShowsWho() {
+		LiveClient staff = staff();
+		String me = staff.next("welcome").path("accountId").asString();
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		staff.send(Map.of("type", "assign", "ref", "a", "conversationId", conversation, "accountId", me));
+		assertThat(staff.next("assign_ok").path("accountId").asString()).isEqualTo(me);
+		JsonNode inbox = staff.next(
+				(frame) -> frame.path("type").asString().equals("inbox")
+						&& frame.path("conversation").path("assignee").asString("").equals(me),
+				"the assigned inbox entry");
+		assertThat(inbox.path("conversation").path("assigneeName").asString()).isEqualTo("Owner");
+
+		Map<String, Object> unassign = new java.util.HashMap<>();
+		unassign.put("type", "assign");
+		unassign.put("conversationId", conversation);
+		unassign.put("accountId", null);
+		staff.send(unassign);
+		assertThat(staff.next("assign_ok").path("accountId").isNull()).isTrue();
+		staff.send(Map.of("type", "assign", "ref", "b", "conversationId", conversation, "accountId",
+				java.util.UUID.randomUUID().toString()));
+		assertThat(staff.next("error").path("code").asString()).isEqualTo("invalid_field");
+		visitor.send(Map.of("type", "assign", "ref", "c", "conversationId", conversation, "accountId", me));
+		assertThat(visitor.next("error").path("code").asString()).isEqualTo("forbidden");
+	}
+
+	@Test
 	void visitorsLearnWhetherStaffAreAvailable() {
 		LiveClient visitor = visitor(newVisitor());
 		visitor.next("welcome");

@@ -1,5 +1,6 @@
 package dev.porchlight.domain.conversation;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -153,6 +154,14 @@ public interface LiveConversations {
 	 * @param customer the customer
 	 */
 	void assignCustomer(ConversationId id, CustomerId customer);
+
+	/**
+	 * Assigns a live conversation to a staff member, or to nobody.
+	 * @param id the conversation
+	 * @param staff the staff member, or null for nobody
+	 * @return false when there is no such live conversation
+	 */
+	boolean assignStaff(ConversationId id, dev.porchlight.domain.account.@Nullable AccountId staff);
 
 	/**
 	 * Deletes everything Redis holds about a conversation (erasure).

@@ -158,6 +158,14 @@ class RedisLiveConversations implements LiveConversations {
 			return redis.call('HINCRBY', KEYS[1], 'ver', 1)
 			""", Long.class);
 
+	/** The assignee lives with the conversation's live state (shown in every inbox). */
+	private static final RedisScript<Long> ASSIGN_STAFF = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+			if ARGV[1] == '' then redis.call('HDEL', KEYS[1], 'assignee')
+			else redis.call('HSET', KEYS[1], 'assignee', ARGV[1]) end
+			return redis.call('HINCRBY', KEYS[1], 'ver', 1)
+			""", Long.class);
+
 	private static final RedisScript<Long> RELEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 			return 0
@@ -358,6 +366,13 @@ class RedisLiveConversations implements LiveConversations {
 					(started != null) ? Double.parseDouble(started.toString()) : 0);
 		// The new version is above what was archived, so the archive learns the customer.
 		awaitArchive(id, version);
+	}
+
+	@Override
+	public boolean assignStaff(ConversationId id, @Nullable AccountId staff) {
+		Long version = this.redis.execute(ASSIGN_STAFF, List.of(RedisKeys.meta(id)),
+				(staff != null) ? staff.toString() : "");
+		return version != null && version >= 0;
 	}
 
 	@Override
