@@ -12,7 +12,7 @@ export function showConversation(view, app, id, focusSeq) {
 	if (!inbox) {
 		return null;
 	}
-	const state = { lastSeq: 0, seqs: new Set(), synced: false, pending: new Map(), staffNames: new Map() };
+	const state = { lastSeq: 0, seqs: new Set(), synced: false };
 	const summary = () => inbox.summary(id) || { id, status: 'open', context: {} };
 	const who = () => inbox.who(summary());
 
@@ -53,14 +53,9 @@ export function showConversation(view, app, id, focusSeq) {
 			notesPanel('/api/v1/conversations/' + id, 'conversation', (author) => staffName(author)))));
 
 	function staffName(accountId) {
-		if (accountId === app.me.id) {
-			return app.me.displayName;
-		}
-		return state.staffNames.get(accountId) || t('staff');
+		const member = app.team.find((m) => m.id === accountId);
+		return member ? member.displayName : t('staff');
 	}
-
-	get('/api/v1/accounts').then((accounts) => accounts.forEach((a) => state.staffNames.set(a.id, a.displayName)))
-		.catch(() => {});
 
 	function drawHead() {
 		const s = summary();
@@ -113,10 +108,9 @@ export function showConversation(view, app, id, focusSeq) {
 		}
 		state.seqs.add(frame.seq);
 		state.lastSeq = Math.max(state.lastSeq, frame.seq);
-		const mine = frame.message && state.pending.get(frame.message.clientId);
+		const mine = frame.message && transcript.querySelector('li.pending[data-client="' + CSS.escape(frame.message.clientId) + '"]');
 		if (mine) {
 			mine.remove();
-			state.pending.delete(frame.message.clientId);
 		}
 		const li = entryItem(frame, who());
 		place(li);
@@ -126,7 +120,10 @@ export function showConversation(view, app, id, focusSeq) {
 		if (focusSeq && frame.seq === focusSeq) {
 			li.classList.add('hit');
 			li.tabIndex = -1;
-			requestAnimationFrame(() => li.scrollIntoView({ block: 'center' }));
+			requestAnimationFrame(() => {
+				li.scrollIntoView({ block: 'center' });
+				li.focus();
+			});
 		}
 		else if (state.synced || !focusSeq) {
 			$('transcript-scroll').scrollTop = $('transcript-scroll').scrollHeight;
@@ -142,9 +139,16 @@ export function showConversation(view, app, id, focusSeq) {
 		}
 	}
 
+	let retries = 0;
+	let retryTimer = 0;
+
 	function subscribe() {
 		state.synced = false;
-		inbox.live.request({ type: 'subscribe', conversationId: id, afterSeq: state.lastSeq }).catch((error) => {
+		clearTimeout(retryTimer);
+		inbox.live.request({ type: 'subscribe', conversationId: id, afterSeq: state.lastSeq }).then(() => {
+			retries = 0;
+			replyError.textContent = '';
+		}, (error) => {
 			if (error.code === 'not_found') {
 				// Long archived and no longer live: the transcript from the archive.
 				get('/api/v1/conversations/' + id).then((data) => {
@@ -153,14 +157,39 @@ export function showConversation(view, app, id, focusSeq) {
 					form.hidden = true;
 				}, () => { replyError.textContent = t('notFound'); });
 			}
+			else if (error.code !== 'offline') {
+				// The server's trouble (storage briefly away): say so and try again.
+				replyError.textContent = t('error', { message: error.message });
+				retryTimer = setTimeout(subscribe, Math.min(30000, error.retryAfterMs || 1000 * Math.pow(2, retries++)));
+			}
 		});
 	}
 
+	// Replies not yet acknowledged live in the inbox, so leaving this page loses none;
+	// here they are shown under the transcript with their state.
+	function drawPending() {
+		transcript.querySelectorAll('li.pending').forEach((li) => li.remove());
+		for (const [client, reply] of inbox.pending) {
+			if (reply.conversationId === id) {
+				transcript.append(h('li', { className: 'msg from-staff pending', dataset: { client } },
+					h('p', { className: 'author' }, app.me.displayName), h('p', { className: 'body' }, reply.body),
+					h('p', { className: 'meta' }, reply.failed ? t('failed', { reason: reply.failed })
+						: reply.acked ? t('sent') : t('sending'))));
+			}
+		}
+	}
+
+	let typingHide = 0;
+
 	const stop = inbox.listen((frame) => {
 		if (frame.type === 'welcome') {
-			// Reconnected: continue where the transcript stopped; resend what was not acknowledged.
+			// Reconnected: continue where the transcript stopped (the inbox resends replies).
+			typing.textContent = '';
 			subscribe();
-			state.pending.forEach((li) => sendFrame(li.dataset.client, li.dataset.body));
+			return;
+		}
+		if (frame.type === 'ack' || (frame.type === 'error' && String(frame.ref).startsWith('r:'))) {
+			drawPending();
 			return;
 		}
 		if (frame.conversationId !== id && !(frame.conversation && frame.conversation.id === id)) {
@@ -181,42 +210,24 @@ export function showConversation(view, app, id, focusSeq) {
 			drawHead();
 		}
 		else if (frame.type === 'typing' && frame.side === 'visitor') {
+			clearTimeout(typingHide);
 			typing.textContent = frame.typing ? (frame.draft ? t('draft', { text: frame.draft }) : t('isTyping', { name: who() })) : '';
-		}
-		else if (frame.type === 'ack') {
-			const li = state.pending.get(frame.clientId);
-			if (li) {
-				li.querySelector('.meta').textContent = t('sent');
-			}
-		}
-		else if (frame.type === 'error' && frame.ref && frame.ref.startsWith('r:')) {
-			const li = state.pending.get(frame.ref.slice(2));
-			if (li) {
-				li.querySelector('.meta').textContent = t('failed', { reason: frame.message });
-			}
+			// Never a stuck indicator if "stopped typing" was lost.
+			typingHide = setTimeout(() => { typing.textContent = ''; }, 8000);
 		}
 	});
-
-	function sendFrame(client, body) {
-		return inbox.live.send({ type: 'send', ref: 'r:' + client, conversationId: id, clientId: client, body });
-	}
 
 	function send() {
 		const body = reply.value.trim();
 		if (!body) {
 			return;
 		}
-		const client = clientId();
-		const li = h('li', { className: 'msg from-staff pending', dataset: { client, body } },
-			h('p', { className: 'author' }, app.me.displayName), h('p', { className: 'body' }, body),
-			h('p', { className: 'meta' }, t('sending')));
-		state.pending.set(client, li);
-		transcript.append(li);
+		inbox.sendReply(id, clientId(), body);
+		drawPending();
 		$('transcript-scroll').scrollTop = $('transcript-scroll').scrollHeight;
 		reply.value = '';
 		replyError.textContent = '';
 		typingOff();
-		sendFrame(client, body);
 	}
 
 	// Enter sends, Shift+Enter is a new line; typing reaches the visitor.
@@ -230,7 +241,7 @@ export function showConversation(view, app, id, focusSeq) {
 		}
 	};
 	reply.addEventListener('keydown', (event) => {
-		const offered = suggestions.hidden ? null : suggestions.querySelector('[data-chosen="true"]');
+		const offered = suggestions.hidden ? null : suggestions.querySelector('[aria-current="true"]');
 		if (offered && (event.key === 'Enter' || event.key === 'Tab')) {
 			event.preventDefault();
 			useCanned(offered.dataset.body);
@@ -239,8 +250,8 @@ export function showConversation(view, app, id, focusSeq) {
 			event.preventDefault();
 			const all = [...suggestions.children];
 			const next = all[(all.indexOf(offered) + (event.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length];
-			offered.dataset.chosen = 'false';
-			next.dataset.chosen = 'true';
+			offered.removeAttribute('aria-current');
+			next.setAttribute('aria-current', 'true');
 		}
 		else if (event.key === 'Escape' && !suggestions.hidden) {
 			suggestions.hidden = true;
@@ -257,7 +268,7 @@ export function showConversation(view, app, id, focusSeq) {
 		const found = match ? app.canned.filter((c) => c.shortcut.startsWith(match[1].toLowerCase())) : [];
 		suggestions.hidden = found.length === 0;
 		clear(suggestions, found.slice(0, 8).map((c, i) => h('li', {
-			dataset: { body: c.body, chosen: String(i === 0) },
+			dataset: { body: c.body }, 'aria-current': i === 0 ? 'true' : null,
 			onmousedown: (event) => { event.preventDefault(); useCanned(c.body); }
 		}, h('strong', {}, '/' + c.shortcut), ' ', c.body)));
 	}
@@ -287,12 +298,15 @@ export function showConversation(view, app, id, focusSeq) {
 	document.addEventListener('visibilitychange', onVisible);
 
 	drawHead();
+	drawPending();
 	subscribe();
 	if (!focusSeq) {
 		reply.focus();
 	}
 	return () => {
 		typingOff();
+		clearTimeout(retryTimer);
+		clearTimeout(typingHide);
 		stop();
 		document.removeEventListener('visibilitychange', onVisible);
 		inbox.live.send({ type: 'unsubscribe', conversationId: id });

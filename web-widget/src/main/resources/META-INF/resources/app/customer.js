@@ -9,9 +9,14 @@ export function showCustomer(view, app, id) {
 	let alive = true;
 	const status = h('p', { className: 'status-line', role: 'status' });
 	clear(view, h('p', {}, '…'));
+	const fail = (error) => { status.textContent = error.message; };
 	get('/api/v1/customers/' + id).then((customer) => alive && draw(customer), (error) => {
-		clear(view, h('p', { className: 'error' }, error.status === 404 ? t('notFound') : error.message));
+		if (alive) {
+			clear(view, h('p', { className: 'error' }, error.status === 404 ? t('notFound') : error.message));
+		}
 	});
+	// Every conversation of the customer with its dates, from the archive (which has them all).
+	const listed = get('/api/v1/conversations?limit=100&customer=' + id).then((a) => a.results, () => []);
 
 	function draw(customer) {
 		const field = (name, label, value, type) => [
@@ -28,9 +33,12 @@ export function showCustomer(view, app, id) {
 		field('phone', t('phone'), customer.phone), h('button', { type: 'submit' }, t('save')));
 
 		const story = h('ol', { id: 'customer-story', className: 'story' });
-		for (const conversationId of customer.conversations || []) {
-			story.append(storyItem(conversationId, customer));
-		}
+		listed.then((results) => {
+			const known = new Map(results.map((r) => [r.conversationId, r]));
+			for (const conversationId of customer.conversations || []) {
+				story.append(storyItem(conversationId, customer, known.get(conversationId)));
+			}
+		});
 
 		clear(view, h('div', { className: 'customer' },
 			h('section', { className: 'main-col' },
@@ -41,13 +49,17 @@ export function showCustomer(view, app, id) {
 			h('aside', { className: 'side' },
 				h('section', { className: 'panel-part' }, h('h2', {}, t('profile')), form, status),
 				tagsPanel('/api/v1/customers/' + id, 'customer'),
-				notesPanel('/api/v1/customers/' + id, 'customer', () => t('staff')),
+				notesPanel('/api/v1/customers/' + id, 'customer', (author) => {
+					const member = app.team.find((m) => m.id === author);
+					return member ? member.displayName : t('staff');
+				}),
 				mergePanel(customer), erasePanel(customer))));
 	}
 
-	function storyItem(conversationId, customer) {
+	function storyItem(conversationId, customer, archived) {
 		const transcript = h('ol', { className: 'transcript', hidden: true });
-		const summary = app.inbox && app.inbox.summary(conversationId);
+		const live = app.inbox && app.inbox.summary(conversationId);
+		const summary = live || (archived && { preview: null, lastActivityAt: archived.lastActivityAt });
 		const toggle = h('button', { type: 'button', className: 'plain', 'aria-expanded': 'false' }, t('showTranscript'));
 		toggle.addEventListener('click', async () => {
 			const open = toggle.getAttribute('aria-expanded') === 'true';
@@ -60,7 +72,8 @@ export function showCustomer(view, app, id) {
 			}
 		});
 		return h('li', { dataset: { id: conversationId } },
-			h('a', { href: '#/c/' + conversationId }, summary ? summary.preview || conversationId : conversationId),
+			h('a', { href: '#/c/' + conversationId }, (summary && summary.preview) || t('conversationOf',
+				{ date: summary ? new Date(summary.lastActivityAt).toLocaleDateString() : '' })),
 			summary ? [' · ', time(summary.lastActivityAt, true)] : null, ' ', toggle, transcript);
 	}
 
@@ -75,9 +88,13 @@ export function showCustomer(view, app, id) {
 			}
 			const found = await get('/api/v1/search/customers?q=' + encodeURIComponent(q) + '&limit=5').catch(() => []);
 			clear(results, found.filter((c) => c.id !== id).map((c) => h('li', {},
-				h('button', { type: 'button', className: 'plain', onclick: async () => {
-					await post('/api/v1/customers/' + id + '/merge', { into: c.id });
-					location.hash = '#/customers/' + c.id;
+				h('button', { type: 'button', className: 'plain', onclick: () => {
+					const name = c.name || c.email || c.id;
+					if (!confirm(t('mergeConfirm', { from: customer.name || customer.email || t('customer'), into: name }))) {
+						return;
+					}
+					post('/api/v1/customers/' + id + '/merge', { into: c.id })
+						.then(() => { location.hash = '#/customers/' + c.id; }, fail);
 				} }, t('mergeInto', { name: c.name || c.email || c.id })))));
 		});
 		return h('section', { className: 'panel-part' }, h('h3', {}, t('merge')),
@@ -90,8 +107,16 @@ export function showCustomer(view, app, id) {
 				if (!confirm(t('eraseConfirm', { name: customer.name || customer.email || t('customer') }))) {
 					return;
 				}
-				await del('/api/v1/customers/' + id);
-				clear(view, h('p', { role: 'status' }, t('erased')));
+				try {
+					await del('/api/v1/customers/' + id);
+				}
+				catch (error) {
+					fail(error);
+					return;
+				}
+				if (alive) {
+					clear(view, h('p', { role: 'status' }, t('erased')));
+				}
 			} }, t('erase')));
 	}
 

@@ -20,6 +20,14 @@ export class Inbox {
 		this.visitors = new Map();
 		this.names = new Map();
 		this.listeners = new Set();
+		// Replies not yet acknowledged, by client id: resent after every reconnect (the
+		// server stores each once), kept when the owner moves to another page.
+		this.pending = new Map();
+		addEventListener('beforeunload', (event) => {
+			if ([...this.pending.values()].some((reply) => !reply.acked && !reply.failed)) {
+				event.preventDefault();
+			}
+		});
 		this.tab = 'waiting';
 		this.site = '';
 		this.assignee = '';
@@ -31,7 +39,8 @@ export class Inbox {
 			protocols: async () => ['porchlight.v1'],
 			onFrame: (frame) => this.handle(frame),
 			onState: (state, detail) => this.showState(state, detail),
-			onRefused: () => {}
+			// Refused before the welcome: maybe the session ended while the laptop slept.
+			onRefused: () => this.checkSession()
 		});
 		this.drawControls();
 	}
@@ -50,8 +59,57 @@ export class Inbox {
 		return () => this.listeners.delete(listener);
 	}
 
+	// Still signed in? (A password change on this device ends the old session and its
+	// socket, but the page has a new one.) Otherwise back to the sign-in form.
+	checkSession() {
+		get('/api/v1/session').then((session) => {
+			if (!session.signedIn) {
+				this.options.onSignedOut();
+			}
+			else if (!this.live.running) {
+				this.live.start();
+			}
+		}, () => {});
+	}
+
+	sendReply(conversationId, clientId, body) {
+		this.pending.set(clientId, { conversationId, body });
+		this.flushReply(clientId);
+	}
+
+	flushReply(clientId) {
+		const reply = this.pending.get(clientId);
+		if (reply && !reply.acked) {
+			this.live.send({ type: 'send', ref: 'r:' + clientId, conversationId: reply.conversationId, clientId,
+				body: reply.body });
+		}
+	}
+
 	handle(frame) {
+		if (frame.type === 'ack' && this.pending.has(frame.clientId)) {
+			this.pending.get(frame.clientId).acked = true;
+			setTimeout(() => this.pending.delete(frame.clientId), 10000);
+		}
+		else if (frame.type === 'error' && String(frame.ref).startsWith('r:') && this.pending.has(frame.ref.slice(2))) {
+			const clientId = frame.ref.slice(2);
+			if (frame.retryAfterMs) {
+				setTimeout(() => this.flushReply(clientId), frame.retryAfterMs);
+			}
+			else {
+				this.pending.get(clientId).failed = frame.message || frame.code;
+			}
+		}
+		else if (frame.type === 'event' && frame.message && this.pending.has(frame.message.clientId)) {
+			this.pending.delete(frame.message.clientId);
+		}
 		if (frame.type === 'welcome') {
+			this.started = Date.now();
+			this.visitors.clear();
+			for (const [clientId, reply] of this.pending) {
+				if (!reply.acked && !reply.failed) {
+					this.flushReply(clientId);
+				}
+			}
 			this.conversations.clear();
 			(frame.conversations || []).forEach((c) => this.conversations.set(c.id, c));
 			this.staffAvailable = frame.staffAvailable;
@@ -86,10 +144,14 @@ export class Inbox {
 	update(summary) {
 		const before = this.conversations.get(summary.id);
 		this.conversations.set(summary.id, summary);
-		const isNew = !before;
+		// New: not known and started just now (an old one coming back into view is not).
+		const isNew = !before && Date.now() - Date.parse(summary.startedAt) < 120000;
 		const newMessage = before && summary.lastSeq > before.lastSeq && summary.lastSender === 'visitor';
 		if ((isNew || newMessage) && !(this.selected === summary.id && !document.hidden)) {
 			this.notify(summary, isNew);
+		}
+		if (isNew) {
+			$('announcer').textContent = t('newConversation') + ': ' + this.who(summary);
 		}
 		this.render();
 	}
@@ -206,6 +268,7 @@ export class Inbox {
 	render() {
 		const all = this.visible();
 		const tabs = $('inbox-tabs');
+		const focusedTab = tabs.contains(document.activeElement) ? document.activeElement.id : null;
 		clear(tabs, TABS.map((tab) => {
 			const count = all.filter((c) => this.group(c) === tab).length;
 			return h('button', {
@@ -215,6 +278,9 @@ export class Inbox {
 				onkeydown: (event) => this.tabKeys(event, tab)
 			}, t(tab), ' ', h('span', { className: 'count' }, String(count)));
 		}));
+		if (focusedTab) {
+			$(focusedTab).focus();
+		}
 		const shown = all.filter((c) => this.group(c) === this.tab);
 		const list = $('inbox-list');
 		// Redrawn on every change; a keyboard user keeps their place.
@@ -222,9 +288,9 @@ export class Inbox {
 		clear(list, shown.length ? shown.map((c) => this.item(c)) : h('li', { className: 'empty' }, t('noConversations')));
 		if (focused) {
 			const again = list.querySelector('li[data-id="' + CSS.escape(focused.dataset.id) + '"] a');
-			(again || list).focus();
+			(again || $('inbox-tabs').querySelector('[aria-selected="true"]')).focus();
 		}
-		this.title(all);
+		this.title([...this.conversations.values()]);
 	}
 
 	tabKeys(event, tab) {
@@ -241,7 +307,12 @@ export class Inbox {
 		const summary = this.conversations.get(id);
 		const old = $('inbox-list').querySelector('[data-id="' + CSS.escape(id) + '"]');
 		if (summary && old) {
-			old.replaceWith(this.item(summary));
+			const focused = old.contains(document.activeElement);
+			const fresh = this.item(summary);
+			old.replaceWith(fresh);
+			if (focused) {
+				fresh.querySelector('a').focus();
+			}
 		}
 	}
 
@@ -251,7 +322,8 @@ export class Inbox {
 			h('a', { href: '#/c/' + c.id, 'aria-current': c.id === this.selected ? 'page' : null },
 				h('span', { className: 'who' }, this.who(c)),
 				time(c.lastActivityAt),
-				c.unread > 0 ? h('span', { className: 'badge', 'aria-label': t('unread', { n: c.unread }) }, String(c.unread)) : null,
+				c.unread > 0 ? h('span', { className: 'badge' }, h('span', { 'aria-hidden': 'true' }, String(c.unread)),
+					h('span', { className: 'visually-hidden' }, t('unread', { n: c.unread }))) : null,
 				c.assigneeName ? h('span', { className: 'assignee' }, c.assigneeName) : null,
 				h('span', { className: 'preview' }, typing ? t('typing') : (c.preview || ''))));
 	}
@@ -282,6 +354,9 @@ export class Inbox {
 		const box = $('connection');
 		clearInterval(this.countdown);
 		box.dataset.state = state;
+		$('retry-now').hidden = state !== 'waiting';
+		$('retry-now').textContent = t('retryNow');
+		$('retry-now').onclick = () => this.live.connectNow();
 		if (state === 'open') {
 			box.textContent = t('live');
 		}
@@ -296,7 +371,7 @@ export class Inbox {
 			this.countdown = setInterval(tick, 1000);
 		}
 		else if (detail.reason === 'signed_out') {
-			this.options.onSignedOut();
+			this.checkSession();
 		}
 		else if (detail.reason !== 'signed out' && detail.reason !== 'restart') {
 			box.textContent = t('stopped');
@@ -305,7 +380,20 @@ export class Inbox {
 
 }
 
+// Browsers only let a page make sound after the user interacted with it: the audio is
+// set up on the first click or key press, so the first chime is not lost.
 let audio = null;
+const unlock = () => {
+	try {
+		audio = audio || new AudioContext();
+		audio.resume();
+	}
+	catch (ignored) {
+		// no audio
+	}
+};
+addEventListener('pointerdown', unlock, { once: true });
+addEventListener('keydown', unlock, { once: true });
 
 function chime() {
 	try {

@@ -124,6 +124,16 @@ function route() {
 	if (app.inbox) {
 		app.inbox.select(parts[0] === 'c' ? parts[1] : null);
 	}
+	// A new page: the focus goes to it (its heading), unless the view placed it.
+	requestAnimationFrame(() => {
+		if (!view.contains(document.activeElement) && !$('inbox').contains(document.activeElement)) {
+			const heading = view.querySelector('h1');
+			if (heading) {
+				heading.tabIndex = -1;
+				heading.focus();
+			}
+		}
+	});
 }
 
 addEventListener('hashchange', route);

@@ -50,9 +50,13 @@ export function showSettings(view, app) {
 		input('name', t('siteName'), site.name, { maxLength: 80 }),
 		h('label', { htmlFor: id('origins') }, t('origins')),
 		h('textarea', { id: id('origins'), name: 'origins', rows: 3, disabled: !owner, value: site.allowedOrigins.join('\n') }),
-		select('identityMode', t('identityMode'), site.identityMode, [['OFF', 'OFF'], ['OPTIONAL', 'OPTIONAL'], ['ENFORCED', 'ENFORCED']]),
+		select('identityMode', t('identityMode'), site.identityMode, [['OFF', t('identityOff')],
+			['OPTIONAL', t('identityOptional')], ['ENFORCED', t('identityEnforced')]]),
 		owner ? [h('p', {}, t('identitySecret'), ': ', h('code', { className: 'secret' }, site.identitySecret)),
 			h('p', { className: 'help' }, t('hmacHelp')),
+			h('pre', { className: 'code' }, "// Node.js, on your server\nconst signature = require('crypto')\n"
+				+ "  .createHmac('sha256', IDENTITY_SECRET).update(customer.id).digest('hex');\n"
+				+ "// on the page: Porchlight('identify', { id: customer.id, email, name, signature });"),
 			h('button', { type: 'button', className: 'secondary', onclick: () => {
 				if (confirm(t('rotateConfirm'))) {
 					post('/api/v1/sites/' + site.id + '/identity-secret').then(loadSites, fail);

@@ -43,7 +43,10 @@ const EN = {
 	notFound: 'Not found.', error: 'Something went wrong: {message}', assignee: 'Assigned to', nobody: 'Nobody',
 	anyone: 'Assigned to anyone', mine: 'Assigned to me', unassigned: 'Unassigned', assign: 'Assign',
 	noCanned: 'No canned responses yet. Type /shortcut in a reply to use one.', cannedHint: 'Canned responses for {text}',
-	pagesVisited: 'Pages visited', canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
+	pagesVisited: 'Pages visited', conversationOf: 'Conversation of {date}',
+	mergeConfirm: 'Merge {from} into {into}? Everything of {from} moves to {into} and {from} is deleted.',
+	identityOff: 'Off: every visitor is anonymous', identityOptional: 'Optional: a valid signature links the customer',
+	identityEnforced: 'Enforced: a wrong signature is refused', canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
 };
 
 export function t(key, values) {

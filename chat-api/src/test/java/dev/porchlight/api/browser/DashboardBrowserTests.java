@@ -279,6 +279,22 @@ class DashboardBrowserTests {
 		assertThat(this.owner.findElements(By.cssSelector("#conversation-results a")))
 			.allSatisfy((link) -> assertThat(link.getAttribute("href")).startsWith(PORCHLIGHT + "/app/#/c/"));
 
+		// The customer page: a hostile name and the transcript in the story.
+		String name = "<img src=x onerror=\"window.__xss = 11\">";
+		new ApiClient(this.otherNode).header("Authorization", "Bearer " + this.visitorToken)
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "mallory@example.com", "name", name)));
+		String customer = this.wait.until((driver) -> {
+			JsonNode summary = ownerApi().get("/api/v1/conversations/" + conversation).json().path("conversation");
+			return summary.path("customerId").isString() ? summary.path("customerId").asString() : null;
+		});
+		this.owner.get(PORCHLIGHT + "/app/#/customers/" + customer);
+		this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), name));
+		WebElement story = this.wait.until(ExpectedConditions
+			.visibilityOfElementLocated(By.cssSelector("#customer-story li[data-id='" + conversation + "']")));
+		story.findElement(By.cssSelector("button[aria-expanded]")).click();
+		this.wait.until((driver) -> story.findElements(By.cssSelector(".body")).size() == XssCorpus.ENTRIES.size());
+		assertThat(story.findElements(By.cssSelector(".body")).stream().map(WebElement::getText))
+			.containsExactlyElementsOf(XssCorpus.ENTRIES);
 		assertNothingRan();
 	}
 
@@ -325,11 +341,14 @@ class DashboardBrowserTests {
 		this.wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
 	}
 
+	private String visitorToken;
+
 	private LiveTestClient visitorOnTheOtherNode() {
 		String siteKey = demoSite(ownerApi()).path("siteKey").asString();
 		String token = new ApiClient(this.otherNode).header("Origin", PORCHLIGHT)
 			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", siteKey)))
 			.text("/token");
+		this.visitorToken = token;
 		LiveTestClient visitor = LiveTestClient.visitor(this.otherNode, PORCHLIGHT, token);
 		this.clients.add(visitor);
 		return visitor;
