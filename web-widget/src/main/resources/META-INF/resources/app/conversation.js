@@ -44,7 +44,9 @@ export function showConversation(view, app, id, focusSeq) {
 		h('section', { className: 'thread', 'aria-labelledby': 'conversation-title' },
 			h('header', { className: 'thread-head' }, heading,
 				h('label', { htmlFor: 'assignee' }, t('assignee')), assignee, statusButton,
-				h('a', { href: '/api/v1/conversations/' + id + '/export?format=txt', className: 'button', download: '' }, t('export'))),
+				h('span', { className: 'exports' }, t('export'), ' ', ['txt', 'csv', 'json'].map((format) =>
+					h('a', { href: '/api/v1/conversations/' + id + '/export?format=' + format, download: '',
+						'aria-label': t('export') + ' (' + format + ')' }, format)))),
 			h('div', { className: 'scroll', id: 'transcript-scroll', role: 'log', 'aria-label': t('conversations') }, transcript),
 			typing, suggestions, form, replyError),
 		h('aside', { className: 'side', 'aria-label': t('context') },

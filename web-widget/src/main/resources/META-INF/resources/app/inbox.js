@@ -33,7 +33,9 @@ export class Inbox {
 		this.assignee = '';
 		this.tagged = null;
 		this.selected = null;
-		this.muted = localStorage.getItem('pl.dashboard.muted') === '1';
+		// Muting is per staff member (and per browser).
+		this.muteKey = 'pl.dashboard.muted.' + app.me.id;
+		this.muted = localStorage.getItem(this.muteKey) === '1';
 		this.live = new Live({
 			url: location.origin.replace(/^http/, 'ws') + '/ws/v1/staff',
 			protocols: async () => ['porchlight.v1'],
@@ -240,7 +242,7 @@ export class Inbox {
 		};
 		$('mute').onclick = () => {
 			this.muted = !this.muted;
-			localStorage.setItem('pl.dashboard.muted', this.muted ? '1' : '0');
+			localStorage.setItem(this.muteKey, this.muted ? '1' : '0');
 			this.drawMute();
 		};
 		this.drawMute();

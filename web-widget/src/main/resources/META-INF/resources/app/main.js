@@ -176,4 +176,9 @@ function showAccount(view) {
 		form));
 }
 
+// The page's own texts come from the table too.
+document.querySelectorAll('[data-text]').forEach((el) => { el.textContent = t(el.dataset.text); });
+document.querySelectorAll('[data-label]').forEach((el) => el.setAttribute('aria-label', t(el.dataset.label)));
+document.querySelectorAll('[data-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.placeholder); });
+
 refresh().catch(() => say(t('unreachable')));

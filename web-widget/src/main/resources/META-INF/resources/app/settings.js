@@ -40,7 +40,9 @@ export function showSettings(view, app) {
 				identityMode: data.get('identityMode'),
 				widget: { colour: data.get('colour'), position: data.get('position'), greeting: data.get('greeting'),
 					awayMessage: data.get('awayMessage'), preChatForm: data.get('preChatForm'),
-					typingPreview: data.get('typingPreview') === 'on' }
+					typingPreview: data.get('typingPreview') === 'on',
+					businessHours: { zone: data.get('hoursZone'),
+						weekly: String(data.get('hoursWeekly')).split('\n').map((line) => line.trim()).filter(Boolean) } }
 			}).then(() => { status.textContent = t('saved'); loadSites(); }, fail);
 		} },
 		h('h3', {}, site.name),
@@ -68,6 +70,11 @@ export function showSettings(view, app) {
 		input('awayMessage', t('awayMessage'), w.awayMessage, { maxLength: 500 }),
 		select('preChatForm', t('preChatForm'), w.preChatForm, [['NONE', t('none')], ['OPTIONAL_EMAIL', t('optionalEmail')], ['REQUIRED_EMAIL', t('requiredEmail')]]),
 		h('label', { className: 'check' }, h('input', { type: 'checkbox', name: 'typingPreview', checked: w.typingPreview, disabled: !owner }), ' ', t('typingPreview')),
+		h('fieldset', {}, h('legend', {}, t('hours')),
+			input('hoursZone', t('zone'), w.businessHours.zone, { maxLength: 64 }),
+			h('label', { htmlFor: id('hoursWeekly') }, t('weekly')),
+			h('textarea', { id: id('hoursWeekly'), name: 'hoursWeekly', rows: 3, disabled: !owner,
+				value: w.businessHours.weekly.join('\n') })),
 		owner ? h('button', { type: 'submit' }, t('save')) : null);
 		return form;
 	}

@@ -43,7 +43,8 @@ const EN = {
 	notFound: 'Not found.', error: 'Something went wrong: {message}', assignee: 'Assigned to', nobody: 'Nobody',
 	anyone: 'Assigned to anyone', mine: 'Assigned to me', unassigned: 'Unassigned', assign: 'Assign',
 	noCanned: 'No canned responses yet. Type /shortcut in a reply to use one.', cannedHint: 'Canned responses for {text}',
-	pagesVisited: 'Pages visited', conversationOf: 'Conversation of {date}',
+	pagesVisited: 'Pages visited', byStatus: 'Conversations by status', hours: 'Business hours',
+	zone: 'Time zone', weekly: 'Opening times, one per line, like MONDAY 09:00-17:30', conversationOf: 'Conversation of {date}',
 	mergeConfirm: 'Merge {from} into {into}? Everything of {from} moves to {into} and {from} is deleted.',
 	identityOff: 'Off: every visitor is anonymous', identityOptional: 'Optional: a valid signature links the customer',
 	identityEnforced: 'Enforced: a wrong signature is refused', canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'

@@ -218,7 +218,7 @@ class SignInIntegrationTests {
 		assertThat(page.header("X-Frame-Options")).contains("DENY");
 		assertThat(page.header("X-Content-Type-Options")).contains("nosniff");
 		assertThat(page.header("Referrer-Policy")).contains("strict-origin-when-cross-origin");
-		assertThat(page.body()).doesNotContain("<script>").contains("src=\"/app/account.js\"");
+		assertThat(page.body()).doesNotContain("<script>").contains("src=\"/app/main.js\"");
 	}
 
 	@Test

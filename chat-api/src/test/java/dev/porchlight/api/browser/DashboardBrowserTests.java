@@ -102,6 +102,9 @@ class DashboardBrowserTests {
 	void openBrowsers() {
 		this.owner = Chromium.start();
 		this.wait = new WebDriverWait(this.owner, Duration.ofSeconds(15));
+		// The inbox is redrawn whenever anything changes: an element found a moment ago
+		// may have been replaced.
+		this.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 	}
 
 	@AfterEach
@@ -173,7 +176,10 @@ class DashboardBrowserTests {
 		new org.openqa.selenium.support.ui.Select(this.owner.findElement(By.id("assignee")))
 			.selectByVisibleText("Olga");
 		// Answered, it moved from "waiting" to "open".
-		this.owner.findElement(By.id("tab-open")).click();
+		this.wait.until((driver) -> {
+			driver.findElement(By.id("tab-open")).click();
+			return true;
+		});
 		this.wait
 			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(item + " .assignee"), "Olga"));
 
@@ -228,6 +234,11 @@ class DashboardBrowserTests {
 					"var l = document.getElementById('porchlight-launcher'); return l && getComputedStyle(l).backgroundColor")));
 		assertThat(this.owner.manage().logs().get(LogType.BROWSER).getAll())
 			.noneMatch((entry) -> entry.getMessage().contains("Content Security Policy"));
+		// Nothing but Porchlight itself: no fonts, no CDN, no analytics.
+		assertThat((List<?>) this.owner
+			.executeScript("return performance.getEntriesByType('resource').map(function (e) { return e.name; })"))
+			.isNotEmpty()
+			.allSatisfy((url) -> assertThat((String) url).startsWith(PORCHLIGHT + "/"));
 	}
 
 	@Test
