@@ -108,12 +108,15 @@ public class Archiver {
 		int written = 0;
 		boolean first = true;
 		while (true) {
+			// The version before the entries are read is the most this pass may claim to
+			// have archived: an entry appended while the entries are read has a higher
+			// one, so the conversation stays listed for it.
+			LiveConversation before = this.live.find(id).orElse(null);
 			List<LogEntry> entries = this.live.after(id, from, this.properties.batch());
-			// The state is read after the entries, so it is at least as new as they are;
-			// its
-			// version decides below whether anything changed after what is written here.
+			// The state written to the conversation row is read after the entries, so it
+			// is at least as new as they are.
 			LiveConversation state = this.live.find(id).orElse(null);
-			if (state == null) {
+			if (before == null || state == null) {
 				this.live.unlist(id);
 				return written;
 			}
@@ -131,11 +134,13 @@ public class Archiver {
 				this.afterCommit.committed(id);
 			}
 			// Also when nothing was left to write: a crash after an earlier commit is
-			// completed here.
-			this.live.archived(id, upTo, state.version(), this.properties.keepInRedis());
+			// completed here. Only the last batch may take the conversation off the list
+			// (a full batch means more entries are waiting).
+			boolean last = entries.size() < this.properties.batch();
+			this.live.archived(id, upTo, last ? before.version() : -1, this.properties.keepInRedis());
 			written += entries.size();
 			first = false;
-			if (entries.size() < this.properties.batch()) {
+			if (last) {
 				return written;
 			}
 			from = upTo;

@@ -174,6 +174,33 @@ class ArchiveIntegrationTests {
 	}
 
 	@Test
+	void aMessageWrittenWhileABatchIsReadKeepsTheConversationListed() {
+		Conversation conversation = conversation();
+		List<Long> acked = new ArrayList<>(send(conversation, "r", 2));
+		// A writer slips in right after the archiver read the log.
+		java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+		LiveConversations racing = (LiveConversations) java.lang.reflect.Proxy.newProxyInstance(
+				getClass().getClassLoader(), new Class<?>[] { LiveConversations.class }, (proxy, method, args) -> {
+					Object result = method.invoke(this.live, args);
+					if (method.getName().equals("after") && once.compareAndSet(false, true)) {
+						acked.add(
+								this.live
+									.append(conversation.id(), new ClientMessageId("late"),
+											Sender.visitor(conversation.visitorId()),
+											new MessageBody("Written during the read"), T0.plusSeconds(5))
+									.entry()
+									.seq());
+					}
+					return result;
+				});
+		Archiver archiver = new Archiver(racing, this.transcripts, this.properties, new SimpleMeterRegistry());
+		archiver.runOnce();
+		assertThat(this.live.awaitingArchive(1000)).as("still listed for the late message").contains(conversation.id());
+		archiver.runOnce();
+		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked).hasSize(3);
+	}
+
+	@Test
 	void aConversationThatCannotBeArchivedIsSetAsideWithoutHoldingUpOthers() {
 		// Its visitor was erased from PostgreSQL while the conversation lived on in
 		// Redis.
