@@ -52,38 +52,57 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 		String password = HexFormat.of().formatHex(secret);
 		IOException last = null;
 		for (int attempt = 0; attempt < 5; attempt++) {
-			int port = freePort();
 			try {
-				RedisServerBuilder builder = RedisServer.newRedisServer()
-					.port(port)
-					.bind("127.0.0.1")
-					.setting("requirepass " + password)
-					.setting("protected-mode yes");
-				if (directory != null) {
-					builder.setting("dir " + directory.toAbsolutePath())
-						.setting("appendonly yes")
-						.setting("appendfsync " + appendFsync.redisValue())
-						.setting("appendfilename porchlight.aof")
-						// The append-only file is the persistence; no extra RDB
-						// snapshots.
-						.setting("save \"\"");
-				}
-				else {
-					builder.setting("appendonly no").setting("save \"\"");
-				}
-				extraSettings.forEach(builder::setting);
-				RedisServer server = builder.build();
-				server.start();
-				log.info("Embedded Redis on port {} with append-only file in {} (appendfsync {})", port,
-						(directory != null) ? directory : "(none)", appendFsync.redisValue());
-				return new EmbeddedRedisServer(server, port, password);
+				return start(directory, appendFsync, extraSettings, freePort(), password);
 			}
-			catch (IOException ex) {
+			catch (UncheckedIOException ex) {
 				// Most likely another process took the port between probing and binding.
-				last = ex;
+				last = ex.getCause();
 			}
 		}
 		throw new UncheckedIOException("Embedded Redis did not start", last);
+	}
+
+	/**
+	 * Starts Redis on a given port with a given password, e.g. to restart it where its
+	 * clients expect it after an outage.
+	 * @param directory where the append-only file is kept; null for no persistence
+	 * @param appendFsync {@code always}, {@code everysec} or {@code no}
+	 * @param extraSettings further {@code redis.conf} lines
+	 * @param port the port
+	 * @param password the password clients use
+	 * @return the running server
+	 */
+	public static EmbeddedRedisServer start(@Nullable Path directory, AppendFsync appendFsync,
+			List<String> extraSettings, int port, String password) {
+		try {
+			RedisServerBuilder builder = RedisServer.newRedisServer()
+				.port(port)
+				.bind("127.0.0.1")
+				.setting("requirepass " + password)
+				.setting("protected-mode yes");
+			if (directory != null) {
+				builder.setting("dir " + directory.toAbsolutePath())
+					.setting("appendonly yes")
+					.setting("appendfsync " + appendFsync.redisValue())
+					.setting("appendfilename porchlight.aof")
+					// The append-only file is the persistence; no extra RDB
+					// snapshots.
+					.setting("save \"\"");
+			}
+			else {
+				builder.setting("appendonly no").setting("save \"\"");
+			}
+			extraSettings.forEach(builder::setting);
+			RedisServer server = builder.build();
+			server.start();
+			log.info("Embedded Redis on port {} with append-only file in {} (appendfsync {})", port,
+					(directory != null) ? directory : "(none)", appendFsync.redisValue());
+			return new EmbeddedRedisServer(server, port, password);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Embedded Redis did not start on port " + port, ex);
+		}
 	}
 
 	public String host() {

@@ -1,0 +1,127 @@
+package dev.porchlight.api.live;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.HttpProbe;
+import dev.porchlight.api.PorchlightApplication;
+import dev.porchlight.api.TestNodes;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.embedded.EmbeddedJdbcConnectionDetails;
+import dev.porchlight.persistence.embedded.EmbeddedRedisServer;
+import dev.porchlight.persistence.embedded.EmbeddedRedisServer.AppendFsync;
+import dev.porchlight.persistence.testing.RealEngines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis goes away under a live conversation and comes back on its append-only file: a
+ * send in between is refused at once with the documented retryable error (not left
+ * hanging), readiness goes down while liveness stays up, and the same send repeated after
+ * Redis is back is stored once.
+ */
+class RedisOutageIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	@TempDir
+	Path redisDir;
+
+	@Test
+	void sendsAreRefusedAsRetryableWhileRedisIsDownAndStoredOnceAfter() {
+		int redisPort = TestNodes.freePort();
+		String password = "outage-" + System.nanoTime();
+		EmbeddedRedisServer redis = EmbeddedRedisServer.start(this.redisDir, AppendFsync.ALWAYS, List.of(), redisPort,
+				password);
+		EmbeddedJdbcConnectionDetails postgres = RealEngines.get().isolated("redis-outage").postgres();
+		ConfigurableApplicationContext app = new SpringApplicationBuilder(PorchlightApplication.class).run(
+				"--server.port=0", "--porchlight.public-url=" + APP, "--spring.datasource.url=" + postgres.getJdbcUrl(),
+				"--spring.datasource.username=" + postgres.getUsername(),
+				"--spring.datasource.password=" + postgres.getPassword(),
+				"--spring.datasource.hikari.maximum-pool-size=4",
+				"--spring.data.redis.url=redis://:" + password + "@127.0.0.1:" + redisPort + "/0",
+				"--spring.data.redis.timeout=1s");
+		EmbeddedRedisServer restarted = null;
+		try {
+			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+			Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+			app.getBean(Sites.class).add(site);
+			String token = new ApiClient(port).header("Origin", APP)
+				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+				.text("/token");
+			try (LiveTestClient visitor = LiveTestClient.visitor(port, APP, token)) {
+				String conversation = visitor.startConversation();
+				assertThat(visitor.sendAndAck(conversation, "before", "Before the outage")).isEqualTo(1);
+
+				redis.close();
+				long started = System.nanoTime();
+				visitor.send(LiveProtocolIntegrationTests.send(conversation, "during", "During the outage"));
+				JsonNode refused = visitor.next("error");
+				Duration took = Duration.ofNanos(System.nanoTime() - started);
+				assertThat(refused.path("code").asString()).isEqualTo("unavailable");
+				assertThat(refused.path("retryAfterMs").asLong()).isPositive();
+				assertThat(took).as("refused promptly, not left hanging").isLessThan(Duration.ofSeconds(5));
+				assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+				assertThat(HttpProbe.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+
+				restarted = EmbeddedRedisServer.start(this.redisDir, AppendFsync.ALWAYS, List.of(), redisPort,
+						password);
+				// The client resends the same frame (same client id) until it is
+				// acknowledged.
+				JsonNode ack = null;
+				long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+				while (ack == null && System.nanoTime() < deadline) {
+					visitor.send(LiveProtocolIntegrationTests.send(conversation, "during", "During the outage"));
+					JsonNode answer = visitor.next((frame) -> frame.path("type").asString().equals("ack")
+							|| frame.path("type").asString().equals("error"), "an answer");
+					if (answer.path("type").asString().equals("ack")) {
+						ack = answer;
+					}
+					else {
+						sleep(answer.path("retryAfterMs").asLong(500));
+					}
+				}
+				assertThat(ack).as("acknowledged once Redis is back").isNotNull();
+				assertThat(ack.path("seq").asLong()).isEqualTo(2);
+				try (LiveTestClient again = LiveTestClient.visitor(port, APP, token)) {
+					assertThat(again.resumeBodies(conversation)).as("the log, each message once")
+						.containsExactly("Before the outage", "During the outage");
+				}
+				long readyBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (HttpProbe.get(port, "/actuator/health/readiness").statusCode() != 200
+						&& System.nanoTime() < readyBy) {
+					sleep(200);
+				}
+				assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+			}
+		}
+		finally {
+			app.close();
+			if (restarted != null) {
+				restarted.close();
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
