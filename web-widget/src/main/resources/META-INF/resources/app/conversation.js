@@ -176,7 +176,11 @@ export function showConversation(view, app, id, focusSeq) {
 				transcript.append(h('li', { className: 'msg from-staff pending', dataset: { client } },
 					h('p', { className: 'author' }, app.me.displayName), h('p', { className: 'body' }, reply.body),
 					h('p', { className: 'meta' }, reply.failed ? t('failed', { reason: reply.failed })
-						: reply.acked ? t('sent') : t('sending'))));
+						: reply.acked ? t('sent') : t('sending'),
+					reply.failed ? [' ', h('button', { type: 'button', className: 'plain', onclick: () => {
+						inbox.retryReply(client);
+						drawPending();
+					} }, t('retry'))] : null)));
 			}
 		}
 	}
@@ -222,6 +226,12 @@ export function showConversation(view, app, id, focusSeq) {
 	function send() {
 		const body = reply.value.trim();
 		if (!body) {
+			return;
+		}
+		// Too long for the server: say so and keep the text, rather than lose it.
+		const frame = JSON.stringify({ type: 'send', ref: 'r:x', conversationId: id, clientId: 'x'.repeat(24), body });
+		if ([...body].length > inbox.maxLength || new TextEncoder().encode(frame).length > inbox.maxFrameBytes) {
+			replyError.textContent = t('tooLong', { n: inbox.maxLength });
 			return;
 		}
 		inbox.sendReply(id, clientId(), body);

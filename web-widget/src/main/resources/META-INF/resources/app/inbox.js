@@ -21,13 +21,11 @@ export class Inbox {
 		this.names = new Map();
 		this.listeners = new Set();
 		// Replies not yet acknowledged, by client id: resent after every reconnect (the
-		// server stores each once), kept when the owner moves to another page.
-		this.pending = new Map();
-		addEventListener('beforeunload', (event) => {
-			if ([...this.pending.values()].some((reply) => !reply.acked && !reply.failed)) {
-				event.preventDefault();
-			}
-		});
+		// server stores each once), kept when the owner moves to another page and across
+		// a new sign-in (they belong to the app, not to this connection).
+		this.pending = app.pending;
+		this.maxLength = 4000;
+		this.maxFrameBytes = 16384;
 		this.tab = 'waiting';
 		this.site = '';
 		this.assignee = '';
@@ -79,9 +77,19 @@ export class Inbox {
 		this.flushReply(clientId);
 	}
 
+	// Sends a failed reply again (the owner pressed Retry).
+	retryReply(clientId) {
+		const reply = this.pending.get(clientId);
+		if (reply) {
+			delete reply.failed;
+			reply.attempts = 0;
+			this.flushReply(clientId);
+		}
+	}
+
 	flushReply(clientId) {
 		const reply = this.pending.get(clientId);
-		if (reply && !reply.acked) {
+		if (reply && !reply.acked && !reply.failed) {
 			this.live.send({ type: 'send', ref: 'r:' + clientId, conversationId: reply.conversationId, clientId,
 				body: reply.body });
 		}
@@ -94,11 +102,14 @@ export class Inbox {
 		}
 		else if (frame.type === 'error' && String(frame.ref).startsWith('r:') && this.pending.has(frame.ref.slice(2))) {
 			const clientId = frame.ref.slice(2);
-			if (frame.retryAfterMs) {
-				setTimeout(() => this.flushReply(clientId), frame.retryAfterMs);
+			const reply = this.pending.get(clientId);
+			reply.attempts = (reply.attempts || 0) + 1;
+			if (frame.retryAfterMs && reply.attempts < 6) {
+				// Later, longer each time.
+				setTimeout(() => this.flushReply(clientId), frame.retryAfterMs * reply.attempts);
 			}
 			else {
-				this.pending.get(clientId).failed = frame.message || frame.code;
+				reply.failed = frame.message || frame.code;
 			}
 		}
 		else if (frame.type === 'event' && frame.message && this.pending.has(frame.message.clientId)) {
@@ -115,6 +126,8 @@ export class Inbox {
 			this.conversations.clear();
 			(frame.conversations || []).forEach((c) => this.conversations.set(c.id, c));
 			this.staffAvailable = frame.staffAvailable;
+			this.maxLength = frame.maxMessageLength || 4000;
+			this.maxFrameBytes = frame.maxFrameBytes || 16384;
 			this.render();
 		}
 		else if (frame.type === 'inbox') {

@@ -10,7 +10,14 @@ import { showCustomer } from './customer.js';
 import { showSearch } from './search.js';
 import { showSettings } from './settings.js';
 
-const app = { me: null, inbox: null, sites: [], team: [], canned: [], leave: null };
+const app = { me: null, inbox: null, sites: [], team: [], canned: [], leave: null, pending: new Map() };
+
+// Leaving the page with replies the server has not acknowledged loses them: ask first.
+addEventListener('beforeunload', (event) => {
+	if ([...app.pending.values()].some((reply) => !reply.acked && !reply.failed)) {
+		event.preventDefault();
+	}
+});
 
 function say(message) {
 	$('status').textContent = message || '';

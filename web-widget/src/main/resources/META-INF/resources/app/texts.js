@@ -43,7 +43,7 @@ const EN = {
 	notFound: 'Not found.', error: 'Something went wrong: {message}', assignee: 'Assigned to', nobody: 'Nobody',
 	anyone: 'Assigned to anyone', mine: 'Assigned to me', unassigned: 'Unassigned', assign: 'Assign',
 	noCanned: 'No canned responses yet. Type /shortcut in a reply to use one.', cannedHint: 'Canned responses for {text}',
-	pagesVisited: 'Pages visited', byStatus: 'Conversations by status', hours: 'Business hours',
+	pagesVisited: 'Pages visited', retry: 'Retry', tooLong: 'A reply can be at most {n} characters.', byStatus: 'Conversations by status', hours: 'Business hours',
 	zone: 'Time zone', weekly: 'Opening times, one per line, like MONDAY 09:00-17:30', conversationOf: 'Conversation of {date}',
 	mergeConfirm: 'Merge {from} into {into}? Everything of {from} moves to {into} and {from} is deleted.',
 	identityOff: 'Off: every visitor is anonymous', identityOptional: 'Optional: a valid signature links the customer',
@@ -53,7 +53,7 @@ const EN = {
 export function t(key, values) {
 	let text = EN[key] || key;
 	for (const [name, value] of Object.entries(values || {})) {
-		text = text.replace('{' + name + '}', () => String(value));
+		text = text.replaceAll('{' + name + '}', () => String(value));
 	}
 	return text;
 }

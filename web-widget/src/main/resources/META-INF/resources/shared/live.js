@@ -140,7 +140,13 @@ export class Live {
 			}
 			if (frame.type === 'welcome') {
 				this.welcomed = true;
-				this.attempt = 0;
+				// The backoff starts over only once a socket has stayed up a while, so a
+				// server that closes right after its welcome is not hammered.
+				setTimeout(() => {
+					if (this.socket === socket) {
+						this.attempt = 0;
+					}
+				}, 10000);
 				this.heartbeat(frame.heartbeatMs || 25000);
 				this.options.onState('open', {});
 			}

@@ -135,7 +135,8 @@ async function fetchToken() {
 		response = await fetch('/api/v1/visitor/session', {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
-			body: JSON.stringify(body)
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(15000)
 		});
 	}
 	catch (networkError) {
@@ -200,8 +201,9 @@ function useToken(answer) {
 		store.set('visitor', { visitorId: answer.visitorId, visitorSecret: answer.visitorSecret });
 	}
 	state.token = answer.token;
-	// Refreshed a minute early.
-	state.tokenUntil = Date.now() + answer.lifetime - 60000;
+	// Refreshed a little early (a minute, or a quarter of a short lifetime).
+	const lifetime = Number.isFinite(answer.lifetime) && answer.lifetime > 0 ? answer.lifetime : 60000;
+	state.tokenUntil = Date.now() + lifetime - Math.min(60000, lifetime / 4);
 	state.site = answer.site;
 	if (state.identity) {
 		state.identityAnswer = { identity: answer.identity };
@@ -347,7 +349,7 @@ function remember(summary) {
 // a reply in any of the visitor's conversations reaches them without loading them all.
 function follow(c, full) {
 	if (full && !c.complete) {
-		if (live.send({ type: 'subscribe', conversationId: c.id, afterSeq: 0 })) {
+		if (live.send({ type: 'subscribe', ref: 'f:' + c.id, conversationId: c.id, afterSeq: 0 })) {
 			c.complete = true;
 			c.followed = true;
 		}
@@ -363,7 +365,7 @@ function follow(c, full) {
 		c.lastSeq = Math.max(c.lastSeq, c.base);
 		c.complete = c.base === 0;
 	}
-	c.followed = live.send({ type: 'subscribe', conversationId: c.id, afterSeq: c.lastSeq });
+	c.followed = live.send({ type: 'subscribe', ref: 'f:' + c.id, conversationId: c.id, afterSeq: c.lastSeq });
 }
 
 function handle(frame) {
@@ -377,6 +379,18 @@ function handle(frame) {
 				c.synced = false;
 			}
 			const summaries = frame.conversations || [];
+			// What the server does not list any more (erased, or another visitor now) goes.
+			const listed = new Set(summaries.map((s) => s.id));
+			for (const id of [...state.conversations.keys()]) {
+				if (!listed.has(id)) {
+					state.conversations.delete(id);
+				}
+			}
+			state.outbox.forEach((m) => {
+				if (m.conversationId && !listed.has(m.conversationId)) {
+					m.conversationId = null;
+				}
+			});
 			summaries.forEach(remember);
 			adoptUnstarted(summaries);
 			if (state.current && !state.conversations.has(state.current)) {
@@ -533,6 +547,19 @@ function showMessage(conversationId, entry) {
 
 function onError(frame) {
 	const ref = frame.ref || '';
+	if (ref.startsWith('f:')) {
+		// A subscribe the server could not serve now: follow again a little later.
+		const c = state.conversations.get(ref.slice(2));
+		if (c && frame.code !== 'not_found') {
+			const full = c.id === state.current;
+			c.followed = false;
+			if (full && c.entries.length === 0) {
+				c.complete = false;
+			}
+			setTimeout(() => follow(c, full), frame.retryAfterMs || 2000);
+		}
+		return;
+	}
 	if (ref.startsWith('s:')) {
 		const item = state.outbox.find((m) => m.clientId === ref.slice(2));
 		if (!item) {
@@ -580,7 +607,12 @@ function saveOutbox(done) {
 }
 
 async function flush() {
-	if (!live.open || Date.now() < holdUntil) {
+	if (Date.now() < holdUntil) {
+		clearTimeout(holdTimer);
+		holdTimer = setTimeout(flush, holdUntil - Date.now() + 50);
+		return;
+	}
+	if (!live.open) {
 		return;
 	}
 	for (const item of state.outbox) {

@@ -26,7 +26,7 @@ export async function translator(locale) {
 	return (key, values) => {
 		let text = texts[key] || key;
 		for (const [name, value] of Object.entries(values || {})) {
-			text = text.replace('{' + name + '}', () => value);
+			text = text.replaceAll('{' + name + '}', () => value);
 		}
 		return text;
 	};

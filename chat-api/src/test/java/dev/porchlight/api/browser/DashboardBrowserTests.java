@@ -325,6 +325,12 @@ class DashboardBrowserTests {
 		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "Norway"));
 		assertThat(Axe.seriousViolations(this.owner)).as("conversation").isEmpty();
+		// A reply too long for the server is kept in the box with a clear message.
+		WebElement reply = this.owner.findElement(By.id("reply"));
+		this.owner.executeScript("arguments[0].value = 'x'.repeat(4001)", reply);
+		reply.sendKeys(Keys.ENTER);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reply-error"), "at most 4000"));
+		assertThat(reply.getAttribute("value")).hasSize(4001);
 		this.owner.get(PORCHLIGHT + "/app/#/customers/" + customer);
 		this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), "Ada"));
 		assertThat(Axe.seriousViolations(this.owner)).as("customer").isEmpty();
