@@ -42,6 +42,18 @@ public final class LiveTestClient implements AutoCloseable {
 	 * Sends a message as this client and waits for its acknowledgement.
 	 * @return the ack
 	 */
+	/**
+	 * Sends a message and waits a limited time for its acknowledgement.
+	 * @return the ack
+	 * @throws AssertionError when none came in time
+	 */
+	public tools.jackson.databind.JsonNode say(String conversation, String clientId, String body,
+			java.time.Duration timeout) {
+		this.client.send(LiveProtocolIntegrationTests.send(conversation, clientId, body));
+		return this.client.next((frame) -> frame.path("type").asString().equals("ack")
+				&& frame.path("clientId").asString().equals(clientId), "the ack of " + clientId, timeout);
+	}
+
 	public tools.jackson.databind.JsonNode say(String conversation, String clientId, String body) {
 		this.client.send(LiveProtocolIntegrationTests.send(conversation, clientId, body));
 		return this.client.next((frame) -> frame.path("type").asString().equals("ack")
