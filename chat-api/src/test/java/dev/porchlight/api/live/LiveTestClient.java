@@ -121,6 +121,11 @@ public final class LiveTestClient implements AutoCloseable {
 		}
 	}
 
+	/** Every frame received and not taken yet. */
+	public java.util.List<tools.jackson.databind.JsonNode> drain() {
+		return this.client.drain(java.time.Duration.ofMillis(50));
+	}
+
 	@Override
 	public void close() {
 		this.client.close();

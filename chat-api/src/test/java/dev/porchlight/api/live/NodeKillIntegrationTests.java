@@ -47,7 +47,11 @@ class NodeKillIntegrationTests {
 		RealEngines.Isolated engines = RealEngines.get().isolated("node-kill");
 		List<String> shared = List.of("--porchlight.public-url=" + APP, "--porchlight.owner.email=owner@shop.example",
 				"--porchlight.owner.password=owner password 123", "--porchlight.embedded.enabled=false",
-				"--porchlight.demo.enabled=false", "--spring.datasource.url=" + engines.postgres().getJdbcUrl(),
+				// The steady load is above a visitor's default rate limit: this test is
+				// about the
+				// fault, not the limit.
+				"--porchlight.live.visitor-messages=100000", "--porchlight.demo.enabled=false",
+				"--spring.datasource.url=" + engines.postgres().getJdbcUrl(),
 				"--spring.datasource.username=" + engines.postgres().getUsername(),
 				"--spring.datasource.password=" + engines.postgres().getPassword(),
 				"--spring.datasource.hikari.maximum-pool-size=3",
