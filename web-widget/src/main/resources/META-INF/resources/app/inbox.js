@@ -4,6 +4,7 @@
 // nothing that happened meanwhile is missed; the open view resumes from its last
 // sequence.
 import { Live } from '/shared/live.js';
+import { chime } from '/shared/chime.js';
 import { get } from './api.js';
 import { $, h, clear, time } from './dom.js';
 import { t } from './texts.js';
@@ -351,7 +352,7 @@ export class Inbox {
 
 	notify(summary, isNew) {
 		if (!this.muted) {
-			chime();
+			ring();
 		}
 		if ('Notification' in window && Notification.permission === 'granted' && (document.hidden || !document.hasFocus())) {
 			const note = new Notification(isNew ? t('newConversation') : t('newMessage'), {
@@ -395,37 +396,5 @@ export class Inbox {
 
 }
 
-// Browsers only let a page make sound after the user interacted with it: the audio is
-// set up on the first click or key press, so the first chime is not lost.
-let audio = null;
-const unlock = () => {
-	try {
-		audio = audio || new AudioContext();
-		audio.resume();
-	}
-	catch (ignored) {
-		// no audio
-	}
-};
-addEventListener('pointerdown', unlock, { once: true });
-addEventListener('keydown', unlock, { once: true });
-
-function chime() {
-	try {
-		audio = audio || new AudioContext();
-		const tone = audio.createOscillator();
-		const gain = audio.createGain();
-		const now = audio.currentTime;
-		tone.frequency.setValueAtTime(660, now);
-		tone.frequency.setValueAtTime(880, now + 0.12);
-		gain.gain.setValueAtTime(0.0001, now);
-		gain.gain.exponentialRampToValueAtTime(0.08, now + 0.02);
-		gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.4);
-		tone.connect(gain).connect(audio.destination);
-		tone.start(now);
-		tone.stop(now + 0.45);
-	}
-	catch (ignored) {
-		// no audio: the title and the desktop notification still tell
-	}
-}
+// Two rising notes: a visitor wrote.
+const ring = () => chime([660, 880], 0.08, 0.4);

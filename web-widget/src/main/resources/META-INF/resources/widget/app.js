@@ -3,6 +3,7 @@
 // typed survives reloads (drafts and unsent messages are kept until acknowledged), and
 // the connection state is always on screen.
 import { Live } from '/shared/live.js';
+import { chime } from '/shared/chime.js';
 import { clientId, renderBody } from '/shared/text.js';
 import { pickLocale, translator } from './i18n.js';
 import { NS, TO_FRAME, TO_HOST } from './bridge.js';
@@ -503,7 +504,7 @@ function onEvent(frame) {
 		if (isLive) {
 			toHost(TO_HOST.MESSAGE, { conversationId: c.id, from: 'staff', at: frame.at });
 			if (!state.open || document.hidden) {
-				chime();
+				ring();
 			}
 		}
 		markRead();
@@ -764,29 +765,9 @@ function reportUnread() {
 	}
 }
 
-// A short, quiet tone when a reply comes in and nobody is looking. Browsers allow it
-// only after the visitor interacted with the frame; otherwise it stays silent and the
-// badge and title speak instead.
-let audio = null;
-
-function chime() {
-	try {
-		audio = audio || new AudioContext();
-		const tone = audio.createOscillator();
-		const gain = audio.createGain();
-		const now = audio.currentTime;
-		tone.frequency.value = 880;
-		gain.gain.setValueAtTime(0.0001, now);
-		gain.gain.exponentialRampToValueAtTime(0.06, now + 0.02);
-		gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.35);
-		tone.connect(gain).connect(audio.destination);
-		tone.start(now);
-		tone.stop(now + 0.4);
-	}
-	catch (ignored) {
-		// no audio: the badge and the title still tell
-	}
-}
+// One quiet note for a reply while nobody is looking (silent until the visitor has
+// interacted with the frame; the badge and the title tell anyway).
+const ring = () => chime([880], 0.06, 0.35);
 
 // ---- contact forms -----------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import dev.porchlight.domain.site.SiteKey;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.site.WidgetSettings;
 import dev.porchlight.domain.secret.InstallSecrets;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,9 @@ class DemoStore implements ApplicationRunner {
 
 	private final String page;
 
+	/** The demo site's key once known: it never changes, so page views need no query. */
+	private volatile @Nullable String siteKey;
+
 	DemoStore(Sites sites, InstallSecrets install, PorchlightProperties properties, DemoProperties demo) {
 		this.sites = sites;
 		this.install = install;
@@ -68,6 +72,7 @@ class DemoStore implements ApplicationRunner {
 	public void run(ApplicationArguments args) {
 		if (this.demo.enabled()) {
 			Site site = demoSite();
+			this.siteKey = site.key().value();
 			log.info("Demo store with the widget of site '{}' at {}/", site.name(),
 					this.properties.appOrigin().value());
 		}
@@ -78,8 +83,13 @@ class DemoStore implements ApplicationRunner {
 		if (!this.demo.enabled()) {
 			return ResponseEntity.status(302).location(URI.create("/app/")).build();
 		}
+		String key = this.siteKey;
+		if (key == null) {
+			key = demoSite().key().value();
+			this.siteKey = key;
+		}
 		// The key is [A-Za-z0-9_] only (SiteKey checks it), so it needs no escaping.
-		String html = this.page.replace("{{siteKey}}", demoSite().key().value());
+		String html = this.page.replace("{{siteKey}}", key);
 		return ResponseEntity.ok()
 			.contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
 			.cacheControl(CacheControl.noCache())

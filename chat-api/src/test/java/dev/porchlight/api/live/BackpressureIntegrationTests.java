@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.PorchlightApplication;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
@@ -108,16 +109,9 @@ class BackpressureIntegrationTests {
 
 	@Test
 	void aNodeShuttingDownTellsItsClientsToReconnectElsewhere() {
-		DataRedisConnectionDetails.Standalone standalone = this.redis.getStandalone();
-		ConfigurableApplicationContext node = new SpringApplicationBuilder(PorchlightApplication.class).run(
-				"--server.port=0", "--porchlight.public-url=" + APP, "--porchlight.owner.email=owner@shop.example",
-				"--porchlight.owner.password=owner password 123",
-				"--spring.datasource.url=" + this.postgres.getJdbcUrl(),
-				"--spring.datasource.username=" + this.postgres.getUsername(),
-				"--spring.datasource.password=" + this.postgres.getPassword(),
-				"--spring.datasource.hikari.maximum-pool-size=4",
-				"--spring.data.redis.url=redis://:" + this.redis.getPassword() + "@" + standalone.getHost() + ":"
-						+ standalone.getPort() + "/" + standalone.getDatabase());
+		ConfigurableApplicationContext node = TestNodes.start(this.postgres, this.redis, "--server.port=0",
+				"--porchlight.public-url=" + APP, "--porchlight.owner.email=owner@shop.example",
+				"--porchlight.owner.password=owner password 123");
 		int nodePort = node.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 		String token = visitorToken(nodePort);
 		LiveClient visitor = track(LiveClient.visitor(nodePort, APP, token));

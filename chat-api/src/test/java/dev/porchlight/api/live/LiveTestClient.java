@@ -55,9 +55,7 @@ public final class LiveTestClient implements AutoCloseable {
 	}
 
 	public tools.jackson.databind.JsonNode say(String conversation, String clientId, String body) {
-		this.client.send(LiveProtocolIntegrationTests.send(conversation, clientId, body));
-		return this.client.next((frame) -> frame.path("type").asString().equals("ack")
-				&& frame.path("clientId").asString().equals(clientId), "the ack of " + clientId);
+		return say(conversation, clientId, body, java.time.Duration.ofSeconds(10));
 	}
 
 	public String startConversation() {
@@ -69,12 +67,7 @@ public final class LiveTestClient implements AutoCloseable {
 	 * @return the acknowledged sequence
 	 */
 	public long sendAndAck(String conversation, String clientId, String body) {
-		this.client.send(LiveProtocolIntegrationTests.send(conversation, clientId, body));
-		return this.client
-			.next((frame) -> frame.path("type").asString().equals("ack")
-					&& frame.path("clientId").asString().equals(clientId), "the ack of " + clientId)
-			.path("seq")
-			.asLong();
+		return say(conversation, clientId, body).path("seq").asLong();
 	}
 
 	/**

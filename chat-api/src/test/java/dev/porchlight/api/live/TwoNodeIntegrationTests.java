@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.PorchlightApplication;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
@@ -68,15 +69,8 @@ class TwoNodeIntegrationTests {
 
 	@BeforeAll
 	void startTheSecondNode() {
-		DataRedisConnectionDetails.Standalone standalone = this.redis.getStandalone();
-		this.secondNode = new SpringApplicationBuilder(PorchlightApplication.class).run("--server.port=0",
-				"--" + PUBLIC_URL, "--" + OWNER_EMAIL, "--" + OWNER_PASSWORD,
-				"--spring.datasource.url=" + this.postgres.getJdbcUrl(),
-				"--spring.datasource.username=" + this.postgres.getUsername(),
-				"--spring.datasource.password=" + this.postgres.getPassword(),
-				"--spring.datasource.hikari.maximum-pool-size=4",
-				"--spring.data.redis.url=redis://:" + this.redis.getPassword() + "@" + standalone.getHost() + ":"
-						+ standalone.getPort() + "/" + standalone.getDatabase());
+		this.secondNode = TestNodes.start(this.postgres, this.redis, "--server.port=0", "--" + PUBLIC_URL,
+				"--" + OWNER_EMAIL, "--" + OWNER_PASSWORD);
 		this.nodeB = this.secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}
 
