@@ -84,6 +84,8 @@ final class Connection {
 
 	private volatile long writeStartedNanos;
 
+	private volatile @Nullable CloseStatus closedWith;
+
 	Connection(WebSocketSession session, LiveProperties properties, @Nullable VisitorPrincipal visitor,
 			@Nullable StaffPrincipal staff) {
 		this.session = session;
@@ -360,6 +362,9 @@ final class Connection {
 	}
 
 	void close(CloseStatus status) {
+		if (this.closedWith == null) {
+			this.closedWith = status;
+		}
 		try {
 			this.session.close(status);
 		}
@@ -374,6 +379,14 @@ final class Connection {
 		finally {
 			this.outboxLock.unlock();
 		}
+	}
+
+	/**
+	 * @return why the server closed this socket, or null when the client did (or the
+	 * connection broke)
+	 */
+	@Nullable CloseStatus closedWith() {
+		return this.closedWith;
 	}
 
 	boolean follows(ConversationId conversation) {

@@ -7,6 +7,7 @@ import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
 import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Revocations;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -40,9 +41,9 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	LiveSocketConfiguration(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
 			LiveProperties properties, VisitorTokens tokens, Sites sites, PorchlightProperties porchlight,
-			Revocations revocations) {
+			Revocations revocations, MeterRegistry meters) {
 		this.revocations = revocations;
-		this.handler = new LiveSocketHandler(chat, connections, presences, fanout, properties);
+		this.handler = new LiveSocketHandler(chat, connections, presences, fanout, properties, meters);
 		this.tokens = tokens;
 		this.sites = sites;
 		this.porchlight = porchlight;

@@ -9,6 +9,8 @@ import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
 import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.presence.Presences;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +41,11 @@ class LiveSocketHandler extends TextWebSocketHandler {
 
 	private final LiveProperties properties;
 
+	private final MeterRegistry meters;
+
 	LiveSocketHandler(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
-			LiveProperties properties) {
+			LiveProperties properties, MeterRegistry meters) {
+		this.meters = meters;
 		this.chat = chat;
 		this.connections = connections;
 		this.presences = presences;
@@ -125,6 +130,15 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			return;
 		}
 		this.connections.remove(connection);
+		CloseStatus closed = (connection.closedWith() != null) ? connection.closedWith() : status;
+		// By close code, so an operator sees e.g. how many clients were cut off for not
+		// reading (4500) or for abuse (1008).
+		Counter.builder("porchlight.sockets.closed")
+			.description("WebSocket connections closed, by close code (the server's when it closed them)")
+			.tag("kind", connection.isVisitor() ? "visitor" : "staff")
+			.tag("code", String.valueOf(closed.getCode()))
+			.register(this.meters)
+			.increment();
 		try {
 			if (!connection.isVisitor()) {
 				boolean stillHere = !this.connections.ofStaff(connection.staff().id()).isEmpty();

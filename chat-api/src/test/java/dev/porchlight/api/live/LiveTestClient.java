@@ -22,6 +22,30 @@ public final class LiveTestClient implements AutoCloseable {
 		return new LiveTestClient(LiveClient.staff(port, origin, sessionCookie));
 	}
 
+	/**
+	 * A visitor client that stops reading after the handshake, like a frozen tab.
+	 */
+	public static LiveTestClient stalledVisitor(int port, String origin, String token) {
+		return new LiveTestClient(LiveClient.stalledVisitor(port, origin, token));
+	}
+
+	/**
+	 * The next frame of any type, waiting at most the given time.
+	 * @return the frame, or null when none came
+	 */
+	public tools.jackson.databind.@org.jspecify.annotations.Nullable JsonNode poll(java.time.Duration timeout) {
+		try {
+			return this.client.next((frame) -> true, "a frame", timeout);
+		}
+		catch (AssertionError none) {
+			return null;
+		}
+	}
+
+	public boolean isClosed() {
+		return this.client.isClosed();
+	}
+
 	public void send(Map<String, Object> frame) {
 		this.client.send(frame);
 	}
@@ -38,10 +62,6 @@ public final class LiveTestClient implements AutoCloseable {
 		return this.client.next(wanted, description);
 	}
 
-	/**
-	 * Sends a message as this client and waits for its acknowledgement.
-	 * @return the ack
-	 */
 	/**
 	 * Sends a message and waits a limited time for its acknowledgement.
 	 * @return the ack

@@ -1,0 +1,561 @@
+package dev.porchlight.api.fault;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.HttpProbe;
+import dev.porchlight.api.TestNodes;
+import dev.porchlight.api.archive.CrashingArchiverNode;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
+import dev.porchlight.persistence.embedded.EmbeddedRedisServer;
+import dev.porchlight.persistence.embedded.EmbeddedRedisServer.AppendFsync;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fault-injection suite. Two Porchlight nodes run as separate JVM processes on a
+ * PostgreSQL and a Redis of this test's own, all real processes on loopback. For each
+ * fault, a {@link Load steady load} of visitors, a staff member answering and an owner's
+ * dashboard runs while the fault is injected and recovered from; then the history is
+ * checked like a linearizability checker would: for every conversation, the log as the
+ * server serves it, what every client saw and what PostgreSQL archived must contain each
+ * acknowledged message exactly once, every writer's messages in the order it sent them,
+ * with no gap in the sequence. Each fault prints its figures; the last run's are in
+ * docs/reliability.md.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultInjectionIntegrationTests {
+
+	static final int VISITORS = 4;
+
+	static final Duration VISITOR_PAUSE = Duration.ofMillis(50);
+
+	static final Duration STAFF_PAUSE = Duration.ofMillis(100);
+
+	@TempDir
+	static Path dir;
+
+	private final List<String> figures = new ArrayList<>();
+
+	private EmbeddedPostgresServer postgres;
+
+	private int postgresPort;
+
+	private EmbeddedRedisServer redis;
+
+	private int redisPort;
+
+	private final String redisPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+
+	private List<NodeProcess> nodes;
+
+	private Path crashTrigger;
+
+	private String siteKey;
+
+	private JdbcClient jdbc;
+
+	@BeforeAll
+	void start() {
+		this.postgresPort = TestNodes.freePort();
+		this.postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), "porchlight", true, this.postgresPort);
+		this.redisPort = TestNodes.freePort();
+		startRedis(AppendFsync.ALWAYS);
+		this.crashTrigger = dir.resolve("crash-archiver");
+		List<String> args = List.of("--porchlight.public-url=" + Load.APP,
+				"--porchlight.owner.email=" + Load.OWNER_EMAIL, "--porchlight.owner.password=" + Load.OWNER_PASSWORD,
+				"--porchlight.embedded.enabled=false", "--porchlight.demo.enabled=false",
+				// The load is above a person's rate limits: these tests are about faults.
+				"--porchlight.live.visitor-messages=100000", "--porchlight.live.staff-messages=100000",
+				// A small send buffer, so that a stalled reader overflows it quickly.
+				"--porchlight.live.send-buffer-bytes=65536", "--porchlight.live.send-time-limit=2s",
+				"--porchlight.archive.interval=200ms", "--porchlight.archive.max-backoff=1s",
+				"--porchlight.archive.lease=3s", "--spring.datasource.url=" + this.postgres.jdbcUrl(),
+				"--spring.datasource.username=" + this.postgres.username(), "--spring.datasource.password=",
+				"--spring.datasource.hikari.maximum-pool-size=3", "--spring.datasource.hikari.connection-timeout=1000",
+				"--spring.data.redis.url=redis://:" + this.redisPassword + "@127.0.0.1:" + this.redisPort + "/0");
+		List<String> jvm = List.of("-D" + CrashingArchiverNode.TRIGGER + "=" + this.crashTrigger);
+		this.nodes = List.of(NodeProcess.start("a", TestNodes.freePort(), jvm, CrashingArchiverNode.class, args),
+				NodeProcess.start("b", TestNodes.freePort(), jvm, CrashingArchiverNode.class, args));
+		this.nodes.forEach(NodeProcess::awaitReady);
+		ApiClient owner = new ApiClient(this.nodes.get(0).port);
+		owner.signIn(Load.OWNER_EMAIL, Load.OWNER_PASSWORD);
+		this.siteKey = owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Shop", "allowedOrigins", List.of())))
+			.text("/siteKey");
+		this.jdbc = JdbcClient
+			.create(new DriverManagerDataSource(this.postgres.jdbcUrl(), this.postgres.username(), ""));
+	}
+
+	@AfterAll
+	void stop() {
+		if (this.nodes != null) {
+			this.nodes.forEach(NodeProcess::kill);
+		}
+		if (this.redis != null) {
+			this.redis.close();
+		}
+		if (this.postgres != null) {
+			this.postgres.close();
+		}
+		System.out.println("Fault injection figures (messages):");
+		System.out.println(
+				"| fault | sent | acknowledged | delivered | lost | duplicated | time to recover (longest wait for an ack) | notes |");
+		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+		this.figures.forEach(System.out::println);
+	}
+
+	@Test
+	@Order(1)
+	void killingANodeLosesNothingAcknowledged() throws Exception {
+		NodeProcess doomed = this.nodes.get(0);
+		Figures figures = underLoad("node kill -9", (load) -> {
+			doomed.kill();
+			return "node " + doomed.name + " killed";
+		});
+		figures.assertNothingLostOrDoubled();
+		doomed.restart();
+		doomed.awaitReady();
+	}
+
+	@Test
+	@Order(2)
+	void killingRedisWithAppendfsyncAlwaysLosesNothingAcknowledged() throws Exception {
+		Figures figures = underLoad("Redis kill -9, appendfsync always", (load) -> {
+			long down = killRedis();
+			Load.sleep(1000);
+			startRedis(AppendFsync.ALWAYS);
+			return "Redis down " + (System.nanoTime() - down) / 1_000_000 + " ms";
+		});
+		figures.assertNothingLostOrDoubled();
+	}
+
+	@Test
+	@Order(3)
+	void killingRedisWithAppendfsyncEverysecKeepsItsPromise() throws Exception {
+		this.redis.close();
+		startRedis(AppendFsync.EVERYSEC);
+		this.nodes.forEach(NodeProcess::awaitReady);
+		try {
+			Figures figures = underLoad("Redis kill -9, appendfsync everysec", (load) -> {
+				long down = killRedis();
+				Load.sleep(1000);
+				startRedis(AppendFsync.EVERYSEC);
+				return "Redis down " + (System.nanoTime() - down) / 1_000_000 + " ms";
+			});
+			// The promise (docs/reliability.md): a crash of the Redis process loses
+			// nothing that was acknowledged, because Redis writes the append-only file
+			// before it replies; only a crash of the machine can lose up to about two
+			// seconds.
+			figures.assertNothingLostOrDoubled();
+		}
+		finally {
+			this.redis.close();
+			startRedis(AppendFsync.ALWAYS);
+			this.nodes.forEach(NodeProcess::awaitReady);
+		}
+	}
+
+	@Test
+	@Order(4)
+	void stoppingPostgresPausesArchivalAndLosesNothing() throws Exception {
+		Figures figures = underLoad("PostgreSQL stopped for 3 s", (load) -> {
+			this.postgres.close();
+			Load.sleep(3000);
+			this.postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), "porchlight", true,
+					this.postgresPort);
+			return "live chat went on; the archive caught up after";
+		});
+		figures.assertNothingLostOrDoubled();
+	}
+
+	@Test
+	@Order(5)
+	void anArchiverCrashBetweenCommitAndCleanupLosesAndDoublesNothing() throws Exception {
+		List<NodeProcess> crashed = new ArrayList<>();
+		Figures figures = underLoad("archiver crash between commit and Redis clean-up", (load) -> {
+			Files.writeString(this.crashTrigger, "crash");
+			awaitTrue(Duration.ofSeconds(20), () -> this.nodes.stream().anyMatch((node) -> !node.isAlive()));
+			this.nodes.stream().filter((node) -> !node.isAlive()).forEach(crashed::add);
+			return "node " + crashed.get(0).name + " halted right after a commit";
+		});
+		assertThat(crashed).as("a node crashed in its archiver").hasSize(1);
+		assertThat(this.crashTrigger).doesNotExist();
+		figures.assertNothingLostOrDoubled();
+		crashed.get(0).restart();
+		crashed.get(0).awaitReady();
+	}
+
+	@Test
+	@Order(6)
+	void aStalledReaderAndAFloodCostNobodyAnything() throws Exception {
+		List<String> flooded = new ArrayList<>();
+		long[] cutOff = new long[1];
+		Figures figures = underLoad("stalled reader + flood of one conversation", (load) -> {
+			String conversation = load.conversations.keySet().iterator().next();
+			String token = load.conversations.get(conversation);
+			int port = this.nodes.get(0).port;
+			try (LiveTestClient stalled = LiveTestClient.stalledVisitor(port, Load.APP, token);
+					LiveTestClient flooder = staffSocket(port)) {
+				stalled.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+				flooder.next("welcome");
+				String body = "flood ".repeat(650);
+				long before = cutOff(port);
+				long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+				int k = 0;
+				// The stalled client reads nothing, not even the close: the node's count
+				// of sockets it cut off tells.
+				while (cutOff(port) == before && System.nanoTime() < until) {
+					// Twenty at a time, as fast as they are acknowledged.
+					List<String> batch = new ArrayList<>();
+					for (int i = 0; i < 20; i++) {
+						String clientId = "flood-" + k++;
+						flooder.send(Map.of("type", "send", "conversationId", conversation, "clientId", clientId,
+								"body", body));
+						batch.add(clientId);
+					}
+					for (String clientId : batch) {
+						flooder.next(
+								(frame) -> frame.path("type").asString().equals("ack")
+										&& frame.path("clientId").asString().equals(clientId),
+								"the ack of " + clientId);
+					}
+					flooded.addAll(batch);
+				}
+				cutOff[0] = cutOff(port) - before;
+			}
+			return flooded.size() + " flood messages until the stalled socket was cut off";
+		}, flooded);
+		assertThat(cutOff[0]).as("the stalled socket was cut off (4500)").isEqualTo(1);
+		figures.assertNothingLostOrDoubled();
+	}
+
+	@Test
+	@Order(7)
+	void aRollingRestartLosesNothing() throws Exception {
+		Figures figures = underLoad("rolling restart (SIGTERM, each node in turn)", (load) -> {
+			for (NodeProcess node : this.nodes) {
+				node.stop();
+				node.restart();
+				node.awaitReady();
+			}
+			return "both nodes restarted";
+		});
+		figures.assertNothingLostOrDoubled();
+	}
+
+	/** A fault, injected while the load runs; returns a note for the figures. */
+	@FunctionalInterface
+	interface Fault {
+
+		String inject(Load load) throws Exception;
+
+	}
+
+	private Figures underLoad(String name, Fault fault) throws Exception {
+		return underLoad(name, fault, List.of());
+	}
+
+	/**
+	 * Runs the load, injects the fault after a steady start, keeps the load going a while
+	 * after it, stops, and checks the history.
+	 * @param others client ids written by the fault itself (in order), checked like the
+	 * load's
+	 */
+	private Figures underLoad(String name, Fault fault, List<String> others) throws Exception {
+		int[] ports = this.nodes.stream().mapToInt((node) -> node.port).toArray();
+		Load load = new Load(ports, this.siteKey, VISITORS, "f" + (this.figures.size() + 1));
+		String note;
+		long stoppedAt;
+		try {
+			load.start(VISITOR_PAUSE, STAFF_PAUSE);
+			Load.sleep(1500);
+			note = fault.inject(load);
+			Load.sleep(2500);
+			load.stopWriting();
+			stoppedAt = System.nanoTime();
+			Figures figures = check(name, load, others, stoppedAt);
+			figures.note = note + "; " + figures.note;
+			this.figures.add(figures.row());
+			System.out.println(name + ": " + figures.row());
+			return figures;
+		}
+		finally {
+			load.close();
+		}
+	}
+
+	/**
+	 * The checker: the log of each conversation as a node serves it, what the clients
+	 * saw, and PostgreSQL's archive.
+	 */
+	private Figures check(String name, Load load, List<String> others, long stoppedAt) throws Exception {
+		Figures figures = new Figures(name);
+		Map<String, TreeMap<Long, String>> logs = new HashMap<>();
+		for (Map.Entry<String, String> conversation : load.conversations.entrySet()) {
+			logs.put(conversation.getKey(), logOf(conversation.getKey(), conversation.getValue()));
+		}
+		for (Load.Client writer : load.writers()) {
+			figures.reconnects += writer.reconnects.get();
+			for (Load.Sent sent : writer.sent) {
+				figures.sent++;
+				figures.acked += sent.acked() ? 1 : 0;
+				figures.unacked += sent.acked() ? 0 : 1;
+				long copies = logs.get(sent.conversation()).values().stream().filter(sent.clientId()::equals).count();
+				if (sent.acked() && copies == 0) {
+					figures.lost++;
+				}
+				figures.duplicated += Math.max(0, copies - 1);
+			}
+			for (String conversation : logs.keySet()) {
+				String prefix = writer.name + "-";
+				List<String> stored = logs.get(conversation)
+					.values()
+					.stream()
+					.filter((clientId) -> clientId.startsWith(prefix))
+					.toList();
+				figures.require(stored.equals(writer.sentIn(conversation)), "%s's messages in %s, in the order sent",
+						writer.name, conversation);
+			}
+		}
+		if (!others.isEmpty()) {
+			List<String> stored = logs.values()
+				.stream()
+				.flatMap((log) -> log.values().stream())
+				.filter(Set.copyOf(others)::contains)
+				.toList();
+			figures.require(stored.equals(others), "the fault's own messages, once each, in order");
+		}
+
+		// What the clients saw: once caught up, exactly the log, each event once.
+		List<Load.Client> readers = new ArrayList<>(load.visitors);
+		readers.add(load.dashboard);
+		boolean caughtUp = awaitTrue(Duration.ofSeconds(20), () -> readers.stream()
+			.allMatch((reader) -> reader.seen.keySet()
+				.stream()
+				.allMatch((conversation) -> reader.lastSeen.get(conversation) >= lastSeq(logs.get(conversation)))));
+		figures.require(caughtUp, "every client caught up with the log");
+		for (Load.Client reader : readers) {
+			for (Map.Entry<String, TreeMap<Long, String>> seen : reader.seen.entrySet()) {
+				figures.require(seen.getValue().equals(logs.get(seen.getKey())), "%s saw exactly the log of %s",
+						reader.name, seen.getKey());
+			}
+			figures.duplicated += reader.redelivered.get();
+			figures.require(reader.gaps.get() == 0, "%s saw no gap in a sequence", reader.name);
+		}
+		Set<String> ackedIds = load.writers()
+			.stream()
+			.flatMap((writer) -> writer.sent.stream())
+			.filter(Load.Sent::acked)
+			.map(Load.Sent::clientId)
+			.collect(Collectors.toSet());
+		figures.delivered = load.dashboard.seen.values()
+			.stream()
+			.flatMap((seen) -> seen.values().stream())
+			.filter(ackedIds::contains)
+			.count();
+
+		// What PostgreSQL archived: the same, once the archiver caught up.
+		boolean archived = awaitTrue(Duration.ofSeconds(30),
+				() -> logs.entrySet().stream().allMatch((log) -> archivedLog(log.getKey()).equals(log.getValue())));
+		figures.require(archived, "PostgreSQL holds exactly the log of every conversation");
+		Map<String, Long> errors = new TreeMap<>();
+		load.writers()
+			.forEach((writer) -> writer.errors.forEach((code, count) -> errors.merge(code, count, Long::sum)));
+		figures.note = "archive complete " + (System.nanoTime() - stoppedAt) / 1_000_000
+				+ " ms after the load stopped; " + figures.reconnects + " reconnects"
+				+ (errors.isEmpty() ? "" : "; retryable errors answered " + errors);
+		figures.recoveryMillis = load.longestWaitMillis();
+		return figures;
+	}
+
+	/** A conversation's log as a node serves it: sequence → client id of messages. */
+	private TreeMap<Long, String> logOf(String conversation, String token) {
+		NodeProcess node = this.nodes.stream().filter(NodeProcess::isAlive).findFirst().orElseThrow();
+		try (LiveTestClient reader = LiveTestClient.visitor(node.port, Load.APP, token)) {
+			reader.next("welcome");
+			reader.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+			TreeMap<Long, String> log = new TreeMap<>();
+			long expected = 1;
+			while (true) {
+				JsonNode frame = reader.next((node2) -> node2.path("type").asString().equals("event")
+						|| node2.path("type").asString().equals("synced"), "the log");
+				if (frame.path("type").asString().equals("synced")) {
+					return log;
+				}
+				assertThat(frame.path("seq").asLong()).as("no gap in the log of %s", conversation)
+					.isEqualTo(expected++);
+				if (frame.path("kind").asString().equals("message")) {
+					log.put(frame.path("seq").asLong(), frame.path("message").path("clientId").asString());
+				}
+			}
+		}
+	}
+
+	private TreeMap<Long, String> archivedLog(String conversation) {
+		try {
+			TreeMap<Long, String> log = new TreeMap<>();
+			this.jdbc.sql("select seq, client_msg_id from message where conversation_id = cast(? as uuid)")
+				.param(conversation)
+				.query((row) -> {
+					log.put(row.getLong(1), row.getString(2));
+				});
+			return log;
+		}
+		catch (RuntimeException ex) {
+			// PostgreSQL is still coming back
+			return new TreeMap<>();
+		}
+	}
+
+	private static long lastSeq(TreeMap<Long, String> log) {
+		return log.isEmpty() ? 0 : log.lastKey();
+	}
+
+	/** How many visitor sockets a node cut off for not reading (close code 4500). */
+	private static long cutOff(int port) {
+		return HttpProbe.get(port, "/actuator/prometheus")
+			.body()
+			.lines()
+			.filter((line) -> line.startsWith("porchlight_sockets_closed_total{") && line.contains("code=\"4500\"")
+					&& line.contains("kind=\"visitor\""))
+			.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	private LiveTestClient staffSocket(int port) {
+		ApiClient owner = new ApiClient(port);
+		owner.signIn(Load.OWNER_EMAIL, Load.OWNER_PASSWORD);
+		return LiveTestClient.staff(port, Load.APP, owner.cookie("PORCHLIGHT_SESSION").orElseThrow());
+	}
+
+	private void startRedis(AppendFsync fsync) {
+		try {
+			Files.createDirectories(dir.resolve("redis"));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		this.redis = EmbeddedRedisServer.start(dir.resolve("redis"), fsync, List.of(), this.redisPort,
+				this.redisPassword);
+	}
+
+	/**
+	 * SIGKILL to the Redis server process, found by asking Redis for its process id.
+	 * @return when it died
+	 */
+	private long killRedis() {
+		RedisClient client = RedisClient.create(RedisURI.builder()
+			.withHost("127.0.0.1")
+			.withPort(this.redisPort)
+			.withPassword(this.redisPassword.toCharArray())
+			.build());
+		long pid;
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			pid = connection.sync()
+				.info("server")
+				.lines()
+				.filter((line) -> line.startsWith("process_id:"))
+				.mapToLong((line) -> Long.parseLong(line.substring("process_id:".length()).trim()))
+				.findFirst()
+				.orElseThrow();
+		}
+		finally {
+			client.shutdown();
+		}
+		ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+		process.destroyForcibly();
+		process.onExit().join();
+		return System.nanoTime();
+	}
+
+	private static boolean awaitTrue(Duration timeout, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			Load.sleep(100);
+		}
+		return condition.getAsBoolean();
+	}
+
+	/** What one fault cost, and what went wrong. */
+	static final class Figures {
+
+		final String name;
+
+		long sent;
+
+		long acked;
+
+		long unacked;
+
+		long delivered;
+
+		long lost;
+
+		long duplicated;
+
+		long reconnects;
+
+		long recoveryMillis;
+
+		String note = "";
+
+		final List<String> violations = new ArrayList<>();
+
+		Figures(String name) {
+			this.name = name;
+		}
+
+		void require(boolean holds, String what, Object... args) {
+			if (!holds) {
+				this.violations.add(String.format(what, args));
+			}
+		}
+
+		String row() {
+			return String.format("| %s | %d | %d | %d | %d | %d | %d ms | %s |", this.name, this.sent, this.acked,
+					this.delivered, this.lost, this.duplicated, this.recoveryMillis, this.note);
+		}
+
+		void assertNothingLostOrDoubled() {
+			assertThat(this.violations).as("history violations").isEmpty();
+			assertThat(this.lost).as("acknowledged messages lost").isZero();
+			assertThat(this.duplicated).as("messages duplicated").isZero();
+			assertThat(this.unacked).as("messages never acknowledged").isZero();
+			assertThat(this.acked).as("messages acknowledged").isGreaterThan(50);
+		}
+
+	}
+
+}

@@ -1,0 +1,416 @@
+package dev.porchlight.api.fault;
+
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.live.LiveTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A steady chat load that behaves like the widget and the dashboard: visitors write in
+ * their own conversations, a staff member answers in all of them, and an owner's
+ * dashboard follows every conversation. Every client keeps an unacknowledged message
+ * until the server acknowledges it and sends it again with the same client id after any
+ * failure: after {@code retryAfterMs} on an {@code error}, on a new socket to the next
+ * node when its socket died or stayed silent. Every client records what it was sent and
+ * what it saw, so the history can be checked afterwards.
+ */
+final class Load {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	static final String OWNER_EMAIL = "owner@shop.example";
+
+	static final String OWNER_PASSWORD = "owner password 123";
+
+	static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
+
+	private final int[] ports;
+
+	private final AtomicBoolean running = new AtomicBoolean(true);
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	final List<Client> visitors = new ArrayList<>();
+
+	final Client staff;
+
+	final Client dashboard;
+
+	/** Conversation id → the token of the visitor who started it. */
+	final Map<String, String> conversations = new LinkedHashMap<>();
+
+	/**
+	 * @param ports the nodes' ports
+	 * @param siteKey the site the visitors write on
+	 * @param visitors how many visitors
+	 * @param prefix makes this load's client ids unique
+	 */
+	Load(int[] ports, String siteKey, int visitors, String prefix) {
+		this.ports = ports;
+		for (int i = 0; i < visitors; i++) {
+			String token = new ApiClient(ports[i % ports.length]).header("Origin", APP)
+				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", siteKey)))
+				.text("/token");
+			Client visitor = new Client(prefix + "v" + i, i % ports.length, false, token);
+			visitor.connect();
+			String conversation = visitor.socket.startConversation();
+			visitor.follow(conversation);
+			visitor.writesIn.add(conversation);
+			this.conversations.put(conversation, token);
+			this.visitors.add(visitor);
+		}
+		this.staff = new Client(prefix + "s", 0, true, null);
+		this.staff.writesIn.addAll(this.conversations.keySet());
+		this.dashboard = new Client(prefix + "d", 1, true, null);
+		this.conversations.keySet().forEach(this.dashboard::follow);
+	}
+
+	/**
+	 * Starts writing: each visitor every {@code visitorPause}, the staff member every
+	 * {@code staffPause} (in each conversation in turn).
+	 */
+	void start(Duration visitorPause, Duration staffPause) {
+		for (Client visitor : this.visitors) {
+			this.threads.add(Thread.ofPlatform().name(visitor.name).start(() -> visitor.write(visitorPause)));
+		}
+		this.threads.add(Thread.ofPlatform().name(this.staff.name).start(() -> this.staff.write(staffPause)));
+		this.threads.add(Thread.ofPlatform().name(this.dashboard.name).start(this.dashboard::read));
+	}
+
+	/**
+	 * Stops writing; every message sent is acknowledged before its writer stops (or the
+	 * writer gives up after a minute, which the checks then report).
+	 */
+	void stopWriting() throws InterruptedException {
+		this.running.set(false);
+		for (Thread thread : this.threads) {
+			if (thread.getName().equals(this.dashboard.name)) {
+				continue;
+			}
+			thread.join(Duration.ofSeconds(90));
+		}
+	}
+
+	/** Stops the dashboard reader and closes every socket. */
+	void close() throws InterruptedException {
+		this.running.set(false);
+		this.dashboard.stopReading.set(true);
+		for (Thread thread : this.threads) {
+			thread.join(Duration.ofSeconds(30));
+		}
+		this.visitors.forEach(Client::closeSocket);
+		this.staff.closeSocket();
+		this.dashboard.closeSocket();
+	}
+
+	List<Client> writers() {
+		List<Client> writers = new ArrayList<>(this.visitors);
+		writers.add(this.staff);
+		return writers;
+	}
+
+	/**
+	 * The longest time a message waited for its acknowledgement: what the fault cost the
+	 * person who was typing.
+	 */
+	long longestWaitMillis() {
+		return writers().stream()
+			.flatMap((client) -> client.sent.stream())
+			.filter(Sent::acked)
+			.mapToLong((sent) -> sent.ackedAt() - sent.sentAt())
+			.max()
+			.orElse(0) / 1_000_000;
+	}
+
+	static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** One message that was sent, and when it was acknowledged. */
+	record Sent(String conversation, String clientId, long sentAt, long ackedAt, long seq) {
+
+		boolean acked() {
+			return this.ackedAt != 0;
+		}
+
+	}
+
+	/**
+	 * A client of the load: a visitor (its token) or a staff member (the owner, signing
+	 * in again when its session is gone). It writes, reads, or both.
+	 */
+	final class Client {
+
+		final String name;
+
+		final boolean staffSide;
+
+		private final String token;
+
+		private String cookie;
+
+		private int node;
+
+		LiveTestClient socket;
+
+		final List<String> writesIn = new ArrayList<>();
+
+		/** What this client sent, in order. */
+		final List<Sent> sent = new ArrayList<>();
+
+		/**
+		 * Conversation → what this client saw of it: sequence → client id of messages.
+		 */
+		final Map<String, TreeMap<Long, String>> seen = new ConcurrentHashMap<>();
+
+		/** Conversation → the highest sequence seen. */
+		final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+
+		/** Events received again (a sequence at or below one already seen). */
+		final AtomicLong redelivered = new AtomicLong();
+
+		/** Events that skipped a sequence on a socket. */
+		final AtomicLong gaps = new AtomicLong();
+
+		final AtomicLong reconnects = new AtomicLong();
+
+		final AtomicBoolean stopReading = new AtomicBoolean();
+
+		/** Error codes the server answered with, and how often. */
+		final Map<String, Long> errors = new ConcurrentHashMap<>();
+
+		Client(String name, int node, boolean staffSide, String token) {
+			this.name = name;
+			this.node = node;
+			this.staffSide = staffSide;
+			this.token = token;
+		}
+
+		void follow(String conversation) {
+			this.seen.putIfAbsent(conversation, new TreeMap<>());
+			this.lastSeen.putIfAbsent(conversation, 0L);
+		}
+
+		/**
+		 * Opens a socket to the current node, or to the next ones in turn, until one
+		 * welcomes it; then subscribes again after what it has seen.
+		 */
+		void connect() {
+			long backoff = 100;
+			boolean first = this.socket == null && this.sent.isEmpty();
+			while (true) {
+				int port = Load.this.ports[this.node];
+				try {
+					LiveTestClient candidate = open(port);
+					JsonNode hello = candidate.poll(ACK_TIMEOUT);
+					if (hello != null && hello.path("type").asString().equals("welcome")) {
+						this.socket = candidate;
+						if (!first) {
+							this.reconnects.incrementAndGet();
+						}
+						this.lastSeen.forEach((conversation, after) -> this.socket
+							.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", after)));
+						return;
+					}
+					// e.g. error unavailable before a 1012 close: storage is down
+					candidate.close();
+				}
+				catch (RuntimeException ex) {
+					if (this.staffSide && rejected(ex)) {
+						this.cookie = null;
+					}
+				}
+				this.node = (this.node + 1) % Load.this.ports.length;
+				sleep(backoff);
+				backoff = Math.min(1000, backoff * 2);
+			}
+		}
+
+		private LiveTestClient open(int port) {
+			if (!this.staffSide) {
+				return LiveTestClient.visitor(port, APP, this.token);
+			}
+			if (this.cookie == null) {
+				ApiClient owner = new ApiClient(port);
+				ApiClient.Response signedIn = owner.signIn(OWNER_EMAIL, OWNER_PASSWORD);
+				if (signedIn.status() != 200 && signedIn.status() != 204) {
+					throw new IllegalStateException("sign-in answered " + signedIn.status());
+				}
+				this.cookie = owner.cookie("PORCHLIGHT_SESSION").orElseThrow();
+			}
+			return LiveTestClient.staff(port, APP, this.cookie);
+		}
+
+		private static boolean rejected(Throwable ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof WebSocketHandshakeException handshake) {
+					int status = handshake.getResponse().statusCode();
+					return status == 401 || status == 403;
+				}
+			}
+			return false;
+		}
+
+		void closeSocket() {
+			if (this.socket != null) {
+				this.socket.close();
+			}
+		}
+
+		/** Writes until the load stops, one message per pause. */
+		void write(Duration pause) {
+			int k = 0;
+			while (Load.this.running.get()) {
+				String conversation = this.writesIn.get(k % this.writesIn.size());
+				String clientId = this.name + "-" + k++;
+				deliver(conversation, clientId);
+				pump(pause.toMillis());
+			}
+		}
+
+		/** Reads until stopped, reconnecting whenever its socket dies. */
+		void read() {
+			while (!this.stopReading.get()) {
+				if (this.socket == null || this.socket.isClosed()) {
+					closeSocket();
+					this.socket = null;
+					connect();
+				}
+				pump(100);
+			}
+		}
+
+		/**
+		 * Sends one message until it is acknowledged.
+		 */
+		private void deliver(String conversation, String clientId) {
+			long sentAt = System.nanoTime();
+			long giveUp = sentAt + Duration.ofSeconds(60).toNanos();
+			Map<String, Object> frame = new HashMap<>();
+			frame.put("type", "send");
+			frame.put("ref", clientId);
+			frame.put("conversationId", conversation);
+			frame.put("clientId", clientId);
+			frame.put("body", "message " + clientId);
+			while (System.nanoTime() < giveUp) {
+				if (this.socket == null) {
+					connect();
+				}
+				try {
+					this.socket.send(frame);
+				}
+				catch (RuntimeException ex) {
+					dropSocket();
+					continue;
+				}
+				long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+				boolean resend = false;
+				while (!resend) {
+					long left = deadline - System.nanoTime();
+					if (left <= 0 || this.socket.isClosed()) {
+						// Silent or gone: try the next node.
+						dropSocket();
+						break;
+					}
+					JsonNode answer = this.socket.poll(Duration.ofNanos(Math.min(left, 100_000_000L)));
+					if (answer == null) {
+						continue;
+					}
+					String type = answer.path("type").asString();
+					if (type.equals("ack") && answer.path("clientId").asString().equals(clientId)) {
+						this.sent.add(new Sent(conversation, clientId, sentAt, System.nanoTime(),
+								answer.path("seq").asLong()));
+						return;
+					}
+					if (type.equals("error") && answer.path("ref").asString().equals(clientId)) {
+						String code = answer.path("code").asString();
+						this.errors.merge(code, 1L, Long::sum);
+						if (!Set.of("unavailable", "rate_limited", "internal_error").contains(code)) {
+							throw new AssertionError(this.name + ": " + clientId + " refused: " + answer);
+						}
+						sleep(Math.max(50, answer.path("retryAfterMs").asLong(250)));
+						resend = true;
+					}
+					else {
+						handle(answer);
+					}
+				}
+			}
+			this.sent.add(new Sent(conversation, clientId, sentAt, 0, 0));
+		}
+
+		private void dropSocket() {
+			closeSocket();
+			this.socket = null;
+			this.node = (this.node + 1) % Load.this.ports.length;
+		}
+
+		/** Takes frames for a while, recording events. */
+		void pump(long millis) {
+			long until = System.nanoTime() + millis * 1_000_000;
+			while (this.socket != null && System.nanoTime() < until) {
+				JsonNode frame = this.socket.poll(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+				if (frame != null) {
+					handle(frame);
+				}
+				else if (this.socket.isClosed()) {
+					return;
+				}
+			}
+		}
+
+		private void handle(JsonNode frame) {
+			if (!frame.path("type").asString().equals("event")) {
+				return;
+			}
+			String conversation = frame.path("conversationId").asString();
+			if (!this.lastSeen.containsKey(conversation)) {
+				return;
+			}
+			long seq = frame.path("seq").asLong();
+			long last = this.lastSeen.get(conversation);
+			if (seq <= last) {
+				this.redelivered.incrementAndGet();
+				return;
+			}
+			if (seq != last + 1) {
+				this.gaps.incrementAndGet();
+			}
+			this.lastSeen.put(conversation, seq);
+			if (frame.path("kind").asString().equals("message")) {
+				this.seen.get(conversation).put(seq, frame.path("message").path("clientId").asString());
+			}
+		}
+
+		long acked() {
+			return this.sent.stream().filter(Sent::acked).count();
+		}
+
+		/** Client ids this client sent in a conversation, in order. */
+		List<String> sentIn(String conversation) {
+			return this.sent.stream()
+				.filter((sent) -> sent.conversation().equals(conversation))
+				.map(Sent::clientId)
+				.toList();
+		}
+
+	}
+
+}
