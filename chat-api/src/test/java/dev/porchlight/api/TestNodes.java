@@ -37,6 +37,21 @@ public final class TestNodes {
 	}
 
 	/**
+	 * A node on the test's database and a Redis given in the arguments (e.g. a cluster).
+	 * @param postgres the test's database
+	 * @param args further {@code --name=value} arguments, with the Redis settings
+	 * @return the running node; close it to stop it (gracefully)
+	 */
+	public static ConfigurableApplicationContext start(JdbcConnectionDetails postgres, String... args) {
+		List<String> all = new ArrayList<>(List.of("--spring.datasource.url=" + postgres.getJdbcUrl(),
+				"--spring.datasource.username=" + postgres.getUsername(),
+				"--spring.datasource.password=" + postgres.getPassword(),
+				"--spring.datasource.hikari.maximum-pool-size=4"));
+		all.addAll(List.of(args));
+		return new SpringApplicationBuilder(PorchlightApplication.class).run(all.toArray(String[]::new));
+	}
+
+	/**
 	 * @return a port nothing listens on right now, for a node that must keep its port
 	 * across a restart
 	 */

@@ -52,8 +52,11 @@ class SessionController {
 
 	private final AuditLog audit;
 
+	private final StaffSessions sessions;
+
 	SessionController(AuthenticationManager authentication, SessionAuthenticationStrategy sessionStrategy,
-			SecurityContextRepository contexts, SignInThrottle throttle, AuditLog audit) {
+			SecurityContextRepository contexts, SignInThrottle throttle, AuditLog audit, StaffSessions sessions) {
+		this.sessions = sessions;
 		this.authentication = authentication;
 		this.sessionStrategy = sessionStrategy;
 		this.contexts = contexts;
@@ -110,7 +113,9 @@ class SessionController {
 	ResponseEntity<Void> signOut(@AuthenticationPrincipal StaffPrincipal staff, HttpServletRequest http) {
 		HttpSession session = http.getSession(false);
 		if (session != null) {
+			String id = session.getId();
 			session.invalidate();
+			this.sessions.ended(id);
 		}
 		SecurityContextHolder.clearContext();
 		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), "auth.signed_out",

@@ -22,6 +22,8 @@ public class StaffSessions {
 
 	private final List<Consumer<AccountId>> listeners = new ArrayList<>();
 
+	private final List<Consumer<String>> sessionListeners = new ArrayList<>();
+
 	StaffSessions(FindByIndexNameSessionRepository<? extends Session> sessions) {
 		this.sessions = sessions;
 	}
@@ -32,6 +34,30 @@ public class StaffSessions {
 	 */
 	public void onSessionsEnded(Consumer<AccountId> listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Registers code to run whenever one session was ended on this node (signed out).
+	 * @param listener receives the session id
+	 */
+	public void onSessionEnded(Consumer<String> listener) {
+		this.sessionListeners.add(listener);
+	}
+
+	/**
+	 * Tells listeners that a session was ended here.
+	 * @param sessionId the session
+	 */
+	void ended(String sessionId) {
+		this.sessionListeners.forEach((listener) -> listener.accept(sessionId));
+	}
+
+	/**
+	 * @param sessionId a session id
+	 * @return whether that session still exists (neither ended nor expired)
+	 */
+	public boolean exists(String sessionId) {
+		return this.sessions.findById(sessionId) != null;
 	}
 
 	/**

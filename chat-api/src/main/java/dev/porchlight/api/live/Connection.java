@@ -129,6 +129,13 @@ final class Connection {
 		return httpSessionId.equals(this.httpSession);
 	}
 
+	/**
+	 * @return the staff member's HTTP session id, null for a visitor
+	 */
+	@Nullable String httpSession() {
+		return this.httpSession;
+	}
+
 	String address() {
 		return this.address;
 	}

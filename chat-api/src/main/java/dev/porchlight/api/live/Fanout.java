@@ -1,7 +1,11 @@
 package dev.porchlight.api.live;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +114,24 @@ class Fanout {
 		publish("visitor", fields);
 	}
 
+	/**
+	 * One staff session ended (signed out): its sockets close on every node. Only a
+	 * digest of the session id travels.
+	 */
+	void sessionEnded(String sessionId) {
+		publish("session_ended", Map.of("session", digest(sessionId)));
+	}
+
+	private static String digest(String sessionId) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	void sessionsEnded(AccountId account) {
 		publish("sessions_ended", Map.of("accountId", account.toString()));
 	}
@@ -132,6 +154,7 @@ class Fanout {
 				case "availability" -> onAvailability(event.path("available").asBoolean());
 				case "visitor" -> onVisitor(event);
 				case "sessions_ended" -> onSessionsEnded(AccountId.parse(event.path("accountId").asString()));
+				case "session_ended" -> onSessionEnded(event.path("session").asString());
 				default -> logger.debug("Ignoring broadcast of unknown kind");
 			}
 		}
@@ -228,6 +251,14 @@ class Fanout {
 		frame.put("title", event.hasNonNull("title") ? event.path("title").asString() : null);
 		String text = Frame.write(frame);
 		this.connections.staff().forEach((connection) -> connection.send(text));
+	}
+
+	private void onSessionEnded(String digest) {
+		for (Connection connection : this.connections.staff()) {
+			if (connection.httpSession() != null && digest(connection.httpSession()).equals(digest)) {
+				connection.closeAsync(CloseCodes.SESSION_ENDED);
+			}
+		}
 	}
 
 	private void onSessionsEnded(AccountId account) {

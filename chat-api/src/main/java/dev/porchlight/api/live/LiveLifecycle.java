@@ -32,6 +32,8 @@ class LiveLifecycle implements SmartLifecycle {
 
 	private final LiveProperties properties;
 
+	private final StaffSessions sessions;
+
 	private volatile boolean running;
 
 	LiveLifecycle(Connections connections, Presences presences, LiveProperties properties, Fanout fanout,
@@ -39,7 +41,9 @@ class LiveLifecycle implements SmartLifecycle {
 		this.connections = connections;
 		this.presences = presences;
 		this.properties = properties;
+		this.sessions = sessions;
 		sessions.onSessionsEnded(fanout::sessionsEnded);
+		sessions.onSessionEnded(fanout::sessionEnded);
 		Gauge.builder("porchlight.sockets.open", connections, (all) -> all.count(true))
 			.tag("kind", "visitor")
 			.description("Open WebSocket connections")
@@ -72,6 +76,14 @@ class LiveLifecycle implements SmartLifecycle {
 					}
 				}
 				else {
+					// Also catches a session that expired where no keyspace event reached
+					// this node (e.g. on a Redis Cluster, whose events stay on one
+					// master).
+					String session = connection.httpSession();
+					if (session != null && !this.sessions.exists(session)) {
+						connection.closeAsync(CloseCodes.SESSION_ENDED);
+						continue;
+					}
 					this.presences.staffSeen(connection.staff().id(), this.properties.idleTimeout());
 				}
 			}

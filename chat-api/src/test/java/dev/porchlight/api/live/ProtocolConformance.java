@@ -1,0 +1,487 @@
+package dev.porchlight.api.live;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The protocol conformance suite: drives both endpoints through real WebSocket
+ * connections exactly as docs/protocol.md describes them. It runs against one node
+ * ({@link LiveProtocolIntegrationTests}) and against three nodes on a Redis Cluster
+ * ({@link RedisClusterIntegrationTests}), where each new client may land on another node.
+ * Nodes are configured with a visitor limit of 40 messages per window.
+ */
+abstract class ProtocolConformance {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	Site site;
+
+	final List<LiveClient> clients = new ArrayList<>();
+
+	/**
+	 * @return the port of the node the next client talks to
+	 */
+	abstract int port();
+
+	abstract Sites sites();
+
+	@BeforeEach
+	void aSite() {
+		this.site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		sites().add(this.site);
+	}
+
+	@AfterEach
+	void closeClients() {
+		this.clients.forEach(LiveClient::close);
+	}
+
+	@Test
+	void aVisitorIsWelcomedStartsAConversationAndGetsAcksWithSequences() {
+		LiveClient visitor = visitor(newVisitor());
+		JsonNode welcome = visitor.next("welcome");
+		assertThat(welcome.path("protocol").asString()).isEqualTo("porchlight.v1");
+		assertThat(welcome.path("role").asString()).isEqualTo("visitor");
+		assertThat(welcome.path("heartbeatMs").asLong()).isPositive();
+		assertThat(welcome.path("conversations").size()).isZero();
+
+		String conversation = start(visitor);
+		visitor.send(Map.of("type", "send", "ref", "r1", "conversationId", conversation, "clientId", "m1", "body",
+				"Do you make custom ankh pendants?"));
+		JsonNode ack = visitor.next("ack");
+		assertThat(ack.path("ref").asString()).isEqualTo("r1");
+		assertThat(ack.path("seq").asLong()).isEqualTo(1);
+		assertThat(ack.path("duplicate").asBoolean()).isFalse();
+		JsonNode event = visitor.next("event");
+		assertThat(event.path("seq").asLong()).isEqualTo(1);
+		assertThat(event.path("kind").asString()).isEqualTo("message");
+		assertThat(event.path("message").path("body").asString()).isEqualTo("Do you make custom ankh pendants?");
+		assertThat(event.path("by").path("kind").asString()).isEqualTo("visitor");
+	}
+
+	@Test
+	void sendingTheSameClientIdAgainReturnsTheSameAckAndStoresNothing() {
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		for (int i = 0; i < 3; i++) {
+			visitor.send(send(conversation, "same-id", "Hello?"));
+		}
+		List<JsonNode> acks = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			acks.add(visitor.next("ack"));
+		}
+		assertThat(acks).extracting((ack) -> ack.path("seq").asLong()).containsOnly(1L);
+		assertThat(acks).extracting((ack) -> ack.path("duplicate").asBoolean()).containsExactly(false, true, true);
+		visitor.send(send(conversation, "next", "Anyone?"));
+		assertThat(visitor.next("ack").path("seq").asLong()).isEqualTo(2);
+		List<Long> events = visitor.drain(Duration.ofMillis(300))
+			.stream()
+			.filter((frame) -> frame.path("type").asString().equals("event"))
+			.map((frame) -> frame.path("seq").asLong())
+			.toList();
+		assertThat(events).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void staffSeeTheNewConversationLiveAndBothSidesTalk() {
+		LiveClient staff = staff();
+		assertThat(staff.next("welcome").path("role").asString()).isEqualTo("staff");
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		JsonNode inbox = staff.next(
+				(frame) -> frame.path("type").asString().equals("inbox")
+						&& frame.path("conversation").path("id").asString().equals(conversation),
+				"the new conversation");
+		assertThat(inbox.path("conversation").path("siteId").asString()).isEqualTo(this.site.id().toString());
+
+		visitor.send(send(conversation, "v1", "Hi there"));
+		JsonNode preview = staff.next(
+				(frame) -> frame.path("type").asString().equals("inbox")
+						&& frame.path("conversation").path("preview").asString().equals("Hi there"),
+				"the message preview");
+		assertThat(preview.path("conversation").path("unread").asLong()).isEqualTo(1);
+		assertThat(preview.path("conversation").path("awaitingReply").asBoolean()).isTrue();
+
+		staff.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		assertThat(staff.next("event").path("message").path("body").asString()).isEqualTo("Hi there");
+		assertThat(staff.next("synced").path("seq").asLong()).isEqualTo(1);
+
+		staff.send(send(conversation, "s1", "Hello! How can I help?"));
+		assertThat(staff.next("ack").path("seq").asLong()).isEqualTo(2);
+		JsonNode reply = visitor.next(
+				(frame) -> frame.path("type").asString().equals("event") && frame.path("seq").asLong() == 2,
+				"the reply");
+		assertThat(reply.path("by").path("kind").asString()).isEqualTo("staff");
+		assertThat(reply.path("by").path("name").asString()).isEqualTo("Owner");
+		assertThat(reply.path("by").has("id")).as("visitors never see staff account ids").isFalse();
+	}
+
+	@Test
+	void aReconnectingClientResumesAfterItsLastSequenceWithoutGapsOrDuplicates() throws Exception {
+		String token = newVisitor();
+		LiveClient first = visitor(token);
+		String conversation = start(first);
+		for (int i = 1; i <= 5; i++) {
+			first.send(send(conversation, "a" + i, "message " + i));
+			first.next("ack");
+		}
+		first.close();
+		// While the visitor is away, staff keep writing; then more arrive during the
+		// resume.
+		LiveClient staff = staff();
+		staff.next("welcome");
+		Thread writer = Thread.ofVirtual().start(() -> {
+			for (int i = 1; i <= 40; i++) {
+				staff.send(send(conversation, "s" + i, "reply " + i));
+			}
+		});
+		LiveClient resumed = visitor(token);
+		resumed.next("welcome");
+		resumed.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 3));
+		writer.join();
+		List<Long> seen = new ArrayList<>();
+		while (seen.size() < 42) {
+			seen.add(resumed.next("event").path("seq").asLong());
+		}
+		assertThat(seen).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(4, 45).boxed().toList());
+		assertThat(resumed.drain(Duration.ofMillis(300)))
+			.noneMatch((frame) -> frame.path("type").asString().equals("event"));
+	}
+
+	@Test
+	void typingIsShownToTheOtherSideAndDraftsOnlyWhenTheSiteAllowsIt() {
+		LiveClient staff = staff();
+		staff.next("welcome");
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		visitor.send(Map.of("type", "typing", "conversationId", conversation, "typing", true, "draft", "I wonder"));
+		JsonNode typing = staff.next("typing");
+		assertThat(typing.path("side").asString()).isEqualTo("visitor");
+		assertThat(typing.path("typing").asBoolean()).isTrue();
+		assertThat(typing.has("draft")).as("typing preview is off by default").isFalse();
+
+		staff.send(Map.of("type", "typing", "conversationId", conversation, "typing", true));
+		JsonNode staffTyping = visitor.next("typing");
+		assertThat(staffTyping.path("side").asString()).isEqualTo("staff");
+		assertThat(staffTyping.path("name").asString()).isEqualTo("Owner");
+
+		sites().update(this.site.withSettings(this.site.name(), this.site.allowedOrigins(), this.site.identityMode(),
+				new dev.porchlight.domain.site.WidgetSettings(this.site.widget().colour(),
+						this.site.widget().position(), this.site.widget().greeting(), this.site.widget().awayMessage(),
+						this.site.widget().preChatForm(), true, this.site.widget().businessHours())));
+		visitor.send(Map.of("type", "typing", "conversationId", conversation, "typing", true, "draft", "I wonder if"));
+		assertThat(staff.next("typing").path("draft").asString()).isEqualTo("I wonder if");
+	}
+
+	@Test
+	void readMarkersReachTheOtherSideAndResetUnreadCounts() {
+		LiveClient staff = staff();
+		staff.next("welcome");
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		visitor.send(send(conversation, "v1", "Question one"));
+		visitor.send(send(conversation, "v2", "Question two"));
+		visitor.next("ack");
+		visitor.next("ack");
+		staff.send(Map.of("type", "read", "conversationId", conversation, "seq", 2));
+		assertThat(staff.next("read_ok").path("seq").asLong()).isEqualTo(2);
+		JsonNode read = visitor.next("read");
+		assertThat(read.path("side").asString()).isEqualTo("staff");
+		assertThat(read.path("seq").asLong()).isEqualTo(2);
+		JsonNode inbox = staff.next((frame) -> frame.path("type").asString().equals("inbox")
+				&& frame.path("conversation").path("readByStaff").asLong() == 2, "the read inbox entry");
+		assertThat(inbox.path("conversation").path("unread").asLong()).isZero();
+	}
+
+	@Test
+	void staffAssignAConversationAndEveryInboxShowsWho() {
+		LiveClient staff = staff();
+		String me = staff.next("welcome").path("accountId").asString();
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		staff.send(Map.of("type", "assign", "ref", "a", "conversationId", conversation, "accountId", me));
+		assertThat(staff.next("assign_ok").path("accountId").asString()).isEqualTo(me);
+		JsonNode inbox = staff.next(
+				(frame) -> frame.path("type").asString().equals("inbox")
+						&& frame.path("conversation").path("assignee").asString("").equals(me),
+				"the assigned inbox entry");
+		assertThat(inbox.path("conversation").path("assigneeName").asString()).isEqualTo("Owner");
+
+		Map<String, Object> unassign = new java.util.HashMap<>();
+		unassign.put("type", "assign");
+		unassign.put("conversationId", conversation);
+		unassign.put("accountId", null);
+		staff.send(unassign);
+		assertThat(staff.next("assign_ok").path("accountId").isNull()).isTrue();
+		staff.send(Map.of("type", "assign", "ref", "b", "conversationId", conversation, "accountId",
+				java.util.UUID.randomUUID().toString()));
+		assertThat(staff.next("error").path("code").asString()).isEqualTo("invalid_field");
+		visitor.send(Map.of("type", "assign", "ref", "c", "conversationId", conversation, "accountId", me));
+		assertThat(visitor.next("error").path("code").asString()).isEqualTo("forbidden");
+	}
+
+	@Test
+	void visitorsLearnWhetherStaffAreAvailable() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		LiveClient staff = staff();
+		staff.next("welcome");
+		assertThat(visitor
+			.next((frame) -> frame.path("type").asString().equals("availability")
+					&& frame.path("staffAvailable").asBoolean(), "staff available")
+			.path("staffAvailable")
+			.asBoolean()).isTrue();
+		staff.send(Map.of("type", "availability", "available", false));
+		assertThat(staff.next("availability_ok").path("available").asBoolean()).isFalse();
+		assertThat(visitor
+			.next((frame) -> frame.path("type").asString().equals("availability")
+					&& !frame.path("staffAvailable").asBoolean(), "away")
+			.path("staffAvailable")
+			.asBoolean()).isFalse();
+		staff.send(Map.of("type", "availability", "available", true));
+		assertThat(visitor
+			.next((frame) -> frame.path("type").asString().equals("availability")
+					&& frame.path("staffAvailable").asBoolean(), "back")
+			.path("staffAvailable")
+			.asBoolean()).isTrue();
+	}
+
+	@Test
+	void visitorPagesReachStaff() {
+		LiveClient staff = staff();
+		staff.next("welcome");
+		String token = newVisitor();
+		LiveClient visitor = visitor(token);
+		visitor.next("welcome");
+		visitor.send(Map.of("type", "page", "url", "https://shop.example/rings", "title", "Rings"));
+		JsonNode page = staff.next("visitor");
+		assertThat(page.path("online").asBoolean()).isTrue();
+		assertThat(page.path("page").asString()).isEqualTo("https://shop.example/rings");
+	}
+
+	@Test
+	void eitherSideClosesAndWritingAgainReopens() {
+		LiveClient staff = staff();
+		staff.next("welcome");
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		visitor.send(send(conversation, "v1", "Thanks!"));
+		visitor.next("ack");
+		staff.send(Map.of("type", "close", "conversationId", conversation));
+		assertThat(staff.next("status_ok").path("status").asString()).isEqualTo("closed");
+		assertThat(visitor
+			.next((frame) -> frame.path("type").asString().equals("event")
+					&& frame.path("kind").asString().equals("closed"), "closed")
+			.path("seq")
+			.asLong()).isEqualTo(2);
+		visitor.send(send(conversation, "v2", "Actually, one more question"));
+		assertThat(visitor.next("ack").path("seq").asLong()).isEqualTo(4);
+		assertThat(visitor
+			.next((frame) -> frame.path("type").asString().equals("event")
+					&& frame.path("kind").asString().equals("reopened"), "reopened")
+			.path("seq")
+			.asLong()).isEqualTo(3);
+		visitor.send(Map.of("type", "close", "conversationId", conversation));
+		assertThat(visitor.next("status_ok").path("status").asString()).isEqualTo("closed");
+		staff.send(Map.of("type", "reopen", "conversationId", conversation));
+		assertThat(staff.next("status_ok").path("status").asString()).isEqualTo("open");
+		visitor.send(Map.of("type", "reopen", "conversationId", conversation));
+		assertThat(visitor.next("error").path("code").asString()).isEqualTo("forbidden");
+	}
+
+	@Test
+	void everyBadFrameGetsItsDocumentedErrorAndTheSocketStaysOpen() {
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		Map<String, String> cases = new java.util.LinkedHashMap<>();
+		cases.put("{not json", "malformed_frame");
+		cases.put("[1,2]", "malformed_frame");
+		cases.put("{\"kind\":\"send\"}", "missing_field");
+		cases.put("{\"type\":\"teleport\"}", "unknown_type");
+		cases.put("{\"type\":\"send\",\"conversationId\":\"" + conversation + "\",\"clientId\":\"c\"}",
+				"missing_field");
+		cases.put("{\"type\":\"send\",\"conversationId\":\"" + conversation
+				+ "\",\"clientId\":\"bad id!\",\"body\":\"x\"}", "invalid_client_id");
+		cases.put("{\"type\":\"send\",\"conversationId\":\"" + conversation + "\",\"clientId\":\"c\",\"body\":\"   \"}",
+				"invalid_message");
+		cases.put("{\"type\":\"send\",\"conversationId\":\"" + conversation + "\",\"clientId\":\"c\",\"body\":\""
+				+ "x".repeat(4001) + "\"}", "invalid_message");
+		cases.put("{\"type\":\"send\",\"conversationId\":\"nope\",\"clientId\":\"c\",\"body\":\"x\"}", "invalid_id");
+		cases.put("{\"type\":\"send\",\"conversationId\":\"" + java.util.UUID.randomUUID()
+				+ "\",\"clientId\":\"c\",\"body\":\"x\"}", "not_found");
+		cases.put("{\"type\":\"read\",\"conversationId\":\"" + conversation + "\",\"seq\":-1}", "invalid_field");
+		cases.put("{\"type\":\"typing\",\"conversationId\":\"" + conversation + "\",\"typing\":\"yes\"}",
+				"invalid_field");
+		cases.put("{\"type\":\"typing\",\"conversationId\":\"" + conversation + "\"}", "missing_field");
+		cases.put("{\"type\":\"start\",\"context\":{\"url\":\"javascript:alert(1)\"}}", "invalid_page_url");
+		cases.put("{\"type\":\"availability\",\"available\":true}", "forbidden");
+		cases.forEach((frame, code) -> {
+			visitor.sendRaw(frame);
+			assertThat(visitor.next("error").path("code").asString()).as(frame).isEqualTo(code);
+		});
+		visitor.send(Map.of("type", "ping"));
+		assertThat(visitor.next("pong")).isNotNull();
+		assertThat(visitor.isClosed()).isFalse();
+	}
+
+	@Test
+	void oneVisitorCannotTouchAnothersConversation() {
+		LiveClient alice = visitor(newVisitor());
+		String hers = start(alice);
+		LiveClient bob = visitor(newVisitor());
+		bob.next("welcome");
+		for (Map<String, Object> frame : List.<Map<String, Object>>of(
+				Map.of("type", "subscribe", "conversationId", hers, "afterSeq", 0), send(hers, "x", "hijack"),
+				Map.of("type", "read", "conversationId", hers, "seq", 1),
+				Map.of("type", "typing", "conversationId", hers, "typing", true),
+				Map.of("type", "close", "conversationId", hers))) {
+			bob.send(frame);
+			assertThat(bob.next("error").path("code").asString()).isEqualTo("not_found");
+		}
+		bob.send(Map.of("type", "conversations"));
+		assertThat(bob.next("conversations").toString()).doesNotContain(hers);
+	}
+
+	@Test
+	void staffDoNotStartConversations() {
+		LiveClient staff = staff();
+		staff.next("welcome");
+		staff.send(Map.of("type", "start"));
+		assertThat(staff.next("error").path("code").asString()).isEqualTo("forbidden");
+	}
+
+	@Test
+	void floodingVisitorsAreRateLimited() {
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		String code = null;
+		for (int i = 0; i < 60 && code == null; i++) {
+			visitor.send(send(conversation, "f" + i, "spam " + i));
+			JsonNode answer = visitor.next((frame) -> frame.path("type").asString().equals("ack")
+					|| frame.path("type").asString().equals("error"), "ack or error");
+			if (answer.path("type").asString().equals("error")) {
+				code = answer.path("code").asString();
+				assertThat(answer.path("retryAfterMs").asLong()).isPositive();
+			}
+		}
+		assertThat(code).isEqualTo("rate_limited");
+	}
+
+	@Test
+	void anOversizedFrameClosesTheSocketWith1009() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		visitor.sendRaw("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(20_000) + "\"}");
+		assertThat(visitor.awaitClose()).isEqualTo(1009);
+	}
+
+	@Test
+	void aSocketThatKeepsBreakingTheProtocolIsClosedForAbuse() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		for (int i = 0; i < 25 && !visitor.isClosed(); i++) {
+			visitor.sendRaw("garbage " + i);
+		}
+		assertThat(visitor.awaitClose()).isEqualTo(1008);
+	}
+
+	@Test
+	void endingAStaffMembersSessionsClosesTheirSockets() {
+		ApiClient owner = new ApiClient(port());
+		owner.signIn("owner@shop.example", "owner password 123");
+		String email = "agent" + System.nanoTime() + "@shop.example";
+		ApiClient.Response created = owner.post("/api/v1/accounts",
+				ApiClient.json(Map.of("email", email, "displayName", "Ann", "role", "AGENT")));
+		ApiClient agent = new ApiClient(port());
+		agent.signIn(email, created.text("/oneTimePassword"));
+		agent.post("/api/v1/me/password", ApiClient
+			.json(Map.of("currentPassword", created.text("/oneTimePassword"), "newPassword", "ann's long password")));
+		ApiClient.Response signedIn = new ApiClient(port()).signIn(email, "ann's long password");
+		assertThat(signedIn.status()).isEqualTo(200);
+		ApiClient second = new ApiClient(port());
+		second.signIn(email, "ann's long password");
+		LiveClient socket = track(LiveClient.staff(port(), APP, second.cookie("PORCHLIGHT_SESSION").orElseThrow()));
+		socket.next("welcome");
+		owner.post("/api/v1/accounts/" + created.text("/account/id") + "/disable", "");
+		assertThat(socket.awaitClose()).isEqualTo(4401);
+	}
+
+	@Test
+	void signingOutClosesThatSessionsSockets() {
+		ApiClient owner = new ApiClient(port());
+		owner.signIn("owner@shop.example", "owner password 123");
+		LiveClient socket = track(LiveClient.staff(port(), APP, owner.cookie("PORCHLIGHT_SESSION").orElseThrow()));
+		socket.next("welcome");
+		LiveClient otherDevice = staff();
+		otherDevice.next("welcome");
+		assertThat(owner.delete("/api/v1/session").status()).isEqualTo(204);
+		assertThat(socket.awaitClose()).isEqualTo(4401);
+		otherDevice.send(Map.of("type", "ping"));
+		assertThat(otherDevice.next("pong")).as("the other device's session is untouched").isNotNull();
+	}
+
+	@Test
+	void welcomeIsAlwaysTheFirstFrame() {
+		LiveClient staff = staff();
+		for (int i = 0; i < 5; i++) {
+			LiveClient visitor = visitor(newVisitor());
+			start(visitor);
+		}
+		LiveClient late = staff();
+		assertThat(late.drain(java.time.Duration.ofMillis(500)).get(0).path("type").asString()).isEqualTo("welcome");
+		assertThat(staff).isNotNull();
+	}
+
+	String newVisitor() {
+		ApiClient.Response started = new ApiClient(port()).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", this.site.key().value())));
+		assertThat(started.status()).isEqualTo(200);
+		return started.text("/token");
+	}
+
+	LiveClient visitor(String token) {
+		return track(LiveClient.visitor(port(), APP, token));
+	}
+
+	LiveClient staff() {
+		ApiClient owner = new ApiClient(port());
+		owner.signIn("owner@shop.example", "owner password 123");
+		return track(LiveClient.staff(port(), APP, owner.cookie("PORCHLIGHT_SESSION").orElseThrow()));
+	}
+
+	LiveClient track(LiveClient client) {
+		this.clients.add(client);
+		return client;
+	}
+
+	static String start(LiveClient visitor) {
+		visitor.send(Map.of("type", "start", "ref", "s", "context",
+				Map.of("url", "https://shop.example/rings", "title", "Rings", "locale", "en")));
+		return visitor.next("started").path("conversation").path("id").asString();
+	}
+
+	static Map<String, Object> send(String conversation, String clientId, String body) {
+		Map<String, Object> frame = new HashMap<>();
+		frame.put("type", "send");
+		frame.put("conversationId", conversation);
+		frame.put("clientId", clientId);
+		frame.put("body", body);
+		return frame;
+	}
+
+}
