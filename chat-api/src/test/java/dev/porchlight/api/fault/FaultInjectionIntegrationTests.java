@@ -98,8 +98,9 @@ class FaultInjectionIntegrationTests {
 				"--porchlight.live.visitor-messages=100000", "--porchlight.live.staff-messages=100000",
 				// A small send buffer, so that a stalled reader overflows it quickly.
 				"--porchlight.live.send-buffer-bytes=65536", "--porchlight.live.send-time-limit=2s",
-				"--porchlight.archive.interval=200ms", "--porchlight.archive.max-backoff=1s",
-				"--porchlight.archive.lease=3s", "--spring.datasource.url=" + this.postgres.jdbcUrl(),
+				"--porchlight.live.sweep-interval=1s", "--porchlight.archive.interval=200ms",
+				"--porchlight.archive.max-backoff=1s", "--porchlight.archive.lease=3s",
+				"--spring.datasource.url=" + this.postgres.jdbcUrl(),
 				"--spring.datasource.username=" + this.postgres.username(), "--spring.datasource.password=",
 				"--spring.datasource.hikari.maximum-pool-size=3", "--spring.datasource.hikari.connection-timeout=1000",
 				"--spring.data.redis.url=redis://:" + this.redisPassword + "@127.0.0.1:" + this.redisPort + "/0");
