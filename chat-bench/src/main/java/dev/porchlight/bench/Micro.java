@@ -38,10 +38,18 @@ final class Micro {
 			JsonNode metric = run.path("primaryMetric");
 			String name = run.path("benchmark").asString();
 			scores.add(new Score(name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1),
-					metric.path("score").asDouble(), metric.path("scoreError").asDouble(),
+					number(metric.path("score")), number(metric.path("scoreError")),
 					metric.path("scoreUnit").asString(), Double.NaN));
 		}
 		return scores;
+	}
+
+	/**
+	 * JMH writes "NaN" (a string) for an error it cannot estimate from too few
+	 * iterations.
+	 */
+	private static double number(JsonNode node) {
+		return node.isNumber() ? node.asDouble() : Double.NaN;
 	}
 
 }

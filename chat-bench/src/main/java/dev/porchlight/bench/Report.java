@@ -165,7 +165,7 @@ final class Report {
 		md.append(String.format(Locale.ROOT,
 				"Messages appended to Redis with the product's own append step (`RedisLiveConversations.append`: the Lua "
 						+ "script, inbox ranking and archive listing) at %.0f/s for %d s over %d conversations; the two "
-						+ "nodes' archivers write them to PostgreSQL as in production. Lag is from the append's return to "
+						+ "nodes' archivers write them to PostgreSQL as in production. Lag is from the start of the append call to "
 						+ "the moment a poll of `conversation.archived_seq` (every 100 ms, so up to 100 ms coarse) sees the "
 						+ "commit.\n\n",
 				a.targetRate(), plan.archiveDuration().toSeconds(), plan.archiveConversations()));
