@@ -1,0 +1,315 @@
+package dev.porchlight.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.porchlight.persistence.conversation.BenchAppends;
+import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
+import dev.porchlight.persistence.embedded.EmbeddedRedisServer;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The benchmark: starts real PostgreSQL and Redis, two Porchlight nodes and two peer
+ * (Socket.IO) nodes as separate processes, runs the four scenarios and the JMH
+ * micro-benchmarks, and rewrites {@code docs/benchmarks.md} and its plot.
+ *
+ * <p>
+ * Arguments: {@code --quick} (a short run that only checks the harness works),
+ * {@code --repo DIR}, {@code --jar PATH} (porchlight.jar).
+ */
+public final class Bench {
+
+	private Bench() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		boolean quick = List.of(args).contains("--quick");
+		Path repo = Path.of(arg(args, "--repo", "."));
+		Path jar = Path.of(arg(args, "--jar", repo.resolve("chat-api/target/porchlight.jar").toString()));
+		Path work = repo.resolve("chat-bench/target/bench-run");
+		deleteRecursively(work);
+		Files.createDirectories(work);
+		Plan plan = quick ? Plan.QUICK : Plan.FULL;
+		Results results = new Results(quick, Instant.now());
+		long benchStarted = System.nanoTime();
+
+		log("Starting PostgreSQL and Redis (embedded engines of chat-persistence)");
+		EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(work.resolve("postgres"), "porchlight", true);
+		// maxclients above the default 10,000 is not needed: nodes share one connection.
+		Files.createDirectories(work.resolve("redis"));
+		EmbeddedRedisServer redis = EmbeddedRedisServer.start(work.resolve("redis"),
+				EmbeddedRedisServer.AppendFsync.EVERYSEC, List.of());
+		String redisUrl = "redis://:" + redis.password() + "@127.0.0.1:" + redis.port() + "/0";
+		String peerRedisUrl = "redis://:" + redis.password() + "@127.0.0.1:" + redis.port() + "/1";
+		String jdbcUrl = postgres.jdbcUrl();
+		results.postgresVersion = postgres.version();
+		results.redisVersion = Machine.redisVersion(redis.port(), redis.password());
+		List<Node> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+		// Interrupted (Ctrl-C), the run still stops every process it started.
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(Node::close)));
+		try {
+			log("Starting two Porchlight nodes");
+			Node a = Node.porchlight("porchlight-a", jar, work, jdbcUrl, redisUrl, plan.heap);
+			nodes.add(a);
+			Node b = Node.porchlight("porchlight-b", jar, work, jdbcUrl, redisUrl, plan.heap);
+			nodes.add(b);
+			a.awaitReady();
+			b.awaitReady();
+			Api owner = new Api(a.port);
+			owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
+			var site = owner.postJson("/api/v1/sites", Map.of("name", "Bench shop", "allowedOrigins", List.of()),
+					Map.of());
+			String siteKey = site.path("siteKey").asString();
+			UUID siteId = UUID.fromString(site.path("id").asString());
+			ChatSystem.Porchlight porchlight = new ChatSystem.Porchlight(List.of(a.port, b.port), siteKey,
+					owner.cookie("PORCHLIGHT_SESSION"));
+
+			log("Starting two peer nodes (Socket.IO with the Redis adapter)");
+			Path peerDir = repo.resolve("chat-bench/peer");
+			Node peerA = Node.peer("peer-a", peerDir, work, peerRedisUrl);
+			nodes.add(peerA);
+			Node peerB = Node.peer("peer-b", peerDir, work, peerRedisUrl);
+			nodes.add(peerB);
+			peerA.awaitReady();
+			peerB.awaitReady();
+			ChatSystem.SocketIo peer = new ChatSystem.SocketIo(List.of(peerA.port, peerB.port));
+
+			// Scenario 1: idle sockets, Porchlight node A then peer node A.
+			results.idlePorchlight = idle(a, true, plan.idleSockets, plan.idleProcesses, siteKey, porchlight.session(),
+					true);
+			results.idlePeer = idle(peerA, false, plan.idleSockets, plan.idleProcesses, siteKey, "-", false);
+
+			// Scenario 2: sustained messages across two nodes, A/B/A/B.
+			log("Setting up " + plan.visitors + " visitors and two owner sockets per system");
+			try (LoadGenerator porchlightLoad = new LoadGenerator(porchlight, plan.visitors);
+					LoadGenerator peerLoad = new LoadGenerator(peer, plan.visitors)) {
+				log("Warming up");
+				porchlightLoad.run(plan.startRate, plan.warmup);
+				peerLoad.run(plan.startRate, plan.warmup);
+				double cpuBefore = a.cpuSeconds() + b.cpuSeconds();
+				for (int pair = 0; pair < plan.pairs; pair++) {
+					Results.Pair result = new Results.Pair();
+					double from = (pair == 0) ? plan.startRate
+							: Math.max(plan.startRate, results.pairs.get(0).porchlightCapacity() * 0.5);
+					double peerFrom = (pair == 0) ? plan.startRate
+							: Math.max(plan.startRate, results.pairs.get(0).peerCapacity() * 0.5);
+					result.porchlight = capacity(porchlightLoad, from, plan);
+					result.peer = capacity(peerLoad, peerFrom, plan);
+					double half = Math.max(plan.startRate / 2, result.peerCapacity() * 0.5);
+					log("Pair " + (pair + 1) + ": both at 50% of the peer's capacity, " + Math.round(half) + "/s");
+					result.halfRate = half;
+					result.porchlightAtHalf = porchlightLoad.run(half, plan.step);
+					log(result.porchlightAtHalf.line());
+					result.peerAtHalf = peerLoad.run(half, plan.step);
+					log(result.peerAtHalf.line());
+					results.pairs.add(result);
+				}
+				results.porchlightCpuSeconds = a.cpuSeconds() + b.cpuSeconds() - cpuBefore;
+				results.porchlightCapacityHeap = a.metric("jvm_memory_used_bytes", "area=\"heap\"");
+
+				// Scenario 3: archival.
+				log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds() + " s");
+				LettuceConnectionFactory factory = new LettuceConnectionFactory(
+						redisConfiguration(redis.port(), redis.password()));
+				factory.afterPropertiesSet();
+				factory.start();
+				try {
+					BenchAppends appends = new BenchAppends(new StringRedisTemplate(factory));
+					var conversations = Archival.conversations(porchlight, plan.archiveConversations);
+					results.archival = Archival.run(appends, jdbcUrl, conversations, plan.archiveRate,
+							plan.archiveDuration);
+					log(String.format(
+							"Archival: appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, drain %.1f s",
+							results.archival.appendedRate(), results.archival.archivedRate(),
+							results.archival.lagMs().getValueAtPercentile(50),
+							results.archival.lagMs().getValueAtPercentile(99), results.archival.lagMs().getMaxValue(),
+							results.archival.drainSeconds()));
+				}
+				finally {
+					factory.destroy();
+				}
+
+				// Scenario 4: search with chat at half of Porchlight's capacity.
+				log("Seeding " + plan.searchMessages + " messages by COPY");
+				double[] seeded = Search.seed(jdbcUrl, siteId, plan.searchMessages);
+				log(String.format("Seeded in %.1f s (COPY) + %.1f s (indexes, analyze)", seeded[0], seeded[1]));
+				double chatRate = Math.max(plan.startRate / 2, results.meanPorchlightCapacity() / 2);
+				results.search = Search.measure(a.port, jdbcUrl, 5, plan.searchDuration, plan.searchMessages,
+						plan.searchMessages / 10, Math.max(100, plan.searchMessages / 50), seeded,
+						() -> porchlightLoad.run(chatRate, plan.searchDuration));
+				log("Search done; chat meanwhile: " + results.search.chat().line());
+			}
+		}
+		finally {
+			for (Node node : nodes) {
+				node.close();
+			}
+			redis.close();
+			postgres.close();
+		}
+
+		log("JMH micro-benchmarks");
+		results.jmh = Micro.run(work, quick);
+		results.nodeVersion = Machine.command("node", "--version");
+		results.socketIoVersion = Machine.packageVersion(repo.resolve("chat-bench/peer/node_modules/socket.io"));
+		results.adapterVersion = Machine
+			.packageVersion(repo.resolve("chat-bench/peer/node_modules/@socket.io/redis-adapter"));
+		results.totalSeconds = (System.nanoTime() - benchStarted) / 1e9;
+		Report.write(results, plan, repo.resolve("docs/benchmarks.md"), repo.resolve("docs/benchmarks-latency.svg"));
+		log(String.format("Done in %.0f s: docs/benchmarks.md and docs/benchmarks-latency.svg rewritten",
+				results.totalSeconds));
+		System.exit(0);
+	}
+
+	static List<LoadGenerator.Result> capacity(LoadGenerator load, double from, Plan plan) {
+		List<LoadGenerator.Result> steps = new ArrayList<>();
+		double rate = from;
+		for (int i = 0; i < plan.maxSteps; i++) {
+			LoadGenerator.Result result = load.run(rate, plan.step);
+			log(result.line());
+			steps.add(result);
+			if (!result.meets()) {
+				break;
+			}
+			rate *= plan.factor;
+			LoadGenerator.sleep(Duration.ofSeconds(1));
+		}
+		return steps;
+	}
+
+	static Results.Idle idle(Node node, boolean jvm, int sockets, int processes, String siteKey, String session,
+			boolean porchlight) throws Exception {
+		log("Idle sockets: " + sockets + " on " + node.name + " from " + processes + " generator processes");
+		if (jvm) {
+			node.gc();
+		}
+		LoadGenerator.sleep(Duration.ofSeconds(2));
+		long rssBefore = node.rssBytes();
+		double heapBefore = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
+		double directBefore = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<Process> generators = new ArrayList<>();
+		long started = System.nanoTime();
+		for (int p = 0; p < processes; p++) {
+			int count = sockets / processes + ((p < sockets % processes) ? 1 : 0);
+			generators.add(new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+					IdleClients.class.getName(), porchlight ? "porchlight" : "peer", String.valueOf(node.port),
+					String.valueOf(count), String.valueOf(p), siteKey, session)
+				.redirectError(ProcessBuilder.Redirect.INHERIT)
+				.start());
+		}
+		long open = 0;
+		long failed = 0;
+		for (Process generator : generators) {
+			String line = readLine(generator, Duration.ofMinutes(10));
+			String[] parts = line.split(" ");
+			open += Long.parseLong(parts[1]);
+			failed += Long.parseLong(parts[2]);
+		}
+		double connectSeconds = (System.nanoTime() - started) / 1e9;
+		LoadGenerator.sleep(Duration.ofSeconds(5));
+		if (jvm) {
+			node.gc();
+			LoadGenerator.sleep(Duration.ofSeconds(1));
+		}
+		long rssAfter = node.rssBytes();
+		double heapAfter = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
+		double directAfter = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
+		long held = 0;
+		for (Process generator : generators) {
+			Writer stdin = new OutputStreamWriter(generator.getOutputStream(), StandardCharsets.UTF_8);
+			stdin.write("done\n");
+			stdin.flush();
+		}
+		for (Process generator : generators) {
+			String line = readLine(generator, Duration.ofMinutes(1));
+			held += Long.parseLong(line.split(" ")[1]);
+			generator.waitFor(30, TimeUnit.SECONDS);
+		}
+		Results.Idle idle = new Results.Idle(node.name, sockets, open, failed, held, rssBefore, rssAfter, heapBefore,
+				heapAfter, directBefore, directAfter, connectSeconds);
+		log(String.format(
+				"%s: %d open, %d failed, %d still open at the end; RSS %.1f -> %.1f MiB = %.1f KiB/socket; heap %.1f KiB/socket, direct %.1f KiB/socket",
+				node.name, open, failed, held, rssBefore / 1048576.0, rssAfter / 1048576.0, idle.rssPerSocket() / 1024,
+				idle.heapPerSocket() / 1024, idle.directPerSocket() / 1024));
+		LoadGenerator.sleep(Duration.ofSeconds(3));
+		return idle;
+	}
+
+	private static String readLine(Process process, Duration timeout) throws Exception {
+		BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
+		CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+			try {
+				String text;
+				while ((text = reader.readLine()) != null) {
+					if (text.startsWith("READY") || text.startsWith("HELD")) {
+						return text;
+					}
+				}
+				throw new IllegalStateException("Generator ended without a result");
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		return line.get(timeout.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	static RedisStandaloneConfiguration redisConfiguration(int port, String password) {
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1", port);
+		configuration.setPassword(password);
+		return configuration;
+	}
+
+	static void log(String message) {
+		System.out.println("[bench " + Instant.now().toString().substring(11, 19) + "] " + message);
+		System.out.flush();
+	}
+
+	private static String arg(String[] args, String name, String fallback) {
+		for (int i = 0; i < args.length - 1; i++) {
+			if (args[i].equals(name)) {
+				return args[i + 1];
+			}
+		}
+		return fallback;
+	}
+
+	private static void deleteRecursively(Path path) throws Exception {
+		if (Files.exists(path)) {
+			try (var walk = Files.walk(path)) {
+				walk.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+			}
+		}
+	}
+
+	/** How big and long each part is: full for the report, quick to check the harness. */
+	record Plan(String heap, int idleSockets, int idleProcesses, int visitors, double startRate, double factor,
+			int maxSteps, Duration step, Duration warmup, int pairs, double archiveRate, Duration archiveDuration,
+			int archiveConversations, int searchMessages, Duration searchDuration) {
+
+		static final Plan FULL = new Plan("1g", 15_000, 4, 200, 250, 1.4, 12, Duration.ofSeconds(15),
+				Duration.ofSeconds(10), 3, 10_000, Duration.ofSeconds(60), 200, 1_000_000, Duration.ofSeconds(30));
+
+		static final Plan QUICK = new Plan("512m", 1_000, 2, 40, 200, 2.0, 3, Duration.ofSeconds(3),
+				Duration.ofSeconds(2), 3, 10_000, Duration.ofSeconds(5), 40, 20_000, Duration.ofSeconds(6));
+
+	}
+
+}

@@ -1,0 +1,91 @@
+package dev.porchlight.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+/** What the report says about the machine and the versions measured. */
+final class Machine {
+
+	private Machine() {
+	}
+
+	static String cpu() {
+		try {
+			return Files.readAllLines(Path.of("/proc/cpuinfo"))
+				.stream()
+				.filter((line) -> line.startsWith("model name"))
+				.findFirst()
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.orElse("unknown");
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+	}
+
+	static String memory() {
+		try {
+			return Files.readAllLines(Path.of("/proc/meminfo"))
+				.stream()
+				.filter((line) -> line.startsWith("MemTotal"))
+				.findFirst()
+				.map((line) -> String.format("%.1f GiB", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1048576.0))
+				.orElse("unknown");
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+	}
+
+	static String kernel() {
+		return System.getProperty("os.name") + " " + System.getProperty("os.version");
+	}
+
+	static String redisVersion(int port, String password) {
+		RedisClient client = RedisClient.create(
+				RedisURI.builder().withHost("127.0.0.1").withPort(port).withPassword(password.toCharArray()).build());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			for (String line : connection.sync().info("server").split("\r?\n")) {
+				if (line.startsWith("redis_version:")) {
+					return line.substring("redis_version:".length());
+				}
+			}
+			return "unknown";
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	static String command(String... command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String out = new String(process.getInputStream().readAllBytes()).trim();
+			process.waitFor(10, TimeUnit.SECONDS);
+			return out;
+		}
+		catch (IOException ex) {
+			return "not found";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "unknown";
+		}
+	}
+
+	static String packageVersion(Path dir) {
+		try {
+			return Api.JSON.readTree(Files.readString(dir.resolve("package.json"))).path("version").asString();
+		}
+		catch (IOException ex) {
+			return "not installed";
+		}
+	}
+
+}

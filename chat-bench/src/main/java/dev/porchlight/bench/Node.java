@@ -1,0 +1,225 @@
+package dev.porchlight.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server under test in its own OS process: a Porchlight node ({@code java -jar
+ * porchlight.jar}) or a peer node ({@code node server.js}). Memory is read from the
+ * process itself ({@code /proc/PID/status}) and, for the JVM, from its own metrics.
+ */
+final class Node implements AutoCloseable {
+
+	static final String OWNER_EMAIL = "owner@bench.example";
+
+	static final String OWNER_PASSWORD = "bench owner password 1";
+
+	final String name;
+
+	final int port;
+
+	private final Process process;
+
+	private final Path log;
+
+	private final String healthPath;
+
+	private Node(String name, int port, Process process, Path log, String healthPath) {
+		this.name = name;
+		this.port = port;
+		this.process = process;
+		this.log = log;
+		this.healthPath = healthPath;
+	}
+
+	static Node porchlight(String name, Path jar, Path workDir, String jdbcUrl, String redisUrl, String heap) {
+		int port = freePort();
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<String> command = new ArrayList<>(
+				List.of(java, "-Xms" + heap, "-Xmx" + heap, "-jar", jar.toAbsolutePath().toString(),
+						"--server.port=" + port, "--porchlight.public-url=" + ChatSystem.Porchlight.ORIGIN,
+						"--porchlight.owner.email=" + OWNER_EMAIL, "--porchlight.owner.password=" + OWNER_PASSWORD,
+						"--porchlight.embedded.enabled=false", "--porchlight.demo.enabled=false",
+						// The benchmark measures the live path, not the abuse limits: a
+						// few
+						// hundred visitors send far more than a person would.
+						"--porchlight.live.visitor-messages=100000000", "--porchlight.live.staff-messages=100000000",
+						"--porchlight.live.conversations-per-address=100000",
+						"--porchlight.live.conversations-per-visitor=100000",
+						// A run is longer than a visitor token's 15 minutes; the widget
+						// would
+						// refresh it and reconnect, which is not what is measured here.
+						"--porchlight.visitor-token-ttl=3h",
+						// Tomcat's default of 8192 connections would cap the idle-socket
+						// scenario below its 15,000 sockets.
+						"--server.tomcat.max-connections=40000", "--server.tomcat.accept-count=1000",
+						"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres",
+						"--spring.datasource.password=", "--spring.data.redis.url=" + redisUrl,
+						"--logging.level.root=WARN", "--logging.level.dev.porchlight=INFO"));
+		return start(name, port, command, Map.of(), workDir, "/actuator/health/readiness");
+	}
+
+	static Node peer(String name, Path peerDir, Path workDir, String redisUrl) {
+		int port = freePort();
+		List<String> command = List.of("node", peerDir.resolve("server.js").toAbsolutePath().toString());
+		return start(name, port, command, Map.of("PORT", String.valueOf(port), "REDIS_URL", redisUrl), workDir,
+				"/health");
+	}
+
+	private static Node start(String name, int port, List<String> command, Map<String, String> env, Path workDir,
+			String healthPath) {
+		try {
+			Files.createDirectories(workDir);
+			Path log = workDir.resolve(name + ".log");
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.directory(workDir.toFile());
+			builder.environment().putAll(env);
+			return new Node(name, port, builder.start(), log, healthPath);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	Node awaitReady() {
+		Instant deadline = Instant.now().plusSeconds(180);
+		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		while (Instant.now().isBefore(deadline)) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(this.name + " exited: " + tail());
+			}
+			try {
+				HttpResponse<String> ready = http
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + this.healthPath))
+						.timeout(Duration.ofSeconds(2))
+						.build(), HttpResponse.BodyHandlers.ofString());
+				if (ready.statusCode() == 200) {
+					return this;
+				}
+			}
+			catch (IOException notYet) {
+				// not listening yet
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			LoadGenerator.sleep(Duration.ofMillis(250));
+		}
+		throw new IllegalStateException(this.name + " did not become ready: " + tail());
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	/** Resident set size of the process, from {@code /proc/PID/status}. */
+	long rssBytes() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+			throw new IllegalStateException("No VmRSS for " + pid());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** CPU time (user + system) the process has used so far, in seconds. */
+	double cpuSeconds() {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** A full GC in the JVM ({@code jcmd PID GC.run}), so heap figures are live data. */
+	void gc() {
+		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		try {
+			Process run = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "GC.run").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			run.waitFor(60, TimeUnit.SECONDS);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Sums a Prometheus metric of the node over all series matching a label filter.
+	 * @param metric the metric name
+	 * @param labelFilter text the series' labels must contain, e.g. {@code area="heap"}
+	 * @return the sum
+	 */
+	double metric(String metric, String labelFilter) {
+		String text = new Api(this.port).get("/actuator/prometheus").body();
+		double sum = 0;
+		for (String line : text.split("\n")) {
+			if (line.startsWith(metric + "{") && line.contains(labelFilter)) {
+				sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return sum;
+	}
+
+	String tail() {
+		try {
+			List<String> lines = Files.readAllLines(this.log);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no log)";
+		}
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.porchlight.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything one benchmark run measured, for the report. */
+final class Results {
+
+	final boolean quick;
+
+	final Instant startedAt;
+
+	String postgresVersion;
+
+	String redisVersion;
+
+	String nodeVersion;
+
+	String socketIoVersion;
+
+	String adapterVersion;
+
+	Idle idlePorchlight;
+
+	Idle idlePeer;
+
+	final List<Pair> pairs = new ArrayList<>();
+
+	double porchlightCpuSeconds;
+
+	double porchlightCapacityHeap;
+
+	Archival.Figures archival;
+
+	Search.Figures search;
+
+	List<Micro.Score> jmh = List.of();
+
+	double totalSeconds;
+
+	Results(boolean quick, Instant startedAt) {
+		this.quick = quick;
+		this.startedAt = startedAt;
+	}
+
+	double meanPorchlightCapacity() {
+		return this.pairs.stream().mapToDouble(Pair::porchlightCapacity).average().orElse(0);
+	}
+
+	record Idle(String node, int wanted, long open, long failed, long heldToEnd, long rssBefore, long rssAfter,
+			double heapBefore, double heapAfter, double directBefore, double directAfter, double connectSeconds) {
+
+		double rssPerSocket() {
+			return (this.rssAfter - this.rssBefore) / (double) Math.max(1, this.open);
+		}
+
+		double heapPerSocket() {
+			return (this.heapAfter - this.heapBefore) / Math.max(1, this.open);
+		}
+
+		double directPerSocket() {
+			return (this.directAfter - this.directBefore) / Math.max(1, this.open);
+		}
+
+	}
+
+	static final class Pair {
+
+		List<LoadGenerator.Result> porchlight = List.of();
+
+		List<LoadGenerator.Result> peer = List.of();
+
+		double halfRate;
+
+		LoadGenerator.Result porchlightAtHalf;
+
+		LoadGenerator.Result peerAtHalf;
+
+		double porchlightCapacity() {
+			return capacity(this.porchlight);
+		}
+
+		double peerCapacity() {
+			return capacity(this.peer);
+		}
+
+		/**
+		 * The highest rate that met the criterion, stepping up from the lowest; 0 if the
+		 * first step failed.
+		 */
+		static double capacity(List<LoadGenerator.Result> steps) {
+			double capacity = 0;
+			for (LoadGenerator.Result step : steps) {
+				if (!step.meets()) {
+					break;
+				}
+				capacity = step.rate();
+			}
+			return capacity;
+		}
+
+		/**
+		 * Whether stepping stopped at the last step without a failure (capacity is a
+		 * lower bound).
+		 */
+		boolean porchlightCapped() {
+			return !this.porchlight.isEmpty() && this.porchlight.get(this.porchlight.size() - 1).meets();
+		}
+
+		boolean peerCapped() {
+			return !this.peer.isEmpty() && this.peer.get(this.peer.size() - 1).meets();
+		}
+
+	}
+
+}

@@ -1,0 +1,305 @@
+package dev.porchlight.bench;
+
+import java.io.StringReader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.HdrHistogram.Histogram;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Scenario 4: search over an archive seeded with {@code COPY}. The text is generated from
+ * shop-chat sentences with a skewed choice of products, places and names, so common words
+ * are common and specific ones rare, as in real transcripts.
+ */
+final class Search {
+
+	static final String[] FIRST = { "Anna", "Ben", "Chloe", "David", "Emma", "Felix", "Greta", "Hugo", "Ines", "Jonas",
+			"Klara", "Luca", "Mila", "Noah", "Olga", "Paul", "Rosa", "Sami", "Tara", "Viktor" };
+
+	static final String[] LAST = { "Schneider", "Dubois", "Rossi", "Kowalski", "Novak", "Jensen", "Garcia", "Murphy",
+			"Nakamura", "Okafor", "Haddad", "Lindqvist", "Moreau", "Weber", "Costa", "Fischer", "Petrov", "Brennan",
+			"Silva", "Yilmaz" };
+
+	static final String[] PRODUCTS = { "ring", "necklace", "bracelet", "pendant", "earrings", "brooch", "anklet",
+			"charm", "chain", "watch strap", "cufflinks", "tiara", "locket", "signet ring", "ankh pendant" };
+
+	static final String[] MATERIALS = { "silver", "gold", "rose gold", "platinum", "titanium", "copper", "brass" };
+
+	static final String[] PLACES = { "Vienna", "Lyon", "Porto", "Gdansk", "Bergen", "Leeds", "Bologna", "Ghent",
+			"Tartu", "Cork" };
+
+	static final String[] TEMPLATES = { "Hi, do you have the %m %p in stock?", "Is the %m %p available in size %n?",
+			"How long does shipping to %c take for the %p?", "My order %o has not arrived in %c yet",
+			"Can I return the %m %p if it does not fit?", "Thanks, the %p arrived today and it is lovely",
+			"Could you engrave the %m %p with two initials?", "Do you offer gift wrapping for the %p?",
+			"The clasp of my %m %p broke after a week, order %o",
+			"What is the price of the %m %p with express delivery to %c?", "Yes, we can do that for you",
+			"Your order %o left our workshop this morning", "We restock the %m %p every Monday",
+			"Please send us a photo of the %p and we will sort it out" };
+
+	record Query(String kind, String apiPath, String ftsSql, String ilikeSql, String param, String ilikeParam) {
+	}
+
+	record Figures(long messages, long conversations, long customers, double copySeconds, double indexSeconds,
+			Map<String, Histogram> api, Map<String, Histogram> fts, Map<String, Histogram> ilike, int searchers,
+			LoadGenerator.Result chat) {
+	}
+
+	private Search() {
+	}
+
+	/**
+	 * Seeds customers, visitors, conversations and messages; returns seconds for COPY and
+	 * for indexes.
+	 */
+	static double[] seed(String jdbcUrl, UUID site, int messages) throws Exception {
+		int perConversation = 10;
+		int conversations = messages / perConversation;
+		int customers = Math.max(100, conversations / 5);
+		SplittableRandom random = new SplittableRandom(42);
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+			CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
+			// The indexes are dropped for the load and built again exactly as defined
+			// (their definitions read from pg_indexes), as one does for a bulk load.
+			List<String> indexes = new ArrayList<>();
+			try (Statement statement = db.createStatement();
+					ResultSet rows = statement.executeQuery(
+							"select indexname, indexdef from pg_indexes where tablename = 'message' and indexname not like '%pkey'")) {
+				while (rows.next()) {
+					indexes.add(rows.getString(2));
+					db.createStatement().execute("drop index " + rows.getString(1));
+				}
+			}
+			long started = System.nanoTime();
+			Instant now = Instant.now();
+			UUID[] customerIds = new UUID[customers];
+			StringBuilder rows = new StringBuilder();
+			for (int i = 0; i < customers; i++) {
+				customerIds[i] = new UUID(random.nextLong(), random.nextLong());
+				String first = FIRST[skewed(random, FIRST.length)];
+				String last = LAST[random.nextInt(LAST.length)];
+				rows.append(customerIds[i])
+					.append('\t')
+					.append(first)
+					.append(' ')
+					.append(last)
+					.append(" ")
+					.append(i)
+					.append('\t')
+					.append(first.toLowerCase())
+					.append('.')
+					.append(last.toLowerCase())
+					.append(i)
+					.append("@mail.example\t+43 660 ")
+					.append(1000000 + i)
+					.append('\t')
+					.append(now)
+					.append('\t')
+					.append(now)
+					.append('\t')
+					.append(now)
+					.append('\t')
+					.append(now)
+					.append('\n');
+			}
+			copy.copyIn(
+					"copy customer (id, name, email, phone, first_seen_at, last_seen_at, created_at, updated_at) from stdin",
+					new StringReader(rows.toString()));
+			int chunk = 20_000;
+			for (int from = 0; from < conversations; from += chunk) {
+				StringBuilder visitors = new StringBuilder();
+				StringBuilder convs = new StringBuilder();
+				StringBuilder msgs = new StringBuilder();
+				for (int c = from; c < Math.min(conversations, from + chunk); c++) {
+					UUID visitor = new UUID(random.nextLong(), random.nextLong());
+					UUID conversation = new UUID(random.nextLong(), random.nextLong());
+					UUID customer = customerIds[random.nextInt(customers)];
+					Instant at = now.minus(Duration.ofMinutes(conversations - c));
+					visitors.append(visitor)
+						.append('\t')
+						.append(site)
+						.append('\t')
+						.append(customer)
+						.append('\t')
+						.append(at)
+						.append('\t')
+						.append(at)
+						.append('\n');
+					convs.append(conversation)
+						.append('\t')
+						.append(site)
+						.append('\t')
+						.append(visitor)
+						.append('\t')
+						.append(customer)
+						.append("\tCLOSED\t")
+						.append(at)
+						.append('\t')
+						.append(at)
+						.append('\t')
+						.append(at)
+						.append('\t')
+						.append(perConversation)
+						.append('\n');
+					for (int s = 1; s <= perConversation; s++) {
+						msgs.append(conversation)
+							.append('\t')
+							.append(s)
+							.append("\tm")
+							.append(s)
+							.append('\t')
+							.append((s % 2 == 1) ? "VISITOR" : "STAFF")
+							.append('\t')
+							.append(sentence(random))
+							.append('\t')
+							.append(at)
+							.append('\n');
+					}
+				}
+				copy.copyIn("copy visitor (id, site_id, customer_id, first_seen_at, last_seen_at) from stdin",
+						new StringReader(visitors.toString()));
+				copy.copyIn(
+						"copy conversation (id, site_id, visitor_id, customer_id, status, started_at, last_activity_at, closed_at, archived_seq) from stdin",
+						new StringReader(convs.toString()));
+				copy.copyIn("copy message (conversation_id, seq, client_msg_id, sender_kind, body, sent_at) from stdin",
+						new StringReader(msgs.toString()));
+			}
+			double copySeconds = (System.nanoTime() - started) / 1e9;
+			started = System.nanoTime();
+			for (String index : indexes) {
+				db.createStatement().execute(index);
+			}
+			db.createStatement().execute("analyze");
+			return new double[] { copySeconds, (System.nanoTime() - started) / 1e9 };
+		}
+	}
+
+	private static int skewed(SplittableRandom random, int n) {
+		// Roughly Zipf: low indexes much more often.
+		double u = random.nextDouble();
+		return Math.min(n - 1, (int) (n * u * u * u));
+	}
+
+	static String sentence(SplittableRandom random) {
+		String template = TEMPLATES[skewed(random, TEMPLATES.length)];
+		return template.replace("%m", MATERIALS[skewed(random, MATERIALS.length)])
+			.replace("%p", PRODUCTS[skewed(random, PRODUCTS.length)])
+			.replace("%c", PLACES[random.nextInt(PLACES.length)])
+			.replace("%n", String.valueOf(5 + random.nextInt(6)))
+			.replace("%o", String.valueOf(40000 + random.nextInt(60000)));
+	}
+
+	static List<Query> queries() {
+		String fts = "select conversation_id from message where body_tsv @@ websearch_to_tsquery('simple', ?) "
+				+ "order by ts_rank_cd(body_tsv, websearch_to_tsquery('simple', ?)) desc limit 20";
+		String ilike = "select conversation_id from message where body ilike ? limit 20";
+		return List.of(
+				new Query("customer", "/api/v1/search/customers?q=" + enc("Lindqvst"),
+						"select id from customer where lower(name) % lower(?) or lower(name) % lower(?) limit 20",
+						"select id from customer where name ilike ? limit 20", "Lindqvst", "%Lindqvst%"),
+				new Query("full-text", "/api/v1/search/conversations?q=" + enc("ankh pendant Tartu"), fts, ilike,
+						"ankh pendant Tartu", "%ankh pendant%Tartu%"),
+				new Query("broad", "/api/v1/search/conversations?q=" + enc("order"), fts, ilike, "order", "%order%"));
+	}
+
+	private static String enc(String text) {
+		return URLEncoder.encode(text, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Five searchers (by default) loop over the queries through the REST API for a while;
+	 * then the same queries run as SQL, with the index and with ILIKE, for the baseline
+	 * ratio.
+	 */
+	static Figures measure(int port, String jdbcUrl, int searchers, Duration duration, long messages,
+			long conversations, long customers, double[] seedSeconds,
+			java.util.function.Supplier<LoadGenerator.Result> chat) throws Exception {
+		List<Query> queries = queries();
+		Map<String, Histogram> api = new LinkedHashMap<>();
+		queries.forEach((query) -> api.put(query.kind(), new Histogram(60_000_000L, 3)));
+		Api owner = new Api(port);
+		owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
+		for (Query query : queries) {
+			owner.getJson(query.apiPath());
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(searchers + 1);
+		Future<LoadGenerator.Result> load = pool.submit(chat::get);
+		long end = System.nanoTime() + duration.toNanos();
+		List<Future<?>> workers = new ArrayList<>();
+		for (int s = 0; s < searchers; s++) {
+			int offset = s;
+			workers.add(pool.submit(() -> {
+				int k = offset;
+				while (System.nanoTime() < end) {
+					Query query = queries.get(k++ % queries.size());
+					long t0 = System.nanoTime();
+					owner.getJson(query.apiPath());
+					long us = (System.nanoTime() - t0) / 1000;
+					Histogram histogram = api.get(query.kind());
+					synchronized (histogram) {
+						histogram.recordValue(us);
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> worker : workers) {
+			worker.get();
+		}
+		LoadGenerator.Result chatResult = load.get();
+		pool.shutdown();
+		Map<String, Histogram> fts = new LinkedHashMap<>();
+		Map<String, Histogram> ilike = new LinkedHashMap<>();
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+			db.createStatement().execute("set pg_trgm.similarity_threshold = 0.3");
+			for (Query query : queries) {
+				fts.put(query.kind(), time(db, query.ftsSql(), query.param(), 20));
+				ilike.put(query.kind(), time(db, query.ilikeSql(), query.ilikeParam(), 5));
+			}
+		}
+		return new Figures(messages, conversations, customers, seedSeconds[0], seedSeconds[1], api, fts, ilike,
+				searchers, chatResult);
+	}
+
+	private static Histogram time(Connection db, String sql, String param, int runs) throws SQLException {
+		Histogram histogram = new Histogram(600_000_000L, 3);
+		try (PreparedStatement statement = db.prepareStatement(sql)) {
+			int params = statement.getParameterMetaData().getParameterCount();
+			for (int i = 1; i <= params; i++) {
+				statement.setString(i, param);
+			}
+			for (int run = 0; run < runs + 1; run++) {
+				long t0 = System.nanoTime();
+				try (ResultSet rows = statement.executeQuery()) {
+					while (rows.next()) {
+						rows.getObject(1);
+					}
+				}
+				if (run > 0) {
+					histogram.recordValue((System.nanoTime() - t0) / 1000);
+				}
+			}
+		}
+		return histogram;
+	}
+
+}
