@@ -31,7 +31,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  *
  * <p>
  * Arguments: {@code --quick} (a short run that only checks the harness works),
- * {@code --repo DIR}, {@code --jar PATH} (porchlight.jar).
+ * {@code --repo DIR}, {@code --jar PATH} (porchlight.jar), {@code --profile RATE} (only
+ * Porchlight, 20 s at that rate, with a Flight Recorder recording per node).
  */
 public final class Bench {
 
@@ -46,6 +47,11 @@ public final class Bench {
 		deleteRecursively(work);
 		Files.createDirectories(work);
 		Plan plan = quick ? Plan.QUICK : Plan.FULL;
+		String profileRate = arg(args, "--profile", null);
+		if (profileRate != null) {
+			System.setProperty("bench.node.jvm",
+					"-XX:StartFlightRecording=settings=profile,filename=" + work.toAbsolutePath() + "/{name}.jfr");
+		}
 		Results results = new Results(quick, Instant.now());
 		long benchStarted = System.nanoTime();
 
@@ -89,6 +95,20 @@ public final class Bench {
 			peerA.awaitReady();
 			peerB.awaitReady();
 			ChatSystem.SocketIo peer = new ChatSystem.SocketIo(List.of(peerA.port, peerB.port));
+
+			if (profileRate != null) {
+				// Profiling only: Porchlight alone at one rate, with a Flight Recorder
+				// recording per node (written when the nodes stop).
+				try (LoadGenerator load = new LoadGenerator(porchlight, plan.visitors)) {
+					load.run(plan.startRate, plan.warmup);
+					log(load.run(Double.parseDouble(profileRate), Duration.ofSeconds(20)).line());
+				}
+				nodes.forEach(Node::close);
+				redis.close();
+				postgres.close();
+				log("Flight recordings: " + work.toAbsolutePath() + "/porchlight-{a,b}.jfr");
+				System.exit(0);
+			}
 
 			// Scenario 1: idle sockets, Porchlight node A then peer node A.
 			results.idlePorchlight = idle(a, true, plan.idleSockets, plan.idleProcesses, siteKey, porchlight.session(),

@@ -70,6 +70,11 @@ final class Node implements AutoCloseable {
 						"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres",
 						"--spring.datasource.password=", "--spring.data.redis.url=" + redisUrl,
 						"--logging.level.root=WARN", "--logging.level.dev.porchlight=INFO"));
+		// e.g. a Flight Recorder recording for profiling (Bench --profile)
+		String extra = System.getProperty("bench.node.jvm", "").replace("{name}", name);
+		if (!extra.isBlank()) {
+			command.addAll(1, List.of(extra.trim().split("\\s+")));
+		}
 		return start(name, port, command, Map.of(), workDir, "/actuator/health/readiness");
 	}
 
