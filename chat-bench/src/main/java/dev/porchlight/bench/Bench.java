@@ -32,7 +32,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * Arguments: {@code --quick} (a short run that only checks the harness works),
  * {@code --repo DIR}, {@code --jar PATH} (porchlight.jar), {@code --profile RATE} (only
- * Porchlight, 20 s at that rate, with a Flight Recorder recording per node).
+ * Porchlight at that rate, 30 s to warm up, then 20 s with a Flight Recorder recording
+ * per node).
  */
 public final class Bench {
 
@@ -48,10 +49,6 @@ public final class Bench {
 		Files.createDirectories(work);
 		Plan plan = quick ? Plan.QUICK : Plan.FULL;
 		String profileRate = arg(args, "--profile", null);
-		if (profileRate != null) {
-			System.setProperty("bench.node.jvm",
-					"-XX:StartFlightRecording=settings=profile,filename=" + work.toAbsolutePath() + "/{name}.jfr");
-		}
 		Results results = new Results(quick, Instant.now());
 		long benchStarted = System.nanoTime();
 
@@ -100,8 +97,19 @@ public final class Bench {
 				// Profiling only: Porchlight alone at one rate, with a Flight Recorder
 				// recording per node (written when the nodes stop).
 				try (LoadGenerator load = new LoadGenerator(porchlight, plan.visitors)) {
-					load.run(plan.startRate, plan.warmup);
-					log(load.run(Double.parseDouble(profileRate), Duration.ofSeconds(20)).line());
+					double rate = Double.parseDouble(profileRate);
+					// Warm the JIT up first: a recording of a cold JVM shows the
+					// compiler.
+					log(load.run(rate, Duration.ofSeconds(30)).line());
+					a.record(work.resolve("porchlight-a.jfr"), Duration.ofSeconds(20));
+					b.record(work.resolve("porchlight-b.jfr"), Duration.ofSeconds(20));
+					log(load.run(rate, Duration.ofSeconds(20)).line());
+				}
+				for (Node node : List.of(a, b)) {
+					String metrics = new Api(node.port).get("/actuator/prometheus").body();
+					metrics.lines()
+						.filter((line) -> line.startsWith("porchlight_sockets"))
+						.forEach((line) -> log(node.name + " " + line));
 				}
 				nodes.forEach(Node::close);
 				redis.close();

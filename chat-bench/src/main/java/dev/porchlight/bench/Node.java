@@ -70,11 +70,6 @@ final class Node implements AutoCloseable {
 						"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres",
 						"--spring.datasource.password=", "--spring.data.redis.url=" + redisUrl,
 						"--logging.level.root=WARN", "--logging.level.dev.porchlight=INFO"));
-		// e.g. a Flight Recorder recording for profiling (Bench --profile)
-		String extra = System.getProperty("bench.node.jvm", "").replace("{name}", name);
-		if (!extra.isBlank()) {
-			command.addAll(1, List.of(extra.trim().split("\\s+")));
-		}
 		return start(name, port, command, Map.of(), workDir, "/actuator/health/readiness");
 	}
 
@@ -162,9 +157,25 @@ final class Node implements AutoCloseable {
 
 	/** A full GC in the JVM ({@code jcmd PID GC.run}), so heap figures are live data. */
 	void gc() {
+		jcmd("GC.run");
+	}
+
+	/**
+	 * Starts a Flight Recorder recording of this JVM, written when it ends.
+	 * @param file where
+	 * @param duration how long
+	 */
+	void record(Path file, java.time.Duration duration) {
+		jcmd("JFR.start", "settings=profile", "duration=" + duration.toSeconds() + "s",
+				"filename=" + file.toAbsolutePath());
+	}
+
+	private void jcmd(String... command) {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		List<String> line = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid())));
+		line.addAll(List.of(command));
 		try {
-			Process run = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "GC.run").redirectErrorStream(true)
+			Process run = new ProcessBuilder(line).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 			run.waitFor(60, TimeUnit.SECONDS);

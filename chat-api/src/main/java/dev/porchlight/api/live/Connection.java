@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -57,6 +58,9 @@ final class Connection {
 	private final @Nullable String browser;
 
 	private final Map<ConversationId, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+	// Conversations this visitor socket was found allowed to write in.
+	private final Set<ConversationId> allowed = ConcurrentHashMap.newKeySet();
 
 	private final Deque<Long> recentErrors = new ArrayDeque<>();
 
@@ -123,6 +127,14 @@ final class Connection {
 
 	@Nullable String browser() {
 		return this.browser;
+	}
+
+	boolean allowedIn(ConversationId conversation) {
+		return this.allowed.contains(conversation);
+	}
+
+	void allowIn(ConversationId conversation) {
+		this.allowed.add(conversation);
 	}
 
 	boolean belongsTo(String httpSessionId) {

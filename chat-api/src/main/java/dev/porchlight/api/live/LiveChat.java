@@ -204,7 +204,14 @@ class LiveChat {
 	}
 
 	private Map<String, Object> send(Connection connection, Frame frame) {
-		LiveConversation conversation = accessible(connection, frame);
+		ConversationId id = domain(() -> ConversationId.parse(frame.text("conversationId")));
+		if (connection.isVisitor() && !connection.allowedIn(id)) {
+			// Checked once per socket: who started a conversation never changes, and a
+			// customer's conversations are only ever added to. Staff may write in any
+			// conversation; one that does not exist is refused by the append itself.
+			accessible(connection, frame);
+			connection.allowIn(id);
+		}
 		ClientMessageId clientId = domain(() -> new ClientMessageId(frame.text("clientId")));
 		MessageBody body = domain(() -> new MessageBody(frame.text("body")));
 		Sender sender = sender(connection);
@@ -214,15 +221,14 @@ class LiveChat {
 		else {
 			limit(this.staffMessages, connection.staff().id().toString());
 		}
-		LiveConversations.Appended appended = this.live.append(conversation.id(), clientId, sender, body,
-				this.clock.instant());
+		LiveConversations.Appended appended = this.live.append(id, clientId, sender, body, this.clock.instant());
 		if (!appended.duplicate()) {
 			this.messagesIn.increment();
 			appended.reopened().ifPresent(this.fanout::entry);
 			this.fanout.entry(appended.entry());
 		}
 		Map<String, Object> ack = Frame.out("ack");
-		ack.put("conversationId", conversation.id().toString());
+		ack.put("conversationId", id.toString());
 		ack.put("clientId", clientId.value());
 		ack.put("seq", appended.entry().seq());
 		ack.put("sentAt", appended.entry().at().toString());

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.RedisZSetCommands;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -132,6 +133,10 @@ class RedisLiveConversations implements LiveConversations {
 	/**
 	 * Adds or moves a member forward only: late or repeated writes never move it back.
 	 */
+	private static final byte[] INBOX_KEY = RedisKeys.INBOX.getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] AWAITING_ARCHIVE_KEY = RedisKeys.AWAITING_ARCHIVE.getBytes(StandardCharsets.UTF_8);
+
 	private static final RedisScript<Long> ZADD_GT = RedisScript.of("""
 			return redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
 			""", Long.class);
@@ -238,12 +243,14 @@ class RedisLiveConversations implements LiveConversations {
 			throw new ConversationNotFoundException();
 		}
 		long seq = number(result.get(1));
-		LogEntry entry = entry(id, seq).orElseThrow();
 		if (outcome == 0) {
-			return new Appended(entry, true, Optional.empty());
+			// A resend: answer with what was stored the first time.
+			return new Appended(entry(id, seq).orElseThrow(), true, Optional.empty());
 		}
-		rank(id, at);
-		awaitArchive(id, number(result.get(3)));
+		// What the script wrote, as a reader of the log will see it (times in millis).
+		LogEntry entry = new LogEntry(id, seq, LogEntry.Kind.MESSAGE, clientId, sender, body,
+				Instant.ofEpochMilli(at.toEpochMilli()));
+		indexes(id, at, number(result.get(3)));
 		long reopened = number(result.get(2));
 		return new Appended(entry, false, (reopened > 0) ? entry(id, reopened) : Optional.empty());
 	}
@@ -395,6 +402,23 @@ class RedisLiveConversations implements LiveConversations {
 		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
 			.range(RedisKeys.log(id), Range.closed(seq + "-0", seq + "-0"));
 		return (records == null || records.isEmpty()) ? Optional.empty() : Optional.of(entry(id, records.get(0)));
+	}
+
+	/**
+	 * The inbox ranking and the archive listing after an append (they are in other slots
+	 * than the conversation on a cluster, so not in its script). GT: both only ever move
+	 * forward, so late or repeated writes are harmless. Plain commands on the shared
+	 * connection: a pipeline would take a dedicated connection, a new one each time.
+	 */
+	private void indexes(ConversationId id, Instant at, long version) {
+		byte[] member = id.toString().getBytes(StandardCharsets.UTF_8);
+		this.redis.execute((RedisCallback<Object>) (connection) -> {
+			connection.zSetCommands()
+				.zAdd(INBOX_KEY, at.toEpochMilli(), member, RedisZSetCommands.ZAddArgs.empty().gt());
+			connection.zSetCommands()
+				.zAdd(AWAITING_ARCHIVE_KEY, version, member, RedisZSetCommands.ZAddArgs.empty().gt());
+			return null;
+		});
 	}
 
 	private void rank(ConversationId id, Instant at) {
