@@ -12,15 +12,19 @@ import java.util.Map;
 
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.broadcast.Broadcasts;
+import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.MessageBody;
+import dev.porchlight.domain.conversation.Sender;
 import dev.porchlight.domain.visitor.VisitorId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -29,9 +33,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Carries live events from the node where they happened to every node, and there to the
- * sockets that should see them. Broadcasts name what changed; message content is read
- * from the conversation's log by sequence, so a lost or reordered broadcast can delay a
- * delivery to the next event but never lose, duplicate or reorder one.
+ * sockets that should see them. A new entry travels with its broadcast, but each socket
+ * is handed entries strictly by sequence and pulls any it missed from the conversation's
+ * log, so a lost or reordered broadcast can delay a delivery to the next event but never
+ * lose, duplicate or reorder one.
  */
 @Component
 class Fanout {
@@ -75,8 +80,47 @@ class Fanout {
 		this.broadcasts.subscribe(this::receive);
 	}
 
+	/**
+	 * A new log entry. The entry travels with the event, so that no node has to read it
+	 * back from Redis; a node that receives an event without it (e.g. from an older node
+	 * during a rolling upgrade) reads it from the log.
+	 */
 	void entry(LogEntry entry) {
-		publish("entry", Map.of("conversationId", entry.conversationId().toString(), "seq", entry.seq()));
+		Map<String, Object> fields = new LinkedHashMap<>();
+		fields.put("conversationId", entry.conversationId().toString());
+		fields.put("seq", entry.seq());
+		fields.put("k", entry.kind().name());
+		fields.put("sk", entry.sender().kind().name());
+		if (entry.sender().visitorId() != null) {
+			fields.put("si", entry.sender().visitorId().toString());
+		}
+		else if (entry.sender().accountId() != null) {
+			fields.put("si", entry.sender().accountId().toString());
+		}
+		if (entry.clientId() != null) {
+			fields.put("c", entry.clientId().value());
+		}
+		if (entry.body() != null) {
+			fields.put("b", entry.body().text());
+		}
+		fields.put("at", entry.at().toEpochMilli());
+		publish("entry", fields);
+	}
+
+	private static @Nullable LogEntry carried(ConversationId conversation, JsonNode event) {
+		if (!event.has("k")) {
+			return null;
+		}
+		String senderId = event.path("si").asString(null);
+		Sender sender = switch (Sender.Kind.valueOf(event.path("sk").asString())) {
+			case VISITOR -> Sender.visitor(VisitorId.parse(senderId));
+			case STAFF -> Sender.staff(AccountId.parse(senderId));
+			case SYSTEM -> Sender.system();
+		};
+		return new LogEntry(conversation, event.path("seq").asLong(), LogEntry.Kind.valueOf(event.path("k").asString()),
+				event.has("c") ? new ClientMessageId(event.path("c").asString()) : null, sender,
+				event.has("b") ? new MessageBody(event.path("b").asString()) : null,
+				Instant.ofEpochMilli(event.path("at").asLong()));
 	}
 
 	void conversationChanged(ConversationId conversation) {
@@ -146,8 +190,7 @@ class Fanout {
 		try {
 			JsonNode event = Frame.JSON.readTree(payload);
 			switch (event.path("kind").asString()) {
-				case "entry" ->
-					onEntry(ConversationId.parse(event.path("conversationId").asString()), event.path("seq").asLong());
+				case "entry" -> onEntry(ConversationId.parse(event.path("conversationId").asString()), event);
 				case "conversation" -> onConversation(ConversationId.parse(event.path("conversationId").asString()));
 				case "typing" -> onTyping(event);
 				case "read" -> onRead(event);
@@ -163,10 +206,12 @@ class Fanout {
 		}
 	}
 
-	private void onEntry(ConversationId conversation, long seq) {
+	private void onEntry(ConversationId conversation, JsonNode event) {
+		long seq = event.path("seq").asLong();
 		List<Connection> followers = this.connections.following(conversation);
 		if (!followers.isEmpty()) {
-			List<LogEntry> entries = this.log.after(conversation, seq - 1, 1);
+			LogEntry carried = carried(conversation, event);
+			List<LogEntry> entries = (carried != null) ? List.of(carried) : this.log.after(conversation, seq - 1, 1);
 			if (!entries.isEmpty() && entries.get(0).seq() == seq) {
 				LogEntry entry = entries.get(0);
 				for (Connection connection : followers) {
