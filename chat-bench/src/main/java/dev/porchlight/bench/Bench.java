@@ -267,6 +267,9 @@ public final class Bench {
 			node.gc();
 			LoadGenerator.sleep(Duration.ofSeconds(1));
 		}
+		if (jvm) {
+			node.histogram(node.workDir().resolve(node.name + "-idle-histogram.txt"));
+		}
 		long rssAfter = node.rssBytes();
 		double heapAfter = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
 		double directAfter = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;

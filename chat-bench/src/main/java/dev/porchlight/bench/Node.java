@@ -170,6 +170,31 @@ final class Node implements AutoCloseable {
 				"filename=" + file.toAbsolutePath());
 	}
 
+	/**
+	 * Writes the JVM's live-object histogram (what memory is made of) to a file.
+	 * @param file where
+	 */
+	Path workDir() {
+		return this.log.getParent();
+	}
+
+	void histogram(Path file) {
+		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		try {
+			Process run = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "GC.class_histogram")
+				.redirectErrorStream(true)
+				.redirectOutput(file.toFile())
+				.start();
+			run.waitFor(60, TimeUnit.SECONDS);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private void jcmd(String... command) {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 		List<String> line = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid())));

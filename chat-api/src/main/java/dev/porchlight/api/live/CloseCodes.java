@@ -11,6 +11,9 @@ final class CloseCodes {
 	/** The client broke the protocol too often (too many errors in a minute). */
 	static final CloseStatus ABUSE = new CloseStatus(1008, "too many protocol errors");
 
+	/** A frame larger than {@code porchlight.live.max-frame-bytes}; do not resend it. */
+	static final CloseStatus TOO_LARGE = new CloseStatus(1009, "frame too large");
+
 	/** The node is shutting down; reconnect (to any node) and resume. */
 	static final CloseStatus RESTART = new CloseStatus(1012, "server restarting, reconnect");
 

@@ -59,6 +59,12 @@ final class Connection {
 
 	private final Map<ConversationId, Subscription> subscriptions = new ConcurrentHashMap<>();
 
+	/** What {@link #assemble} answers for a frame over the limit. */
+	static final String TOO_LARGE = new String("too large");
+
+	// The parts of a frame received so far; only while a frame spans several parts.
+	private @Nullable StringBuilder partial;
+
 	// Conversations this visitor socket was found allowed to write in.
 	private final Set<ConversationId> allowed = ConcurrentHashMap.newKeySet();
 
@@ -127,6 +133,34 @@ final class Connection {
 
 	@Nullable String browser() {
 		return this.browser;
+	}
+
+	/**
+	 * Puts a frame together from the parts the server hands over.
+	 * @param part the next part
+	 * @param last whether it ends the frame
+	 * @param limit the most characters a frame may have
+	 * @return the whole frame; null while parts are missing; {@link #TOO_LARGE} (compare
+	 * by identity) when the frame exceeds the limit
+	 */
+	@Nullable String assemble(String part, boolean last, int limit) {
+		if (this.partial == null && last) {
+			return (part.length() > limit) ? TOO_LARGE : part;
+		}
+		if (this.partial == null) {
+			this.partial = new StringBuilder(part.length() * 2);
+		}
+		this.partial.append(part);
+		if (this.partial.length() > limit) {
+			this.partial = null;
+			return TOO_LARGE;
+		}
+		if (!last) {
+			return null;
+		}
+		String whole = this.partial.toString();
+		this.partial = null;
+		return whole;
 	}
 
 	boolean allowedIn(ConversationId conversation) {

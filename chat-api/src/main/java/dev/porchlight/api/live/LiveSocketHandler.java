@@ -86,13 +86,24 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			return;
 		}
 		connection.heard();
+		// Frames arrive in parts of the server's small text buffer (see
+		// LiveSocketConfiguration): a large buffer per socket would be most of an idle
+		// socket's memory.
+		String text = connection.assemble(message.getPayload(), message.isLast(), this.properties.maxFrameBytes());
+		if (text == null) {
+			return;
+		}
+		if (text == Connection.TOO_LARGE) {
+			connection.closeAsync(CloseCodes.TOO_LARGE);
+			return;
+		}
 		if (connection.isVisitor() && !connection.visitor().expiresAt().isAfter(Instant.now())) {
 			connection.closeWhenFlushed(CloseCodes.TOKEN_EXPIRED);
 			return;
 		}
 		String ref = null;
 		try {
-			Frame frame = Frame.parse(message.getPayload());
+			Frame frame = Frame.parse(text);
 			ref = frame.ref();
 			Map<String, Object> answer = this.chat.handle(connection, frame);
 			if (answer != null) {
@@ -116,6 +127,11 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			log.error("Unexpected failure handling a frame", ex);
 			refuse(connection, ref, "internal_error", "Something went wrong on our side; retry.", 1000);
 		}
+	}
+
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
 	}
 
 	@Override

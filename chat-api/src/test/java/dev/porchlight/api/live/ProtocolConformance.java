@@ -391,6 +391,20 @@ abstract class ProtocolConformance {
 	}
 
 	@Test
+	void aLongMessageInOneFrameArrivesWhole() {
+		// Longer than the server's per-socket text buffer, shorter than the frame limit:
+		// the server puts the frame together from its parts.
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		String body = "Ünïcödé ankh pendant ".repeat(190).strip();
+		visitor.send(send(conversation, "long", body));
+		assertThat(visitor.next("ack").path("seq").asLong()).isEqualTo(1);
+		assertThat(visitor.next("event").path("message").path("body").asString()).isEqualTo(body);
+		visitor.send(Map.of("type", "ping"));
+		assertThat(visitor.next("pong")).as("the next frame is read on its own").isNotNull();
+	}
+
+	@Test
 	void aSocketThatKeepsBreakingTheProtocolIsClosedForAbuse() {
 		LiveClient visitor = visitor(newVisitor());
 		visitor.next("welcome");
