@@ -234,8 +234,11 @@ final class Report {
 						+ "is taken from the systems measured. Figures on a quiet, larger machine will differ.\n");
 		md.append("- The peer relays without storing anything; Porchlight's figures include its Redis log, "
 				+ "de-duplication, inbox ranking and continuous archival on the same cores.\n");
-		md.append(
-				"- No profiler evidence is collected by the harness yet (see the report of the engineer who built it).\n");
+		// What profiling found is kept by hand next to the harness and included here.
+		Path notes = markdown.getParent().getParent().resolve("chat-bench/profile-notes.md");
+		if (Files.exists(notes)) {
+			md.append('\n').append(Files.readString(notes));
+		}
 		Files.writeString(markdown, md.toString());
 		Files.writeString(svg, Plot.latencyVsLoad(r.pairs.get(0)));
 	}
