@@ -171,38 +171,30 @@ final class Node implements AutoCloseable {
 	}
 
 	/**
-	 * Writes the JVM's live-object histogram (what memory is made of) to a file.
-	 * @param file where
+	 * @return the directory of the node's log (the run's work directory)
 	 */
 	Path workDir() {
 		return this.log.getParent();
 	}
 
+	/**
+	 * Writes the JVM's live-object histogram (what memory is made of) to a file.
+	 * @param file where
+	 */
 	void histogram(Path file) {
-		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-		try {
-			Process run = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "GC.class_histogram")
-				.redirectErrorStream(true)
-				.redirectOutput(file.toFile())
-				.start();
-			run.waitFor(60, TimeUnit.SECONDS);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		jcmd(ProcessBuilder.Redirect.to(file.toFile()), "GC.class_histogram");
 	}
 
 	private void jcmd(String... command) {
+		jcmd(ProcessBuilder.Redirect.DISCARD, command);
+	}
+
+	private void jcmd(ProcessBuilder.Redirect output, String... command) {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 		List<String> line = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid())));
 		line.addAll(List.of(command));
 		try {
-			Process run = new ProcessBuilder(line).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start();
+			Process run = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output).start();
 			run.waitFor(60, TimeUnit.SECONDS);
 		}
 		catch (IOException ex) {

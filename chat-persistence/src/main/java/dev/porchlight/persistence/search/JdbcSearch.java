@@ -106,7 +106,16 @@ class JdbcSearch implements Search {
 			 limit :cap) capped
 			""";
 
-	private static final String TOTAL = "select count(*) from (" + MATCHES + " limit :cap) capped";
+	// Counting needs no ranking: a semi-join that stops at the cap (1.4 s against 14 ms
+	// for a word in a third of 1,000,000 messages).
+	private static final String TOTAL = """
+			select count(*) from (select 1 from conversation c
+			""" + FILTERS + """
+			   and exists (select 1 from message m
+			                where m.conversation_id = c.id
+			                  and m.body_tsv @@ websearch_to_tsquery(cast('simple' as regconfig), :text))
+			 limit :cap) capped
+			""";
 
 	private static final String SNIPPETS = """
 			select m.conversation_id, m.seq,
@@ -118,25 +127,31 @@ class JdbcSearch implements Search {
 			 where (m.conversation_id, m.seq) in (select * from unnest(cast(:ids as uuid[]), cast(:seqs as bigint[])))
 			""";
 
+	// Each way of matching is its own branch, so each uses its trigram index; one WHERE
+	// with all of them OR-ed made PostgreSQL scan every customer and compute every
+	// similarity (155 ms at 20,000 customers against 22 ms this way).
 	private static final String CUSTOMERS = """
-			with q as (select lower(:text) as text, lower(:escaped) || '%' as prefix)
+			with hits as (
+			  select id from customer where lower(name) % lower(:text)
+			  union select id from customer where lower(:text) <% lower(name)
+			  union select id from customer where lower(email::text) % lower(:text)
+			  union select id from customer where lower(name) like lower(:escaped) || '%'
+			  union select id from customer where lower(email::text) like lower(:escaped) || '%'
+			  union select id from customer where phone like lower(:escaped) || '%'
+			  union select customer_id from customer_identity
+			         where external_id ilike :escaped || '%' or external_id % :text)
 			select c.id, c.name, c.email::text as email, c.phone,
-			       greatest(similarity(lower(coalesce(c.name, '')), q.text),
-			                word_similarity(q.text, lower(coalesce(c.name, ''))),
-			                similarity(lower(coalesce(c.email::text, '')), q.text),
-			                case when lower(c.name) like q.prefix or lower(c.email::text) like q.prefix
-			                       or c.phone like q.prefix then 1.0 else 0 end,
+			       greatest(similarity(lower(coalesce(c.name, '')), lower(:text)),
+			                word_similarity(lower(:text), lower(coalesce(c.name, ''))),
+			                similarity(lower(coalesce(c.email::text, '')), lower(:text)),
+			                case when lower(c.name) like lower(:escaped) || '%'
+			                       or lower(c.email::text) like lower(:escaped) || '%'
+			                       or c.phone like lower(:escaped) || '%' then 1.0 else 0 end,
 			                coalesce((select max(case when i.external_id = :text then 1.0
-			                                          when lower(i.external_id) like q.prefix then 0.9
-			                                          else similarity(lower(i.external_id), q.text) end)
+			                                          when i.external_id ilike :escaped || '%' then 0.9
+			                                          else similarity(i.external_id, :text) end)
 			                            from customer_identity i where i.customer_id = c.id), 0)) as score
-			  from customer c, q
-			 where lower(c.name) % q.text or lower(c.email::text) % q.text
-			    or q.text <% lower(coalesce(c.name, ''))
-			    or lower(c.name) like q.prefix or lower(c.email::text) like q.prefix or c.phone like q.prefix
-			    or exists (select 1 from customer_identity i
-			                where i.customer_id = c.id and (lower(i.external_id) like q.prefix
-			                                                or lower(i.external_id) % q.text))
+			  from customer c join hits h on h.id = c.id
 			 order by score desc, c.id
 			 limit :limit
 			""";

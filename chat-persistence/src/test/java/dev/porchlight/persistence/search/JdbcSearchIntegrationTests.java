@@ -188,6 +188,17 @@ class JdbcSearchIntegrationTests {
 	}
 
 	@Test
+	void findsCustomersByTheIdTheirShopKnowsThemBy() {
+		this.customers.attachExternalId(this.shop.id(), "CUST-4711", this.ada);
+		assertThat(this.search.customers("CUST-4711", 5)).first()
+			.satisfies((hit) -> assertThat(hit.name()).isEqualTo("Ada Lovelace"));
+		assertThat(this.search.customers("cust-47", 5)).as("a prefix, in any case")
+			.first()
+			.satisfies((hit) -> assertThat(hit.name()).isEqualTo("Ada Lovelace"));
+		assertThat(this.search.customers("ZZZ-0000", 5)).as("an id nobody has").isEmpty();
+	}
+
+	@Test
 	void injectionAttemptsAreJustTextThatMatchesNothing() {
 		for (String attack : List.of("'; drop table message; --", "ankh' or '1'='1", "\\\" or 1=1 --",
 				"); select pg_sleep(10); --", "%' union select password_hash from account --", "!!!&&&|||:::***")) {
