@@ -66,7 +66,9 @@ final class Report {
 		md.append(String.format(Locale.ROOT,
 				"- **Capacity** is the highest step rate meeting p99 ≤ 50 ms both ways with 100%% delivery (a message not "
 						+ "delivered 5 s after the step ends counts as lost). Steps start at %.0f/s and grow ×%.1f, %d s each, "
-						+ "after a warm-up; pairs after the first start at half the first pair's capacity.\n",
+						+ "after a warm-up; pairs after the first start at half the first pair's capacity. Before each "
+						+ "capacity search and each run at 50%% of the peer's capacity, the system is drained: 50/s probes "
+						+ "until one meets the criterion (a step far above capacity leaves seconds of backlog behind).\n",
 				plan.startRate(), plan.factor(), plan.step().toSeconds()));
 		md.append(String.format(Locale.ROOT,
 				"- **Peer.** A minimal Socket.IO server with the Redis adapter (`chat-bench/peer/server.js`, two "
