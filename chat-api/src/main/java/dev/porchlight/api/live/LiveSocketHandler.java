@@ -129,6 +129,17 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
+	/**
+	 * A client may close with any code: only the ones that mean something here become
+	 * their own series, so a client cannot make up thousands.
+	 */
+	private static String codeTag(int code) {
+		return switch (code) {
+			case 1000, 1001, 1006, 1008, 1009, 1011, 1012, 4401, 4403, 4408, 4500 -> String.valueOf(code);
+			default -> "other";
+		};
+	}
+
 	@Override
 	public boolean supportsPartialMessages() {
 		return true;
@@ -152,7 +163,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		Counter.builder("porchlight.sockets.closed")
 			.description("WebSocket connections closed, by close code (the server's when it closed them)")
 			.tag("kind", connection.isVisitor() ? "visitor" : "staff")
-			.tag("code", String.valueOf(closed.getCode()))
+			.tag("code", codeTag(closed.getCode()))
 			.register(this.meters)
 			.increment();
 		try {
