@@ -372,7 +372,7 @@ public final class Bench {
 				Duration.ofSeconds(60), 3, 10_000, Duration.ofSeconds(60), 200, 1_000_000, Duration.ofSeconds(30));
 
 		static final Plan QUICK = new Plan("512m", 600, 2, 40, 200, 2.0, 3, Duration.ofSeconds(3),
-				Duration.ofSeconds(10), 1, 10_000, Duration.ofSeconds(3), 40, 20_000, Duration.ofSeconds(4));
+				Duration.ofSeconds(5), 1, 10_000, Duration.ofSeconds(3), 40, 20_000, Duration.ofSeconds(4));
 
 	}
 

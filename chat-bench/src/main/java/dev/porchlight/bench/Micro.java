@@ -27,7 +27,7 @@ final class Micro {
 				+ System.getProperty("bench.api.classes", "chat-api/target/classes");
 		List<String> command = new ArrayList<>(List.of(javaBin, "-cp", classpath, "org.openjdk.jmh.Main",
 				"dev.porchlight.bench.micro", "-rf", "json", "-rff", result.toString(), "-f", "1"));
-		command.addAll(quick ? List.of("-wi", "1", "-w", "1s", "-i", "2", "-r", "1s")
+		command.addAll(quick ? List.of("-wi", "1", "-w", "500ms", "-i", "1", "-r", "1s")
 				: List.of("-wi", "3", "-w", "3s", "-i", "5", "-r", "3s"));
 		Process process = new ProcessBuilder(command).inheritIO().start();
 		if (process.waitFor() != 0) {
