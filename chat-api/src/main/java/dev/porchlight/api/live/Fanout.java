@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.broadcast.Broadcasts;
@@ -91,11 +92,8 @@ class Fanout {
 		fields.put("seq", entry.seq());
 		fields.put("k", entry.kind().name());
 		fields.put("sk", entry.sender().kind().name());
-		if (entry.sender().visitorId() != null) {
-			fields.put("si", entry.sender().visitorId().toString());
-		}
-		else if (entry.sender().accountId() != null) {
-			fields.put("si", entry.sender().accountId().toString());
+		if (entry.sender().id() != null) {
+			fields.put("si", entry.sender().id().toString());
 		}
 		if (entry.clientId() != null) {
 			fields.put("c", entry.clientId().value());
@@ -111,12 +109,8 @@ class Fanout {
 		if (!event.has("k")) {
 			return null;
 		}
-		String senderId = event.path("si").asString(null);
-		Sender sender = switch (Sender.Kind.valueOf(event.path("sk").asString())) {
-			case VISITOR -> Sender.visitor(VisitorId.parse(senderId));
-			case STAFF -> Sender.staff(AccountId.parse(senderId));
-			case SYSTEM -> Sender.system();
-		};
+		Sender sender = Sender.of(Sender.Kind.valueOf(event.path("sk").asString()),
+				event.has("si") ? UUID.fromString(event.path("si").asString()) : null);
 		return new LogEntry(conversation, event.path("seq").asLong(), LogEntry.Kind.valueOf(event.path("k").asString()),
 				event.has("c") ? new ClientMessageId(event.path("c").asString()) : null, sender,
 				event.has("b") ? new MessageBody(event.path("b").asString()) : null,

@@ -1,6 +1,7 @@
 package dev.porchlight.domain.conversation;
 
 import java.util.Objects;
+import java.util.UUID;
 
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.visitor.VisitorId;
@@ -38,6 +39,30 @@ public record Sender(Kind kind, @Nullable VisitorId visitorId, @Nullable Account
 
 	public static Sender system() {
 		return new Sender(Kind.SYSTEM, null, null);
+	}
+
+	/**
+	 * A sender as stored: its kind and the id of the visitor or account.
+	 * @param kind the kind
+	 * @param id the visitor's or account's id; ignored for the system
+	 * @return the sender
+	 */
+	public static Sender of(Kind kind, @Nullable UUID id) {
+		return switch (kind) {
+			case VISITOR -> visitor(new VisitorId(Objects.requireNonNull(id, "id")));
+			case STAFF -> staff(new AccountId(Objects.requireNonNull(id, "id")));
+			case SYSTEM -> system();
+		};
+	}
+
+	/**
+	 * @return the visitor's or account's id, null for the system
+	 */
+	public @Nullable UUID id() {
+		if (this.visitorId != null) {
+			return this.visitorId.value();
+		}
+		return (this.accountId != null) ? this.accountId.value() : null;
 	}
 
 	/**

@@ -477,18 +477,11 @@ class RedisLiveConversations implements LiveConversations {
 	}
 
 	private static Sender sender(String kind, @Nullable String id) {
-		return switch (Sender.Kind.valueOf(kind)) {
-			case VISITOR -> Sender.visitor(VisitorId.parse(id));
-			case STAFF -> Sender.staff(AccountId.parse(id));
-			case SYSTEM -> Sender.system();
-		};
+		return Sender.of(Sender.Kind.valueOf(kind), (id == null || id.isEmpty()) ? null : UUID.fromString(id));
 	}
 
 	private static String senderId(Sender sender) {
-		if (sender.visitorId() != null) {
-			return sender.visitorId().toString();
-		}
-		return (sender.accountId() != null) ? sender.accountId().toString() : "";
+		return (sender.id() != null) ? sender.id().toString() : "";
 	}
 
 	private static List<String> keys(ConversationId id) {

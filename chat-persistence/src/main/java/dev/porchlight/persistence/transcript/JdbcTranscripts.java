@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -16,7 +15,6 @@ import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
 import dev.porchlight.domain.conversation.Transcripts;
-import dev.porchlight.domain.visitor.VisitorId;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -188,11 +186,7 @@ class JdbcTranscripts implements Transcripts {
 	private static LogEntry entry(ConversationId conversation, ResultSet row) throws SQLException {
 		LogEntry.Kind kind = LogEntry.Kind.valueOf(row.getString("kind"));
 		UUID author = row.getObject("author_id", UUID.class);
-		Sender sender = switch (Sender.Kind.valueOf(row.getString("sender_kind"))) {
-			case VISITOR -> Sender.visitor(new VisitorId(author));
-			case STAFF -> Sender.staff(new AccountId(author));
-			case SYSTEM -> Sender.system();
-		};
+		Sender sender = Sender.of(Sender.Kind.valueOf(row.getString("sender_kind")), author);
 		String clientId = row.getString("client_msg_id");
 		String body = row.getString("body");
 		return new LogEntry(conversation, row.getLong("seq"), kind,
@@ -201,10 +195,7 @@ class JdbcTranscripts implements Transcripts {
 	}
 
 	private static @Nullable UUID author(Sender sender) {
-		if (sender.visitorId() != null) {
-			return sender.visitorId().value();
-		}
-		return (sender.accountId() != null) ? sender.accountId().value() : null;
+		return sender.id();
 	}
 
 }
