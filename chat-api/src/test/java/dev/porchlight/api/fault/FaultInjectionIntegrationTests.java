@@ -150,12 +150,7 @@ class FaultInjectionIntegrationTests {
 	@Test
 	@Order(2)
 	void killingRedisWithAppendfsyncAlwaysLosesNothingAcknowledged() throws Exception {
-		Figures figures = underLoad("Redis kill -9, appendfsync always", (load) -> {
-			long down = killRedis();
-			Load.sleep(1000);
-			startRedis(AppendFsync.ALWAYS);
-			return "Redis down " + (System.nanoTime() - down) / 1_000_000 + " ms";
-		});
+		Figures figures = underLoad("Redis kill -9, appendfsync always", (load) -> crashRedis(AppendFsync.ALWAYS));
 		figures.assertNothingLostOrDoubled();
 	}
 
@@ -166,12 +161,8 @@ class FaultInjectionIntegrationTests {
 		startRedis(AppendFsync.EVERYSEC);
 		this.nodes.forEach(NodeProcess::awaitReady);
 		try {
-			Figures figures = underLoad("Redis kill -9, appendfsync everysec", (load) -> {
-				long down = killRedis();
-				Load.sleep(1000);
-				startRedis(AppendFsync.EVERYSEC);
-				return "Redis down " + (System.nanoTime() - down) / 1_000_000 + " ms";
-			});
+			Figures figures = underLoad("Redis kill -9, appendfsync everysec",
+					(load) -> crashRedis(AppendFsync.EVERYSEC));
 			// The promise (docs/reliability.md): a crash of the Redis process loses
 			// nothing that was acknowledged, because Redis writes the append-only file
 			// before it replies; only a crash of the machine can lose up to about two
@@ -467,6 +458,17 @@ class FaultInjectionIntegrationTests {
 		}
 		this.redis = EmbeddedRedisServer.start(dir.resolve("redis"), fsync, List.of(), this.redisPort,
 				this.redisPassword);
+	}
+
+	/**
+	 * The Redis fault: SIGKILL, a second down, then Redis again on its append-only file.
+	 * @return a note for the figures
+	 */
+	private String crashRedis(AppendFsync fsync) {
+		long down = killRedis();
+		Load.sleep(1000);
+		startRedis(fsync);
+		return "Redis down " + (System.nanoTime() - down) / 1_000_000 + " ms";
 	}
 
 	/**
