@@ -6,6 +6,7 @@ import java.util.UUID;
 import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
@@ -28,6 +29,13 @@ public final class BenchAppends {
 
 	public BenchAppends(StringRedisTemplate redis) {
 		this.live = new RedisLiveConversations(redis);
+	}
+
+	/**
+	 * @return the product's live conversations adapter on this Redis
+	 */
+	public LiveConversations live() {
+		return this.live;
 	}
 
 	/**
