@@ -164,6 +164,33 @@ public final class Bench {
 				results.porchlightCpuSeconds = a.cpuSeconds() + b.cpuSeconds() - cpuBefore;
 				results.porchlightCapacityHeap = a.metric("jvm_memory_used_bytes", "area=\"heap\"");
 
+				// Overload: twice Porchlight's capacity, then back to half of it.
+				double capacity = Math.max(plan.startRate, results.medianPorchlightCapacity());
+				log(String.format("Overload: %.0f/s for %d s, then %.0f/s", 2 * capacity, plan.overload.toSeconds(),
+						capacity / 2));
+				settle(porchlightLoad);
+				results.overload = porchlightLoad.run(2 * capacity, plan.overload);
+				log(results.overload.line());
+				results.afterOverload = porchlightLoad.run(capacity / 2, plan.recovery);
+				log(results.afterOverload.line());
+				settle(peerLoad);
+				results.peerOverload = peerLoad.run(2 * capacity, plan.overload);
+				log(results.peerOverload.line());
+				results.peerAfterOverload = peerLoad.run(capacity / 2, plan.recovery);
+				log(results.peerAfterOverload.line());
+
+				// One node of each, visitors and owners on the same node.
+				log("Single node: one Porchlight node against one peer node");
+				try (LoadGenerator single = new LoadGenerator(
+						new ChatSystem.Porchlight(List.of(a.port), siteKey, porchlight.session()), plan.visitors);
+						LoadGenerator singlePeer = new LoadGenerator(new ChatSystem.SocketIo(List.of(peerA.port)),
+								plan.visitors)) {
+					single.run(plan.startRate, plan.step);
+					singlePeer.run(plan.startRate, plan.step);
+					results.singlePorchlight = capacity(single, plan.startRate, plan);
+					results.singlePeer = capacity(singlePeer, plan.startRate, plan);
+				}
+
 				// Scenario 3: archival.
 				log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds() + " s");
 				LettuceConnectionFactory factory = new LettuceConnectionFactory(
@@ -363,16 +390,19 @@ public final class Bench {
 	/** How big and long each part is: full for the report, quick to check the harness. */
 	record Plan(String heap, int idleSockets, int idleProcesses, int visitors, double startRate, double factor,
 			int maxSteps, Duration step, Duration warmup, int pairs, double archiveRate, Duration archiveDuration,
-			int archiveConversations, int searchMessages, Duration searchDuration) {
+			int archiveConversations, int searchMessages, Duration searchDuration, Duration overload,
+			Duration recovery) {
 
 		// The warm-up is long on purpose: profiling showed a JVM that has not finished
 		// compiling its hot paths (C2 busy for the first minute) measuring 100 times
 		// slower than itself a minute later.
 		static final Plan FULL = new Plan("1g", 15_000, 4, 200, 300, 1.5, 10, Duration.ofSeconds(10),
-				Duration.ofSeconds(60), 3, 10_000, Duration.ofSeconds(60), 200, 1_000_000, Duration.ofSeconds(30));
+				Duration.ofSeconds(60), 3, 10_000, Duration.ofSeconds(60), 200, 1_000_000, Duration.ofSeconds(30),
+				Duration.ofSeconds(30), Duration.ofSeconds(20));
 
 		static final Plan QUICK = new Plan("512m", 600, 2, 40, 200, 2.0, 3, Duration.ofSeconds(3),
-				Duration.ofSeconds(5), 1, 10_000, Duration.ofSeconds(3), 40, 20_000, Duration.ofSeconds(4));
+				Duration.ofSeconds(5), 1, 10_000, Duration.ofSeconds(3), 40, 20_000, Duration.ofSeconds(4),
+				Duration.ofSeconds(3), Duration.ofSeconds(3));
 
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.porchlight.domain.conversation.ArchiveQueue;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
@@ -38,6 +39,8 @@ public class Archiver {
 
 	private final LiveConversations live;
 
+	private final ArchiveQueue queue;
+
 	private final Transcripts transcripts;
 
 	private final ArchiveProperties properties;
@@ -51,8 +54,10 @@ public class Archiver {
 	private volatile AfterCommit afterCommit = (id) -> {
 	};
 
-	Archiver(LiveConversations live, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters) {
+	Archiver(LiveConversations live, ArchiveQueue queue, Transcripts transcripts, ArchiveProperties properties,
+			MeterRegistry meters) {
 		this.live = live;
+		this.queue = queue;
 		this.transcripts = transcripts;
 		this.properties = properties;
 		this.lag = Timer.builder("porchlight.archive.lag")
@@ -62,7 +67,7 @@ public class Archiver {
 		Gauge.builder("porchlight.archive.pending", this.pending, AtomicLong::get)
 			.description("Conversations with entries not yet archived")
 			.register(meters);
-		Gauge.builder("porchlight.archive.failed", live, LiveConversations::archiveFailures)
+		Gauge.builder("porchlight.archive.failed", queue, ArchiveQueue::failures)
 			.description("Conversations set aside because they could not be archived")
 			.register(meters);
 	}
@@ -74,11 +79,11 @@ public class Archiver {
 	 * next pass retries
 	 */
 	public int runOnce() {
-		List<ConversationId> waiting = this.live.awaitingArchive(1000);
+		List<ConversationId> waiting = this.queue.awaitingArchive(1000);
 		this.pending.set(waiting.size());
 		int archived = 0;
 		for (ConversationId id : waiting) {
-			if (!this.live.leaseForArchive(id, this.node, this.properties.lease())) {
+			if (!this.queue.lease(id, this.node, this.properties.lease())) {
 				continue;
 			}
 			try {
@@ -94,10 +99,10 @@ public class Archiver {
 				// something
 				// erased): set it aside so that it does not hold up every other one.
 				log.error("Conversation {} cannot be archived and was set aside: {}", id, ex.toString());
-				this.live.archiveFailed(id);
+				this.queue.failed(id);
 			}
 			finally {
-				this.live.releaseArchiveLease(id, this.node);
+				this.queue.release(id, this.node);
 			}
 		}
 		return archived;
@@ -117,7 +122,7 @@ public class Archiver {
 			// is at least as new as they are.
 			LiveConversation state = this.live.find(id).orElse(null);
 			if (before == null || state == null) {
-				this.live.unlist(id);
+				this.queue.unlist(id);
 				return written;
 			}
 			long upTo = from;
@@ -137,7 +142,7 @@ public class Archiver {
 			// completed here. Only the last batch may take the conversation off the list
 			// (a full batch means more entries are waiting).
 			boolean last = entries.size() < this.properties.batch();
-			this.live.archived(id, upTo, last ? before.version() : -1, this.properties.keepInRedis());
+			this.queue.archived(id, upTo, last ? before.version() : -1, this.properties.keepInRedis());
 			written += entries.size();
 			first = false;
 			if (last) {

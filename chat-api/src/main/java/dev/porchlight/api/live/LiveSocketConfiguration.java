@@ -4,7 +4,6 @@ import dev.porchlight.api.visitor.VisitorTokens;
 import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
 import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
-import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Revocations;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,11 +39,11 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	private final Revocations revocations;
 
-	LiveSocketConfiguration(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
-			LiveProperties properties, VisitorTokens tokens, Sites sites, PorchlightProperties porchlight,
-			Revocations revocations, MeterRegistry meters) {
+	LiveSocketConfiguration(LiveCommands commands, PresenceCommands presence, Connections connections,
+			Subscriptions subscriptions, LiveProperties properties, VisitorTokens tokens, Sites sites,
+			PorchlightProperties porchlight, Revocations revocations, MeterRegistry meters) {
 		this.revocations = revocations;
-		this.handler = new LiveSocketHandler(chat, connections, presences, fanout, properties, meters);
+		this.handler = new LiveSocketHandler(commands, presence, connections, subscriptions, properties, meters);
 		this.tokens = tokens;
 		this.sites = sites;
 		this.porchlight = porchlight;

@@ -13,6 +13,7 @@ import java.util.stream.LongStream;
 import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.conversation.ArchiveQueue;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.MessageBody;
@@ -54,6 +55,9 @@ class ArchiveIntegrationTests {
 
 	@Autowired
 	LiveConversations live;
+
+	@Autowired
+	ArchiveQueue queue;
 
 	@Autowired
 	Transcripts transcripts;
@@ -100,7 +104,7 @@ class ArchiveIntegrationTests {
 			.param(conversation.id().value())
 			.query(String.class)
 			.single()).isEqualTo("CLOSED");
-		assertThat(this.live.awaitingArchive(100)).doesNotContain(conversation.id());
+		assertThat(this.queue.awaitingArchive(100)).doesNotContain(conversation.id());
 		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log"))
 			.as("trimmed to keep-in-redis")
 			.isEqualTo(3);
@@ -122,20 +126,21 @@ class ArchiveIntegrationTests {
 		// PostgreSQL has committed; Redis still lists the conversation and keeps every
 		// entry.
 		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
-		assertThat(this.live.awaitingArchive(100)).contains(conversation.id());
+		assertThat(this.queue.awaitingArchive(100)).contains(conversation.id());
 		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log")).isEqualTo(5);
 
 		this.archiver.afterCommit((id) -> {
 		});
 		this.archiver.runOnce();
 		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
-		assertThat(this.live.awaitingArchive(100)).doesNotContain(conversation.id());
+		assertThat(this.queue.awaitingArchive(100)).doesNotContain(conversation.id());
 		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log")).isEqualTo(3);
 	}
 
 	@Test
 	void twoArchiversRunningConcurrentlyWithLiveWritersLeaveNoDuplicatesOrGaps() throws Exception {
-		Archiver other = new Archiver(this.live, this.transcripts, this.properties, new SimpleMeterRegistry());
+		Archiver other = new Archiver(this.live, this.queue, this.transcripts, this.properties,
+				new SimpleMeterRegistry());
 		List<Conversation> conversations = List.of(conversation(), conversation(), conversation());
 		AtomicBoolean writing = new AtomicBoolean(true);
 		ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -193,9 +198,11 @@ class ArchiveIntegrationTests {
 					}
 					return result;
 				});
-		Archiver archiver = new Archiver(racing, this.transcripts, this.properties, new SimpleMeterRegistry());
+		Archiver archiver = new Archiver(racing, this.queue, this.transcripts, this.properties,
+				new SimpleMeterRegistry());
 		archiver.runOnce();
-		assertThat(this.live.awaitingArchive(1000)).as("still listed for the late message").contains(conversation.id());
+		assertThat(this.queue.awaitingArchive(1000)).as("still listed for the late message")
+			.contains(conversation.id());
 		archiver.runOnce();
 		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked).hasSize(3);
 	}
@@ -212,8 +219,8 @@ class ArchiveIntegrationTests {
 		send(orphan, "o", 2);
 		this.archiver.runOnce();
 		assertThat(archivedMessageSeqs(healthy)).containsExactlyElementsOf(acked);
-		assertThat(this.live.awaitingArchive(1000)).doesNotContain(orphan.id(), healthy.id());
-		assertThat(this.live.archiveFailures()).isPositive();
+		assertThat(this.queue.awaitingArchive(1000)).doesNotContain(orphan.id(), healthy.id());
+		assertThat(this.queue.failures()).isPositive();
 		assertThat(this.meters.get("porchlight.archive.failed").gauge().value()).isPositive();
 	}
 

@@ -9,10 +9,11 @@ import java.util.UUID;
 import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.ratelimit.RateLimiter;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
-import dev.porchlight.persistence.broadcast.BenchBroadcasts;
 import dev.porchlight.persistence.conversation.BenchAppends;
 import dev.porchlight.persistence.ratelimit.BenchRateLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,25 +24,30 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * The live path of one node, wired by hand for the micro-benchmarks (the classes are
  * package-private, so this lives in their package, in the chat-bench module): N visitor
- * sockets following one conversation plus one staff socket, on real Redis.
+ * sockets following one conversation plus one staff socket, on real Redis. Sockets are
+ * {@link BenchSession}s that take every frame at once.
  *
  * <p>
- * This version drives the live path as it was before issue 14 (Fanout, LiveChat,
- * Connection), to record the "before" figures.
+ * The figures before issue 14 came from the same benchmark driving the earlier classes
+ * (Fanout, LiveChat, Connection) at commit 75d687b.
  */
-public final class BenchNode {
+public final class BenchNode implements AutoCloseable {
 
 	private static final CustomerId NO_CUSTOMER = null;
 
-	private final Fanout fanout;
+	private final LiveEvents events;
 
-	private final LiveChat chat;
+	private final LiveCommands commands;
+
+	private final InboxCoalescer inbox;
 
 	private final Connection sender;
 
 	private final UUID conversation;
 
 	private final UUID visitor;
+
+	private final String state;
 
 	private final List<BenchSession> sessions = new ArrayList<>();
 
@@ -55,49 +61,70 @@ public final class BenchNode {
 		UUID site = UUID.randomUUID();
 		this.visitor = UUID.randomUUID();
 		this.conversation = appends.start(site, this.visitor);
+		appends.append(this.conversation, this.visitor, "first", "Hello");
+		this.state = appends.stateJson(this.conversation);
 		LiveProperties properties = new LiveProperties(16384, 262144, Duration.ofSeconds(10), Duration.ofSeconds(25),
-				Duration.ofSeconds(75), Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(10), 1000, 1000, 20);
+				Duration.ofSeconds(75), Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(10), 1000, 1000, 20,
+				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		Connections connections = new Connections();
+		RateLimiter limiter = BenchRateLimits.limiter(redis);
+		this.events = BenchAppends.events(redis, factory);
+		Connections connections = new Connections(this.events);
+		Subscriptions subscriptions = new Subscriptions(this.events);
+		Views views = new Views(null);
+		this.inbox = new InboxCoalescer(connections, views, properties, meters);
+		LiveRouter router = new LiveRouter(this.events, connections, subscriptions, this.inbox, views, meters);
+		router.listen();
 		ConversationLog log = new ConversationLog(live, null);
-		Encoding encoding = new Encoding(null);
-		this.fanout = new Fanout(BenchBroadcasts.broadcasts(redis, factory), connections, live, log, encoding, meters);
-		this.chat = new LiveChat(live, log, this.fanout, encoding, BenchRateLimits.limiter(redis), null, null, null,
-				null, null, null, properties, meters);
+		Access access = new Access(live);
+		Admission admission = new Admission(this.events, properties, meters);
+		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
+				admission, limiter, null, null, null, null, properties, meters);
+		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections,
+				properties);
+		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties);
 		ConversationId id = new ConversationId(this.conversation);
 		VisitorPrincipal principal = new VisitorPrincipal(new SiteId(site), new VisitorId(this.visitor), NO_CUSTOMER,
 				Instant.now().plusSeconds(3600));
 		Connection first = null;
 		for (int i = 0; i < followers; i++) {
-			BenchSession session = new BenchSession();
-			this.sessions.add(session);
-			Connection connection = new Connection(session, properties, principal, null);
+			Connection connection = connection(principal);
 			connections.add(connection);
-			connection.open("{\"type\":\"welcome\"}");
-			connection.follow(id, 0, (after) -> List.of(), (entry) -> encoding.event(entry, false), (last) -> null);
+			Subscription subscription = connection.subscribe(new Subscription(connection, id, log, views));
+			subscription.hold();
+			subscriptions.add(subscription);
+			subscription.catchUp(1, (last) -> null);
 			if (first == null) {
 				first = connection;
 				connection.allowIn(id);
 			}
 		}
-		BenchSession staffSession = new BenchSession();
-		this.sessions.add(staffSession);
-		Connection staff = new Connection(staffSession, properties, null, null);
-		connections.add(staff);
-		staff.open("{\"type\":\"welcome\"}");
+		connections.add(connection(null));
 		this.sender = first;
+		this.seq = 1;
+	}
+
+	private Connection connection(VisitorPrincipal principal) {
+		BenchSession session = new BenchSession();
+		this.sessions.add(session);
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, 262144, 10_000_000_000L);
+		outbox.open("{\"type\":\"welcome\"}");
+		return new Connection(outbox, principal, null);
 	}
 
 	/**
-	 * One new message event as it reaches a node from Redis, delivered to every socket
-	 * that follows the conversation and to the staff inbox.
+	 * One new message as it reaches a node from Redis (its entry on the conversation's
+	 * channel and the conversation's state on the inbox channel), decoded and delivered
+	 * to every socket that follows the conversation and to the staff inbox.
 	 */
 	public void fanout() {
 		this.seq++;
-		this.fanout.receive("{\"conversationId\":\"" + this.conversation + "\",\"seq\":" + this.seq
-				+ ",\"k\":\"MESSAGE\",\"sk\":\"VISITOR\",\"si\":\"" + this.visitor + "\",\"c\":\"m" + this.seq
-				+ "\",\"b\":\"Is the silver ring available in size 7?\",\"at\":" + System.currentTimeMillis()
-				+ ",\"kind\":\"entry\"}");
+		BenchAppends.entryArrives(this.events, this.conversation,
+				"{\"t\":\"e\",\"id\":\"" + this.conversation + "\",\"seq\":" + this.seq + ",\"k\":\"MESSAGE\",\"c\":\"m"
+						+ this.seq + "\",\"sk\":\"VISITOR\",\"si\":\"" + this.visitor
+						+ "\",\"b\":\"Is the silver ring available in size 7?\",\"at\":\"" + System.currentTimeMillis()
+						+ "\"}");
+		BenchAppends.inboxEventArrives(this.events, this.state);
 	}
 
 	/**
@@ -108,7 +135,7 @@ public final class BenchNode {
 		String frame = "{\"type\":\"send\",\"ref\":\"r1\",\"conversationId\":\"" + this.conversation
 				+ "\",\"clientId\":\"j" + (this.clientIds++)
 				+ "\",\"body\":\"Is the silver ring available in size 7?\"}";
-		return this.chat.handle(this.sender, Frame.parse(frame));
+		return Wire.write(this.commands.handle(this.sender, ClientFrame.decode(frame)));
 	}
 
 	/**
@@ -116,6 +143,11 @@ public final class BenchNode {
 	 */
 	public long frames() {
 		return this.sessions.stream().mapToLong((session) -> session.frames.get()).sum();
+	}
+
+	@Override
+	public void close() {
+		this.inbox.destroy();
 	}
 
 }

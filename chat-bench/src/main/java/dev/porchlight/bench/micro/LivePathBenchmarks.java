@@ -67,6 +67,7 @@ public class LivePathBenchmarks {
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
+		this.node.close();
 		this.factory.destroy();
 		this.redis.close();
 	}
