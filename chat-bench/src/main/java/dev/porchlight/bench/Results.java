@@ -43,7 +43,7 @@ final class Results {
 
 	List<LoadGenerator.Result> singlePeer = List.of();
 
-	Archival.Figures archival;
+	final List<Archival.Figures> archival = new ArrayList<>();
 
 	Search.Figures search;
 

@@ -39,7 +39,7 @@ class ArchiveSchedule {
 		this.properties = properties;
 	}
 
-	@Scheduled(fixedDelayString = "${porchlight.archive.interval:1s}")
+	@Scheduled(fixedDelayString = "${porchlight.archive.interval:250ms}")
 	void archive() {
 		if (Instant.now().isBefore(this.notBefore)) {
 			return;

@@ -27,6 +27,11 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * <p>
  * Until {@link #open} puts the first frame ({@code welcome}) at the head, frames wait.
  * The queue is allocated on first use: an idle socket holds none.
+ *
+ * <p>
+ * Longer than most classes here on purpose: the queue, its one drainer, pacing and
+ * close-when-flushed share one lock and one set of invariants, and are safest read in one
+ * place.
  */
 final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 

@@ -139,8 +139,7 @@ class ArchiveIntegrationTests {
 
 	@Test
 	void twoArchiversRunningConcurrentlyWithLiveWritersLeaveNoDuplicatesOrGaps() throws Exception {
-		Archiver other = new Archiver(this.live, this.queue, this.transcripts, this.properties,
-				new SimpleMeterRegistry());
+		Archiver other = new Archiver(this.queue, this.transcripts, this.properties, new SimpleMeterRegistry());
 		List<Conversation> conversations = List.of(conversation(), conversation(), conversation());
 		AtomicBoolean writing = new AtomicBoolean(true);
 		ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -184,10 +183,10 @@ class ArchiveIntegrationTests {
 		List<Long> acked = new ArrayList<>(send(conversation, "r", 2));
 		// A writer slips in right after the archiver read the log.
 		java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
-		LiveConversations racing = (LiveConversations) java.lang.reflect.Proxy.newProxyInstance(
-				getClass().getClassLoader(), new Class<?>[] { LiveConversations.class }, (proxy, method, args) -> {
-					Object result = method.invoke(this.live, args);
-					if (method.getName().equals("after") && once.compareAndSet(false, true)) {
+		ArchiveQueue racing = (ArchiveQueue) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { ArchiveQueue.class }, (proxy, method, args) -> {
+					Object result = method.invoke(this.queue, args);
+					if (method.getName().equals("snapshots") && once.compareAndSet(false, true)) {
 						acked.add(
 								this.live
 									.append(conversation.id(), new ClientMessageId("late"),
@@ -198,8 +197,7 @@ class ArchiveIntegrationTests {
 					}
 					return result;
 				});
-		Archiver archiver = new Archiver(racing, this.queue, this.transcripts, this.properties,
-				new SimpleMeterRegistry());
+		Archiver archiver = new Archiver(racing, this.transcripts, this.properties, new SimpleMeterRegistry());
 		archiver.runOnce();
 		assertThat(this.queue.awaitingArchive(1000)).as("still listed for the late message")
 			.contains(conversation.id());
@@ -240,6 +238,50 @@ class ArchiveIntegrationTests {
 			.param(conversation.id().value())
 			.query(java.util.UUID.class)
 			.single()).isEqualTo(customer.id().value());
+	}
+
+	@Test
+	void manyConversationsAreWrittenInOneTransaction() {
+		List<Conversation> conversations = new ArrayList<>();
+		List<List<Long>> acked = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			Conversation conversation = conversation();
+			conversations.add(conversation);
+			acked.add(send(conversation, "b", 3));
+		}
+		double before = this.meters.get("porchlight.archive.batches").counter().count();
+		assertThat(this.archiver.runOnce()).isGreaterThanOrEqualTo(90);
+		assertThat(this.meters.get("porchlight.archive.batches").counter().count())
+			.as("every conversation of the pass in one transaction")
+			.isEqualTo(before + 1);
+		for (int i = 0; i < conversations.size(); i++) {
+			assertThat(archivedMessageSeqs(conversations.get(i))).containsExactlyElementsOf(acked.get(i));
+		}
+		assertThat(this.queue.awaitingArchive(1000))
+			.doesNotContainAnyElementsOf(conversations.stream().map(Conversation::id).toList());
+	}
+
+	@Test
+	void theAssigneeIsArchivedAndUnassigningClearsIt() {
+		Conversation conversation = conversation();
+		send(conversation, "s", 1);
+		java.util.UUID staff = this.jdbc.sql("select id from account order by created_at limit 1")
+			.query(java.util.UUID.class)
+			.single();
+		this.live.assignStaff(conversation.id(), new dev.porchlight.domain.account.AccountId(staff));
+		this.archiver.runOnce();
+		assertThat(assignee(conversation)).isEqualTo(staff);
+		this.live.assignStaff(conversation.id(), null);
+		this.archiver.runOnce();
+		assertThat(assignee(conversation)).isNull();
+	}
+
+	private java.util.@org.jspecify.annotations.Nullable UUID assignee(Conversation conversation) {
+		return this.jdbc.sql("select assignee_id from conversation where id = ?")
+			.param(conversation.id().value())
+			.query(java.util.UUID.class)
+			.optional()
+			.orElse(null);
 	}
 
 	@Test

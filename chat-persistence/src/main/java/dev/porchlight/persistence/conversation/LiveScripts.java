@@ -31,7 +31,7 @@ final class LiveScripts {
 		return RedisScript.of(text("live") + "\n" + text(name), result);
 	}
 
-	private static String text(String name) {
+	static String text(String name) {
 		try (InputStream in = LiveScripts.class.getResourceAsStream("/redis/" + name + ".lua")) {
 			if (in == null) {
 				throw new IllegalStateException("redis/" + name + ".lua is missing from the classpath");

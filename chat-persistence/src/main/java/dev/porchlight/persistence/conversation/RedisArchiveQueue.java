@@ -1,45 +1,45 @@
 package dev.porchlight.persistence.conversation;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import dev.porchlight.domain.conversation.ArchiveQueue;
 import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LogEntry;
+import io.lettuce.core.KeyValue;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisZSetCommands;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Repository;
 
 /**
- * The archive's bookkeeping in Redis: {@code pl:archive:pending}, a sorted set of the
- * conversations ahead of the archive scored by the newest state version to archive
- * (written by the live scripts in the step that changes the conversation), a lease per
- * conversation, and the conversations set aside.
+ * The archive's bookkeeping in Redis: {@code pl:archive:pending:<shard>}, sixteen sorted
+ * sets of the conversations ahead of the archive scored by the newest state version to
+ * archive (written by the live scripts in the step that changes a conversation), a lease
+ * per shard, and the conversations set aside. Reading the snapshots of a batch and
+ * cleaning up after it are one exchange each, however many conversations the batch holds.
  */
 @Repository
 class RedisArchiveQueue implements ArchiveQueue {
 
-	private static final RedisScript<Long> ARCHIVED = RedisScript.of("""
-			local current = tonumber(redis.call('HGET', KEYS[1], 'archivedSeq') or '0')
-			local seq = tonumber(ARGV[1])
-			if seq < current then seq = current end
-			redis.call('HSET', KEYS[1], 'archivedSeq', seq)
-			local keepFrom = seq - tonumber(ARGV[2]) + 1
-			if keepFrom > 1 then redis.call('XTRIM', KEYS[2], 'MINID', keepFrom .. '-0') end
-			return seq
-			""", Long.class);
+	private static final Pipeline.Script READ = Pipeline.Script.of(LiveScripts.text("archive_read"));
 
-	/** Only if nothing changed after the archived state: any change raised the score. */
-	private static final RedisScript<Long> UNLIST = RedisScript.of("""
-			local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-			if score and tonumber(score) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-			return 0
-			""", Long.class);
+	private static final Pipeline.Script DONE = Pipeline.Script.of(LiveScripts.text("archive_done"));
 
-	private static final RedisScript<Long> ZADD_GT = RedisScript.of("""
-			return redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
-			""", Long.class);
+	private static final Pipeline.Script UNLIST = Pipeline.Script.of(LiveScripts.text("archive_unlist"));
 
 	private static final RedisScript<Long> RELEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -48,44 +48,104 @@ class RedisArchiveQueue implements ArchiveQueue {
 
 	private final StringRedisTemplate redis;
 
+	private final Pipeline pipeline;
+
 	RedisArchiveQueue(StringRedisTemplate redis) {
 		this.redis = redis;
+		RedisConnectionFactory factory = redis.getConnectionFactory();
+		this.pipeline = new Pipeline(redis, (factory instanceof LettuceConnectionFactory lettuce)
+				? lettuce.getClientConfiguration().getCommandTimeout() : Duration.ofSeconds(2));
 	}
 
 	@Override
-	public List<ConversationId> awaitingArchive(int limit) {
+	public List<Integer> shardsWithWork() {
+		moveLegacyQueue();
+		List<Integer> shards = IntStream.range(0, RedisKeys.ARCHIVE_SHARDS).boxed().toList();
+		List<Long> sizes = this.pipeline.each(shards,
+				(async, shard) -> async.zcard(Pipeline.bytes(RedisKeys.awaitingArchive(shard))));
+		List<Integer> busy = new ArrayList<>();
+		for (int shard = 0; shard < sizes.size(); shard++) {
+			if (sizes.get(shard) > 0) {
+				busy.add(shard);
+			}
+		}
+		Collections.shuffle(busy);
+		return busy;
+	}
+
+	@Override
+	public boolean lease(int shard, String holder, Duration lease) {
+		return Boolean.TRUE
+			.equals(this.redis.opsForValue().setIfAbsent(RedisKeys.archiveShardLease(shard), holder, lease));
+	}
+
+	@Override
+	public void release(int shard, String holder) {
+		this.redis.execute(RELEASE, List.of(RedisKeys.archiveShardLease(shard)), holder);
+	}
+
+	@Override
+	public List<ConversationId> waiting(int shard, int limit) {
 		Set<String> ids = this.redis.opsForZSet()
-			.range(RedisKeys.AWAITING_ARCHIVE, 0, Math.clamp(limit, 1, 10_000) - 1);
+			.range(RedisKeys.awaitingArchive(shard), 0, Math.clamp(limit, 1, 100_000) - 1);
 		return (ids != null) ? ids.stream().map(ConversationId::parse).toList() : List.of();
 	}
 
 	@Override
-	public long waiting() {
-		Long count = this.redis.opsForZSet().zCard(RedisKeys.AWAITING_ARCHIVE);
-		return (count != null) ? count : 0;
+	public List<Snapshot> snapshots(Map<ConversationId, Long> after, int limit) {
+		List<Map.Entry<ConversationId, Long>> asked = new ArrayList<>(after.entrySet());
+		List<Object> answers = this.pipeline.script(READ, asked,
+				(entry) -> new byte[][][] {
+						{ Pipeline.bytes(RedisKeys.meta(entry.getKey())),
+								Pipeline.bytes(RedisKeys.log(entry.getKey())) },
+						{ Pipeline.bytes(String.valueOf(entry.getValue())), Pipeline.bytes(String.valueOf(limit)) } });
+		List<Snapshot> snapshots = new ArrayList<>(asked.size());
+		for (int i = 0; i < asked.size(); i++) {
+			snapshots.add(snapshot(asked.get(i).getKey(), (List<?>) answers.get(i)));
+		}
+		return snapshots;
+	}
+
+	private static Snapshot snapshot(ConversationId id, List<?> answer) {
+		if (answer.isEmpty()) {
+			return new Snapshot(id, null, List.of());
+		}
+		Map<String, String> meta = hash((List<?>) answer.get(0));
+		if (!meta.containsKey("site")) {
+			// A hash without its site is not a conversation (a write raced an erasure).
+			return new Snapshot(id, null, List.of());
+		}
+		LiveConversation state = LiveSchema.state(id, meta);
+		List<LogEntry> entries = new ArrayList<>();
+		for (Object record : (List<?>) answer.get(1)) {
+			List<?> pair = (List<?>) record;
+			String streamId = text(pair.get(0));
+			long seq = Long.parseLong(streamId.substring(0, streamId.indexOf('-')));
+			entries.add(LiveSchema.entry(id, seq, hash((List<?>) pair.get(1))));
+		}
+		return new Snapshot(id, state, entries);
 	}
 
 	@Override
-	public boolean lease(ConversationId id, String holder, Duration lease) {
-		return Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(RedisKeys.archiveLease(id), holder, lease));
+	public void archived(List<Archived> archived, int keep) {
+		this.pipeline.script(DONE, archived, (done) -> new byte[][][] {
+				{ Pipeline.bytes(RedisKeys.meta(done.id())), Pipeline.bytes(RedisKeys.log(done.id())) },
+				{ Pipeline.bytes(String.valueOf(done.seq())), Pipeline.bytes(String.valueOf(Math.max(1, keep))) } });
+		List<Archived> finished = archived.stream().filter((done) -> done.version() >= 0).toList();
+		this.pipeline.script(UNLIST, finished,
+				(done) -> new byte[][][] { { Pipeline.bytes(RedisKeys.awaitingArchive(done.id())) },
+						{ Pipeline.bytes(done.id().toString()), Pipeline.bytes(String.valueOf(done.version())) } });
 	}
 
 	@Override
-	public void release(ConversationId id, String holder) {
-		this.redis.execute(RELEASE, List.of(RedisKeys.archiveLease(id)), holder);
-	}
-
-	@Override
-	public void archived(ConversationId id, long seq, long version, int keep) {
-		this.redis.execute(ARCHIVED, List.of(RedisKeys.meta(id), RedisKeys.log(id)), String.valueOf(seq),
-				String.valueOf(Math.max(1, keep)));
-		this.redis.execute(UNLIST, List.of(RedisKeys.AWAITING_ARCHIVE), id.toString(), String.valueOf(version));
+	public void unlist(ConversationId id) {
+		this.redis.opsForZSet().remove(RedisKeys.awaitingArchive(id), id.toString());
 	}
 
 	@Override
 	public void failed(ConversationId id) {
 		this.redis.opsForZSet().add(RedisKeys.ARCHIVE_FAILED, id.toString(), System.currentTimeMillis());
-		this.redis.opsForZSet().remove(RedisKeys.AWAITING_ARCHIVE, id.toString());
+		unlist(id);
 	}
 
 	@Override
@@ -95,8 +155,23 @@ class RedisArchiveQueue implements ArchiveQueue {
 	}
 
 	@Override
-	public void unlist(ConversationId id) {
-		this.redis.opsForZSet().remove(RedisKeys.AWAITING_ARCHIVE, id.toString());
+	public long waiting() {
+		return this.pipeline
+			.each(IntStream.range(0, RedisKeys.ARCHIVE_SHARDS).boxed().toList(),
+					(async, shard) -> async.zcard(Pipeline.bytes(RedisKeys.awaitingArchive(shard))))
+			.stream()
+			.mapToLong(Long::longValue)
+			.sum();
+	}
+
+	@Override
+	public List<ConversationId> awaitingArchive(int limit) {
+		List<ConversationId> all = new ArrayList<>();
+		moveLegacyQueue();
+		for (int shard = 0; shard < RedisKeys.ARCHIVE_SHARDS; shard++) {
+			all.addAll(waiting(shard, limit));
+		}
+		return all;
 	}
 
 	@Override
@@ -108,19 +183,67 @@ class RedisArchiveQueue implements ArchiveQueue {
 			if (page == null || page.isEmpty()) {
 				return relisted;
 			}
-			for (String id : page) {
-				List<Object> values = this.redis.opsForHash()
-					.multiGet(RedisKeys.meta(ConversationId.parse(id)), List.of("seq", "archivedSeq", "ver"));
-				long seq = (values.get(0) != null) ? Long.parseLong((String) values.get(0)) : 0;
-				long archived = (values.get(1) != null) ? Long.parseLong((String) values.get(1)) : -1;
-				long version = (values.get(2) != null) ? Long.parseLong((String) values.get(2)) : 0;
-				if (values.get(0) != null && seq > archived) {
-					this.redis.execute(ZADD_GT, List.of(RedisKeys.AWAITING_ARCHIVE), String.valueOf(version), id);
+			List<ConversationId> ids = page.stream().map(ConversationId::parse).toList();
+			List<List<KeyValue<byte[], byte[]>>> states = this.pipeline.each(ids,
+					(async, id) -> async.hmget(Pipeline.bytes(RedisKeys.meta(id)), Pipeline.bytes("seq"),
+							Pipeline.bytes("archivedSeq"), Pipeline.bytes("ver")));
+			for (int i = 0; i < ids.size(); i++) {
+				List<KeyValue<byte[], byte[]>> values = states.get(i);
+				if (!values.get(0).hasValue()) {
+					continue;
+				}
+				long seq = Long.parseLong(text(values.get(0).getValue()));
+				long archived = values.get(1).hasValue() ? Long.parseLong(text(values.get(1).getValue())) : -1;
+				long version = values.get(2).hasValue() ? Long.parseLong(text(values.get(2).getValue())) : 0;
+				if (seq > archived) {
+					list(ids.get(i), version);
 					relisted++;
 				}
 			}
 			start += 500;
 		}
+	}
+
+	/**
+	 * Lists a conversation, or moves its score up to the version (never down).
+	 */
+	private void list(ConversationId id, long version) {
+		this.redis.execute((RedisCallback<Boolean>) (connection) -> connection.zSetCommands()
+			.zAdd(Pipeline.bytes(RedisKeys.awaitingArchive(id)), version, Pipeline.bytes(id.toString()),
+					RedisZSetCommands.ZAddArgs.empty().gt()));
+	}
+
+	/**
+	 * Moves what a node of an earlier release (or an operator) listed in the one queue of
+	 * old into the shards.
+	 */
+	private void moveLegacyQueue() {
+		if (!Boolean.TRUE.equals(this.redis.hasKey(RedisKeys.LEGACY_AWAITING_ARCHIVE))) {
+			return;
+		}
+		Set<ZSetOperations.TypedTuple<String>> listed = this.redis.opsForZSet()
+			.rangeWithScores(RedisKeys.LEGACY_AWAITING_ARCHIVE, 0, -1);
+		if (listed != null) {
+			for (ZSetOperations.TypedTuple<String> member : listed) {
+				if (member.getValue() != null && member.getScore() != null) {
+					ConversationId id = ConversationId.parse(member.getValue());
+					list(id, member.getScore().longValue());
+					this.redis.opsForZSet().remove(RedisKeys.LEGACY_AWAITING_ARCHIVE, member.getValue());
+				}
+			}
+		}
+	}
+
+	private static Map<String, String> hash(List<?> flat) {
+		Map<String, String> hash = new HashMap<>();
+		for (int i = 0; i + 1 < flat.size(); i += 2) {
+			hash.put(text(flat.get(i)), text(flat.get(i + 1)));
+		}
+		return hash;
+	}
+
+	private static String text(Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 }

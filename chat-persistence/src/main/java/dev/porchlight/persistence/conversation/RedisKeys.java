@@ -16,10 +16,16 @@ final class RedisKeys {
 	static final String INBOX = "pl:inbox";
 
 	/**
-	 * Conversations whose log is ahead of the archive, scored by the newest state version
-	 * to archive.
+	 * The archive queue before it was divided into shards; emptied into the shards when
+	 * found (after an upgrade).
 	 */
-	static final String AWAITING_ARCHIVE = "pl:archive:pending";
+	static final String LEGACY_AWAITING_ARCHIVE = "pl:archive:pending";
+
+	/**
+	 * Shards of the archive queue. Fixed: changing it would move conversations between
+	 * shards while nodes of both counts run.
+	 */
+	static final int ARCHIVE_SHARDS = 16;
 
 	/** Conversations that could not be archived, for an operator to look at. */
 	static final String ARCHIVE_FAILED = "pl:archive:failed";
@@ -54,6 +60,26 @@ final class RedisKeys {
 
 	static String archiveLease(ConversationId id) {
 		return "pl:{c:" + id + "}:archive-lease";
+	}
+
+	static int archiveShard(ConversationId id) {
+		return Math.floorMod(id.value().hashCode(), ARCHIVE_SHARDS);
+	}
+
+	/**
+	 * The shard of the archive queue that lists a conversation: conversations whose log
+	 * or state is ahead of the archive, scored by the newest state version to archive.
+	 */
+	static String awaitingArchive(ConversationId id) {
+		return awaitingArchive(archiveShard(id));
+	}
+
+	static String awaitingArchive(int shard) {
+		return "pl:archive:pending:" + shard;
+	}
+
+	static String archiveShardLease(int shard) {
+		return "pl:archive:lease:" + shard;
 	}
 
 	/**

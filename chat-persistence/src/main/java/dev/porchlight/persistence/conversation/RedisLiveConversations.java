@@ -28,8 +28,6 @@ import dev.porchlight.domain.ratelimit.RateLimiter;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.persistence.ratelimit.RateLimitKeys;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Range;
@@ -62,8 +60,6 @@ class RedisLiveConversations implements LiveConversations {
 
 	private static final byte[] INBOX_KEY = RedisKeys.INBOX.getBytes(StandardCharsets.UTF_8);
 
-	private static final byte[] AWAITING_ARCHIVE_KEY = RedisKeys.AWAITING_ARCHIVE.getBytes(StandardCharsets.UTF_8);
-
 	/** Stands for the rate-limit key when a message counts against none. */
 	private static final String NO_LIMIT = "rl:none";
 
@@ -73,15 +69,15 @@ class RedisLiveConversations implements LiveConversations {
 
 	private final boolean cluster;
 
-	private final Duration timeout;
+	private final LiveReads reads;
 
 	RedisLiveConversations(StringRedisTemplate redis, RateLimiter limiter) {
 		this.redis = redis;
 		this.limiter = limiter;
 		RedisConnectionFactory factory = redis.getConnectionFactory();
 		this.cluster = factory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
-		this.timeout = (factory instanceof LettuceConnectionFactory lettuce)
-				? lettuce.getClientConfiguration().getCommandTimeout() : Duration.ofSeconds(2);
+		this.reads = new LiveReads(redis, new Pipeline(redis, (factory instanceof LettuceConnectionFactory lettuce)
+				? lettuce.getClientConfiguration().getCommandTimeout() : Duration.ofSeconds(2)));
 	}
 
 	@Override
@@ -104,24 +100,27 @@ class RedisLiveConversations implements LiveConversations {
 
 	@Override
 	public Optional<LiveConversation> find(ConversationId id) {
-		Map<Object, Object> meta = this.redis.opsForHash().entries(RedisKeys.meta(id));
-		// A hash without its site is not a conversation (e.g. a write raced an erasure).
-		return meta.containsKey("site") ? Optional.of(LiveSchema.state(id, meta)) : Optional.empty();
+		return this.reads.find(id);
 	}
 
 	@Override
 	public List<LiveConversation> ofVisitor(VisitorId visitor) {
-		return load(this.redis.opsForZSet().reverseRange(RedisKeys.ofVisitor(visitor), 0, 199));
+		return this.reads.ranked(RedisKeys.ofVisitor(visitor), 200);
 	}
 
 	@Override
 	public List<LiveConversation> ofCustomer(SiteId site, CustomerId customer) {
-		return load(this.redis.opsForZSet().reverseRange(RedisKeys.ofCustomer(site, customer), 0, 199));
+		return this.reads.ranked(RedisKeys.ofCustomer(site, customer), 200);
 	}
 
 	@Override
 	public List<LiveConversation> inbox(int limit) {
-		return load(this.redis.opsForZSet().reverseRange(RedisKeys.INBOX, 0, Math.clamp(limit, 1, 1000) - 1));
+		return this.reads.ranked(RedisKeys.INBOX, Math.clamp(limit, 1, 1000));
+	}
+
+	@Override
+	public List<LogEntry> after(ConversationId id, long afterSeq, int limit) {
+		return this.reads.after(id, afterSeq, limit);
 	}
 
 	@Override
@@ -144,7 +143,7 @@ class RedisLiveConversations implements LiveConversations {
 		}
 		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id))
 				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), limitKey, RedisKeys.INBOX,
-						RedisKeys.AWAITING_ARCHIVE);
+						RedisKeys.awaitingArchive(id));
 		List<?> result = this.redis.execute(LiveScripts.APPEND, keys, clientId.value(), sender.kind().name(),
 				LiveSchema.senderId(sender), body.text(), String.valueOf(millis), LiveConversation.preview(body),
 				id.toString(), RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits, window);
@@ -179,7 +178,7 @@ class RedisLiveConversations implements LiveConversations {
 	public Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at) {
 		long millis = at.toEpochMilli();
 		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id), RedisKeys.log(id))
-				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.INBOX, RedisKeys.AWAITING_ARCHIVE);
+				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.INBOX, RedisKeys.awaitingArchive(id));
 		List<?> result = this.redis.execute(LiveScripts.STATUS, keys, status.name(), sender.kind().name(),
 				LiveSchema.senderId(sender), String.valueOf(millis), id.toString(), RedisKeys.channel(id),
 				RedisKeys.INBOX_CHANNEL);
@@ -195,21 +194,6 @@ class RedisLiveConversations implements LiveConversations {
 		}
 		LogEntry.Kind kind = (status == ConversationStatus.CLOSED) ? LogEntry.Kind.CLOSED : LogEntry.Kind.REOPENED;
 		return Optional.of(new LogEntry(id, seq, kind, null, sender, null, Instant.ofEpochMilli(millis)));
-	}
-
-	@Override
-	public List<LogEntry> after(ConversationId id, long afterSeq, int limit) {
-		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
-			.range(RedisKeys.log(id), Range.rightUnbounded(Range.Bound.inclusive((afterSeq + 1) + "-0")),
-					Limit.limit().count(Math.clamp(limit, 1, 10_000)));
-		List<LogEntry> entries = new ArrayList<>();
-		if (records != null) {
-			for (MapRecord<String, Object, Object> record : records) {
-				long seq = Long.parseLong(record.getId().getValue().split("-")[0]);
-				entries.add(LiveSchema.entry(id, seq, record.getValue()));
-			}
-		}
-		return entries;
 	}
 
 	@Override
@@ -251,8 +235,8 @@ class RedisLiveConversations implements LiveConversations {
 			return -1;
 		}
 		this.redis.execute((RedisCallback<Object>) (connection) -> connection.zSetCommands()
-			.zAdd(AWAITING_ARCHIVE_KEY, version, id.toString().getBytes(StandardCharsets.UTF_8),
-					RedisZSetCommands.ZAddArgs.empty().gt()));
+			.zAdd(RedisKeys.awaitingArchive(id).getBytes(StandardCharsets.UTF_8), version,
+					id.toString().getBytes(StandardCharsets.UTF_8), RedisZSetCommands.ZAddArgs.empty().gt()));
 		return version;
 	}
 
@@ -262,7 +246,7 @@ class RedisLiveConversations implements LiveConversations {
 		this.redis
 			.delete(List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), RedisKeys.archiveLease(id)));
 		this.redis.opsForZSet().remove(RedisKeys.INBOX, id.toString());
-		this.redis.opsForZSet().remove(RedisKeys.AWAITING_ARCHIVE, id.toString());
+		this.redis.opsForZSet().remove(RedisKeys.awaitingArchive(id), id.toString());
 		if (visitor != null) {
 			this.redis.opsForZSet().remove(RedisKeys.ofVisitor(VisitorId.parse(visitor.toString())), id.toString());
 		}
@@ -278,45 +262,10 @@ class RedisLiveConversations implements LiveConversations {
 		this.redis.execute((RedisCallback<Object>) (connection) -> {
 			connection.zSetCommands().zAdd(INBOX_KEY, at, member, RedisZSetCommands.ZAddArgs.empty().gt());
 			connection.zSetCommands()
-				.zAdd(AWAITING_ARCHIVE_KEY, version, member, RedisZSetCommands.ZAddArgs.empty().gt());
+				.zAdd(RedisKeys.awaitingArchive(id).getBytes(StandardCharsets.UTF_8), version, member,
+						RedisZSetCommands.ZAddArgs.empty().gt());
 			return null;
 		});
-	}
-
-	private List<LiveConversation> load(@Nullable Set<String> ids) {
-		if (ids == null || ids.isEmpty()) {
-			return List.of();
-		}
-		List<String> ordered = new ArrayList<>(ids);
-		// Sent together on the shared connection and awaited together: one round trip.
-		// (A template pipeline would take a dedicated connection for each call.)
-		List<Map<byte[], byte[]>> metas = this.redis
-			.execute((RedisCallback<List<Map<byte[], byte[]>>>) (connection) -> {
-				@SuppressWarnings("unchecked")
-				RedisClusterAsyncCommands<byte[], byte[]> async = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-					.getNativeConnection();
-				List<RedisFuture<Map<byte[], byte[]>>> futures = new ArrayList<>(ordered.size());
-				for (String id : ordered) {
-					futures
-						.add(async.hgetall(RedisKeys.meta(ConversationId.parse(id)).getBytes(StandardCharsets.UTF_8)));
-				}
-				List<Map<byte[], byte[]>> values = new ArrayList<>(futures.size());
-				for (RedisFuture<Map<byte[], byte[]>> future : futures) {
-					values.add(LettuceFutures.await(future, this.timeout));
-				}
-				return values;
-			});
-		List<LiveConversation> conversations = new ArrayList<>();
-		for (int i = 0; i < ordered.size(); i++) {
-			Map<String, String> meta = new HashMap<>();
-			metas.get(i)
-				.forEach((field, value) -> meta.put(new String(field, StandardCharsets.UTF_8),
-						new String(value, StandardCharsets.UTF_8)));
-			if (meta.containsKey("site")) {
-				conversations.add(LiveSchema.state(ConversationId.parse(ordered.get(i)), meta));
-			}
-		}
-		return conversations;
 	}
 
 	private static long number(Object value) {
