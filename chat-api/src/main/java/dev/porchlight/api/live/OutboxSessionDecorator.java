@@ -2,14 +2,19 @@ package dev.porchlight.api.live;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -36,6 +41,9 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 
 	private static final Logger log = LoggerFactory.getLogger(OutboxSessionDecorator.class);
+
+	/** Frames written together at most, before the queue is looked at again. */
+	private static final int MAX_FRAMES_PER_WRITE = 64;
 
 	private final int bufferLimit;
 
@@ -271,27 +279,29 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 	}
 
 	private void drain() {
+		List<String> frames = new ArrayList<>();
 		while (true) {
-			String next;
 			CloseStatus closeNow = null;
+			frames.clear();
 			this.lock.lock();
 			try {
-				next = (this.queue != null) ? this.queue.pollFirst() : null;
-				if (next == null) {
+				while (this.queue != null && !this.queue.isEmpty() && frames.size() < MAX_FRAMES_PER_WRITE) {
+					String next = this.queue.pollFirst();
+					this.queuedChars -= next.length();
+					frames.add(next);
+				}
+				if (frames.isEmpty()) {
 					this.draining = false;
 					closeNow = this.closeWhenFlushed;
 					// An idle socket gives its queue back.
 					this.queue = null;
-				}
-				else {
-					this.queuedChars -= next.length();
 				}
 				this.drained.signalAll();
 			}
 			finally {
 				this.lock.unlock();
 			}
-			if (next == null) {
+			if (frames.isEmpty()) {
 				if (closeNow != null) {
 					close(closeNow);
 				}
@@ -299,7 +309,7 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 			}
 			try {
 				this.writeStartedNanos = System.nanoTime();
-				getDelegate().sendMessage(new TextMessage(next));
+				write(frames);
 			}
 			catch (IOException | RuntimeException ex) {
 				log.debug("Send to socket {} failed: {}", getId(), ex.getMessage());
@@ -318,6 +328,36 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 				this.writeStartedNanos = 0;
 			}
 		}
+	}
+
+	/**
+	 * Writes frames that were waiting together: on a Jakarta WebSocket server (Tomcat,
+	 * Jetty) batched into the socket's output buffer and flushed once, so a burst costs
+	 * one write to the network instead of one per frame.
+	 */
+	private void write(List<String> frames) throws IOException {
+		RemoteEndpoint.Basic remote = (getDelegate() instanceof NativeWebSocketSession session)
+				? remote(session.getNativeSession(Session.class)) : null;
+		if (remote == null || frames.size() == 1) {
+			for (String frame : frames) {
+				getDelegate().sendMessage(new TextMessage(frame));
+			}
+			return;
+		}
+		remote.setBatchingAllowed(true);
+		try {
+			for (String frame : frames) {
+				remote.sendText(frame);
+			}
+			remote.flushBatch();
+		}
+		finally {
+			remote.setBatchingAllowed(false);
+		}
+	}
+
+	private static RemoteEndpoint.@Nullable Basic remote(@Nullable Session session) {
+		return (session != null) ? session.getBasicRemote() : null;
 	}
 
 }
