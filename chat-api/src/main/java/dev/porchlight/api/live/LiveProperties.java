@@ -42,6 +42,7 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		@DefaultValue("10") int conversationsPerVisitor, @DefaultValue("30") int conversationsPerAddress,
 		@DefaultValue("20") int errorsBeforeClose, @DefaultValue("250ms") Duration inboxInterval,
 		@DefaultValue("5000") int maxBacklog, @DefaultValue("512") int maxInFlight,
-		@DefaultValue("500ms") Duration overloadRetryAfter, @DefaultValue("60s") Duration followGrace) {
+		@DefaultValue("500ms") Duration overloadRetryAfter, @DefaultValue("60s") Duration followGrace,
+		@DefaultValue("false") boolean compression) {
 
 }

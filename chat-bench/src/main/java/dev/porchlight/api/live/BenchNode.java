@@ -65,7 +65,7 @@ public final class BenchNode implements AutoCloseable {
 		this.state = appends.stateJson(this.conversation);
 		LiveProperties properties = new LiveProperties(16384, 262144, Duration.ofSeconds(10), Duration.ofSeconds(25),
 				Duration.ofSeconds(75), Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(10), 1000, 1000, 20,
-				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60));
+				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60), false);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		RateLimiter limiter = BenchRateLimits.limiter(redis);
 		this.events = BenchAppends.events(redis, factory);
