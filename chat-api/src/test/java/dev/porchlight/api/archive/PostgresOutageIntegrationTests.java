@@ -1,5 +1,6 @@
 package dev.porchlight.api.archive;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,6 +26,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -99,25 +101,14 @@ class PostgresOutageIntegrationTests {
 		}
 	}
 
-	private static void awaitArchived(JdbcClient jdbc, String conversation, long count) throws InterruptedException {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		long archived = -1;
-		while (System.nanoTime() < deadline) {
-			try {
-				archived = jdbc.sql("select count(*) from message where conversation_id = cast(? as uuid)")
-					.param(conversation)
-					.query(Long.class)
-					.single();
-				if (archived == count) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				// PostgreSQL is still coming back
-			}
-			Thread.sleep(100);
-		}
-		assertThat(archived).as("archived messages").isEqualTo(count);
+	private static void awaitArchived(JdbcClient jdbc, String conversation, long count) {
+		await("%d messages archived".formatted(count)).atMost(Duration.ofSeconds(30))
+			// PostgreSQL may still be coming back
+			.ignoreExceptions()
+			.until(() -> jdbc.sql("select count(*) from message where conversation_id = cast(? as uuid)")
+				.param(conversation)
+				.query(Long.class)
+				.single(), (archived) -> archived == count);
 	}
 
 	private static int freePort() throws IOException {

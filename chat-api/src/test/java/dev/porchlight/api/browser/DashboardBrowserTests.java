@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.live.LiveTestClient;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +28,6 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,10 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * on the demo store: both on the dashboard's node (a fixed port, so it can be restarted
  * under them), with this test's own context as a second node.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.owner.name=Olga", "porchlight.archive.interval=100ms" })
-@UseRealEngines
+@PorchlightTest(properties = { "porchlight.owner.name=Olga", "porchlight.archive.interval=100ms" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTests {
 

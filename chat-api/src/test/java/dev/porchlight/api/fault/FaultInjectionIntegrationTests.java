@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -25,6 +28,8 @@ import dev.porchlight.persistence.embedded.EmbeddedRedisServer.AppendFsync;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -50,9 +56,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * acknowledged message exactly once, every writer's messages in the order it sent them,
  * with no gap in the sequence. Each fault prints its figures; the last run's are in
  * docs/reliability.md.
+ *
+ * <p>
+ * Each fault runs its load until every writer had enough messages acknowledged before and
+ * after it, however long a busy machine takes (within deadlines), and takes up to a
+ * minute on a quiet one; so its tests get 4 minutes instead of the default 3.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FaultInjectionIntegrationTests {
 
 	static final int VISITORS = 4;
@@ -60,6 +72,15 @@ class FaultInjectionIntegrationTests {
 	static final Duration VISITOR_PAUSE = Duration.ofMillis(50);
 
 	static final Duration STAFF_PAUSE = Duration.ofMillis(100);
+
+	/** Acknowledgements every writer gets before the fault: the load is steady. */
+	static final int ACKS_BEFORE = 10;
+
+	/** Acknowledgements every writer gets after the fault: the load recovered. */
+	static final int ACKS_AFTER = 20;
+
+	/** The longest a load may take to reach either mark. */
+	static final Duration LOAD_PHASE_DEADLINE = Duration.ofSeconds(60);
 
 	@TempDir
 	static Path dir;
@@ -85,6 +106,7 @@ class FaultInjectionIntegrationTests {
 	private JdbcClient jdbc;
 
 	@BeforeAll
+	@Timeout(value = 4, unit = TimeUnit.MINUTES)
 	void start() {
 		this.postgresPort = TestNodes.freePort();
 		this.postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), "porchlight", true, this.postgresPort);
@@ -119,7 +141,7 @@ class FaultInjectionIntegrationTests {
 	@AfterAll
 	void stop() {
 		if (this.nodes != null) {
-			this.nodes.forEach(NodeProcess::kill);
+			this.nodes.forEach(NodeProcess::close);
 		}
 		if (this.redis != null) {
 			this.redis.close();
@@ -289,12 +311,17 @@ class FaultInjectionIntegrationTests {
 		long stoppedAt;
 		try {
 			load.start(VISITOR_PAUSE, STAFF_PAUSE);
-			Load.sleep(1500);
+			boolean steady = load.awaitAcks(ACKS_BEFORE, LOAD_PHASE_DEADLINE);
 			note = fault.inject(load);
-			Load.sleep(2500);
+			boolean recovered = load.awaitAcks(ACKS_AFTER, LOAD_PHASE_DEADLINE);
 			load.stopWriting();
 			stoppedAt = System.nanoTime();
 			Figures figures = check(name, load, others, stoppedAt);
+			figures.require(steady, "every writer had %d messages acknowledged before the fault, within %s",
+					ACKS_BEFORE, LOAD_PHASE_DEADLINE);
+			figures.require(recovered, "every writer had %d messages acknowledged after the fault, within %s",
+					ACKS_AFTER, LOAD_PHASE_DEADLINE);
+			load.failures().forEach((failure) -> figures.require(false, "the load ran without failing: %s", failure));
 			figures.note = note + "; " + figures.note;
 			this.figures.add(figures.row());
 			System.out.println(name + ": " + figures.row());
@@ -397,7 +424,8 @@ class FaultInjectionIntegrationTests {
 			reader.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
 			TreeMap<Long, String> log = new TreeMap<>();
 			long expected = 1;
-			while (true) {
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (!Load.over(deadline)) {
 				JsonNode frame = reader.next((node2) -> node2.path("type").asString().equals("event")
 						|| node2.path("type").asString().equals("synced"), "the log");
 				if (frame.path("type").asString().equals("synced")) {
@@ -409,6 +437,7 @@ class FaultInjectionIntegrationTests {
 					log.put(frame.path("seq").asLong(), frame.path("message").path("clientId").asString());
 				}
 			}
+			throw new AssertionError("the log of " + conversation + " did not end with 'synced' within 30 s");
 		}
 	}
 
@@ -496,19 +525,32 @@ class FaultInjectionIntegrationTests {
 		}
 		ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
 		process.destroyForcibly();
-		process.onExit().join();
+		try {
+			process.onExit().get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Redis (pid " + pid + ") did not die within 30 s of SIGKILL", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 		return System.nanoTime();
 	}
 
+	/**
+	 * Waits for a condition the checks then require (a false answer becomes a reported
+	 * violation, not an exception).
+	 * @return whether it held within the time
+	 */
 	private static boolean awaitTrue(Duration timeout, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			Load.sleep(100);
+		try {
+			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+			return true;
 		}
-		return condition.getAsBoolean();
+		catch (ConditionTimeoutException ex) {
+			return false;
+		}
 	}
 
 	/** What one fault cost, and what went wrong. */
