@@ -11,12 +11,16 @@ import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.Transcripts;
+import dev.porchlight.domain.replication.Replicas;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
@@ -30,6 +34,11 @@ import org.springframework.stereotype.Component;
  * any point leaves a state the next run completes: before the commit nothing changed;
  * after it, the rerun finds the entries already in PostgreSQL (its archive mark says so,
  * and the inserts skip existing sequences) and finishes the Redis side.
+ *
+ * <p>
+ * With {@code porchlight.live.replica-acks}, entries are archived only once replicas hold
+ * them: an entry only the primary had would otherwise reach PostgreSQL, and after a
+ * failover another message would take its sequence.
  */
 @Component
 public class Archiver {
@@ -51,7 +60,23 @@ public class Archiver {
 	private volatile AfterCommit afterCommit = (id) -> {
 	};
 
+	private final @Nullable Replicas replicas;
+
+	private final int replicaAcks;
+
+	private final Duration replicaAckTimeout;
+
 	Archiver(LiveConversations live, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters) {
+		this(live, transcripts, properties, meters, null, 0, Duration.ZERO);
+	}
+
+	@Autowired
+	Archiver(LiveConversations live, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters,
+			@Nullable Replicas replicas, @Value("${porchlight.live.replica-acks:0}") int replicaAcks,
+			@Value("${porchlight.live.replica-ack-timeout:500ms}") Duration replicaAckTimeout) {
+		this.replicas = replicas;
+		this.replicaAcks = replicaAcks;
+		this.replicaAckTimeout = replicaAckTimeout;
 		this.live = live;
 		this.transcripts = transcripts;
 		this.properties = properties;
@@ -121,6 +146,11 @@ public class Archiver {
 				return written;
 			}
 			long upTo = from;
+			if (!entries.isEmpty() && this.replicas != null && this.replicaAcks > 0
+					&& !this.replicas.confirmAllWrites(this.replicaAcks, this.replicaAckTimeout)) {
+				throw new DataAccessResourceFailureException(
+						"no Redis replica confirmed the entries to archive within " + this.replicaAckTimeout);
+			}
 			if (!entries.isEmpty() || first) {
 				// The first pass always writes the conversation row: its state (status,
 				// customer) may have changed without new entries, and a new conversation

@@ -83,9 +83,12 @@ class LiveChat {
 
 	private final Clock clock = Clock.systemUTC();
 
+	private final ReplicaAcks replicaAcks;
+
 	LiveChat(LiveConversations live, ConversationLog log, Fanout fanout, Encoding encoding, RateLimiter limiter,
 			Presences presences, Sites sites, Customers customers, Revocations revocations, Visitors visitors,
-			Accounts accounts, LiveProperties properties, MeterRegistry meters) {
+			Accounts accounts, LiveProperties properties, MeterRegistry meters, ReplicaAcks replicaAcks) {
+		this.replicaAcks = replicaAcks;
 		this.log = log;
 		this.accounts = accounts;
 		this.visitors = visitors;
@@ -222,9 +225,17 @@ class LiveChat {
 			limit(this.staffMessages, connection.staff().id().toString());
 		}
 		LiveConversations.Appended appended = this.live.append(id, clientId, sender, body, this.clock.instant());
+		// With porchlight.live.replica-acks, nobody hears of the message before replicas
+		// hold it.
+		this.replicaAcks.confirm(appended.duplicate());
 		if (!appended.duplicate()) {
 			this.messagesIn.increment();
 			appended.reopened().ifPresent(this.fanout::entry);
+			this.fanout.entry(appended.entry());
+		}
+		else if (this.replicaAcks.enabled()) {
+			// The first attempt may have ended before its fan-out, waiting for replicas
+			// that did not answer in time; receivers drop what they already have.
 			this.fanout.entry(appended.entry());
 		}
 		Map<String, Object> ack = Frame.out("ack");

@@ -23,6 +23,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param conversationsPerAddress new conversations per client address per hour
  * @param errorsBeforeClose protocol errors one socket may cause per minute before it is
  * closed for abuse (1008)
+ * @param replicaAcks how many Redis replicas must hold a message before it is
+ * acknowledged (Redis {@code WAIT}); 0 acknowledges once the primary has it
+ * @param replicaAckTimeout how long a send waits for those replicas before it is answered
+ * {@code unavailable} (to be resent); below {@code spring.data.redis.timeout}
  */
 @ConfigurationProperties("porchlight.live")
 public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultValue("262144") int sendBufferBytes,
@@ -30,6 +34,7 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("20") int visitorMessages,
 		@DefaultValue("60") int staffMessages, @DefaultValue("10s") Duration messageWindow,
 		@DefaultValue("10") int conversationsPerVisitor, @DefaultValue("30") int conversationsPerAddress,
-		@DefaultValue("20") int errorsBeforeClose) {
+		@DefaultValue("20") int errorsBeforeClose, @DefaultValue("0") int replicaAcks,
+		@DefaultValue("500ms") Duration replicaAckTimeout) {
 
 }

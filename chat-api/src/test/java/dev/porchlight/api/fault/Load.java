@@ -243,14 +243,15 @@ final class Load {
 
 	/**
 	 * The time from a send to its acknowledgement that this share of the acknowledged
-	 * messages stayed within.
+	 * messages sent before a moment stayed within.
 	 * @param quantile e.g. 0.5 or 0.99
+	 * @param sentBefore {@link System#nanoTime()} of the moment
 	 * @return milliseconds
 	 */
-	double ackMillis(double quantile) {
+	double ackMillis(double quantile, long sentBefore) {
 		long[] waits = writers().stream()
 			.flatMap((client) -> client.sent.stream())
-			.filter(Sent::acked)
+			.filter((sent) -> sent.acked() && sent.sentAt() - sentBefore < 0)
 			.mapToLong((sent) -> sent.ackedAt() - sent.sentAt())
 			.sorted()
 			.toArray();

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightApplication;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
-import dev.porchlight.api.PorchlightApplication;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
@@ -25,8 +25,8 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Slow and stalled clients, and a node going away: none of it may cost memory without

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightApplication;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
-import dev.porchlight.api.PorchlightApplication;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;

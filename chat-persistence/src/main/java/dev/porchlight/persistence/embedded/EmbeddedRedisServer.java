@@ -110,7 +110,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 					"save \"\""));
 		}
 		else {
-			settings.addAll(List.of("appendonly no", "save \"\""));
+			// No persistence; still a directory of its own, for the snapshot a replica
+			// receives when it syncs (else it lands in the working directory).
+			settings.addAll(List.of("dir " + temporaryDirectory().toAbsolutePath(), "appendonly no", "save \"\""));
 		}
 		settings.addAll(extraSettings);
 		Process process = launch(settings, "Embedded Redis on port " + port);
@@ -204,6 +206,10 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
 	@Override
 	public void close() {
 		stop();
@@ -227,6 +233,17 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.process.destroyForcibly();
+		}
+	}
+
+	private static Path temporaryDirectory() {
+		try {
+			Path directory = Files.createTempDirectory("porchlight-redis-");
+			directory.toFile().deleteOnExit();
+			return directory;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
