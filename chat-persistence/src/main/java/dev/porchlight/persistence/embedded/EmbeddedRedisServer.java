@@ -49,6 +49,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
 	private static final String READY = "Ready to accept connections";
 
+	private static final File SETSID = new File("/usr/bin/setsid");
+
 	private final Process process;
 
 	private final int port;
@@ -135,9 +137,15 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 			Path config = Files.createTempFile("porchlight-redis-", ".conf");
 			config.toFile().deleteOnExit();
 			Files.write(config, settings);
-			Process process = new ProcessBuilder(binary().getAbsolutePath(), config.toString())
-				.redirectErrorStream(true)
-				.start();
+			List<String> command = new ArrayList<>();
+			if (SETSID.canExecute()) {
+				// A session of its own: Ctrl+C in a terminal signals the whole foreground
+				// process group, and Redis must not stop under the application, which
+				// stops it in its own time.
+				command.add(SETSID.getPath());
+			}
+			command.addAll(List.of(binary().getAbsolutePath(), config.toString()));
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			CountDownLatch ready = new CountDownLatch(1);
 			Deque<String> recent = new ArrayDeque<>();
 			Thread.ofPlatform().daemon().name("redis-output-" + process.pid()).start(() -> {
