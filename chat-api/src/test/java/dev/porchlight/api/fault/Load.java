@@ -119,6 +119,10 @@ final class Load {
 			return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
 				ApiClient.Response response = client.post("/api/v1/visitor/session", request);
 				if (response.status() == 200) {
+					if (!answers.isEmpty()) {
+						System.out.println("Visitor token from port " + port + " after " + answers.size()
+								+ " failed attempts: " + answers);
+					}
 					return response.text("/token");
 				}
 				answers.add(response.toString());
