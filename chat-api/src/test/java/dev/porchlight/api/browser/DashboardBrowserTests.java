@@ -1,6 +1,5 @@
 package dev.porchlight.api.browser;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +95,7 @@ class DashboardBrowserTests {
 	@BeforeEach
 	void openBrowsers() {
 		this.owner = Chromium.start();
-		this.wait = new WebDriverWait(this.owner, Duration.ofSeconds(15));
+		this.wait = new WebDriverWait(this.owner, Chromium.BUSY_MACHINE_WAIT);
 		// The inbox is redrawn whenever anything changes: an element found a moment ago
 		// may have been replaced.
 		this.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
@@ -224,7 +223,7 @@ class DashboardBrowserTests {
 		colour.findElement(By.xpath("ancestor::form")).findElement(By.cssSelector("button[type=submit]")).click();
 		this.wait.until(ExpectedConditions.textToBe(By.id("settings-status"), "Saved."));
 		this.visitorBrowser.navigate().refresh();
-		new WebDriverWait(this.visitorBrowser, Duration.ofSeconds(15))
+		new WebDriverWait(this.visitorBrowser, Chromium.BUSY_MACHINE_WAIT)
 			.until((driver) -> "rgb(170, 51, 0)".equals(((ChromeDriver) driver).executeScript(
 					"var l = document.getElementById('porchlight-launcher'); return l && getComputedStyle(l).backgroundColor")));
 		assertThat(this.owner.manage().logs().get(LogType.BROWSER).getAll())

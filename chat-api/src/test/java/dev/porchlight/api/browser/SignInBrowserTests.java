@@ -1,6 +1,5 @@
 package dev.porchlight.api.browser;
 
-import java.time.Duration;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
@@ -35,7 +34,7 @@ class SignInBrowserTests {
 	@BeforeEach
 	void openBrowser() {
 		this.browser = Chromium.start();
-		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(10));
+		this.wait = new WebDriverWait(this.browser, Chromium.BUSY_MACHINE_WAIT);
 	}
 
 	@AfterEach

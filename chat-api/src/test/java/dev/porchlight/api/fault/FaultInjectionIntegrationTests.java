@@ -74,6 +74,9 @@ class FaultInjectionIntegrationTests {
 	/** The longest a load may take to reach either mark. */
 	static final Duration LOAD_PHASE_DEADLINE = Duration.ofSeconds(60);
 
+	/** The longest the flood may take to get the stalled reader cut off. */
+	static final Duration FLOOD_DEADLINE = Duration.ofSeconds(120);
+
 	@TempDir
 	static Path dir;
 
@@ -235,7 +238,10 @@ class FaultInjectionIntegrationTests {
 				flooder.next("welcome");
 				String body = "flood ".repeat(650);
 				long before = cutOff(port);
-				long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+				// Until the node cuts the stalled socket off, with about 4 MB of kernel
+				// buffers (1000 of these messages) to fill first: beside two CPU hogs,
+				// 30 s were good for only 520 of them.
+				long until = System.nanoTime() + FLOOD_DEADLINE.toNanos();
 				int k = 0;
 				// The stalled client reads nothing, not even the close: the node's count
 				// of sockets it cut off tells.

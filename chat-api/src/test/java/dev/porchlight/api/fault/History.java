@@ -31,13 +31,25 @@ final class History {
 
 	private final JdbcClient jdbc;
 
+	private final Duration archiveDeadline;
+
 	/**
 	 * @param nodes the nodes; the log is read from the first one alive
 	 * @param jdbc the archive
 	 */
 	History(List<NodeProcess> nodes, JdbcClient jdbc) {
+		this(nodes, jdbc, Duration.ofSeconds(30));
+	}
+
+	/**
+	 * @param nodes the nodes; the log is read from the first one alive
+	 * @param jdbc the archive
+	 * @param archiveDeadline how long the archive may take to catch up with the log
+	 */
+	History(List<NodeProcess> nodes, JdbcClient jdbc, Duration archiveDeadline) {
 		this.nodes = nodes;
 		this.jdbc = jdbc;
+		this.archiveDeadline = archiveDeadline;
 	}
 
 	/**
@@ -111,7 +123,7 @@ final class History {
 			.count();
 
 		// What PostgreSQL archived: the same, once the archiver caught up.
-		boolean archived = awaitTrue(Duration.ofSeconds(30),
+		boolean archived = awaitTrue(this.archiveDeadline,
 				() -> logs.entrySet().stream().allMatch((log) -> archivedLog(log.getKey()).equals(log.getValue())));
 		figures.require(archived, "PostgreSQL holds exactly the log of every conversation");
 		Map<String, Long> errors = new TreeMap<>();
