@@ -3,7 +3,8 @@
 -- KEYS: meta, log, dedup, and on a single Redis also rate-limit counter, inbox, archive list
 --       (on a cluster those live in other slots: the caller does them around the script)
 -- ARGV: client id, sender kind, sender id, body, at, preview, conversation id,
---       conversation channel, inbox channel, rate-limit permits (0: none), window millis
+--       conversation channel, inbox channel, rate-limit permits (0: none), window millis,
+--       announce ('1': publish the events now; '0': the caller announces them later)
 local meta, log, dedup = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('EXISTS', meta) == 0 then return {-1} end
 -- Client ids are unique per sender: another sender may well pick the same one.
@@ -30,13 +31,14 @@ if KEYS[4] and tonumber(ARGV[10]) > 0 then
   end
   if count > tonumber(ARGV[10]) then return {-2, ttl} end
 end
+local channel = (ARGV[12] == '0') and nil or ARGV[8]
 local reopened = 0
 if redis.call('HGET', meta, 'status') == 'CLOSED' then
-  reopened = add_entry(meta, log, ARGV[8], ARGV[7], {'k', 'REOPENED', 'sk', ARGV[2], 'si', ARGV[3], 'at', ARGV[5]})
+  reopened = add_entry(meta, log, channel, ARGV[7], {'k', 'REOPENED', 'sk', ARGV[2], 'si', ARGV[3], 'at', ARGV[5]})
   redis.call('HSET', meta, 'status', 'OPEN')
   redis.call('HDEL', meta, 'closedAt')
 end
-local seq = add_entry(meta, log, ARGV[8], ARGV[7],
+local seq = add_entry(meta, log, channel, ARGV[7],
   {'k', 'MESSAGE', 'c', ARGV[1], 'sk', ARGV[2], 'si', ARGV[3], 'b', ARGV[4], 'at', ARGV[5]})
 redis.call('HSET', dedup, dedup_key, seq .. ':' .. ARGV[5])
 redis.call('HSET', meta, 'lastActivity', ARGV[5], 'preview', ARGV[6], 'lastSender', ARGV[2])
@@ -50,5 +52,5 @@ if KEYS[5] then
   redis.call('ZADD', KEYS[5], 'GT', ARGV[5], ARGV[7])
   redis.call('ZADD', KEYS[6], 'GT', ver, ARGV[7])
 end
-publish_state(meta, ARGV[9], ARGV[7])
+if channel then publish_state(meta, ARGV[9], ARGV[7]) end
 return {1, seq, tonumber(ARGV[5]), reopened, ver}

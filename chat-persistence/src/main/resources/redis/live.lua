@@ -15,16 +15,21 @@ local function hash_table(flat)
   return t
 end
 
--- Appends one entry to the log with the next sequence and tells the conversation's
--- followers. fields: flat list of the entry's fields.
-local function add_entry(meta, log, channel, id, fields)
-  local seq = redis.call('HINCRBY', meta, 'seq', 1)
-  redis.call('XADD', log, seq .. '-0', unpack(fields))
+-- Tells a conversation's followers of one log entry.
+local function publish_entry(channel, id, seq, fields)
   local event = hash_table(fields)
   event.t = 'e'
   event.id = id
   event.seq = seq
   redis.call('PUBLISH', channel, cjson.encode(event))
+end
+
+-- Appends one entry to the log with the next sequence and, given a channel, tells the
+-- conversation's followers. fields: flat list of the entry's fields.
+local function add_entry(meta, log, channel, id, fields)
+  local seq = redis.call('HINCRBY', meta, 'seq', 1)
+  redis.call('XADD', log, seq .. '-0', unpack(fields))
+  if channel then publish_entry(channel, id, seq, fields) end
   return seq
 end
 

@@ -1,16 +1,12 @@
 package dev.porchlight.api;
 
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@UseRealEngines
+@PorchlightTest
 class OpenApiIntegrationTests {
 
 	@LocalServerPort

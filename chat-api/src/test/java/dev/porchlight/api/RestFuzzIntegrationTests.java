@@ -12,14 +12,11 @@ import java.util.Random;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,10 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 5xx, and no answer may carry a stack trace. A fixed seed (override with
  * {@code -Dporchlight.fuzz.seed}) keeps failures reproducible.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example",
-				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123" })
-@UseRealEngines
+@PorchlightTest
 class RestFuzzIntegrationTests {
 
 	static final long SEED = Long.getLong("porchlight.fuzz.seed", 20261123L);

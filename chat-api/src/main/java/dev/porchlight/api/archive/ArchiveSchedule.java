@@ -2,12 +2,15 @@ package dev.porchlight.api.archive;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.porchlight.domain.conversation.ArchiveQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -16,12 +19,31 @@ import org.springframework.stereotype.Component;
  * Runs the archiver on every node: again at once while there is work, every
  * {@code interval} when idle, with exponential back-off while PostgreSQL (or Redis) is
  * failing. Live chat never waits for any of this.
+ *
+ * <p>
+ * On shutdown it stops after the web server has drained and stopped, and before the Redis
+ * and PostgreSQL clients close: a run in progress finishes its batch and no new one
+ * starts, so no archive step meets a closed client.
  */
 @Component
 @EnableConfigurationProperties(ArchiveProperties.class)
-class ArchiveSchedule {
+class ArchiveSchedule implements SmartLifecycle {
+
+	/**
+	 * Below the web server's phases ({@code SmartLifecycle.DEFAULT_PHASE - 1024} for the
+	 * graceful shutdown, {@code - 2048} for stopping it) and above the Redis client's
+	 * (0).
+	 */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
 	private static final Logger log = LoggerFactory.getLogger(ArchiveSchedule.class);
+
+	// Held for the whole of a run, so stop() can wait for the one in progress.
+	private final ReentrantLock run = new ReentrantLock();
+
+	private volatile boolean running;
 
 	private final Archiver archiver;
 
@@ -41,7 +63,7 @@ class ArchiveSchedule {
 
 	@Scheduled(fixedDelayString = "${porchlight.archive.interval:250ms}")
 	void archive() {
-		if (Instant.now().isBefore(this.notBefore)) {
+		if (Instant.now().isBefore(this.notBefore) || !this.running || !this.run.tryLock()) {
 			return;
 		}
 		try {
@@ -49,7 +71,7 @@ class ArchiveSchedule {
 			do {
 				archived = this.archiver.runOnce();
 			}
-			while (archived > 0);
+			while (archived > 0 && this.running);
 			if (!this.backoff.isZero()) {
 				log.info("Archiving works again");
 			}
@@ -61,6 +83,9 @@ class ArchiveSchedule {
 			this.notBefore = Instant.now().plus(this.backoff);
 			log.warn("Archiving paused for {}: {}", this.backoff, ex.getMostSpecificCause().getMessage());
 		}
+		finally {
+			this.run.unlock();
+		}
 	}
 
 	/**
@@ -69,6 +94,9 @@ class ArchiveSchedule {
 	@Scheduled(fixedDelayString = "${porchlight.archive.relist-interval:5m}",
 			initialDelayString = "${porchlight.archive.relist-interval:5m}")
 	void relist() {
+		if (!this.running || !this.run.tryLock()) {
+			return;
+		}
 		try {
 			int relisted = this.queue.relistUnarchived();
 			if (relisted > 0) {
@@ -78,6 +106,41 @@ class ArchiveSchedule {
 		catch (DataAccessException ex) {
 			log.debug("Relisting failed: {}", ex.getMessage());
 		}
+		finally {
+			this.run.unlock();
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		try {
+			if (this.run.tryLock(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.run.unlock();
+				log.info("Archiver stopped");
+			}
+			else {
+				log.warn("Archiver still busy after {}; stopping anyway", STOP_TIMEOUT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -14,13 +14,17 @@ import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.Transcripts;
+import dev.porchlight.domain.replication.Replicas;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
@@ -40,6 +44,11 @@ import org.springframework.stereotype.Component;
  * so, and the inserts skip existing sequences) and finishes the Redis side. A batch that
  * fails for a reason other than an outage is written again one conversation at a time, so
  * the one conversation that cannot be archived is set aside without holding up the rest.
+ *
+ * <p>
+ * With {@code porchlight.live.replica-acks}, entries are archived only once replicas hold
+ * them: an entry only the primary had would otherwise reach PostgreSQL, and after a
+ * failover another message would take its sequence.
  */
 @Component
 public class Archiver {
@@ -63,7 +72,23 @@ public class Archiver {
 	private volatile AfterCommit afterCommit = (ids) -> {
 	};
 
+	private final @Nullable Replicas replicas;
+
+	private final int replicaAcks;
+
+	private final Duration replicaAckTimeout;
+
 	Archiver(ArchiveQueue queue, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters) {
+		this(queue, transcripts, properties, meters, null, 0, Duration.ZERO);
+	}
+
+	@Autowired
+	Archiver(ArchiveQueue queue, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters,
+			@Nullable Replicas replicas, @Value("${porchlight.live.replica-acks:0}") int replicaAcks,
+			@Value("${porchlight.live.replica-ack-timeout:500ms}") Duration replicaAckTimeout) {
+		this.replicas = replicas;
+		this.replicaAcks = replicaAcks;
+		this.replicaAckTimeout = replicaAckTimeout;
 		this.queue = queue;
 		this.transcripts = transcripts;
 		this.properties = properties;
@@ -142,6 +167,11 @@ public class Archiver {
 		}
 		if (batches.isEmpty()) {
 			return 0;
+		}
+		if (entries > 0 && this.replicas != null && this.replicaAcks > 0
+				&& !this.replicas.confirmAllWrites(this.replicaAcks, this.replicaAckTimeout)) {
+			throw new DataAccessResourceFailureException(
+					"no Redis replica confirmed the entries to archive within " + this.replicaAckTimeout);
 		}
 		List<ArchiveQueue.Archived> written = write(batches, done);
 		Instant committed = Instant.now();

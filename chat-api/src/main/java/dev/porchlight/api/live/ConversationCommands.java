@@ -57,6 +57,8 @@ class ConversationCommands {
 
 	private final Accounts accounts;
 
+	private final ReplicaAcks replicaAcks;
+
 	private final Counter messagesIn;
 
 	private final RateLimit visitorMessages;
@@ -71,7 +73,9 @@ class ConversationCommands {
 
 	ConversationCommands(LiveConversations live, Access access, Subscriptions subscriptions, ConversationLog log,
 			Views views, Admission admission, RateLimiter limiter, Customers customers, Visitors visitors,
-			Revocations revocations, Accounts accounts, LiveProperties properties, MeterRegistry meters) {
+			Revocations revocations, Accounts accounts, ReplicaAcks replicaAcks, LiveProperties properties,
+			MeterRegistry meters) {
+		this.replicaAcks = replicaAcks;
 		this.live = live;
 		this.access = access;
 		this.subscriptions = subscriptions;
@@ -131,11 +135,21 @@ class ConversationCommands {
 				? new Quota(this.visitorMessages, connection.visitor().visitorId().toString())
 				: new Quota(this.staffMessages, connection.staff().id().toString());
 		LiveConversations.Appended appended;
+		boolean waitForReplicas = this.replicaAcks.enabled();
 		this.admission.enter();
 		try {
 			// One round trip: limit, de-duplication, append, state and events together.
 			appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
-					this.clock.instant(), quota);
+					this.clock.instant(), quota, !waitForReplicas);
+			if (waitForReplicas) {
+				// With porchlight.live.replica-acks nobody hears of the message before
+				// replicas hold it. A resend found as a duplicate is announced again: its
+				// first attempt may have ended waiting for replicas that did not answer,
+				// and receivers drop what they already have.
+				this.replicaAcks.confirm(appended.duplicate());
+				long from = appended.reopened().map(LogEntry::seq).orElse(appended.entry().seq());
+				this.live.announce(frame.conversationId(), from, appended.entry().seq());
+			}
 		}
 		finally {
 			this.admission.leave();

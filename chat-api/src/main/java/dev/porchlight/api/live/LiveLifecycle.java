@@ -138,10 +138,14 @@ class LiveLifecycle implements SmartLifecycle {
 	public void stop() {
 		this.running = false;
 		String reconnect = Wire.write(new ServerFrame.Reconnect("shutdown"));
+		int told = 0;
 		for (Connection connection : this.connections.all()) {
 			connection.send(reconnect);
 			connection.closeWhenFlushed(CloseCodes.RESTART);
+			told++;
 		}
+		// The first line of an orderly shutdown (ShutdownOrderIntegrationTests reads it).
+		log.info("Shutting down: told {} sockets to reconnect elsewhere", told);
 		// Give the frames a moment to leave before the web server goes down.
 		long deadline = System.nanoTime() + 3_000_000_000L;
 		while (!this.connections.all().isEmpty() && System.nanoTime() < deadline) {

@@ -33,6 +33,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * overload
  * @param followGrace how long a node keeps hearing a conversation after its last follower
  * here left (a visitor moving between pages reconnects within it)
+ * @param compression whether sockets may use {@code permessage-deflate} when the client
+ * offers it (browsers always do); it costs a deflater and an inflater per socket
+ * @param replicaAcks how many Redis replicas must hold a message before it is
+ * acknowledged (Redis {@code WAIT}); 0 acknowledges once the primary has it
+ * @param replicaAckTimeout how long a send waits for those replicas before it is answered
+ * {@code unavailable} (to be resent); below {@code spring.data.redis.timeout}
  */
 @ConfigurationProperties("porchlight.live")
 public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultValue("262144") int sendBufferBytes,
@@ -43,6 +49,7 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		@DefaultValue("20") int errorsBeforeClose, @DefaultValue("250ms") Duration inboxInterval,
 		@DefaultValue("5000") int maxBacklog, @DefaultValue("512") int maxInFlight,
 		@DefaultValue("500ms") Duration overloadRetryAfter, @DefaultValue("60s") Duration followGrace,
-		@DefaultValue("false") boolean compression) {
+		@DefaultValue("false") boolean compression, @DefaultValue("0") int replicaAcks,
+		@DefaultValue("500ms") Duration replicaAckTimeout) {
 
 }

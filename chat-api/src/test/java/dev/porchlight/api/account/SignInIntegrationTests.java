@@ -4,19 +4,17 @@ import java.time.Instant;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.EmailAddress;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -24,10 +22,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=olga@shop.example",
-				"porchlight.owner.password=" + SignInIntegrationTests.PASSWORD })
-@UseRealEngines
+@PorchlightTest(properties = { "porchlight.owner.email=olga@shop.example",
+		"porchlight.owner.password=" + SignInIntegrationTests.PASSWORD })
 class SignInIntegrationTests {
 
 	static final String OWNER = "olga@shop.example";

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationStatus;
@@ -24,14 +25,12 @@ import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Visitor;
 import dev.porchlight.domain.visitor.Visitors;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -42,10 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Archival on real Redis and PostgreSQL. The scheduled archiver is slowed right down so
  * each test drives {@link Archiver#runOnce()} itself.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.archive.interval=1h", "porchlight.archive.keep-in-redis=3",
-				"porchlight.archive.batch=7" })
-@UseRealEngines
+@PorchlightTest(properties = { "porchlight.archive.interval=1h", "porchlight.archive.keep-in-redis=3",
+		"porchlight.archive.batch=7" })
 class ArchiveIntegrationTests {
 
 	private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL goes away in the middle of a conversation: live chat keeps working,
@@ -99,25 +101,14 @@ class PostgresOutageIntegrationTests {
 		}
 	}
 
-	private static void awaitArchived(JdbcClient jdbc, String conversation, long count) throws InterruptedException {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		long archived = -1;
-		while (System.nanoTime() < deadline) {
-			try {
-				archived = jdbc.sql("select count(*) from message where conversation_id = cast(? as uuid)")
-					.param(conversation)
-					.query(Long.class)
-					.single();
-				if (archived == count) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				// PostgreSQL is still coming back
-			}
-			Thread.sleep(100);
-		}
-		assertThat(archived).as("archived messages").isEqualTo(count);
+	private static void awaitArchived(JdbcClient jdbc, String conversation, long count) {
+		await("%d messages archived".formatted(count)).atMost(Duration.ofSeconds(30))
+			// PostgreSQL may still be coming back
+			.ignoreExceptions()
+			.until(() -> jdbc.sql("select count(*) from message where conversation_id = cast(? as uuid)")
+				.param(conversation)
+				.query(Long.class)
+				.single(), (archived) -> archived == count);
 	}
 
 	private static int freePort() throws IOException {

@@ -24,6 +24,12 @@ public final class Chromium {
 
 	static final Path DRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
 
+	/**
+	 * How long a browser test waits for the page to show something: a few hundred
+	 * milliseconds on a quiet machine; beside CPU hogs, 15 s were not always enough.
+	 */
+	static final Duration BUSY_MACHINE_WAIT = Duration.ofSeconds(30);
+
 	private Chromium() {
 	}
 
@@ -55,7 +61,10 @@ public final class Chromium {
 			.usingAnyFreePort()
 			.build();
 		ChromeDriver driver = new ChromeDriver(service, options);
-		driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+		// Deadlines for a busy machine: beside two CPU hogs, axe-core alone took more
+		// than 30 s on the dashboard.
+		driver.manage().timeouts().scriptTimeout(BUSY_MACHINE_WAIT.multipliedBy(2));
+		driver.manage().timeouts().pageLoadTimeout(BUSY_MACHINE_WAIT.multipliedBy(2));
 		return driver;
 	}
 

@@ -1,14 +1,13 @@
 package dev.porchlight.api.browser;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.live.LiveTestClient;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +27,6 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,10 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * on the demo store: both on the dashboard's node (a fixed port, so it can be restarted
  * under them), with this test's own context as a second node.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.owner.name=Olga", "porchlight.archive.interval=100ms" })
-@UseRealEngines
+@PorchlightTest(properties = { "porchlight.owner.name=Olga", "porchlight.archive.interval=100ms" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTests {
 
@@ -101,7 +95,7 @@ class DashboardBrowserTests {
 	@BeforeEach
 	void openBrowsers() {
 		this.owner = Chromium.start();
-		this.wait = new WebDriverWait(this.owner, Duration.ofSeconds(15));
+		this.wait = new WebDriverWait(this.owner, Chromium.BUSY_MACHINE_WAIT);
 		// The inbox is redrawn whenever anything changes: an element found a moment ago
 		// may have been replaced.
 		this.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
@@ -229,7 +223,7 @@ class DashboardBrowserTests {
 		colour.findElement(By.xpath("ancestor::form")).findElement(By.cssSelector("button[type=submit]")).click();
 		this.wait.until(ExpectedConditions.textToBe(By.id("settings-status"), "Saved."));
 		this.visitorBrowser.navigate().refresh();
-		new WebDriverWait(this.visitorBrowser, Duration.ofSeconds(15))
+		new WebDriverWait(this.visitorBrowser, Chromium.BUSY_MACHINE_WAIT)
 			.until((driver) -> "rgb(170, 51, 0)".equals(((ChromeDriver) driver).executeScript(
 					"var l = document.getElementById('porchlight-launcher'); return l && getComputedStyle(l).backgroundColor")));
 		assertThat(this.owner.manage().logs().get(LogType.BROWSER).getAll())

@@ -1,10 +1,9 @@
 package dev.porchlight.api.browser;
 
-import java.time.Duration;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
-import dev.porchlight.persistence.testing.UseRealEngines;
+import dev.porchlight.api.PorchlightTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,6 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,10 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The owner signs in to the running server in a real browser, under the real
  * Content-Security-Policy.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.owner.name=Olga Owner" })
-@UseRealEngines
+@PorchlightTest(properties = "porchlight.owner.name=Olga Owner")
 class SignInBrowserTests {
 
 	@LocalServerPort
@@ -40,7 +34,7 @@ class SignInBrowserTests {
 	@BeforeEach
 	void openBrowser() {
 		this.browser = Chromium.start();
-		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(10));
+		this.wait = new WebDriverWait(this.browser, Chromium.BUSY_MACHINE_WAIT);
 	}
 
 	@AfterEach

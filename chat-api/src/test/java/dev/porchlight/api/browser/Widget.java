@@ -1,6 +1,5 @@
 package dev.porchlight.api.browser;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -47,7 +46,7 @@ final class Widget {
 
 	Widget(ChromeDriver browser) {
 		this.browser = browser;
-		this.wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+		this.wait = new WebDriverWait(browser, Chromium.BUSY_MACHINE_WAIT);
 	}
 
 	WebElement launcher() {

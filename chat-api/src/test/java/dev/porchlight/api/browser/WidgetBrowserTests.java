@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.browser.Widget.Shown;
 import dev.porchlight.api.live.LiveTestClient;
@@ -15,7 +16,6 @@ import dev.porchlight.domain.site.PreChatForm;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.site.WidgetSettings;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +34,6 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -52,10 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Two nodes share the engines: the widget's node (on a fixed port, so it can be restarted
  * under the browser) and this test's own context, where the owner is connected.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.owner.name=Olga" })
-@UseRealEngines
+@PorchlightTest(properties = "porchlight.owner.name=Olga")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WidgetBrowserTests {
 

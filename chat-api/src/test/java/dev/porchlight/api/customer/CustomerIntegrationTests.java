@@ -1,37 +1,33 @@
 package dev.porchlight.api.customer;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Customers end to end: identified by an email the visitor leaves or by the site's
  * signature, their story on their record, merged and erased with an audit trail.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example",
-				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.archive.interval=100ms" })
-@UseRealEngines
+@PorchlightTest(properties = "porchlight.archive.interval=100ms")
 class CustomerIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
@@ -259,20 +255,15 @@ class CustomerIntegrationTests {
 	}
 
 	/** The customer of a conversation once it reached the archive. */
-	private String customerOf(String conversation) throws InterruptedException {
-		long deadline = System.nanoTime() + 10_000_000_000L;
-		while (System.nanoTime() < deadline) {
-			List<String> found = this.jdbc.sql(
+	private String customerOf(String conversation) {
+		return await("the archived conversation's customer").atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> this.jdbc.sql(
 					"select customer_id::text from conversation where id = cast(? as uuid) and customer_id is not null")
 				.param(conversation)
 				.query(String.class)
-				.list();
-			if (!found.isEmpty()) {
-				return found.get(0);
-			}
-			Thread.sleep(50);
-		}
-		return null;
+				.list(), (found) -> !found.isEmpty())
+			.get(0);
 	}
 
 }

@@ -3,22 +3,39 @@ package dev.porchlight.api.fault;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.api.HttpProbe;
+import dev.porchlight.persistence.testing.ProcessLogs;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Porchlight node in its own JVM process, on this test's class path, so that it can be
  * killed with SIGKILL ({@code kill -9}) or stopped with SIGTERM like a real deployment's
- * node, and started again on the same port.
+ * node, and started again on the same port. Its log is part of the report of a test that
+ * hangs or fails ({@link ProcessLogs}), and it does not outlive the test JVM.
  */
-final class NodeProcess {
+final class NodeProcess implements AutoCloseable {
+
+	/** How long a node may take to become ready on a busy machine. */
+	static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
+
+	private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+	static {
+		// A test JVM ended by a timeout watchdog or by Surefire must not leave nodes
+		// behind on their ports.
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "node-processes-shutdown"));
+	}
 
 	final String name;
 
@@ -29,6 +46,9 @@ final class NodeProcess {
 	private Process process;
 
 	private Path log;
+
+	private AutoCloseable logRegistration = () -> {
+	};
 
 	private NodeProcess(String name, int port, List<String> command) {
 		this.name = name;
@@ -53,6 +73,7 @@ final class NodeProcess {
 		command.addAll(args);
 		NodeProcess node = new NodeProcess(name, port, command);
 		node.launch();
+		node.logRegistration = ProcessLogs.register("node " + name + " (port " + port + ")", node::logText);
 		return node;
 	}
 
@@ -63,6 +84,8 @@ final class NodeProcess {
 				.redirectOutput(this.log.toFile())
 				.directory(new File(System.getProperty("java.io.tmpdir")))
 				.start();
+			RUNNING.add(this.process);
+			this.process.onExit().thenAccept(RUNNING::remove);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -79,29 +102,38 @@ final class NodeProcess {
 
 	/**
 	 * Waits until readiness answers 200.
+	 * @throws IllegalStateException with the node's log when it exited or was not ready
+	 * within {@link #READY_TIMEOUT}
 	 */
 	void awaitReady() {
-		Instant deadline = Instant.now().plusSeconds(120);
-		while (Instant.now().isBefore(deadline)) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this.name + " exited: " + logText());
-			}
-			try {
-				HttpResponse<String> ready = HttpProbe.get(this.port, "/actuator/health/readiness");
-				if (ready.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (RuntimeException notYet) {
-				// not listening yet
-			}
-			Load.sleep(200);
+		try {
+			Awaitility.await()
+				.atMost(READY_TIMEOUT)
+				.pollInterval(Duration.ofMillis(200))
+				.ignoreExceptions()
+				.failFast(this.name + " exited", () -> !this.process.isAlive())
+				.until(() -> HttpProbe.get(this.port, "/actuator/health/readiness").statusCode() == 200);
 		}
-		throw new IllegalStateException(this.name + " did not become ready: " + logText());
+		catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException ex) {
+			throw new IllegalStateException(this.name + " did not become ready (" + ex.getMessage() + "): " + logText(),
+					ex);
+		}
 	}
 
 	boolean isAlive() {
 		return this.process.isAlive();
+	}
+
+	/** Kills the node for good: its log is no longer part of reports. */
+	@Override
+	public void close() {
+		kill();
+		try {
+			this.logRegistration.close();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** SIGKILL: no shutdown hook, nothing closed gracefully. */

@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.porchlight.api.ApiClient;
-import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.PorchlightApplication;
+import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.api.TestNodes;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,23 +22,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Slow and stalled clients, and a node going away: none of it may cost memory without
  * bound or lose anything a client can resume.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example",
-				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.live.send-buffer-bytes=65536", "porchlight.live.send-time-limit=2s",
-				"porchlight.live.staff-messages=100000", "porchlight.live.sweep-interval=200ms" })
-@UseRealEngines
+@PorchlightTest(properties = { "porchlight.live.send-buffer-bytes=65536", "porchlight.live.send-time-limit=2s",
+		"porchlight.live.staff-messages=100000", "porchlight.live.sweep-interval=200ms" })
 class BackpressureIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
@@ -129,12 +125,10 @@ class BackpressureIntegrationTests {
 		assertThat(elsewhere.next("event").path("message").path("body").asString()).isEqualTo("Before the restart");
 	}
 
-	private void awaitVisitorSockets(long count) throws InterruptedException {
-		long deadline = System.nanoTime() + 5_000_000_000L;
-		while (this.connections.count(true) != count && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		assertThat(this.connections.count(true)).isEqualTo(count);
+	private void awaitVisitorSockets(long count) {
+		await("%d visitor sockets open".formatted(count)).atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> this.connections.count(true) == count);
 	}
 
 	private String visitorToken(int port) {

@@ -17,17 +17,15 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,14 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * message that was acknowledged with it.
  *
  * <p>
- * Scenarios come from seeds: a fixed set that always runs, plus one new seed per run. A
- * failure names its seed; add it to {@link #seeds()} to replay it.
+ * Scenarios come from a fixed set of seeds, so every run checks the same scenarios and a
+ * failure can be replayed: each scenario prints its seed, a failure names it, and
+ * {@code -Dporchlight.delivery.seed=N} runs that seed alone. To explore further,
+ * {@code -Dporchlight.delivery.explore=K} adds K random seeds (printed as well).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example",
-				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.live.visitor-messages=100000", "porchlight.live.staff-messages=100000" })
-@UseRealEngines
+@PorchlightTest(properties = { "porchlight.live.visitor-messages=100000", "porchlight.live.staff-messages=100000" })
 class DeliveryPropertyIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
@@ -59,13 +55,35 @@ class DeliveryPropertyIntegrationTests {
 	@Autowired
 	Sites sites;
 
+	/** Runs one scenario alone: the seed a failure names. */
+	static final String SEED = "porchlight.delivery.seed";
+
+	/** Adds this many random scenarios to the fixed ones. */
+	static final String EXPLORE = "porchlight.delivery.explore";
+
+	/**
+	 * How long a subscriber may go without a new event once every message is
+	 * acknowledged, reconnects included, before it counts as stuck.
+	 */
+	static final Duration STUCK_AFTER = Duration.ofSeconds(15);
+
+	/** The longest one subscriber may take over its whole scenario. */
+	static final Duration SUBSCRIBER_DEADLINE = Duration.ofSeconds(90);
+
 	static Stream<Long> seeds() {
-		return Stream.of(1L, 7L, 42L, 1337L, 20261123L, System.nanoTime());
+		Long replay = Long.getLong(SEED);
+		if (replay != null) {
+			return Stream.of(replay);
+		}
+		Random explore = new Random();
+		return Stream.concat(Stream.of(1L, 7L, 42L, 1337L, 20261123L, 86L),
+				Stream.generate(explore::nextLong).limit(Integer.getInteger(EXPLORE, 0)));
 	}
 
 	@ParameterizedTest(name = "seed {0}")
 	@MethodSource("seeds")
 	void everySubscriberSeesEveryAcknowledgedMessageOnceInOrder(long seed) throws Exception {
+		System.out.printf("Delivery property: scenario of seed %d (replay it with -D%s=%d)%n", seed, SEED, seed);
 		Random random = new Random(seed);
 		Site site = Site.create("Shop " + seed, List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		this.sites.add(site);
@@ -179,8 +197,13 @@ class DeliveryPropertyIntegrationTests {
 
 		Void run() {
 			long last = 0;
-			int quietPeriods = 0;
+			long giveUp = System.nanoTime() + SUBSCRIBER_DEADLINE.toNanos();
+			long progressedAt = System.nanoTime();
 			while (last < this.expected) {
+				if (System.nanoTime() - giveUp > 0) {
+					throw new AssertionError(
+							"saw seq " + last + " of " + this.expected + " within " + SUBSCRIBER_DEADLINE);
+				}
 				try (LiveClient socket = this.connect.get()) {
 					socket.next("welcome");
 					socket.send(Map.of("type", "subscribe", "conversationId", this.conversation, "afterSeq", last));
@@ -198,12 +221,20 @@ class DeliveryPropertyIntegrationTests {
 							if (last >= this.expected) {
 								break;
 							}
-							// Before the writers finish, or shortly after (a reconnect on
-							// a busy machine), keep waiting.
-							if (++quietPeriods < ((this.expected == Long.MAX_VALUE) ? 60 : 20)) {
-								continue;
+							// Half a second without an event. While the writers write, or
+							// until STUCK_AFTER has passed since the last event (a busy
+							// machine), keep waiting; the overall deadline still holds.
+							boolean writing = this.expected == Long.MAX_VALUE;
+							if (System.nanoTime() - giveUp > 0
+									|| (!writing && System.nanoTime() - progressedAt > STUCK_AFTER.toNanos())) {
+								throw new AssertionError("stuck after seq " + last + " of " + this.expected, quiet);
 							}
-							throw new AssertionError("stuck after seq " + last + " of " + this.expected, quiet);
+							if (writing) {
+								// Only time after the last message was acknowledged
+								// counts.
+								progressedAt = System.nanoTime();
+							}
+							continue;
 						}
 						if (frame.path("type").asString().equals("synced")) {
 							continue;
@@ -213,6 +244,7 @@ class DeliveryPropertyIntegrationTests {
 						this.bodies.put(seq, frame.path("message").path("body").asString());
 						last = seq;
 						received++;
+						progressedAt = System.nanoTime();
 					}
 					this.reconnects++;
 				}

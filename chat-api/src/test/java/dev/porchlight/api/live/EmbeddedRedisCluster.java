@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +19,8 @@ import dev.porchlight.persistence.embedded.EmbeddedRedisServer.AppendFsync;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real Redis Cluster of masters on loopback, from the same Redis binary the embedded
@@ -77,25 +80,14 @@ final class EmbeddedRedisCluster implements AutoCloseable {
 	}
 
 	private void awaitHealthy(int masters) {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		while (System.nanoTime() < deadline) {
+		await("the Redis Cluster healthy").atMost(Duration.ofSeconds(30)).until(() -> {
 			boolean healthy = true;
 			for (int i = 0; i < masters; i++) {
 				String info = onNode(i, (commands) -> commands.clusterInfo());
 				healthy &= info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + masters);
 			}
-			if (healthy) {
-				return;
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-		}
-		throw new IllegalStateException("The Redis Cluster did not become healthy");
+			return healthy;
+		});
 	}
 
 	/** Runs commands on one server of the cluster, as a plain client of that server. */

@@ -10,18 +10,16 @@ import java.util.Random;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.FuzzValues;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,18 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * seed (override with {@code -Dporchlight.fuzz.seed}) keeps a failure reproducible;
  * {@code -Dporchlight.fuzz.cases} sets how many frames each role sends.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { FrameFuzzIntegrationTests.PUBLIC_URL, "porchlight.owner.email=owner@shop.example",
-				"porchlight.owner.password=owner password 123",
-				// Every frame here is a protocol error on purpose: the abuse limit would
-				// close the socket long before the fuzzing ends.
-				"porchlight.live.errors-before-close=1000000", "porchlight.live.visitor-messages=1000000",
-				"porchlight.live.staff-messages=1000000", "porchlight.live.conversations-per-visitor=1000000",
-				"porchlight.live.conversations-per-address=1000000" })
-@UseRealEngines
+@PorchlightTest(properties = {
+		// Every frame here is a protocol error on purpose: the abuse limit would close
+		// the socket long before the fuzzing ends.
+		"porchlight.live.errors-before-close=1000000", "porchlight.live.visitor-messages=1000000",
+		"porchlight.live.staff-messages=1000000", "porchlight.live.conversations-per-visitor=1000000",
+		"porchlight.live.conversations-per-address=1000000" })
 class FrameFuzzIntegrationTests {
-
-	static final String PUBLIC_URL = "porchlight.public-url=https://chat.porchlight.example";
 
 	static final String APP = "https://chat.porchlight.example";
 

@@ -1,31 +1,28 @@
 package dev.porchlight.api.live;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Heartbeats keep a socket alive; silence closes it with 4408. Metrics count sockets and
  * messages.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example", "porchlight.live.idle-timeout=2s",
-				"porchlight.live.sweep-interval=200ms" })
-@UseRealEngines
+@PorchlightTest(properties = { "porchlight.live.idle-timeout=2s", "porchlight.live.sweep-interval=200ms" })
 class HeartbeatIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
@@ -43,13 +40,22 @@ class HeartbeatIntegrationTests {
 				LiveClient silent = LiveClient.visitor(this.port, APP, token)) {
 			talking.next("welcome");
 			silent.next("welcome");
-			for (int i = 0; i < 8; i++) {
-				Thread.sleep(500);
-				talking.send(Map.of("type", "ping"));
-				talking.next("pong");
-			}
+			long opened = System.nanoTime();
+			// One socket pings every half second (a quarter of the idle timeout) until
+			// the
+			// other one is closed for its silence, however long the machine takes for
+			// that.
+			await("the silent socket closed").atMost(Duration.ofSeconds(20))
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> {
+					talking.send(Map.of("type", "ping"));
+					talking.next("pong");
+					return silent.isClosed();
+				});
 			assertThat(silent.awaitClose()).isEqualTo(4408);
-			assertThat(talking.isClosed()).isFalse();
+			assertThat(Duration.ofNanos(System.nanoTime() - opened)).as("not before the idle timeout")
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(talking.isClosed()).as("the socket that pinged outlived the idle timeout").isFalse();
 		}
 	}
 

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
@@ -19,11 +21,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A protocol client for tests: a real WebSocket connection (the JDK's client, nothing of
- * Spring's), frames parsed as JSON and queued in arrival order.
+ * Spring's), frames parsed as JSON and queued in arrival order. Every wait has a
+ * deadline.
  */
 final class LiveClient implements AutoCloseable {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** The longest a handshake or the sending of one frame may take. */
+	static final Duration IO_TIMEOUT = Duration.ofSeconds(15);
+
+	// One client for every socket of the test JVM: each HttpClient has a selector thread
+	// of its own, and a client per connection attempt once left hundreds of them behind
+	// a reconnect loop (issue 16).
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
 
@@ -32,6 +43,9 @@ final class LiveClient implements AutoCloseable {
 	private final List<JsonNode> pending = new ArrayList<>();
 
 	private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+	// The type of every frame received, in arrival order, whether taken yet or not.
+	private final List<String> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());
 
 	private final StringBuilder partial = new StringBuilder();
 
@@ -42,15 +56,35 @@ final class LiveClient implements AutoCloseable {
 	private LiveClient(int port, String path, String origin, Map<String, String> headers, String token,
 			boolean reading) {
 		this.reading = reading;
-		WebSocket.Builder builder = HttpClient.newHttpClient()
-			.newWebSocketBuilder()
-			.connectTimeout(Duration.ofSeconds(5))
-			.header("Origin", origin);
+		WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(IO_TIMEOUT).header("Origin", origin);
 		headers.forEach(builder::header);
 		if (token != null) {
 			builder.subprotocols("porchlight.v1", "porchlight.token." + token);
 		}
-		this.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), new Listener()).join();
+		this.socket = within(builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), new Listener()),
+				"the handshake with port " + port);
+	}
+
+	/**
+	 * Waits for an asynchronous step of the JDK client, at most {@link #IO_TIMEOUT}.
+	 * @throws IllegalStateException when it failed or took longer (e.g. a refused
+	 * handshake, whose response is the cause)
+	 */
+	private static <T> T within(CompletableFuture<T> step, String what) {
+		try {
+			return step.get(IO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(what + " failed", ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			step.cancel(true);
+			throw new IllegalStateException(what + " took longer than " + IO_TIMEOUT, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(what + " was interrupted", ex);
+		}
 	}
 
 	static LiveClient visitor(int port, String origin, String token) {
@@ -74,7 +108,7 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	void sendRaw(String text) {
-		this.socket.sendText(text, true).join();
+		within(this.socket.sendText(text, true), "sending a frame");
 	}
 
 	/**
@@ -102,8 +136,10 @@ final class LiveClient implements AutoCloseable {
 				frame = this.frames.poll(100, TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
+				// Not an AssertionError: callers that treat "nothing came" as a normal
+				// answer must not mistake an interrupt for it and go on waiting.
 				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
+				throw new IllegalStateException("interrupted while waiting for " + description, ex);
 			}
 			if (frame != null) {
 				if (wanted.test(frame)) {
@@ -116,15 +152,17 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	/**
-	 * Everything received within a short quiet period, for checking that nothing else
-	 * came.
+	 * Everything received until a short quiet period, for checking that nothing else
+	 * came; at most 10 s of frames, should they never stop.
 	 */
 	List<JsonNode> drain(Duration quiet) {
 		List<JsonNode> drained = new ArrayList<>(this.pending);
 		this.pending.clear();
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		try {
 			JsonNode frame;
-			while ((frame = this.frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+			while (System.nanoTime() < deadline
+					&& (frame = this.frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
 				drained.add(frame);
 			}
 		}
@@ -135,7 +173,24 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	int awaitClose() {
-		return this.closed.orTimeout(20, TimeUnit.SECONDS).join();
+		try {
+			return this.closed.get(20, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new AssertionError("the socket was not closed within 20 s", ex);
+		}
+		catch (ExecutionException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * @return the type of every frame received so far, in the order they arrived
+	 */
+	List<String> arrivals() {
+		synchronized (this.arrivals) {
+			return List.copyOf(this.arrivals);
+		}
 	}
 
 	boolean isClosed() {
@@ -158,7 +213,9 @@ final class LiveClient implements AutoCloseable {
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 			LiveClient.this.partial.append(data);
 			if (last) {
-				LiveClient.this.frames.add(JSON.readTree(LiveClient.this.partial.toString()));
+				JsonNode frame = JSON.readTree(LiveClient.this.partial.toString());
+				LiveClient.this.arrivals.add(frame.path("type").asString());
+				LiveClient.this.frames.add(frame);
 				LiveClient.this.partial.setLength(0);
 			}
 			if (LiveClient.this.reading) {

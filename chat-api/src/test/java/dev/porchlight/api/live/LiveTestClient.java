@@ -8,6 +8,9 @@ import java.util.Map;
  */
 public final class LiveTestClient implements AutoCloseable {
 
+	/** The longest a catch-up after {@code subscribe} may take until {@code synced}. */
+	static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(30);
+
 	private final LiveClient client;
 
 	private LiveTestClient(LiveClient client) {
@@ -32,6 +35,7 @@ public final class LiveTestClient implements AutoCloseable {
 	/**
 	 * The next frame of any type, waiting at most the given time.
 	 * @return the frame, or null when none came
+	 * @throws IllegalStateException when the waiting thread was interrupted
 	 */
 	public tools.jackson.databind.@org.jspecify.annotations.Nullable JsonNode poll(java.time.Duration timeout) {
 		try {
@@ -97,7 +101,8 @@ public final class LiveTestClient implements AutoCloseable {
 	public java.util.List<Long> resume(String conversation, long afterSeq) {
 		this.client.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", afterSeq));
 		java.util.List<Long> seqs = new java.util.ArrayList<>();
-		while (true) {
+		long deadline = System.nanoTime() + CATCH_UP.toNanos();
+		while (System.nanoTime() < deadline) {
 			var frame = this.client.next((node) -> node.path("type").asString().equals("event")
 					|| node.path("type").asString().equals("synced"), "events");
 			if (frame.path("type").asString().equals("synced")) {
@@ -105,6 +110,7 @@ public final class LiveTestClient implements AutoCloseable {
 			}
 			seqs.add(frame.path("seq").asLong());
 		}
+		throw new AssertionError("no 'synced' within " + CATCH_UP + " after " + seqs.size() + " events");
 	}
 
 	/**
@@ -124,7 +130,8 @@ public final class LiveTestClient implements AutoCloseable {
 	public java.util.List<String> resumeBodies(String conversation) {
 		this.client.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
 		java.util.List<String> bodies = new java.util.ArrayList<>();
-		while (true) {
+		long deadline = System.nanoTime() + CATCH_UP.toNanos();
+		while (System.nanoTime() < deadline) {
 			var frame = this.client.next((node) -> node.path("type").asString().equals("event")
 					|| node.path("type").asString().equals("synced"), "events");
 			if (frame.path("type").asString().equals("synced")) {
@@ -132,6 +139,7 @@ public final class LiveTestClient implements AutoCloseable {
 			}
 			bodies.add(frame.path("message").path("body").asString());
 		}
+		throw new AssertionError("no 'synced' within " + CATCH_UP + " after " + bodies.size() + " events");
 	}
 
 	/** Every frame received and not taken yet. */

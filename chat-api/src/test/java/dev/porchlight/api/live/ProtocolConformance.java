@@ -153,7 +153,7 @@ abstract class ProtocolConformance {
 		LiveClient resumed = visitor(token);
 		resumed.next("welcome");
 		resumed.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 3));
-		writer.join();
+		assertThat(writer.join(Duration.ofSeconds(30))).as("the staff member sent all 40 replies").isTrue();
 		List<Long> seen = new ArrayList<>();
 		while (seen.size() < 42) {
 			seen.add(resumed.next("event").path("seq").asLong());
@@ -452,13 +452,33 @@ abstract class ProtocolConformance {
 	@Test
 	void welcomeIsAlwaysTheFirstFrame() {
 		LiveClient staff = staff();
+		List<String> started = new ArrayList<>();
+		List<LiveClient> joining = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			LiveClient visitor = visitor(newVisitor());
-			start(visitor);
+			started.add(start(visitor));
+			// Opened while the new conversations are announced to every staff socket.
+			joining.add(staff());
+		}
+		for (String conversation : started) {
+			staff.next(
+					(frame) -> frame.path("type").asString().equals("inbox")
+							&& frame.path("conversation").path("id").asString().equals(conversation),
+					"the new " + conversation);
 		}
 		LiveClient late = staff();
-		assertThat(late.drain(java.time.Duration.ofMillis(500)).get(0).path("type").asString()).isEqualTo("welcome");
-		assertThat(staff).isNotNull();
+		List<LiveClient> sockets = new ArrayList<>(joining);
+		sockets.add(staff);
+		sockets.add(late);
+		for (LiveClient socket : sockets) {
+			socket.next("welcome");
+			assertThat(socket.arrivals()).as("the frames a staff socket received, in order")
+				.first()
+				.isEqualTo("welcome");
+		}
+		assertThat(staff.arrivals()).as("the first socket heard every new conversation after its welcome")
+			.filteredOn("inbox"::equals)
+			.hasSizeGreaterThanOrEqualTo(5);
 	}
 
 	String newVisitor() {

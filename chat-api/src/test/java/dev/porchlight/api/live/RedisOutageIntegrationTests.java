@@ -25,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Redis goes away under a live conversation and comes back on its append-only file: a
@@ -80,31 +81,21 @@ class RedisOutageIntegrationTests {
 						password);
 				// The client resends the same frame (same client id) until it is
 				// acknowledged.
-				JsonNode ack = null;
-				long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-				while (ack == null && System.nanoTime() < deadline) {
-					visitor.send(LiveProtocolIntegrationTests.send(conversation, "during", "During the outage"));
-					JsonNode answer = visitor.next((frame) -> frame.path("type").asString().equals("ack")
-							|| frame.path("type").asString().equals("error"), "an answer");
-					if (answer.path("type").asString().equals("ack")) {
-						ack = answer;
-					}
-					else {
-						sleep(answer.path("retryAfterMs").asLong(500));
-					}
-				}
-				assertThat(ack).as("acknowledged once Redis is back").isNotNull();
+				JsonNode ack = await("acknowledged once Redis is back").atMost(Duration.ofSeconds(20))
+					.pollDelay(Duration.ZERO)
+					.pollInterval(Duration.ofMillis(500))
+					.until(() -> {
+						visitor.send(LiveProtocolIntegrationTests.send(conversation, "during", "During the outage"));
+						return visitor.next((frame) -> frame.path("type").asString().equals("ack")
+								|| frame.path("type").asString().equals("error"), "an answer");
+					}, (answer) -> answer.path("type").asString().equals("ack"));
 				assertThat(ack.path("seq").asLong()).isEqualTo(2);
 				try (LiveTestClient again = LiveTestClient.visitor(port, APP, token)) {
 					assertThat(again.resumeBodies(conversation)).as("the log, each message once")
 						.containsExactly("Before the outage", "During the outage");
 				}
-				long readyBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-				while (HttpProbe.get(port, "/actuator/health/readiness").statusCode() != 200
-						&& System.nanoTime() < readyBy) {
-					sleep(200);
-				}
-				assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+				await("ready again").atMost(Duration.ofSeconds(10))
+					.until(() -> HttpProbe.get(port, "/actuator/health/readiness").statusCode() == 200);
 			}
 		}
 		finally {
@@ -112,15 +103,6 @@ class RedisOutageIntegrationTests {
 			if (restarted != null) {
 				restarted.close();
 			}
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
-import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.PorchlightApplication;
+import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.api.TestNodes;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,10 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two application instances on one Redis and one PostgreSQL, with no stickiness: the
  * visitor talks to one node, the owner to the other.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { TwoNodeIntegrationTests.PUBLIC_URL, TwoNodeIntegrationTests.OWNER_EMAIL,
-				TwoNodeIntegrationTests.OWNER_PASSWORD })
-@UseRealEngines
+@PorchlightTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoNodeIntegrationTests {
 

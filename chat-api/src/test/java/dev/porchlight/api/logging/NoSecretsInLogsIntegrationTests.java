@@ -5,16 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,11 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * none of them ever reaches the log: passwords, visitor tokens, visitor credentials,
  * identity secrets and signatures.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"logging.level.dev.porchlight=DEBUG", "logging.level.org.springframework.web=DEBUG",
-				"porchlight.public-url=https://chat.porchlight.example" })
-@UseRealEngines
+@PorchlightTest(properties = { "logging.level.dev.porchlight=DEBUG", "logging.level.org.springframework.web=DEBUG" })
 @ExtendWith(OutputCaptureExtension.class)
 class NoSecretsInLogsIntegrationTests {
 

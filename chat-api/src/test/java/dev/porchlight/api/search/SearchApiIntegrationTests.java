@@ -2,35 +2,31 @@ package dev.porchlight.api.search;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * From a visitor typing to the owner finding it: a message sent over the WebSocket is
  * archived within seconds and found by the search API with the word highlighted.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example",
-				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.archive.interval=200ms" })
-@UseRealEngines
+@PorchlightTest(properties = "porchlight.archive.interval=200ms")
 class SearchApiIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
@@ -54,18 +50,10 @@ class SearchApiIntegrationTests {
 			visitor.sendAndAck(conversation, "m1", "Could you engrave a tiny hummingbird on the clasp?");
 		}
 		ApiClient owner = owner();
-		JsonNode hit = null;
-		long deadline = System.nanoTime() + 10_000_000_000L;
-		while (hit == null && System.nanoTime() < deadline) {
-			JsonNode results = owner.get("/api/v1/search/conversations?q=hummingbird").json().path("results");
-			if (results.size() > 0) {
-				hit = results.get(0);
-			}
-			else {
-				Thread.sleep(100);
-			}
-		}
-		assertThat(hit).as("found within 10 s").isNotNull();
+		JsonNode hit = await("the conversation found by a word said in it").atMost(Duration.ofSeconds(10))
+			.until(() -> owner.get("/api/v1/search/conversations?q=hummingbird").json().path("results"),
+					(results) -> results.size() > 0)
+			.get(0);
 		assertThat(hit.path("conversationId").asString()).isEqualTo(conversation);
 		assertThat(hit.path("seq").asLong()).isEqualTo(1);
 		List<String> matched = new java.util.ArrayList<>();
@@ -125,18 +113,14 @@ class SearchApiIntegrationTests {
 		// Wait until every message is archived: paging over rows whose activity still
 		// moves
 		// could legitimately skip one.
-		long deadline = System.nanoTime() + 10_000_000_000L;
-		while (System.nanoTime() < deadline) {
+		await("every message archived").atMost(Duration.ofSeconds(10)).until(() -> {
 			JsonNode all = owner.get("/api/v1/conversations?site=" + site.id() + "&limit=10").json().path("results");
 			long archived = 0;
 			for (JsonNode row : all) {
 				archived += (row.path("seq").asLong() == 1) ? 1 : 0;
 			}
-			if (archived == 3) {
-				break;
-			}
-			Thread.sleep(100);
-		}
+			return archived == 3;
+		});
 		JsonNode first = owner.get(path).json();
 		assertThat(first.path("estimatedTotal").asLong()).isEqualTo(3);
 		assertThat(first.path("results").size()).isEqualTo(2);

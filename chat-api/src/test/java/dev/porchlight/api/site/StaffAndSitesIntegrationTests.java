@@ -4,22 +4,18 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123" })
-@UseRealEngines
+@PorchlightTest
 class StaffAndSitesIntegrationTests {
 
 	@LocalServerPort

@@ -3,12 +3,10 @@ package dev.porchlight.api.story;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
-import dev.porchlight.persistence.testing.UseRealEngines;
+import dev.porchlight.api.PorchlightTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Canned responses and the team list, over HTTP, as any staff member uses them.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123" })
-@UseRealEngines
+@PorchlightTest
 class CannedResponseIntegrationTests {
 
 	@LocalServerPort

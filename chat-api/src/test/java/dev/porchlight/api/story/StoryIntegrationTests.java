@@ -5,18 +5,16 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,11 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tags, private notes and exports on a conversation that may not even be archived yet.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example",
-				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.archive.interval=1h" })
-@UseRealEngines
+@PorchlightTest(properties = "porchlight.archive.interval=1h")
 class StoryIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";

@@ -14,17 +14,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.visitor.VisitorTokens;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
-import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,15 +32,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Drives the handshake interceptors of the live endpoints through real WebSocket
  * connections; the {@code welcome} frame says who the server thinks connected.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "porchlight.public-url=https://chat.porchlight.example",
-				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123" })
-@UseRealEngines
+@PorchlightTest
 class HandshakeIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
 
 	static final String SHOP = "https://shop.example";
+
+	// One client for every handshake here: each HttpClient keeps a selector thread.
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	int port;
@@ -115,8 +113,7 @@ class HandshakeIntegrationTests {
 
 	private CompletableFuture<WebSocket> connect(String path, String origin, Map<String, String> headers, String token,
 			CompletableFuture<String> first) {
-		WebSocket.Builder builder = HttpClient.newHttpClient()
-			.newWebSocketBuilder()
+		WebSocket.Builder builder = HTTP.newWebSocketBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
 			.header("Origin", origin);
 		headers.forEach(builder::header);

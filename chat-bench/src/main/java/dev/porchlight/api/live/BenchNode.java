@@ -12,6 +12,7 @@ import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.ratelimit.RateLimiter;
+import dev.porchlight.domain.replication.Replicas;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.persistence.conversation.BenchAppends;
@@ -65,7 +66,8 @@ public final class BenchNode implements AutoCloseable {
 		this.state = appends.stateJson(this.conversation);
 		LiveProperties properties = new LiveProperties(16384, 262144, Duration.ofSeconds(10), Duration.ofSeconds(25),
 				Duration.ofSeconds(75), Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(10), 1000, 1000, 20,
-				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60), false);
+				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60), false, 0,
+				Duration.ofMillis(500));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		RateLimiter limiter = BenchRateLimits.limiter(redis);
 		this.events = BenchAppends.events(redis, factory);
@@ -78,8 +80,28 @@ public final class BenchNode implements AutoCloseable {
 		ConversationLog log = new ConversationLog(live, null);
 		Access access = new Access(live);
 		Admission admission = new Admission(this.events, properties, meters);
+		// Replica acknowledgements are off (porchlight.live.replica-acks=0, the default):
+		// the replicas are never asked.
+		ReplicaAcks replicaAcks = new ReplicaAcks(new Replicas() {
+
+			@Override
+			public boolean canConfirm() {
+				return true;
+			}
+
+			@Override
+			public boolean confirmWrites(int count, Duration timeout) {
+				throw new IllegalStateException("replica acknowledgements are off");
+			}
+
+			@Override
+			public boolean confirmAllWrites(int count, Duration timeout) {
+				throw new IllegalStateException("replica acknowledgements are off");
+			}
+
+		}, properties, meters);
 		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
-				admission, limiter, null, null, null, null, properties, meters);
+				admission, limiter, null, null, null, null, replicaAcks, properties, meters);
 		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections,
 				properties);
 		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties);

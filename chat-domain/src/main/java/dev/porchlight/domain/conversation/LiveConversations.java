@@ -65,8 +65,19 @@ public interface LiveConversations {
 	 * @throws dev.porchlight.domain.ratelimit.RateLimitExceededException when the quota
 	 * is used up
 	 */
+	default Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
+			@Nullable Quota quota) {
+		return append(id, clientId, sender, body, at, quota, true);
+	}
+
+	/**
+	 * Appends a message, telling the conversation's followers and staff inboxes in the
+	 * same step, or, with {@code announce} false, leaving that to {@link #announce} once
+	 * the caller made sure of something first (replicas holding the message).
+	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, Instant, Quota)
+	 */
 	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
-			@Nullable Quota quota);
+			@Nullable Quota quota, boolean announce);
 
 	/**
 	 * Appends a message that counts against no quota.
@@ -75,6 +86,15 @@ public interface LiveConversations {
 	default Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at) {
 		return append(id, clientId, sender, body, at, null);
 	}
+
+	/**
+	 * Tells the conversation's followers and staff inboxes of log entries already stored
+	 * (again, if they were told before: receivers drop entries they have).
+	 * @param id the conversation
+	 * @param fromSeq the first entry
+	 * @param toSeq the last entry
+	 */
+	void announce(ConversationId id, long fromSeq, long toSeq);
 
 	/**
 	 * Closes or reopens a conversation; no entry is written when it already has that

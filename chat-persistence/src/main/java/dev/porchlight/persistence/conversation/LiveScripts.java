@@ -24,6 +24,8 @@ final class LiveScripts {
 
 	static final RedisScript<Long> ASSIGN = load("assign", Long.class);
 
+	static final RedisScript<Long> ANNOUNCE = load("announce", Long.class);
+
 	private LiveScripts() {
 	}
 

