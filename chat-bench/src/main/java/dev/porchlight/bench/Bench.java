@@ -134,6 +134,28 @@ public final class Bench {
 				System.exit(0);
 			}
 
+			String costRate = arg(args, "--cost", null);
+			if (costRate != null) {
+				// CPU per message of each system at one rate, process by process: robust
+				// where latency is not (a busy machine), and where profiling starts.
+				double rate = Double.parseDouble(costRate);
+				try (LoadGenerator load = new LoadGenerator(porchlight, plan.visitors);
+						LoadGenerator peerLoad = new LoadGenerator(peer, plan.visitors)) {
+					load.run(rate, Duration.ofSeconds(20));
+					peerLoad.run(rate, Duration.ofSeconds(20));
+					for (int round = 0; round < 2; round++) {
+						cost(load, rate, Map.of("porchlight-a", a.pid(), "porchlight-b", b.pid(), "redis",
+								Machine.redisPid(redis.port(), redis.password())), work);
+						cost(peerLoad, rate, Map.of("peer-a", peerA.pid(), "peer-b", peerB.pid(), "redis",
+								Machine.redisPid(redis.port(), redis.password())), work);
+					}
+				}
+				nodes.forEach(Node::close);
+				redis.close();
+				postgres.close();
+				System.exit(0);
+			}
+
 			// Scenario 1: idle sockets, Porchlight node A then peer node A.
 			results.idlePorchlight = idle(a, true, plan.idleSockets, plan.idleProcesses, siteKey, porchlight.session(),
 					true);
@@ -376,6 +398,31 @@ public final class Bench {
 			}
 		});
 		return line.get(timeout.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	/**
+	 * Runs one system at a rate for 20 s and logs the CPU each process used per visitor
+	 * message (each answered one in ten by the owner), in microseconds.
+	 */
+	static void cost(LoadGenerator load, double rate, Map<String, Long> processes, Path work) {
+		Map<String, Double> before = new java.util.TreeMap<>();
+		processes.forEach((name, pid) -> before.put(name, Machine.cpuSeconds(pid)));
+		before.put("postgres", Machine.postgresCpuSeconds(work.resolve("postgres")));
+		before.put("generator", Machine.cpuSeconds(ProcessHandle.current().pid()));
+		LoadGenerator.Result result = load.run(rate, Duration.ofSeconds(20));
+		StringBuilder line = new StringBuilder(result.system() + " CPU per message:");
+		double total = 0;
+		for (Map.Entry<String, Double> entry : before.entrySet()) {
+			double now = switch (entry.getKey()) {
+				case "postgres" -> Machine.postgresCpuSeconds(work.resolve("postgres"));
+				case "generator" -> Machine.cpuSeconds(ProcessHandle.current().pid());
+				default -> Machine.cpuSeconds(processes.get(entry.getKey()));
+			};
+			double micros = (now - entry.getValue()) * 1e6 / result.sent();
+			total += micros;
+			line.append(String.format(" %s %.0f µs,", entry.getKey(), micros));
+		}
+		log(line.append(String.format(" total %.0f µs | ", total)).append(result.line()).toString());
 	}
 
 	/**
