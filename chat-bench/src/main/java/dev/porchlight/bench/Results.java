@@ -33,7 +33,11 @@ final class Results {
 
 	Archival.Figures archival;
 
+	/** Scenario 4 with chat running. */
 	Search.Figures search;
+
+	/** Scenario 4 on an otherwise idle node. */
+	Search.Figures searchIdle;
 
 	List<Micro.Score> jmh = List.of();
 

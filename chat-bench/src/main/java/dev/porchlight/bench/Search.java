@@ -59,19 +59,57 @@ final class Search {
 	record Query(String kind, String apiPath, String ftsSql, String ilikeSql, String param, String ilikeParam) {
 	}
 
-	record Figures(long messages, long conversations, long customers, double copySeconds, double indexSeconds,
-			Map<String, Histogram> api, Map<String, Histogram> fts, Map<String, Histogram> ilike, int searchers,
-			LoadGenerator.Result chat) {
+	/**
+	 * What seeding made and cost.
+	 *
+	 * @param messages messages loaded
+	 * @param conversations conversations loaded
+	 * @param customers customers loaded
+	 * @param copySeconds time for COPY, indexes dropped
+	 * @param indexSeconds time to build every search structure again, then analyze
+	 * @param indexes each index built, with its build time and size
+	 */
+	record Seeded(long messages, long conversations, long customers, double copySeconds, double indexSeconds,
+			List<Index> indexes) {
+
+		String line() {
+			return String.format(java.util.Locale.ROOT, "Seeded in %.1f s (COPY) + %.1f s (indexes, analyze); %s",
+					this.copySeconds, this.indexSeconds,
+					this.indexes.stream()
+						.map((index) -> String.format(java.util.Locale.ROOT, "%s %.1f MiB in %.1f s", index.name(),
+								index.bytes() / 1048576.0, index.seconds()))
+						.collect(java.util.stream.Collectors.joining(", ")));
+		}
+
+	}
+
+	/**
+	 * One index (or derived table) of the search, as built after the load.
+	 *
+	 * @param name its name
+	 * @param seconds build time
+	 * @param bytes size on disk
+	 */
+	record Index(String name, double seconds, long bytes) {
+	}
+
+	record Figures(Seeded seeded, Map<String, Histogram> api, Map<String, Histogram> fts, Map<String, Histogram> ilike,
+			int searchers, LoadGenerator.Result chat) {
 	}
 
 	private Search() {
 	}
 
 	/**
-	 * Seeds customers, visitors, conversations and messages; returns seconds for COPY and
-	 * for indexes.
+	 * The tables whose indexes serve search: dropped for the load, built again after it.
 	 */
-	static double[] seed(String jdbcUrl, UUID site, int messages) throws Exception {
+	static final List<String> TABLES = List.of("message", "customer", "customer_identity", "conversation");
+
+	/**
+	 * Seeds customers, visitors, conversations and messages, then builds the search
+	 * indexes again, each timed and measured.
+	 */
+	static Seeded seed(String jdbcUrl, UUID site, int messages) throws Exception {
 		int perConversation = 10;
 		int conversations = messages / perConversation;
 		int customers = Math.max(100, conversations / 5);
@@ -80,14 +118,21 @@ final class Search {
 			CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
 			// The indexes are dropped for the load and built again exactly as defined
 			// (their definitions read from pg_indexes), as one does for a bulk load.
-			List<String> indexes = new ArrayList<>();
-			try (Statement statement = db.createStatement();
-					ResultSet rows = statement.executeQuery(
-							"select indexname, indexdef from pg_indexes where tablename = 'message' and indexname not like '%pkey'")) {
-				while (rows.next()) {
-					indexes.add(rows.getString(2));
-					db.createStatement().execute("drop index " + rows.getString(1));
+			Map<String, String> indexes = new LinkedHashMap<>();
+			try (PreparedStatement statement = db.prepareStatement("""
+					select i.indexname, i.indexdef from pg_indexes i
+					 where i.schemaname = 'public' and i.tablename = any(?)
+					   and not exists (select 1 from pg_constraint c where c.conname = i.indexname)
+					""")) {
+				statement.setArray(1, db.createArrayOf("text", TABLES.toArray()));
+				try (ResultSet rows = statement.executeQuery()) {
+					while (rows.next()) {
+						indexes.put(rows.getString(1), rows.getString(2));
+					}
 				}
+			}
+			for (String index : indexes.keySet()) {
+				db.createStatement().execute("drop index " + index);
 			}
 			long started = System.nanoTime();
 			Instant now = Instant.now();
@@ -185,11 +230,25 @@ final class Search {
 			}
 			double copySeconds = (System.nanoTime() - started) / 1e9;
 			started = System.nanoTime();
-			for (String index : indexes) {
-				db.createStatement().execute(index);
+			List<Index> built = new ArrayList<>();
+			for (Map.Entry<String, String> index : indexes.entrySet()) {
+				long t0 = System.nanoTime();
+				db.createStatement().execute(index.getValue());
+				built.add(new Index(index.getKey(), (System.nanoTime() - t0) / 1e9, relationSize(db, index.getKey())));
 			}
 			db.createStatement().execute("analyze");
-			return new double[] { copySeconds, (System.nanoTime() - started) / 1e9 };
+			return new Seeded(messages, conversations, customers, copySeconds, (System.nanoTime() - started) / 1e9,
+					built);
+		}
+	}
+
+	private static long relationSize(Connection db, String name) throws SQLException {
+		try (PreparedStatement statement = db.prepareStatement("select pg_relation_size(cast(? as regclass))")) {
+			statement.setString(1, name);
+			try (ResultSet row = statement.executeQuery()) {
+				row.next();
+				return row.getLong(1);
+			}
 		}
 	}
 
@@ -226,23 +285,26 @@ final class Search {
 	}
 
 	/**
-	 * Five searchers (by default) loop over the queries through the REST API for a while;
-	 * then the same queries run as SQL, with the index and with ILIKE, for the baseline
-	 * ratio.
+	 * Five searchers (by default) loop over the queries through the REST API for a while,
+	 * with chat running meanwhile if {@code chat} is given; then the same queries run as
+	 * SQL, with the index and with ILIKE, for the baseline ratio.
 	 */
-	static Figures measure(int port, String jdbcUrl, int searchers, Duration duration, long messages,
-			long conversations, long customers, double[] seedSeconds,
+	static Figures measure(int port, String jdbcUrl, int searchers, Duration duration, Seeded seeded,
 			java.util.function.Supplier<LoadGenerator.Result> chat) throws Exception {
 		List<Query> queries = queries();
 		Map<String, Histogram> api = new LinkedHashMap<>();
 		queries.forEach((query) -> api.put(query.kind(), new Histogram(60_000_000L, 3)));
 		Api owner = new Api(port);
 		owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
-		for (Query query : queries) {
-			owner.getJson(query.apiPath());
+		// Warm up: every query a few times, so the first measured ones do not pay for
+		// class loading, JIT compilation and cold caches.
+		for (int i = 0; i < 5; i++) {
+			for (Query query : queries) {
+				owner.getJson(query.apiPath());
+			}
 		}
 		ExecutorService pool = Executors.newFixedThreadPool(searchers + 1);
-		Future<LoadGenerator.Result> load = pool.submit(chat::get);
+		Future<LoadGenerator.Result> load = (chat != null) ? pool.submit(chat::get) : null;
 		long end = System.nanoTime() + duration.toNanos();
 		List<Future<?>> workers = new ArrayList<>();
 		for (int s = 0; s < searchers; s++) {
@@ -265,7 +327,7 @@ final class Search {
 		for (Future<?> worker : workers) {
 			worker.get();
 		}
-		LoadGenerator.Result chatResult = load.get();
+		LoadGenerator.Result chatResult = (load != null) ? load.get() : null;
 		pool.shutdown();
 		Map<String, Histogram> fts = new LinkedHashMap<>();
 		Map<String, Histogram> ilike = new LinkedHashMap<>();
@@ -276,8 +338,7 @@ final class Search {
 				ilike.put(query.kind(), time(db, query.ilikeSql(), query.ilikeParam(), 5));
 			}
 		}
-		return new Figures(messages, conversations, customers, seedSeconds[0], seedSeconds[1], api, fts, ilike,
-				searchers, chatResult);
+		return new Figures(seeded, api, fts, ilike, searchers, chatResult);
 	}
 
 	private static Histogram time(Connection db, String sql, String param, int runs) throws SQLException {
