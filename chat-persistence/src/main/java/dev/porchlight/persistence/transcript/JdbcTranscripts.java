@@ -35,7 +35,10 @@ class JdbcTranscripts implements Transcripts {
 	private static final String UPSERT_CONVERSATION = """
 			insert into conversation (id, site_id, visitor_id, customer_id, status, context, started_at,
 			                          last_activity_at, closed_at, archived_seq, state_version)
-			values (:id, :siteId, :visitorId, (select c.id from customer c where c.id = :customerId), :status,
+			values (:id, :siteId, :visitorId,
+			        -- A customer merged away since the live state named it: the surviving record.
+			        coalesce((select c.id from customer c where c.id = :customerId),
+			                 (select m.into_id from customer_merge m where m.merged_id = :customerId)), :status,
 			        jsonb_strip_nulls(jsonb_build_object('url', cast(:url as text), 'title', cast(:title as text),
 			                          'referrer', cast(:referrer as text), 'locale', cast(:locale as text))),
 			        :startedAt, :lastActivity, :closedAt, :archivedSeq, :version)
@@ -53,7 +56,7 @@ class JdbcTranscripts implements Transcripts {
 	private static final String INSERT_MESSAGES = """
 			insert into message (conversation_id, seq, client_msg_id, sender_kind, author_id, body, sent_at, search_config)
 			select :conversationId, m.seq, m.client_id, m.sender_kind, m.author_id, m.body, m.sent_at,
-			       coalesce((select s.search_config from site s where s.id = :siteId), 'simple')
+			       coalesce((select s.search_config from site s where s.id = :siteId), 'porchlight_simple')
 			  from unnest(cast(:seqs as bigint[]), cast(:clientIds as text[]), cast(:senderKinds as text[]),
 			              cast(:authors as uuid[]), cast(:bodies as text[]), cast(:sentAts as timestamptz[]))
 			       as m(seq, client_id, sender_kind, author_id, body, sent_at)
