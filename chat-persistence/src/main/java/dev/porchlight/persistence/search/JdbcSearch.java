@@ -247,8 +247,10 @@ class JdbcSearch implements Search {
 			         porchlight_name_keys(cast(:typoWords as text)) as keys
 			),
 			hits as (
-			  select c.id from customer c, q where porchlight_unaccent(lower(c.name)) % q.text
-			  union select c.id from customer c, q where q.text <% porchlight_unaccent(lower(c.name))
+			  select c.id from customer c, q
+			   where not cast(:isEmail as boolean) and porchlight_unaccent(lower(c.name)) % q.text
+			  union select c.id from customer c, q
+			         where not cast(:isEmail as boolean) and q.text <% porchlight_unaccent(lower(c.name))
 			  union select c.id from customer c, q where porchlight_unaccent(lower(c.name)) like q.prefix || '%'
 			  union select c.id from customer c, q
 			         where cardinality(q.keys) > 0 and c.name_keys && q.keys
@@ -259,14 +261,17 @@ class JdbcSearch implements Search {
 			  union select c.id from customer c where reverse(c.phone_digits) like reverse(cast(:phone as text)) || '%'
 			  union select c.id from customer c where reverse(c.phone_digits) like reverse(cast(:phoneStripped as text)) || '%'
 			  union select c.id from customer c where c.phone_digits = any(cast(:phoneEndings as text[]))
+			  union select customer_id from customer_identity where external_id ilike :escaped || '%'
 			  union select customer_id from customer_identity
-			         where external_id ilike :escaped || '%' or external_id % :text
+			         where not cast(:isEmail as boolean) and external_id % :text
 			)
 			select c.id, c.name, cast(c.email as text) as email, c.phone,
 			       greatest(case when porchlight_unaccent(lower(c.name)) = q.text
 			                       or lower(cast(c.email as text)) = lower(:text) then 1.0 else 0 end,
-			                similarity(porchlight_unaccent(lower(coalesce(c.name, ''))), q.text),
-			                word_similarity(q.text, porchlight_unaccent(lower(coalesce(c.name, '')))),
+			                case when not cast(:isEmail as boolean)
+			                     then greatest(similarity(porchlight_unaccent(lower(coalesce(c.name, ''))), q.text),
+			                                   word_similarity(q.text, porchlight_unaccent(lower(coalesce(c.name, '')))))
+			                     else 0 end,
 			                case when cardinality(q.keys) > 0 and c.name_keys && q.keys then 0.6 else 0 end,
 			                case when not cast(:isEmail as boolean)
 			                     then similarity(lower(coalesce(cast(c.email as text), '')), lower(:text)) else 0 end,
