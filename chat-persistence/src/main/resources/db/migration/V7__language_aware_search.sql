@@ -110,13 +110,16 @@ update site s
         group by 1 order by count(*) desc limit 1), 'porchlight_english')::regconfig;
 
 -- Customers ---------------------------------------------------------------------------
+-- Stored, so that neither an index recheck nor a ranking calls unaccent again per row.
+alter table customer add column name_plain text generated always as (porchlight_unaccent(lower(name))) stored;
 alter table customer add column phone_digits text generated always as (porchlight_phone_digits(phone)) stored;
 alter table customer add column name_keys text[] generated always as (porchlight_name_keys(name)) stored;
 drop index customer_phone_trgm_idx;
 create index customer_phone_digits_idx on customer (phone_digits);
 create index customer_phone_suffix_idx on customer (reverse(phone_digits) text_pattern_ops);
 drop index customer_name_trgm_idx;
-create index customer_name_trgm_idx on customer using gin (porchlight_unaccent(lower(name)) gin_trgm_ops);
+create index customer_name_trgm_idx on customer using gin (name_plain gin_trgm_ops);
+create index customer_name_prefix_idx on customer (name_plain text_pattern_ops);
 create index customer_name_keys_idx on customer using gin (name_keys);
 
 -- Where each merged-away customer went, so that an id still held elsewhere (a visitor's

@@ -149,7 +149,10 @@ class JdbcSearch implements Search {
 			              else q end as q
 			    from clause
 			)
-			select cast(porchlight_all(case when negated then !! q else q end) as text) as matches,
+			-- Custom plans for the rest of this transaction: the statements that follow get
+			-- these queries as parameters, and the planner must see how common their words are.
+			select set_config('plan_cache_mode', 'force_custom_plan', true) as plans,
+			       cast(porchlight_all(case when negated then !! q else q end) as text) as matches,
 			       cast(porchlight_all(q) filter (where not negated) as text) as ranking,
 			       cast(porchlight_any(q) filter (where not negated) as text) as any_term,
 			       coalesce(array_agg(cast(q as text) order by clause) filter (where not negated), '{}') as terms,
@@ -185,16 +188,21 @@ class JdbcSearch implements Search {
 			  select cand.id, coalesce(ts_rank_cd(cs.document, cast(:ranking as tsquery), 1 | 32), 0) as rank,
 			         count(*) over () as total
 			    from candidate cand join conversation_search cs on cs.conversation_id = cand.id
+			),
+			page as (
+			  select r.id, r.rank, r.total from ranked r
+			   where cast(:cursorId as uuid) is null or r.rank < cast(:cursorKey as float4)
+			         or (r.rank = cast(:cursorKey as float4) and r.id < cast(:cursorId as uuid))
+			   order by r.rank desc, r.id desc
+			   limit :limit
 			)
+			-- Names only for the rows of the page.
 			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at, 0 as seq,
-			       r.rank, r.total,
+			       p.rank, p.total,
 			""" + NAMES + """
-			  from ranked r join conversation c on c.id = r.id
+			  from page p join conversation c on c.id = p.id
 			""" + NAMES_JOIN + """
-			 where cast(:cursorId as uuid) is null or r.rank < cast(:cursorKey as float4)
-			       or (r.rank = cast(:cursorKey as float4) and c.id < cast(:cursorId as uuid))
-			 order by r.rank desc, c.id desc
-			 limit :limit
+			 order by p.rank desc, c.id desc
 			""";
 
 	private static final String BY_ACTIVITY = """
@@ -243,15 +251,14 @@ class JdbcSearch implements Search {
 	private static final String CUSTOMERS = """
 			with q as (
 			  select porchlight_unaccent(lower(cast(:text as text))) as text,
-			         porchlight_unaccent(lower(cast(:escaped as text))) as prefix,
 			         porchlight_name_keys(cast(:typoWords as text)) as keys
 			),
 			hits as (
 			  select c.id from customer c, q
-			   where not cast(:isEmail as boolean) and porchlight_unaccent(lower(c.name)) % q.text
+			   where not cast(:isEmail as boolean) and c.name_plain % q.text
 			  union select c.id from customer c, q
-			         where not cast(:isEmail as boolean) and q.text <% porchlight_unaccent(lower(c.name))
-			  union select c.id from customer c, q where porchlight_unaccent(lower(c.name)) like q.prefix || '%'
+			         where not cast(:isEmail as boolean) and q.text <% c.name_plain
+			  union select c.id from customer c where c.name_plain like porchlight_unaccent(lower(cast(:escaped as text))) || '%'
 			  union select c.id from customer c, q
 			         where cardinality(q.keys) > 0 and c.name_keys && q.keys
 			           and not exists (select 1 from regexp_split_to_table(cast(:typoWords as text), ' ') w
@@ -266,16 +273,16 @@ class JdbcSearch implements Search {
 			         where not cast(:isEmail as boolean) and external_id % :text
 			)
 			select c.id, c.name, cast(c.email as text) as email, c.phone,
-			       greatest(case when porchlight_unaccent(lower(c.name)) = q.text
+			       greatest(case when c.name_plain = q.text
 			                       or lower(cast(c.email as text)) = lower(:text) then 1.0 else 0 end,
 			                case when not cast(:isEmail as boolean)
-			                     then greatest(similarity(porchlight_unaccent(lower(coalesce(c.name, ''))), q.text),
-			                                   word_similarity(q.text, porchlight_unaccent(lower(coalesce(c.name, '')))))
+			                     then greatest(similarity(coalesce(c.name_plain, ''), q.text),
+			                                   word_similarity(q.text, coalesce(c.name_plain, '')))
 			                     else 0 end,
 			                case when cardinality(q.keys) > 0 and c.name_keys && q.keys then 0.6 else 0 end,
 			                case when not cast(:isEmail as boolean)
 			                     then similarity(lower(coalesce(cast(c.email as text), '')), lower(:text)) else 0 end,
-			                case when porchlight_unaccent(lower(c.name)) like q.prefix || '%'
+			                case when c.name_plain like porchlight_unaccent(lower(cast(:escaped as text))) || '%'
 			                       or lower(cast(c.email as text)) like lower(:escaped) || '%' then 0.9 else 0 end,
 			                case when cast(:phone as text) is not null
 			                      and (c.phone_digits like '%' || cast(:phone as text)
@@ -299,7 +306,6 @@ class JdbcSearch implements Search {
 	@Override
 	@Transactional(readOnly = true)
 	public Page conversations(ConversationQuery query) {
-		this.jdbc.sql(CUSTOM_PLANS).update();
 		if (query.text() == null) {
 			List<Row> rows = rows(filters(this.jdbc.sql(LIST), query), query);
 			long total = filters(this.jdbc.sql(LIST_TOTAL), query).param("cap", CAP).query(Long.class).single();
