@@ -210,7 +210,7 @@ public final class Bench {
 				Search.Seeded seeded = Search.seed(jdbcUrl, siteId, plan.searchMessages);
 				log(seeded.line());
 				double chatRate = Math.max(plan.startRate / 2, results.meanPorchlightCapacity() / 2);
-				results.searchIdle = Search.measure(a.port, jdbcUrl, 5, plan.searchDuration, seeded, null);
+				results.searchIdle = Search.measure(a.port, jdbcUrl, 1, plan.searchDuration, seeded, null);
 				log("Search on an idle node done");
 				results.search = Search.measure(a.port, jdbcUrl, 5, plan.searchDuration, seeded,
 						() -> porchlightLoad.run(chatRate, plan.searchDuration));
@@ -243,7 +243,7 @@ public final class Bench {
 		log("Seeding " + messages + " messages by COPY");
 		Search.Seeded seeded = Search.seed(jdbcUrl, siteId, messages);
 		log(seeded.line());
-		results.searchIdle = Search.measure(node.port, jdbcUrl, 5, plan.searchDuration, seeded, null);
+		results.searchIdle = Search.measure(node.port, jdbcUrl, 1, plan.searchDuration, seeded, null);
 		log("Search on an idle node done");
 		results.search = Search.measure(node.port, jdbcUrl, 5, plan.searchDuration, seeded,
 				() -> load.run(chatRate, plan.searchDuration));

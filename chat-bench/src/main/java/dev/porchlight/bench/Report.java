@@ -229,16 +229,20 @@ final class Report {
 		md.append(String.format(Locale.ROOT,
 				"%,d archived messages in %,d conversations and %,d customers, generated shop-chat text (skewed choice of "
 						+ "products, places, order numbers), loaded with `COPY` in %.1f s (%.0f rows/s, indexes dropped); "
-						+ "every search index built again in %.1f s (with `analyze`). Then %d searchers loop over the queries "
-						+ "through the REST API for %d s, first on an otherwise idle node, then while chat runs at half of "
-						+ "Porchlight's capacity. Queries: customer `Lindqvst` (a typo, trigram), full text "
-						+ "`ankh pendant Tartu`, broad term `order` (in a large share of messages).\n\n",
+						+ "every search structure built again in %.1f s (with `analyze`). Then searchers loop over the queries "
+						+ "through the REST API for %d s: one on an otherwise idle node (the latency of the API path itself), "
+						+ "then %d while chat runs at half of Porchlight's capacity. Queries: customer `Lindqvst` (a typo, "
+						+ "trigram), full text `ankh pendant Tartu`, broad term `order` (in most conversations), and without "
+						+ "a goal a phone number, a customer's name in conversation search and an order number. "
+						+ "SQL columns: the core statement alone (candidates and ranking, or the customer lookup) with its "
+						+ "index, and `ILIKE` over the raw text for comparison.\n\n",
 				seeded.messages(), seeded.conversations(), seeded.customers(), seeded.copySeconds(),
 				(seeded.messages() + 2.0 * seeded.conversations() + seeded.customers()) / seeded.copySeconds(),
-				seeded.indexSeconds(), s.searchers(), plan.searchDuration().toSeconds()));
+				seeded.indexSeconds(), plan.searchDuration().toSeconds(), s.searchers()));
 		md.append("| index | built in | size |\n| --- | --- | --- |\n");
 		for (Search.Index index : seeded.indexes()) {
-			md.append(String.format(Locale.ROOT, "| `%s` | %.1f s | %.1f MiB |\n", index.name(), index.seconds(),
+			String name = index.name().contains(" ") ? index.name() : "`" + index.name() + "`";
+			md.append(String.format(Locale.ROOT, "| %s | %.1f s | %.1f MiB |\n", name, index.seconds(),
 					index.bytes() / 1048576.0));
 		}
 		md.append('\n');
@@ -254,14 +258,15 @@ final class Report {
 				double p50 = h.getValueAtPercentile(50) / 1000.0;
 				double p95 = h.getValueAtPercentile(95) / 1000.0;
 				boolean broad = e.getKey().equals("broad");
-				String goal = broad ? "p95 ≤ 300 ms" : "p50 ≤ 20 ms, p95 ≤ 100 ms";
+				boolean goalSet = broad || e.getKey().equals("customer") || e.getKey().equals("full-text");
+				String goal = !goalSet ? "" : broad ? "p95 ≤ 300 ms" : "p50 ≤ 20 ms, p95 ≤ 100 ms";
 				boolean ok = broad ? p95 <= 300 : (p50 <= 20 && p95 <= 100);
 				double fts = figures.fts().get(e.getKey()).getValueAtPercentile(50) / 1000.0;
 				double ilike = figures.ilike().get(e.getKey()).getValueAtPercentile(50) / 1000.0;
 				md.append(String.format(Locale.ROOT,
 						"| %s | %s | %d | %.1f ms | %.1f ms | %s | %s | %.1f ms | %.1f ms |\n", e.getKey(),
-						(figures.chat() != null) ? "chat running" : "idle", h.getTotalCount(), p50, p95, goal, met(ok),
-						fts, ilike));
+						(figures.chat() != null) ? "chat running" : "idle", h.getTotalCount(), p50, p95, goal,
+						goalSet ? met(ok) : "", fts, ilike));
 			}
 		}
 		md.append(String.format(Locale.ROOT, "\nChat meanwhile: %s.\n\n", s.chat().line()));
