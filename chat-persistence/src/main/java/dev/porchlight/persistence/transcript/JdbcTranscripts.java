@@ -27,7 +27,9 @@ import org.springframework.transaction.annotation.Transactional;
  * its archive mark only ever moving forward), then all messages and all events each in a
  * single multi-row insert built from arrays ({@code unnest}), skipping what is already
  * there ({@code on conflict do nothing} on the conversation and sequence). Writing a
- * batch twice therefore changes nothing.
+ * batch twice therefore changes nothing. In the same transaction a trigger appends the
+ * messages actually inserted to the conversation's search document (V7). A customer id
+ * merged away since the live state named it is written as the surviving record.
  */
 @Repository
 class JdbcTranscripts implements Transcripts {
