@@ -222,27 +222,41 @@ class JdbcSearch implements Search {
 			""";
 
 	/**
-	 * The best messages of each conversation on the page: most clauses covered, then the
-	 * densest; a conversation found by its customer alone has none that match and shows
-	 * its first message.
+	 * The best messages of each conversation on the page: among those matching a clause,
+	 * most clauses covered, then the densest; a conversation found by its customer alone
+	 * has none that match and shows its first message.
 	 */
 	private static final String BEST_MESSAGES = """
 			select p.id as conversation_id, b.seq, b.body, b.config, b.covered
 			  from unnest(cast(:ids as uuid[])) as p(id),
-			       lateral (select x.seq, x.body, x.config, x.covered
-			                  from (select m.seq, m.body, cast(m.search_config as text) as config,
-			                               array(select t.i from unnest(cast(:terms as tsquery[])) with ordinality as t(q, i)
-			                                      where m.search_vector @@ t.q) as covered,
-			                               ts_rank_cd(m.search_vector, cast(:anyTerm as tsquery), 32) as density
-			                          from message m where m.conversation_id = p.id) x
-			                 order by cardinality(x.covered) desc, x.density desc, x.seq
-			                 limit 3) b
+			       lateral ((select x.seq, x.body, x.config, x.covered
+			                   from (select m.seq, m.body, cast(m.search_config as text) as config,
+			                                array(select t.i from unnest(cast(:terms as tsquery[])) with ordinality as t(q, i)
+			                                       where m.search_vector @@ t.q) as covered,
+			                                ts_rank_cd(m.search_vector, cast(:anyTerm as tsquery), 32) as density
+			                           from message m
+			                          where m.conversation_id = p.id and m.search_vector @@ cast(:anyTerm as tsquery)) x
+			                  order by cardinality(x.covered) desc, x.density desc, x.seq
+			                  limit 3)
+			                union all
+			                (select m.seq, m.body, cast(m.search_config as text), cast('{}' as bigint[])
+			                   from message m
+			                  where m.conversation_id = p.id
+			                    and not exists (select 1 from message n where n.conversation_id = p.id
+			                                       and n.search_vector @@ cast(:anyTerm as tsquery))
+			                  order by m.seq
+			                  limit 1)) b
 			""";
 
-	/** Which words of the snippets match, normalised exactly like the index. */
+	/**
+	 * Which words of the snippets match, normalised like the index: the words are already
+	 * split as the index splits them, so each needs only its stems, its exact form and
+	 * itself (an emoji).
+	 */
 	private static final String MATCHING_WORDS = """
 			select distinct w.word from unnest(cast(:words as text[]), cast(:configs as text[])) as w(word, config)
-			 where porchlight_vector(cast(w.config as regconfig), 'porchlight_simple', w.word) @@ cast(:lexemes as tsquery)
+			 where (to_tsvector(cast(w.config as regconfig), w.word) || to_tsvector('porchlight_simple', w.word)
+			        || array_to_tsvector(array[w.word])) @@ cast(:lexemes as tsquery)
 			""";
 
 	// Each way of matching is its own branch on its own index, scoring only the rows it
