@@ -7,16 +7,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import dev.porchlight.persistence.conversation.BenchAppends;
 import org.HdrHistogram.Histogram;
@@ -24,86 +27,104 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Scenario 3: archival into PostgreSQL. Messages are appended to Redis with the product's
- * own append step ({@link BenchAppends}) at a fixed rate, so the archiver (running in the
- * Porchlight nodes, as in production) is fed faster than one machine's WebSocket path
- * could; lag is measured from the start of an append call to the moment a poll of
- * {@code conversation.archived_seq} (every 100 ms) sees it committed.
+ * own append step ({@link BenchAppends}) at a fixed rate, round-robin over the run's
+ * conversations, so the archiver (running in the Porchlight nodes, as in production) is
+ * fed faster than one machine's WebSocket path could. Lag is measured from the start of
+ * an append call to the moment a poll of {@code conversation.archived_seq} (every 100 ms,
+ * only of conversations with appends not yet seen archived) sees it committed.
  */
 final class Archival {
 
 	record Conversation(UUID id, UUID visitor) {
 	}
 
-	record Figures(double targetRate, double appendedRate, double archivedRate, long appended, long archived,
-			Histogram lagMs, Histogram appendUs, double drainSeconds, long failedAppends) {
+	/**
+	 * What one run measured.
+	 *
+	 * @param cpuSeconds CPU seconds per process (nodes, Redis, PostgreSQL, this
+	 * generator) during the appends and the drain
+	 * @param statements PostgreSQL statements executed (pg_stat_statements)
+	 * @param commits PostgreSQL transactions committed
+	 * @param archiveBatches archive transactions the nodes reported
+	 * @param rowsInserted rows inserted into PostgreSQL
+	 */
+	record Figures(int conversations, double targetRate, double appendedRate, double archivedRate, long appended,
+			long archived, Histogram lagMs, Histogram appendUs, double drainSeconds, long failedAppends, double seconds,
+			Map<String, Double> cpuSeconds, long statements, long commits, long archiveBatches, long rowsInserted) {
+
+		double perSecond(long count) {
+			return count / Math.max(this.seconds, 1e-9);
+		}
+
+	}
+
+	/** Counters read before and after a run. */
+	record Counters(Map<String, Double> cpuSeconds, long statements, long commits, long archiveBatches,
+			long rowsInserted) {
 	}
 
 	private Archival() {
 	}
 
 	static Figures run(BenchAppends appends, String jdbcUrl, List<Conversation> conversations, double rate,
-			Duration duration) throws Exception {
+			Duration duration, Supplier<Counters> counters) throws Exception {
 		int total = (int) (rate * duration.toSeconds());
 		int perConversation = total / conversations.size() + 2;
+		Map<UUID, Integer> index = new ConcurrentHashMap<>();
 		// Per conversation: when each of its sequences was written (nanoTime), by seq.
-		Map<UUID, AtomicLongArray> writtenAt = new HashMap<>();
-		Map<UUID, Long> firstSeq = new HashMap<>();
-		for (Conversation conversation : conversations) {
-			writtenAt.put(conversation.id(), new AtomicLongArray(perConversation + 16));
+		// Conversations are new: their sequences start at 1.
+		AtomicLongArray[] writtenAt = new AtomicLongArray[conversations.size()];
+		long[] seen = new long[conversations.size()];
+		for (int i = 0; i < conversations.size(); i++) {
+			index.put(conversations.get(i).id(), i);
+			writtenAt[i] = new AtomicLongArray(perConversation + 16);
 		}
-		// Appends start after whatever the conversation already holds.
-		Map<UUID, Long> base = new HashMap<>();
+		Set<UUID> outstanding = ConcurrentHashMap.newKeySet();
 		Recorder appendLatency = new Recorder(60_000_000L, 3);
+		Recorder lag = new Recorder(600_000L, 3);
 		AtomicLong failed = new AtomicLong();
 		AtomicLong done = new AtomicLong();
+		AtomicLong archived = new AtomicLong();
 		Semaphore inFlight = new Semaphore(256);
 		long period = (long) (1e9 / rate);
 		ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-		// The first append of each conversation tells where its sequences start.
-		for (Conversation conversation : conversations) {
-			long seq = appends.append(conversation.id(), conversation.visitor(),
-					"a" + UUID.randomUUID().toString().substring(0, 8), "Hello, are you there?");
-			base.put(conversation.id(), seq);
-			firstSeq.put(conversation.id(), seq + 1);
-		}
-		Recorder lag = new Recorder(600_000L, 3);
-		Map<UUID, Long> seen = new HashMap<>();
-		for (Conversation conversation : conversations) {
-			seen.put(conversation.id(), base.get(conversation.id()));
-		}
-		AtomicLong archived = new AtomicLong();
+		Counters before = counters.get();
 		long start = System.nanoTime() + 20_000_000L;
 		Thread poller = Thread.ofPlatform().name("archive-poller").start(() -> {
 			try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
 				PreparedStatement query = db
 					.prepareStatement("select id, archived_seq from conversation where id = any(?)");
-				query.setArray(1, db.createArrayOf("uuid", conversations.stream().map(Conversation::id).toArray()));
 				while (!Thread.currentThread().isInterrupted()) {
+					List<UUID> asked = new ArrayList<>(outstanding);
+					outstanding.removeAll(asked);
 					long now = System.nanoTime();
+					query.setArray(1, db.createArrayOf("uuid", asked.toArray()));
 					try (ResultSet rows = query.executeQuery()) {
 						while (rows.next()) {
-							UUID id = rows.getObject(1, UUID.class);
+							int i = index.get(rows.getObject(1, UUID.class));
 							long upTo = rows.getLong(2);
-							long from = seen.get(id);
-							AtomicLongArray times = writtenAt.get(id);
-							long first = firstSeq.get(id);
-							long counted = from;
-							for (long seq = from + 1; seq <= upTo; seq++) {
-								int index = (int) (seq - first);
-								if (index < 0 || index >= times.length()) {
-									counted = seq;
-									continue;
-								}
+							AtomicLongArray times = writtenAt[i];
+							long counted = seen[i];
+							for (long seq = seen[i] + 1; seq <= upTo && seq < times.length(); seq++) {
 								// Its append has not returned yet: count it at a later
 								// poll.
-								if (times.get(index) == 0) {
+								if (times.get((int) seq) == 0) {
 									break;
 								}
-								lag.recordValue(Math.max(0, (now - times.get(index)) / 1_000_000));
+								lag.recordValue(
+										Math.min(600_000L, Math.max(0, (now - times.get((int) seq)) / 1_000_000)));
 								archived.incrementAndGet();
 								counted = seq;
 							}
-							seen.put(id, counted);
+							seen[i] = counted;
+						}
+					}
+					// Asked again at the next poll while appends wait to be seen
+					// archived.
+					for (UUID id : asked) {
+						int i = index.get(id);
+						if (seen[i] + 1 < writtenAt[i].length() && writtenAt[i].get((int) seen[i] + 1) != 0) {
+							outstanding.add(id);
 						}
 					}
 					LockSupport.parkNanos(100_000_000L);
@@ -122,6 +143,7 @@ final class Archival {
 				LockSupport.parkNanos(due - now);
 			}
 			Conversation conversation = conversations.get(i % conversations.size());
+			int c = index.get(conversation.id());
 			String clientId = "r" + i;
 			String body = LoadGenerator.phrase(i);
 			inFlight.acquire();
@@ -130,12 +152,11 @@ final class Archival {
 					long called = System.nanoTime();
 					long seq = appends.append(conversation.id(), conversation.visitor(), clientId, body);
 					long written = System.nanoTime();
-					int index = (int) (seq - firstSeq.get(conversation.id()));
-					AtomicLongArray times = writtenAt.get(conversation.id());
-					if (index >= 0 && index < times.length()) {
+					if (seq < writtenAt[c].length()) {
 						// Lag counts from the start of the append: the entry is in Redis
 						// before the call returns, and may be archived before it does.
-						times.set(index, called);
+						writtenAt[c].set((int) seq, called);
+						outstanding.add(conversation.id());
 					}
 					appendLatency.recordValue(Math.max(0, (written - due) / 1000));
 					done.incrementAndGet();
@@ -151,34 +172,79 @@ final class Archival {
 		inFlight.acquire(256);
 		inFlight.release(256);
 		long appendEnded = System.nanoTime();
-		long archivedAtEnd = archived.get();
-		long deadline = appendEnded + 60_000_000_000L;
+		long deadline = appendEnded + 120_000_000_000L;
 		while (archived.get() < done.get() && System.nanoTime() < deadline) {
 			LoadGenerator.sleep(Duration.ofMillis(50));
 		}
 		long drained = System.nanoTime();
+		Counters after = counters.get();
 		poller.interrupt();
 		poller.join(5000);
 		pool.shutdown();
 		double sendSeconds = (appendEnded - start) / 1e9;
-		return new Figures(rate, done.get() / sendSeconds, archived.get() / ((drained - start) / 1e9), done.get(),
+		double seconds = (drained - start) / 1e9;
+		Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+		after.cpuSeconds()
+			.forEach((process, used) -> cpu.put(process, used - before.cpuSeconds().getOrDefault(process, 0.0)));
+		return new Figures(conversations.size(), rate, done.get() / sendSeconds, archived.get() / seconds, done.get(),
 				archived.get(), lag.getIntervalHistogram(), appendLatency.getIntervalHistogram(),
-				(drained - appendEnded) / 1e9, failed.get());
+				(drained - appendEnded) / 1e9, failed.get(), seconds, cpu, after.statements() - before.statements(),
+				after.commits() - before.commits(), after.archiveBatches() - before.archiveBatches(),
+				after.rowsInserted() - before.rowsInserted());
 	}
 
-	static List<Conversation> conversations(ChatSystem.Porchlight porchlight, int count) {
-		List<Conversation> conversations = new ArrayList<>();
+	/**
+	 * New conversations of a site, made as a node makes them (the product's start step in
+	 * Redis, their visitors in PostgreSQL), and waited for until the archive has every
+	 * one of them.
+	 */
+	static List<Conversation> conversations(BenchAppends appends, String jdbcUrl, UUID site, int count)
+			throws Exception {
+		List<Conversation> conversations = new ArrayList<>(count);
+		UUID[] visitors = new UUID[count];
 		for (int i = 0; i < count; i++) {
-			var source = LoadGenerator.address(60 + i / 200, 1 + (i / 20) % 10);
-			Conn conn = porchlight.idleVisitor(0, source, source);
-			conn.send("{\"type\":\"start\",\"ref\":\"s\"}");
-			String started = conn.next("\"started\"", Duration.ofSeconds(30));
-			UUID visitor = UUID.fromString(Api.JSON.readTree(conn.welcome).path("visitorId").asString());
-			UUID id = UUID.fromString(Api.JSON.readTree(started).path("conversation").path("id").asString());
-			conversations.add(new Conversation(id, visitor));
-			conn.close();
+			visitors[i] = UUID.randomUUID();
 		}
-		return conversations;
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+			PreparedStatement insert = db.prepareStatement(
+					"insert into visitor (id, site_id, first_seen_at, last_seen_at) select v, ?, now(), now() from unnest(?) as v");
+			insert.setObject(1, site);
+			insert.setArray(2, db.createArrayOf("uuid", visitors));
+			insert.execute();
+		}
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			Semaphore inFlight = new Semaphore(64);
+			List<Future<UUID>> started = new ArrayList<>(count);
+			for (UUID visitor : visitors) {
+				inFlight.acquire();
+				started.add(pool.submit(() -> {
+					try {
+						return appends.start(site, visitor);
+					}
+					finally {
+						inFlight.release();
+					}
+				}));
+			}
+			for (int i = 0; i < count; i++) {
+				conversations.add(new Conversation(started.get(i).get(), visitors[i]));
+			}
+		}
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+			PreparedStatement query = db.prepareStatement("select count(*) from conversation where site_id = ?");
+			query.setObject(1, site);
+			long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+			while (System.nanoTime() < deadline) {
+				try (ResultSet rows = query.executeQuery()) {
+					rows.next();
+					if (rows.getLong(1) >= count) {
+						return conversations;
+					}
+				}
+				LoadGenerator.sleep(Duration.ofMillis(200));
+			}
+		}
+		throw new IllegalStateException("The archive did not learn of " + count + " new conversations in 5 minutes");
 	}
 
 }

@@ -56,7 +56,12 @@ public final class Bench {
 		long benchStarted = System.nanoTime();
 
 		log("Starting PostgreSQL and Redis (embedded engines of chat-persistence)");
-		EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(work.resolve("postgres"), "porchlight", true);
+		// pg_stat_statements counts the statements of the archival scenario.
+		EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(work.resolve("postgres"), "porchlight", true, 0,
+				Map.of("shared_preload_libraries", "pg_stat_statements"));
+		try (java.sql.Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "")) {
+			db.createStatement().execute("create extension if not exists pg_stat_statements");
+		}
 		// maxclients above the default 10,000 is not needed: nodes share one connection.
 		Files.createDirectories(work.resolve("redis"));
 		EmbeddedRedisServer redis = EmbeddedRedisServer.start(work.resolve("redis"),
@@ -183,39 +188,81 @@ public final class Bench {
 				results.porchlightCpuSeconds = a.cpuSeconds() + b.cpuSeconds() - cpuBefore;
 				results.porchlightCapacityHeap = a.metric("jvm_memory_used_bytes", "area=\"heap\"");
 
-				// Scenario 3: archival.
-				log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds() + " s");
-				LettuceConnectionFactory factory = new LettuceConnectionFactory(
-						redisConfiguration(redis.port(), redis.password()));
-				factory.afterPropertiesSet();
-				factory.start();
-				try {
-					BenchAppends appends = new BenchAppends(new StringRedisTemplate(factory));
-					var conversations = Archival.conversations(porchlight, plan.archiveConversations);
-					results.archival = Archival.run(appends, jdbcUrl, conversations, plan.archiveRate,
-							plan.archiveDuration);
-					log(String.format(
-							"Archival: appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, drain %.1f s",
-							results.archival.appendedRate(), results.archival.archivedRate(),
-							results.archival.lagMs().getValueAtPercentile(50),
-							results.archival.lagMs().getValueAtPercentile(99), results.archival.lagMs().getMaxValue(),
-							results.archival.drainSeconds()));
-				}
-				finally {
-					factory.destroy();
+				// Overload: twice Porchlight's capacity, then back to half of it.
+				double capacity = Math.max(plan.startRate, results.medianPorchlightCapacity());
+				log(String.format("Overload: %.0f/s for %d s, then %.0f/s", 2 * capacity, plan.overload.toSeconds(),
+						capacity / 2));
+				settle(porchlightLoad);
+				results.overload = porchlightLoad.run(2 * capacity, plan.overload);
+				log(results.overload.line());
+				results.afterOverload = porchlightLoad.run(capacity / 2, plan.recovery);
+				log(results.afterOverload.line());
+				settle(peerLoad);
+				results.peerOverload = peerLoad.run(2 * capacity, plan.overload);
+				log(results.peerOverload.line());
+				results.peerAfterOverload = peerLoad.run(capacity / 2, plan.recovery);
+				log(results.peerAfterOverload.line());
+
+				// One node of each, visitors and owners on the same node.
+				log("Single node: one Porchlight node against one peer node");
+				try (LoadGenerator single = new LoadGenerator(
+						new ChatSystem.Porchlight(List.of(a.port), siteKey, porchlight.session()), plan.visitors);
+						LoadGenerator singlePeer = new LoadGenerator(new ChatSystem.SocketIo(List.of(peerA.port)),
+								plan.visitors)) {
+					single.run(plan.startRate, plan.step);
+					singlePeer.run(plan.startRate, plan.step);
+					results.singlePorchlight = capacity(single, plan.startRate, plan);
+					results.singlePeer = capacity(singlePeer, plan.startRate, plan);
 				}
 
-				// Scenario 4: search with chat at half of Porchlight's capacity.
-				log("Seeding " + plan.searchMessages + " messages by COPY");
-				Search.Seeded seeded = Search.seed(jdbcUrl, siteId, plan.searchMessages);
-				log(seeded.line());
-				double chatRate = Math.max(plan.startRate / 2, results.meanPorchlightCapacity() / 2);
-				results.searchIdle = Search.measure(a.port, jdbcUrl, 1, plan.searchDuration, seeded, null);
-				log("Search on an idle node done");
-				results.search = Search.measure(a.port, jdbcUrl, 5, plan.searchDuration, seeded,
-						() -> porchlightLoad.run(chatRate, plan.searchDuration));
-				log("Search done; chat meanwhile: " + results.search.chat().line());
 			}
+
+			// Scenario 3: archival, with no sockets open (the live path is measured
+			// above),
+			// twice: many messages in few conversations, and few in very many.
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					redisConfiguration(redis.port(), redis.password()));
+			factory.afterPropertiesSet();
+			factory.start();
+			try {
+				BenchAppends appends = new BenchAppends(new StringRedisTemplate(factory));
+				for (int count : plan.archiveConversations) {
+					var archiveSite = owner.postJson("/api/v1/sites",
+							Map.of("name", "Archive " + count, "allowedOrigins", List.of()), Map.of());
+					log("Archival: " + count + " new conversations");
+					var conversations = Archival.conversations(appends, jdbcUrl,
+							UUID.fromString(archiveSite.path("id").asString()), count);
+					log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds()
+							+ " s over " + count + " conversations");
+					Archival.Figures figures = Archival.run(appends, jdbcUrl, conversations, plan.archiveRate,
+							plan.archiveDuration, () -> counters(List.of(a, b), redis, postgres, work));
+					results.archival.add(figures);
+					log(String.format(
+							"Archival: appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, drain %.1f s, "
+									+ "%.0f statements/s, %.0f commits/s, CPU %s",
+							figures.appendedRate(), figures.archivedRate(), figures.lagMs().getValueAtPercentile(50),
+							figures.lagMs().getValueAtPercentile(99), figures.lagMs().getMaxValue(),
+							figures.drainSeconds(), figures.perSecond(figures.statements()),
+							figures.perSecond(figures.commits()), figures.cpuSeconds()));
+				}
+			}
+			finally {
+				factory.destroy();
+			}
+
+			// Scenario 4: search, on an idle node, then with chat at half of Porchlight's
+			// capacity.
+			log("Seeding " + plan.searchMessages + " messages by COPY");
+			Search.Seeded seeded = Search.seed(jdbcUrl, siteId, plan.searchMessages);
+			log(seeded.line());
+			double chatRate = Math.max(plan.startRate / 2, results.meanPorchlightCapacity() / 2);
+			results.searchIdle = Search.measure(a.port, jdbcUrl, 1, plan.searchDuration, seeded, null);
+			log("Search on an idle node done");
+			try (LoadGenerator chat = new LoadGenerator(porchlight, plan.visitors)) {
+				results.search = Search.measure(a.port, jdbcUrl, 5, plan.searchDuration, seeded,
+						() -> chat.run(chatRate, plan.searchDuration));
+			}
+			log("Search done; chat meanwhile: " + results.search.chat().line());
 		}
 		finally {
 			for (Node node : nodes) {
@@ -368,6 +415,34 @@ public final class Bench {
 		return line.get(timeout.toSeconds(), TimeUnit.SECONDS);
 	}
 
+	/**
+	 * CPU used so far by each process of the run, and PostgreSQL's and the archiver's
+	 * counters.
+	 */
+	static Archival.Counters counters(List<Node> porchlight, EmbeddedRedisServer redis, EmbeddedPostgresServer postgres,
+			Path work) {
+		Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+		long batches = 0;
+		for (Node node : porchlight) {
+			cpu.put(node.name, node.cpuSeconds());
+			batches += (long) node.metric("porchlight_archive_batches_total", "");
+		}
+		cpu.put("redis", Machine.cpuSeconds(Machine.redisPid(redis.port(), redis.password())));
+		cpu.put("postgres", Machine.postgresCpuSeconds(work.resolve("postgres")));
+		cpu.put("generator", Machine.cpuSeconds(ProcessHandle.current().pid()));
+		try (java.sql.Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "")) {
+			var rows = db.createStatement()
+				.executeQuery("select (select coalesce(sum(calls), 0) from pg_stat_statements s "
+						+ "join pg_database d on d.oid = s.dbid where d.datname = current_database()), "
+						+ "xact_commit, tup_inserted from pg_stat_database where datname = current_database()");
+			rows.next();
+			return new Archival.Counters(cpu, rows.getLong(1), rows.getLong(2), batches, rows.getLong(3));
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	static RedisStandaloneConfiguration redisConfiguration(int port, String password) {
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1", port);
 		configuration.setPassword(password);
@@ -399,16 +474,19 @@ public final class Bench {
 	/** How big and long each part is: full for the report, quick to check the harness. */
 	record Plan(String heap, int idleSockets, int idleProcesses, int visitors, double startRate, double factor,
 			int maxSteps, Duration step, Duration warmup, int pairs, double archiveRate, Duration archiveDuration,
-			int archiveConversations, int searchMessages, Duration searchDuration) {
+			List<Integer> archiveConversations, int searchMessages, Duration searchDuration, Duration overload,
+			Duration recovery) {
 
 		// The warm-up is long on purpose: profiling showed a JVM that has not finished
 		// compiling its hot paths (C2 busy for the first minute) measuring 100 times
 		// slower than itself a minute later.
 		static final Plan FULL = new Plan("1g", 15_000, 4, 200, 300, 1.5, 10, Duration.ofSeconds(10),
-				Duration.ofSeconds(60), 3, 10_000, Duration.ofSeconds(60), 200, 1_000_000, Duration.ofSeconds(30));
+				Duration.ofSeconds(60), 3, 10_000, Duration.ofSeconds(60), List.of(1_000, 100_000), 1_000_000,
+				Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(20));
 
 		static final Plan QUICK = new Plan("512m", 600, 2, 40, 200, 2.0, 3, Duration.ofSeconds(3),
-				Duration.ofSeconds(5), 1, 10_000, Duration.ofSeconds(3), 40, 20_000, Duration.ofSeconds(4));
+				Duration.ofSeconds(5), 1, 10_000, Duration.ofSeconds(3), List.of(40, 2_000), 20_000,
+				Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(3));
 
 	}
 

@@ -118,8 +118,8 @@ interface ChatSystem {
 
 		@Override
 		public String sendFrame(String conversationId, String clientId, String body) {
-			return "{\"type\":\"send\",\"conversationId\":\"" + conversationId + "\",\"clientId\":\"" + clientId
-					+ "\",\"body\":" + Api.JSON.writeValueAsString(body) + "}";
+			return "{\"type\":\"send\",\"ref\":\"" + clientId + "\",\"conversationId\":\"" + conversationId
+					+ "\",\"clientId\":\"" + clientId + "\",\"body\":" + Api.JSON.writeValueAsString(body) + "}";
 		}
 
 		@Override

@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A generator process that holds idle visitor sockets (scenario 1). A process may have at
- * most 20,000 open files, so the harness starts several of these. Prints
- * {@code READY <open> <failed>} once every socket is open (or failed), keeps them alive
- * (Porchlight needs a client ping at least every 25 s; Socket.IO pings the client), and
- * closes them when a line arrives on standard input.
+ * A generator process that holds idle visitor sockets (scenario 1), each opened the way a
+ * browser opens the widget's socket ({@link BrowserSocket}), from a loopback address of
+ * its own with a visitor token of its own. A process may have at most 20,000 open files,
+ * so the harness starts several of these. Prints {@code READY <open> <failed>} once every
+ * socket is open (or failed), keeps them alive (Porchlight needs a client ping at least
+ * every 25 s; Socket.IO pings the client), and closes them when a line arrives on
+ * standard input.
  *
  * <p>
  * Arguments: {@code porchlight|peer port count process siteKey session}.
@@ -31,9 +33,8 @@ public final class IdleClients {
 		int port = Integer.parseInt(args[1]);
 		int count = Integer.parseInt(args[2]);
 		int process = Integer.parseInt(args[3]);
-		ChatSystem system = porchlight ? new ChatSystem.Porchlight(List.of(port), args[4], args[5])
-				: new ChatSystem.SocketIo(List.of(port));
-		ConcurrentLinkedQueue<Conn> open = new ConcurrentLinkedQueue<>();
+		ChatSystem.Porchlight system = new ChatSystem.Porchlight(List.of(port), args[4], args[5]);
+		ConcurrentLinkedQueue<BrowserSocket> open = new ConcurrentLinkedQueue<>();
 		AtomicInteger failed = new AtomicInteger();
 		Semaphore parallel = new Semaphore(16);
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -42,11 +43,16 @@ public final class IdleClients {
 				parallel.acquire();
 				pool.submit(() -> {
 					try {
-						// Visitor tokens are limited to 30 a minute per address: 25
-						// visitors per token address; sockets leave from eight addresses.
-						InetAddress tokenSource = InetAddress.getByAddress(new byte[] { 127, (byte) (10 + process),
-								(byte) (1 + k / 25 / 250), (byte) (1 + (k / 25) % 250) });
-						open.add(system.idleVisitor(0, LoadGenerator.address(0, 1 + k % 8), tokenSource));
+						// Like real visitors: each from an address of its own, with a
+						// token of
+						// its own, opened the way a browser opens it.
+						InetAddress source = InetAddress.getByAddress(
+								new byte[] { 127, (byte) (20 + process), (byte) (1 + k / 250), (byte) (1 + k % 250) });
+						open.add(porchlight
+								? BrowserSocket.open(source, port, "/ws/v1/visitor", ChatSystem.Porchlight.ORIGIN,
+										"porchlight.v1, porchlight.token." + system.token(0, source), false)
+								: BrowserSocket.open(source, port, "/socket.io/?EIO=4&transport=websocket",
+										ChatSystem.Porchlight.ORIGIN, null, true));
 					}
 					catch (Exception ex) {
 						if (failed.incrementAndGet() <= 3) {
@@ -59,11 +65,14 @@ public final class IdleClients {
 				});
 			}
 		}
-		String ping = system.pingFrame();
 		var heartbeat = Executors.newSingleThreadScheduledExecutor();
-		if (ping != null) {
-			heartbeat.scheduleAtFixedRate(() -> open.forEach((conn) -> conn.send(ping)), 20, 20, TimeUnit.SECONDS);
+		if (porchlight) {
+			// The widget pings every 25 s (Socket.IO's server pings its clients instead).
+			heartbeat.scheduleAtFixedRate(() -> open.forEach((socket) -> socket.sendText("{\"type\":\"ping\"}")), 20,
+					20, TimeUnit.SECONDS);
 		}
+		String extensions = open.stream().map((socket) -> socket.extensions).findFirst().orElse("");
+		System.err.println("extensions agreed: " + (extensions.isEmpty() ? "none" : extensions));
 		long alive = open.stream().filter((conn) -> !conn.closed()).count();
 		System.out.println("READY " + alive + " " + failed.get());
 		System.out.flush();
@@ -72,7 +81,7 @@ public final class IdleClients {
 		System.out.println("HELD " + stillOpen);
 		System.out.flush();
 		heartbeat.shutdownNow();
-		open.forEach(Conn::abort);
+		open.forEach(BrowserSocket::abort);
 		System.exit(0);
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -111,7 +112,7 @@ final class LoadGenerator implements AutoCloseable {
 	 */
 	Result run(double rate, Duration duration) {
 		int total = (int) Math.round(rate * duration.toNanos() / 1e9);
-		Run run = new Run(RUNS.incrementAndGet(), total);
+		Run run = new Run(RUNS.incrementAndGet(), total, (int) Math.max(1, duration.toSeconds()));
 		this.current = run;
 		long period = (long) (1e9 / rate);
 		long start = System.nanoTime() + 50_000_000L;
@@ -129,6 +130,7 @@ final class LoadGenerator implements AutoCloseable {
 			ChatSystem.Visitor visitor = this.visitors.get(v);
 			String body = PHRASES[i % PHRASES.length];
 			run.visitorDue[i] = due;
+			run.start = start;
 			visitor.conn().send(this.system.sendFrame(visitor.conversationId(), "v" + run.id + "x" + i, body));
 			if (i % OWNER_EVERY == 0) {
 				int j = i / OWNER_EVERY;
@@ -149,7 +151,8 @@ final class LoadGenerator implements AutoCloseable {
 		double seconds = (sendingEnded - start) / 1e9;
 		return new Result(this.system.name(), rate, total / Math.max(seconds, 1e-9), total, run.visitorDelivered.get(),
 				run.visitorLatency.getIntervalHistogram(), run.ownerSent.get(), run.ownerDelivered.get(),
-				run.ownerLatency.getIntervalHistogram(), lateSends, this.errors.getAndSet(0), closedSockets());
+				run.ownerLatency.getIntervalHistogram(), lateSends, this.errors.getAndSet(0), closedSockets(),
+				run.acked.get(), run.refused.get(), run.ackedNotDelivered(), run.p99PerSecond());
 	}
 
 	int closedSockets() {
@@ -173,15 +176,19 @@ final class LoadGenerator implements AutoCloseable {
 
 	private void delivered(String frame, char direction) {
 		long now = System.nanoTime();
+		Run run = this.current;
 		if (frame.contains("\"type\":\"error\"")) {
 			this.errors.incrementAndGet();
+			// A refusal names the message it refuses by its ref (the client id).
+			int at = frame.indexOf("\"ref\":\"");
+			if (run != null && at >= 0) {
+				Message refused = message(frame, at + 7, run);
+				if (refused != null && refused.direction() == 'v') {
+					run.refused(refused.index());
+				}
+			}
 			return;
 		}
-		// Only events count as deliveries (acks carry the client id too).
-		if (!frame.contains("\"event\"")) {
-			return;
-		}
-		Run run = this.current;
 		if (run == null) {
 			return;
 		}
@@ -189,20 +196,42 @@ final class LoadGenerator implements AutoCloseable {
 		if (at < 0) {
 			return;
 		}
-		int from = at + 12;
-		if (frame.charAt(from) != direction) {
+		Message message = message(frame, at + 12, run);
+		if (message == null) {
 			return;
 		}
+		// Porchlight answers {"type":"ack",...}, the peer 42["ack",{...}].
+		if (frame.contains("\"ack\"")) {
+			if (message.direction() == 'v' && direction == 'o') {
+				run.acked(message.index());
+			}
+			return;
+		}
+		// Only events count as deliveries.
+		if (!frame.contains("\"event\"") || message.direction() != direction) {
+			return;
+		}
+		run.delivered(direction, message.index(), now);
+	}
+
+	/**
+	 * The message a client id ({@code v<run>x<index>} or {@code o<run>x<index>}) starting
+	 * at {@code from} names, if it belongs to this run.
+	 */
+	private static Message message(String frame, int from, Run run) {
 		int x = frame.indexOf('x', from);
 		int end = frame.indexOf('"', from);
-		if (x < 0 || end < 0 || x > end) {
-			return;
+		if (from >= frame.length() || x < 0 || end < 0 || x > end) {
+			return null;
 		}
-		if (Integer.parseInt(frame, from + 1, x, 10) != run.id) {
-			return;
+		char direction = frame.charAt(from);
+		if ((direction != 'v' && direction != 'o') || Integer.parseInt(frame, from + 1, x, 10) != run.id) {
+			return null;
 		}
-		int index = Integer.parseInt(frame, x + 1, end, 10);
-		run.delivered(direction, index, now);
+		return new Message(direction, Integer.parseInt(frame, x + 1, end, 10));
+	}
+
+	private record Message(char direction, int index) {
 	}
 
 	@Override
@@ -241,24 +270,80 @@ final class LoadGenerator implements AutoCloseable {
 
 		final AtomicInteger ownerSent = new AtomicInteger();
 
+		final AtomicIntegerArray ackedFlags;
+
+		final AtomicIntegerArray refusedFlags;
+
+		final AtomicInteger acked = new AtomicInteger();
+
+		final AtomicInteger refused = new AtomicInteger();
+
+		/** Visitor → owner latency by the second of the run the message was due in. */
+		final AtomicHistogram[] perSecond;
+
+		volatile long start;
+
 		// Microseconds, up to a minute.
 		final Recorder visitorLatency = new Recorder(60_000_000L, 3);
 
 		final Recorder ownerLatency = new Recorder(60_000_000L, 3);
 
-		Run(int id, int total) {
+		Run(int id, int total, int seconds) {
 			this.id = id;
 			this.visitorDue = new long[total];
 			this.ownerDue = new long[total / OWNER_EVERY + 1];
 			this.seen = new AtomicIntegerArray(total);
 			this.ownerSeen = new AtomicIntegerArray(total / OWNER_EVERY + 1);
+			this.ackedFlags = new AtomicIntegerArray(total);
+			this.refusedFlags = new AtomicIntegerArray(total);
+			this.perSecond = new AtomicHistogram[seconds];
+			for (int i = 0; i < seconds; i++) {
+				this.perSecond[i] = new AtomicHistogram(60_000_000L, 2);
+			}
+		}
+
+		void acked(int index) {
+			if (index < this.ackedFlags.length() && this.ackedFlags.compareAndSet(index, 0, 1)) {
+				this.acked.incrementAndGet();
+			}
+		}
+
+		void refused(int index) {
+			if (index < this.refusedFlags.length() && this.refusedFlags.compareAndSet(index, 0, 1)) {
+				this.refused.incrementAndGet();
+			}
+		}
+
+		/** Acknowledged visitor messages that never reached the owner: lost. */
+		long ackedNotDelivered() {
+			long lost = 0;
+			for (int i = 0; i < this.ackedFlags.length(); i++) {
+				if (this.ackedFlags.get(i) == 1 && this.seen.get(i) == 0) {
+					lost++;
+				}
+			}
+			return lost;
+		}
+
+		double[] p99PerSecond() {
+			double[] p99 = new double[this.perSecond.length];
+			for (int i = 0; i < p99.length; i++) {
+				p99[i] = (this.perSecond[i].getTotalCount() == 0) ? Double.NaN
+						: this.perSecond[i].getValueAtPercentile(99) / 1000.0;
+			}
+			return p99;
 		}
 
 		void delivered(char direction, int index, long now) {
 			if (direction == 'v') {
 				if (index < this.visitorDue.length && this.seen.compareAndSet(index, 0, 1)) {
-					this.visitorLatency.recordValue(Math.max(0, (now - this.visitorDue[index]) / 1000));
+					long micros = Math.max(0, (now - this.visitorDue[index]) / 1000);
+					this.visitorLatency.recordValue(micros);
 					this.visitorDelivered.incrementAndGet();
+					int second = (int) ((this.visitorDue[index] - this.start) / 1_000_000_000L);
+					if (second >= 0 && second < this.perSecond.length) {
+						this.perSecond[second].recordValue(Math.min(micros, 60_000_000L));
+					}
 				}
 			}
 			else if (index < this.ownerDue.length && this.ownerSeen.compareAndSet(index, 0, 1)) {
@@ -274,8 +359,8 @@ final class LoadGenerator implements AutoCloseable {
 	 * delivery.
 	 */
 	record Result(String system, double rate, double achievedRate, long sent, long delivered, Histogram latency,
-			long ownerSent, long ownerDelivered, Histogram ownerLatency, long lateSends, long errors,
-			int closedSockets) {
+			long ownerSent, long ownerDelivered, Histogram ownerLatency, long lateSends, long errors, int closedSockets,
+			long acked, long refused, long ackedLost, double[] p99PerSecond) {
 
 		long lost() {
 			return this.sent - this.delivered;
@@ -303,7 +388,9 @@ final class LoadGenerator implements AutoCloseable {
 					"%s %.0f/s: sent %d delivered %d (lost %d) p50 %.1f p99 %.1f p99.9 %.1f max %.1f ms | owner sent %d lost %d p50 %.1f p99 %.1f ms | late sends %d, errors %d, closed %d -> %s",
 					this.system, this.rate, this.sent, this.delivered, lost(), p(50), p(99), p(99.9),
 					this.latency.getMaxValue() / 1000.0, this.ownerSent, ownerLost(), ownerP(50), ownerP(99),
-					this.lateSends, this.errors, this.closedSockets, meets() ? "meets" : "fails");
+					this.lateSends, this.errors, this.closedSockets, meets() ? "meets" : "fails")
+					+ ((this.refused > 0) ? String.format(" | refused %d, acked %d, acked but lost %d", this.refused,
+							this.acked, this.ackedLost) : "");
 		}
 
 	}

@@ -63,6 +63,63 @@ final class Machine {
 		}
 	}
 
+	/** CPU time (user + system) a process has used so far, in seconds. */
+	static double cpuSeconds(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	static long redisPid(int port, String password) {
+		RedisClient client = RedisClient.create(
+				RedisURI.builder().withHost("127.0.0.1").withPort(port).withPassword(password.toCharArray()).build());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			for (String line : connection.sync().info("server").split("\r?\n")) {
+				if (line.startsWith("process_id:")) {
+					return Long.parseLong(line.substring("process_id:".length()).trim());
+				}
+			}
+			return -1;
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	/**
+	 * CPU of the PostgreSQL server: its postmaster (first line of {@code postmaster.pid})
+	 * and every backend and worker it started.
+	 */
+	static double postgresCpuSeconds(Path dataDirectory) {
+		try {
+			long postmaster = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+			double total = cpuSeconds(postmaster);
+			try (var processes = Files.list(Path.of("/proc"))) {
+				for (Path process : processes.filter((p) -> p.getFileName().toString().matches("\\d+")).toList()) {
+					try {
+						String stat = Files.readString(process.resolve("stat"));
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						if (Long.parseLong(fields[1]) == postmaster) {
+							total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+						}
+					}
+					catch (IOException | RuntimeException gone) {
+						// The process ended meanwhile.
+					}
+				}
+			}
+			return total;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
 	static String command(String... command) {
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -31,7 +31,19 @@ final class Results {
 
 	double porchlightCapacityHeap;
 
-	Archival.Figures archival;
+	LoadGenerator.Result overload;
+
+	LoadGenerator.Result afterOverload;
+
+	LoadGenerator.Result peerOverload;
+
+	LoadGenerator.Result peerAfterOverload;
+
+	List<LoadGenerator.Result> singlePorchlight = List.of();
+
+	List<LoadGenerator.Result> singlePeer = List.of();
+
+	final List<Archival.Figures> archival = new ArrayList<>();
 
 	/** Scenario 4 with chat running. */
 	Search.Figures search;
@@ -50,6 +62,30 @@ final class Results {
 
 	double meanPorchlightCapacity() {
 		return this.pairs.stream().mapToDouble(Pair::porchlightCapacity).average().orElse(0);
+	}
+
+	double medianPorchlightCapacity() {
+		return median(this.pairs.stream().mapToDouble(Pair::porchlightCapacity).sorted().toArray());
+	}
+
+	double medianPeerCapacity() {
+		return median(this.pairs.stream().mapToDouble(Pair::peerCapacity).sorted().toArray());
+	}
+
+	/** The median of the pairs' capacity ratios (Porchlight / peer). */
+	double medianCapacityRatio() {
+		return median(this.pairs.stream()
+			.mapToDouble((pair) -> pair.porchlightCapacity() / Math.max(1, pair.peerCapacity()))
+			.sorted()
+			.toArray());
+	}
+
+	private static double median(double[] sorted) {
+		if (sorted.length == 0) {
+			return 0;
+		}
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 	record Idle(String node, int wanted, long open, long failed, long heldToEnd, long rssBefore, long rssAfter,

@@ -10,15 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param interval pause between archive runs while there is nothing to do
  * @param batch log entries written per conversation per transaction
+ * @param conversationsPerPass conversations written together in one transaction at most
  * @param keepInRedis archived entries kept in Redis per conversation, so that most
  * resumes never touch PostgreSQL
- * @param lease how long a node may hold a conversation's archive lease before another
- * node takes over
+ * @param lease how long a node may hold a shard of the archive queue before another node
+ * takes over (a node that dies mid-pass delays its shards by this long)
  * @param maxBackoff the longest pause after PostgreSQL failed
  */
 @ConfigurationProperties("porchlight.archive")
-public record ArchiveProperties(@DefaultValue("1s") Duration interval, @DefaultValue("1000") int batch,
-		@DefaultValue("500") int keepInRedis, @DefaultValue("30s") Duration lease,
-		@DefaultValue("30s") Duration maxBackoff) {
+public record ArchiveProperties(@DefaultValue("250ms") Duration interval, @DefaultValue("1000") int batch,
+		@DefaultValue("2000") int conversationsPerPass, @DefaultValue("500") int keepInRedis,
+		@DefaultValue("30s") Duration lease, @DefaultValue("30s") Duration maxBackoff) {
 
 }

@@ -3,7 +3,7 @@ package dev.porchlight.api.archive;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.ArchiveQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ class ArchiveSchedule {
 
 	private final Archiver archiver;
 
-	private final LiveConversations live;
+	private final ArchiveQueue queue;
 
 	private final ArchiveProperties properties;
 
@@ -33,13 +33,13 @@ class ArchiveSchedule {
 
 	private Instant notBefore = Instant.MIN;
 
-	ArchiveSchedule(Archiver archiver, LiveConversations live, ArchiveProperties properties) {
+	ArchiveSchedule(Archiver archiver, ArchiveQueue queue, ArchiveProperties properties) {
 		this.archiver = archiver;
-		this.live = live;
+		this.queue = queue;
 		this.properties = properties;
 	}
 
-	@Scheduled(fixedDelayString = "${porchlight.archive.interval:1s}")
+	@Scheduled(fixedDelayString = "${porchlight.archive.interval:250ms}")
 	void archive() {
 		if (Instant.now().isBefore(this.notBefore)) {
 			return;
@@ -70,7 +70,7 @@ class ArchiveSchedule {
 			initialDelayString = "${porchlight.archive.relist-interval:5m}")
 	void relist() {
 		try {
-			int relisted = this.live.relistUnarchived();
+			int relisted = this.queue.relistUnarchived();
 			if (relisted > 0) {
 				log.info("Listed {} conversations for archiving again", relisted);
 			}

@@ -2,41 +2,51 @@ package dev.porchlight.api.archive;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.porchlight.domain.conversation.ArchiveQueue;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
-import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.Transcripts;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Moves live conversations into PostgreSQL continuously. For each conversation with
- * unarchived entries, one node at a time (a lease in Redis, taken over when it expires):
- * read the entries after what PostgreSQL already has, write them in one transaction, and
- * only after the commit mark them archived in Redis and trim the log there. A crash at
- * any point leaves a state the next run completes: before the commit nothing changed;
- * after it, the rerun finds the entries already in PostgreSQL (its archive mark says so,
- * and the inserts skip existing sequences) and finishes the Redis side.
+ * Moves live conversations into PostgreSQL continuously, many conversations per batch. A
+ * pass leases shards of the archive queue (so two nodes never archive one conversation at
+ * the same time), then, for up to {@code conversations-per-pass} of their conversations:
+ * one query for what the archive holds of each, one exchange with Redis for each one's
+ * state and new entries (read atomically per conversation), one transaction writing all
+ * of them, and only after the commit one exchange marking them archived in Redis,
+ * trimming the logs and taking off the list those that did not change meanwhile.
+ *
+ * <p>
+ * A crash at any point leaves a state the next pass completes: before the commit nothing
+ * changed; after it, the next pass finds the entries in PostgreSQL (the archive marks say
+ * so, and the inserts skip existing sequences) and finishes the Redis side. A batch that
+ * fails for a reason other than an outage is written again one conversation at a time, so
+ * the one conversation that cannot be archived is set aside without holding up the rest.
  */
 @Component
 public class Archiver {
 
 	private static final Logger log = LoggerFactory.getLogger(Archiver.class);
 
-	private final LiveConversations live;
+	private final ArchiveQueue queue;
 
 	private final Transcripts transcripts;
 
@@ -46,105 +56,154 @@ public class Archiver {
 
 	private final Timer lag;
 
+	private final Counter batches;
+
 	private final AtomicLong pending = new AtomicLong();
 
-	private volatile AfterCommit afterCommit = (id) -> {
+	private volatile AfterCommit afterCommit = (ids) -> {
 	};
 
-	Archiver(LiveConversations live, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters) {
-		this.live = live;
+	Archiver(ArchiveQueue queue, Transcripts transcripts, ArchiveProperties properties, MeterRegistry meters) {
+		this.queue = queue;
 		this.transcripts = transcripts;
 		this.properties = properties;
 		this.lag = Timer.builder("porchlight.archive.lag")
 			.description("Time from a log entry being written to Redis to it being committed to PostgreSQL")
 			.publishPercentileHistogram()
 			.register(meters);
-		Gauge.builder("porchlight.archive.pending", this.pending, AtomicLong::get)
-			.description("Conversations with entries not yet archived")
+		this.batches = Counter.builder("porchlight.archive.batches")
+			.description("Archive transactions committed (each holds many conversations)")
 			.register(meters);
-		Gauge.builder("porchlight.archive.failed", live, LiveConversations::archiveFailures)
+		Gauge.builder("porchlight.archive.pending", this.pending, AtomicLong::get)
+			.description("Conversations with entries or state not yet archived")
+			.register(meters);
+		Gauge.builder("porchlight.archive.failed", queue, ArchiveQueue::failures)
 			.description("Conversations set aside because they could not be archived")
 			.register(meters);
 	}
 
 	/**
-	 * One pass over every conversation awaiting archive.
+	 * One pass: one batch of the conversations waiting in the shards this node could
+	 * lease.
 	 * @return how many log entries were archived
-	 * @throws DataAccessException when PostgreSQL or Redis fails; nothing is lost, the
-	 * next pass retries
+	 * @throws org.springframework.dao.DataAccessException when PostgreSQL or Redis fails;
+	 * nothing is lost, the next pass retries
 	 */
 	public int runOnce() {
-		List<ConversationId> waiting = this.live.awaitingArchive(1000);
-		this.pending.set(waiting.size());
-		int archived = 0;
-		for (ConversationId id : waiting) {
-			if (!this.live.leaseForArchive(id, this.node, this.properties.lease())) {
-				continue;
+		List<Integer> leased = new ArrayList<>();
+		List<ConversationId> conversations = new ArrayList<>();
+		try {
+			for (int shard : this.queue.shardsWithWork()) {
+				int room = this.properties.conversationsPerPass() - conversations.size();
+				if (room <= 0) {
+					break;
+				}
+				if (this.queue.lease(shard, this.node, this.properties.lease())) {
+					leased.add(shard);
+					conversations.addAll(this.queue.waiting(shard, room));
+				}
 			}
-			try {
-				archived += archive(id);
-			}
-			catch (TransientDataAccessException | DataAccessResourceFailureException ex) {
-				// PostgreSQL or Redis is unreachable: every conversation would fail, so
-				// back off.
-				throw ex;
-			}
-			catch (RuntimeException ex) {
-				// This conversation cannot be archived (it diverged, or refers to
-				// something
-				// erased): set it aside so that it does not hold up every other one.
-				log.error("Conversation {} cannot be archived and was set aside: {}", id, ex.toString());
-				this.live.archiveFailed(id);
-			}
-			finally {
-				this.live.releaseArchiveLease(id, this.node);
+			this.pending.set(this.queue.waiting());
+			return conversations.isEmpty() ? 0 : archive(conversations);
+		}
+		finally {
+			for (int shard : leased) {
+				this.queue.release(shard, this.node);
 			}
 		}
-		return archived;
 	}
 
-	private int archive(ConversationId id) {
-		long from = this.transcripts.archivedSeq(id);
-		int written = 0;
-		boolean first = true;
-		while (true) {
-			// The version before the entries are read is the most this pass may claim to
-			// have archived: an entry appended while the entries are read has a higher
-			// one, so the conversation stays listed for it.
-			LiveConversation before = this.live.find(id).orElse(null);
-			List<LogEntry> entries = this.live.after(id, from, this.properties.batch());
-			// The state written to the conversation row is read after the entries, so it
-			// is at least as new as they are.
-			LiveConversation state = this.live.find(id).orElse(null);
-			if (before == null || state == null) {
-				this.live.unlist(id);
-				return written;
+	private int archive(List<ConversationId> conversations) {
+		Map<ConversationId, Long> archived = this.transcripts.archivedSeqs(conversations);
+		conversations.forEach((id) -> archived.putIfAbsent(id, 0L));
+		List<Transcripts.Batch> batches = new ArrayList<>();
+		List<ArchiveQueue.Archived> done = new ArrayList<>();
+		int entries = 0;
+		for (ArchiveQueue.Snapshot snapshot : this.queue.snapshots(archived, this.properties.batch())) {
+			LiveConversation state = snapshot.state();
+			if (state == null) {
+				// Erased, or never fully written: nothing to archive.
+				this.queue.unlist(snapshot.id());
+				continue;
 			}
-			long upTo = from;
-			if (!entries.isEmpty() || first) {
-				// The first pass always writes the conversation row: its state (status,
-				// customer) may have changed without new entries, and a new conversation
-				// must exist in PostgreSQL.
-				upTo = this.transcripts.archive(state.conversation(), state.version(), entries);
-				Instant committed = Instant.now();
-				entries.forEach((entry) -> {
-					Duration lag = Duration.between(entry.at(), committed);
-					this.lag.record(lag.isNegative() ? Duration.ZERO : lag);
-				});
-				this.afterCommit.committed(id);
-			}
-			// Also when nothing was left to write: a crash after an earlier commit is
-			// completed here. Only the last batch may take the conversation off the list
-			// (a full batch means more entries are waiting).
-			boolean last = entries.size() < this.properties.batch();
-			this.live.archived(id, upTo, last ? before.version() : -1, this.properties.keepInRedis());
-			written += entries.size();
-			first = false;
-			if (last) {
-				return written;
-			}
-			from = upTo;
+			long from = archived.get(snapshot.id());
+			long upTo = snapshot.entries().stream().mapToLong(LogEntry::seq).max().orElse(from);
+			// A full batch means more entries wait: the conversation stays listed. Else
+			// the
+			// version read with the entries is what this batch archives: a change after
+			// it
+			// raised the listing's score above it, so the conversation stays listed for
+			// it.
+			boolean more = snapshot.entries().size() >= this.properties.batch();
+			batches.add(
+					new Transcripts.Batch(state.conversation(), state.assignee(), state.version(), snapshot.entries()));
+			done.add(new ArchiveQueue.Archived(snapshot.id(), Math.max(from, upTo), more ? -1 : state.version()));
+			entries += snapshot.entries().size();
 		}
+		if (batches.isEmpty()) {
+			return 0;
+		}
+		List<ArchiveQueue.Archived> written = write(batches, done);
+		Instant committed = Instant.now();
+		for (Transcripts.Batch batch : batches) {
+			for (LogEntry entry : batch.entries()) {
+				Duration lag = Duration.between(entry.at(), committed);
+				this.lag.record(lag.isNegative() ? Duration.ZERO : lag);
+			}
+		}
+		this.afterCommit.committed(written.stream().map(ArchiveQueue.Archived::id).toList());
+		// Also when nothing new was written: a crash after an earlier commit is completed
+		// here.
+		this.queue.archived(written, this.properties.keepInRedis());
+		return entries;
+	}
+
+	/**
+	 * Writes the batch in one transaction. If that fails for a reason other than an
+	 * outage, writes each conversation on its own and sets aside those that fail.
+	 * @return what was written
+	 */
+	private List<ArchiveQueue.Archived> write(List<Transcripts.Batch> batches, List<ArchiveQueue.Archived> done) {
+		try {
+			this.transcripts.archive(batches);
+			this.batches.increment();
+			return done;
+		}
+		catch (TransientDataAccessException | DataAccessResourceFailureException ex) {
+			// PostgreSQL or Redis is unreachable: every conversation would fail, so back
+			// off.
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			if (batches.size() == 1) {
+				setAside(done.get(0).id(), ex);
+				return List.of();
+			}
+			List<ArchiveQueue.Archived> written = new ArrayList<>();
+			for (int i = 0; i < batches.size(); i++) {
+				try {
+					this.transcripts.archive(List.of(batches.get(i)));
+					this.batches.increment();
+					written.add(done.get(i));
+				}
+				catch (TransientDataAccessException | DataAccessResourceFailureException outage) {
+					throw outage;
+				}
+				catch (RuntimeException single) {
+					setAside(done.get(i).id(), single);
+				}
+			}
+			return written;
+		}
+	}
+
+	/**
+	 * This conversation cannot be archived (it diverged, or refers to something erased):
+	 * set aside so that it does not hold up every other one.
+	 */
+	private void setAside(ConversationId id, RuntimeException ex) {
+		log.error("Conversation {} cannot be archived and was set aside: {}", id, ex.toString());
+		this.queue.failed(id);
 	}
 
 	/**
@@ -162,7 +221,7 @@ public class Archiver {
 	@FunctionalInterface
 	interface AfterCommit {
 
-		void committed(ConversationId id);
+		void committed(Collection<ConversationId> conversations);
 
 	}
 

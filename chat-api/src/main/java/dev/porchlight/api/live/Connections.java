@@ -3,57 +3,100 @@ package dev.porchlight.api.live;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porchlight.domain.account.AccountId;
-import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.visitor.VisitorId;
 
 import org.springframework.stereotype.Component;
 
 /**
- * The sockets this node holds. Nothing here is state another node needs: losing it (a
- * crash) only means those clients reconnect elsewhere and resume.
+ * The sockets this node holds, by role. Nothing here is state another node needs: losing
+ * it (a crash) only means those clients reconnect elsewhere and resume. The node hears
+ * what staff inboxes show exactly while it holds a staff socket.
  */
 @Component
 class Connections {
 
 	private final Map<String, Connection> all = new ConcurrentHashMap<>();
 
+	private final Set<Connection> staff = ConcurrentHashMap.newKeySet();
+
+	private final Set<Connection> visitors = ConcurrentHashMap.newKeySet();
+
+	private final Map<VisitorId, AtomicInteger> socketsPerVisitor = new ConcurrentHashMap<>();
+
+	private final LiveEvents events;
+
+	Connections(LiveEvents events) {
+		this.events = events;
+	}
+
+	/**
+	 * Registers a socket. For the first staff socket the node starts hearing the inbox
+	 * first, so nothing after the socket's {@code welcome} is missed.
+	 */
 	void add(Connection connection) {
+		if (connection.isVisitor()) {
+			this.socketsPerVisitor.computeIfAbsent(connection.visitor().visitorId(), (key) -> new AtomicInteger())
+				.incrementAndGet();
+			this.visitors.add(connection);
+		}
+		else {
+			synchronized (this.staff) {
+				if (this.staff.isEmpty()) {
+					this.events.followInbox(true);
+				}
+				this.staff.add(connection);
+			}
+		}
 		this.all.put(connection.id(), connection);
 	}
 
 	void remove(Connection connection) {
-		this.all.remove(connection.id());
+		if (this.all.remove(connection.id()) == null) {
+			return;
+		}
+		if (connection.isVisitor()) {
+			this.visitors.remove(connection);
+			this.socketsPerVisitor.computeIfPresent(connection.visitor().visitorId(),
+					(key, count) -> (count.decrementAndGet() <= 0) ? null : count);
+		}
+		else {
+			synchronized (this.staff) {
+				this.staff.remove(connection);
+				if (this.staff.isEmpty()) {
+					this.events.followInbox(false);
+				}
+			}
+		}
 	}
 
 	Collection<Connection> all() {
 		return this.all.values();
 	}
 
-	List<Connection> staff() {
-		return this.all.values().stream().filter((connection) -> !connection.isVisitor()).toList();
+	Collection<Connection> staff() {
+		return this.staff;
 	}
 
-	List<Connection> visitors() {
-		return this.all.values().stream().filter(Connection::isVisitor).toList();
-	}
-
-	List<Connection> following(ConversationId conversation) {
-		return this.all.values().stream().filter((connection) -> connection.follows(conversation)).toList();
+	Collection<Connection> visitors() {
+		return this.visitors;
 	}
 
 	List<Connection> ofStaff(AccountId account) {
-		return staff().stream().filter((connection) -> connection.staff().id().equals(account)).toList();
+		return this.staff.stream().filter((connection) -> connection.staff().id().equals(account)).toList();
 	}
 
 	boolean hasVisitor(VisitorId visitor) {
-		return visitors().stream().anyMatch((connection) -> connection.visitor().visitorId().equals(visitor));
+		return this.socketsPerVisitor.containsKey(visitor);
 	}
 
 	long count(boolean visitors) {
-		return this.all.values().stream().filter((connection) -> connection.isVisitor() == visitors).count();
+		return visitors ? this.visitors.size() : this.staff.size();
 	}
 
 }

@@ -1,10 +1,11 @@
 package dev.porchlight.api.live;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import dev.porchlight.api.account.StaffSessions;
-import dev.porchlight.domain.presence.Presences;
+import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.conversation.LiveEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -17,8 +18,9 @@ import org.springframework.session.events.SessionDestroyedEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the sockets of this node healthy: refreshes presence, closes idle sockets, closes
- * a staff member's sockets when their sessions end anywhere, and on shutdown tells every
+ * Keeps the sockets of this node healthy: refreshes presence, closes idle, stalled and
+ * expired sockets, closes a staff member's sockets when their sessions end anywhere,
+ * stops hearing conversations nobody here follows any more, and on shutdown tells every
  * client to reconnect (to another node) before the web server stops.
  */
 @Component
@@ -28,7 +30,11 @@ class LiveLifecycle implements SmartLifecycle {
 
 	private final Connections connections;
 
-	private final Presences presences;
+	private final Subscriptions subscriptions;
+
+	private final InboxCoalescer inbox;
+
+	private final PresenceCommands presence;
 
 	private final LiveProperties properties;
 
@@ -36,14 +42,16 @@ class LiveLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	LiveLifecycle(Connections connections, Presences presences, LiveProperties properties, Fanout fanout,
-			StaffSessions sessions, MeterRegistry meters) {
+	LiveLifecycle(Connections connections, Subscriptions subscriptions, InboxCoalescer inbox, PresenceCommands presence,
+			LiveProperties properties, LiveEvents events, StaffSessions sessions, MeterRegistry meters) {
 		this.connections = connections;
-		this.presences = presences;
+		this.subscriptions = subscriptions;
+		this.inbox = inbox;
+		this.presence = presence;
 		this.properties = properties;
 		this.sessions = sessions;
-		sessions.onSessionsEnded(fanout::sessionsEnded);
-		sessions.onSessionEnded(fanout::sessionEnded);
+		sessions.onSessionsEnded((account) -> events.publish(new LiveEvent.SessionsEnded(account)));
+		sessions.onSessionEnded((session) -> events.publish(new LiveEvent.SessionEnded(LiveRouter.digest(session))));
 		Gauge.builder("porchlight.sockets.open", connections, (all) -> all.count(true))
 			.tag("kind", "visitor")
 			.description("Open WebSocket connections")
@@ -52,6 +60,9 @@ class LiveLifecycle implements SmartLifecycle {
 			.tag("kind", "staff")
 			.description("Open WebSocket connections")
 			.register(meters);
+		Gauge.builder("porchlight.live.conversations.heard", subscriptions, Subscriptions::heard)
+			.description("Conversations whose events this node receives")
+			.register(meters);
 	}
 
 	@Scheduled(fixedDelayString = "${porchlight.live.sweep-interval:10s}")
@@ -59,13 +70,13 @@ class LiveLifecycle implements SmartLifecycle {
 		if (!this.running) {
 			return;
 		}
-		Instant idleBefore = Instant.now().minus(this.properties.idleTimeout());
+		long idleBefore = System.currentTimeMillis() - this.properties.idleTimeout().toMillis();
 		for (Connection connection : this.connections.all()) {
-			if (connection.stalled()) {
+			if (connection.session().stalled()) {
 				connection.closeAsync(CloseCodes.TOO_SLOW);
 				continue;
 			}
-			if (connection.lastHeard().isBefore(idleBefore)) {
+			if (connection.lastHeardMillis() < idleBefore) {
 				connection.closeAsync(CloseCodes.IDLE);
 				continue;
 			}
@@ -84,7 +95,7 @@ class LiveLifecycle implements SmartLifecycle {
 						connection.closeAsync(CloseCodes.SESSION_ENDED);
 						continue;
 					}
-					this.presences.staffSeen(connection.staff().id(), this.properties.idleTimeout());
+					this.presence.stillHere(connection);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -92,6 +103,13 @@ class LiveLifecycle implements SmartLifecycle {
 				log.debug("Presence refresh failed: {}", ex.getMessage());
 			}
 		}
+		try {
+			this.subscriptions.sweep(this.properties.followGrace().toMillis());
+		}
+		catch (RuntimeException ex) {
+			log.debug("Unsubscribing failed: {}", ex.getMessage());
+		}
+		this.inbox.sweep(Duration.ofMinutes(1));
 	}
 
 	/**
@@ -102,7 +120,7 @@ class LiveLifecycle implements SmartLifecycle {
 	@EventListener
 	void sessionEnded(SessionDestroyedEvent event) {
 		for (Connection connection : this.connections.staff()) {
-			if (connection.belongsTo(event.getSessionId())) {
+			if (event.getSessionId().equals(connection.httpSession())) {
 				connection.closeAsync(CloseCodes.SESSION_ENDED);
 			}
 		}
@@ -119,7 +137,7 @@ class LiveLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		String reconnect = Frame.write(Map.of("type", "reconnect", "reason", "shutdown"));
+		String reconnect = Wire.write(new ServerFrame.Reconnect("shutdown"));
 		for (Connection connection : this.connections.all()) {
 			connection.send(reconnect);
 			connection.closeWhenFlushed(CloseCodes.RESTART);

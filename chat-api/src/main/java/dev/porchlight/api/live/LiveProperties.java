@@ -23,6 +23,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param conversationsPerAddress new conversations per client address per hour
  * @param errorsBeforeClose protocol errors one socket may cause per minute before it is
  * closed for abuse (1008)
+ * @param inboxInterval the shortest time between two summaries of one conversation sent
+ * to staff inboxes (later changes within it are coalesced, the latest wins)
+ * @param maxBacklog live events this node may be behind in delivering before it refuses
+ * new messages ({@code unavailable})
+ * @param maxInFlight writes that may wait for Redis at once before new messages are
+ * refused
+ * @param overloadRetryAfter the {@code retryAfterMs} told to a client refused for
+ * overload
+ * @param followGrace how long a node keeps hearing a conversation after its last follower
+ * here left (a visitor moving between pages reconnects within it)
  */
 @ConfigurationProperties("porchlight.live")
 public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultValue("262144") int sendBufferBytes,
@@ -30,6 +40,9 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("20") int visitorMessages,
 		@DefaultValue("60") int staffMessages, @DefaultValue("10s") Duration messageWindow,
 		@DefaultValue("10") int conversationsPerVisitor, @DefaultValue("30") int conversationsPerAddress,
-		@DefaultValue("20") int errorsBeforeClose) {
+		@DefaultValue("20") int errorsBeforeClose, @DefaultValue("250ms") Duration inboxInterval,
+		@DefaultValue("5000") int maxBacklog, @DefaultValue("512") int maxInFlight,
+		@DefaultValue("500ms") Duration overloadRetryAfter, @DefaultValue("60s") Duration followGrace,
+		@DefaultValue("false") boolean compression) {
 
 }

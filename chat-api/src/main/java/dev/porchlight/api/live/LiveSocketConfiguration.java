@@ -1,24 +1,35 @@
 package dev.porchlight.api.live;
 
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+
 import dev.porchlight.api.visitor.VisitorTokens;
 import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
 import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
-import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Revocations;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
  * The two WebSocket endpoints, {@code /ws/v1/visitor} and {@code /ws/v1/staff}, with
@@ -40,11 +51,11 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	private final Revocations revocations;
 
-	LiveSocketConfiguration(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
-			LiveProperties properties, VisitorTokens tokens, Sites sites, PorchlightProperties porchlight,
-			Revocations revocations, MeterRegistry meters) {
+	LiveSocketConfiguration(LiveCommands commands, PresenceCommands presence, Connections connections,
+			Subscriptions subscriptions, LiveProperties properties, VisitorTokens tokens, Sites sites,
+			PorchlightProperties porchlight, Revocations revocations, MeterRegistry meters) {
 		this.revocations = revocations;
-		this.handler = new LiveSocketHandler(chat, connections, presences, fanout, properties, meters);
+		this.handler = new LiveSocketHandler(commands, presence, connections, subscriptions, properties, meters);
 		this.tokens = tokens;
 		this.sites = sites;
 		this.porchlight = porchlight;
@@ -80,6 +91,63 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 			connector.setProperty("socket.appReadBufSize", "4096");
 			connector.setProperty("socket.appWriteBufSize", "4096");
 		};
+	}
+
+	/**
+	 * Browsers offer {@code permessage-deflate} on every socket, and once the server
+	 * agrees it keeps a deflater and an inflater per socket (about 50 KiB of heap and 150
+	 * KiB of native memory each, docs/benchmarks.md), while the frames here are short
+	 * JSON that compresses little. Unless configured, the offer is hidden from the
+	 * server's handshake, so no socket uses it. (Filtering the extensions in Spring's
+	 * handshake handler is not enough: the servlet container negotiates them again from
+	 * the request.)
+	 */
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> noWebSocketCompression(LiveProperties properties) {
+		OncePerRequestFilter filter = new OncePerRequestFilter() {
+
+			@Override
+			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+					throws ServletException, IOException {
+				chain.doFilter(properties.compression() ? request : new WithoutExtensions(request), response);
+			}
+
+		};
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.addUrlPatterns("/ws/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	/**
+	 * A WebSocket upgrade request as if it offered no extensions.
+	 */
+	private static final class WithoutExtensions extends HttpServletRequestWrapper {
+
+		private static final String EXTENSIONS = "Sec-WebSocket-Extensions";
+
+		WithoutExtensions(HttpServletRequest request) {
+			super(request);
+		}
+
+		@Override
+		public String getHeader(String name) {
+			return EXTENSIONS.equalsIgnoreCase(name) ? null : super.getHeader(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaders(String name) {
+			return EXTENSIONS.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaderNames() {
+			return Collections.enumeration(Collections.list(super.getHeaderNames())
+				.stream()
+				.filter((header) -> !EXTENSIONS.equalsIgnoreCase(header))
+				.toList());
+		}
+
 	}
 
 	@Bean

@@ -1,16 +1,16 @@
 package dev.porchlight.api.live;
 
 import java.time.Instant;
-import java.util.Map;
 
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
 import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
 import dev.porchlight.domain.common.DomainException;
-import dev.porchlight.domain.presence.Presences;
+import dev.porchlight.domain.ratelimit.RateLimitExceededException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +21,11 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * Both WebSocket endpoints: turns frames into {@link LiveChat} calls and failures into
- * {@code error} frames. A socket is closed only for the documented reasons (abuse, idle,
- * too slow, session ended, restart); a bad frame never closes it by itself.
+ * Both WebSocket endpoints: a socket's life (registered, welcomed, gone) and each frame:
+ * put together from its parts, decoded into a {@link ClientFrame}, handed to
+ * {@link LiveCommands}, the answer or the {@code error} sent back. A socket is closed
+ * only for the documented reasons (abuse, idle, too slow, session ended, restart); a bad
+ * frame never closes it by itself.
  */
 class LiveSocketHandler extends TextWebSocketHandler {
 
@@ -31,51 +33,46 @@ class LiveSocketHandler extends TextWebSocketHandler {
 
 	private static final String CONNECTION = "porchlight.connection";
 
-	private final LiveChat chat;
+	private final LiveCommands commands;
+
+	private final PresenceCommands presence;
 
 	private final Connections connections;
 
-	private final Presences presences;
-
-	private final Fanout fanout;
+	private final Subscriptions subscriptions;
 
 	private final LiveProperties properties;
 
 	private final MeterRegistry meters;
 
-	LiveSocketHandler(LiveChat chat, Connections connections, Presences presences, Fanout fanout,
-			LiveProperties properties, MeterRegistry meters) {
-		this.meters = meters;
-		this.chat = chat;
+	LiveSocketHandler(LiveCommands commands, PresenceCommands presence, Connections connections,
+			Subscriptions subscriptions, LiveProperties properties, MeterRegistry meters) {
+		this.commands = commands;
+		this.presence = presence;
 		this.connections = connections;
-		this.presences = presences;
-		this.fanout = fanout;
+		this.subscriptions = subscriptions;
 		this.properties = properties;
+		this.meters = meters;
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		VisitorPrincipal visitor = (VisitorPrincipal) session.getAttributes().get(VisitorHandshakeInterceptor.VISITOR);
 		StaffPrincipal staff = (StaffPrincipal) session.getAttributes().get(StaffHandshakeInterceptor.STAFF);
-		Connection connection = new Connection(session, this.properties, visitor, staff);
-		session.getAttributes().put(CONNECTION, connection);
-		this.connections.add(connection);
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, this.properties.sendBufferBytes(),
+				this.properties.sendTimeLimit().toNanos());
+		Connection connection = new Connection(outbox, visitor, staff);
 		try {
-			if (staff != null) {
-				this.presences.staffSeen(staff.id(), this.properties.idleTimeout());
-				this.fanout.staffAvailability(this.presences.anyStaffAvailable());
-			}
-			else if (visitor != null) {
-				this.presences.visitorSeen(visitor.visitorId(), null, null, this.properties.idleTimeout());
-			}
 			// Registered first so no event is missed; open() still puts welcome ahead of
 			// them.
-			connection.open(Frame.write(this.chat.welcome(connection)));
+			this.connections.add(connection);
+			session.getAttributes().put(CONNECTION, connection);
+			this.presence.arrived(connection);
+			outbox.open(Wire.write(this.commands.welcome(connection)));
 		}
 		catch (DataAccessException ex) {
-			connection
-				.open(Frame.write(error(null, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000)));
-			connection.closeWhenFlushed(CloseCodes.RESTART);
+			outbox.open(Wire.write(unavailable(null)));
+			outbox.closeWhenFlushed(CloseCodes.RESTART);
 		}
 	}
 
@@ -103,41 +100,32 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		}
 		String ref = null;
 		try {
-			Frame frame = Frame.parse(text);
+			ClientFrame frame = ClientFrame.decode(text);
 			ref = frame.ref();
-			Map<String, Object> answer = this.chat.handle(connection, frame);
+			ServerFrame answer = this.commands.handle(connection, frame);
 			if (answer != null) {
-				if (ref != null) {
-					answer.put("ref", ref);
-				}
-				connection.send(Frame.write(answer));
+				connection.send(Wire.write(answer));
 			}
 		}
 		catch (ProtocolException ex) {
-			refuse(connection, ref, ex.code(), ex.getMessage(), ex.retryAfterMillis());
+			refuse(connection, ServerFrame.Error.of(ref, ex.code(), ex.getMessage(), ex.retryAfterMillis()));
+		}
+		catch (RateLimitExceededException ex) {
+			refuse(connection, ServerFrame.Error.of(ref, "rate_limited", "Too many requests; slow down.",
+					Math.max(1, ex.retryAfter().toMillis())));
 		}
 		catch (DomainException ex) {
-			refuse(connection, ref, ex.code(), ex.getMessage(), 0);
+			refuse(connection, ServerFrame.Error.of(ref, ex.code(), ex.getMessage(), 0));
 		}
 		catch (DataAccessException ex) {
 			log.warn("Live storage unavailable: {}", ex.getMessage());
-			refuse(connection, ref, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000);
+			refuse(connection, unavailable(ref));
 		}
 		catch (RuntimeException ex) {
 			log.error("Unexpected failure handling a frame", ex);
-			refuse(connection, ref, "internal_error", "Something went wrong on our side; retry.", 1000);
+			refuse(connection,
+					ServerFrame.Error.of(ref, "internal_error", "Something went wrong on our side; retry.", 1000));
 		}
-	}
-
-	/**
-	 * A client may close with any code: only the ones that mean something here become
-	 * their own series, so a client cannot make up thousands.
-	 */
-	private static String codeTag(int code) {
-		return switch (code) {
-			case 1000, 1001, 1006, 1008, 1009, 1011, 1012, 4401, 4403, 4408, 4500 -> String.valueOf(code);
-			default -> "other";
-		};
 	}
 
 	@Override
@@ -157,7 +145,11 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			return;
 		}
 		this.connections.remove(connection);
-		CloseStatus closed = (connection.closedWith() != null) ? connection.closedWith() : status;
+		for (Subscription subscription : connection.subscriptions()) {
+			subscription.cancel();
+			this.subscriptions.remove(subscription);
+		}
+		CloseStatus closed = (connection.session().closedWith() != null) ? connection.session().closedWith() : status;
 		// By close code, so an operator sees e.g. how many clients were cut off for not
 		// reading (4500) or for abuse (1008).
 		Counter.builder("porchlight.sockets.closed")
@@ -167,43 +159,36 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			.register(this.meters)
 			.increment();
 		try {
-			if (!connection.isVisitor()) {
-				boolean stillHere = !this.connections.ofStaff(connection.staff().id()).isEmpty();
-				if (!stillHere) {
-					this.presences.staffGone(connection.staff().id());
-					this.fanout.staffAvailability(this.presences.anyStaffAvailable());
-				}
-			}
-			else if (!this.connections.hasVisitor(connection.visitor().visitorId())) {
-				this.fanout.visitorPresence(connection.visitor().visitorId(), false, null, null);
-			}
+			this.presence.left(connection);
 		}
 		catch (DataAccessException ex) {
 			log.debug("Presence not updated after close: {}", ex.getMessage());
 		}
 	}
 
-	private void refuse(Connection connection, String ref, String code, String message, long retryAfterMillis) {
-		connection.send(Frame.write(error(ref, code, message, retryAfterMillis)));
+	/**
+	 * A client may close with any code: only the ones that mean something here become
+	 * their own series, so a client cannot make up thousands.
+	 */
+	private static String codeTag(int code) {
+		return switch (code) {
+			case 1000, 1001, 1006, 1008, 1009, 1011, 1012, 4401, 4403, 4408, 4500 -> String.valueOf(code);
+			default -> "other";
+		};
+	}
+
+	private void refuse(Connection connection, ServerFrame.Error error) {
+		connection.send(Wire.write(error));
 		// The server's own trouble is not the client's abuse: a client resending through
-		// a Redis failover must not be disconnected for it.
-		boolean serversFault = code.equals("unavailable") || code.equals("internal_error");
+		// a Redis failover or an overload must not be disconnected for it.
+		boolean serversFault = error.code().equals("unavailable") || error.code().equals("internal_error");
 		if (!serversFault && connection.tooManyErrors(this.properties.errorsBeforeClose())) {
 			connection.closeWhenFlushed(CloseCodes.ABUSE);
 		}
 	}
 
-	static Map<String, Object> error(String ref, String code, String message, long retryAfterMillis) {
-		Map<String, Object> frame = Frame.out("error");
-		frame.put("code", code);
-		frame.put("message", message);
-		if (retryAfterMillis > 0) {
-			frame.put("retryAfterMs", retryAfterMillis);
-		}
-		if (ref != null) {
-			frame.put("ref", ref);
-		}
-		return frame;
+	private static ServerFrame.Error unavailable(@Nullable String ref) {
+		return ServerFrame.Error.of(ref, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000);
 	}
 
 }

@@ -1,9 +1,7 @@
 package dev.porchlight.api.live;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -27,34 +25,41 @@ class TranscriptController {
 
 	private final ConversationLog log;
 
-	private final Encoding encoding;
+	private final Views views;
 
-	TranscriptController(LiveConversations live, ConversationLog log, Encoding encoding) {
+	TranscriptController(LiveConversations live, ConversationLog log, Views views) {
 		this.live = live;
 		this.log = log;
-		this.encoding = encoding;
+		this.views = views;
 	}
 
 	@GetMapping("/api/v1/conversations/{id}")
-	Map<String, Object> transcript(@PathVariable String id) {
+	Transcript transcript(@PathVariable String id) {
 		ConversationId conversation = ConversationId.parse(id);
 		LiveConversation state = this.live.find(conversation).orElseThrow(() -> ApiException.notFound("conversation"));
 		List<JsonNode> entries = new ArrayList<>();
 		long after = 0;
 		while (true) {
-			List<LogEntry> batch = this.log.after(conversation, after, Fanout.CATCH_UP_BATCH);
+			List<LogEntry> batch = this.log.after(conversation, after, Subscription.CATCH_UP_BATCH);
 			for (LogEntry entry : batch) {
-				entries.add(Frame.JSON.readTree(this.encoding.event(entry, true)));
+				// Exactly the event frames a staff socket receives.
+				entries.add(Wire.JSON.readTree(this.views.eventText(entry, true)));
 				after = entry.seq();
 			}
-			if (batch.size() < Fanout.CATCH_UP_BATCH) {
+			if (batch.size() < Subscription.CATCH_UP_BATCH) {
 				break;
 			}
 		}
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("conversation", this.encoding.conversation(state, true));
-		body.put("entries", entries);
-		return body;
+		return new Transcript(this.views.staff(state), entries);
+	}
+
+	/**
+	 * A conversation's summary and its whole log.
+	 *
+	 * @param conversation the staff summary
+	 * @param entries every entry, as {@code event} frames
+	 */
+	record Transcript(ConversationView.Staff conversation, List<JsonNode> entries) {
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.stream.LongStream;
 import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.conversation.ArchiveQueue;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.MessageBody;
@@ -54,6 +55,9 @@ class ArchiveIntegrationTests {
 
 	@Autowired
 	LiveConversations live;
+
+	@Autowired
+	ArchiveQueue queue;
 
 	@Autowired
 	Transcripts transcripts;
@@ -100,7 +104,7 @@ class ArchiveIntegrationTests {
 			.param(conversation.id().value())
 			.query(String.class)
 			.single()).isEqualTo("CLOSED");
-		assertThat(this.live.awaitingArchive(100)).doesNotContain(conversation.id());
+		assertThat(this.queue.awaitingArchive(100)).doesNotContain(conversation.id());
 		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log"))
 			.as("trimmed to keep-in-redis")
 			.isEqualTo(3);
@@ -122,20 +126,20 @@ class ArchiveIntegrationTests {
 		// PostgreSQL has committed; Redis still lists the conversation and keeps every
 		// entry.
 		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
-		assertThat(this.live.awaitingArchive(100)).contains(conversation.id());
+		assertThat(this.queue.awaitingArchive(100)).contains(conversation.id());
 		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log")).isEqualTo(5);
 
 		this.archiver.afterCommit((id) -> {
 		});
 		this.archiver.runOnce();
 		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
-		assertThat(this.live.awaitingArchive(100)).doesNotContain(conversation.id());
+		assertThat(this.queue.awaitingArchive(100)).doesNotContain(conversation.id());
 		assertThat(this.redis.opsForStream().size("pl:{c:" + conversation.id() + "}:log")).isEqualTo(3);
 	}
 
 	@Test
 	void twoArchiversRunningConcurrentlyWithLiveWritersLeaveNoDuplicatesOrGaps() throws Exception {
-		Archiver other = new Archiver(this.live, this.transcripts, this.properties, new SimpleMeterRegistry());
+		Archiver other = new Archiver(this.queue, this.transcripts, this.properties, new SimpleMeterRegistry());
 		List<Conversation> conversations = List.of(conversation(), conversation(), conversation());
 		AtomicBoolean writing = new AtomicBoolean(true);
 		ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -179,10 +183,10 @@ class ArchiveIntegrationTests {
 		List<Long> acked = new ArrayList<>(send(conversation, "r", 2));
 		// A writer slips in right after the archiver read the log.
 		java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
-		LiveConversations racing = (LiveConversations) java.lang.reflect.Proxy.newProxyInstance(
-				getClass().getClassLoader(), new Class<?>[] { LiveConversations.class }, (proxy, method, args) -> {
-					Object result = method.invoke(this.live, args);
-					if (method.getName().equals("after") && once.compareAndSet(false, true)) {
+		ArchiveQueue racing = (ArchiveQueue) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { ArchiveQueue.class }, (proxy, method, args) -> {
+					Object result = method.invoke(this.queue, args);
+					if (method.getName().equals("snapshots") && once.compareAndSet(false, true)) {
 						acked.add(
 								this.live
 									.append(conversation.id(), new ClientMessageId("late"),
@@ -195,7 +199,8 @@ class ArchiveIntegrationTests {
 				});
 		Archiver archiver = new Archiver(racing, this.transcripts, this.properties, new SimpleMeterRegistry());
 		archiver.runOnce();
-		assertThat(this.live.awaitingArchive(1000)).as("still listed for the late message").contains(conversation.id());
+		assertThat(this.queue.awaitingArchive(1000)).as("still listed for the late message")
+			.contains(conversation.id());
 		archiver.runOnce();
 		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked).hasSize(3);
 	}
@@ -212,8 +217,8 @@ class ArchiveIntegrationTests {
 		send(orphan, "o", 2);
 		this.archiver.runOnce();
 		assertThat(archivedMessageSeqs(healthy)).containsExactlyElementsOf(acked);
-		assertThat(this.live.awaitingArchive(1000)).doesNotContain(orphan.id(), healthy.id());
-		assertThat(this.live.archiveFailures()).isPositive();
+		assertThat(this.queue.awaitingArchive(1000)).doesNotContain(orphan.id(), healthy.id());
+		assertThat(this.queue.failures()).isPositive();
 		assertThat(this.meters.get("porchlight.archive.failed").gauge().value()).isPositive();
 	}
 
@@ -233,6 +238,50 @@ class ArchiveIntegrationTests {
 			.param(conversation.id().value())
 			.query(java.util.UUID.class)
 			.single()).isEqualTo(customer.id().value());
+	}
+
+	@Test
+	void manyConversationsAreWrittenInOneTransaction() {
+		List<Conversation> conversations = new ArrayList<>();
+		List<List<Long>> acked = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			Conversation conversation = conversation();
+			conversations.add(conversation);
+			acked.add(send(conversation, "b", 3));
+		}
+		double before = this.meters.get("porchlight.archive.batches").counter().count();
+		assertThat(this.archiver.runOnce()).isGreaterThanOrEqualTo(90);
+		assertThat(this.meters.get("porchlight.archive.batches").counter().count())
+			.as("every conversation of the pass in one transaction")
+			.isEqualTo(before + 1);
+		for (int i = 0; i < conversations.size(); i++) {
+			assertThat(archivedMessageSeqs(conversations.get(i))).containsExactlyElementsOf(acked.get(i));
+		}
+		assertThat(this.queue.awaitingArchive(1000))
+			.doesNotContainAnyElementsOf(conversations.stream().map(Conversation::id).toList());
+	}
+
+	@Test
+	void theAssigneeIsArchivedAndUnassigningClearsIt() {
+		Conversation conversation = conversation();
+		send(conversation, "s", 1);
+		java.util.UUID staff = this.jdbc.sql("select id from account order by created_at limit 1")
+			.query(java.util.UUID.class)
+			.single();
+		this.live.assignStaff(conversation.id(), new dev.porchlight.domain.account.AccountId(staff));
+		this.archiver.runOnce();
+		assertThat(assignee(conversation)).isEqualTo(staff);
+		this.live.assignStaff(conversation.id(), null);
+		this.archiver.runOnce();
+		assertThat(assignee(conversation)).isNull();
+	}
+
+	private java.util.@org.jspecify.annotations.Nullable UUID assignee(Conversation conversation) {
+		return this.jdbc.sql("select assignee_id from conversation where id = ?")
+			.param(conversation.id().value())
+			.query(java.util.UUID.class)
+			.optional()
+			.orElse(null);
 	}
 
 	@Test

@@ -89,7 +89,7 @@ class BackpressureIntegrationTests {
 				staff.next("ack");
 			}
 			this.connections.visitors()
-				.forEach((connection) -> maxQueued.accumulateAndGet(connection.queued(), Math::max));
+				.forEach((connection) -> maxQueued.accumulateAndGet(connection.session().queued(), Math::max));
 		}
 		assertThat(this.connections.count(true)).as("the stalled socket was disconnected").isZero();
 		assertThat(maxQueued.get()).as("what waited for the stalled client stayed within its buffer")

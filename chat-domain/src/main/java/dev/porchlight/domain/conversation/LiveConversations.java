@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.ratelimit.Quota;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 
@@ -47,18 +48,33 @@ public interface LiveConversations {
 	List<LiveConversation> inbox(int limit);
 
 	/**
-	 * Appends a message unless one with the same client id is already in the log, in
-	 * which case nothing changes and the stored entry is returned. Writing to a closed
-	 * conversation reopens it first (a {@code REOPENED} entry precedes the message).
+	 * Appends a message unless one with the same client id from the same sender is
+	 * already in the log, in which case nothing changes and the stored entry's sequence
+	 * and time are returned. Writing to a closed conversation reopens it first (a
+	 * {@code REOPENED} entry precedes the message). The message counts against the quota,
+	 * if one is given, in the same step: a refused message changes nothing, and a resend
+	 * of a stored one takes nothing from it.
 	 * @param id the conversation
 	 * @param clientId the sender's client id
 	 * @param sender who wrote it
 	 * @param body what was written
 	 * @param at the server's time
+	 * @param quota the allowance the message takes from, or null
 	 * @return the outcome
 	 * @throws ConversationNotFoundException when there is no such live conversation
+	 * @throws dev.porchlight.domain.ratelimit.RateLimitExceededException when the quota
+	 * is used up
 	 */
-	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at);
+	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
+			@Nullable Quota quota);
+
+	/**
+	 * Appends a message that counts against no quota.
+	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, Instant, Quota)
+	 */
+	default Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at) {
+		return append(id, clientId, sender, body, at, null);
+	}
 
 	/**
 	 * Closes or reopens a conversation; no entry is written when it already has that
@@ -91,63 +107,6 @@ public interface LiveConversations {
 	long markRead(ConversationId id, Sender.Kind side, long seq);
 
 	/**
-	 * Conversations with log entries not yet archived, oldest change first.
-	 * @param limit how many at most
-	 * @return their ids
-	 */
-	List<ConversationId> awaitingArchive(int limit);
-
-	/**
-	 * Stops listing a conversation as awaiting archive (it no longer exists).
-	 * @param id the conversation
-	 */
-	void unlist(ConversationId id);
-
-	/**
-	 * Takes the right to archive one conversation for a while, so that nodes do not do
-	 * the same work twice. A node that dies loses it when the lease runs out.
-	 * @param id the conversation
-	 * @param holder who takes it
-	 * @param lease for how long
-	 * @return whether it was free
-	 */
-	boolean leaseForArchive(ConversationId id, String holder, java.time.Duration lease);
-
-	void releaseArchiveLease(ConversationId id, String holder);
-
-	/**
-	 * Records that everything up to {@code seq}, and the state as of {@code version}, is
-	 * safely archived: trims the log in Redis down to the last {@code keep} archived
-	 * entries, and stops listing the conversation as awaiting archive unless it changed
-	 * after {@code version}.
-	 * @param id the conversation
-	 * @param seq the highest archived sequence
-	 * @param version the state version that was archived
-	 * @param keep archived entries to keep in Redis for fast resumes
-	 */
-	void archived(ConversationId id, long seq, long version, int keep);
-
-	/**
-	 * Stops listing a conversation as awaiting archive because it cannot be archived; it
-	 * is kept in a separate list for an operator to look at.
-	 * @param id the conversation
-	 */
-	void archiveFailed(ConversationId id);
-
-	/**
-	 * How many conversations could not be archived.
-	 * @return the count
-	 */
-	long archiveFailures();
-
-	/**
-	 * Lists again every conversation whose log is ahead of its archive, repairing a
-	 * listing lost to a crash right after an append.
-	 * @return how many were listed again
-	 */
-	int relistUnarchived();
-
-	/**
 	 * Sets the customer of a live conversation (after an email was left, or a merge) and
 	 * lists it under that customer.
 	 * @param id the conversation
@@ -172,7 +131,7 @@ public interface LiveConversations {
 	/**
 	 * What {@link #append} did.
 	 *
-	 * @param entry the message's entry (the stored one for a duplicate)
+	 * @param entry the message's entry (for a duplicate: the stored sequence and time)
 	 * @param duplicate whether the client id was already in the log
 	 * @param reopened the {@code REOPENED} entry written first, if the conversation was
 	 * closed

@@ -53,10 +53,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static EmbeddedPostgresServer start(Path clusterDirectory, String database, boolean durable, int port) {
+		return start(clusterDirectory, database, durable, port, java.util.Map.of());
+	}
+
+	/**
+	 * Like {@link #start(Path, String, boolean, int)} with more server settings (the
+	 * benchmark counts statements with {@code pg_stat_statements}).
+	 * @param clusterDirectory where the cluster lives
+	 * @param database the application's database
+	 * @param durable whether every commit is flushed to disk
+	 * @param port the port, or 0 for any free one
+	 * @param settings more {@code postgresql.conf} settings
+	 * @return the running server
+	 */
+	public static EmbeddedPostgresServer start(Path clusterDirectory, String database, boolean durable, int port,
+			java.util.Map<String, String> settings) {
 		String flush = durable ? "on" : "off";
 		try {
-			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-				.setPort(port)
+			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+			settings.forEach(builder::setServerConfig);
+			EmbeddedPostgres postgres = builder.setPort(port)
 				.setDataDirectory(clusterDirectory)
 				.setCleanDataDirectory(false)
 				.setServerConfig("listen_addresses", "localhost")

@@ -1,10 +1,6 @@
 package dev.porchlight.persistence.ratelimit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
 import dev.porchlight.domain.ratelimit.RateLimit;
@@ -71,13 +67,7 @@ class RedisRateLimiter implements RateLimiter {
 	}
 
 	static String redisKey(RateLimit limit, String key) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-			return "rl:" + limit.name() + ":" + HexFormat.of().formatHex(digest, 0, 16);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is part of every JDK", ex);
-		}
+		return RateLimitKeys.of(limit, key);
 	}
 
 }

@@ -1,31 +1,25 @@
 package dev.porchlight.api.live;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One incoming JSON frame, with typed access to its fields that fails with the protocol's
+ * Typed access to the fields of an incoming JSON frame that fails with the protocol's
  * error codes ({@code malformed_frame}, {@code missing_field}, {@code invalid_field}).
  */
-final class Frame {
-
-	static final JsonMapper JSON = JsonMapper.builder().build();
+final class FrameReader {
 
 	private final JsonNode node;
 
-	private Frame(JsonNode node) {
+	private FrameReader(JsonNode node) {
 		this.node = node;
 	}
 
-	static Frame parse(String text) {
+	static FrameReader parse(String text) {
 		JsonNode node;
 		try {
-			node = JSON.readTree(text);
+			node = Wire.JSON.readTree(text);
 		}
 		catch (JacksonException ex) {
 			throw new ProtocolException("malformed_frame", "The frame is not valid JSON.");
@@ -33,7 +27,7 @@ final class Frame {
 		if (node == null || !node.isObject()) {
 			throw new ProtocolException("malformed_frame", "A frame is a JSON object.");
 		}
-		return new Frame(node);
+		return new FrameReader(node);
 	}
 
 	String type() {
@@ -95,7 +89,7 @@ final class Frame {
 		return value.asBoolean();
 	}
 
-	@Nullable Frame object(String field) {
+	@Nullable FrameReader object(String field) {
 		JsonNode value = this.node.get(field);
 		if (value == null || value.isNull()) {
 			return null;
@@ -103,22 +97,7 @@ final class Frame {
 		if (!value.isObject()) {
 			throw new ProtocolException("invalid_field", "The field '" + field + "' must be an object.");
 		}
-		return new Frame(value);
-	}
-
-	/**
-	 * An outgoing frame under construction.
-	 * @param type the frame type
-	 * @return a mutable map, serialised with {@link #write}
-	 */
-	static Map<String, Object> out(String type) {
-		Map<String, Object> frame = new LinkedHashMap<>();
-		frame.put("type", type);
-		return frame;
-	}
-
-	static String write(Map<String, Object> frame) {
-		return JSON.writeValueAsString(frame);
+		return new FrameReader(value);
 	}
 
 }

@@ -1,0 +1,85 @@
+package dev.porchlight.api.live;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.domain.conversation.Conversation;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.ConversationNotFoundException;
+import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveConversations;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Which conversations a socket may touch: a visitor only their own (or, vouched for by
+ * the site, their customer's on that site), staff every one. "Does not exist" and "not
+ * yours" get the same answer, so ids cannot be probed.
+ */
+@Component
+class Access {
+
+	private final LiveConversations live;
+
+	Access(LiveConversations live) {
+		this.live = live;
+	}
+
+	/**
+	 * The conversation, if this socket may touch it.
+	 * @throws ConversationNotFoundException otherwise
+	 */
+	LiveConversation accessible(Connection connection, ConversationId id) {
+		LiveConversation conversation = this.live.find(id).orElseThrow(ConversationNotFoundException::new);
+		if (connection.isVisitor() && !visibleTo(conversation.conversation(), connection.visitor())) {
+			throw new ConversationNotFoundException();
+		}
+		return conversation;
+	}
+
+	/**
+	 * Makes sure this socket may write in a conversation. Checked once per socket and
+	 * conversation: who started a conversation never changes, and a customer's
+	 * conversations are only ever added to. Staff may write in any; one that does not
+	 * exist is refused by the append itself.
+	 */
+	void mayWrite(Connection connection, ConversationId id) {
+		if (connection.isVisitor() && !connection.allowedIn(id)) {
+			accessible(connection, id);
+			connection.allowIn(id);
+		}
+	}
+
+	/**
+	 * A visitor's conversations: their own and, vouched for by the site, their customer's
+	 * on that site, newest activity first.
+	 */
+	List<LiveConversation> visible(VisitorPrincipal visitor) {
+		List<LiveConversation> own = this.live.ofVisitor(visitor.visitorId());
+		if (visitor.customerId() == null) {
+			return own;
+		}
+		Map<ConversationId, LiveConversation> all = new LinkedHashMap<>();
+		own.forEach((conversation) -> all.put(conversation.id(), conversation));
+		this.live.ofCustomer(visitor.siteId(), visitor.customerId())
+			.forEach((conversation) -> all.putIfAbsent(conversation.id(), conversation));
+		return all.values()
+			.stream()
+			.sorted(Comparator
+				.comparing((LiveConversation conversation) -> conversation.conversation().lastActivityAt())
+				.reversed())
+			.toList();
+	}
+
+	static boolean visibleTo(Conversation conversation, VisitorPrincipal visitor) {
+		if (conversation.belongsTo(visitor.visitorId())) {
+			return true;
+		}
+		return visitor.customerId() != null && visitor.customerId().equals(conversation.customerId())
+				&& visitor.siteId().equals(conversation.siteId());
+	}
+
+}

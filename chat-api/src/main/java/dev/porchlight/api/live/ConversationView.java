@@ -1,0 +1,25 @@
+package dev.porchlight.api.live;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A conversation's summary on the wire: staff see who and where, visitors only their own
+ * side (docs/protocol.md, "Conversation summary").
+ */
+sealed interface ConversationView {
+
+	record Visitor(String id, String status, String startedAt, String lastActivityAt, long lastSeq,
+			@Nullable String preview, @Nullable String lastSender, long unread, long readByStaff,
+			long readByVisitor) implements ConversationView {
+	}
+
+	record Staff(String id, String status, String startedAt, String lastActivityAt, long lastSeq,
+			@Nullable String preview, @Nullable String lastSender, String siteId, String visitorId,
+			@Nullable String customerId, long unread, boolean awaitingReply, long readByVisitor, long readByStaff,
+			@Nullable String assignee, @Nullable String assigneeName, Context context) implements ConversationView {
+	}
+
+	record Context(@Nullable String url, @Nullable String title, @Nullable String referrer, @Nullable String locale) {
+	}
+
+}

@@ -1,0 +1,178 @@
+package dev.porchlight.api.live;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.conversation.LiveEvents;
+import dev.porchlight.domain.conversation.LogEntry;
+import dev.porchlight.domain.conversation.Sender;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands each live event to the sockets of this node that should see it, encoding it once
+ * per audience (visitor, staff), never once per socket: a log entry to the sockets
+ * following its conversation, summaries to the staff inbox (through the
+ * {@link InboxCoalescer}), typing and read markers to the other side. Runs on the one
+ * thread that receives events, and never waits for a client.
+ */
+@Component
+class LiveRouter implements Consumer<LiveEvent> {
+
+	private final LiveEvents events;
+
+	private final Connections connections;
+
+	private final Subscriptions subscriptions;
+
+	private final InboxCoalescer inbox;
+
+	private final Views views;
+
+	private final Timer deliveryLatency;
+
+	private final Counter messagesOut;
+
+	LiveRouter(LiveEvents events, Connections connections, Subscriptions subscriptions, InboxCoalescer inbox,
+			Views views, MeterRegistry meters) {
+		this.events = events;
+		this.connections = connections;
+		this.subscriptions = subscriptions;
+		this.inbox = inbox;
+		this.views = views;
+		this.deliveryLatency = Timer.builder("porchlight.delivery.latency")
+			.description("Time from the server accepting a message to handing it to a receiving socket")
+			.publishPercentileHistogram()
+			.register(meters);
+		this.messagesOut = Counter.builder("porchlight.messages.out")
+			.description("Log entries handed to receiving sockets")
+			.register(meters);
+	}
+
+	@PostConstruct
+	void listen() {
+		this.events.listen(this);
+	}
+
+	@Override
+	public void accept(LiveEvent event) {
+		switch (event) {
+			case LiveEvent.EntryAdded added -> entry(added.entry());
+			case LiveEvent.StateChanged changed -> this.inbox.changed(changed);
+			case LiveEvent.ReadMarked read -> read(read);
+			case LiveEvent.Typing typing -> typing(typing);
+			case LiveEvent.StaffAvailability availability ->
+				toAll(this.connections.visitors(), new ServerFrame.Availability(availability.available()));
+			case LiveEvent.VisitorPresence presence ->
+				toAll(this.connections.staff(), new ServerFrame.Visitor(presence.visitor().toString(),
+						presence.online(), presence.page(), presence.title()));
+			case LiveEvent.SessionEnded ended -> {
+				for (Connection connection : this.connections.staff()) {
+					String session = connection.httpSession();
+					if (session != null && digest(session).equals(ended.digest())) {
+						connection.closeAsync(CloseCodes.SESSION_ENDED);
+					}
+				}
+			}
+			case LiveEvent.SessionsEnded ended -> this.connections.ofStaff(ended.account())
+				.forEach((connection) -> connection.closeAsync(CloseCodes.SESSION_ENDED));
+		}
+	}
+
+	private void entry(LogEntry entry) {
+		Collection<Subscription> followers = this.subscriptions.of(entry.conversationId());
+		if (followers.isEmpty()) {
+			return;
+		}
+		String forVisitors = null;
+		String forStaff = null;
+		int delivered = 0;
+		for (Subscription subscription : followers) {
+			String frame;
+			if (subscription.forStaff()) {
+				frame = (forStaff != null) ? forStaff : (forStaff = this.views.eventText(entry, true));
+			}
+			else {
+				frame = (forVisitors != null) ? forVisitors : (forVisitors = this.views.eventText(entry, false));
+			}
+			subscription.deliver(entry, frame);
+			delivered++;
+		}
+		this.messagesOut.increment(delivered);
+		Duration latency = Duration.between(entry.at(), Instant.now());
+		this.deliveryLatency.record(latency.isNegative() ? Duration.ZERO : latency);
+	}
+
+	private void read(LiveEvent.ReadMarked read) {
+		ServerFrame frame = new ServerFrame.Read(read.id().toString(), lower(read.side()), read.seq());
+		if (read.forStaff()) {
+			toAll(this.connections.staff(), frame);
+		}
+		else {
+			toVisitorFollowers(read.id(), frame);
+		}
+	}
+
+	private void typing(LiveEvent.Typing typing) {
+		if (typing.side() == Sender.Kind.VISITOR) {
+			toAll(this.connections.staff(),
+					new ServerFrame.Typing(typing.id().toString(), "visitor", typing.typing(), null, typing.draft()));
+		}
+		else {
+			toVisitorFollowers(typing.id(),
+					new ServerFrame.Typing(typing.id().toString(), "staff", typing.typing(), typing.name(), null));
+		}
+	}
+
+	private void toVisitorFollowers(ConversationId id, ServerFrame frame) {
+		String text = null;
+		for (Subscription subscription : this.subscriptions.of(id)) {
+			if (!subscription.forStaff()) {
+				text = (text != null) ? text : Wire.write(frame);
+				subscription.connection().send(text);
+			}
+		}
+	}
+
+	private static void toAll(Collection<Connection> sockets, ServerFrame frame) {
+		if (sockets.isEmpty()) {
+			return;
+		}
+		String text = Wire.write(frame);
+		for (Connection connection : sockets) {
+			connection.send(text);
+		}
+	}
+
+	/**
+	 * The digest under which a staff session's end travels between nodes (never the
+	 * session id itself).
+	 */
+	static String digest(String sessionId) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String lower(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT);
+	}
+
+}

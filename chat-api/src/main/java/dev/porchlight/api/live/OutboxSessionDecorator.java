@@ -1,0 +1,363 @@
+package dev.porchlight.api.live;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * A bounded outbox in front of one socket, drained by a virtual thread of that socket, so
+ * whoever sends (the event router, another socket's handler) never waits for this client.
+ * A client that stops reading makes the outbox grow past {@code bufferLimit} characters,
+ * or keeps one write blocked past {@code sendTimeLimit} (seen by {@link #stalled()});
+ * either way it is disconnected with 4500 instead of growing server memory. Like
+ * spring-websocket's {@code ConcurrentWebSocketSessionDecorator}, but the sender never
+ * does the writing.
+ *
+ * <p>
+ * Until {@link #open} puts the first frame ({@code welcome}) at the head, frames wait.
+ * The queue is allocated on first use: an idle socket holds none.
+ *
+ * <p>
+ * Longer than most classes here on purpose: the queue, its one drainer, pacing and
+ * close-when-flushed share one lock and one set of invariants, and are safest read in one
+ * place.
+ */
+final class OutboxSessionDecorator extends WebSocketSessionDecorator {
+
+	private static final Logger log = LoggerFactory.getLogger(OutboxSessionDecorator.class);
+
+	/** Frames written together at most, before the queue is looked at again. */
+	private static final int MAX_FRAMES_PER_WRITE = 64;
+
+	private final int bufferLimit;
+
+	private final long sendTimeLimitNanos;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition drained = this.lock.newCondition();
+
+	private @Nullable ArrayDeque<String> queue;
+
+	private long queuedChars;
+
+	private boolean draining;
+
+	private boolean opened;
+
+	private boolean overflowed;
+
+	private @Nullable CloseStatus closeWhenFlushed;
+
+	private volatile long writeStartedNanos;
+
+	private volatile @Nullable CloseStatus closedWith;
+
+	OutboxSessionDecorator(WebSocketSession session, int bufferLimit, long sendTimeLimitNanos) {
+		super(session);
+		this.bufferLimit = bufferLimit;
+		this.sendTimeLimitNanos = sendTimeLimitNanos;
+	}
+
+	@Override
+	public void sendMessage(WebSocketMessage<?> message) {
+		send(((TextMessage) message).getPayload());
+	}
+
+	/**
+	 * Queues a frame without waiting.
+	 * @param frame the frame's text
+	 */
+	void send(String frame) {
+		boolean overflow = false;
+		boolean start = false;
+		this.lock.lock();
+		try {
+			if (this.overflowed || this.closeWhenFlushed != null || !getDelegate().isOpen()) {
+				return;
+			}
+			ArrayDeque<String> queue = queue();
+			queue.addLast(frame);
+			this.queuedChars += frame.length();
+			// One frame larger than the buffer (a big inbox) is fine; a backlog is not.
+			if (this.queuedChars > this.bufferLimit && queue.size() > 1) {
+				overflow = true;
+				drop();
+			}
+			else {
+				start = startDraining();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (overflow) {
+			log.debug("Socket {} does not read fast enough; disconnecting", getId());
+			closeAsync(CloseCodes.TOO_SLOW);
+		}
+		else if (start) {
+			drainInBackground();
+		}
+	}
+
+	/**
+	 * Puts the first frame ahead of anything queued since the socket was registered, and
+	 * starts sending.
+	 * @param first the frame's text
+	 */
+	void open(String first) {
+		boolean start;
+		this.lock.lock();
+		try {
+			queue().addFirst(first);
+			this.queuedChars += first.length();
+			this.opened = true;
+			start = startDraining();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (start) {
+			drainInBackground();
+		}
+	}
+
+	/**
+	 * Like {@link #send} but first waits, up to the send-time limit, while the outbox is
+	 * more than half full. For catching up on a backlog far larger than the buffer: it is
+	 * paced by the client's reading instead of overflowing. Only for threads that serve
+	 * this socket alone.
+	 * @param frame the frame's text
+	 */
+	void sendPaced(String frame) {
+		this.lock.lock();
+		try {
+			long wait = this.sendTimeLimitNanos;
+			while (this.queuedChars > this.bufferLimit / 2 && !this.overflowed && getDelegate().isOpen() && wait > 0) {
+				wait = this.drained.awaitNanos(wait);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		send(frame);
+	}
+
+	/**
+	 * Closes the socket once every frame queued before this call is written, so a client
+	 * learns why (an error, a {@code reconnect}) before the close. Later frames are
+	 * dropped.
+	 * @param status the close status
+	 */
+	void closeWhenFlushed(CloseStatus status) {
+		boolean start;
+		this.lock.lock();
+		try {
+			if (this.closeWhenFlushed != null) {
+				return;
+			}
+			this.closeWhenFlushed = status;
+			this.opened = true;
+			start = startDraining();
+			if (!start && !this.draining) {
+				// Nothing queued and nobody sending: close now.
+				start = true;
+				this.draining = true;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (start) {
+			drainInBackground();
+		}
+	}
+
+	void closeAsync(CloseStatus status) {
+		Thread.ofVirtual().name("socket-close-" + getId()).start(() -> close(status));
+	}
+
+	@Override
+	public void close(CloseStatus status) {
+		if (this.closedWith == null) {
+			this.closedWith = status;
+		}
+		try {
+			getDelegate().close(status);
+		}
+		catch (IOException | RuntimeException ex) {
+			log.debug("Closing socket {} failed: {}", getId(), ex.getMessage());
+		}
+		this.lock.lock();
+		try {
+			// Wake a catch-up waiting for room: there is nobody to send to.
+			this.drained.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * @return why the server closed this socket, or null when the client did (or the
+	 * connection broke)
+	 */
+	@Nullable CloseStatus closedWith() {
+		return this.closedWith;
+	}
+
+	/**
+	 * Whether one write has been blocked longer than the send-time limit (the client
+	 * stopped reading and the network buffers are full).
+	 * @return true when the client should be disconnected
+	 */
+	boolean stalled() {
+		long started = this.writeStartedNanos;
+		return started != 0 && System.nanoTime() - started > this.sendTimeLimitNanos;
+	}
+
+	/**
+	 * @return characters waiting to be sent
+	 */
+	long queued() {
+		this.lock.lock();
+		try {
+			return this.queuedChars;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private ArrayDeque<String> queue() {
+		if (this.queue == null) {
+			this.queue = new ArrayDeque<>(4);
+		}
+		return this.queue;
+	}
+
+	/** Called with the lock held: whether the caller must start a drainer. */
+	private boolean startDraining() {
+		if (!this.opened || this.draining || this.queue == null || this.queue.isEmpty()) {
+			return false;
+		}
+		this.draining = true;
+		return true;
+	}
+
+	/** Called with the lock held. */
+	private void drop() {
+		this.overflowed = true;
+		if (this.queue != null) {
+			this.queue.clear();
+		}
+		this.queuedChars = 0;
+		this.drained.signalAll();
+	}
+
+	private void drainInBackground() {
+		Thread.ofVirtual().name("socket-out-" + getId()).start(this::drain);
+	}
+
+	private void drain() {
+		List<String> frames = new ArrayList<>();
+		while (true) {
+			CloseStatus closeNow = null;
+			frames.clear();
+			this.lock.lock();
+			try {
+				while (this.queue != null && !this.queue.isEmpty() && frames.size() < MAX_FRAMES_PER_WRITE) {
+					String next = this.queue.pollFirst();
+					this.queuedChars -= next.length();
+					frames.add(next);
+				}
+				if (frames.isEmpty()) {
+					this.draining = false;
+					closeNow = this.closeWhenFlushed;
+					// An idle socket gives its queue back.
+					this.queue = null;
+				}
+				this.drained.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+			if (frames.isEmpty()) {
+				if (closeNow != null) {
+					close(closeNow);
+				}
+				return;
+			}
+			try {
+				this.writeStartedNanos = System.nanoTime();
+				write(frames);
+			}
+			catch (IOException | RuntimeException ex) {
+				log.debug("Send to socket {} failed: {}", getId(), ex.getMessage());
+				this.lock.lock();
+				try {
+					drop();
+					this.draining = false;
+				}
+				finally {
+					this.lock.unlock();
+				}
+				closeAsync(CloseCodes.TOO_SLOW);
+				return;
+			}
+			finally {
+				this.writeStartedNanos = 0;
+			}
+		}
+	}
+
+	/**
+	 * Writes frames that were waiting together: on a Jakarta WebSocket server (Tomcat,
+	 * Jetty) batched into the socket's output buffer and flushed once, so a burst costs
+	 * one write to the network instead of one per frame.
+	 */
+	private void write(List<String> frames) throws IOException {
+		RemoteEndpoint.Basic remote = (getDelegate() instanceof NativeWebSocketSession session)
+				? remote(session.getNativeSession(Session.class)) : null;
+		if (remote == null || frames.size() == 1) {
+			for (String frame : frames) {
+				getDelegate().sendMessage(new TextMessage(frame));
+			}
+			return;
+		}
+		remote.setBatchingAllowed(true);
+		try {
+			for (String frame : frames) {
+				remote.sendText(frame);
+			}
+			remote.flushBatch();
+		}
+		finally {
+			remote.setBatchingAllowed(false);
+		}
+	}
+
+	private static RemoteEndpoint.@Nullable Basic remote(@Nullable Session session) {
+		return (session != null) ? session.getBasicRemote() : null;
+	}
+
+}

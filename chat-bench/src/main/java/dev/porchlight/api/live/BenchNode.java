@@ -1,0 +1,153 @@
+package dev.porchlight.api.live;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LiveEvents;
+import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.ratelimit.RateLimiter;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.persistence.conversation.BenchAppends;
+import dev.porchlight.persistence.ratelimit.BenchRateLimits;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The live path of one node, wired by hand for the micro-benchmarks (the classes are
+ * package-private, so this lives in their package, in the chat-bench module): N visitor
+ * sockets following one conversation plus one staff socket, on real Redis. Sockets are
+ * {@link BenchSession}s that take every frame at once.
+ *
+ * <p>
+ * The figures before issue 14 came from the same benchmark driving the earlier classes
+ * (Fanout, LiveChat, Connection) at commit 75d687b.
+ */
+public final class BenchNode implements AutoCloseable {
+
+	private static final CustomerId NO_CUSTOMER = null;
+
+	private final LiveEvents events;
+
+	private final LiveCommands commands;
+
+	private final InboxCoalescer inbox;
+
+	private final Connection sender;
+
+	private final UUID conversation;
+
+	private final UUID visitor;
+
+	private final String state;
+
+	private final List<BenchSession> sessions = new ArrayList<>();
+
+	private long seq;
+
+	private long clientIds;
+
+	public BenchNode(StringRedisTemplate redis, RedisConnectionFactory factory, int followers) {
+		BenchAppends appends = new BenchAppends(redis);
+		LiveConversations live = appends.live();
+		UUID site = UUID.randomUUID();
+		this.visitor = UUID.randomUUID();
+		this.conversation = appends.start(site, this.visitor);
+		appends.append(this.conversation, this.visitor, "first", "Hello");
+		this.state = appends.stateJson(this.conversation);
+		LiveProperties properties = new LiveProperties(16384, 262144, Duration.ofSeconds(10), Duration.ofSeconds(25),
+				Duration.ofSeconds(75), Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(10), 1000, 1000, 20,
+				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60), false);
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		RateLimiter limiter = BenchRateLimits.limiter(redis);
+		this.events = BenchAppends.events(redis, factory);
+		Connections connections = new Connections(this.events);
+		Subscriptions subscriptions = new Subscriptions(this.events);
+		Views views = new Views(null);
+		this.inbox = new InboxCoalescer(connections, views, properties, meters);
+		LiveRouter router = new LiveRouter(this.events, connections, subscriptions, this.inbox, views, meters);
+		router.listen();
+		ConversationLog log = new ConversationLog(live, null);
+		Access access = new Access(live);
+		Admission admission = new Admission(this.events, properties, meters);
+		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
+				admission, limiter, null, null, null, null, properties, meters);
+		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections,
+				properties);
+		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties);
+		ConversationId id = new ConversationId(this.conversation);
+		VisitorPrincipal principal = new VisitorPrincipal(new SiteId(site), new VisitorId(this.visitor), NO_CUSTOMER,
+				Instant.now().plusSeconds(3600));
+		Connection first = null;
+		for (int i = 0; i < followers; i++) {
+			Connection connection = connection(principal);
+			connections.add(connection);
+			Subscription subscription = connection.subscribe(new Subscription(connection, id, log, views));
+			subscription.hold();
+			subscriptions.add(subscription);
+			subscription.catchUp(1, (last) -> null);
+			if (first == null) {
+				first = connection;
+				connection.allowIn(id);
+			}
+		}
+		connections.add(connection(null));
+		this.sender = first;
+		this.seq = 1;
+	}
+
+	private Connection connection(VisitorPrincipal principal) {
+		BenchSession session = new BenchSession();
+		this.sessions.add(session);
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, 262144, 10_000_000_000L);
+		outbox.open("{\"type\":\"welcome\"}");
+		return new Connection(outbox, principal, null);
+	}
+
+	/**
+	 * One new message as it reaches a node from Redis (its entry on the conversation's
+	 * channel and the conversation's state on the inbox channel), decoded and delivered
+	 * to every socket that follows the conversation and to the staff inbox.
+	 */
+	public void fanout() {
+		this.seq++;
+		BenchAppends.entryArrives(this.events, this.conversation,
+				"{\"t\":\"e\",\"id\":\"" + this.conversation + "\",\"seq\":" + this.seq + ",\"k\":\"MESSAGE\",\"c\":\"m"
+						+ this.seq + "\",\"sk\":\"VISITOR\",\"si\":\"" + this.visitor
+						+ "\",\"b\":\"Is the silver ring available in size 7?\",\"at\":\"" + System.currentTimeMillis()
+						+ "\"}");
+		BenchAppends.inboxEventArrives(this.events, this.state);
+	}
+
+	/**
+	 * One {@code send} frame of a visitor, decoded and handled up to the answer (the
+	 * ack).
+	 */
+	public Object send() {
+		String frame = "{\"type\":\"send\",\"ref\":\"r1\",\"conversationId\":\"" + this.conversation
+				+ "\",\"clientId\":\"j" + (this.clientIds++)
+				+ "\",\"body\":\"Is the silver ring available in size 7?\"}";
+		return Wire.write(this.commands.handle(this.sender, ClientFrame.decode(frame)));
+	}
+
+	/**
+	 * @return frames handed to all sockets so far
+	 */
+	public long frames() {
+		return this.sessions.stream().mapToLong((session) -> session.frames.get()).sum();
+	}
+
+	@Override
+	public void close() {
+		this.inbox.destroy();
+	}
+
+}

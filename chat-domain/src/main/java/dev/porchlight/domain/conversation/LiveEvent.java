@@ -1,0 +1,150 @@
+package dev.porchlight.domain.conversation;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.visitor.VisitorId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something that happened live, as every node hears it. Events about one conversation's
+ * log reach only the nodes that follow that conversation; what staff inboxes show
+ * (conversation summaries, visitors typing, read markers) reaches every node that holds a
+ * staff socket; the rest (availability, presence, ended sessions) reaches every node.
+ * Delivery is at most once: whoever must not miss a log entry tells gaps by sequence and
+ * reads the log.
+ */
+public sealed interface LiveEvent {
+
+	/**
+	 * A new entry in a conversation's log.
+	 *
+	 * @param entry the entry
+	 */
+	record EntryAdded(LogEntry entry) implements LiveEvent {
+
+		public EntryAdded {
+			Objects.requireNonNull(entry, "entry");
+		}
+
+	}
+
+	/**
+	 * A conversation's summary changed (new, message, status, read marker, assignment,
+	 * customer). The state is decoded only when asked for: a node that coalesces many
+	 * changes of one conversation decodes only the last.
+	 *
+	 * @param id the conversation
+	 * @param state its state after the change, decoded on first use
+	 */
+	record StateChanged(ConversationId id, Supplier<LiveConversation> state) implements LiveEvent {
+
+		public StateChanged {
+			Objects.requireNonNull(id, "id");
+			Objects.requireNonNull(state, "state");
+		}
+
+	}
+
+	/**
+	 * One side's read marker moved. The store tells it twice: once to the nodes following
+	 * the conversation, for the visitor's sockets there, and once to the nodes with staff
+	 * sockets, for every staff socket; each copy says whom it is for, so no socket hears
+	 * it twice.
+	 *
+	 * @param id the conversation
+	 * @param side {@link Sender.Kind#VISITOR} or {@link Sender.Kind#STAFF}
+	 * @param seq the marker after the change
+	 * @param forStaff whether this copy is for staff sockets (otherwise for visitor
+	 * sockets following the conversation)
+	 */
+	record ReadMarked(ConversationId id, Sender.Kind side, long seq, boolean forStaff) implements LiveEvent {
+
+		public ReadMarked {
+			Objects.requireNonNull(id, "id");
+			Objects.requireNonNull(side, "side");
+		}
+
+	}
+
+	/**
+	 * An event a node publishes itself (the others come from the store, as part of the
+	 * change they report).
+	 */
+	sealed interface Signal extends LiveEvent {
+
+	}
+
+	/**
+	 * Someone started or stopped typing.
+	 *
+	 * @param id the conversation
+	 * @param side who types: visitors' typing reaches staff, staff's reaches visitors
+	 * following the conversation
+	 * @param typing whether they type
+	 * @param draft the visitor's draft, only when the site shows drafts to staff
+	 * @param name the staff member's display name
+	 */
+	record Typing(ConversationId id, Sender.Kind side, boolean typing, @Nullable String draft,
+			@Nullable String name) implements Signal {
+
+		public Typing {
+			Objects.requireNonNull(id, "id");
+			Objects.requireNonNull(side, "side");
+		}
+
+	}
+
+	/**
+	 * Whether any staff member is available now.
+	 *
+	 * @param available the answer
+	 */
+	record StaffAvailability(boolean available) implements Signal {
+	}
+
+	/**
+	 * A visitor arrived on a page or left.
+	 *
+	 * @param visitor the visitor
+	 * @param online whether any socket of theirs is open
+	 * @param page the page's address
+	 * @param title the page's title
+	 */
+	record VisitorPresence(VisitorId visitor, boolean online, @Nullable String page,
+			@Nullable String title) implements Signal {
+
+		public VisitorPresence {
+			Objects.requireNonNull(visitor, "visitor");
+		}
+
+	}
+
+	/**
+	 * One staff session ended (signed out); only a digest of its id travels.
+	 *
+	 * @param digest the session id's SHA-256, hex
+	 */
+	record SessionEnded(String digest) implements Signal {
+
+		public SessionEnded {
+			Objects.requireNonNull(digest, "digest");
+		}
+
+	}
+
+	/**
+	 * Every session of one staff account ended (password change, disabled).
+	 *
+	 * @param account the account
+	 */
+	record SessionsEnded(AccountId account) implements Signal {
+
+		public SessionsEnded {
+			Objects.requireNonNull(account, "account");
+		}
+
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.porchlight.persistence.conversation;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.RedisFuture;
+
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+
+/**
+ * Waits for commands sent asynchronously on the shared Lettuce connection (several sent
+ * together cost one round trip), with the same deadline and the same Spring exceptions as
+ * commands sent through the template.
+ */
+final class LettuceFutures {
+
+	private LettuceFutures() {
+	}
+
+	static <T> T await(RedisFuture<T> future, Duration timeout) {
+		try {
+			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisConnectionFailureException("Interrupted while waiting for Redis", ex);
+		}
+		catch (TimeoutException ex) {
+			throw new QueryTimeoutException("Redis did not answer within " + timeout, ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (cause instanceof io.lettuce.core.RedisConnectionException) {
+				throw new RedisConnectionFailureException(cause.getMessage(), cause);
+			}
+			throw new RedisSystemException(cause.getMessage(), cause);
+		}
+	}
+
+}

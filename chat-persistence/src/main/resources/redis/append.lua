@@ -1,0 +1,54 @@
+-- Appends a message: de-duplication, rate limit, reopening, sequence, state, unread counter,
+-- archive version and the events, in one step.
+-- KEYS: meta, log, dedup, and on a single Redis also rate-limit counter, inbox, archive list
+--       (on a cluster those live in other slots: the caller does them around the script)
+-- ARGV: client id, sender kind, sender id, body, at, preview, conversation id,
+--       conversation channel, inbox channel, rate-limit permits (0: none), window millis
+local meta, log, dedup = KEYS[1], KEYS[2], KEYS[3]
+if redis.call('EXISTS', meta) == 0 then return {-1} end
+-- Client ids are unique per sender: another sender may well pick the same one.
+local dedup_key = ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[1]
+local existing = redis.call('HGET', dedup, dedup_key)
+if existing then
+  local colon = string.find(existing, ':', 1, true)
+  if colon then
+    return {0, tonumber(string.sub(existing, 1, colon - 1)), tonumber(string.sub(existing, colon + 1))}
+  end
+  -- Written before the time was kept beside the sequence: the time is in the log.
+  local seq = tonumber(existing)
+  local found = redis.call('XRANGE', log, seq .. '-0', seq .. '-0')
+  local at = 0
+  if found[1] then at = tonumber(hash_table(found[1][2]).at) end
+  return {0, seq, at}
+end
+if KEYS[4] and tonumber(ARGV[10]) > 0 then
+  local count = redis.call('INCR', KEYS[4])
+  local ttl = redis.call('PTTL', KEYS[4])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[4], ARGV[11])
+    ttl = tonumber(ARGV[11])
+  end
+  if count > tonumber(ARGV[10]) then return {-2, ttl} end
+end
+local reopened = 0
+if redis.call('HGET', meta, 'status') == 'CLOSED' then
+  reopened = add_entry(meta, log, ARGV[8], ARGV[7], {'k', 'REOPENED', 'sk', ARGV[2], 'si', ARGV[3], 'at', ARGV[5]})
+  redis.call('HSET', meta, 'status', 'OPEN')
+  redis.call('HDEL', meta, 'closedAt')
+end
+local seq = add_entry(meta, log, ARGV[8], ARGV[7],
+  {'k', 'MESSAGE', 'c', ARGV[1], 'sk', ARGV[2], 'si', ARGV[3], 'b', ARGV[4], 'at', ARGV[5]})
+redis.call('HSET', dedup, dedup_key, seq .. ':' .. ARGV[5])
+redis.call('HSET', meta, 'lastActivity', ARGV[5], 'preview', ARGV[6], 'lastSender', ARGV[2])
+if ARGV[2] == 'VISITOR' then
+  redis.call('HINCRBY', meta, 'unreadStaff', 1)
+else
+  redis.call('HINCRBY', meta, 'unreadVisitor', 1)
+end
+local ver = redis.call('HINCRBY', meta, 'ver', 1)
+if KEYS[5] then
+  redis.call('ZADD', KEYS[5], 'GT', ARGV[5], ARGV[7])
+  redis.call('ZADD', KEYS[6], 'GT', ver, ARGV[7])
+end
+publish_state(meta, ARGV[9], ARGV[7])
+return {1, seq, tonumber(ARGV[5]), reopened, ver}

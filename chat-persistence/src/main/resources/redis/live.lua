@@ -1,0 +1,35 @@
+-- Helpers shared by every script of a live conversation (prepended to each). The schema of
+-- a log entry and of a conversation's state is written down once here, as the stream fields
+-- and the meta hash fields, and the events published carry the same names
+-- (LiveSchema reads them on the Java side):
+--   entry:  k (MESSAGE | CLOSED | REOPENED), c (client id), sk (sender kind), si (sender id),
+--           b (body), at (epoch millis)
+--   event on the conversation's channel:  {t = 'e', id, seq, <entry fields>}
+--                                      or {t = 'r', id, side, seq}         (read marker)
+--   event on the inbox channel:           {t = 's', id, m = {<meta hash>}}  (state)
+--                                      or {t = 'r', id, side, seq}
+
+local function hash_table(flat)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+
+-- Appends one entry to the log with the next sequence and tells the conversation's
+-- followers. fields: flat list of the entry's fields.
+local function add_entry(meta, log, channel, id, fields)
+  local seq = redis.call('HINCRBY', meta, 'seq', 1)
+  redis.call('XADD', log, seq .. '-0', unpack(fields))
+  local event = hash_table(fields)
+  event.t = 'e'
+  event.id = id
+  event.seq = seq
+  redis.call('PUBLISH', channel, cjson.encode(event))
+  return seq
+end
+
+-- Tells every node holding staff sockets what the conversation looks like now.
+local function publish_state(meta, inbox_channel, id)
+  local state = {t = 's', id = id, m = hash_table(redis.call('HGETALL', meta))}
+  redis.call('PUBLISH', inbox_channel, cjson.encode(state))
+end
