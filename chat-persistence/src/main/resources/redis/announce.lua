@@ -8,5 +8,9 @@ for _, entry in ipairs(entries) do
   local seq = tonumber(string.sub(entry[1], 1, string.find(entry[1], '-', 1, true) - 1))
   publish_entry(ARGV[4], ARGV[3], seq, entry[2])
 end
+-- Readers may now read up to here: everything written before these entries is held by
+-- the replicas too (replication keeps Redis' order of writes).
+local pub = tonumber(redis.call('HGET', KEYS[1], 'pub') or '0')
+if tonumber(ARGV[2]) > pub then redis.call('HSET', KEYS[1], 'pub', ARGV[2]) end
 publish_state(KEYS[1], ARGV[5], ARGV[3])
 return #entries

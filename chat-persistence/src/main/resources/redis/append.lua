@@ -31,7 +31,9 @@ if KEYS[4] and tonumber(ARGV[10]) > 0 then
   end
   if count > tonumber(ARGV[10]) then return {-2, ttl} end
 end
-local channel = (ARGV[12] == '0') and nil or ARGV[8]
+-- (not `cond and nil or x`: in Lua that is always x)
+local channel = ARGV[8]
+if ARGV[12] == '0' then channel = nil end
 local reopened = 0
 if redis.call('HGET', meta, 'status') == 'CLOSED' then
   reopened = add_entry(meta, log, channel, ARGV[7], {'k', 'REOPENED', 'sk', ARGV[2], 'si', ARGV[3], 'at', ARGV[5]})

@@ -7,6 +7,9 @@
 --   event on the conversation's channel:  {t = 'e', id, seq, <entry fields>}
 --                                      or {t = 'r', id, side, seq}         (read marker)
 --   event on the inbox channel:           {t = 's', id, m = {<meta hash>}}  (state)
+--   meta field pub: the last sequence followers were told of. Readers of the log never
+--           read past it, so an entry whose announcement waits (for replicas to hold it,
+--           porchlight.live.replica-acks) is not read before it is announced either.
 --                                      or {t = 'r', id, side, seq}
 
 local function hash_table(flat)
@@ -29,7 +32,10 @@ end
 local function add_entry(meta, log, channel, id, fields)
   local seq = redis.call('HINCRBY', meta, 'seq', 1)
   redis.call('XADD', log, seq .. '-0', unpack(fields))
-  if channel then publish_entry(channel, id, seq, fields) end
+  if channel then
+    publish_entry(channel, id, seq, fields)
+    redis.call('HSET', meta, 'pub', seq)
+  end
   return seq
 end
 

@@ -11,10 +11,9 @@ import java.util.Set;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LogEntry;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
 
-import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.Limit;
-import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -22,6 +21,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * conversations (their states fetched together in one exchange) and a log's entries.
  */
 final class LiveReads {
+
+	private static final byte[] PUB = Pipeline.bytes("pub");
 
 	private final StringRedisTemplate redis;
 
@@ -64,18 +65,38 @@ final class LiveReads {
 		return conversations;
 	}
 
+	/**
+	 * Log entries after a sequence, never past the last one announced (the meta hash's
+	 * {@code pub}): with replica acks an entry is announced once replicas hold it, and
+	 * until then nobody reads it either, so a failover cannot take back what a reader
+	 * saw. The announced sequence is read first, in the same round trip: whatever it
+	 * covers is in the log already.
+	 */
 	List<LogEntry> after(ConversationId id, long afterSeq, int limit) {
-		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
-			.range(RedisKeys.log(id), Range.rightUnbounded(Range.Bound.inclusive((afterSeq + 1) + "-0")),
-					Limit.limit().count(Math.clamp(limit, 1, 10_000)));
-		List<LogEntry> entries = new ArrayList<>();
-		if (records != null) {
-			for (MapRecord<String, Object, Object> record : records) {
-				long seq = Long.parseLong(record.getId().getValue().split("-")[0]);
-				entries.add(LiveSchema.entry(id, seq, record.getValue()));
+		byte[] meta = Pipeline.bytes(RedisKeys.meta(id));
+		byte[] log = Pipeline.bytes(RedisKeys.log(id));
+		io.lettuce.core.Range<String> range = io.lettuce.core.Range.create((afterSeq + 1) + "-0", "+");
+		io.lettuce.core.Limit count = io.lettuce.core.Limit.from(Math.clamp(limit, 1, 10_000));
+		return this.pipeline.together((async) -> {
+			RedisFuture<byte[]> announced = async.hget(meta, PUB);
+			RedisFuture<List<StreamMessage<byte[], byte[]>>> records = async.xrange(log, range, count);
+			byte[] pub = this.pipeline.await(announced);
+			long last = (pub != null) ? Long.parseLong(new String(pub, StandardCharsets.UTF_8)) : Long.MAX_VALUE;
+			List<LogEntry> entries = new ArrayList<>();
+			for (StreamMessage<byte[], byte[]> record : this.pipeline.await(records)) {
+				String recordId = record.getId();
+				long seq = Long.parseLong(recordId.substring(0, recordId.indexOf('-')));
+				if (seq > last) {
+					break;
+				}
+				Map<String, String> fields = new HashMap<>();
+				record.getBody()
+					.forEach((field, value) -> fields.put(new String(field, StandardCharsets.UTF_8),
+							new String(value, StandardCharsets.UTF_8)));
+				entries.add(LiveSchema.entry(id, seq, fields));
 			}
-		}
-		return entries;
+			return entries;
+		});
 	}
 
 }

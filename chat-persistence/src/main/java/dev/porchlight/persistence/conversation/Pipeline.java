@@ -61,6 +61,28 @@ final class Pipeline {
 	}
 
 	/**
+	 * Sends different commands together: the exchange sends them all before it
+	 * {@linkplain #await awaits} the first answer, so they cost one round trip.
+	 * @param exchange sends the commands on the shared connection, then awaits them
+	 * @return what the exchange made of the answers
+	 */
+	<T> T together(Function<RedisClusterAsyncCommands<byte[], byte[]>, T> exchange) {
+		return this.redis.execute((RedisCallback<T>) (connection) -> {
+			@SuppressWarnings("unchecked")
+			RedisClusterAsyncCommands<byte[], byte[]> async = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			return exchange.apply(async);
+		});
+	}
+
+	/**
+	 * The answer of a command sent in {@link #together}, within this pipeline's timeout.
+	 */
+	<T> T await(RedisFuture<T> future) {
+		return LettuceFutures.await(future, this.timeout);
+	}
+
+	/**
 	 * Runs one script per item, together. A script Redis does not know yet (after a
 	 * restart, or on another cluster node) is sent whole once more, which also makes
 	 * Redis remember it.

@@ -206,6 +206,24 @@ class RedisLiveConversationsIntegrationTests {
 	}
 
 	@Test
+	void anEntryWhoseAnnouncementWaitsIsReadByNobodyUntilItIsAnnounced() {
+		Conversation conversation = start(null);
+		send(conversation, "c1", Sender.visitor(this.visitor), "announced at once");
+		// As with porchlight.live.replica-acks: the caller announces once replicas hold
+		// it, and a failover before that may take it back, so no reader may see it.
+		LiveConversations.Appended waiting = this.live.append(conversation.id(), new ClientMessageId("c2"),
+				Sender.visitor(this.visitor), new MessageBody("waiting for replicas"), T0.plusSeconds(2), null, false);
+		assertThat(waiting.entry().seq()).isEqualTo(2);
+		assertThat(this.live.after(conversation.id(), 0, 100)).extracting(LogEntry::seq).containsExactly(1L);
+		assertThat(this.live.after(conversation.id(), 1, 100)).isEmpty();
+
+		this.live.announce(conversation.id(), 2, 2);
+		assertThat(this.live.after(conversation.id(), 0, 100)).extracting(LogEntry::seq).containsExactly(1L, 2L);
+		send(conversation, "c3", Sender.staff(this.agent), "announced at once again");
+		assertThat(this.live.after(conversation.id(), 1, 100)).extracting(LogEntry::seq).containsExactly(2L, 3L);
+	}
+
+	@Test
 	void aConversationsKeysShareOneHashSlot() {
 		ConversationId id = ConversationId.random();
 		String tag = "{c:" + id + "}";
