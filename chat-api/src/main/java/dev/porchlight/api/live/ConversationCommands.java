@@ -220,8 +220,19 @@ class ConversationCommands {
 		if (status == ConversationStatus.OPEN && connection.isVisitor()) {
 			throw new ProtocolException("forbidden", "Visitors reopen a conversation by writing to it.");
 		}
+		boolean waitForReplicas = this.replicaAcks.enabled();
 		Optional<LogEntry> entry = this.live.changeStatus(conversation.id(), status, connection.sender(),
-				this.clock.instant());
+				this.clock.instant(), !waitForReplicas);
+		if (waitForReplicas) {
+			// As for a message: told once replicas hold it. A retry that finds the
+			// status changed already announces the log's end again, in case the first
+			// attempt ended waiting for replicas.
+			this.replicaAcks.confirm(entry.isEmpty());
+			long seq = entry.map(LogEntry::seq).orElse(conversation.lastSeq());
+			if (seq > 0) {
+				this.live.announce(conversation.id(), seq, seq);
+			}
+		}
 		return new ServerFrame.StatusOk(conversation.id().toString(), status.name().toLowerCase(Locale.ROOT),
 				entry.map(LogEntry::seq).orElse(null), frame.ref());
 	}

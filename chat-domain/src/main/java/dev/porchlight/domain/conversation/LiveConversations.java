@@ -105,7 +105,17 @@ public interface LiveConversations {
 	 * @param at the server's time
 	 * @return the new log entry, if the status changed
 	 */
-	Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at);
+	default Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at) {
+		return changeStatus(id, status, sender, at, true);
+	}
+
+	/**
+	 * Closes or reopens a conversation, telling followers and staff inboxes in the same
+	 * step, or, with {@code announce} false, leaving that to {@link #announce}.
+	 * @see #changeStatus(ConversationId, ConversationStatus, Sender, Instant)
+	 */
+	Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at,
+			boolean announce);
 
 	/**
 	 * Entries after a sequence, in order.

@@ -182,13 +182,14 @@ class RedisLiveConversations implements LiveConversations {
 	}
 
 	@Override
-	public Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at) {
+	public Optional<LogEntry> changeStatus(ConversationId id, ConversationStatus status, Sender sender, Instant at,
+			boolean announce) {
 		long millis = at.toEpochMilli();
 		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id), RedisKeys.log(id))
 				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.INBOX, RedisKeys.awaitingArchive(id));
 		List<?> result = this.redis.execute(LiveScripts.STATUS, keys, status.name(), sender.kind().name(),
 				LiveSchema.senderId(sender), String.valueOf(millis), id.toString(), RedisKeys.channel(id),
-				RedisKeys.INBOX_CHANNEL);
+				RedisKeys.INBOX_CHANNEL, announce ? "1" : "0");
 		long seq = number(result.get(0));
 		if (seq < 0) {
 			throw new ConversationNotFoundException();

@@ -221,6 +221,15 @@ class RedisLiveConversationsIntegrationTests {
 		assertThat(this.live.after(conversation.id(), 0, 100)).extracting(LogEntry::seq).containsExactly(1L, 2L);
 		send(conversation, "c3", Sender.staff(this.agent), "announced at once again");
 		assertThat(this.live.after(conversation.id(), 1, 100)).extracting(LogEntry::seq).containsExactly(2L, 3L);
+
+		LogEntry closed = this.live
+			.changeStatus(conversation.id(), ConversationStatus.CLOSED, Sender.staff(this.agent), T0.plusSeconds(3),
+					false)
+			.orElseThrow();
+		assertThat(this.live.after(conversation.id(), 3, 100)).isEmpty();
+		this.live.announce(conversation.id(), closed.seq(), closed.seq());
+		assertThat(this.live.after(conversation.id(), 3, 100)).extracting(LogEntry::kind)
+			.containsExactly(LogEntry.Kind.CLOSED);
 	}
 
 	@Test
