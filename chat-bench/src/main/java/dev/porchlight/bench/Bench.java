@@ -139,6 +139,14 @@ public final class Bench {
 					a.record(work.resolve("porchlight-a.jfr"), Duration.ofSeconds(20));
 					b.record(work.resolve("porchlight-b.jfr"), Duration.ofSeconds(20));
 					log(load.run(rate, Duration.ofSeconds(20)).line());
+					// Then async-profiler, which also sees native frames and time outside
+					// Java code (JFR's execution samples do not).
+					Path profiler = Machine.asyncProfiler(work);
+					a.startProfiler(profiler);
+					b.startProfiler(profiler);
+					log(load.run(rate, Duration.ofSeconds(20)).line());
+					a.stopProfiler(profiler, work.resolve("porchlight-a.collapsed"));
+					b.stopProfiler(profiler, work.resolve("porchlight-b.collapsed"));
 				}
 				for (Node node : List.of(a, b)) {
 					String metrics = new Api(node.port).get("/actuator/prometheus").body();
@@ -149,7 +157,8 @@ public final class Bench {
 				nodes.forEach(Node::close);
 				redis.close();
 				postgres.close();
-				log("Flight recordings: " + work.toAbsolutePath() + "/porchlight-{a,b}.jfr");
+				log("Flight recordings: " + work.toAbsolutePath() + "/porchlight-{a,b}.jfr; CPU samples: "
+						+ work.toAbsolutePath() + "/porchlight-{a,b}.collapsed");
 				System.exit(0);
 			}
 

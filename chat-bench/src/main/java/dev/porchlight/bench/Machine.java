@@ -63,6 +63,21 @@ final class Machine {
 		}
 	}
 
+	/**
+	 * async-profiler's library for this machine, taken from its jar on the class path
+	 * (Maven Central's {@code tools.profiler:async-profiler}) into the work directory.
+	 */
+	static Path asyncProfiler(Path work) throws IOException {
+		Path library = work.resolve("libasyncProfiler.so");
+		try (var in = Machine.class.getResourceAsStream("/linux-x64/libasyncProfiler.so")) {
+			if (in == null) {
+				throw new IllegalStateException("async-profiler is not on the class path");
+			}
+			Files.copy(in, library, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		}
+		return library;
+	}
+
 	/** CPU time (user + system) a process has used so far, in seconds. */
 	static double cpuSeconds(long pid) {
 		try {

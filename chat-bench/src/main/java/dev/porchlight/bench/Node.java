@@ -54,16 +54,19 @@ final class Node implements AutoCloseable {
 						"--server.port=" + port, "--porchlight.public-url=" + ChatSystem.Porchlight.ORIGIN,
 						"--porchlight.owner.email=" + OWNER_EMAIL, "--porchlight.owner.password=" + OWNER_PASSWORD,
 						"--porchlight.embedded.enabled=false", "--porchlight.demo.enabled=false",
-						// The benchmark measures the live path, not the abuse limits: a
-						// few
-						// hundred visitors send far more than a person would.
+						// The benchmark measures the live path, not the abuse limits:
+						// a few hundred visitors send far more than a person would.
 						"--porchlight.live.visitor-messages=100000000", "--porchlight.live.staff-messages=100000000",
 						"--porchlight.live.conversations-per-address=100000",
 						"--porchlight.live.conversations-per-visitor=100000",
-						// A run is longer than a visitor token's 15 minutes; the widget
-						// would
-						// refresh it and reconnect, which is not what is measured here.
+						// A run is longer than a visitor token's 15 minutes; the
+						// widget would refresh it and reconnect, not measured here.
 						"--porchlight.visitor-token-ttl=3h",
+						// The one owner socket hears every message of the run; on a
+						// busy machine the generator reading it may stall for seconds,
+						// and the default 256 KiB would end it as a slow reader (4500).
+						// The peer buffers without limit.
+						"--porchlight.live.send-buffer-bytes=16777216",
 						// Tomcat's default of 8192 connections would cap the idle-socket
 						// scenario below its 15,000 sockets.
 						"--server.tomcat.max-connections=40000", "--server.tomcat.accept-count=1000",
@@ -183,6 +186,27 @@ final class Node implements AutoCloseable {
 	 */
 	void histogram(Path file) {
 		jcmd(ProcessBuilder.Redirect.to(file.toFile()), "GC.class_histogram");
+	}
+
+	/**
+	 * Starts async-profiler (CPU, every millisecond of CPU time, Java and native frames)
+	 * in this JVM, attached through {@code jcmd JVMTI.agent_load}.
+	 * @param library the profiler's {@code libasyncProfiler.so}
+	 */
+	void startProfiler(Path library) {
+		// jcmd splits its arguments at '=' unless they are quoted.
+		jcmd("JVMTI.agent_load", library.toAbsolutePath().toString(), "\"start,event=itimer,interval=1ms,threads\"");
+	}
+
+	/**
+	 * Stops async-profiler and writes the samples as collapsed stacks (one line per stack
+	 * with its count), the input of flame graphs.
+	 * @param library the profiler's library
+	 * @param output where
+	 */
+	void stopProfiler(Path library, Path output) {
+		jcmd("JVMTI.agent_load", library.toAbsolutePath().toString(),
+				"\"stop,file=" + output.toAbsolutePath() + ",collapsed\"");
 	}
 
 	private void jcmd(String... command) {
