@@ -105,6 +105,11 @@ final class Connection {
 		this.session.send(frame);
 	}
 
+	/** The answer to this socket's own frame, on the thread handling it. */
+	void reply(String frame) {
+		this.session.reply(frame);
+	}
+
 	void sendPaced(String frame) {
 		this.session.sendPaced(frame);
 	}

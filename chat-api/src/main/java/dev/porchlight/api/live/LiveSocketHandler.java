@@ -104,7 +104,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			ref = frame.ref();
 			ServerFrame answer = this.commands.handle(connection, frame);
 			if (answer != null) {
-				connection.send(Wire.write(answer));
+				connection.reply(Wire.write(answer));
 			}
 		}
 		catch (ProtocolException ex) {
@@ -178,7 +178,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 	}
 
 	private void refuse(Connection connection, ServerFrame.Error error) {
-		connection.send(Wire.write(error));
+		connection.reply(Wire.write(error));
 		// The server's own trouble is not the client's abuse: a client resending through
 		// a Redis failover or an overload must not be disconnected for it.
 		boolean serversFault = error.code().equals("unavailable") || error.code().equals("internal_error");

@@ -117,6 +117,38 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 	}
 
 	/**
+	 * Sends the answer to a frame of this socket's own, on the thread that handled it:
+	 * written right here when nothing is queued or being written (no other thread to
+	 * start or wake, which measured about a tenth of a node's CPU under load), else
+	 * queued behind the rest. Frames others queue meanwhile are written by this thread
+	 * too, so only for the thread that serves this socket, which may wait for its own
+	 * client.
+	 * @param frame the frame's text
+	 */
+	void reply(String frame) {
+		boolean inline;
+		this.lock.lock();
+		try {
+			if (this.overflowed || this.closeWhenFlushed != null || !getDelegate().isOpen()) {
+				return;
+			}
+			inline = this.opened && !this.draining && (this.queue == null || this.queue.isEmpty());
+			if (inline) {
+				this.draining = true;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (!inline) {
+			send(frame);
+		}
+		else if (writeOrDrop(List.of(frame))) {
+			drain();
+		}
+	}
+
+	/**
 	 * Puts the first frame ahead of anything queued since the socket was registered, and
 	 * starts sending.
 	 * @param first the frame's text
@@ -307,26 +339,38 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 				}
 				return;
 			}
-			try {
-				this.writeStartedNanos = System.nanoTime();
-				write(frames);
-			}
-			catch (IOException | RuntimeException ex) {
-				log.debug("Send to socket {} failed: {}", getId(), ex.getMessage());
-				this.lock.lock();
-				try {
-					drop();
-					this.draining = false;
-				}
-				finally {
-					this.lock.unlock();
-				}
-				closeAsync(CloseCodes.TOO_SLOW);
+			if (!writeOrDrop(frames)) {
 				return;
 			}
-			finally {
-				this.writeStartedNanos = 0;
+		}
+	}
+
+	/**
+	 * Writes frames as the one drainer; when that fails, drops the rest, stops draining
+	 * and disconnects the client.
+	 * @return whether the frames were written
+	 */
+	private boolean writeOrDrop(List<String> frames) {
+		try {
+			this.writeStartedNanos = System.nanoTime();
+			write(frames);
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			log.debug("Send to socket {} failed: {}", getId(), ex.getMessage());
+			this.lock.lock();
+			try {
+				drop();
+				this.draining = false;
 			}
+			finally {
+				this.lock.unlock();
+			}
+			closeAsync(CloseCodes.TOO_SLOW);
+			return false;
+		}
+		finally {
+			this.writeStartedNanos = 0;
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.porchlight.domain.conversation;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import dev.porchlight.domain.account.AccountId;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,8 @@ public record LiveConversation(Conversation conversation, long lastSeq, long rea
 
 	public static final int PREVIEW_LENGTH = 140;
 
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
 	public LiveConversation {
 		Objects.requireNonNull(conversation, "conversation");
 	}
@@ -50,7 +53,7 @@ public record LiveConversation(Conversation conversation, long lastSeq, long rea
 	 * @return at most {@value #PREVIEW_LENGTH} characters
 	 */
 	public static String preview(MessageBody body) {
-		String flat = body.text().replaceAll("\\s+", " ");
+		String flat = WHITESPACE.matcher(body.text()).replaceAll(" ");
 		int end = flat.offsetByCodePoints(0, Math.min(PREVIEW_LENGTH, flat.codePointCount(0, flat.length())));
 		return flat.substring(0, end);
 	}

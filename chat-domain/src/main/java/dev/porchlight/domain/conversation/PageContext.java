@@ -3,6 +3,7 @@ package dev.porchlight.domain.conversation;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.Text;
@@ -23,6 +24,8 @@ public record PageContext(@Nullable String url, @Nullable String title, @Nullabl
 	public static final int MAX_URL = 2048;
 
 	public static final int MAX_TITLE = 300;
+
+	private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
 
 	public PageContext {
 		url = webAddress("page url", url);
@@ -59,7 +62,7 @@ public record PageContext(@Nullable String url, @Nullable String title, @Nullabl
 		if (text == null) {
 			return null;
 		}
-		if (!text.matches("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")) {
+		if (!LANGUAGE_TAG.matcher(text).matches()) {
 			throw new DomainException("invalid_locale", "The locale must be a language tag like en or de-CH.");
 		}
 		return Locale.forLanguageTag(text).toLanguageTag();
