@@ -14,7 +14,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 final class LiveScripts {
 
-	static final RedisScript<List> APPEND = load("append", List.class);
+	static final Pipeline.Script APPEND_SCRIPT = Pipeline.Script.of(text("live") + "\n" + text("append"));
 
 	static final RedisScript<List> STATUS = load("status", List.class);
 

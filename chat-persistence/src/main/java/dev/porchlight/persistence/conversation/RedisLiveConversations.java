@@ -71,13 +71,16 @@ class RedisLiveConversations implements LiveConversations {
 
 	private final LiveReads reads;
 
+	private final Pipeline pipeline;
+
 	RedisLiveConversations(StringRedisTemplate redis, RateLimiter limiter) {
 		this.redis = redis;
 		this.limiter = limiter;
 		RedisConnectionFactory factory = redis.getConnectionFactory();
 		this.cluster = factory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
-		this.reads = new LiveReads(redis, new Pipeline(redis, (factory instanceof LettuceConnectionFactory lettuce)
-				? lettuce.getClientConfiguration().getCommandTimeout() : Duration.ofSeconds(2)));
+		this.pipeline = new Pipeline(redis, (factory instanceof LettuceConnectionFactory lettuce)
+				? lettuce.getClientConfiguration().getCommandTimeout() : Duration.ofSeconds(2));
+		this.reads = new LiveReads(redis, this.pipeline);
 	}
 
 	@Override
@@ -144,9 +147,14 @@ class RedisLiveConversations implements LiveConversations {
 		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id))
 				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), limitKey, RedisKeys.INBOX,
 						RedisKeys.awaitingArchive(id));
-		List<?> result = this.redis.execute(LiveScripts.APPEND, keys, clientId.value(), sender.kind().name(),
-				LiveSchema.senderId(sender), body.text(), String.valueOf(millis), LiveConversation.preview(body),
-				id.toString(), RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits, window, announce ? "1" : "0");
+		List<String> args = List.of(clientId.value(), sender.kind().name(), LiveSchema.senderId(sender), body.text(),
+				String.valueOf(millis), LiveConversation.preview(body), id.toString(), RedisKeys.channel(id),
+				RedisKeys.INBOX_CHANNEL, permits, window, announce ? "1" : "0");
+		// Through the pipeline rather than the template: on a virtual thread the
+		// template's timed wait costs a timer task per message (see Pipeline).
+		List<?> result = (List<?>) this.pipeline
+			.script(LiveScripts.APPEND_SCRIPT, List.of(id), (ignored) -> new byte[][][] { bytes(keys), bytes(args) })
+			.get(0);
 		long outcome = number(result.get(0));
 		if (outcome == -1) {
 			throw new ConversationNotFoundException();
@@ -274,6 +282,14 @@ class RedisLiveConversations implements LiveConversations {
 						RedisZSetCommands.ZAddArgs.empty().gt());
 			return null;
 		});
+	}
+
+	private static byte[][] bytes(List<String> texts) {
+		byte[][] bytes = new byte[texts.size()][];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = Pipeline.bytes(texts.get(i));
+		}
+		return bytes;
 	}
 
 	private static long number(Object value) {
