@@ -150,6 +150,22 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	}
 
+	/**
+	 * Turns a handshake that failed on an unreachable store into the documented
+	 * {@code unavailable} + 1012. Before Spring Session's filter (which reads a staff
+	 * session from Redis) and Spring Security's.
+	 */
+	@Bean
+	FilterRegistrationBean<UnavailableHandshakeFilter> unavailableHandshakes() {
+		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
+		handshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
+		FilterRegistrationBean<UnavailableHandshakeFilter> registration = new FilterRegistrationBean<>(
+				new UnavailableHandshakeFilter(this.handler, handshake));
+		registration.addUrlPatterns("/ws/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+		return registration;
+	}
+
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer(LiveProperties properties) {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();

@@ -57,6 +57,15 @@ class LiveSocketHandler extends TextWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
+		if (Boolean.TRUE.equals(session.getAttributes().get(VisitorHandshakeInterceptor.UNAVAILABLE))) {
+			// The handshake could not be checked (a store was unreachable): this socket
+			// only says so. Never registered, so it gets nothing else.
+			OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, this.properties.sendBufferBytes(),
+					this.properties.sendTimeLimit().toNanos());
+			outbox.open(Wire.write(unavailable(null)));
+			outbox.closeWhenFlushed(CloseCodes.RESTART);
+			return;
+		}
 		VisitorPrincipal visitor = (VisitorPrincipal) session.getAttributes().get(VisitorHandshakeInterceptor.VISITOR);
 		StaffPrincipal staff = (StaffPrincipal) session.getAttributes().get(StaffHandshakeInterceptor.STAFF);
 		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, this.properties.sendBufferBytes(),
