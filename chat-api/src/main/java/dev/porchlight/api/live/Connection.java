@@ -44,6 +44,11 @@ final class Connection {
 
 	private int errorsInWindow;
 
+	// Closed for abuse: frames still arriving before the close are not handled.
+	private volatile boolean refused;
+
+	private @Nullable FrameBudget budget;
+
 	private volatile long lastHeardMillis = System.currentTimeMillis();
 
 	Connection(OutboxSessionDecorator session, @Nullable VisitorPrincipal visitor, @Nullable StaffPrincipal staff) {
@@ -169,7 +174,29 @@ final class Connection {
 			this.errorWindowStart = now;
 			this.errorsInWindow = 0;
 		}
-		return ++this.errorsInWindow > limit;
+		if (++this.errorsInWindow > limit) {
+			this.refused = true;
+		}
+		return this.refused;
+	}
+
+	/**
+	 * @return whether the socket is being closed for abuse (its remaining frames are
+	 * ignored)
+	 */
+	boolean refused() {
+		return this.refused;
+	}
+
+	/**
+	 * This socket's budget of frames that no Redis-backed limit counts, made on first
+	 * use.
+	 */
+	synchronized FrameBudget budget(FrameLimits limits, long nowNanos) {
+		if (this.budget == null) {
+			this.budget = new FrameBudget(limits, nowNanos);
+		}
+		return this.budget;
 	}
 
 	boolean allowedIn(ConversationId conversation) {

@@ -38,7 +38,7 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 @EnableScheduling
-@EnableConfigurationProperties(LiveProperties.class)
+@EnableConfigurationProperties({ LiveProperties.class, FrameLimits.class })
 class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	private final LiveSocketHandler handler;

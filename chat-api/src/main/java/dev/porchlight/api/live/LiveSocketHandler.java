@@ -88,7 +88,9 @@ class LiveSocketHandler extends TextWebSocketHandler {
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		Connection connection = (Connection) session.getAttributes().get(CONNECTION);
-		if (connection == null) {
+		if (connection == null || connection.refused()) {
+			// Closing for abuse: what it still sends is not handled (a flood must not go
+			// on until the close frame has left).
 			return;
 		}
 		connection.heard();
