@@ -5,9 +5,9 @@
 --   entry:  k (MESSAGE | CLOSED | REOPENED), c (client id), sk (sender kind), si (sender id),
 --           b (body), at (epoch millis)
 --   event on the conversation's channel:  {t = 'e', id, seq, <entry fields>}
---                                      or {t = 'r', id, side, seq}         (read marker)
+--                                      or {t = 'r', id, side, seq, site}   (read marker)
 --   event on the inbox channel:           {t = 's', id, m = {<meta hash>}}  (state)
---                                      or {t = 'r', id, side, seq}
+--                                      or {t = 'r', id, side, seq, site}
 
 local function hash_table(flat)
   local t = {}

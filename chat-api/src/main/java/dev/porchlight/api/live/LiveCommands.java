@@ -81,7 +81,7 @@ class LiveCommands {
 				this.properties.heartbeatInterval().toMillis(), this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH,
 				this.presences.anyStaffAvailable(), staff ? null : connection.visitor().visitorId().toString(),
 				staff ? connection.staff().id().toString() : null,
-				(staff ? this.live.inbox(500) : this.access.visible(connection.visitor())).stream()
+				(staff ? this.access.inbox(connection, 500) : this.access.visible(connection.visitor())).stream()
 					.map((conversation) -> this.views.view(conversation, staff))
 					.toList());
 	}

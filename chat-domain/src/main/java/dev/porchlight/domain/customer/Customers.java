@@ -2,6 +2,7 @@ package dev.porchlight.domain.customer;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.porchlight.domain.site.SiteId;
 
@@ -75,6 +76,15 @@ public interface Customers {
 	 * @return site and external id pairs
 	 */
 	List<ExternalId> externalIds(CustomerId customer);
+
+	/**
+	 * The sites a customer belongs to: where a site vouched for them, where their
+	 * visitors came through, where their conversations are. A record staff created and
+	 * nothing was attached to yet belongs to none.
+	 * @param customer the customer
+	 * @return the sites
+	 */
+	Set<SiteId> sites(CustomerId customer);
 
 	/**
 	 * A site's id for a customer.

@@ -6,8 +6,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -119,6 +121,33 @@ class JdbcCustomers implements Customers, Stories {
 			.param("id", customer.value())
 			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
 			.list();
+	}
+
+	@Override
+	public List<ConversationId> conversations(CustomerId customer, SiteScope scope) {
+		if (scope.isAll()) {
+			return conversations(customer);
+		}
+		return this.jdbc.sql("""
+				select id from conversation where customer_id = :id and site_id = any(:sites)
+				 order by last_activity_at desc, id desc
+				""")
+			.param("id", customer.value())
+			.param("sites", scope.sites().stream().map(SiteId::value).toArray(UUID[]::new))
+			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
+			.list();
+	}
+
+	@Override
+	public Set<SiteId> sites(CustomerId customer) {
+		return Set.copyOf(this.jdbc.sql("""
+				select site_id from customer_identity where customer_id = :id
+				union select site_id from visitor where customer_id = :id or contact_customer_id = :id
+				union select site_id from conversation where customer_id = :id
+				""")
+			.param("id", customer.value())
+			.query((row, rowNum) -> new SiteId(row.getObject("site_id", UUID.class)))
+			.list());
 	}
 
 	@Override
