@@ -13,10 +13,13 @@ import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,12 +27,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Fuzzes every REST operation the OpenAPI document lists, signed in as the owner and as a
  * visitor: random path values, query parameters and bodies (wrong types, missing and
- * extra fields, control characters, long strings, not JSON at all). No answer may be a
- * 5xx, and no answer may carry a stack trace. A fixed seed (override with
+ * extra fields, control characters, long strings, not JSON at all), then addresses and
+ * parameters that are not valid URL encoding at all (sent over a raw socket, since no
+ * proper client would send them). No answer may be a 5xx, no answer may carry a stack
+ * trace, and neither may the log. A fixed seed (override with
  * {@code -Dporchlight.fuzz.seed}) keeps failures reproducible.
  */
-@PorchlightTest
+@PorchlightTest(properties = "logging.level.dev.porchlight.api.web.MalformedRequests=INFO")
+@ExtendWith(OutputCaptureExtension.class)
 class RestFuzzIntegrationTests {
+
+	/** Percent-encodings no server can decode, or may not accept, in a path segment. */
+	static final List<String> MALFORMED_SEGMENTS = List.of("%zz", "%", "%2F", "%5C", "%00", "%E0%A4%", "a%2Fb%5Cc",
+			"%%%");
+
+	/** Query strings that are not valid URL encoding. */
+	static final List<String> MALFORMED_VALUES = List.of("%zz", "%", "%%%", "%E0%A4%A", "%G1", "abc%");
 
 	static final long SEED = Long.getLong("porchlight.fuzz.seed", 20261123L);
 
@@ -91,6 +104,78 @@ class RestFuzzIntegrationTests {
 		}
 		System.out.printf("REST fuzzing: %d requests over %d paths (seed %d), statuses %s%n", requests, paths.size(),
 				SEED, statuses);
+	}
+
+	@Test
+	void malformedEncodingAnywhereIsA400WithSecurityHeadersAndOneLogLineAtMost(CapturedOutput output) {
+		Site site = Site.create("Encodings", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		JsonNode paths = new ApiClient(this.port).get("/api/v1/openapi").json().path("paths");
+		ApiClient owner = owner();
+		Map<String, String> staff = Map.of("Cookie",
+				"PORCHLIGHT_SESSION=" + owner.cookie("PORCHLIGHT_SESSION").orElseThrow() + "; XSRF-TOKEN="
+						+ owner.cookie("XSRF-TOKEN").orElseThrow(),
+				"X-XSRF-TOKEN", owner.cookie("XSRF-TOKEN").orElseThrow(), "Content-Type", "application/json");
+		String token = new ApiClient(this.port).header("Origin", "https://chat.porchlight.example")
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
+			.text("/token");
+		Map<String, String> visitor = Map.of("Authorization", "Bearer " + token, "Origin",
+				"https://chat.porchlight.example", "Content-Type", "application/json");
+		List<String> targets = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> path : paths.properties()) {
+			for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+				String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
+				String template = path.getKey();
+				List<String> names = new ArrayList<>();
+				for (JsonNode parameter : operation.getValue().path("parameters")) {
+					if (parameter.path("in").asString().equals("query")) {
+						names.add(parameter.path("name").asString());
+					}
+				}
+				// Bad encodings in every path variable, and in every query parameter.
+				if (template.contains("{")) {
+					for (String segment : MALFORMED_SEGMENTS) {
+						targets.add(method + " " + template.replaceAll("\\{[^}]+}", segment));
+					}
+				}
+				String plain = template.replaceAll("\\{[^}]+}", "x");
+				for (String value : MALFORMED_VALUES) {
+					String name = names.isEmpty() ? "q" : names.get(Math.abs(value.hashCode()) % names.size());
+					targets.add(method + " " + plain + "?" + name + "=" + value);
+				}
+				targets.add(method + " " + plain + "?%zz=1");
+			}
+		}
+		// The pages and the widget frame too.
+		for (String page : List.of("/app/%", "/app/%2F", "/%5C", "/widget/frame?site=%zz&origin=%",
+				"/api/v1/visitor/widget/" + site.key().value() + "?locale=%zz", "/assets/%00", "/app/index.html;x=1",
+				"/ws/v1/visitor?x=%")) {
+			targets.add("GET " + page);
+		}
+		for (String target : targets) {
+			String method = target.substring(0, target.indexOf(' '));
+			String address = target.substring(target.indexOf(' ') + 1);
+			RawHttp.Response response = RawHttp.send(this.port, method, address,
+					address.startsWith("/api/v1/visitor/") ? visitor : staff, method.equals("GET") ? null : "{}");
+			assertThat(response.status()).as("%s: %s", target, response.body()).isEqualTo(400);
+			assertThat(response.headers()).as(target)
+				.containsEntry("x-content-type-options", "nosniff")
+				.containsKey("content-security-policy");
+			assertThat(response.body()).as(target)
+				.doesNotContain("Exception")
+				.doesNotContain("\tat ")
+				.doesNotContain("Tomcat");
+			if (address.startsWith("/api/") || address.startsWith("/ws/")) {
+				assertThat(response.headers().get("content-type")).as(target).startsWith("application/json");
+				assertThat(response.body()).as(target).contains("\"error\":\"malformed_url\"");
+			}
+		}
+		String log = output.getAll();
+		assertThat(log).as("no stack trace in the log").doesNotContain("\tat ").doesNotContain("Exception:");
+		assertThat(log.lines().filter((line) -> line.contains("Refused a request with a malformed")).count())
+			.as("one line per refused request at most")
+			.isLessThanOrEqualTo(targets.size());
+		System.out.printf("Malformed encodings: %d requests, all 400%n", targets.size());
 	}
 
 	private ApiClient.Response send(ApiClient client, String method, String url, String body) {

@@ -33,7 +33,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * Arguments: {@code --quick} (a short run that only checks the harness works),
  * {@code --repo DIR}, {@code --jar PATH} (porchlight.jar), {@code --profile RATE} (only
  * Porchlight at that rate, 30 s to warm up, then 20 s with a Flight Recorder recording
- * per node), {@code --idle N} (only N idle sockets on one Porchlight node).
+ * per node), {@code --idle N} (only N idle sockets on one Porchlight node),
+ * {@code --search-only [MESSAGES]} (only scenario 4: seed MESSAGES, default 1,000,000,
+ * measure search on an idle node, then with chat at {@code --chat-rate} messages/s,
+ * default 300, about half of the last measured capacity).
  */
 public final class Bench {
 
@@ -88,6 +91,22 @@ public final class Bench {
 			ChatSystem.Porchlight porchlight = new ChatSystem.Porchlight(List.of(a.port, b.port), siteKey,
 					owner.cookie("PORCHLIGHT_SESSION"));
 
+			if (List.of(args).contains("--search-only")) {
+				// Search alone, e.g. after a change to its schema or queries: no idle
+				// sockets, no capacity search, no peer traffic.
+				String size = arg(args, "--search-only", null);
+				int messages = (size != null && size.matches("[0-9]+")) ? Integer.parseInt(size) : 1_000_000;
+				double chatRate = Double.parseDouble(arg(args, "--chat-rate", "300"));
+				try (LoadGenerator porchlightLoad = new LoadGenerator(porchlight, plan.visitors)) {
+					log("Warming up");
+					porchlightLoad.run(plan.startRate, plan.warmup);
+					searchOnly(results, plan, a, jdbcUrl, siteId, messages, chatRate, porchlightLoad, work);
+				}
+				nodes.forEach(Node::close);
+				redis.close();
+				postgres.close();
+				System.exit(0);
+			}
 			log("Starting two peer nodes (Socket.IO with the Redis adapter)");
 			Path peerDir = repo.resolve("chat-bench/peer");
 			Node peerA = Node.peer("peer-a", peerDir, work, peerRedisUrl);
@@ -131,6 +150,28 @@ public final class Bench {
 				redis.close();
 				postgres.close();
 				log("Flight recordings: " + work.toAbsolutePath() + "/porchlight-{a,b}.jfr");
+				System.exit(0);
+			}
+
+			String costRate = arg(args, "--cost", null);
+			if (costRate != null) {
+				// CPU per message of each system at one rate, process by process: robust
+				// where latency is not (a busy machine), and where profiling starts.
+				double rate = Double.parseDouble(costRate);
+				try (LoadGenerator load = new LoadGenerator(porchlight, plan.visitors);
+						LoadGenerator peerLoad = new LoadGenerator(peer, plan.visitors)) {
+					load.run(rate, Duration.ofSeconds(20));
+					peerLoad.run(rate, Duration.ofSeconds(20));
+					for (int round = 0; round < 2; round++) {
+						cost(load, rate, Map.of("porchlight-a", a.pid(), "porchlight-b", b.pid(), "redis",
+								Machine.redisPid(redis.port(), redis.password())), work);
+						cost(peerLoad, rate, Map.of("peer-a", peerA.pid(), "peer-b", peerB.pid(), "redis",
+								Machine.redisPid(redis.port(), redis.password())), work);
+					}
+				}
+				nodes.forEach(Node::close);
+				redis.close();
+				postgres.close();
 				System.exit(0);
 			}
 
@@ -231,14 +272,16 @@ public final class Bench {
 				factory.destroy();
 			}
 
-			// Scenario 4: search with chat at half of Porchlight's capacity.
+			// Scenario 4: search, on an idle node, then with chat at half of Porchlight's
+			// capacity.
 			log("Seeding " + plan.searchMessages + " messages by COPY");
-			double[] seeded = Search.seed(jdbcUrl, siteId, plan.searchMessages);
-			log(String.format("Seeded in %.1f s (COPY) + %.1f s (indexes, analyze)", seeded[0], seeded[1]));
+			Search.Seeded seeded = Search.seed(jdbcUrl, siteId, plan.searchMessages);
+			log(seeded.line());
 			double chatRate = Math.max(plan.startRate / 2, results.meanPorchlightCapacity() / 2);
+			results.searchIdle = Search.measure(a.port, jdbcUrl, 1, plan.searchDuration, seeded, null);
+			log("Search on an idle node done");
 			try (LoadGenerator chat = new LoadGenerator(porchlight, plan.visitors)) {
-				results.search = Search.measure(a.port, jdbcUrl, 5, plan.searchDuration, plan.searchMessages,
-						plan.searchMessages / 10, Math.max(100, plan.searchMessages / 50), seeded,
+				results.search = Search.measure(a.port, jdbcUrl, 5, plan.searchDuration, seeded,
 						() -> chat.run(chatRate, plan.searchDuration));
 			}
 			log("Search done; chat meanwhile: " + results.search.chat().line());
@@ -262,6 +305,22 @@ public final class Bench {
 		log(String.format("Done in %.0f s: docs/benchmarks.md and docs/benchmarks-latency.svg rewritten",
 				results.totalSeconds));
 		System.exit(0);
+	}
+
+	private static void searchOnly(Results results, Plan plan, Node node, String jdbcUrl, UUID siteId, int messages,
+			double chatRate, LoadGenerator load, Path work) throws Exception {
+		log("Seeding " + messages + " messages by COPY");
+		Search.Seeded seeded = Search.seed(jdbcUrl, siteId, messages);
+		log(seeded.line());
+		results.searchIdle = Search.measure(node.port, jdbcUrl, 1, plan.searchDuration, seeded, null);
+		log("Search on an idle node done");
+		results.search = Search.measure(node.port, jdbcUrl, 5, plan.searchDuration, seeded,
+				() -> load.run(chatRate, plan.searchDuration));
+		log("Search with chat at " + Math.round(chatRate) + "/s done: " + results.search.chat().line());
+		String table = Report.search(results, plan);
+		Files.writeString(work.resolve("search.md"), table);
+		System.out.println(table);
+		log("Written to " + work.resolve("search.md"));
 	}
 
 	/**
@@ -376,6 +435,31 @@ public final class Bench {
 			}
 		});
 		return line.get(timeout.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	/**
+	 * Runs one system at a rate for 20 s and logs the CPU each process used per visitor
+	 * message (each answered one in ten by the owner), in microseconds.
+	 */
+	static void cost(LoadGenerator load, double rate, Map<String, Long> processes, Path work) {
+		Map<String, Double> before = new java.util.TreeMap<>();
+		processes.forEach((name, pid) -> before.put(name, Machine.cpuSeconds(pid)));
+		before.put("postgres", Machine.postgresCpuSeconds(work.resolve("postgres")));
+		before.put("generator", Machine.cpuSeconds(ProcessHandle.current().pid()));
+		LoadGenerator.Result result = load.run(rate, Duration.ofSeconds(20));
+		StringBuilder line = new StringBuilder(result.system() + " CPU per message:");
+		double total = 0;
+		for (Map.Entry<String, Double> entry : before.entrySet()) {
+			double now = switch (entry.getKey()) {
+				case "postgres" -> Machine.postgresCpuSeconds(work.resolve("postgres"));
+				case "generator" -> Machine.cpuSeconds(ProcessHandle.current().pid());
+				default -> Machine.cpuSeconds(processes.get(entry.getKey()));
+			};
+			double micros = (now - entry.getValue()) * 1e6 / result.sent();
+			total += micros;
+			line.append(String.format(" %s %.0f µs,", entry.getKey(), micros));
+		}
+		log(line.append(String.format(" total %.0f µs | ", total)).append(result.line()).toString());
 	}
 
 	/**

@@ -237,34 +237,7 @@ final class Report {
 		md.append("\n");
 
 		// Scenario 4
-		Search.Figures s = r.search;
-		md.append("## 4. Search\n\n");
-		md.append(String.format(Locale.ROOT,
-				"%,d archived messages in %,d conversations and %,d customers, generated shop-chat text (skewed choice of "
-						+ "products, places, order numbers), loaded with `COPY` in %.1f s (%.0f rows/s, indexes dropped) and "
-						+ "indexed in %.1f s. Then %d searchers loop over the queries through the REST API for %d s while "
-						+ "chat runs at half of Porchlight's capacity. Queries: customer `Lindqvst` (a typo, trigram), "
-						+ "full text `ankh pendant Tartu`, broad term `order` (in a large share of messages).\n\n",
-				s.messages(), s.conversations(), s.customers(), s.copySeconds(),
-				(s.messages() + 2.0 * s.conversations() + s.customers()) / s.copySeconds(), s.indexSeconds(),
-				s.searchers(), plan.searchDuration().toSeconds()));
-		md.append(
-				"| query | requests | API p50 | API p95 | goal | | SQL with index p50 | SQL with ILIKE p50 | ILIKE / index |\n");
-		md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-		for (Map.Entry<String, Histogram> e : s.api().entrySet()) {
-			Histogram h = e.getValue();
-			double p50 = h.getValueAtPercentile(50) / 1000.0;
-			double p95 = h.getValueAtPercentile(95) / 1000.0;
-			boolean broad = e.getKey().equals("broad");
-			String goal = broad ? "p95 ≤ 500 ms" : "p50 ≤ 20 ms, p95 ≤ 100 ms";
-			boolean ok = broad ? p95 <= 500 : (p50 <= 20 && p95 <= 100);
-			double fts = s.fts().get(e.getKey()).getValueAtPercentile(50) / 1000.0;
-			double ilike = s.ilike().get(e.getKey()).getValueAtPercentile(50) / 1000.0;
-			md.append(
-					String.format(Locale.ROOT, "| %s | %d | %.1f ms | %.1f ms | %s | %s | %.1f ms | %.1f ms | %.1f |\n",
-							e.getKey(), h.getTotalCount(), p50, p95, goal, met(ok), fts, ilike, ilike / fts));
-		}
-		md.append(String.format(Locale.ROOT, "\nChat meanwhile: %s.\n\n", s.chat().line()));
+		md.append(search(r, plan));
 
 		// Micro
 		md.append("## Micro-benchmarks (JMH)\n\n");
@@ -290,6 +263,61 @@ final class Report {
 		}
 		Files.writeString(markdown, md.toString());
 		Files.writeString(svg, Plot.latencyVsLoad(r.pairs.get(0)));
+	}
+
+	/**
+	 * Scenario 4's section: how the archive was seeded and indexed, then the API figures
+	 * on an idle node and with chat running.
+	 */
+	static String search(Results r, Bench.Plan plan) {
+		Search.Figures s = r.search;
+		Search.Seeded seeded = s.seeded();
+		StringBuilder md = new StringBuilder("## 4. Search\n\n");
+		md.append(String.format(Locale.ROOT,
+				"%,d archived messages in %,d conversations and %,d customers, generated shop-chat text (skewed choice of "
+						+ "products, places, order numbers), loaded with `COPY` in %.1f s (%.0f rows/s, indexes dropped); "
+						+ "every search structure built again in %.1f s (with `analyze`). Then searchers loop over the queries "
+						+ "through the REST API for %d s: one on an otherwise idle node (the latency of the API path itself), "
+						+ "then %d while chat runs at half of Porchlight's capacity. Queries: customer `Lindqvst` (a typo, "
+						+ "trigram), full text `ankh pendant Tartu`, broad term `order` (in most conversations), and without "
+						+ "a goal a phone number, a customer's name in conversation search and an order number. "
+						+ "SQL columns: the core statement alone (candidates and ranking, or the customer lookup) with its "
+						+ "index, and `ILIKE` over the raw text for comparison.\n\n",
+				seeded.messages(), seeded.conversations(), seeded.customers(), seeded.copySeconds(),
+				(seeded.messages() + 2.0 * seeded.conversations() + seeded.customers()) / seeded.copySeconds(),
+				seeded.indexSeconds(), plan.searchDuration().toSeconds(), s.searchers()));
+		md.append("| index | built in | size |\n| --- | --- | --- |\n");
+		for (Search.Index index : seeded.indexes()) {
+			String name = index.name().contains(" ") ? index.name() : "`" + index.name() + "`";
+			md.append(String.format(Locale.ROOT, "| %s | %.1f s | %.1f MiB |\n", name, index.seconds(),
+					index.bytes() / 1048576.0));
+		}
+		md.append('\n');
+		md.append(
+				"| query | node | requests | API p50 | API p95 | goal | | SQL with index p50 | SQL with ILIKE p50 |\n");
+		md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		for (Search.Figures figures : java.util.Arrays.asList(r.searchIdle, s)) {
+			if (figures == null) {
+				continue;
+			}
+			for (Map.Entry<String, Histogram> e : figures.api().entrySet()) {
+				Histogram h = e.getValue();
+				double p50 = h.getValueAtPercentile(50) / 1000.0;
+				double p95 = h.getValueAtPercentile(95) / 1000.0;
+				boolean broad = e.getKey().equals("broad");
+				boolean goalSet = broad || e.getKey().equals("customer") || e.getKey().equals("full-text");
+				String goal = !goalSet ? "" : broad ? "p95 ≤ 300 ms" : "p50 ≤ 20 ms, p95 ≤ 100 ms";
+				boolean ok = broad ? p95 <= 300 : (p50 <= 20 && p95 <= 100);
+				double fts = figures.fts().get(e.getKey()).getValueAtPercentile(50) / 1000.0;
+				double ilike = figures.ilike().get(e.getKey()).getValueAtPercentile(50) / 1000.0;
+				md.append(String.format(Locale.ROOT,
+						"| %s | %s | %d | %.1f ms | %.1f ms | %s | %s | %.1f ms | %.1f ms |\n", e.getKey(),
+						(figures.chat() != null) ? "chat running" : "idle", h.getTotalCount(), p50, p95, goal,
+						goalSet ? met(ok) : "", fts, ilike));
+			}
+		}
+		md.append(String.format(Locale.ROOT, "\nChat meanwhile: %s.\n\n", s.chat().line()));
+		return md.toString();
 	}
 
 	static LoadGenerator.Result bestPassing(List<LoadGenerator.Result> steps) {

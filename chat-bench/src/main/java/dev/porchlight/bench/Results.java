@@ -45,7 +45,11 @@ final class Results {
 
 	final List<Archival.Figures> archival = new ArrayList<>();
 
+	/** Scenario 4 with chat running. */
 	Search.Figures search;
+
+	/** Scenario 4 on an otherwise idle node. */
+	Search.Figures searchIdle;
 
 	List<Micro.Score> jmh = List.of();
 

@@ -1,6 +1,7 @@
-// One box that finds customers (typo-tolerant) and conversations by what was said, with
-// the matching words highlighted; filters and "more results" paging. A result opens the
-// conversation scrolled to the message that matched.
+// One box that finds customers (typo-tolerant) and conversations by what was said or by
+// whose they are (a customer's name, email, phone or id), with the matching words
+// highlighted and each result naming its customer and site; filters and "more results"
+// paging. A result opens the conversation scrolled to the message that matched.
 import { h, clear, time } from './dom.js';
 import { get } from './api.js';
 import { t } from './texts.js';
@@ -24,6 +25,7 @@ export function showSearch(view, app, params) {
 		location.hash = '#/search?' + data;
 	} },
 	h('label', { htmlFor: 'search-query' }, t('searchLabel')), input, h('button', { type: 'submit' }, t('searchButton')),
+	h('p', { id: 'search-hint', className: 'help' }, t('searchHint')),
 	h('div', { className: 'filters' },
 		select('site', t('site'), [['', t('allSites')], ...app.sites.map((s) => [s.id, s.name])]),
 		select('status', t('status'), [['', t('any')], ['open', t('open')], ['closed', t('closed')]]),
@@ -43,7 +45,8 @@ export function showSearch(view, app, params) {
 
 	get('/api/v1/search/customers?q=' + encodeURIComponent(q) + '&limit=10').then((found) => {
 		clear(customers, found.length ? found.map((c) => h('li', {}, h('a', { href: '#/customers/' + c.id },
-			c.name || c.email || c.phone || c.id), c.email && c.name ? h('span', { className: 'meta' }, ' ', c.email) : null))
+			c.name || c.email || c.phone || c.id),
+			h('span', { className: 'meta' }, [c.name ? c.email : null, c.phone].filter(Boolean).map((detail) => ' · ' + detail))))
 			: h('li', { className: 'empty' }, t('noResults')));
 	}, (e) => { error.textContent = e.message; });
 
@@ -66,14 +69,16 @@ export function showSearch(view, app, params) {
 			query.set('cursor', cursor);
 		}
 		get('/api/v1/search/conversations?' + query).then((answer) => {
-			count.textContent = t('results', { n: answer.estimatedTotal + (answer.totalIsCapped ? '+' : '') });
+			count.textContent = answer.estimatedTotal === 1 && !answer.totalIsCapped ? t('oneResult')
+				: t('results', { n: answer.estimatedTotal + (answer.totalIsCapped ? '+' : '') });
 			if (!cursor && !answer.results.length) {
 				conversations.append(h('li', { className: 'empty' }, t('noResults')));
 			}
 			answer.results.forEach((r) => conversations.append(h('li', {},
 				h('a', { href: '#/c/' + r.conversationId + '?seq=' + r.seq },
 					h('span', { className: 'snippet' }, r.snippet.map((part) => (part.match ? h('mark', {}, part.text) : part.text)))),
-				h('span', { className: 'meta' }, ' ', t(r.status === 'open' ? 'open' : 'closed'), ' · ', time(r.lastActivityAt, true)))));
+				h('span', { className: 'meta' }, ' ', r.customerName || t('visitor'), ' · ', t('onSite', { site: r.siteName }),
+					' · ', t(r.status === 'open' ? 'open' : 'closed'), ' · ', time(r.lastActivityAt, true)))));
 			more.hidden = !answer.next;
 			more.onclick = () => page(answer.next);
 		}, (e) => { error.textContent = e.message; });

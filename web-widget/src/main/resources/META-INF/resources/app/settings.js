@@ -4,6 +4,10 @@ import { h, clear } from './dom.js';
 import { del, get, patch, post } from './api.js';
 import { t } from './texts.js';
 
+// The search languages a site can have (GET/PATCH /api/v1/sites: searchLanguage).
+const LANGUAGES = ['english', 'german', 'french', 'spanish', 'italian', 'portuguese', 'dutch', 'swedish', 'danish',
+	'norwegian', 'finnish'];
+
 export function showSettings(view, app) {
 	const owner = app.me.role === 'OWNER';
 	const status = h('p', { id: 'settings-status', className: 'status-line', role: 'status' });
@@ -34,7 +38,10 @@ export function showSettings(view, app) {
 		const form = h('form', { className: 'site stack', dataset: { id: site.id }, onsubmit: (event) => {
 			event.preventDefault();
 			const data = new FormData(form);
+			// Only a change of language re-indexes the site's archive.
+			const language = data.get('searchLanguage') !== site.searchLanguage ? { searchLanguage: data.get('searchLanguage') } : {};
 			patch('/api/v1/sites/' + site.id, {
+				...language,
 				name: data.get('name'),
 				allowedOrigins: String(data.get('origins')).split(/\s+/).filter(Boolean),
 				identityMode: data.get('identityMode'),
@@ -52,6 +59,7 @@ export function showSettings(view, app) {
 		input('name', t('siteName'), site.name, { maxLength: 80 }),
 		h('label', { htmlFor: id('origins') }, t('origins')),
 		h('textarea', { id: id('origins'), name: 'origins', rows: 3, disabled: !owner, value: site.allowedOrigins.join('\n') }),
+		select('searchLanguage', t('searchLanguage'), site.searchLanguage, LANGUAGES.map((l) => [l, t(l)])),
 		select('identityMode', t('identityMode'), site.identityMode, [['OFF', t('identityOff')],
 			['OPTIONAL', t('identityOptional')], ['ENFORCED', t('identityEnforced')]]),
 		owner ? [h('p', {}, t('identitySecret'), ': ', h('code', { className: 'secret' }, site.identitySecret)),

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.security.Actor;
+import dev.porchlight.api.visitor.UnverifiedIdentity;
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.common.Text;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
@@ -22,6 +25,7 @@ import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.domain.visitor.Visitors;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
@@ -66,6 +70,31 @@ public class CustomerManagement {
 	 */
 	public CustomerId contactLeft(VisitorId visitor, EmailAddress email, @Nullable String name,
 			@Nullable String browser) {
+		return ownRecord(visitor, email, name, browser);
+	}
+
+	/**
+	 * A visitor's page claimed who they are without a valid signature: what it claimed
+	 * goes into a record of the visitor's own, as if they had typed it.
+	 * @param claim the claim
+	 */
+	@EventListener
+	void unverifiedIdentity(UnverifiedIdentity claim) {
+		EmailAddress email = null;
+		try {
+			email = (claim.email() != null && !claim.email().isBlank()) ? new EmailAddress(claim.email()) : null;
+		}
+		catch (DomainException ex) {
+			// Not an email: nothing to keep of it.
+		}
+		String name = Text.optional("name", claim.name(), Customer.MAX_NAME);
+		if (email != null || name != null) {
+			ownRecord(claim.visitor(), email, name, null);
+		}
+	}
+
+	private CustomerId ownRecord(VisitorId visitor, @Nullable EmailAddress email, @Nullable String name,
+			@Nullable String browser) {
 		Instant now = this.clock.instant();
 		CustomerId customer;
 		CustomerId verified = this.visitors.verifiedCustomer(visitor).orElse(null);
@@ -75,12 +104,19 @@ public class CustomerManagement {
 			// changes them.
 			customer = verified;
 		}
-		else if (own != null) {
-			// The record this visitor's earlier form created (still theirs: not merged
-			// away).
+		else if (own != null && this.visitors.contactCustomerMerged(visitor)) {
+			// The owner merged the visitor's record into theirs: what the visitor types
+			// may fill a gap in it, never replace what the owner has.
 			Customer current = this.customers.findById(own).orElseThrow();
-			this.customers.update(new Customer(current.id(), (name != null) ? name : current.name(), email,
-					current.phone(), current.firstSeenAt(), now));
+			this.customers.update(new Customer(current.id(), (current.name() != null) ? current.name() : name,
+					(current.email() != null) ? current.email() : email, current.phone(), current.firstSeenAt(), now));
+			customer = own;
+		}
+		else if (own != null) {
+			// The record this visitor's earlier form created.
+			Customer current = this.customers.findById(own).orElseThrow();
+			this.customers.update(new Customer(current.id(), (name != null) ? name : current.name(),
+					(email != null) ? email : current.email(), current.phone(), current.firstSeenAt(), now));
 			customer = own;
 		}
 		else {
@@ -111,7 +147,7 @@ public class CustomerManagement {
 		Customer customer = new Customer(CustomerId.random(), name,
 				(email != null && !email.isBlank()) ? new EmailAddress(email) : null, phone, now, now);
 		if (customer.name() == null && customer.email() == null && customer.phone() == null) {
-			throw new dev.porchlight.domain.common.DomainException("invalid_customer",
+			throw new DomainException("invalid_customer",
 					"A customer needs at least a name, an email or a phone number.");
 		}
 		this.customers.add(customer);

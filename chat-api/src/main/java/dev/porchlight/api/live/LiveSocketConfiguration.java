@@ -41,6 +41,10 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @EnableConfigurationProperties({ LiveProperties.class, FrameLimits.class })
 class LiveSocketConfiguration implements WebSocketConfigurer {
 
+	private static final String TOMCAT_WEBSOCKET_BUFFER = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
+	private static final int SOCKET_BUFFER_BYTES = 1024;
+
 	private final LiveSocketHandler handler;
 
 	private final VisitorTokens tokens;
@@ -63,7 +67,7 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		DefaultHandshakeHandler visitorHandshake = new DefaultHandshakeHandler();
+		DefaultHandshakeHandler visitorHandshake = new DefaultHandshakeHandler(new LeanUpgradeStrategy());
 		visitorHandshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
 		// Origins are checked exactly by the interceptors; Spring's own check would only
 		// duplicate it.
@@ -72,7 +76,7 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 			.addInterceptors(
 					new VisitorHandshakeInterceptor(this.tokens, this.sites, this.porchlight, this.revocations))
 			.setAllowedOriginPatterns("*");
-		DefaultHandshakeHandler staffHandshake = new DefaultHandshakeHandler();
+		DefaultHandshakeHandler staffHandshake = new DefaultHandshakeHandler(new LeanUpgradeStrategy());
 		staffHandshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
 		registry.addHandler(this.handler, "/ws/v1/staff")
 			.setHandshakeHandler(staffHandshake)
@@ -81,15 +85,22 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 	}
 
 	/**
-	 * Each open connection keeps a read and a write buffer; WebSocket frames here are
-	 * small, so 4 KiB each (Tomcat's default is 8 KiB) halves what an idle socket holds
-	 * there. Larger frames simply take more than one read or write.
+	 * Every open socket keeps buffers that Tomcat sizes at 8 KiB each: a read and a write
+	 * buffer per connection, and for a WebSocket a frame input buffer, an output buffer
+	 * and an encoder buffer. A widget's socket is mostly idle and its frames are short,
+	 * so 1 KiB each (larger frames take several reads or writes) cuts an idle socket's
+	 * memory to a fraction (docs/benchmarks.md, scenario 1). The WebSocket sizes are a
+	 * system property Tomcat reads once, when its WebSocket classes load, so it is set
+	 * before the server starts.
 	 */
 	@Bean
 	TomcatConnectorCustomizer smallSocketBuffers() {
+		if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER) == null) {
+			System.setProperty(TOMCAT_WEBSOCKET_BUFFER, String.valueOf(SOCKET_BUFFER_BYTES));
+		}
 		return (connector) -> {
-			connector.setProperty("socket.appReadBufSize", "4096");
-			connector.setProperty("socket.appWriteBufSize", "4096");
+			connector.setProperty("socket.appReadBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+			connector.setProperty("socket.appWriteBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
 		};
 	}
 
@@ -172,8 +183,9 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 		// The text buffer is allocated per socket: a small one, with frames put together
 		// from parts by the handler (which enforces maxFrameBytes), keeps an idle socket
 		// cheap. Most frames fit in one part.
-		container.setMaxTextMessageBufferSize(Math.min(2048, properties.maxFrameBytes()));
-		container.setMaxBinaryMessageBufferSize(1024);
+		container.setMaxTextMessageBufferSize(Math.min(512, properties.maxFrameBytes()));
+		// Nobody sends binary frames here.
+		container.setMaxBinaryMessageBufferSize(64);
 		// A backstop only: the sweep closes idle sockets first, with the documented 4408.
 		container.setMaxSessionIdleTimeout(properties.idleTimeout().plusSeconds(30).toMillis());
 		return container;

@@ -2,10 +2,8 @@ package dev.porchlight.api.search;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.conversation.ConversationStatus;
@@ -36,12 +34,13 @@ class SearchController {
 	}
 
 	@GetMapping("/api/v1/search/conversations")
-	Map<String, Object> conversations(@RequestParam(required = false) @Nullable String q,
-			@RequestParam(required = false) String site, @RequestParam(required = false) String customer,
-			@RequestParam(required = false) String status, @RequestParam(required = false) String tag,
-			@RequestParam(required = false) String from, @RequestParam(required = false) String to,
-			@RequestParam(defaultValue = "relevance") String sort, @RequestParam(required = false) String cursor,
-			@RequestParam(defaultValue = "20") String limit) {
+	ConversationResults conversations(@RequestParam(required = false) @Nullable String q,
+			@RequestParam(required = false) @Nullable String site,
+			@RequestParam(required = false) @Nullable String customer,
+			@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String tag, @RequestParam(required = false) @Nullable String from,
+			@RequestParam(required = false) @Nullable String to, @RequestParam(defaultValue = "relevance") String sort,
+			@RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "20") String limit) {
 		ConversationQuery.Order order = parse(ConversationQuery.Order.class, sort, "sort",
 				"The sort is 'relevance' or 'newest'.");
 		ConversationQuery query = new ConversationQuery(q, (site != null) ? SiteId.parse(site) : null,
@@ -51,12 +50,8 @@ class SearchController {
 				tag, instant(from, "from"), instant(to, "to"), order, (cursor != null) ? Cursor.decode(cursor) : null,
 				number(limit, "limit"));
 		Search.Page page = this.search.conversations(query);
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("results", page.hits().stream().map(SearchController::hit).toList());
-		body.put("next", (page.next() != null) ? page.next().encode() : null);
-		body.put("estimatedTotal", page.estimatedTotal());
-		body.put("totalIsCapped", page.totalIsCapped());
-		return body;
+		return new ConversationResults(page.hits().stream().map(ConversationResult::of).toList(),
+				(page.next() != null) ? page.next().encode() : null, page.estimatedTotal(), page.totalIsCapped());
 	}
 
 	/**
@@ -64,49 +59,28 @@ class SearchController {
 	 * filtered like a search; with {@code q} it is a search.
 	 */
 	@GetMapping("/api/v1/conversations")
-	Map<String, Object> list(@RequestParam(required = false) String q, @RequestParam(required = false) String site,
-			@RequestParam(required = false) String customer, @RequestParam(required = false) String status,
-			@RequestParam(required = false) String tag, @RequestParam(required = false) String from,
-			@RequestParam(required = false) String to, @RequestParam(defaultValue = "newest") String sort,
-			@RequestParam(required = false) String cursor, @RequestParam(defaultValue = "20") String limit) {
+	ConversationResults list(@RequestParam(required = false) @Nullable String q,
+			@RequestParam(required = false) @Nullable String site,
+			@RequestParam(required = false) @Nullable String customer,
+			@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String tag, @RequestParam(required = false) @Nullable String from,
+			@RequestParam(required = false) @Nullable String to, @RequestParam(defaultValue = "newest") String sort,
+			@RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "20") String limit) {
 		return conversations((q != null && !q.isBlank()) ? q : null, site, customer, status, tag, from, to, sort,
 				cursor, limit);
 	}
 
 	@GetMapping("/api/v1/search/customers")
-	List<Map<String, Object>> customers(@RequestParam(required = false) String q,
+	List<CustomerResult> customers(@RequestParam(required = false) @Nullable String q,
 			@RequestParam(defaultValue = "20") String limit) {
 		int max = number(limit, "limit");
 		if (max < 1 || max > 100) {
 			throw new DomainException("invalid_limit", "The limit is between 1 and 100.");
 		}
-		return this.search.customers((q != null) ? q : "", max).stream().map((hit) -> {
-			Map<String, Object> view = new LinkedHashMap<>();
-			view.put("id", hit.id().toString());
-			view.put("name", hit.name());
-			view.put("email", hit.email());
-			view.put("phone", hit.phone());
-			view.put("score", hit.score());
-			return view;
-		}).toList();
-	}
-
-	private static Map<String, Object> hit(ConversationHit hit) {
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("conversationId", hit.conversation().toString());
-		view.put("siteId", hit.site().toString());
-		view.put("customerId", (hit.customer() != null) ? hit.customer().toString() : null);
-		view.put("status", hit.status().name().toLowerCase(Locale.ROOT));
-		view.put("startedAt", hit.startedAt().toString());
-		view.put("lastActivityAt", hit.lastActivityAt().toString());
-		view.put("seq", hit.seq());
-		view.put("rank", hit.rank());
-		view.put("snippet",
-				hit.snippet()
-					.stream()
-					.map((segment) -> Map.of("text", segment.text(), "match", segment.match()))
-					.toList());
-		return view;
+		return this.search.customers((q != null) ? q : "", max)
+			.stream()
+			.map((hit) -> new CustomerResult(hit.id().toString(), hit.name(), hit.email(), hit.phone(), hit.score()))
+			.toList();
 	}
 
 	private static @Nullable Instant instant(@Nullable String text, String name) {
@@ -138,6 +112,69 @@ class SearchController {
 		catch (IllegalArgumentException ex) {
 			throw new DomainException("invalid_" + name, message);
 		}
+	}
+
+	/**
+	 * A page of conversations found.
+	 *
+	 * @param results the conversations
+	 * @param next the cursor of the next page, null on the last
+	 * @param estimatedTotal how many match, counted up to 1000
+	 * @param totalIsCapped whether more may match
+	 */
+	record ConversationResults(List<ConversationResult> results, @Nullable String next, long estimatedTotal,
+			boolean totalIsCapped) {
+	}
+
+	/**
+	 * A conversation found, with where and whose it is.
+	 *
+	 * @param conversationId the conversation
+	 * @param siteId its site
+	 * @param siteName the site's name
+	 * @param customerId its customer, if known
+	 * @param customerName the customer's name, else their email
+	 * @param status {@code open} or {@code closed}
+	 * @param startedAt when it started
+	 * @param lastActivityAt its last activity
+	 * @param seq the best-matching message (the archived length when listing)
+	 * @param rank how well it matched
+	 * @param snippet text segments, the matched words marked
+	 */
+	record ConversationResult(String conversationId, String siteId, String siteName, @Nullable String customerId,
+			@Nullable String customerName, String status, String startedAt, String lastActivityAt, long seq,
+			double rank, List<Segment> snippet) {
+
+		static ConversationResult of(ConversationHit hit) {
+			return new ConversationResult(hit.conversation().toString(), hit.site().toString(), hit.siteName(),
+					(hit.customer() != null) ? hit.customer().toString() : null, hit.customerName(),
+					hit.status().name().toLowerCase(Locale.ROOT), hit.startedAt().toString(),
+					hit.lastActivityAt().toString(), hit.seq(), hit.rank(),
+					hit.snippet().stream().map((segment) -> new Segment(segment.text(), segment.match())).toList());
+		}
+
+	}
+
+	/**
+	 * A piece of a snippet, always shown as text.
+	 *
+	 * @param text the text
+	 * @param match whether it is a matched word
+	 */
+	record Segment(String text, boolean match) {
+	}
+
+	/**
+	 * A customer found.
+	 *
+	 * @param id the customer
+	 * @param name their name
+	 * @param email their email
+	 * @param phone their phone
+	 * @param score how well they matched, 0 to 1
+	 */
+	record CustomerResult(String id, @Nullable String name, @Nullable String email, @Nullable String phone,
+			double score) {
 	}
 
 }

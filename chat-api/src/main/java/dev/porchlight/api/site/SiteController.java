@@ -16,6 +16,7 @@ import dev.porchlight.domain.site.WidgetSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -61,7 +62,8 @@ class SiteController {
 	@ResponseStatus(HttpStatus.CREATED)
 	Map<String, Object> create(@AuthenticationPrincipal StaffPrincipal owner,
 			@Valid @RequestBody SiteRequests.NewSite request, HttpServletRequest http) {
-		return view(this.sites.create(Actor.of(owner, http), request), owner);
+		return view(this.sites.create(Actor.of(owner, http), request, http.getHeader(HttpHeaders.ACCEPT_LANGUAGE)),
+				owner);
 	}
 
 	@PatchMapping("/api/v1/sites/{id}")
@@ -99,6 +101,7 @@ class SiteController {
 			view.put("identitySecret", site.identitySecret().value());
 		}
 		view.put("widget", widgetView);
+		view.put("searchLanguage", site.searchLanguage().id());
 		view.put("createdAt", site.createdAt().toString());
 		return view;
 	}

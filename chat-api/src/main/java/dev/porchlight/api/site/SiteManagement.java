@@ -10,11 +10,13 @@ import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.search.SearchIndex;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.LauncherPosition;
 import dev.porchlight.domain.site.PreChatForm;
+import dev.porchlight.domain.site.SearchLanguage;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.site.Sites;
@@ -33,11 +35,14 @@ class SiteManagement {
 
 	private final AuditLog audit;
 
+	private final SearchIndex searchIndex;
+
 	private final Clock clock = Clock.systemUTC();
 
-	SiteManagement(Sites sites, AuditLog audit) {
+	SiteManagement(Sites sites, AuditLog audit, SearchIndex searchIndex) {
 		this.sites = sites;
 		this.audit = audit;
+		this.searchIndex = searchIndex;
 	}
 
 	List<Site> all() {
@@ -48,8 +53,15 @@ class SiteManagement {
 		return this.sites.findById(id).orElseThrow(() -> ApiException.notFound("site"));
 	}
 
-	Site create(Actor actor, SiteRequests.NewSite request) {
-		Site site = Site.create(request.name(), origins(request.allowedOrigins()), this.clock.instant());
+	/**
+	 * A new site. Its search language is the one asked for, else the language of the
+	 * owner's browser (most shops speak their owner's language), else English.
+	 */
+	Site create(Actor actor, SiteRequests.NewSite request, @Nullable String acceptLanguage) {
+		SearchLanguage language = (request.searchLanguage() != null) ? SearchLanguage.parse(request.searchLanguage())
+				: SearchLanguage.ofLocale(acceptLanguage).orElse(SearchLanguage.ENGLISH);
+		Site site = Site.create(request.name(), origins(request.allowedOrigins()), this.clock.instant())
+			.withSearchLanguage(language);
 		this.sites.add(site);
 		record(actor, "site.created", site, Map.of("name", site.name()));
 		return site;
@@ -79,9 +91,18 @@ class SiteManagement {
 			widget = widget(widget, update.widget());
 			changed.add("widget");
 		}
-		Site updated = site.withSettings(name, origins, mode, widget);
+		SearchLanguage language = site.searchLanguage();
+		if (update.searchLanguage() != null) {
+			language = SearchLanguage.parse(update.searchLanguage());
+			changed.add("searchLanguage");
+		}
+		Site updated = site.withSettings(name, origins, mode, widget).withSearchLanguage(language);
 		this.sites.update(updated);
 		record(actor, "site.updated", updated, Map.of("changed", String.join(",", changed)));
+		if (language != site.searchLanguage()) {
+			// Archived messages keep the language they were indexed in until this.
+			this.searchIndex.reindex(updated.id());
+		}
 		return updated;
 	}
 

@@ -21,9 +21,13 @@ final class SiteRequests {
 	 *
 	 * @param name the site's name
 	 * @param allowedOrigins exact origins where the widget may run
+	 * @param searchLanguage the language its conversations are searched in (a name such
+	 * as {@code german} or a locale such as {@code de-AT}); by default the language of
+	 * the request's {@code Accept-Language}, else English
 	 */
 	record NewSite(@NotNull @Size(max = 80) String name,
-			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins) {
+			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins,
+			@Nullable @Size(max = 35) String searchLanguage) {
 	}
 
 	/**
@@ -33,10 +37,13 @@ final class SiteRequests {
 	 * @param allowedOrigins the new full list of allowed origins
 	 * @param identityMode {@code OFF}, {@code OPTIONAL} or {@code ENFORCED}
 	 * @param widget widget settings to change
+	 * @param searchLanguage the language its conversations are searched in; a change
+	 * indexes the site's archive again
 	 */
 	record SiteUpdate(@Nullable @Size(max = 80) String name,
 			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins,
-			@Nullable @Size(max = 10) String identityMode, @Nullable @Valid WidgetUpdate widget) {
+			@Nullable @Size(max = 10) String identityMode, @Nullable @Valid WidgetUpdate widget,
+			@Nullable @Size(max = 35) String searchLanguage) {
 	}
 
 	/**

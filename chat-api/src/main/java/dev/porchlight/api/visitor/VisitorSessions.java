@@ -22,6 +22,7 @@ import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.domain.visitor.Visitors;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,12 +44,15 @@ class VisitorSessions {
 
 	private final VisitorTokens tokens;
 
+	private final ApplicationEventPublisher events;
+
 	private final Clock clock = Clock.systemUTC();
 
-	VisitorSessions(Visitors visitors, Customers customers, VisitorTokens tokens) {
+	VisitorSessions(Visitors visitors, Customers customers, VisitorTokens tokens, ApplicationEventPublisher events) {
 		this.visitors = visitors;
 		this.customers = customers;
 		this.tokens = tokens;
+		this.events = events;
 	}
 
 	@Transactional
@@ -81,6 +85,9 @@ class VisitorSessions {
 			}
 			else {
 				identity = IdentityOutcome.UNVERIFIED;
+				// What the page claimed still tells the owner who may be writing, on a
+				// record of the visitor's own (docs/security.md).
+				this.events.publishEvent(new UnverifiedIdentity(visitor.id(), claimed.email(), claimed.name()));
 			}
 		}
 		else if (request.identity() != null) {
@@ -149,7 +156,7 @@ class VisitorSessions {
 		VERIFIED,
 		/**
 		 * The signature was missing or wrong and the site allows that: the visitor stays
-		 * anonymous.
+		 * anonymous; a claimed email or name goes into a record of their own.
 		 */
 		UNVERIFIED,
 		/** The site has identity switched off. */

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.secret.InstallSecrets;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
@@ -29,7 +31,8 @@ import org.springframework.stereotype.Component;
  * where the signature is HMAC-SHA256 over everything before it with a key generated once
  * per installation (shared by all nodes through PostgreSQL). Tokens are short-lived; the
  * widget gets a new one with the visitor's continuity credential. A token that fails any
- * check is simply not a token: no detail is given about why.
+ * check is simply not a token: no detail is given about why. A token naming a customer
+ * that was merged away since it was issued names the surviving record instead.
  */
 @Component
 public class VisitorTokens {
@@ -44,15 +47,23 @@ public class VisitorTokens {
 
 	private final Clock clock;
 
+	private final Function<CustomerId, Optional<CustomerId>> mergedInto;
+
 	@Autowired
-	VisitorTokens(InstallSecrets secrets, PorchlightProperties properties) {
-		this(secrets, properties, Clock.systemUTC());
+	VisitorTokens(InstallSecrets secrets, PorchlightProperties properties, Customers customers) {
+		this(secrets, properties, Clock.systemUTC(), customers::mergedInto);
 	}
 
 	VisitorTokens(InstallSecrets secrets, PorchlightProperties properties, Clock clock) {
+		this(secrets, properties, clock, (customer) -> Optional.empty());
+	}
+
+	VisitorTokens(InstallSecrets secrets, PorchlightProperties properties, Clock clock,
+			Function<CustomerId, Optional<CustomerId>> mergedInto) {
 		this.key = Base64.getUrlDecoder().decode(secrets.getOrCreate(KEY_NAME, VisitorTokens::newKey));
 		this.properties = properties;
 		this.clock = clock;
+		this.mergedInto = mergedInto;
 	}
 
 	/**
@@ -98,6 +109,11 @@ public class VisitorTokens {
 				return Optional.empty();
 			}
 			CustomerId customer = parts[3].equals("-") ? null : CustomerId.parse(parts[3]);
+			if (customer != null) {
+				// Merges are rare and tokens short-lived, but a conversation started with
+				// such a token must reach the record that lives on.
+				customer = this.mergedInto.apply(customer).orElse(customer);
+			}
 			return Optional
 				.of(new VisitorPrincipal(SiteId.parse(parts[1]), VisitorId.parse(parts[2]), customer, expires));
 		}

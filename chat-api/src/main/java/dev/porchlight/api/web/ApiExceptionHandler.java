@@ -6,18 +6,20 @@ import dev.porchlight.domain.common.DomainException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
-import org.springframework.web.bind.MissingRequestHeaderException;
-import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -62,8 +64,8 @@ class ApiExceptionHandler {
 		return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toLowerCase(Locale.ROOT);
 	}
 
-	@ExceptionHandler({ MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class,
-			MissingRequestHeaderException.class })
+	@ExceptionHandler({ ServletRequestBindingException.class, TypeMismatchException.class,
+			HandlerMethodValidationException.class })
 	ResponseEntity<ApiError> badParameter(Exception ex) {
 		return ResponseEntity.badRequest()
 			.body(new ApiError("invalid_parameter", "A request parameter is missing or has the wrong type."));
@@ -73,6 +75,13 @@ class ApiExceptionHandler {
 	ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException ex) {
 		return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
 			.body(new ApiError("method_not_allowed", "This address does not accept that method."));
+	}
+
+	@ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+	ResponseEntity<ApiError> notAcceptable(HttpMediaTypeNotAcceptableException ex) {
+		return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(new ApiError("not_acceptable", "This address answers application/json."));
 	}
 
 	@ExceptionHandler(HttpMediaTypeNotSupportedException.class)

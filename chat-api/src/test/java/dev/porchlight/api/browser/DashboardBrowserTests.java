@@ -212,6 +212,11 @@ class DashboardBrowserTests {
 		WebElement hit = this.wait
 			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversation-results mark")));
 		assertThat(hit.getText().toLowerCase()).startsWith("resize");
+		// The result says whose conversation it is and on which site; one is "1 result".
+		assertThat(this.owner.findElement(By.cssSelector("#conversation-results li .meta")).getText())
+			.contains("Ingrid")
+			.contains(demo.path("name").asString());
+		assertThat(this.owner.findElement(By.id("result-count")).getText()).isEqualTo("1 result");
 		hit.click();
 		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#transcript .hit")));
 
@@ -219,6 +224,10 @@ class DashboardBrowserTests {
 		this.owner.findElement(By.cssSelector("a[data-route=settings]")).click();
 		WebElement colour = this.wait.until(
 				ExpectedConditions.visibilityOfElementLocated(By.id("site-" + demo.path("id").asString() + "-colour")));
+		assertThat(new org.openqa.selenium.support.ui.Select(
+				this.owner.findElement(By.id("site-" + demo.path("id").asString() + "-searchLanguage")))
+			.getFirstSelectedOption()
+			.getText()).isEqualTo("English");
 		this.owner.executeScript("arguments[0].value = '#aa3300'", colour);
 		colour.findElement(By.xpath("ancestor::form")).findElement(By.cssSelector("button[type=submit]")).click();
 		this.wait.until(ExpectedConditions.textToBe(By.id("settings-status"), "Saved."));

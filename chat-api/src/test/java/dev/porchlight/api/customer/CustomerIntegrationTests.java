@@ -197,6 +197,76 @@ class CustomerIntegrationTests {
 	}
 
 	@Test
+	void afterAMergeTheVisitorsPreChatLinkMovesSoTheirLaterConversationsGetTheSurvivingRecord() throws Exception {
+		ApiClient.Response session = visitorSession(Map.of());
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
+		visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "carla@example.com")));
+		String typed = customerOf(chat(session.text("/token"), "First question"));
+		String real = this.owner
+			.post("/api/v1/customers", ApiClient.json(Map.of("name", "Carla Real", "email", "carla.r@example.com")))
+			.text("/id");
+		this.owner.post("/api/v1/customers/" + typed + "/merge", ApiClient.json(Map.of("into", real)));
+		String later = chat(session.text("/token"), "A question after the merge");
+		assertThat(customerOf(later)).isEqualTo(real);
+		assertThat(this.owner.get("/api/v1/customers/" + real).json().path("conversations").toString()).contains(later);
+	}
+
+	@Test
+	void aSignedInVisitorWhoseRecordWasMergedAwayStartsConversationsOnTheSurvivingRecord() throws Exception {
+		Map<String, Object> identity = Map.of("externalId", "user-91", "email", "dora@example.com", "signature",
+				this.site.identitySecret().sign("user-91"));
+		ApiClient.Response session = visitorSession(Map.of("identity", identity));
+		String token = session.text("/token");
+		String vouched = customerOf(chat(token, "Signed in"));
+		String survivor = this.owner.post("/api/v1/customers", ApiClient.json(Map.of("name", "Dora"))).text("/id");
+		try (LiveTestClient before = LiveTestClient.visitor(this.port, APP, token)) {
+			assertThat(
+					this.owner.post("/api/v1/customers/" + vouched + "/merge", ApiClient.json(Map.of("into", survivor)))
+						.status())
+				.isEqualTo(200);
+			// A socket opened before the merge, and one opened after it with the same
+			// token (issued before the merge).
+			String onOldSocket = before.startConversation();
+			before.sendAndAck(onOldSocket, "m1", "On a socket from before the merge");
+			String onNewSocket = chat(token, "On a socket from after the merge");
+			assertThat(customerOf(onOldSocket)).isEqualTo(survivor);
+			assertThat(customerOf(onNewSocket)).isEqualTo(survivor);
+			assertThat(this.owner.get("/api/v1/conversations/" + onNewSocket)
+				.json()
+				.path("conversation")
+				.path("customerId")
+				.asString()).isEqualTo(survivor);
+		}
+		assertThat(new ApiClient(this.port).header("Authorization", "Bearer " + token)
+			.get("/api/v1/visitor/me")
+			.json()
+			.path("customer")
+			.path("name")
+			.asString()).isEqualTo("Dora");
+	}
+
+	@Test
+	void aWrongIdentitySignatureMakesAnUnverifiedRecordOfTheVisitorsOwnAndOpensNothing() throws Exception {
+		Map<String, Object> real = Map.of("externalId", "user-55", "email", "eve@example.com", "name", "Eve",
+				"signature", this.site.identitySecret().sign("user-55"));
+		String eves = customerOf(chat(visitorSession(Map.of("identity", real)).text("/token"), "Eve's secret"));
+		Map<String, Object> forged = Map.of("externalId", "user-55", "email", "mallory@example.com", "name", "Mallory",
+				"signature", "00".repeat(32));
+		ApiClient.Response session = visitorSession(Map.of("identity", forged));
+		assertThat(session.text("/identity")).isEqualTo("unverified");
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
+		assertThat(visitor.get("/api/v1/visitor/me").json().path("customer").isNull()).isTrue();
+		String own = customerOf(chat(session.text("/token"), "Hello"));
+		assertThat(own).isNotNull().isNotEqualTo(eves);
+		JsonNode record = this.owner.get("/api/v1/customers/" + own).json();
+		assertThat(record.path("email").asString()).isEqualTo("mallory@example.com");
+		assertThat(record.path("name").asString()).isEqualTo("Mallory");
+		assertThat(record.path("externalIds").size()).as("an unsigned id is never stored").isZero();
+		assertThat(this.owner.get("/api/v1/customers/" + eves).json().path("email").asString())
+			.isEqualTo("eve@example.com");
+	}
+
+	@Test
 	void anErasedCustomersVisitorTokensStopWorkingAtOnce() throws Exception {
 		ApiClient.Response session = visitorSession(Map.of());
 		String conversation = chat(session.text("/token"), "Forget me");

@@ -34,6 +34,16 @@ public interface Customers {
 	CustomerId attachExternalId(SiteId site, String externalId, CustomerId customer);
 
 	/**
+	 * Where a customer that was merged away lives on: ids of merged-away records are
+	 * still held elsewhere for a while (a visitor's token, a live conversation not yet
+	 * archived), and must reach the surviving record.
+	 * @param id a customer id
+	 * @return the surviving record (after several merges, the last one), empty if the
+	 * customer was never merged away
+	 */
+	Optional<CustomerId> mergedInto(CustomerId id);
+
+	/**
 	 * Stores changed contact details.
 	 * @param customer the customer as it should be
 	 */

@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param identitySecret the HMAC secret the site's server uses
  * @param widget look and greeting
  * @param createdAt when the site was added
+ * @param searchLanguage the language its conversations are searched in
  */
 public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allowedOrigins, IdentityMode identityMode,
-		IdentitySecret identitySecret, WidgetSettings widget, Instant createdAt) {
+		IdentitySecret identitySecret, WidgetSettings widget, Instant createdAt, SearchLanguage searchLanguage) {
 
 	public static final int MAX_NAME = 80;
 
@@ -39,6 +40,23 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 		Objects.requireNonNull(identitySecret, "identitySecret");
 		Objects.requireNonNull(widget, "widget");
 		Objects.requireNonNull(createdAt, "createdAt");
+		Objects.requireNonNull(searchLanguage, "searchLanguage");
+	}
+
+	/**
+	 * A site searched in English.
+	 * @param id internal identifier
+	 * @param key public key used in the widget snippet
+	 * @param name shown in the dashboard
+	 * @param allowedOrigins the exact origins where the widget may run
+	 * @param identityMode how vouched identities are treated
+	 * @param identitySecret the HMAC secret the site's server uses
+	 * @param widget look and greeting
+	 * @param createdAt when the site was added
+	 */
+	public Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allowedOrigins, IdentityMode identityMode,
+			IdentitySecret identitySecret, WidgetSettings widget, Instant createdAt) {
+		this(id, key, name, allowedOrigins, identityMode, identitySecret, widget, createdAt, SearchLanguage.ENGLISH);
 	}
 
 	/**
@@ -50,7 +68,7 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	 */
 	public static Site create(String name, List<AllowedOrigin> origins, Instant now) {
 		return new Site(SiteId.random(), SiteKey.random(), name, origins, IdentityMode.OPTIONAL,
-				IdentitySecret.generate(), WidgetSettings.defaults(), now);
+				IdentitySecret.generate(), WidgetSettings.defaults(), now, SearchLanguage.ENGLISH);
 	}
 
 	/**
@@ -83,7 +101,18 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	 * @return the changed site
 	 */
 	public Site withSettings(String name, List<AllowedOrigin> origins, IdentityMode mode, WidgetSettings widget) {
-		return new Site(this.id, this.key, name, origins, mode, this.identitySecret, widget, this.createdAt);
+		return new Site(this.id, this.key, name, origins, mode, this.identitySecret, widget, this.createdAt,
+				this.searchLanguage);
+	}
+
+	/**
+	 * The same site searched in another language.
+	 * @param language the language
+	 * @return the changed site
+	 */
+	public Site withSearchLanguage(SearchLanguage language) {
+		return new Site(this.id, this.key, this.name, this.allowedOrigins, this.identityMode, this.identitySecret,
+				this.widget, this.createdAt, language);
 	}
 
 	/**
@@ -92,7 +121,7 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	 */
 	public Site withRotatedSecret() {
 		return new Site(this.id, this.key, this.name, this.allowedOrigins, this.identityMode, IdentitySecret.generate(),
-				this.widget, this.createdAt);
+				this.widget, this.createdAt, this.searchLanguage);
 	}
 
 }

@@ -46,11 +46,19 @@ public interface Visitors {
 
 	/**
 	 * The customer record this visitor created by leaving their email, if it still
-	 * exists.
+	 * exists; after that record was merged into another, the surviving record.
 	 * @param id the visitor
 	 * @return the customer
 	 */
 	Optional<CustomerId> contactCustomer(VisitorId id);
+
+	/**
+	 * Whether the visitor's contact record is one a merge moved them to (the owner's
+	 * record of that person), rather than the one they created themselves.
+	 * @param id the visitor
+	 * @return true after a merge
+	 */
+	boolean contactCustomerMerged(VisitorId id);
 
 	void setContactCustomer(VisitorId id, CustomerId customer);
 

@@ -99,6 +99,14 @@ class JdbcCustomers implements Customers, Stories {
 	}
 
 	@Override
+	public Optional<CustomerId> mergedInto(CustomerId id) {
+		return this.jdbc.sql("select into_id from customer_merge where merged_id = :id")
+			.param("id", id.value())
+			.query((row, rowNum) -> new CustomerId(row.getObject("into_id", UUID.class)))
+			.optional();
+	}
+
+	@Override
 	public void update(Customer customer) {
 		this.jdbc.sql("""
 				update customer set name = :name, email = cast(:email as citext), phone = :phone,
@@ -232,6 +240,22 @@ class JdbcCustomers implements Customers, Stories {
 			.param("target", target.value())
 			.query((row, rowNum) -> new VisitorId(row.getObject("id", UUID.class)))
 			.list();
+		// A visitor's pre-chat link moves too, so their later conversations still get a
+		// customer; the flag keeps them from overwriting the owner's record.
+		this.jdbc.sql("""
+				update visitor set contact_customer_id = :target, contact_customer_merged = true
+				 where contact_customer_id = :source
+				""").param("source", source.value()).param("target", target.value()).update();
+		// Ids of the merged-away record still held elsewhere (tokens, live state) lead to
+		// the survivor, also through earlier merges into the merged-away record.
+		this.jdbc.sql("update customer_merge set into_id = :target where into_id = :source")
+			.param("source", source.value())
+			.param("target", target.value())
+			.update();
+		this.jdbc.sql("insert into customer_merge (merged_id, into_id, merged_at) values (:source, :target, now())")
+			.param("source", source.value())
+			.param("target", target.value())
+			.update();
 		int externalIds = this.jdbc
 			.sql("update customer_identity set customer_id = :target where customer_id = :source")
 			.param("source", source.value())

@@ -1,13 +1,18 @@
 package dev.porchlight.persistence.search;
 
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.porchlight.domain.common.Text;
@@ -19,31 +24,46 @@ import dev.porchlight.domain.search.ConversationQuery;
 import dev.porchlight.domain.search.Cursor;
 import dev.porchlight.domain.search.CustomerHit;
 import dev.porchlight.domain.search.Search;
+import dev.porchlight.domain.search.SearchTerms;
 import dev.porchlight.domain.site.SiteId;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Search in PostgreSQL. Conversations: full-text search over every archived message
- * ({@code websearch_to_tsquery} against the GIN-indexed {@code body_tsv}), the best
- * message per conversation ranked with {@code ts_rank_cd}, filters on the conversation,
- * keyset pagination on (rank or activity, id), and highlighted snippets computed only for
- * the rows of the page. Customers: trigram similarity (typos) and prefix matches over
- * name, email, phone and the sites' ids. Every value is a bound parameter; the only
- * variable SQL is chosen from two fixed sort orders.
+ * Search in PostgreSQL.
+ *
+ * <p>
+ * Conversations: each has one positional document ({@code conversation_search}, kept by
+ * triggers): who its customer is, then every message in order, each indexed with the
+ * site's language stems and the exact words, accents removed. A query is read into
+ * clauses ({@link SearchTerms}); the database turns each into a {@code tsquery} over the
+ * languages of the sites searched, dropping stop words. All clauses must hold somewhere
+ * in the conversation (phrases within one message, excluded words nowhere in it).
+ * Relevance is the cover density of the whole query over the conversation
+ * ({@code ts_rank_cd}), computed for at most {@value #CAP} matches: all of them, or for a
+ * word in more conversations than that, the most recently started ones. The snippet is
+ * cut from the best-matching message(s) of the page's rows only.
+ *
+ * <p>
+ * Customers: by name (unaccented trigrams, prefixes, one typo in a short name), email
+ * (prefix; with an {@code @} nothing looser), phone digits (any format, country code
+ * optional, the last six or more digits) and the sites' ids for them.
+ *
+ * <p>
+ * Every value is a bound parameter; the only variable SQL is chosen from fixed fragments.
+ * Searches run with custom plans ({@code plan_cache_mode}), so that the planner sees how
+ * common the words are: a rare word is looked up in the GIN index, a word in most
+ * conversations is checked along the newest conversations instead.
  */
 @Repository
 class JdbcSearch implements Search {
 
-	static final String CONFIG = "simple";
+	static final int CAP = 1000;
 
-	private static final char MARK_START = '\uE000';
-
-	private static final char MARK_END = '\uE001';
-
-	private static final int TOTAL_CAP = 1000;
+	private static final String CUSTOM_PLANS = "set local plan_cache_mode = force_custom_plan";
 
 	/** The conversation filters, shared by search and listing. */
 	private static final String FILTERS = """
@@ -55,6 +75,17 @@ class JdbcSearch implements Search {
 			   and (cast(:tag as text) is null or exists (
 			         select 1 from conversation_tag ct join tag t on t.id = ct.tag_id
 			          where ct.conversation_id = c.id and t.name = cast(:tag as citext)))
+			""";
+
+	/** What a result shows besides the conversation: its site and customer by name. */
+	private static final String NAMES = """
+			       s.name as site_name, coalesce(cu.name, cast(cu.email as text)) as customer_name,
+			       floor(extract(epoch from c.last_activity_at) * 1000000) as activity_key
+			""";
+
+	private static final String NAMES_JOIN = """
+			  join site s on s.id = c.site_id
+			  left join customer cu on cu.id = c.customer_id
 			""";
 
 	/**
@@ -70,35 +101,10 @@ class JdbcSearch implements Search {
 			 limit :limit
 			""";
 
-	private static final String MATCHES = """
-			with q as (select websearch_to_tsquery(cast('simple' as regconfig), :text) as query),
-			best as (
-			  select distinct on (m.conversation_id) m.conversation_id, m.seq,
-			         ts_rank_cd(m.body_tsv, q.query) as rank
-			    from message m, q
-			   where m.body_tsv @@ q.query
-			   order by m.conversation_id, ts_rank_cd(m.body_tsv, q.query) desc, m.seq
-			)
-			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at, best.seq, best.rank,
-			       floor(extract(epoch from c.last_activity_at) * 1000000) as activity_key
-			  from best join conversation c on c.id = best.conversation_id
-			""" + FILTERS;
-
-	private static final String BY_RELEVANCE = MATCHES + """
-			   and (cast(:cursorId as uuid) is null or best.rank < cast(:cursorKey as float4)
-			        or (best.rank = cast(:cursorKey as float4) and c.id < cast(:cursorId as uuid)))
-			 order by best.rank desc, c.id desc
-			 limit :limit
-			""";
-
-	private static final String BY_ACTIVITY = MATCHES + AFTER_ACTIVITY_CURSOR;
-
 	private static final String LIST = """
 			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at,
-			       c.archived_seq as seq, 0 as rank,
-			       floor(extract(epoch from c.last_activity_at) * 1000000) as activity_key
-			  from conversation c
-			""" + FILTERS + AFTER_ACTIVITY_CURSOR;
+			       c.archived_seq as seq, 0 as rank, 0 as total,
+			""" + NAMES + " from conversation c\n" + NAMES_JOIN + FILTERS + AFTER_ACTIVITY_CURSOR;
 
 	private static final String LIST_TOTAL = """
 			select count(*) from (select 1 from conversation c
@@ -106,54 +112,203 @@ class JdbcSearch implements Search {
 			 limit :cap) capped
 			""";
 
-	// Counting needs no ranking: a semi-join that stops at the cap (1.4 s against 14 ms
-	// for a word in a third of 1,000,000 messages).
-	private static final String TOTAL = """
-			select count(*) from (select 1 from conversation c
+	/**
+	 * The clauses as {@code tsquery}s. A word or phrase becomes, in each language of the
+	 * sites searched and in exact words, the phrase of its words, OR-ed; a word that any
+	 * of these languages drops as a stop word is left out, unless the query has nothing
+	 * else. Phones and emoji come as lexemes. Answers the conversation filter (negations
+	 * included), the query to rank by (the positive clauses), any positive clause (to
+	 * find the best message), each positive clause, and the words to highlight.
+	 */
+	private static final String BUILD = """
+			with config as (
+			  select distinct s.search_config as config from site s
+			   where cast(:site as uuid) is null or s.id = cast(:site as uuid)
+			),
+			alternative as (
+			  select a.clause, a.negated,
+			         case when a.lexemes is not null then cast(a.lexemes as tsquery)
+			              else (select porchlight_any(distinct x.q)
+			                      from (select phraseto_tsquery(c.config, a.text) as q
+			                              from (select config from config
+			                                    union select cast('porchlight_simple' as regconfig)) c) x
+			                     where numnode(x.q) > 0) end as q,
+			         a.word and exists (select 1 from config c where numnode(phraseto_tsquery(c.config, a.text)) = 0)
+			           as stop
+			    from unnest(cast(:clauses as int[]), cast(:negated as boolean[]), cast(:words as boolean[]),
+			                cast(:texts as text[]), cast(:lexemes as text[])) as a(clause, negated, word, text, lexemes)
+			),
+			clause as (
+			  select clause, bool_or(negated) as negated, bool_and(stop) as stop,
+			         porchlight_any(q) filter (where not stop) as q, porchlight_any(q) as q_with_stop
+			    from alternative where q is not null group by clause
+			),
+			kept as (
+			  select clause, negated,
+			         case when (select coalesce(bool_and(stop), true) from clause where not negated) then q_with_stop
+			              else q end as q
+			    from clause
+			)
+			-- Custom plans for the rest of this transaction: the statements that follow get
+			-- these queries as parameters, and the planner must see how common their words are.
+			select set_config('plan_cache_mode', 'force_custom_plan', true) as plans,
+			       cast(porchlight_all(case when negated then !! q else q end) as text) as matches,
+			       cast(porchlight_all(q) filter (where not negated) as text) as ranking,
+			       cast(porchlight_any(q) filter (where not negated) as text) as any_term,
+			       coalesce(array_agg(cast(q as text) order by clause) filter (where not negated), '{}') as terms,
+			       cast(cast(regexp_replace(cast(porchlight_any(q) filter (where not negated) as text),
+			                                '<->|<[0-9]+>|&', '|', 'g') as tsquery) as text) as lexemes
+			  from kept where q is not null
+			""";
+
+	/**
+	 * The conversations to rank: every match, or for a word in more than {@value #CAP}
+	 * conversations the most recently started ones. Without conversation filters the
+	 * document table alone answers.
+	 */
+	private static final String CANDIDATES = """
+			select cs.conversation_id as id from conversation_search cs
+			 where cs.document @@ cast(:matches as tsquery)
+			   and (cast(:site as uuid) is null or cs.site_id = cast(:site as uuid))
+			 order by cs.started_at desc, cs.conversation_id desc
+			 limit :cap
+			""";
+
+	private static final String FILTERED_CANDIDATES = """
+			select cs.conversation_id as id from conversation_search cs join conversation c on c.id = cs.conversation_id
 			""" + FILTERS + """
-			   and exists (select 1 from message m
-			                where m.conversation_id = c.id
-			                  and m.body_tsv @@ websearch_to_tsquery(cast('simple' as regconfig), :text))
+			   and cs.document @@ cast(:matches as tsquery)
+			 order by cs.started_at desc, cs.conversation_id desc
+			 limit :cap
+			""";
+
+	private static final String BY_RELEVANCE = """
+			with candidate as (%s),
+			ranked as (
+			  select cand.id, coalesce(ts_rank_cd(cs.document, cast(:ranking as tsquery), 1 | 32), 0) as rank,
+			         count(*) over () as total
+			    from candidate cand join conversation_search cs on cs.conversation_id = cand.id
+			),
+			page as (
+			  select r.id, r.rank, r.total from ranked r
+			   where cast(:cursorId as uuid) is null or r.rank < cast(:cursorKey as float4)
+			         or (r.rank = cast(:cursorKey as float4) and r.id < cast(:cursorId as uuid))
+			   order by r.rank desc, r.id desc
+			   limit :limit
+			)
+			-- Names only for the rows of the page.
+			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at, 0 as seq,
+			       p.rank, p.total,
+			""" + NAMES + """
+			  from page p join conversation c on c.id = p.id
+			""" + NAMES_JOIN + """
+			 order by p.rank desc, c.id desc
+			""";
+
+	private static final String BY_ACTIVITY = """
+			select c.id, c.site_id, c.customer_id, c.status, c.started_at, c.last_activity_at, 0 as seq, 0 as rank,
+			       0 as total,
+			""" + NAMES + """
+			  from conversation_search cs join conversation c on c.id = cs.conversation_id
+			""" + NAMES_JOIN + FILTERS + """
+			   and cs.document @@ cast(:matches as tsquery)
+			""" + AFTER_ACTIVITY_CURSOR;
+
+	private static final String TOTAL = """
+			select count(*) from (select 1 from conversation_search cs join conversation c on c.id = cs.conversation_id
+			""" + FILTERS + """
+			   and cs.document @@ cast(:matches as tsquery)
 			 limit :cap) capped
 			""";
 
-	private static final String SNIPPETS = """
-			select m.conversation_id, m.seq,
-			       ts_headline(cast('simple' as regconfig), translate(m.body, chr(57344) || chr(57345), ''),
-			                   websearch_to_tsquery(cast('simple' as regconfig), :text),
-			                   'StartSel=' || chr(57344) || ', StopSel=' || chr(57345)
-			                   || ', MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') as snippet
-			  from message m
-			 where (m.conversation_id, m.seq) in (select * from unnest(cast(:ids as uuid[]), cast(:seqs as bigint[])))
+	/**
+	 * The best messages of each conversation on the page: among those matching a clause,
+	 * most clauses covered, then the densest; a conversation found by its customer alone
+	 * has none that match and shows its first message.
+	 */
+	private static final String BEST_MESSAGES = """
+			select p.id as conversation_id, b.seq, b.body, b.config, b.covered
+			  from unnest(cast(:ids as uuid[])) as p(id),
+			       lateral ((select x.seq, x.body, x.config, x.covered
+			                   from (select m.seq, m.body, cast(m.search_config as text) as config,
+			                                array(select t.i from unnest(cast(:terms as tsquery[])) with ordinality as t(q, i)
+			                                       where m.search_vector @@ t.q) as covered,
+			                                ts_rank_cd(m.search_vector, cast(:anyTerm as tsquery), 32) as density
+			                           from message m
+			                          where m.conversation_id = p.id and m.search_vector @@ cast(:anyTerm as tsquery)) x
+			                  order by cardinality(x.covered) desc, x.density desc, x.seq
+			                  limit 3)
+			                union all
+			                (select m.seq, m.body, cast(m.search_config as text), cast('{}' as bigint[])
+			                   from message m
+			                  where m.conversation_id = p.id
+			                    and not exists (select 1 from message n where n.conversation_id = p.id
+			                                       and n.search_vector @@ cast(:anyTerm as tsquery))
+			                  order by m.seq
+			                  limit 1)) b
 			""";
 
-	// Each way of matching is its own branch, so each uses its trigram index; one WHERE
-	// with all of them OR-ed made PostgreSQL scan every customer and compute every
-	// similarity (155 ms at 20,000 customers against 22 ms this way).
+	/**
+	 * Which words of the snippets match, normalised like the index: the words are already
+	 * split as the index splits them, so each needs only its stems, its exact form and
+	 * itself (an emoji).
+	 */
+	private static final String MATCHING_WORDS = """
+			select distinct w.word from unnest(cast(:words as text[]), cast(:configs as text[])) as w(word, config)
+			 where (to_tsvector(cast(w.config as regconfig), w.word) || to_tsvector('porchlight_simple', w.word)
+			        || array_to_tsvector(array[w.word])) @@ cast(:lexemes as tsquery)
+			""";
+
+	// Each way of matching is its own branch on its own index, scoring only the rows it
+	// found; one WHERE with all of them OR-ed made PostgreSQL scan every customer (155 ms
+	// at
+	// 20,000 customers against 22 ms this way). Only the best rows are joined for their
+	// details.
 	private static final String CUSTOMERS = """
-			with hits as (
-			  select id from customer where lower(name) % lower(:text)
-			  union select id from customer where lower(:text) <% lower(name)
-			  union select id from customer where lower(email::text) % lower(:text)
-			  union select id from customer where lower(name) like lower(:escaped) || '%'
-			  union select id from customer where lower(email::text) like lower(:escaped) || '%'
-			  union select id from customer where phone like lower(:escaped) || '%'
-			  union select customer_id from customer_identity
-			         where external_id ilike :escaped || '%' or external_id % :text)
-			select c.id, c.name, c.email::text as email, c.phone,
-			       greatest(similarity(lower(coalesce(c.name, '')), lower(:text)),
-			                word_similarity(lower(:text), lower(coalesce(c.name, ''))),
-			                similarity(lower(coalesce(c.email::text, '')), lower(:text)),
-			                case when lower(c.name) like lower(:escaped) || '%'
-			                       or lower(c.email::text) like lower(:escaped) || '%'
-			                       or c.phone like lower(:escaped) || '%' then 1.0 else 0 end,
-			                coalesce((select max(case when i.external_id = :text then 1.0
-			                                          when i.external_id ilike :escaped || '%' then 0.9
-			                                          else similarity(i.external_id, :text) end)
-			                            from customer_identity i where i.customer_id = c.id), 0)) as score
-			  from customer c join hits h on h.id = c.id
-			 order by score desc, c.id
-			 limit :limit
+			with q as (
+			  select porchlight_unaccent(lower(cast(:text as text))) as text,
+			         porchlight_name_keys(cast(:typoWords as text)) as keys
+			),
+			hits as (
+			  -- Word similarity: a last name alone, or a name with typos (it is never below
+			  -- the similarity of the whole name).
+			  select c.id, word_similarity(q.text, c.name_plain) as score
+			    from customer c, q
+			   where not cast(:isEmail as boolean) and q.text <% c.name_plain
+			  union all
+			  select c.id, 0.9 from customer c
+			   where c.name_plain like porchlight_unaccent(lower(cast(:escaped as text))) || '%'
+			  union all
+			  select c.id, 0.6 from customer c, q
+			   where cardinality(q.keys) > 0 and c.name_keys && q.keys
+			     and not exists (select 1 from regexp_split_to_table(cast(:typoWords as text), ' ') w
+			                      where not (c.name_keys && porchlight_name_keys(w)))
+			  union all
+			  select c.id, case when lower(cast(c.email as text)) = lower(:text) then 1.0 else 0.9 end from customer c
+			   where lower(cast(c.email as text)) like lower(:escaped) || '%'
+			  union all
+			  -- A word inside an email (customers who only left an email).
+			  select c.id, 0.7 from customer c
+			   where not cast(:isEmail as boolean) and char_length(:text) >= 3
+			     and lower(cast(c.email as text)) like '%' || lower(:escaped) || '%'
+			  union all
+			  select c.id, 0.9 from customer c
+			   where reverse(c.phone_digits) like reverse(cast(:phone as text)) || '%'
+			      or reverse(c.phone_digits) like reverse(cast(:phoneStripped as text)) || '%'
+			      or c.phone_digits = any(cast(:phoneEndings as text[]))
+			  union all
+			  select i.customer_id, case when i.external_id = :text then 1.0 else 0.9 end from customer_identity i
+			   where i.external_id ilike :escaped || '%'
+			  union all
+			  select i.customer_id, similarity(i.external_id, :text) from customer_identity i
+			   where not cast(:isEmail as boolean) and i.external_id % :text
+			),
+			best as (
+			  select id, max(score) as score from hits group by id order by max(score) desc, id limit :limit
+			)
+			select c.id, c.name, cast(c.email as text) as email, c.phone, b.score
+			  from best b join customer c on c.id = b.id
+			 order by b.score desc, c.id
 			""";
 
 	private final JdbcClient jdbc;
@@ -163,112 +318,298 @@ class JdbcSearch implements Search {
 	}
 
 	@Override
+	@Transactional(readOnly = true)
 	public Page conversations(ConversationQuery query) {
+		if (query.text() == null) {
+			List<Row> rows = rows(filters(this.jdbc.sql(LIST), query), query);
+			long total = filters(this.jdbc.sql(LIST_TOTAL), query).param("cap", CAP).query(Long.class).single();
+			return page(query, rows, Map.of(), total);
+		}
+		Built built = build(SearchTerms.parse(query.text()), query.site());
+		if (built == null) {
+			return new Page(List.of(), null, 0, false);
+		}
 		boolean relevance = query.order() == ConversationQuery.Order.RELEVANCE;
-		boolean listing = query.text() == null;
+		List<Row> rows;
+		long total;
+		if (relevance) {
+			boolean filtered = query.customer() != null || query.status() != null || query.tag() != null
+					|| query.from() != null || query.to() != null;
+			String sql = BY_RELEVANCE.formatted(filtered ? FILTERED_CANDIDATES : CANDIDATES);
+			rows = rows(filters(this.jdbc.sql(sql), query).param("matches", built.matches())
+				.param("ranking", built.ranking())
+				.param("cap", CAP), query);
+			total = rows.isEmpty() ? countRelevant(query, built) : rows.get(0).total;
+		}
+		else {
+			rows = rows(filters(this.jdbc.sql(BY_ACTIVITY), query).param("matches", built.matches()), query);
+			total = filters(this.jdbc.sql(TOTAL), query).param("matches", built.matches())
+				.param("cap", CAP)
+				.query(Long.class)
+				.single();
+		}
+		List<Row> shown = (rows.size() > query.limit()) ? rows.subList(0, query.limit()) : rows;
+		return page(query, rows, snippets(shown, built), total);
+	}
+
+	/** An empty page after the cursor still says how many there are. */
+	private long countRelevant(ConversationQuery query, Built built) {
+		if (query.after() == null) {
+			return 0;
+		}
+		return filters(this.jdbc.sql(TOTAL), query).param("matches", built.matches())
+			.param("cap", CAP)
+			.query(Long.class)
+			.single();
+	}
+
+	private List<Row> rows(JdbcClient.StatementSpec statement, ConversationQuery query) {
 		Cursor after = query.after();
-		List<Row> rows = filters(this.jdbc.sql(listing ? LIST : relevance ? BY_RELEVANCE : BY_ACTIVITY), query)
-			.param("cursorId", (after != null) ? after.id() : null)
+		return statement.param("cursorId", (after != null) ? after.id() : null)
 			.param("cursorKey", (after != null) ? after.key() : null)
 			.param("limit", query.limit() + 1)
 			.query(JdbcSearch::row)
 			.list();
+	}
+
+	private Page page(ConversationQuery query, List<Row> rows, Map<UUID, Best> best, long total) {
 		boolean more = rows.size() > query.limit();
 		List<Row> page = more ? rows.subList(0, query.limit()) : rows;
-		Map<String, List<ConversationHit.Segment>> snippets = listing ? Map.of() : snippets(query.text(), page);
-		List<ConversationHit> hits = page.stream()
-			.map((row) -> new ConversationHit(new ConversationId(row.id), new SiteId(row.site),
-					(row.customer != null) ? new CustomerId(row.customer) : null, row.status, row.startedAt.toInstant(),
-					row.lastActivity.toInstant(), row.seq, row.rank,
-					snippets.getOrDefault(row.id + ":" + row.seq, List.of())))
-			.toList();
+		List<ConversationHit> hits = page.stream().map((row) -> {
+			Best found = best.get(row.id);
+			return new ConversationHit(new ConversationId(row.id), new SiteId(row.site), row.siteName,
+					(row.customer != null) ? new CustomerId(row.customer) : null, row.customerName, row.status,
+					row.startedAt.toInstant(), row.lastActivity.toInstant(), (found != null) ? found.seq : row.seq,
+					row.rank, (found != null) ? found.snippet : List.of());
+		}).toList();
 		Cursor next = null;
 		if (more) {
 			Row last = page.get(page.size() - 1);
+			boolean relevance = query.order() == ConversationQuery.Order.RELEVANCE;
 			next = new Cursor(query.order(), relevance ? last.rank : last.activityKey, last.id);
 		}
-		long total = listing
-				? filters(this.jdbc.sql(LIST_TOTAL), query).param("cap", TOTAL_CAP).query(Long.class).single()
-				: filters(this.jdbc.sql(TOTAL), query).param("cap", TOTAL_CAP).query(Long.class).single();
-		return new Page(hits, next, total, total >= TOTAL_CAP);
+		return new Page(hits, next, total, total >= CAP);
 	}
 
 	private static JdbcClient.StatementSpec filters(JdbcClient.StatementSpec statement, ConversationQuery query) {
-		JdbcClient.StatementSpec spec = statement.param("site", (query.site() != null) ? query.site().value() : null)
+		return statement.param("site", (query.site() != null) ? query.site().value() : null)
 			.param("customer", (query.customer() != null) ? query.customer().value() : null)
 			.param("status", (query.status() != null) ? query.status().name() : null)
 			.param("from", (query.from() != null) ? Timestamp.from(query.from()) : null)
 			.param("to", (query.to() != null) ? Timestamp.from(query.to()) : null)
 			.param("tag", query.tag());
-		return (query.text() != null) ? spec.param("text", query.text()) : spec;
+	}
+
+	/**
+	 * The query's clauses as {@code tsquery}s, or null if nothing searchable is left.
+	 */
+	private @Nullable Built build(SearchTerms terms, @Nullable SiteId site) {
+		if (terms.isEmpty()) {
+			return null;
+		}
+		List<Integer> clauses = new ArrayList<>();
+		List<Boolean> negated = new ArrayList<>();
+		List<Boolean> words = new ArrayList<>();
+		List<String> texts = new ArrayList<>();
+		List<String> lexemes = new ArrayList<>();
+		for (int i = 0; i < terms.clauses().size(); i++) {
+			SearchTerms.Clause clause = terms.clauses().get(i);
+			for (SearchTerms.Alternative alternative : clause.alternatives()) {
+				clauses.add(i);
+				negated.add(clause.negated());
+				words.add(alternative.kind() == SearchTerms.Alternative.Kind.WORD);
+				texts.add(alternative.text());
+				lexemes.add(switch (alternative.kind()) {
+					case PHONE -> phoneLexemes(alternative.text());
+					case EMOJI -> lexeme(alternative.text());
+					default -> null;
+				});
+			}
+		}
+		Built built = this.jdbc.sql(BUILD)
+			.param("site", (site != null) ? site.value() : null)
+			.param("clauses", clauses.toArray(Integer[]::new))
+			.param("negated", negated.toArray(Boolean[]::new))
+			.param("words", words.toArray(Boolean[]::new))
+			.param("texts", texts.toArray(String[]::new))
+			.param("lexemes", lexemes.toArray(String[]::new))
+			.query((row, rowNum) -> new Built(row.getString("matches"), row.getString("ranking"),
+					row.getString("any_term"), strings(row.getArray("terms")), row.getString("lexemes")))
+			.single();
+		return (built.matches() != null) ? built : null;
+	}
+
+	/**
+	 * A phone's digits as lexemes of the index: stored numbers ending with them
+	 * ({@code +}), and stored numbers they end with, six digits or more ({@code =}).
+	 */
+	static String phoneLexemes(String digits) {
+		String stripped = digits.replaceFirst("^0+", "");
+		Set<String> lexemes = new java.util.LinkedHashSet<>();
+		for (String ending : List.of(digits, stripped)) {
+			if (ending.length() >= SearchTerms.PHONE_DIGITS) {
+				lexemes.add(lexeme("+" + ending));
+			}
+		}
+		for (int n = SearchTerms.PHONE_DIGITS; n <= stripped.length(); n++) {
+			lexemes.add(lexeme("=" + stripped.substring(stripped.length() - n)));
+		}
+		return lexemes.isEmpty() ? lexeme("=" + digits) : String.join(" | ", lexemes);
+	}
+
+	/** One lexeme as {@code tsquery} text, quoted. */
+	static String lexeme(String text) {
+		return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+	}
+
+	private Map<UUID, Best> snippets(List<Row> page, Built built) {
+		if (page.isEmpty()) {
+			return Map.of();
+		}
+		Map<UUID, List<Message>> messages = new LinkedHashMap<>();
+		this.jdbc.sql(BEST_MESSAGES)
+			.param("ids", page.stream().map((row) -> row.id).toArray(UUID[]::new))
+			.param("terms", built.terms().toArray(String[]::new))
+			.param("anyTerm", built.anyTerm())
+			.query((row, rowNum) -> {
+				Set<Integer> coveredSet = new HashSet<>();
+				for (Object value : (Object[]) row.getArray("covered").getArray()) {
+					coveredSet.add(((Number) value).intValue());
+				}
+				messages.computeIfAbsent(row.getObject("conversation_id", UUID.class), (id) -> new ArrayList<>())
+					.add(new Message(row.getLong("seq"), row.getString("body"), row.getString("config"), coveredSet));
+				return null;
+			})
+			.list();
+		Map<UUID, List<Message>> shown = new HashMap<>();
+		messages.forEach((id, candidates) -> shown.put(id, shown(candidates, built.terms().size())));
+		Set<String> matching = matchingWords(shown.values(), built.lexemes());
+		Map<UUID, Best> best = new HashMap<>();
+		shown.forEach((id, parts) -> {
+			List<ConversationHit.Segment> snippet = new ArrayList<>();
+			for (Message part : parts) {
+				if (!snippet.isEmpty()) {
+					snippet.add(new ConversationHit.Segment(ConversationHit.GAP, false));
+				}
+				snippet.addAll(Snippets.of(part.body, part.covered.isEmpty() ? Set.of() : matching));
+			}
+			best.put(id, new Best(parts.get(0).seq, snippet));
+		});
+		return best;
+	}
+
+	/**
+	 * The best message, and if it lacks some clause the next one that has more of them.
+	 */
+	private static List<Message> shown(List<Message> candidates, int clauses) {
+		Message first = candidates.get(0);
+		if (first.covered.size() >= clauses) {
+			return List.of(first);
+		}
+		return candidates.stream()
+			.skip(1)
+			.filter((other) -> !first.covered.containsAll(other.covered))
+			.findFirst()
+			.map((other) -> List.of(first, other))
+			.orElse(List.of(first));
+	}
+
+	private Set<String> matchingWords(Iterable<List<Message>> shown, @Nullable String lexemes) {
+		List<String> words = new ArrayList<>();
+		List<String> configs = new ArrayList<>();
+		Set<String> seen = new HashSet<>();
+		for (List<Message> parts : shown) {
+			for (Message part : parts) {
+				for (Snippets.Word word : Snippets.words(part.body)) {
+					if (seen.add(part.config + " " + word.text())) {
+						words.add(word.text());
+						configs.add(part.config);
+					}
+				}
+			}
+		}
+		if (words.isEmpty() || lexemes == null) {
+			return Set.of();
+		}
+		return new HashSet<>(this.jdbc.sql(MATCHING_WORDS)
+			.param("words", words.toArray(String[]::new))
+			.param("configs", configs.toArray(String[]::new))
+			.param("lexemes", lexemes)
+			.query(String.class)
+			.list());
 	}
 
 	@Override
+	@Transactional(readOnly = true)
 	public List<CustomerHit> customers(String text, int limit) {
 		String cleaned = Text.required("query", text, 200);
+		this.jdbc.sql(CUSTOM_PLANS).update();
 		// A prefix search: % and _ typed by the user are literal characters, not
 		// wildcards.
 		String escaped = cleaned.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+		boolean email = cleaned.contains("@");
+		String digits = cleaned.replaceAll("[^0-9]", "");
+		boolean phone = cleaned.matches("[0-9+()\\-./\\s]+") && digits.length() >= SearchTerms.PHONE_DIGITS;
+		String stripped = digits.replaceFirst("^0+", "");
+		List<String> endings = new ArrayList<>();
+		for (int n = SearchTerms.PHONE_DIGITS; phone && n <= stripped.length(); n++) {
+			endings.add(stripped.substring(stripped.length() - n));
+		}
+		// One typo is tolerated in short names: only when every word typed is one.
+		List<String> words = SearchTerms.words(cleaned);
+		boolean shortWords = !email && !phone && !words.isEmpty()
+				&& words.stream()
+					.allMatch((word) -> word.codePointCount(0, word.length()) >= 3
+							&& word.codePointCount(0, word.length()) <= 8
+							&& word.chars().noneMatch(Character::isDigit));
 		return this.jdbc.sql(CUSTOMERS)
 			.param("text", cleaned)
 			.param("escaped", escaped)
+			.param("isEmail", email)
+			.param("typoWords", shortWords ? String.join(" ", words) : "")
+			.param("phone", phone ? digits : null)
+			.param("phoneStripped", (phone && stripped.length() >= SearchTerms.PHONE_DIGITS) ? stripped : null)
+			.param("phoneEndings", endings.toArray(String[]::new))
 			.param("limit", Math.clamp(limit, 1, 100))
 			.query((row, rowNum) -> new CustomerHit(new CustomerId(row.getObject("id", UUID.class)),
 					row.getString("name"), row.getString("email"), row.getString("phone"), row.getDouble("score")))
 			.list();
 	}
 
-	private Map<String, List<ConversationHit.Segment>> snippets(String text, List<Row> page) {
-		Map<String, List<ConversationHit.Segment>> snippets = new HashMap<>();
-		if (page.isEmpty()) {
-			return snippets;
-		}
-		this.jdbc.sql(SNIPPETS)
-			.param("text", text)
-			.param("ids", page.stream().map((row) -> row.id).toArray(UUID[]::new))
-			.param("seqs", page.stream().map((row) -> row.seq).toArray(Long[]::new))
-			.query((row, rowNum) -> {
-				snippets.put(row.getObject("conversation_id", UUID.class) + ":" + row.getLong("seq"),
-						segments(row.getString("snippet")));
-				return null;
-			})
-			.list();
-		return snippets;
-	}
-
-	static List<ConversationHit.Segment> segments(String marked) {
-		List<ConversationHit.Segment> segments = new ArrayList<>();
-		StringBuilder current = new StringBuilder();
-		boolean inMatch = false;
-		for (int i = 0; i < marked.length(); i++) {
-			char c = marked.charAt(i);
-			if (c == MARK_START || c == MARK_END) {
-				if (!current.isEmpty()) {
-					segments.add(new ConversationHit.Segment(current.toString(), inMatch));
-					current.setLength(0);
-				}
-				inMatch = (c == MARK_START);
-			}
-			else {
-				current.append(c);
-			}
-		}
-		if (!current.isEmpty()) {
-			segments.add(new ConversationHit.Segment(current.toString(), inMatch));
-		}
-		return segments;
+	private static List<String> strings(Array array) throws SQLException {
+		return Arrays.stream((Object[]) array.getArray()).map(String.class::cast).toList();
 	}
 
 	private static Row row(ResultSet row, int rowNum) throws SQLException {
 		return new Row(row.getObject("id", UUID.class), row.getObject("site_id", UUID.class),
-				row.getObject("customer_id", UUID.class),
+				row.getString("site_name"), row.getObject("customer_id", UUID.class), row.getString("customer_name"),
 				ConversationStatus.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
 				row.getTimestamp("started_at"), row.getTimestamp("last_activity_at"), row.getLong("seq"),
-				row.getDouble("rank"), row.getDouble("activity_key"));
+				row.getDouble("rank"), row.getLong("total"), row.getDouble("activity_key"));
 	}
 
-	private record Row(UUID id, UUID site, @Nullable UUID customer, ConversationStatus status, Timestamp startedAt,
-			Timestamp lastActivity, long seq, double rank, double activityKey) {
+	private record Row(UUID id, UUID site, String siteName, @Nullable UUID customer, @Nullable String customerName,
+			ConversationStatus status, Timestamp startedAt, Timestamp lastActivity, long seq, double rank, long total,
+			double activityKey) {
+	}
+
+	/**
+	 * A query as the database reads it.
+	 *
+	 * @param matches what a conversation must match (negations included)
+	 * @param ranking the positive clauses, to rank by
+	 * @param anyTerm any positive clause, to find the best message
+	 * @param terms each positive clause
+	 * @param lexemes any lexeme of the positive clauses, to mark words
+	 */
+	private record Built(@Nullable String matches, @Nullable String ranking, @Nullable String anyTerm,
+			List<String> terms, @Nullable String lexemes) {
+	}
+
+	private record Message(long seq, String body, String config, Set<Integer> covered) {
+	}
+
+	private record Best(long seq, List<ConversationHit.Segment> snippet) {
 	}
 
 }

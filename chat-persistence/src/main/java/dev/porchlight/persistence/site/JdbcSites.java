@@ -16,6 +16,7 @@ import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.LauncherPosition;
 import dev.porchlight.domain.site.PreChatForm;
+import dev.porchlight.domain.site.SearchLanguage;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.site.SiteKey;
@@ -33,6 +34,7 @@ class JdbcSites implements Sites {
 
 	private static final String SELECT = """
 			select id, site_key, name, allowed_origins, identity_mode, identity_secret, created_at,
+			       cast(search_config as text) as search_config,
 			       widget_settings ->> 'colour' as colour,
 			       coalesce(widget_settings ->> 'position', 'RIGHT') as position,
 			       widget_settings ->> 'greeting' as greeting,
@@ -55,14 +57,16 @@ class JdbcSites implements Sites {
 
 	private static final String INSERT = """
 			insert into site (id, site_key, name, allowed_origins, identity_mode, identity_secret, widget_settings,
-			                  created_at, updated_at)
-			values (:id, :key, :name, :origins, :identityMode, :identitySecret, %s, :createdAt, :now)
+			                  search_config, created_at, updated_at)
+			values (:id, :key, :name, :origins, :identityMode, :identitySecret, %s, cast(:searchConfig as regconfig),
+			        :createdAt, :now)
 			""".formatted(WIDGET_JSON);
 
 	private static final String UPDATE = """
 			update site
 			   set name = :name, allowed_origins = :origins, identity_mode = :identityMode,
-			       identity_secret = :identitySecret, widget_settings = %s, updated_at = :now
+			       identity_secret = :identitySecret, widget_settings = %s,
+			       search_config = cast(:searchConfig as regconfig), updated_at = :now
 			 where id = :id
 			""".formatted(WIDGET_JSON);
 
@@ -109,6 +113,7 @@ class JdbcSites implements Sites {
 			.param("origins", site.allowedOrigins().stream().map(AllowedOrigin::value).toArray(String[]::new))
 			.param("identityMode", site.identityMode().name())
 			.param("identitySecret", site.identitySecret().value())
+			.param("searchConfig", config(site.searchLanguage()))
 			.param("colour", widget.colour())
 			.param("position", widget.position().name())
 			.param("greeting", widget.greeting())
@@ -138,7 +143,24 @@ class JdbcSites implements Sites {
 				row.getString("name"), Arrays.stream(origins).map(AllowedOrigin::new).toList(),
 				IdentityMode.valueOf(row.getString("identity_mode")),
 				new IdentitySecret(row.getString("identity_secret")), widget,
-				row.getTimestamp("created_at").toInstant());
+				row.getTimestamp("created_at").toInstant(), language(row.getString("search_config")));
+	}
+
+	/**
+	 * The text search configuration of a language (created by the V7 migration).
+	 * @param language the language
+	 * @return the configuration's name
+	 */
+	static String config(SearchLanguage language) {
+		return "porchlight_" + language.id();
+	}
+
+	private static SearchLanguage language(String config) {
+		String name = config.startsWith("porchlight_") ? config.substring("porchlight_".length()) : config;
+		return Arrays.stream(SearchLanguage.values())
+			.filter((language) -> language.id().equals(name))
+			.findFirst()
+			.orElse(SearchLanguage.ENGLISH);
 	}
 
 }

@@ -31,7 +31,10 @@ import org.springframework.transaction.annotation.Transactional;
  * forward, state older than what is stored never written), then all messages and all
  * events each in a single multi-row insert built from arrays ({@code unnest}), skipping
  * what is already there ({@code on conflict do nothing} on the conversation and
- * sequence). Writing a batch twice therefore changes nothing.
+ * sequence). Writing a batch twice therefore changes nothing. In the same transaction a
+ * trigger appends the messages actually inserted to their conversations' search documents
+ * (V7). A customer id merged away since the live state named it is written as the
+ * surviving record.
  */
 @Repository
 class JdbcTranscripts implements Transcripts {
@@ -39,7 +42,7 @@ class JdbcTranscripts implements Transcripts {
 	private static final String UPSERT_CONVERSATIONS = """
 			insert into conversation (id, site_id, visitor_id, customer_id, assignee_id, status, context, started_at,
 			                          last_activity_at, closed_at, archived_seq, state_version)
-			select b.id, b.site_id, b.visitor_id, cu.id,
+			select b.id, b.site_id, b.visitor_id, coalesce(cu.id, merged.into_id),
 			       -- Unknown to the caller: what is stored stays.
 			       case when b.assignee_known then a.id
 			            else (select stored.assignee_id from conversation stored where stored.id = b.id) end,
@@ -55,8 +58,10 @@ class JdbcTranscripts implements Transcripts {
 			              cast(:archivedSeqs as bigint[]), cast(:versions as bigint[]), cast(:assigneeKnown as boolean[]))
 			       as b(id, site_id, visitor_id, customer_id, assignee_id, status, url, title, referrer, locale,
 			            started_at, last_activity_at, closed_at, archived_seq, version, assignee_known)
-			  -- A customer or staff member erased meanwhile is simply not referenced.
+			  -- A customer or staff member erased meanwhile is simply not referenced; a customer
+			  -- merged away meanwhile is referenced as the surviving record.
 			  left join customer cu on cu.id = b.customer_id
+			  left join customer_merge merged on merged.merged_id = b.customer_id
 			  left join account a on a.id = b.assignee_id
 			on conflict (id) do update
 			   set status = excluded.status,
@@ -73,7 +78,7 @@ class JdbcTranscripts implements Transcripts {
 	private static final String INSERT_MESSAGES = """
 			insert into message (conversation_id, seq, client_msg_id, sender_kind, author_id, body, sent_at, search_config)
 			select m.conversation_id, m.seq, m.client_id, m.sender_kind, m.author_id, m.body, m.sent_at,
-			       coalesce(s.search_config, 'simple')
+			       coalesce(s.search_config, 'porchlight_simple')
 			  from unnest(cast(:conversationIds as uuid[]), cast(:seqs as bigint[]), cast(:clientIds as text[]),
 			              cast(:senderKinds as text[]), cast(:authors as uuid[]), cast(:bodies as text[]),
 			              cast(:sentAts as timestamptz[]))

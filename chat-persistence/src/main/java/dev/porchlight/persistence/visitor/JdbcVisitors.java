@@ -79,8 +79,18 @@ class JdbcVisitors implements Visitors {
 	}
 
 	@Override
+	public boolean contactCustomerMerged(VisitorId id) {
+		return this.jdbc.sql("select contact_customer_merged from visitor where id = :id")
+			.param("id", id.value())
+			.query(Boolean.class)
+			.optional()
+			.orElse(false);
+	}
+
+	@Override
 	public void setContactCustomer(VisitorId id, CustomerId customer) {
-		this.jdbc.sql("update visitor set contact_customer_id = :customer where id = :id")
+		this.jdbc
+			.sql("update visitor set contact_customer_id = :customer, contact_customer_merged = false where id = :id")
 			.param("id", id.value())
 			.param("customer", customer.value())
 			.update();

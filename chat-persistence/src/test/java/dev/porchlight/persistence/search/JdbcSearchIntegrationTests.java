@@ -39,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +72,9 @@ class JdbcSearchIntegrationTests {
 
 	@Autowired
 	JdbcClient jdbc;
+
+	@Autowired
+	JdbcTemplate template;
 
 	Site shop;
 
@@ -121,8 +125,7 @@ class JdbcSearchIntegrationTests {
 	@Test
 	void supportsPhrasesExclusionsAndAlternatives() {
 		assertThat(ids(query("\"express delivery\""))).containsExactly(this.delivery.id());
-		// Exclusions apply per message: no message of the ankh conversation mentions a
-		// ring.
+		// An exclusion removes every conversation that mentions the word anywhere.
 		assertThat(ids(query("silver -ring"))).containsExactly(this.ankh.id());
 		assertThat(ids(query("parcel or engraving"))).containsExactlyInAnyOrder(this.delivery.id(), this.ring.id());
 	}
@@ -212,22 +215,60 @@ class JdbcSearchIntegrationTests {
 	}
 
 	@Test
-	void theFullTextQueryUsesTheGinIndexOnALargeTable() {
-		// Enough rows that a sequential scan would be the planner's choice without the
-		// index.
-		this.jdbc.sql("""
-				insert into message (conversation_id, seq, client_msg_id, sender_kind, body, sent_at)
-				select ?, 1000 + g, 'bulk-' || g, 'VISITOR',
-				       'bulk message number ' || g || ' about shipping, sizes and colours', now()
-				  from generate_series(1, 30000) g
-				""").param(this.filler.get(0).value()).update();
-		this.jdbc.sql("analyze message").update();
-		String plan = String.join("\n", this.jdbc.sql("""
-				explain select m.conversation_id from message m
-				 where m.body_tsv @@ websearch_to_tsquery(cast('simple' as regconfig), 'ankh pendant')
-				""").query(String.class).list());
-		assertThat(plan).contains("message_body_tsv_idx");
-		this.jdbc.sql("delete from message where client_msg_id like 'bulk-%'").update();
+	void theFullTextQueryUsesTheGinIndexForRareWordsAndTheNewestConversationsForCommonOnes() {
+		// Enough conversations that a sequential scan would be the planner's choice
+		// without the index: 30,000, each mentioning "shipping" and a number of its own.
+		this.jdbc
+			.sql("""
+					insert into conversation (id, site_id, visitor_id, status, started_at, last_activity_at)
+					select gen_random_uuid(), ?, ?, 'OPEN', now() - make_interval(secs => g), now() - make_interval(secs => g)
+					  from generate_series(1, 30000) g
+					""")
+			.param(this.shop.id().value())
+			.param(visitor(this.shop).value())
+			.update();
+		this.jdbc
+			.sql("""
+					insert into message (conversation_id, seq, client_msg_id, sender_kind, body, sent_at)
+					select c.id, 1, 'bulk', 'VISITOR', 'bulk message number ' || row_number() over () || ' about shipping', now()
+					  from conversation c where not exists (select 1 from message m where m.conversation_id = c.id)
+					""")
+			.update();
+		this.jdbc.sql("analyze").update();
+		try {
+			assertThat(plan("ankh & pendant")).contains("conversation_search_document_idx");
+			assertThat(plan("shipping")).contains("conversation_search_started_idx")
+				.doesNotContain("conversation_search_document_idx");
+			// The rare word is found among them all.
+			assertThat(this.search.conversations(query("number 17017")).hits()).hasSize(1);
+		}
+		finally {
+			this.jdbc.sql(
+					"delete from conversation where id in (select conversation_id from message where client_msg_id = 'bulk')")
+				.update();
+		}
+	}
+
+	private String plan(String tsquery) {
+		return this.template.execute((java.sql.Connection connection) -> {
+			try (var statement = connection.createStatement()) {
+				statement.execute("set plan_cache_mode = force_custom_plan");
+			}
+			try (var statement = connection.prepareStatement("""
+					explain select cs.conversation_id from conversation_search cs
+					 where cs.document @@ cast(? as tsquery)
+					 order by cs.started_at desc, cs.conversation_id desc limit 1000
+					""")) {
+				statement.setString(1, tsquery);
+				StringBuilder plan = new StringBuilder();
+				try (var rows = statement.executeQuery()) {
+					while (rows.next()) {
+						plan.append(rows.getString(1)).append('\n');
+					}
+				}
+				return plan.toString();
+			}
+		});
 	}
 
 	private List<ConversationId> ids(ConversationQuery query) {
@@ -248,6 +289,12 @@ class JdbcSearchIntegrationTests {
 		Customer customer = new Customer(CustomerId.random(), name, new EmailAddress(email), null, T0, T0);
 		this.customers.add(customer);
 		return customer.id();
+	}
+
+	private dev.porchlight.domain.visitor.VisitorId visitor(Site site) {
+		Visitor visitor = Visitor.arrive(site.id(), T0);
+		this.visitors.add(visitor, "hash");
+		return visitor.id();
 	}
 
 	private Conversation conversation(Site site, CustomerId customer, int day, String... messages) {

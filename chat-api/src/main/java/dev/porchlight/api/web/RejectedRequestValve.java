@@ -1,0 +1,33 @@
+package dev.porchlight.api.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.ServletException;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
+
+/**
+ * Tomcat refuses some addresses before any filter runs (a bad percent-encoding in the
+ * path, an encoded slash or backslash, a NUL) and would answer them with its own HTML
+ * page without security headers. This valve, first in the engine's pipeline, answers them
+ * like every other malformed request instead.
+ */
+class RejectedRequestValve extends ValveBase {
+
+	RejectedRequestValve() {
+		super(true);
+	}
+
+	@Override
+	public void invoke(Request request, Response response) throws IOException, ServletException {
+		// Only Tomcat itself can have failed a request before the pipeline starts.
+		if (response.getStatus() == Response.SC_BAD_REQUEST && response.isErrorReportRequired()
+				&& response.setErrorReported()) {
+			response.setSuspended(false);
+			MalformedRequests.reject(request, response, MalformedRequests.Problem.ADDRESS);
+		}
+		getNext().invoke(request, response);
+	}
+
+}
