@@ -168,7 +168,7 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 	 */
 	@Bean
 	FilterRegistrationBean<UnavailableHandshakeFilter> unavailableHandshakes() {
-		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
+		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(new LeanUpgradeStrategy());
 		handshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
 		FilterRegistrationBean<UnavailableHandshakeFilter> registration = new FilterRegistrationBean<>(
 				new UnavailableHandshakeFilter(this.handler, handshake));
