@@ -167,12 +167,20 @@ class CustomerController {
 
 	}
 
-	static Map<String, Object> view(Customer customer) {
+	private Map<String, Object> view(Customer customer) {
 		Map<String, Object> view = new LinkedHashMap<>();
 		view.put("id", customer.id().toString());
 		view.put("name", customer.name());
 		view.put("email", (customer.email() != null) ? customer.email().value() : null);
 		view.put("phone", customer.phone());
+		// Which details a site signed; the rest (a pre-chat form, an unsigned claim, what
+		// staff typed) is unverified.
+		view.put("verifiedDetails",
+				this.customers.verifiedDetails(customer.id())
+					.stream()
+					.sorted()
+					.map((detail) -> detail.name().toLowerCase(java.util.Locale.ROOT))
+					.toList());
 		view.put("firstSeenAt", customer.firstSeenAt().toString());
 		view.put("lastSeenAt", customer.lastSeenAt().toString());
 		return view;

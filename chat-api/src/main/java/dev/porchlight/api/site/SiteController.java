@@ -97,6 +97,7 @@ class SiteController {
 		view.put("name", site.name());
 		view.put("allowedOrigins", site.allowedOrigins().stream().map(AllowedOrigin::value).toList());
 		view.put("identityMode", site.identityMode().name());
+		view.put("legacyIdentity", site.legacyIdentity());
 		if (viewer.role() == Role.OWNER) {
 			view.put("identitySecret", site.identitySecret().value());
 		}

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.Stories;
+import dev.porchlight.domain.customer.ContactDetail;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -110,7 +112,12 @@ class JdbcCustomers implements Customers, Stories {
 	public void update(Customer customer) {
 		this.jdbc.sql("""
 				update customer set name = :name, email = cast(:email as citext), phone = :phone,
-				       last_seen_at = greatest(last_seen_at, :lastSeen), updated_at = :now
+				       last_seen_at = greatest(last_seen_at, :lastSeen), updated_at = :now,
+				       -- A detail stays verified only while it keeps the value a site signed.
+				       verified_details = array(
+				         select d from unnest(verified_details) d
+				          where (d = 'name' and name is not distinct from :name)
+				             or (d = 'email' and email is not distinct from cast(:email as citext)))
 				 where id = :id
 				""")
 			.param("id", customer.id().value())
@@ -129,6 +136,27 @@ class JdbcCustomers implements Customers, Stories {
 			.param("id", customer.value())
 			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
 			.list();
+	}
+
+	@Override
+	public Set<ContactDetail> verifiedDetails(CustomerId customer) {
+		return this.jdbc.sql("select unnest(verified_details) from customer where id = :id")
+			.param("id", customer.value())
+			.query((row, rowNum) -> ContactDetail.valueOf(row.getString(1).toUpperCase(Locale.ROOT)))
+			.set();
+	}
+
+	@Override
+	public void markVerified(CustomerId customer, Set<ContactDetail> details) {
+		this.jdbc.sql("""
+				update customer set verified_details = array(
+				         select distinct d from unnest(verified_details || cast(:details as text[])) d order by d)
+				 where id = :id
+				""")
+			.param("id", customer.value())
+			.param("details",
+					details.stream().map((detail) -> detail.name().toLowerCase(Locale.ROOT)).toArray(String[]::new))
+			.update();
 	}
 
 	@Override
