@@ -119,7 +119,8 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			}
 		}
 		catch (ProtocolException ex) {
-			refuse(connection, ServerFrame.Error.of(ref, ex.code(), ex.getMessage(), ex.retryAfterMillis()));
+			refuse(connection, ServerFrame.Error.of((ref != null) ? ref : ex.ref(), ex.code(), ex.getMessage(),
+					ex.retryAfterMillis()));
 		}
 		catch (RateLimitExceededException ex) {
 			refuse(connection, ServerFrame.Error.of(ref, "rate_limited", "Too many requests; slow down.",

@@ -67,6 +67,8 @@ class SignInIntegrationTests {
 		assertThat(signedIn.status()).isEqualTo(200);
 		assertThat(signedIn.text("/account/email")).isEqualTo(OWNER);
 		assertThat(signedIn.text("/account/role")).isEqualTo("OWNER");
+		assertThat(signedIn.text("/account/passwordMustChange")).as("a configured password was chosen, not handed over")
+			.isEqualTo("false");
 		assertThat(browser.get("/api/v1/me").text("/email")).isEqualTo(OWNER);
 		assertThat(browser.delete("/api/v1/session").status()).isEqualTo(204);
 		assertThat(browser.get("/api/v1/me").status()).isEqualTo(401);
