@@ -190,6 +190,27 @@ class VisitorIntegrationTests {
 	}
 
 	@Test
+	void visitorAnswersCarryTheSecurityHeadersToo() {
+		ApiClient.Response session = start(SHOP, Map.of());
+		ApiClient.Response refused = start("https://evil.example", Map.of());
+		ApiClient.Response me = me(session.text("/token"));
+		ApiClient.Response anonymous = new ApiClient(this.port).get("/api/v1/visitor/me");
+		ApiClient.Response frame = new ApiClient(this.port)
+			.get("/widget/frame?site=" + this.site.key().value() + "&origin=" + SHOP);
+		assertThat(anonymous.status()).isEqualTo(401);
+		assertThat(frame.status()).isEqualTo(200);
+		for (ApiClient.Response response : List.of(session, refused, me, anonymous, frame)) {
+			assertThat(response.header("Referrer-Policy")).as(response.toString()).isPresent();
+			assertThat(response.header("Permissions-Policy")).as(response.toString())
+				.hasValue("camera=(), microphone=(), geolocation=()");
+			assertThat(response.header("X-Content-Type-Options")).as(response.toString()).hasValue("nosniff");
+			assertThat(response.header("Content-Security-Policy")).as(response.toString()).isPresent();
+		}
+		assertThat(session.header("Referrer-Policy")).hasValue("strict-origin-when-cross-origin");
+		assertThat(frame.header("Referrer-Policy")).hasValue("no-referrer");
+	}
+
+	@Test
 	void tokenRequestsAreRateLimitedPerAddress() {
 		for (int i = 0; i < VisitorController.TOKENS_PER_ADDRESS.permits(); i++) {
 			assertThat(start(SHOP, Map.of()).status()).isEqualTo(200);
