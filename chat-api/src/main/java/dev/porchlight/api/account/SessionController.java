@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * Signing in and out of the dashboard. {@code GET} tells who is signed in and hands out
@@ -110,6 +111,7 @@ class SessionController {
 	}
 
 	@DeleteMapping("/api/v1/session")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
 	ResponseEntity<Void> signOut(@AuthenticationPrincipal StaffPrincipal staff, HttpServletRequest http) {
 		HttpSession session = http.getSession(false);
 		if (session != null) {

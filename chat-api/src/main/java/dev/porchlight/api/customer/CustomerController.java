@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * A customer's record for staff: profile, the sites' ids for them, and their story (every
@@ -70,6 +72,7 @@ class CustomerController {
 	}
 
 	@PostMapping("/api/v1/customers")
+	@ResponseStatus(HttpStatus.CREATED)
 	ResponseEntity<Map<String, Object>> create(@AuthenticationPrincipal StaffPrincipal staff,
 			@Valid @RequestBody Update body, HttpServletRequest http) {
 		Customer created = this.management.create(Actor.of(staff, http), body.name(), body.email(), body.phone());
