@@ -99,11 +99,12 @@ class SessionController {
 		}
 		this.throttle.succeeded(request.email());
 		this.sessionStrategy.onAuthentication(authenticated, http, response);
-		CsrfTokens.issueFresh(http);
 		SecurityContext context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(authenticated);
 		SecurityContextHolder.setContext(context);
 		this.contexts.saveContext(context, http, response);
+		// After the session exists, so the new token is bound to it.
+		CsrfTokens.issueFresh(http);
 		StaffPrincipal staff = (StaffPrincipal) authenticated.getPrincipal();
 		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), "auth.signed_in",
 				"account:" + staff.id(), address, Map.of()));

@@ -25,7 +25,6 @@ import org.springframework.security.web.authentication.session.SessionAuthentica
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -50,6 +49,9 @@ class SecurityConfiguration {
 	 * widget frame all say so.
 	 */
 	static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()";
+
+	/** One repository for the filter and for sign-in, which replaces the token. */
+	private static final SessionBoundCsrfTokenRepository CSRF_TOKENS = new SessionBoundCsrfTokenRepository();
 
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
 			+ "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -111,7 +113,7 @@ class SecurityConfiguration {
 	@Order(3)
 	SecurityFilterChain application(HttpSecurity http) throws Exception {
 		JsonSecurityErrors errors = new JsonSecurityErrors();
-		http.csrf((csrf) -> csrf.spa())
+		http.csrf((csrf) -> csrf.spa().csrfTokenRepository(CSRF_TOKENS))
 			.sessionManagement((session) -> session.sessionFixation((fixation) -> fixation.changeSessionId()))
 			.requestCache((cache) -> cache.disable())
 			.authorizeHttpRequests((authorize) -> authorize
@@ -188,8 +190,8 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	SessionAuthenticationStrategy sessionAuthenticationStrategy() {
-		return new CompositeSessionAuthenticationStrategy(List.of(new ChangeSessionIdAuthenticationStrategy(),
-				new CsrfAuthenticationStrategy(CookieCsrfTokenRepository.withHttpOnlyFalse())));
+		return new CompositeSessionAuthenticationStrategy(
+				List.of(new ChangeSessionIdAuthenticationStrategy(), new CsrfAuthenticationStrategy(CSRF_TOKENS)));
 	}
 
 }

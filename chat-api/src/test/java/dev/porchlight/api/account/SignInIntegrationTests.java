@@ -108,6 +108,33 @@ class SignInIntegrationTests {
 	}
 
 	@Test
+	void theCsrfTokenIsBoundToTheSessionSoAPlantedCookieIsWorthless() {
+		ApiClient owner = new ApiClient(this.port);
+		owner.signIn(OWNER, PASSWORD);
+		String session = owner.cookie("PORCHLIGHT_SESSION").orElseThrow();
+		// Someone who can set cookies for this host plants a token of their choosing and
+		// sends it back in the header: cookie and header match, the session's token not.
+		ApiClient planted = new ApiClient(this.port);
+		planted.setCookie("PORCHLIGHT_SESSION", session);
+		planted.setCookie("XSRF-TOKEN", "chosen-by-the-attacker");
+		ApiClient.Response refused = planted.post("/api/v1/sites", ApiClient.json(Map.of("name", "Planted")));
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.text("/error")).isEqualTo("csrf_token_invalid");
+		// A token of another session of the same account does not fit either.
+		ApiClient other = new ApiClient(this.port);
+		other.signIn(OWNER, PASSWORD);
+		planted.setCookie("XSRF-TOKEN", other.cookie("XSRF-TOKEN").orElseThrow());
+		assertThat(planted.post("/api/v1/sites", ApiClient.json(Map.of("name", "Planted"))).status()).isEqualTo(403);
+		// The session's own token works, and signing out and in again needs no extra
+		// step.
+		assertThat(owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Genuine"))).status()).isEqualTo(201);
+		assertThat(owner.delete("/api/v1/session").status()).isEqualTo(204);
+		assertThat(owner.post("/api/v1/session", ApiClient.json(Map.of("email", OWNER, "password", PASSWORD))).status())
+			.isEqualTo(200);
+		assertThat(owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Again"))).status()).isEqualTo(201);
+	}
+
+	@Test
 	void signingInIssuesANewSessionIdAndTheOldOneStopsWorking() {
 		ApiClient browser = new ApiClient(this.port);
 		browser.signIn(OWNER, PASSWORD);
