@@ -7,6 +7,13 @@ import java.util.Set;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -30,6 +37,14 @@ class OpenApiConfiguration {
 	static final String CSRF = "csrfHeader";
 
 	static final String VISITOR_TOKEN = "visitorToken";
+
+	static final String API_ERROR = "ApiError";
+
+	/** Operations that can conflict with the rule that an owner always remains. */
+	private static final Set<String> CONFLICTS = Set.of("POST /api/v1/accounts/{id}/disable");
+
+	/** Operations counted by a rate limit. */
+	private static final Set<String> THROTTLED = Set.of("POST /api/v1/session", "POST /api/v1/visitor/session");
 
 	/** Operations anyone may call ({@code METHOD path}). */
 	private static final Set<String> PUBLIC = Set.of("GET /api/v1/session", "POST /api/v1/session",
@@ -59,6 +74,10 @@ class OpenApiConfiguration {
 						new SecurityScheme().type(SecurityScheme.Type.HTTP)
 							.scheme("bearer")
 							.description("A visitor token from POST /api/v1/visitor/session."));
+			components.addSchemas(API_ERROR, new ObjectSchema().description("Every error answer of the API.")
+				.addProperty("error", new StringSchema().description("A stable code, e.g. invalid_email, not_found."))
+				.addProperty("message", new StringSchema().description("Text for people; may change."))
+				.required(List.of("error", "message")));
 			openApi.setComponents(components);
 			if (openApi.getPaths() == null) {
 				return;
@@ -83,6 +102,57 @@ class OpenApiConfiguration {
 		else {
 			// Both at once: the cookie and the header.
 			operation.setSecurity(List.of(new SecurityRequirement().addList(STAFF_SESSION).addList(CSRF)));
+		}
+		errors(path, method, operation);
+	}
+
+	/**
+	 * The error answers an operation can give, all with the {@code ApiError} body
+	 * (docs/rest-api.md lists the codes): controllers do not declare them, so springdoc
+	 * would list none.
+	 */
+	private static void errors(String path, PathItem.HttpMethod method, Operation operation) {
+		String call = method + " " + path;
+		ApiResponses responses = (operation.getResponses() != null) ? operation.getResponses() : new ApiResponses();
+		if (!path.startsWith("/api/")) {
+			// A page (the widget frame): its errors are short HTML pages.
+			for (String status : List.of("400", "403", "404")) {
+				responses.computeIfAbsent(status, (code) -> new ApiResponse().description("An error page.")
+					.content(new Content().addMediaType("text/html", new MediaType().schema(new StringSchema()))));
+			}
+			operation.setResponses(responses);
+			operation.setSecurity(List.of());
+			return;
+		}
+		error(responses, "400", "The address, a parameter or the body is not valid (malformed_url, "
+				+ "malformed_request, invalid_<field>, invalid_parameter, …).");
+		if (!call.equals("GET /api/v1/session") && !call.equals("GET /api/v1/visitor/widget/{siteKey}")) {
+			error(responses, "401", "Not signed in, or no valid visitor token (unauthenticated, "
+					+ "invalid_credentials, visitor_credential_invalid).");
+		}
+		error(responses, "403", "Not allowed: role, CSRF token, origin or identity (forbidden, csrf_token_invalid, "
+				+ "origin_not_allowed, identity_invalid).");
+		if (path.contains("{") || call.equals("POST /api/v1/visitor/session")) {
+			error(responses, "404", "No such thing, or not one the caller may see (not_found).");
+		}
+		if (operation.getRequestBody() != null) {
+			error(responses, "415", "The body is not JSON (unsupported_media_type).");
+		}
+		if (CONFLICTS.contains(call)) {
+			error(responses, "409", "Would lock the owners out (cannot_disable_self, last_owner).");
+		}
+		if (THROTTLED.contains(call)) {
+			error(responses, "429", "Too many attempts (sign_in_throttled, rate_limited), with Retry-After.");
+		}
+		operation.setResponses(responses);
+	}
+
+	private static void error(ApiResponses responses, String status, String description) {
+		if (!responses.containsKey(status)) {
+			responses.addApiResponse(status,
+					new ApiResponse().description(description)
+						.content(new Content().addMediaType("application/json",
+								new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + API_ERROR)))));
 		}
 	}
 
