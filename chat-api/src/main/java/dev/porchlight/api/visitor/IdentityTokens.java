@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.common.Text;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.site.IdentitySecret;
 import org.jspecify.annotations.Nullable;
@@ -129,11 +130,15 @@ final class IdentityTokens {
 				throw new Refused("The identity token's email is not an email address.");
 			}
 		}
-		String name = string(claims, "name");
-		if (name != null && name.length() > Customer.MAX_NAME) {
-			throw new Refused("The identity token's name has more than " + Customer.MAX_NAME + " characters.");
+		String name;
+		try {
+			name = Text.optional("name", string(claims, "name"), Customer.MAX_NAME);
 		}
-		return new Claims(subject, address, (name != null && !name.isBlank()) ? name.strip() : null);
+		catch (DomainException ex) {
+			throw new Refused("The identity token's name has more than " + Customer.MAX_NAME
+					+ " characters or control characters.");
+		}
+		return new Claims(subject, address, name);
 	}
 
 	private static @Nullable String string(JWTClaimsSet claims, String name) {

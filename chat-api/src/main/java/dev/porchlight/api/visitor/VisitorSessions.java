@@ -164,7 +164,7 @@ class VisitorSessions {
 	 */
 	private CustomerId vouchedCustomer(Site site, IdentityTokens.Claims signed, VisitorSessionRequest.Identity claimed,
 			Instant now) {
-		String unsignedName = Text.optional("name", claimed.name(), Customer.MAX_NAME);
+		String unsignedName = lenientName(claimed.name());
 		EmailAddress unsignedEmail = lenientEmail(claimed.email());
 		Customer existing = this.customers.findByExternalId(site.id(), signed.subject()).orElse(null);
 		CustomerId id;
@@ -209,6 +209,17 @@ class VisitorSessions {
 		}
 		catch (DomainException ex) {
 			// Not an email: an unsigned extra is not worth refusing the session for.
+			return null;
+		}
+	}
+
+	private static @Nullable String lenientName(@Nullable String name) {
+		try {
+			return Text.optional("name", name, Customer.MAX_NAME);
+		}
+		catch (DomainException ex) {
+			// Control characters: an unsigned extra is not worth refusing the session
+			// for.
 			return null;
 		}
 	}

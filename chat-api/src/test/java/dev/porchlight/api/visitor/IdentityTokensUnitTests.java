@@ -108,6 +108,10 @@ class IdentityTokensUnitTests {
 				IdentityTokenFixture.sign(SECRET.value(), JWSAlgorithm.HS256,
 						Map.of("sub", "user-7", "exp", now.plusSeconds(600).getEpochSecond(), "name", 42)),
 				now, "name must be a string");
+		assertRefused(
+				IdentityTokenFixture.sign(SECRET.value(), JWSAlgorithm.HS256,
+						Map.of("sub", "user-7", "exp", now.plusSeconds(600).getEpochSecond(), "name", "Ada\u0000")),
+				now, "control characters");
 	}
 
 	@Test
