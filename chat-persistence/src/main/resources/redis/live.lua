@@ -5,12 +5,12 @@
 --   entry:  k (MESSAGE | CLOSED | REOPENED), c (client id), sk (sender kind), si (sender id),
 --           b (body), at (epoch millis)
 --   event on the conversation's channel:  {t = 'e', id, seq, <entry fields>}
---                                      or {t = 'r', id, side, seq}         (read marker)
+--                                      or {t = 'r', id, side, seq, site}   (read marker)
 --   event on the inbox channel:           {t = 's', id, m = {<meta hash>}}  (state)
+--                                      or {t = 'r', id, side, seq, site}
 --   meta field pub: the last sequence followers were told of. Readers of the log never
 --           read past it, so an entry whose announcement waits (for replicas to hold it,
 --           porchlight.live.replica-acks) is not read before it is announced either.
---                                      or {t = 'r', id, side, seq}
 
 local function hash_table(flat)
   local t = {}

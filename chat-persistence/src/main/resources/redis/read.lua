@@ -21,7 +21,9 @@ if seq < last then
   end
 end
 redis.call('HSET', meta, counter, unread)
-local event = cjson.encode({t = 'r', id = ARGV[3], side = ARGV[1], seq = seq})
+-- The site travels with the marker, so only staff who serve it hear of it.
+local site = redis.call('HGET', meta, 'site') or nil
+local event = cjson.encode({t = 'r', id = ARGV[3], side = ARGV[1], seq = seq, site = site})
 redis.call('PUBLISH', ARGV[4], event)
 redis.call('PUBLISH', ARGV[5], event)
 publish_state(meta, ARGV[5], ARGV[3])

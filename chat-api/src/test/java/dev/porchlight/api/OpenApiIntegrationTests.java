@@ -1,6 +1,10 @@
 package dev.porchlight.api;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -19,6 +23,36 @@ class OpenApiIntegrationTests {
 		assertThat(document.text("/openapi")).startsWith("3.");
 		assertThat(document.json().at("/paths").propertyNames()).contains("/api/v1/session", "/api/v1/me/password",
 				"/api/v1/accounts", "/api/v1/sites/{id}", "/api/v1/visitor/session", "/api/v1/audit");
+	}
+
+	@Test
+	void saysHowEachOperationIsAuthenticatedAndWhatItReallyAnswers() {
+		JsonNode document = new ApiClient(this.port).get("/api/v1/openapi").json();
+		JsonNode paths = document.path("paths");
+		// The CSRF token the controller reads is not a query parameter (issue 19).
+		assertThat(paths.at("/~1api~1v1~1session/get/parameters").findValuesAsString("name")).doesNotContain("csrf");
+		assertThat(paths.at("/~1api~1v1~1customers/post/responses").propertyNames()).contains("201")
+			.doesNotContain("200");
+		assertThat(paths.at("/~1api~1v1~1canned-responses/post/responses").propertyNames()).contains("201");
+		assertThat(paths.at("/~1api~1v1~1canned-responses~1{id}/delete/responses").propertyNames()).contains("204");
+		assertThat(paths.at("/~1api~1v1~1session/delete/responses").propertyNames()).contains("204");
+		assertThat(paths.at("/~1api~1v1~1visitor~1contact/post/responses").propertyNames()).contains("204");
+		assertThat(paths.at("/~1api~1v1~1accounts/post/responses").propertyNames()).contains("201");
+		assertThat(paths.at("/~1api~1v1~1sites/post/responses").propertyNames()).contains("201");
+
+		assertThat(document.at("/components/securitySchemes").propertyNames()).contains("staffSession", "csrfHeader",
+				"visitorToken");
+		assertThat(paths.at("/~1api~1v1~1session/post/security").size()).as("signing in needs nothing").isZero();
+		assertThat(paths.at("/~1api~1v1~1visitor~1me/get/security/0").propertyNames()).containsExactly("visitorToken");
+		assertThat(paths.at("/~1api~1v1~1customers~1{id}/get/security/0").propertyNames())
+			.containsExactly("staffSession");
+		assertThat(paths.at("/~1api~1v1~1customers~1{id}/patch/security/0").propertyNames())
+			.containsExactlyInAnyOrder("staffSession", "csrfHeader");
+
+		List<String> ids = new ArrayList<>();
+		paths.forEach((item) -> item.forEach((operation) -> ids.add(operation.path("operationId").asString())));
+		assertThat(ids).doesNotContainNull().doesNotHaveDuplicates().allMatch((id) -> id.matches("[a-z]+[A-Za-z0-9]*"));
+		assertThat(paths.at("/~1api~1v1~1customers~1{id}/get/operationId").asString()).isEqualTo("getCustomersById");
 	}
 
 }

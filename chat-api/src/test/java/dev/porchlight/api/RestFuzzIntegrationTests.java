@@ -30,8 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * extra fields, control characters, long strings, not JSON at all), then addresses and
  * parameters that are not valid URL encoding at all (sent over a raw socket, since no
  * proper client would send them). No answer may be a 5xx, no answer may carry a stack
- * trace, and neither may the log. A fixed seed (override with
- * {@code -Dporchlight.fuzz.seed}) keeps failures reproducible.
+ * trace, and neither may the log. Every answer must also be one the document promises for
+ * that operation (its status is listed, and an error's body is the documented
+ * {@code ApiError}): a contract test of the statuses and errors. A fixed seed (override
+ * with {@code -Dporchlight.fuzz.seed}) keeps failures reproducible.
  */
 @PorchlightTest(properties = "logging.level.dev.porchlight.api.web.MalformedRequests=INFO")
 @ExtendWith(OutputCaptureExtension.class)
@@ -70,6 +72,7 @@ class RestFuzzIntegrationTests {
 		assertThat(paths.size()).as("operations in the OpenAPI document").isGreaterThan(20);
 		int requests = 0;
 		Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+		java.util.Set<String> undocumented = new java.util.TreeSet<>();
 		ApiClient owner = owner();
 		ApiClient visitor = null;
 		for (Map.Entry<String, JsonNode> path : paths.properties()) {
@@ -94,6 +97,17 @@ class RestFuzzIntegrationTests {
 						.doesNotContain("\tat ")
 						.doesNotContain("org.springframework")
 						.doesNotContain("java.lang");
+					if (!operation.getValue().path("responses").has(String.valueOf(response.status()))) {
+						undocumented.add("%s %s answered %d, not in %s".formatted(method, path.getKey(),
+								response.status(), operation.getValue().path("responses").propertyNames()));
+					}
+					if (response.status() >= 400 && path.getKey().startsWith("/api/")) {
+						JsonNode error = json(response.body());
+						if (!error.path("error").isString() || !error.path("message").isString()) {
+							undocumented.add("%s %s: not an ApiError body: %s".formatted(method, path.getKey(),
+									abbreviated(response.body())));
+						}
+					}
 					if (response.status() == 401 || response.status() == 403) {
 						// A random password change or sign-out may have ended the
 						// session.
@@ -104,6 +118,7 @@ class RestFuzzIntegrationTests {
 		}
 		System.out.printf("REST fuzzing: %d requests over %d paths (seed %d), statuses %s%n", requests, paths.size(),
 				SEED, statuses);
+		assertThat(undocumented).as("answers the OpenAPI document does not promise").isEmpty();
 	}
 
 	@Test
@@ -176,6 +191,15 @@ class RestFuzzIntegrationTests {
 			.as("one line per refused request at most")
 			.isLessThanOrEqualTo(targets.size());
 		System.out.printf("Malformed encodings: %d requests, all 400%n", targets.size());
+	}
+
+	private static JsonNode json(String body) {
+		try {
+			return JSON.readTree(body);
+		}
+		catch (tools.jackson.core.JacksonException ex) {
+			return JSON.createObjectNode();
+		}
 	}
 
 	private ApiClient.Response send(ApiClient client, String method, String url, String body) {

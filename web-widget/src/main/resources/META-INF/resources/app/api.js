@@ -14,7 +14,7 @@ export class ApiError extends Error {
 	}
 }
 
-export async function call(method, path, body) {
+export async function call(method, path, body, retried) {
 	const headers = { 'Accept': 'application/json' };
 	if (method !== 'GET') {
 		headers['X-XSRF-TOKEN'] = csrfToken();
@@ -39,6 +39,12 @@ export async function call(method, path, body) {
 	}
 	catch (notJson) {
 		data = {};
+	}
+	if (response.status === 403 && data.error === 'csrf_token_invalid' && method !== 'GET' && !retried) {
+		// The token is bound to the session; a session from before that (or one whose
+		// token was replaced) gets a fresh one from GET /api/v1/session. Once.
+		await call('GET', '/api/v1/session').catch(() => null);
+		return call(method, path, body, true);
 	}
 	if (!response.ok) {
 		throw new ApiError(response.status, data.error || 'http_' + response.status, data.message);

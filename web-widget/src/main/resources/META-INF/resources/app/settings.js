@@ -45,6 +45,7 @@ export function showSettings(view, app) {
 				name: data.get('name'),
 				allowedOrigins: String(data.get('origins')).split(/\s+/).filter(Boolean),
 				identityMode: data.get('identityMode'),
+				legacyIdentity: data.get('legacyIdentity') === 'on',
 				widget: { colour: data.get('colour'), position: data.get('position'), greeting: data.get('greeting'),
 					awayMessage: data.get('awayMessage'), preChatForm: data.get('preChatForm'),
 					typingPreview: data.get('typingPreview') === 'on',
@@ -64,9 +65,11 @@ export function showSettings(view, app) {
 			['OPTIONAL', t('identityOptional')], ['ENFORCED', t('identityEnforced')]]),
 		owner ? [h('p', {}, t('identitySecret'), ': ', h('code', { className: 'secret' }, site.identitySecret)),
 			h('p', { className: 'help' }, t('hmacHelp')),
-			h('pre', { className: 'code' }, "// Node.js, on your server\nconst signature = require('crypto')\n"
-				+ "  .createHmac('sha256', IDENTITY_SECRET).update(customer.id).digest('hex');\n"
-				+ "// on the page: Porchlight('identify', { id: customer.id, email, name, signature });"),
+			h('pre', { className: 'code' }, "// Node.js, on your server (npm install jsonwebtoken)\n"
+				+ "const token = require('jsonwebtoken').sign({ sub: String(customer.id), email, name },\n"
+				+ "  IDENTITY_SECRET, { algorithm: 'HS256', expiresIn: '1h' });\n"
+				+ "// on the page: Porchlight('identify', { token });"),
+			h('label', { className: 'check' }, h('input', { type: 'checkbox', name: 'legacyIdentity', checked: site.legacyIdentity, disabled: !owner }), ' ', t('legacyIdentity')),
 			h('button', { type: 'button', className: 'secondary', onclick: () => {
 				if (confirm(t('rotateConfirm'))) {
 					post('/api/v1/sites/' + site.id + '/identity-secret').then(loadSites, fail);

@@ -34,7 +34,8 @@ const EN = {
 	siteKey: 'Site key', snippet: 'Put this on every page of your site', origins: 'Allowed origins (one per line)',
 	identityMode: 'Identity mode', identitySecret: 'Identity secret', rotate: 'Rotate the secret',
 	rotateConfirm: 'Rotate the identity secret? Signatures made with the old one stop working at once.',
-	hmacHelp: 'Your server signs the signed-in customer\'s id with this secret (HMAC-SHA256, hex): see docs/security.md.',
+	hmacHelp: 'Your server signs a token for the signed-in customer with this secret (JWT, HS256, expiring within 24 hours): see docs/security.md.',
+	legacyIdentity: 'Also accept legacy signatures (HMAC of the id alone, never expire; only for old integrations)',
 	colour: 'Theme colour', position: 'Position', greeting: 'Greeting', awayMessage: 'Away message',
 	preChatForm: 'Pre-chat form', typingPreview: 'Staff see drafts while visitors type', right: 'Right', left: 'Left',
 	none: 'None', optionalEmail: 'Optional email', requiredEmail: 'Required email', newSite: 'Add a site',
@@ -51,7 +52,7 @@ const EN = {
 	zone: 'Time zone', weekly: 'Opening times, one per line, like MONDAY 09:00-17:30', conversationOf: 'Conversation of {date}',
 	mergeConfirm: 'Merge {from} into {into}? Everything of {from} moves to {into} and {from} is deleted.',
 	identityOff: 'Off: every visitor is anonymous', identityOptional: 'Optional: a valid signature links the customer',
-	identityEnforced: 'Enforced: a wrong signature is refused', canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
+	identityEnforced: 'Enforced: a token is needed every session, a wrong one is refused', canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
 };
 
 export function t(key, values) {

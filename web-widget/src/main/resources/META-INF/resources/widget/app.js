@@ -238,8 +238,11 @@ function sessionGet(key) {
 
 function identify(id, identity) {
 	state.identifyId = id;
+	// A token the site's server signed (docs/security.md); id + signature is the legacy
+	// form, accepted only where the site still allows it.
 	const wanted = {
-		externalId: String(identity.externalId || identity.id || ''),
+		token: identity.token ? String(identity.token) : undefined,
+		externalId: (identity.externalId || identity.id) ? String(identity.externalId || identity.id) : undefined,
 		email: identity.email || undefined,
 		name: identity.name || undefined,
 		signature: identity.signature || undefined
@@ -252,7 +255,7 @@ function identify(id, identity) {
 		}
 		return;
 	}
-	state.identity = wanted.externalId ? wanted : null;
+	state.identity = (wanted.token || wanted.externalId) ? wanted : null;
 	state.identityAnswer = null;
 	sessionSet('identity', state.identity);
 	// A new identity may open other conversations: start over with a new token.

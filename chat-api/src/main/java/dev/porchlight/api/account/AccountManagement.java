@@ -11,8 +11,13 @@ import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.site.Sites;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -33,9 +38,12 @@ class AccountManagement {
 
 	private final StaffSessions sessions;
 
+	private final Sites sites;
+
 	private final Clock clock = Clock.systemUTC();
 
-	AccountManagement(Accounts accounts, AuditLog audit, PasswordEncoder encoder, StaffSessions sessions) {
+	AccountManagement(Accounts accounts, AuditLog audit, PasswordEncoder encoder, StaffSessions sessions, Sites sites) {
+		this.sites = sites;
 		this.accounts = accounts;
 		this.audit = audit;
 		this.encoder = encoder;
@@ -111,6 +119,33 @@ class AccountManagement {
 		record(actor, enabled ? "account.enabled" : "account.disabled", account.id(),
 				Map.of("sessions_ended", String.valueOf(ended)));
 		return changed;
+	}
+
+	SiteScope siteScope(AccountId id) {
+		return this.accounts.siteScope(id);
+	}
+
+	/**
+	 * Chooses the sites an agent serves (null: every site). A change ends the agent's
+	 * sessions, so what they see changes at once, on every node and socket.
+	 */
+	Account setSites(Actor actor, AccountId target, @Nullable List<SiteId> sites) {
+		Account account = get(target);
+		if (account.role() == Role.OWNER && sites != null) {
+			throw new DomainException("invalid_sites", "Owners serve every site.");
+		}
+		SiteScope scope = (sites != null) ? SiteScope.only(sites) : SiteScope.all();
+		if (sites != null && sites.stream().anyMatch((site) -> this.sites.findById(site).isEmpty())) {
+			throw new DomainException("invalid_sites", "One of the sites does not exist.");
+		}
+		if (!scope.equals(this.accounts.siteScope(target))) {
+			this.accounts.setSiteScope(target, scope);
+			int ended = this.sessions.endAll(target);
+			record(actor, "account.sites_changed", target,
+					Map.of("sites", scope.isAll() ? "all" : String.valueOf(scope.sites().size()), "sessions_ended",
+							String.valueOf(ended)));
+		}
+		return account;
 	}
 
 	private void record(Actor actor, String action, AccountId target, Map<String, String> details) {

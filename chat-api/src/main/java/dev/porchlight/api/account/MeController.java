@@ -56,7 +56,7 @@ class MeController {
 		Account changed = this.accounts.changeOwnPassword(actor, change.currentPassword(), change.newPassword());
 		// Every session was ended, this one included: sign this device in again with a
 		// new session.
-		StaffPrincipal renewed = new StaffPrincipal(changed);
+		StaffPrincipal renewed = new StaffPrincipal(changed, staff.siteScope());
 		var authentication = UsernamePasswordAuthenticationToken.authenticated(renewed, null, renewed.getAuthorities());
 		renewed.eraseCredentials();
 		HttpSession ended = http.getSession(false);

@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * Signing in and out of the dashboard. {@code GET} tells who is signed in and hands out
@@ -98,11 +99,12 @@ class SessionController {
 		}
 		this.throttle.succeeded(request.email());
 		this.sessionStrategy.onAuthentication(authenticated, http, response);
-		CsrfTokens.issueFresh(http);
 		SecurityContext context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(authenticated);
 		SecurityContextHolder.setContext(context);
 		this.contexts.saveContext(context, http, response);
+		// After the session exists, so the new token is bound to it.
+		CsrfTokens.issueFresh(http);
 		StaffPrincipal staff = (StaffPrincipal) authenticated.getPrincipal();
 		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), "auth.signed_in",
 				"account:" + staff.id(), address, Map.of()));
@@ -110,6 +112,7 @@ class SessionController {
 	}
 
 	@DeleteMapping("/api/v1/session")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
 	ResponseEntity<Void> signOut(@AuthenticationPrincipal StaffPrincipal staff, HttpServletRequest http) {
 		HttpSession session = http.getSession(false);
 		if (session != null) {

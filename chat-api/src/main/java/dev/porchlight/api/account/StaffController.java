@@ -6,19 +6,23 @@ import java.util.Map;
 
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.site.SiteId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,7 +41,7 @@ class StaffController {
 
 	@GetMapping("/api/v1/accounts")
 	List<AccountView> list() {
-		return this.accounts.all().stream().map(AccountView::of).toList();
+		return this.accounts.all().stream().map(this::view).toList();
 	}
 
 	@PostMapping("/api/v1/accounts")
@@ -45,8 +49,12 @@ class StaffController {
 	Map<String, Object> create(@AuthenticationPrincipal StaffPrincipal owner, @Valid @RequestBody NewAccount request,
 			HttpServletRequest http) {
 		Role role = parseRole(request.role());
-		AccountManagement.WithOneTimePassword created = this.accounts.create(Actor.of(owner, http),
-				new EmailAddress(request.email()), request.displayName(), role);
+		Actor actor = Actor.of(owner, http);
+		AccountManagement.WithOneTimePassword created = this.accounts.create(actor, new EmailAddress(request.email()),
+				request.displayName(), role);
+		if (request.sites() != null) {
+			this.accounts.setSites(actor, created.account().id(), sites(request.sites()));
+		}
 		return withPassword(created);
 	}
 
@@ -59,18 +67,37 @@ class StaffController {
 	@PostMapping("/api/v1/accounts/{id}/disable")
 	AccountView disable(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			HttpServletRequest http) {
-		return AccountView.of(this.accounts.setEnabled(Actor.of(owner, http), AccountId.parse(id), false));
+		return view(this.accounts.setEnabled(Actor.of(owner, http), AccountId.parse(id), false));
 	}
 
 	@PostMapping("/api/v1/accounts/{id}/enable")
 	AccountView enable(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			HttpServletRequest http) {
-		return AccountView.of(this.accounts.setEnabled(Actor.of(owner, http), AccountId.parse(id), true));
+		return view(this.accounts.setEnabled(Actor.of(owner, http), AccountId.parse(id), true));
 	}
 
-	private static Map<String, Object> withPassword(AccountManagement.WithOneTimePassword result) {
+	/**
+	 * Chooses the sites an agent serves. Ends the agent's sessions (they sign in again
+	 * and see exactly those sites).
+	 */
+	@PutMapping("/api/v1/accounts/{id}/sites")
+	AccountView setSites(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			@Valid @RequestBody SiteChoice choice, HttpServletRequest http) {
+		return view(this.accounts.setSites(Actor.of(owner, http), AccountId.parse(id),
+				(choice.sites() != null) ? sites(choice.sites()) : null));
+	}
+
+	private AccountView view(Account account) {
+		return AccountView.of(account, this.accounts.siteScope(account.id()));
+	}
+
+	private static List<SiteId> sites(List<String> ids) {
+		return ids.stream().map(SiteId::parse).toList();
+	}
+
+	private Map<String, Object> withPassword(AccountManagement.WithOneTimePassword result) {
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("account", AccountView.of(result.account()));
+		body.put("account", view(result.account()));
 		body.put("oneTimePassword", result.oneTimePassword());
 		return body;
 	}
@@ -90,9 +117,20 @@ class StaffController {
 	 * @param email sign-in email
 	 * @param displayName shown name
 	 * @param role {@code OWNER} or {@code AGENT}
+	 * @param sites for an agent, the ids of the sites they serve (absent or null: every
+	 * site)
 	 */
 	record NewAccount(@NotNull @Size(max = 254) String email, @NotNull @Size(max = 80) String displayName,
-			@NotNull @Size(max = 10) String role) {
+			@NotNull @Size(max = 10) String role,
+			@Nullable @Size(max = 100) List<@NotNull @Size(max = 36) String> sites) {
+	}
+
+	/**
+	 * The sites an agent serves.
+	 *
+	 * @param sites the site ids, or null for every site (also sites added later)
+	 */
+	record SiteChoice(@Nullable @Size(max = 100) List<@NotNull @Size(max = 36) String> sites) {
 	}
 
 }

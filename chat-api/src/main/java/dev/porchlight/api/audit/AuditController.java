@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.DomainException;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -17,6 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AuditController {
 
+	static final int MAX_LIMIT = 1000;
+
 	private final AuditLog audit;
 
 	AuditController(AuditLog audit) {
@@ -25,7 +28,12 @@ class AuditController {
 
 	@GetMapping("/api/v1/audit")
 	List<Map<String, Object>> latest(@RequestParam(defaultValue = "100") int limit) {
-		return this.audit.latest(Math.clamp(limit, 1, 1000)).stream().map(AuditController::view).toList();
+		// Refused rather than clamped: a client asking for 5000 must learn it got at most
+		// 1000.
+		if (limit < 1 || limit > MAX_LIMIT) {
+			throw new DomainException("invalid_limit", "The limit is between 1 and " + MAX_LIMIT + ".");
+		}
+		return this.audit.latest(limit).stream().map(AuditController::view).toList();
 	}
 
 	private static Map<String, Object> view(AuditEvent event) {

@@ -9,12 +9,14 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * A visitor leaves their email (pre-chat or away form). It creates or updates the
@@ -30,6 +32,7 @@ class VisitorContactController {
 	}
 
 	@PostMapping("/api/v1/visitor/contact")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
 	ResponseEntity<Void> contact(@AuthenticationPrincipal VisitorPrincipal visitor, @Valid @RequestBody Contact contact,
 			@RequestHeader(name = "User-Agent", required = false) @Nullable String userAgent) {
 		this.customers.contactLeft(visitor.visitorId(), new EmailAddress(contact.email()),

@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Which conversations a socket may touch: a visitor only their own (or, vouched for by
- * the site, their customer's on that site), staff every one. "Does not exist" and "not
- * yours" get the same answer, so ids cannot be probed.
+ * the site, their customer's on that site), staff those of the sites they serve (every
+ * site unless the owner limited them). "Does not exist" and "not yours" get the same
+ * answer, so ids cannot be probed.
  */
 @Component
 class Access {
@@ -34,7 +35,8 @@ class Access {
 	 */
 	LiveConversation accessible(Connection connection, ConversationId id) {
 		LiveConversation conversation = this.live.find(id).orElseThrow(ConversationNotFoundException::new);
-		if (connection.isVisitor() && !visibleTo(conversation.conversation(), connection.visitor())) {
+		if (connection.isVisitor() ? !visibleTo(conversation.conversation(), connection.visitor())
+				: !connection.serves(conversation.conversation().siteId())) {
 			throw new ConversationNotFoundException();
 		}
 		return conversation;
@@ -42,12 +44,13 @@ class Access {
 
 	/**
 	 * Makes sure this socket may write in a conversation. Checked once per socket and
-	 * conversation: who started a conversation never changes, and a customer's
-	 * conversations are only ever added to. Staff may write in any; one that does not
-	 * exist is refused by the append itself.
+	 * conversation: who started a conversation never changes, a customer's conversations
+	 * are only ever added to, and a conversation's site never changes. Staff who serve
+	 * every site may write in any (no lookup on that path); one that does not exist is
+	 * refused by the append itself.
 	 */
 	void mayWrite(Connection connection, ConversationId id) {
-		if (connection.isVisitor() && !connection.allowedIn(id)) {
+		if ((connection.isVisitor() || connection.limitedToSites()) && !connection.allowedIn(id)) {
 			accessible(connection, id);
 			connection.allowIn(id);
 		}
@@ -73,6 +76,25 @@ class Access {
 				.reversed())
 			.toList();
 	}
+
+	/**
+	 * The staff inbox as this socket may see it: the most recently active conversations
+	 * of the sites it serves. For a staff member limited to some sites the global ranking
+	 * is read further (up to {@value #LIMITED_INBOX_SCAN} conversations) and filtered,
+	 * once per socket and request, never per event.
+	 */
+	List<LiveConversation> inbox(Connection connection, int limit) {
+		if (!connection.limitedToSites()) {
+			return this.live.inbox(limit);
+		}
+		return this.live.inbox(LIMITED_INBOX_SCAN)
+			.stream()
+			.filter((conversation) -> connection.serves(conversation.conversation().siteId()))
+			.limit(limit)
+			.toList();
+	}
+
+	static final int LIMITED_INBOX_SCAN = 5000;
 
 	static boolean visibleTo(Conversation conversation, VisitorPrincipal visitor) {
 		if (conversation.belongsTo(visitor.visitorId())) {

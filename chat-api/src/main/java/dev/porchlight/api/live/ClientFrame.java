@@ -71,8 +71,17 @@ sealed interface ClientFrame {
 	 */
 	static ClientFrame decode(String text) {
 		FrameReader frame = FrameReader.parse(text);
-		String type = frame.type();
 		String ref = frame.ref();
+		try {
+			return decode(frame, frame.type(), ref);
+		}
+		catch (ProtocolException ex) {
+			// The error answers this frame: it carries the frame's ref.
+			throw ex.withRef(ref);
+		}
+	}
+
+	private static ClientFrame decode(FrameReader frame, String type, @Nullable String ref) {
 		return switch (type) {
 			case "ping" -> new Ping(ref);
 			case "start" -> new Start(ref, context(frame.object("context")));

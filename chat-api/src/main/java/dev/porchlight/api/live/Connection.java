@@ -11,8 +11,10 @@ import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.api.websocket.StaffHandshakeInterceptor;
 import dev.porchlight.api.websocket.VisitorHandshakeInterceptor;
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.site.SiteId;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.CloseStatus;
@@ -33,6 +35,9 @@ final class Connection {
 
 	private final @Nullable StaffPrincipal staff;
 
+	// The sites a limited staff member serves; null for everybody else (every site).
+	private final @Nullable Set<SiteId> sites;
+
 	private volatile @Nullable Map<ConversationId, Subscription> subscriptions;
 
 	private volatile @Nullable Set<ConversationId> allowed;
@@ -44,12 +49,19 @@ final class Connection {
 
 	private int errorsInWindow;
 
+	// Closed for abuse: frames still arriving before the close are not handled.
+	private volatile boolean refused;
+
+	private @Nullable FrameBudget budget;
+
 	private volatile long lastHeardMillis = System.currentTimeMillis();
 
 	Connection(OutboxSessionDecorator session, @Nullable VisitorPrincipal visitor, @Nullable StaffPrincipal staff) {
 		this.session = session;
 		this.visitor = visitor;
 		this.staff = staff;
+		SiteScope scope = (staff != null) ? staff.siteScope() : SiteScope.all();
+		this.sites = scope.isAll() ? null : scope.sites();
 	}
 
 	String id() {
@@ -76,6 +88,24 @@ final class Connection {
 			throw new IllegalStateException("not a staff socket");
 		}
 		return this.staff;
+	}
+
+	/**
+	 * Whether this socket may hear of what belongs to a site: a staff member limited to
+	 * some sites only of those (an event naming no site only reaches staff who serve
+	 * every site). Checked per socket when an already encoded frame is handed out.
+	 * @param site the site, or null when the event does not say
+	 * @return whether it may
+	 */
+	boolean serves(@Nullable SiteId site) {
+		return this.sites == null || (site != null && this.sites.contains(site));
+	}
+
+	/**
+	 * @return whether this is a staff member limited to some sites
+	 */
+	boolean limitedToSites() {
+		return this.sites != null;
 	}
 
 	/**
@@ -174,7 +204,29 @@ final class Connection {
 			this.errorWindowStart = now;
 			this.errorsInWindow = 0;
 		}
-		return ++this.errorsInWindow > limit;
+		if (++this.errorsInWindow > limit) {
+			this.refused = true;
+		}
+		return this.refused;
+	}
+
+	/**
+	 * @return whether the socket is being closed for abuse (its remaining frames are
+	 * ignored)
+	 */
+	boolean refused() {
+		return this.refused;
+	}
+
+	/**
+	 * This socket's budget of frames that no Redis-backed limit counts, made on first
+	 * use.
+	 */
+	synchronized FrameBudget budget(FrameLimits limits, long nowNanos) {
+		if (this.budget == null) {
+			this.budget = new FrameBudget(limits, nowNanos);
+		}
+		return this.budget;
 	}
 
 	boolean allowedIn(ConversationId conversation) {

@@ -250,6 +250,9 @@ class ConversationCommands {
 			if (account == null || !account.enabled()) {
 				throw new ProtocolException("invalid_field", "No such staff member.");
 			}
+			if (!this.accounts.siteScope(account.id()).includes(conversation.conversation().siteId())) {
+				throw new ProtocolException("invalid_field", "That staff member does not serve this site.");
+			}
 		}
 		this.live.assignStaff(conversation.id(), frame.accountId());
 		return new ServerFrame.AssignOk(conversation.id().toString(),
@@ -259,7 +262,7 @@ class ConversationCommands {
 	ServerFrame conversations(Connection connection, ClientFrame.ListConversations frame) {
 		boolean staff = !connection.isVisitor();
 		return new ServerFrame.Conversations(
-				(staff ? this.live.inbox(500) : this.access.visible(connection.visitor())).stream()
+				(staff ? this.access.inbox(connection, 500) : this.access.visible(connection.visitor())).stream()
 					.map((conversation) -> this.views.view(conversation, staff))
 					.toList(),
 				frame.ref());

@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class FrameReader {
 
+	static final int MAX_REF = 64;
+
 	private final JsonNode node;
 
 	private FrameReader(JsonNode node) {
@@ -32,15 +34,32 @@ final class FrameReader {
 
 	String type() {
 		JsonNode type = this.node.get("type");
-		if (type == null || !type.isString()) {
+		if (type == null || type.isNull()) {
 			throw new ProtocolException("missing_field", "Every frame needs a string field 'type'.");
+		}
+		if (!type.isString()) {
+			throw new ProtocolException("invalid_field", "The field 'type' must be a string.");
 		}
 		return type.asString();
 	}
 
+	/**
+	 * The frame's {@code ref}. One the server could not echo (not a string, or longer
+	 * than the documented 64 characters) is refused rather than dropped, so the client
+	 * learns why no answer carries it.
+	 */
 	@Nullable String ref() {
 		JsonNode ref = this.node.get("ref");
-		return (ref != null && ref.isString() && ref.asString().length() <= 64) ? ref.asString() : null;
+		if (ref == null || ref.isNull()) {
+			return null;
+		}
+		if (!ref.isString()) {
+			throw new ProtocolException("invalid_field", "The field 'ref' must be a string.");
+		}
+		if (ref.asString().length() > MAX_REF) {
+			throw new ProtocolException("invalid_field", "The field 'ref' has at most " + MAX_REF + " characters.");
+		}
+		return ref.asString();
 	}
 
 	String text(String field) {

@@ -8,7 +8,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.site.SiteId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -95,9 +97,14 @@ class InboxCoalescer implements DisposableBean {
 	private void send(Slot slot, LiveEvent.StateChanged change, long now) {
 		slot.pending = null;
 		slot.lastSentNanos = now;
-		String frame = Wire.write(new ServerFrame.Inbox(this.views.staff(change.state().get())));
+		LiveConversation state = change.state().get();
+		String frame = Wire.write(new ServerFrame.Inbox(this.views.staff(state)));
+		// Encoded once; each staff socket gets it only if it serves the site.
+		SiteId site = state.conversation().siteId();
 		for (Connection connection : this.connections.staff()) {
-			connection.send(frame);
+			if (connection.serves(site)) {
+				connection.send(frame);
+			}
 		}
 		this.sent.increment();
 	}

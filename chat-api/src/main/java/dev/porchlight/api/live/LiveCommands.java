@@ -29,8 +29,11 @@ class LiveCommands {
 
 	private final LiveProperties properties;
 
+	private final FrameLimits limits;
+
 	LiveCommands(ConversationCommands conversations, PresenceCommands presence, LiveConversations live, Access access,
-			Views views, Presences presences, LiveProperties properties) {
+			Views views, Presences presences, LiveProperties properties, FrameLimits limits) {
+		this.limits = limits;
 		this.conversations = conversations;
 		this.presence = presence;
 		this.live = live;
@@ -45,6 +48,16 @@ class LiveCommands {
 	 * @return the direct answer, or null
 	 */
 	@Nullable ServerFrame handle(Connection connection, ClientFrame frame) {
+		FrameLimits.Kind kind = FrameLimits.kindOf(frame);
+		if (kind != null) {
+			long now = System.nanoTime();
+			long wait = connection.budget(this.limits, now).take(kind, now);
+			if (wait > 0) {
+				throw new ProtocolException("rate_limited",
+						"Too many '" + kind.name().toLowerCase(java.util.Locale.ROOT) + "' frames; slow down.",
+						Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait)));
+			}
+		}
 		return switch (frame) {
 			case ClientFrame.Ping ping -> new ServerFrame.Pong(ping.ref());
 			case ClientFrame.Start start -> this.conversations.start(connection, start);
@@ -68,7 +81,7 @@ class LiveCommands {
 				this.properties.heartbeatInterval().toMillis(), this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH,
 				this.presences.anyStaffAvailable(), staff ? null : connection.visitor().visitorId().toString(),
 				staff ? connection.staff().id().toString() : null,
-				(staff ? this.live.inbox(500) : this.access.visible(connection.visitor())).stream()
+				(staff ? this.access.inbox(connection, 500) : this.access.visible(connection.visitor())).stream()
 					.map((conversation) -> this.views.view(conversation, staff))
 					.toList());
 	}

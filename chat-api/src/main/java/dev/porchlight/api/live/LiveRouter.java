@@ -15,10 +15,12 @@ import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.site.SiteId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -77,8 +79,8 @@ class LiveRouter implements Consumer<LiveEvent> {
 			case LiveEvent.StaffAvailability availability ->
 				toAll(this.connections.visitors(), new ServerFrame.Availability(availability.available()));
 			case LiveEvent.VisitorPresence presence ->
-				toAll(this.connections.staff(), new ServerFrame.Visitor(presence.visitor().toString(),
-						presence.online(), presence.page(), presence.title()));
+				toStaff(presence.site(), new ServerFrame.Visitor(presence.visitor().toString(), presence.online(),
+						presence.page(), presence.title()));
 			case LiveEvent.SessionEnded ended -> {
 				for (Connection connection : this.connections.staff()) {
 					String session = connection.httpSession();
@@ -119,7 +121,7 @@ class LiveRouter implements Consumer<LiveEvent> {
 	private void read(LiveEvent.ReadMarked read) {
 		ServerFrame frame = new ServerFrame.Read(read.id().toString(), lower(read.side()), read.seq());
 		if (read.forStaff()) {
-			toAll(this.connections.staff(), frame);
+			toStaff(read.site(), frame);
 		}
 		else {
 			toVisitorFollowers(read.id(), frame);
@@ -128,7 +130,7 @@ class LiveRouter implements Consumer<LiveEvent> {
 
 	private void typing(LiveEvent.Typing typing) {
 		if (typing.side() == Sender.Kind.VISITOR) {
-			toAll(this.connections.staff(),
+			toStaff(typing.site(),
 					new ServerFrame.Typing(typing.id().toString(), "visitor", typing.typing(), null, typing.draft()));
 		}
 		else {
@@ -143,6 +145,23 @@ class LiveRouter implements Consumer<LiveEvent> {
 			if (!subscription.forStaff()) {
 				text = (text != null) ? text : Wire.write(frame);
 				subscription.connection().send(text);
+			}
+		}
+	}
+
+	/**
+	 * To every staff socket that serves the site: encoded once, the socket's scope
+	 * checked as the same text is handed out.
+	 */
+	private void toStaff(@Nullable SiteId site, ServerFrame frame) {
+		Collection<Connection> staff = this.connections.staff();
+		if (staff.isEmpty()) {
+			return;
+		}
+		String text = Wire.write(frame);
+		for (Connection connection : staff) {
+			if (connection.serves(site)) {
+				connection.send(text);
 			}
 		}
 	}

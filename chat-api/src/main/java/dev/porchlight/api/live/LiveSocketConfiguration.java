@@ -38,7 +38,7 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 @EnableScheduling
-@EnableConfigurationProperties(LiveProperties.class)
+@EnableConfigurationProperties({ LiveProperties.class, FrameLimits.class })
 class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	private static final String TOMCAT_WEBSOCKET_BUFFER = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
@@ -159,6 +159,22 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 				.toList());
 		}
 
+	}
+
+	/**
+	 * Turns a handshake that failed on an unreachable store into the documented
+	 * {@code unavailable} + 1012. Before Spring Session's filter (which reads a staff
+	 * session from Redis) and Spring Security's.
+	 */
+	@Bean
+	FilterRegistrationBean<UnavailableHandshakeFilter> unavailableHandshakes() {
+		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(new LeanUpgradeStrategy());
+		handshake.setSupportedProtocols(VisitorHandshakeInterceptor.PROTOCOL);
+		FilterRegistrationBean<UnavailableHandshakeFilter> registration = new FilterRegistrationBean<>(
+				new UnavailableHandshakeFilter(this.handler, handshake));
+		registration.addUrlPatterns("/ws/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+		return registration;
 	}
 
 	@Bean

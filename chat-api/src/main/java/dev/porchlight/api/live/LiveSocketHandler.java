@@ -57,6 +57,15 @@ class LiveSocketHandler extends TextWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
+		if (Boolean.TRUE.equals(session.getAttributes().get(VisitorHandshakeInterceptor.UNAVAILABLE))) {
+			// The handshake could not be checked (a store was unreachable): this socket
+			// only says so. Never registered, so it gets nothing else.
+			OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, this.properties.sendBufferBytes(),
+					this.properties.sendTimeLimit().toNanos());
+			outbox.open(Wire.write(unavailable(null)));
+			outbox.closeWhenFlushed(CloseCodes.RESTART);
+			return;
+		}
 		VisitorPrincipal visitor = (VisitorPrincipal) session.getAttributes().get(VisitorHandshakeInterceptor.VISITOR);
 		StaffPrincipal staff = (StaffPrincipal) session.getAttributes().get(StaffHandshakeInterceptor.STAFF);
 		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, this.properties.sendBufferBytes(),
@@ -79,7 +88,9 @@ class LiveSocketHandler extends TextWebSocketHandler {
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		Connection connection = (Connection) session.getAttributes().get(CONNECTION);
-		if (connection == null) {
+		if (connection == null || connection.refused()) {
+			// Closing for abuse: what it still sends is not handled (a flood must not go
+			// on until the close frame has left).
 			return;
 		}
 		connection.heard();
@@ -108,7 +119,8 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			}
 		}
 		catch (ProtocolException ex) {
-			refuse(connection, ServerFrame.Error.of(ref, ex.code(), ex.getMessage(), ex.retryAfterMillis()));
+			refuse(connection, ServerFrame.Error.of((ref != null) ? ref : ex.ref(), ex.code(), ex.getMessage(),
+					ex.retryAfterMillis()));
 		}
 		catch (RateLimitExceededException ex) {
 			refuse(connection, ServerFrame.Error.of(ref, "rate_limited", "Too many requests; slow down.",

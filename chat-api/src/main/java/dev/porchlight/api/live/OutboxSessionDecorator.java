@@ -25,9 +25,10 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * whoever sends (the event router, another socket's handler) never waits for this client.
  * A client that stops reading makes the outbox grow past {@code bufferLimit} characters,
  * or keeps one write blocked past {@code sendTimeLimit} (seen by {@link #stalled()});
- * either way it is disconnected with 4500 instead of growing server memory. Like
- * spring-websocket's {@code ConcurrentWebSocketSessionDecorator}, but the sender never
- * does the writing.
+ * either way it is disconnected with 4500 instead of growing server memory (after an
+ * overflow the close follows the frame being written, so a client that still reads gets
+ * the close frame). Like spring-websocket's {@code ConcurrentWebSocketSessionDecorator},
+ * but the sender never does the writing.
  *
  * <p>
  * Until {@link #open} puts the first frame ({@code welcome}) at the head, frames wait.
@@ -109,7 +110,10 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 		}
 		if (overflow) {
 			log.debug("Socket {} does not read fast enough; disconnecting", getId());
-			closeAsync(CloseCodes.TOO_SLOW);
+			// Closed by the drainer once the frame being written has left, so the close
+			// frame follows it instead of racing it: a client that reads, however
+			// slowly, then reads 4500 rather than a broken connection.
+			closeWhenFlushed(CloseCodes.TOO_SLOW);
 		}
 		else if (start) {
 			drainInBackground();

@@ -61,8 +61,8 @@ class PresenceCommands {
 		else {
 			name = connection.staff().displayName();
 		}
-		this.events
-			.publish(new LiveEvent.Typing(conversation.id(), connection.sender().kind(), frame.typing(), draft, name));
+		this.events.publish(new LiveEvent.Typing(conversation.id(), connection.sender().kind(), frame.typing(), draft,
+				name, conversation.conversation().siteId()));
 		return null;
 	}
 
@@ -73,8 +73,8 @@ class PresenceCommands {
 		VisitorPrincipal visitor = connection.visitor();
 		this.presences.visitorSeen(visitor.visitorId(), frame.page().url(), frame.page().title(),
 				this.properties.idleTimeout());
-		this.events.publish(
-				new LiveEvent.VisitorPresence(visitor.visitorId(), true, frame.page().url(), frame.page().title()));
+		this.events.publish(new LiveEvent.VisitorPresence(visitor.visitorId(), true, frame.page().url(),
+				frame.page().title(), visitor.siteId()));
 		if (visitor.customerId() != null) {
 			this.customers.recordVisit(visitor.customerId(),
 					new Customers.Visit(frame.page().url(), frame.page().title(), null, null, connection.browser()));
@@ -116,7 +116,8 @@ class PresenceCommands {
 			}
 		}
 		else if (!this.connections.hasVisitor(connection.visitor().visitorId())) {
-			this.events.publish(new LiveEvent.VisitorPresence(connection.visitor().visitorId(), false, null, null));
+			this.events.publish(new LiveEvent.VisitorPresence(connection.visitor().visitorId(), false, null, null,
+					connection.visitor().siteId()));
 		}
 	}
 

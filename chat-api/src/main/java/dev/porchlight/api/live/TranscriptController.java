@@ -3,6 +3,7 @@ package dev.porchlight.api.live;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
@@ -10,6 +11,7 @@ import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,9 +36,11 @@ class TranscriptController {
 	}
 
 	@GetMapping("/api/v1/conversations/{id}")
-	Transcript transcript(@PathVariable String id) {
+	Transcript transcript(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
 		ConversationId conversation = ConversationId.parse(id);
-		LiveConversation state = this.live.find(conversation).orElseThrow(() -> ApiException.notFound("conversation"));
+		LiveConversation state = this.live.find(conversation)
+			.filter((found) -> staff.serves(found.conversation().siteId()))
+			.orElseThrow(() -> ApiException.notFound("conversation"));
 		List<JsonNode> entries = new ArrayList<>();
 		long after = 0;
 		while (true) {

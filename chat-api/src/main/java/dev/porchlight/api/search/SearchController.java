@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
+import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.conversation.ConversationStatus;
 import dev.porchlight.domain.customer.CustomerId;
@@ -15,6 +16,7 @@ import dev.porchlight.domain.search.Search;
 import dev.porchlight.domain.site.SiteId;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,8 +36,8 @@ class SearchController {
 	}
 
 	@GetMapping("/api/v1/search/conversations")
-	ConversationResults conversations(@RequestParam(required = false) @Nullable String q,
-			@RequestParam(required = false) @Nullable String site,
+	ConversationResults conversations(@AuthenticationPrincipal StaffPrincipal staff,
+			@RequestParam(required = false) @Nullable String q, @RequestParam(required = false) @Nullable String site,
 			@RequestParam(required = false) @Nullable String customer,
 			@RequestParam(required = false) @Nullable String status,
 			@RequestParam(required = false) @Nullable String tag, @RequestParam(required = false) @Nullable String from,
@@ -48,7 +50,7 @@ class SearchController {
 				(status != null)
 						? parse(ConversationStatus.class, status, "status", "The status is 'open' or 'closed'.") : null,
 				tag, instant(from, "from"), instant(to, "to"), order, (cursor != null) ? Cursor.decode(cursor) : null,
-				number(limit, "limit"));
+				number(limit, "limit"), staff.siteScope());
 		Search.Page page = this.search.conversations(query);
 		return new ConversationResults(page.hits().stream().map(ConversationResult::of).toList(),
 				(page.next() != null) ? page.next().encode() : null, page.estimatedTotal(), page.totalIsCapped());
@@ -59,25 +61,25 @@ class SearchController {
 	 * filtered like a search; with {@code q} it is a search.
 	 */
 	@GetMapping("/api/v1/conversations")
-	ConversationResults list(@RequestParam(required = false) @Nullable String q,
-			@RequestParam(required = false) @Nullable String site,
+	ConversationResults list(@AuthenticationPrincipal StaffPrincipal staff,
+			@RequestParam(required = false) @Nullable String q, @RequestParam(required = false) @Nullable String site,
 			@RequestParam(required = false) @Nullable String customer,
 			@RequestParam(required = false) @Nullable String status,
 			@RequestParam(required = false) @Nullable String tag, @RequestParam(required = false) @Nullable String from,
 			@RequestParam(required = false) @Nullable String to, @RequestParam(defaultValue = "newest") String sort,
 			@RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "20") String limit) {
-		return conversations((q != null && !q.isBlank()) ? q : null, site, customer, status, tag, from, to, sort,
+		return conversations(staff, (q != null && !q.isBlank()) ? q : null, site, customer, status, tag, from, to, sort,
 				cursor, limit);
 	}
 
 	@GetMapping("/api/v1/search/customers")
-	List<CustomerResult> customers(@RequestParam(required = false) @Nullable String q,
-			@RequestParam(defaultValue = "20") String limit) {
+	List<CustomerResult> customers(@AuthenticationPrincipal StaffPrincipal staff,
+			@RequestParam(required = false) @Nullable String q, @RequestParam(defaultValue = "20") String limit) {
 		int max = number(limit, "limit");
 		if (max < 1 || max > 100) {
 			throw new DomainException("invalid_limit", "The limit is between 1 and 100.");
 		}
-		return this.search.customers((q != null) ? q : "", max)
+		return this.search.customers((q != null) ? q : "", max, staff.siteScope())
 			.stream()
 			.map((hit) -> new CustomerResult(hit.id().toString(), hit.name(), hit.email(), hit.phone(), hit.score()))
 			.toList();

@@ -25,7 +25,6 @@ import org.springframework.security.web.authentication.session.SessionAuthentica
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -44,6 +43,15 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+	/**
+	 * Nothing Porchlight serves needs these: the dashboard, the visitor API and the
+	 * widget frame all say so.
+	 */
+	static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()";
+
+	/** One repository for the filter and for sign-in, which replaces the token. */
+	private static final SessionBoundCsrfTokenRepository CSRF_TOKENS = new SessionBoundCsrfTokenRepository();
 
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
 			+ "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -70,8 +78,9 @@ class SecurityConfiguration {
 				.anyRequest()
 				.hasRole("VISITOR"))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-			.headers(
-					(headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
 		return http.build();
 	}
 
@@ -95,7 +104,8 @@ class SecurityConfiguration {
 				.denyAll())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
 			.headers((headers) -> headers.frameOptions((frame) -> frame.disable())
-				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER)));
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
 		return http.build();
 	}
 
@@ -103,7 +113,7 @@ class SecurityConfiguration {
 	@Order(3)
 	SecurityFilterChain application(HttpSecurity http) throws Exception {
 		JsonSecurityErrors errors = new JsonSecurityErrors();
-		http.csrf((csrf) -> csrf.spa())
+		http.csrf((csrf) -> csrf.spa().csrfTokenRepository(CSRF_TOKENS))
 			.sessionManagement((session) -> session.sessionFixation((fixation) -> fixation.changeSessionId()))
 			.requestCache((cache) -> cache.disable())
 			.authorizeHttpRequests((authorize) -> authorize
@@ -158,8 +168,7 @@ class SecurityConfiguration {
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.frameOptions((frame) -> frame.deny())
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
-				.permissionsPolicyHeader(
-						(permissions) -> permissions.policy("camera=(), microphone=(), geolocation=()")));
+				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
 		return http.build();
 	}
 
@@ -181,8 +190,8 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	SessionAuthenticationStrategy sessionAuthenticationStrategy() {
-		return new CompositeSessionAuthenticationStrategy(List.of(new ChangeSessionIdAuthenticationStrategy(),
-				new CsrfAuthenticationStrategy(CookieCsrfTokenRepository.withHttpOnlyFalse())));
+		return new CompositeSessionAuthenticationStrategy(
+				List.of(new ChangeSessionIdAuthenticationStrategy(), new CsrfAuthenticationStrategy(CSRF_TOKENS)));
 	}
 
 }

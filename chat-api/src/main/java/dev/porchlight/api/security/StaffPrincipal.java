@@ -1,5 +1,6 @@
 package dev.porchlight.api.security;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -7,6 +8,8 @@ import java.util.UUID;
 import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.account.SiteScope;
+import dev.porchlight.domain.site.SiteId;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.CredentialsContainer;
@@ -39,9 +42,16 @@ public final class StaffPrincipal implements UserDetails, CredentialsContainer {
 
 	private final boolean passwordMustChange;
 
+	// The sites an agent serves, null for every site (also for sessions stored before
+	// agents could be limited, which served every site). A change of scope ends the
+	// account's sessions, so this is never stale.
+	private final @Nullable ArrayList<UUID> sites;
+
 	private @Nullable String passwordHash;
 
-	public StaffPrincipal(Account account) {
+	public StaffPrincipal(Account account, SiteScope scope) {
+		this.sites = scope.isAll() ? null
+				: new ArrayList<>(scope.sites().stream().map(SiteId::value).sorted().toList());
 		this.id = account.id().value();
 		this.email = account.email().value();
 		this.displayName = account.displayName();
@@ -69,6 +79,42 @@ public final class StaffPrincipal implements UserDetails, CredentialsContainer {
 
 	public boolean passwordMustChange() {
 		return this.passwordMustChange;
+	}
+
+	/**
+	 * @return the sites this staff member serves
+	 */
+	public SiteScope siteScope() {
+		return (this.sites != null) ? SiteScope.only(this.sites.stream().map(SiteId::new).toList()) : SiteScope.all();
+	}
+
+	/**
+	 * @param site a site
+	 * @return whether this staff member serves it (and so may see what belongs to it)
+	 */
+	public boolean serves(@Nullable SiteId site) {
+		return this.sites == null || (site != null && this.sites.contains(site.value()));
+	}
+
+	/**
+	 * Whether this staff member may see a record that belongs to these sites (a customer
+	 * on several sites): when they serve one of them, or when it belongs to no site yet
+	 * (a record staff created by hand).
+	 * @param sites the record's sites
+	 * @return whether it is visible
+	 */
+	public boolean servesAnyOf(Collection<SiteId> sites) {
+		return this.sites == null || sites.isEmpty() || sites.stream().anyMatch(this::serves);
+	}
+
+	/**
+	 * Whether this staff member serves every one of these sites, as changing what belongs
+	 * to all of them (merging, erasing) needs.
+	 * @param sites the sites
+	 * @return whether all are served
+	 */
+	public boolean servesAll(Collection<SiteId> sites) {
+		return this.sites == null || sites.stream().allMatch(this::serves);
 	}
 
 	@Override

@@ -31,7 +31,7 @@ class StaffUserDetailsService implements UserDetailsService {
 			throw new UsernameNotFoundException("not an email address");
 		}
 		return this.accounts.findByEmail(address)
-			.map(StaffPrincipal::new)
+			.map((account) -> new StaffPrincipal(account, this.accounts.siteScope(account.id())))
 			.orElseThrow(() -> new UsernameNotFoundException("no such account"));
 	}
 

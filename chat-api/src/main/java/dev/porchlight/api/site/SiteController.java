@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.BusinessHours;
@@ -41,12 +42,20 @@ class SiteController {
 
 	@GetMapping("/api/v1/sites")
 	List<Map<String, Object>> list(@AuthenticationPrincipal StaffPrincipal staff) {
-		return this.sites.all().stream().map((site) -> view(site, staff)).toList();
+		return this.sites.all()
+			.stream()
+			.filter((site) -> staff.serves(site.id()))
+			.map((site) -> view(site, staff))
+			.toList();
 	}
 
 	@GetMapping("/api/v1/sites/{id}")
 	Map<String, Object> get(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
-		return view(this.sites.get(SiteId.parse(id)), staff);
+		SiteId site = SiteId.parse(id);
+		if (!staff.serves(site)) {
+			throw ApiException.notFound("site");
+		}
+		return view(this.sites.get(site), staff);
 	}
 
 	@PostMapping("/api/v1/sites")
@@ -88,6 +97,7 @@ class SiteController {
 		view.put("name", site.name());
 		view.put("allowedOrigins", site.allowedOrigins().stream().map(AllowedOrigin::value).toList());
 		view.put("identityMode", site.identityMode().name());
+		view.put("legacyIdentity", site.legacyIdentity());
 		if (viewer.role() == Role.OWNER) {
 			view.put("identitySecret", site.identitySecret().value());
 		}

@@ -96,7 +96,14 @@ class SiteManagement {
 			language = SearchLanguage.parse(update.searchLanguage());
 			changed.add("searchLanguage");
 		}
-		Site updated = site.withSettings(name, origins, mode, widget).withSearchLanguage(language);
+		boolean legacy = site.legacyIdentity();
+		if (update.legacyIdentity() != null) {
+			legacy = update.legacyIdentity();
+			changed.add("legacyIdentity");
+		}
+		Site updated = site.withSettings(name, origins, mode, widget)
+			.withSearchLanguage(language)
+			.withLegacyIdentity(legacy);
 		this.sites.update(updated);
 		record(actor, "site.updated", updated, Map.of("changed", String.join(",", changed)));
 		if (language != site.searchLanguage()) {

@@ -39,11 +39,13 @@ final class SiteRequests {
 	 * @param widget widget settings to change
 	 * @param searchLanguage the language its conversations are searched in; a change
 	 * indexes the site's archive again
+	 * @param legacyIdentity whether the legacy HMAC signature of the external id alone is
+	 * still accepted next to identity tokens
 	 */
 	record SiteUpdate(@Nullable @Size(max = 80) String name,
 			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins,
 			@Nullable @Size(max = 10) String identityMode, @Nullable @Valid WidgetUpdate widget,
-			@Nullable @Size(max = 35) String searchLanguage) {
+			@Nullable @Size(max = 35) String searchLanguage, @Nullable Boolean legacyIdentity) {
 	}
 
 	/**

@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * The team's canned responses: every staff member uses and manages them (a small shop's
@@ -48,6 +49,7 @@ class CannedResponseController {
 	}
 
 	@PostMapping("/api/v1/canned-responses")
+	@ResponseStatus(HttpStatus.CREATED)
 	ResponseEntity<CannedResponse> save(@AuthenticationPrincipal StaffPrincipal staff,
 			@Valid @RequestBody NewResponse request, HttpServletRequest http) {
 		CannedResponse saved = this.responses.save(CannedResponse.create(request.shortcut(), request.body()));
@@ -58,6 +60,7 @@ class CannedResponseController {
 	}
 
 	@DeleteMapping("/api/v1/canned-responses/{id}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
 	ResponseEntity<Void> remove(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			HttpServletRequest http) {
 		UUID uuid;

@@ -76,73 +76,78 @@ class StoryController {
 	}
 
 	@GetMapping("/api/v1/conversations/{id}/tags")
-	List<String> conversationTags(@PathVariable String id) {
-		return this.annotations.tags(archived(id));
+	List<String> conversationTags(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
+		return this.annotations.tags(archived(staff, id));
 	}
 
 	@PutMapping("/api/v1/conversations/{id}/tags/{tag}")
-	List<String> tagConversation(@PathVariable String id, @PathVariable String tag) {
-		ConversationId conversation = archived(id);
+	List<String> tagConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@PathVariable String tag) {
+		ConversationId conversation = archived(staff, id);
 		this.annotations.tag(conversation, tag);
 		return this.annotations.tags(conversation);
 	}
 
 	@DeleteMapping("/api/v1/conversations/{id}/tags/{tag}")
-	List<String> untagConversation(@PathVariable String id, @PathVariable String tag) {
-		ConversationId conversation = archived(id);
+	List<String> untagConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@PathVariable String tag) {
+		ConversationId conversation = archived(staff, id);
 		this.annotations.untag(conversation, tag);
 		return this.annotations.tags(conversation);
 	}
 
 	@GetMapping("/api/v1/conversations/{id}/notes")
-	List<Map<String, Object>> conversationNotes(@PathVariable String id) {
-		return this.annotations.notes(archived(id)).stream().map(StoryController::note).toList();
+	List<Map<String, Object>> conversationNotes(@AuthenticationPrincipal StaffPrincipal staff,
+			@PathVariable String id) {
+		return this.annotations.notes(archived(staff, id)).stream().map(StoryController::note).toList();
 	}
 
 	@PostMapping("/api/v1/conversations/{id}/notes")
 	Map<String, Object> noteConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody NewNote body) {
 		Note note = new Note(UUID.randomUUID(), staff.id(), body.body(), Instant.now());
-		this.annotations.addNote(archived(id), note);
+		this.annotations.addNote(archived(staff, id), note);
 		return note(note);
 	}
 
 	@GetMapping("/api/v1/customers/{id}/tags")
-	List<String> customerTags(@PathVariable String id) {
-		return this.annotations.tags(customer(id));
+	List<String> customerTags(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
+		return this.annotations.tags(customer(staff, id));
 	}
 
 	@PutMapping("/api/v1/customers/{id}/tags/{tag}")
-	List<String> tagCustomer(@PathVariable String id, @PathVariable String tag) {
-		CustomerId customer = customer(id);
+	List<String> tagCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@PathVariable String tag) {
+		CustomerId customer = customer(staff, id);
 		this.annotations.tag(customer, tag);
 		return this.annotations.tags(customer);
 	}
 
 	@DeleteMapping("/api/v1/customers/{id}/tags/{tag}")
-	List<String> untagCustomer(@PathVariable String id, @PathVariable String tag) {
-		CustomerId customer = customer(id);
+	List<String> untagCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@PathVariable String tag) {
+		CustomerId customer = customer(staff, id);
 		this.annotations.untag(customer, tag);
 		return this.annotations.tags(customer);
 	}
 
 	@GetMapping("/api/v1/customers/{id}/notes")
-	List<Map<String, Object>> customerNotes(@PathVariable String id) {
-		return this.annotations.notes(customer(id)).stream().map(StoryController::note).toList();
+	List<Map<String, Object>> customerNotes(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
+		return this.annotations.notes(customer(staff, id)).stream().map(StoryController::note).toList();
 	}
 
 	@PostMapping("/api/v1/customers/{id}/notes")
 	Map<String, Object> noteCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody NewNote body) {
 		Note note = new Note(UUID.randomUUID(), staff.id(), body.body(), Instant.now());
-		this.annotations.addNote(customer(id), note);
+		this.annotations.addNote(customer(staff, id), note);
 		return note(note);
 	}
 
 	@GetMapping("/api/v1/conversations/{id}/export")
 	ResponseEntity<byte[]> exportConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
-		ConversationId conversation = archived(id);
+		ConversationId conversation = archived(staff, id);
 		Exports.Format chosen = format(format);
 		List<LogEntry> entries = this.exports.entries(conversation);
 		audit(staff, http, "conversation.exported", "conversation:" + conversation, chosen, entries.size());
@@ -152,10 +157,11 @@ class StoryController {
 	@GetMapping("/api/v1/customers/{id}/export")
 	ResponseEntity<byte[]> exportCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
-		CustomerId customer = customer(id);
+		CustomerId customer = customer(staff, id);
 		Exports.Format chosen = format(format);
 		Map<ConversationId, List<LogEntry>> all = new LinkedHashMap<>();
-		this.stories.conversations(customer)
+		// A staff member limited to some sites exports the story on those.
+		this.stories.conversations(customer, staff.siteScope())
 			.forEach((conversation) -> all.put(conversation, this.exports.entries(conversation)));
 		int count = all.values().stream().mapToInt(List::size).sum();
 		audit(staff, http, "customer.exported", "customer:" + customer, chosen, count);
@@ -166,18 +172,24 @@ class StoryController {
 	 * The conversation, made sure to exist in PostgreSQL (a brand-new one may not have
 	 * been archived yet), since tags and notes refer to it there.
 	 */
-	private ConversationId archived(String id) {
+	private ConversationId archived(StaffPrincipal staff, String id) {
 		ConversationId conversation = ConversationId.parse(id);
-		LiveConversation state = this.live.find(conversation).orElseThrow(() -> ApiException.notFound("conversation"));
+		LiveConversation state = this.live.find(conversation)
+			// Another site's conversation is "not found" to an agent who does not serve
+			// it, so ids cannot be probed.
+			.filter((found) -> staff.serves(found.conversation().siteId()))
+			.orElseThrow(() -> ApiException.notFound("conversation"));
 		if (this.transcripts.archivedSeq(conversation) == 0) {
 			this.transcripts.archive(state.conversation(), state.version(), List.of());
 		}
 		return conversation;
 	}
 
-	private CustomerId customer(String id) {
+	private CustomerId customer(StaffPrincipal staff, String id) {
 		CustomerId customer = CustomerId.parse(id);
-		this.customers.findById(customer).orElseThrow(() -> ApiException.notFound("customer"));
+		this.customers.findById(customer)
+			.filter((found) -> staff.servesAnyOf(this.customers.sites(customer)))
+			.orElseThrow(() -> ApiException.notFound("customer"));
 		return customer;
 	}
 

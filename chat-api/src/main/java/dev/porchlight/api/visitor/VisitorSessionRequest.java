@@ -17,15 +17,25 @@ record VisitorSessionRequest(@NotNull @Size(max = 40) String siteKey, @Nullable 
 		@Nullable @Size(max = 64) String visitorSecret, @Nullable @Valid Identity identity) {
 
 	/**
-	 * A site-vouched identity.
+	 * A site-vouched identity: a signed token, or (where the site still allows it) the
+	 * legacy HMAC signature of the external id.
 	 *
-	 * @param externalId the site's own id for the customer
-	 * @param email the customer's email, as the site knows it
-	 * @param name the customer's name, as the site knows it
-	 * @param signature lower-case hex HMAC-SHA256(identity secret, externalId)
+	 * @param token the identity token (a JWT, HS256 with the site's identity secret) that
+	 * signs {@code sub} and optionally {@code email} and {@code name}
+	 * @param externalId legacy: the site's own id for the customer
+	 * @param email the customer's email, unsigned (kept as an unverified detail)
+	 * @param name the customer's name, unsigned (kept as an unverified detail)
+	 * @param signature legacy: lower-case hex HMAC-SHA256(identity secret, externalId)
 	 */
-	record Identity(@NotNull @Size(min = 1, max = 255) String externalId, @Nullable @Size(max = 254) String email,
+	record Identity(@Nullable @Size(max = IdentityTokens.MAX_LENGTH) String token,
+			@Nullable @Size(max = 255) String externalId, @Nullable @Size(max = 254) String email,
 			@Nullable @Size(max = 120) String name, @Nullable @Size(max = 128) String signature) {
+
+		@Override
+		public String toString() {
+			return "Identity[redacted]";
+		}
+
 	}
 
 }

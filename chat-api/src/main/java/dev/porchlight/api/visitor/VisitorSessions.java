@@ -7,11 +7,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
 
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.common.Text;
+import dev.porchlight.domain.customer.ContactDetail;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -30,8 +35,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Starts or continues a visitor's session on a site. Continuity rests on a random
  * credential that only the visitor's browser holds (its hash is stored); identity rests
- * only on the site's HMAC signature. Nothing a visitor types — an email, a name, somebody
- * else's visitor id — ever links them to an existing customer.
+ * only on what the site signed (an identity token, or the legacy HMAC where the site
+ * still allows it). Nothing a visitor types — an email, a name, somebody else's visitor
+ * id — ever links them to an existing customer.
  */
 @Service
 class VisitorSessions {
@@ -70,18 +76,28 @@ class VisitorSessions {
 			this.visitors.add(visitor, hash(newSecret));
 		}
 		IdentityOutcome identity = IdentityOutcome.NONE;
-		// Only a link the site vouched for carries a customer into the token.
-		CustomerId customer = this.visitors.verifiedCustomer(visitor.id()).orElse(null);
-		if (request.identity() != null && site.identityMode() != IdentityMode.OFF) {
-			VisitorSessionRequest.Identity claimed = request.identity();
-			if (site.vouchesFor(claimed.externalId(), claimed.signature())) {
-				customer = vouchedCustomer(site, claimed, now);
+		// Only a link the site vouched for carries a customer into the token; in enforced
+		// mode only a link vouched for in this very session (a token expires, the
+		// browser's credential does not).
+		CustomerId customer = (site.identityMode() != IdentityMode.ENFORCED)
+				? this.visitors.verifiedCustomer(visitor.id()).orElse(null) : null;
+		VisitorSessionRequest.Identity claimed = request.identity();
+		if (claimed != null && site.identityMode() != IdentityMode.OFF) {
+			IdentityTokens.Claims vouched;
+			try {
+				vouched = vouched(site, claimed, now);
+			}
+			catch (IdentityTokens.Refused refused) {
+				if (site.identityMode() == IdentityMode.ENFORCED) {
+					throw new ApiException(HttpStatus.FORBIDDEN, "identity_invalid",
+							"This site requires a valid identity token. " + refused.getMessage());
+				}
+				vouched = null;
+			}
+			if (vouched != null) {
+				customer = vouchedCustomer(site, vouched, claimed, now);
 				this.visitors.linkCustomer(visitor.id(), customer, true);
 				identity = IdentityOutcome.VERIFIED;
-			}
-			else if (site.identityMode() == IdentityMode.ENFORCED) {
-				throw new ApiException(HttpStatus.FORBIDDEN, "identity_invalid",
-						"This site requires a valid identity signature.");
 			}
 			else {
 				identity = IdentityOutcome.UNVERIFIED;
@@ -90,7 +106,7 @@ class VisitorSessions {
 				this.events.publishEvent(new UnverifiedIdentity(visitor.id(), claimed.email(), claimed.name()));
 			}
 		}
-		else if (request.identity() != null) {
+		else if (claimed != null) {
 			identity = IdentityOutcome.IGNORED;
 		}
 		return new Started(this.tokens.issue(site.id(), visitor.id(), customer), newSecret, identity);
@@ -119,14 +135,97 @@ class VisitorSessions {
 		return visitor;
 	}
 
-	private CustomerId vouchedCustomer(Site site, VisitorSessionRequest.Identity claimed, Instant now) {
-		return this.customers.findByExternalId(site.id(), claimed.externalId()).map(Customer::id).orElseGet(() -> {
-			EmailAddress email = (claimed.email() != null && !claimed.email().isBlank())
-					? new EmailAddress(claimed.email()) : null;
-			Customer created = new Customer(CustomerId.random(), claimed.name(), email, null, now, now);
+	/**
+	 * What the site signed: the claims of a valid token, or, where the site still allows
+	 * the legacy form, the external id alone (its HMAC never covered email or name).
+	 * @throws IdentityTokens.Refused when the identity vouches for nobody
+	 */
+	private static IdentityTokens.Claims vouched(Site site, VisitorSessionRequest.Identity claimed, Instant now) {
+		if (claimed.token() != null) {
+			return IdentityTokens.verify(claimed.token(), site.identitySecret(), now);
+		}
+		if (claimed.externalId() == null || claimed.signature() == null) {
+			throw new IdentityTokens.Refused("Pass the token your server signed for the customer.");
+		}
+		if (!site.legacyIdentity()) {
+			throw new IdentityTokens.Refused(
+					"This site accepts identity tokens only; legacy signatures are switched off in its settings.");
+		}
+		if (!site.vouchesFor(claimed.externalId(), claimed.signature())) {
+			throw new IdentityTokens.Refused("The signature does not match the site's identity secret.");
+		}
+		return new IdentityTokens.Claims(claimed.externalId(), null, null);
+	}
+
+	/**
+	 * The customer the site vouched for, created on first sight. Signed details are
+	 * stored as verified; unsigned ones the page passed along only fill gaps, unverified.
+	 * Details already on the record stay: the owner may have corrected them.
+	 */
+	private CustomerId vouchedCustomer(Site site, IdentityTokens.Claims signed, VisitorSessionRequest.Identity claimed,
+			Instant now) {
+		String unsignedName = lenientName(claimed.name());
+		EmailAddress unsignedEmail = lenientEmail(claimed.email());
+		Customer existing = this.customers.findByExternalId(site.id(), signed.subject()).orElse(null);
+		CustomerId id;
+		if (existing == null) {
+			Customer created = new Customer(CustomerId.random(), or(signed.name(), unsignedName),
+					or(signed.email(), unsignedEmail), null, now, now);
 			this.customers.add(created);
-			return this.customers.attachExternalId(site.id(), claimed.externalId(), created.id());
-		});
+			id = this.customers.attachExternalId(site.id(), signed.subject(), created.id());
+			if (!id.equals(created.id())) {
+				// Another session created the record first: theirs holds the id.
+				existing = this.customers.findById(id).orElseThrow();
+			}
+			else {
+				existing = created;
+			}
+		}
+		else {
+			id = existing.id();
+			String name = or(existing.name(), or(signed.name(), unsignedName));
+			EmailAddress email = or(existing.email(), or(signed.email(), unsignedEmail));
+			if (!Objects.equals(name, existing.name()) || !Objects.equals(email, existing.email())) {
+				existing = new Customer(id, name, email, existing.phone(), existing.firstSeenAt(), now);
+				this.customers.update(existing);
+			}
+		}
+		Set<ContactDetail> verified = EnumSet.noneOf(ContactDetail.class);
+		if (signed.name() != null && signed.name().equals(existing.name())) {
+			verified.add(ContactDetail.NAME);
+		}
+		if (signed.email() != null && signed.email().equals(existing.email())) {
+			verified.add(ContactDetail.EMAIL);
+		}
+		if (!verified.isEmpty()) {
+			this.customers.markVerified(id, verified);
+		}
+		return id;
+	}
+
+	private static @Nullable EmailAddress lenientEmail(@Nullable String email) {
+		try {
+			return (email != null && !email.isBlank()) ? new EmailAddress(email) : null;
+		}
+		catch (DomainException ex) {
+			// Not an email: an unsigned extra is not worth refusing the session for.
+			return null;
+		}
+	}
+
+	private static @Nullable String lenientName(@Nullable String name) {
+		try {
+			return Text.optional("name", name, Customer.MAX_NAME);
+		}
+		catch (DomainException ex) {
+			// Control characters: an unsigned extra is not worth refusing the session
+			// for.
+			return null;
+		}
+	}
+
+	private static <T> @Nullable T or(@Nullable T first, @Nullable T second) {
+		return (first != null) ? first : second;
 	}
 
 	static String newCredential() {
@@ -152,11 +251,14 @@ class VisitorSessions {
 
 		/** No identity was passed. */
 		NONE,
-		/** The signature was valid: the visitor is linked to the customer. */
+		/**
+		 * The token (or legacy signature) was valid: the visitor is linked to the
+		 * customer.
+		 */
 		VERIFIED,
 		/**
-		 * The signature was missing or wrong and the site allows that: the visitor stays
-		 * anonymous; a claimed email or name goes into a record of their own.
+		 * The token was missing, expired or wrong and the site allows that: the visitor
+		 * stays anonymous; a claimed email or name goes into a record of their own.
 		 */
 		UNVERIFIED,
 		/** The site has identity switched off. */

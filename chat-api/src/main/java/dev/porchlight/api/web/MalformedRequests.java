@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,20 @@ final class MalformedRequests {
 	 * @throws IOException if the answer cannot be written
 	 */
 	static void reject(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {
-		String uri = request.getRequestURI();
+		reject(request, response, problem, request.getRequestURI());
+	}
+
+	/**
+	 * Answers the request with a 400, unless an answer has already been sent.
+	 * @param request the request (only its method is read)
+	 * @param response the response
+	 * @param problem what is wrong with it
+	 * @param uri the address as received, undecoded (the request's own may be empty when
+	 * the container could not decode it)
+	 * @throws IOException if the answer cannot be written
+	 */
+	static void reject(HttpServletRequest request, HttpServletResponse response, Problem problem, @Nullable String uri)
+			throws IOException {
 		log.info("Refused a request with a malformed {}: {} {}", problem.what, printable(request.getMethod()),
 				printable(uri));
 		String message = problem.message;
@@ -54,7 +68,9 @@ final class MalformedRequests {
 		response.setHeader("Referrer-Policy", "no-referrer");
 		response.setHeader("Cache-Control", "no-store");
 		byte[] body;
-		if (uri != null && (uri.startsWith("/api/") || uri.startsWith("/ws/"))) {
+		// An address the container could not even read is answered in the API's form:
+		// nothing tells whether a page or the API was meant.
+		if (uri == null || uri.isEmpty() || uri.startsWith("/api/") || uri.startsWith("/ws/")) {
 			response.setContentType("application/json");
 			body = ("{\"error\":\"" + CODE + "\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
 		}
@@ -78,6 +94,13 @@ final class MalformedRequests {
 		ADDRESS("address",
 				"The address is not a valid URL: % must be followed by two hexadecimal digits, "
 						+ "and encoded slashes, backslashes and NUL characters are not allowed."),
+
+		/**
+		 * Tomcat could not read the request line or headers at all (most often: longer
+		 * than the 8 KiB it reads them into).
+		 */
+		UNREADABLE("request line or header",
+				"The request could not be read: its address or headers are malformed or longer than 8 KiB."),
 
 		/** A parameter of the query or of a form body does not decode. */
 		PARAMETERS("parameter",

@@ -25,7 +25,12 @@ class RejectedRequestValve extends ValveBase {
 		if (response.getStatus() == Response.SC_BAD_REQUEST && response.isErrorReportRequired()
 				&& response.setErrorReported()) {
 			response.setSuspended(false);
-			MalformedRequests.reject(request, response, MalformedRequests.Problem.ADDRESS);
+			// The raw address: the decoded one is empty when decoding is what failed, and
+			// the answer's form (JSON for the API, HTML for pages) depends on it.
+			String raw = request.getCoyoteRequest().requestURI().toString();
+			String uri = (raw != null && !raw.isEmpty()) ? raw : request.getRequestURI();
+			MalformedRequests.reject(request, response, (uri != null && !uri.isEmpty())
+					? MalformedRequests.Problem.ADDRESS : MalformedRequests.Problem.UNREADABLE, uri);
 		}
 		getNext().invoke(request, response);
 	}

@@ -12,6 +12,7 @@ import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Revocations;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
@@ -39,6 +40,13 @@ public class VisitorHandshakeInterceptor implements HandshakeInterceptor {
 
 	public static final String BROWSER = "porchlight.browser";
 
+	/**
+	 * Set when the handshake could not be checked because a store was unreachable: the
+	 * socket opens only to say {@code unavailable} and close with 1012, which a browser
+	 * can read (a refused HTTP handshake is only ever 1006 to a script).
+	 */
+	public static final String UNAVAILABLE = "porchlight.unavailable";
+
 	private final VisitorTokens tokens;
 
 	private final Sites sites;
@@ -59,16 +67,27 @@ public class VisitorHandshakeInterceptor implements HandshakeInterceptor {
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Map<String, Object> attributes) {
 		Optional<VisitorPrincipal> visitor = token(request.getHeaders().get("Sec-WebSocket-Protocol"))
-			.flatMap(this.tokens::verify)
-			.filter((principal) -> !this.revocations.isRevoked(principal.visitorId()));
+			.flatMap(this.tokens::verify);
 		if (visitor.isEmpty()) {
 			response.setStatusCode(HttpStatus.UNAUTHORIZED);
 			return false;
 		}
 		String origin = request.getHeaders().getOrigin();
-		boolean allowed = this.properties.appOrigin().matches(origin) || this.sites.findById(visitor.get().siteId())
-			.map((Site site) -> site.allowsOrigin(origin))
-			.orElse(false);
+		boolean allowed;
+		try {
+			if (this.revocations.isRevoked(visitor.get().visitorId())) {
+				response.setStatusCode(HttpStatus.UNAUTHORIZED);
+				return false;
+			}
+			allowed = this.properties.appOrigin().matches(origin) || this.sites.findById(visitor.get().siteId())
+				.map((Site site) -> site.allowsOrigin(origin))
+				.orElse(false);
+		}
+		catch (DataAccessException ex) {
+			// Nothing is granted: the socket only carries the refusal.
+			attributes.put(UNAVAILABLE, Boolean.TRUE);
+			return true;
+		}
 		if (!allowed) {
 			response.setStatusCode(HttpStatus.FORBIDDEN);
 			return false;

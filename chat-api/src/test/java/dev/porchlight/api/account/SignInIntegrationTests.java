@@ -67,6 +67,8 @@ class SignInIntegrationTests {
 		assertThat(signedIn.status()).isEqualTo(200);
 		assertThat(signedIn.text("/account/email")).isEqualTo(OWNER);
 		assertThat(signedIn.text("/account/role")).isEqualTo("OWNER");
+		assertThat(signedIn.text("/account/passwordMustChange")).as("a configured password was chosen, not handed over")
+			.isEqualTo("false");
 		assertThat(browser.get("/api/v1/me").text("/email")).isEqualTo(OWNER);
 		assertThat(browser.delete("/api/v1/session").status()).isEqualTo(204);
 		assertThat(browser.get("/api/v1/me").status()).isEqualTo(401);
@@ -103,6 +105,33 @@ class SignInIntegrationTests {
 		assertThat(noToken.status()).isIn(401, 403);
 		browser.withoutCsrf();
 		assertThat(browser.post("/api/v1/sites", ApiClient.json(Map.of("name", "Shop"))).status()).isEqualTo(403);
+	}
+
+	@Test
+	void theCsrfTokenIsBoundToTheSessionSoAPlantedCookieIsWorthless() {
+		ApiClient owner = new ApiClient(this.port);
+		owner.signIn(OWNER, PASSWORD);
+		String session = owner.cookie("PORCHLIGHT_SESSION").orElseThrow();
+		// Someone who can set cookies for this host plants a token of their choosing and
+		// sends it back in the header: cookie and header match, the session's token not.
+		ApiClient planted = new ApiClient(this.port);
+		planted.setCookie("PORCHLIGHT_SESSION", session);
+		planted.setCookie("XSRF-TOKEN", "chosen-by-the-attacker");
+		ApiClient.Response refused = planted.post("/api/v1/sites", ApiClient.json(Map.of("name", "Planted")));
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.text("/error")).isEqualTo("csrf_token_invalid");
+		// A token of another session of the same account does not fit either.
+		ApiClient other = new ApiClient(this.port);
+		other.signIn(OWNER, PASSWORD);
+		planted.setCookie("XSRF-TOKEN", other.cookie("XSRF-TOKEN").orElseThrow());
+		assertThat(planted.post("/api/v1/sites", ApiClient.json(Map.of("name", "Planted"))).status()).isEqualTo(403);
+		// The session's own token works, and signing out and in again needs no extra
+		// step.
+		assertThat(owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Genuine"))).status()).isEqualTo(201);
+		assertThat(owner.delete("/api/v1/session").status()).isEqualTo(204);
+		assertThat(owner.post("/api/v1/session", ApiClient.json(Map.of("email", OWNER, "password", PASSWORD))).status())
+			.isEqualTo(200);
+		assertThat(owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Again"))).status()).isEqualTo(201);
 	}
 
 	@Test

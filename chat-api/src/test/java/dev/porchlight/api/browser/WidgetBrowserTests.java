@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.browser.Widget.Shown;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.IdentityMode;
+import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.PreChatForm;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
@@ -364,13 +366,11 @@ class WidgetBrowserTests {
 		LiveTestClient owner = owner();
 		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
 		this.widget.launcher();
-		Object verified = this.browser.executeAsyncScript(
-				"""
-						var done = arguments[arguments.length - 1];
-						Porchlight.identify({ id: 'user-42', email: 'ada@example.com', name: 'Ada Lovelace',
-							signature: arguments[0] }).then(function (r) { done(r.identity); }, function (e) { done('error ' + e.message); });
-						""",
-				site.identitySecret().sign("user-42"));
+		Object verified = this.browser.executeAsyncScript("""
+				var done = arguments[arguments.length - 1];
+				Porchlight.identify({ token: arguments[0] })
+					.then(function (r) { done(r.identity); }, function (e) { done('error ' + e.message); });
+				""", IdentityTokenFixture.token(site.identitySecret(), "user-42", "ada@example.com", "Ada Lovelace"));
 		assertThat(verified).isEqualTo("verified");
 		this.widget.open();
 		this.widget.send("I am Ada");
@@ -389,9 +389,9 @@ class WidgetBrowserTests {
 		this.widget.launcher();
 		Object forged = this.browser.executeAsyncScript("""
 				var done = arguments[arguments.length - 1];
-				Porchlight.identify({ id: 'user-42', email: 'ada@example.com', signature: arguments[0] })
+				Porchlight.identify({ token: arguments[0], email: 'ada@example.com' })
 					.then(function (r) { done(r.identity); }, function (e) { done('error ' + e.message); });
-				""", "0".repeat(64));
+				""", IdentityTokenFixture.token(IdentitySecret.generate(), "user-42", "ada@example.com", null));
 		assertThat(forged).isEqualTo("error identity_invalid");
 		this.widget.open();
 		this.widget.awaitVisible("input");

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,8 +111,8 @@ class CustomerIntegrationTests {
 
 	@Test
 	void aVouchedIdentityAttachesConversationsToTheSitesCustomer() throws Exception {
-		Map<String, Object> identity = Map.of("externalId", "user-77", "email", "ada@example.com", "name", "Ada",
-				"signature", this.site.identitySecret().sign("user-77"));
+		Map<String, Object> identity = Map.of("token",
+				IdentityTokenFixture.token(this.site.identitySecret(), "user-77", "ada@example.com", "Ada"));
 		ApiClient.Response session = visitorSession(Map.of("identity", identity));
 		String conversation = chat(session.text("/token"), "About my last order");
 		String customer = customerOf(conversation);
@@ -121,8 +123,8 @@ class CustomerIntegrationTests {
 
 	@Test
 	void theRecordKeepsWhereTheCustomerWasAndStaffCanCreateCustomers() throws Exception {
-		Map<String, Object> identity = Map.of("externalId", "user-88", "signature",
-				this.site.identitySecret().sign("user-88"));
+		Map<String, Object> identity = Map.of("token",
+				IdentityTokenFixture.token(this.site.identitySecret(), "user-88", null, null));
 		ApiClient.Response session = visitorSession(Map.of("identity", identity));
 		String conversation = chat(session.text("/token"), "Hello");
 		String customer = customerOf(conversation);
@@ -213,8 +215,8 @@ class CustomerIntegrationTests {
 
 	@Test
 	void aSignedInVisitorWhoseRecordWasMergedAwayStartsConversationsOnTheSurvivingRecord() throws Exception {
-		Map<String, Object> identity = Map.of("externalId", "user-91", "email", "dora@example.com", "signature",
-				this.site.identitySecret().sign("user-91"));
+		Map<String, Object> identity = Map.of("token",
+				IdentityTokenFixture.token(this.site.identitySecret(), "user-91", "dora@example.com", null));
 		ApiClient.Response session = visitorSession(Map.of("identity", identity));
 		String token = session.text("/token");
 		String vouched = customerOf(chat(token, "Signed in"));
@@ -247,11 +249,12 @@ class CustomerIntegrationTests {
 
 	@Test
 	void aWrongIdentitySignatureMakesAnUnverifiedRecordOfTheVisitorsOwnAndOpensNothing() throws Exception {
-		Map<String, Object> real = Map.of("externalId", "user-55", "email", "eve@example.com", "name", "Eve",
-				"signature", this.site.identitySecret().sign("user-55"));
+		Map<String, Object> real = Map.of("token",
+				IdentityTokenFixture.token(this.site.identitySecret(), "user-55", "eve@example.com", "Eve"));
 		String eves = customerOf(chat(visitorSession(Map.of("identity", real)).text("/token"), "Eve's secret"));
-		Map<String, Object> forged = Map.of("externalId", "user-55", "email", "mallory@example.com", "name", "Mallory",
-				"signature", "00".repeat(32));
+		Map<String, Object> forged = Map.of("token",
+				IdentityTokenFixture.token(IdentitySecret.generate(), "user-55", null, null), "email",
+				"mallory@example.com", "name", "Mallory");
 		ApiClient.Response session = visitorSession(Map.of("identity", forged));
 		assertThat(session.text("/identity")).isEqualTo("unverified");
 		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
@@ -262,6 +265,7 @@ class CustomerIntegrationTests {
 		assertThat(record.path("email").asString()).isEqualTo("mallory@example.com");
 		assertThat(record.path("name").asString()).isEqualTo("Mallory");
 		assertThat(record.path("externalIds").size()).as("an unsigned id is never stored").isZero();
+		assertThat(record.path("verifiedDetails").size()).as("what the page claimed is unverified").isZero();
 		assertThat(this.owner.get("/api/v1/customers/" + eves).json().path("email").asString())
 			.isEqualTo("eve@example.com");
 	}

@@ -48,6 +48,9 @@ class BackpressureIntegrationTests {
 	Connections connections;
 
 	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
+	@Autowired
 	JdbcConnectionDetails postgres;
 
 	@Autowired
@@ -90,6 +93,14 @@ class BackpressureIntegrationTests {
 		assertThat(this.connections.count(true)).as("the stalled socket was disconnected").isZero();
 		assertThat(maxQueued.get()).as("what waited for the stalled client stayed within its buffer")
 			.isLessThanOrEqualTo(65_536 + body.length() + 1_000);
+		assertThat(this.meters.counter("porchlight.sockets.closed", "kind", "visitor", "code", "4500").count())
+			.as("closed by the server as too slow")
+			.isPositive();
+		// The frozen tab wakes up: it reads what the network still held, then learns that
+		// the socket ended. A client that read nothing at all may not get the close frame
+		// (docs/protocol.md).
+		stalled.resumeReading();
+		assertThat(stalled.awaitClose()).isIn(4500, 1006);
 
 		// The visitor comes back and resumes: everything is there, once, in order.
 		LiveClient back = track(LiveClient.visitor(this.port, APP, token));
@@ -101,6 +112,42 @@ class BackpressureIntegrationTests {
 			assertThat(event.path("seq").asLong()).isEqualTo(expected++);
 		}
 		assertThat(back.next("synced").path("seq").asLong()).isEqualTo(sent);
+	}
+
+	@Test
+	void aSlowReaderIsClosedWith4500AfterWhatWasQueuedForIt() {
+		String token = visitorToken(this.port);
+		LiveClient reader = track(LiveClient.visitor(this.port, APP, token));
+		String conversation = LiveProtocolIntegrationTests.start(reader);
+		reader.close();
+		LiveClient slow = track(LiveClient.slowVisitor(this.port, APP, token, Duration.ofMillis(3)));
+		slow.send(Map.of("type", "subscribe", "conversationId", conversation, "afterSeq", 0));
+		awaitVisitorSockets(1);
+
+		LiveClient staff = track(staff(this.port));
+		staff.next("welcome");
+		String body = "flood ".repeat(660);
+		int sent = 0;
+		long started = System.nanoTime();
+		long deadline = started + 60_000_000_000L;
+		while (this.connections.count(true) > 0 && System.nanoTime() < deadline) {
+			for (int i = 0; i < 50; i++) {
+				staff.send(LiveProtocolIntegrationTests.send(conversation, "s" + sent, body));
+				sent++;
+			}
+			for (int i = 0; i < 50; i++) {
+				staff.next("ack");
+			}
+		}
+		assertThat(this.connections.count(true)).as("the slow socket was disconnected").isZero();
+		long cut = System.nanoTime();
+		// It goes on reading, slowly: what was written before the close, then the close.
+		assertThat(slow.awaitClose()).isEqualTo(4500);
+		System.out.printf(
+				"Slow reader (3 ms per frame): cut off after %d messages in %d ms, read %d frames, then 4500 %d ms later%n",
+				sent, (cut - started) / 1_000_000, slow.arrivals().size(), (System.nanoTime() - cut) / 1_000_000);
+		assertThat(slow.arrivals()).first().isEqualTo("welcome");
+		assertThat(slow.arrivals().size()).isLessThan(sent);
 	}
 
 	@Test

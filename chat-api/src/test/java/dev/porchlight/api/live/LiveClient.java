@@ -51,7 +51,10 @@ final class LiveClient implements AutoCloseable {
 
 	private final WebSocket socket;
 
-	private final boolean reading;
+	private volatile boolean reading;
+
+	// How long the client takes to read one frame: a slow reader, not a stalled one.
+	private volatile Duration readTime = Duration.ZERO;
 
 	private LiveClient(int port, String path, String origin, Map<String, String> headers, String token,
 			boolean reading) {
@@ -96,6 +99,26 @@ final class LiveClient implements AutoCloseable {
 	 */
 	static LiveClient stalledVisitor(int port, String origin, String token) {
 		return new LiveClient(port, "/ws/v1/visitor", origin, Map.of(), token, false);
+	}
+
+	/**
+	 * A visitor client that reads, but takes the given time per frame.
+	 */
+	static LiveClient slowVisitor(int port, String origin, String token, Duration readTime) {
+		LiveClient client = new LiveClient(port, "/ws/v1/visitor", origin, Map.of(), token, true);
+		client.readTime = readTime;
+		return client;
+	}
+
+	/**
+	 * Reads again, at full speed, after having stopped (a frozen tab that wakes up).
+	 */
+	void resumeReading() {
+		this.readTime = Duration.ZERO;
+		if (!this.reading) {
+			this.reading = true;
+			this.socket.request(1);
+		}
 	}
 
 	static LiveClient staff(int port, String origin, String sessionCookie) {
@@ -219,7 +242,14 @@ final class LiveClient implements AutoCloseable {
 				LiveClient.this.partial.setLength(0);
 			}
 			if (LiveClient.this.reading) {
-				webSocket.request(1);
+				Duration delay = LiveClient.this.readTime;
+				if (delay.isZero()) {
+					webSocket.request(1);
+				}
+				else {
+					CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
+						.execute(() -> webSocket.request(1));
+				}
 			}
 			return null;
 		}

@@ -305,6 +305,34 @@ abstract class ProtocolConformance {
 	}
 
 	@Test
+	void anErrorCarriesTheFramesRefAndARefThatCannotBeEchoedIsRefused() {
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		Map<String, String> cases = new java.util.LinkedHashMap<>();
+		cases.put("{\"type\":\"typing\",\"ref\":\"t1\",\"conversationId\":\"" + conversation + "\"}", "missing_field");
+		cases.put("{\"type\":\"teleport\",\"ref\":\"t2\"}", "unknown_type");
+		cases.put("{\"ref\":\"t3\"}", "missing_field");
+		cases.put("{\"type\":5,\"ref\":\"t4\"}", "invalid_field");
+		cases.forEach((frame, code) -> {
+			visitor.sendRaw(frame);
+			var error = visitor.next("error");
+			assertThat(error.path("code").asString()).as(frame).isEqualTo(code);
+			assertThat(error.path("ref").asString()).as(frame).isEqualTo(frame.replaceAll(".*\"(t\\d)\".*", "$1"));
+		});
+		// A ref the server could not echo is refused, not silently dropped.
+		visitor.sendRaw("{\"type\":\"ping\",\"ref\":\"" + "r".repeat(65) + "\"}");
+		var tooLong = visitor.next("error");
+		assertThat(tooLong.path("code").asString()).isEqualTo("invalid_field");
+		assertThat(tooLong.path("message").asString()).contains("'ref'");
+		assertThat(tooLong.has("ref")).isFalse();
+		visitor.sendRaw("{\"type\":\"ping\",\"ref\":7}");
+		assertThat(visitor.next("error").path("code").asString()).isEqualTo("invalid_field");
+		String longest = "r".repeat(64);
+		visitor.send(Map.of("type", "ping", "ref", longest));
+		assertThat(visitor.next("pong").path("ref").asString()).isEqualTo(longest);
+	}
+
+	@Test
 	void everyBadFrameGetsItsDocumentedErrorAndTheSocketStaysOpen() {
 		LiveClient visitor = visitor(newVisitor());
 		String conversation = start(visitor);

@@ -53,7 +53,8 @@ class RedisOutageIntegrationTests {
 				"--spring.datasource.password=" + postgres.getPassword(),
 				"--spring.datasource.hikari.maximum-pool-size=4",
 				"--spring.data.redis.url=redis://:" + password + "@127.0.0.1:" + redisPort + "/0",
-				"--spring.data.redis.timeout=1s");
+				"--spring.data.redis.timeout=1s", "--porchlight.owner.email=owner@shop.example",
+				"--porchlight.owner.password=owner password 123");
 		EmbeddedRedisServer restarted = null;
 		try {
 			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
@@ -62,11 +63,27 @@ class RedisOutageIntegrationTests {
 			String token = new ApiClient(port).header("Origin", APP)
 				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
 				.text("/token");
+			ApiClient owner = new ApiClient(port);
+			owner.signIn("owner@shop.example", "owner password 123");
+			String staffSession = owner.cookie("PORCHLIGHT_SESSION").orElseThrow();
 			try (LiveTestClient visitor = LiveTestClient.visitor(port, APP, token)) {
 				String conversation = visitor.startConversation();
 				assertThat(visitor.sendAndAck(conversation, "before", "Before the outage")).isEqualTo(1);
 
 				redis.close();
+				// New sockets while Redis is away: a frame a script can read, then 1012
+				// (reconnect with backoff), not an HTTP 500 that a browser shows as 1006.
+				for (LiveClient opened : List.of(LiveClient.visitor(port, APP, token),
+						LiveClient.staff(port, APP, staffSession))) {
+					try (opened) {
+						JsonNode answer = opened.next("error");
+						assertThat(answer.path("code").asString()).isEqualTo("unavailable");
+						assertThat(answer.path("retryAfterMs").asLong()).isPositive();
+						assertThat(opened.awaitClose()).isEqualTo(1012);
+						assertThat(opened.arrivals()).containsExactly("error");
+					}
+				}
+
 				long started = System.nanoTime();
 				visitor.send(LiveProtocolIntegrationTests.send(conversation, "during", "During the outage"));
 				JsonNode refused = visitor.next("error");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
@@ -49,10 +50,16 @@ class NoSecretsInLogsIntegrationTests {
 
 		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		this.sites.add(site);
-		String signature = site.identitySecret().sign("user-1");
+		String signature = IdentityTokenFixture.token(site.identitySecret(), "user-1", null, null);
+		String expired = IdentityTokenFixture.token(site.identitySecret(), "user-1", null, null,
+				Instant.now().minusSeconds(7200), Instant.now().minusSeconds(3600));
 		ApiClient.Response visitor = new ApiClient(this.port).header("Origin", "https://shop.example")
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value(), "identity",
-					Map.of("externalId", "user-1", "signature", signature))));
+			.post("/api/v1/visitor/session",
+					ApiClient.json(Map.of("siteKey", site.key().value(), "identity", Map.of("token", signature))));
+		// A refused token is not logged either.
+		new ApiClient(this.port).header("Origin", "https://shop.example")
+			.post("/api/v1/visitor/session",
+					ApiClient.json(Map.of("siteKey", site.key().value(), "identity", Map.of("token", expired))));
 		new ApiClient(this.port).header("Authorization", "Bearer " + visitor.text("/token")).get("/api/v1/visitor/me");
 
 		assertThat(output.getAll()).isNotEmpty()
@@ -63,7 +70,8 @@ class NoSecretsInLogsIntegrationTests {
 			.doesNotContain(visitor.text("/token"))
 			.doesNotContain(visitor.text("/visitorSecret"))
 			.doesNotContain(site.identitySecret().value())
-			.doesNotContain(signature);
+			.doesNotContain(signature)
+			.doesNotContain(expired);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.persistence.testing.UseRealEngines;
@@ -247,9 +248,10 @@ class SearchRelevanceIntegrationTests {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("siteKey", siteNode.path("siteKey").asString());
 		if (identity != null) {
-			body.put("identity", Map.of("externalId", identity.externalId(), "name", identity.name(), "email",
-					identity.email(), "signature",
-					new IdentitySecret(siteNode.path("identitySecret").asString()).sign(identity.externalId())));
+			body.put("identity",
+					Map.of("token",
+							IdentityTokenFixture.token(new IdentitySecret(siteNode.path("identitySecret").asString()),
+									identity.externalId(), identity.email(), identity.name())));
 		}
 		String token = new ApiClient(this.port).header("Origin", APP)
 			.post("/api/v1/visitor/session", ApiClient.json(body))

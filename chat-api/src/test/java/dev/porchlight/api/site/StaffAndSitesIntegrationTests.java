@@ -59,6 +59,18 @@ class StaffAndSitesIntegrationTests {
 	}
 
 	@Test
+	void anAuditLimitOutOfRangeIsRefusedNotClamped() {
+		assertThat(this.owner.get("/api/v1/audit?limit=1000").status()).isEqualTo(200);
+		assertThat(this.owner.get("/api/v1/audit?limit=1").json().size()).isEqualTo(1);
+		for (String limit : new String[] { "0", "-5", "1001", "5000" }) {
+			ApiClient.Response refused = this.owner.get("/api/v1/audit?limit=" + limit);
+			assertThat(refused.status()).as(limit).isEqualTo(400);
+			assertThat(refused.text("/error")).isEqualTo("invalid_limit");
+		}
+		assertThat(this.owner.get("/api/v1/audit?limit=lots").text("/error")).isEqualTo("invalid_parameter");
+	}
+
+	@Test
 	void disablingAStaffMemberEndsTheirSessionsAndKeepsThemOut() {
 		String email = "leaver" + System.nanoTime() + "@shop.example";
 		ApiClient.Response created = this.owner.post("/api/v1/accounts",

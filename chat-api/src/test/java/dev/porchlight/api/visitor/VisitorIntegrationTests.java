@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.IdentityMode;
+import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,8 +141,8 @@ class VisitorIntegrationTests {
 
 	@Test
 	void aValidSignatureLinksTheVisitorToTheVouchedCustomer() {
-		Map<String, Object> identity = Map.of("externalId", "user-42", "email", "ada@shop.example", "name", "Ada",
-				"signature", this.site.identitySecret().sign("user-42"));
+		Map<String, Object> identity = Map.of("token",
+				IdentityTokenFixture.token(this.site.identitySecret(), "user-42", "ada@shop.example", "Ada"));
 		ApiClient.Response verified = start(SHOP, Map.of("identity", identity));
 		assertThat(verified.text("/identity")).isEqualTo("verified");
 		ApiClient.Response me = me(verified.text("/token"));
@@ -158,34 +160,54 @@ class VisitorIntegrationTests {
 		Site enforced = this.site.withSettings(this.site.name(), this.site.allowedOrigins(), IdentityMode.ENFORCED,
 				this.site.widget());
 		this.sites.update(enforced);
-		String valid = this.site.identitySecret().sign("user-7");
-		for (Object signature : new Object[] { null, "", valid.substring(1) + "0", valid.toUpperCase() + "00",
-				this.site.identitySecret().sign("user-8") }) {
-			Map<String, Object> identity = new HashMap<>(Map.of("externalId", "user-7"));
-			if (signature != null) {
-				identity.put("signature", signature);
-			}
+		String valid = IdentityTokenFixture.token(this.site.identitySecret(), "user-7", null, null);
+		String[] parts = valid.split("\\.");
+		String otherSites = IdentityTokenFixture.token(IdentitySecret.generate(), "user-7", null, null);
+		List<Map<String, Object>> refusedIdentities = List.of(Map.of("externalId", "user-7"), Map.of("token", ""),
+				Map.of("token", parts[0] + "." + parts[1] + "." + otherSites.split("\\.")[2]),
+				Map.of("token", otherSites), Map.of("token", parts[0] + "." + parts[1] + "."),
+				Map.of("externalId", "user-7", "signature", this.site.identitySecret().sign("user-7")));
+		for (Map<String, Object> identity : refusedIdentities) {
 			ApiClient.Response refused = start(SHOP, Map.of("identity", identity));
-			assertThat(refused.status()).as(String.valueOf(signature)).isEqualTo(403);
+			assertThat(refused.status()).as(identity.toString()).isEqualTo(403);
 			assertThat(refused.text("/error")).isEqualTo("identity_invalid");
-			assertThat(refused.body()).doesNotContain("token");
+			assertThat(refused.body()).doesNotContain("\"token\"");
 		}
-		assertThat(
-				start(SHOP, Map.of("identity", Map.of("externalId", "user-7", "signature", valid))).text("/identity"))
-			.isEqualTo("verified");
+		assertThat(start(SHOP, Map.of("identity", Map.of("token", valid))).text("/identity")).isEqualTo("verified");
 		assertThat(start(SHOP, Map.of()).status()).as("anonymous visitors may still chat").isEqualTo(200);
 	}
 
 	@Test
 	void typingSomebodysEmailOrIdGrantsNothing() {
-		start(SHOP, Map.of("identity", Map.of("externalId", "user-9", "email", "vip@shop.example", "signature",
-				this.site.identitySecret().sign("user-9"))));
+		start(SHOP, Map.of("identity", Map.of("token",
+				IdentityTokenFixture.token(this.site.identitySecret(), "user-9", "vip@shop.example", null))));
 		// An impostor claims the same person without the site's signature.
 		ApiClient.Response impostor = start(SHOP,
 				Map.of("identity", Map.of("externalId", "user-9", "email", "vip@shop.example", "name", "VIP")));
 		assertThat(impostor.status()).isEqualTo(200);
 		assertThat(impostor.text("/identity")).isEqualTo("unverified");
 		assertThat(me(impostor.text("/token")).json().at("/customer").isNull()).isTrue();
+	}
+
+	@Test
+	void visitorAnswersCarryTheSecurityHeadersToo() {
+		ApiClient.Response session = start(SHOP, Map.of());
+		ApiClient.Response refused = start("https://evil.example", Map.of());
+		ApiClient.Response me = me(session.text("/token"));
+		ApiClient.Response anonymous = new ApiClient(this.port).get("/api/v1/visitor/me");
+		ApiClient.Response frame = new ApiClient(this.port)
+			.get("/widget/frame?site=" + this.site.key().value() + "&origin=" + SHOP);
+		assertThat(anonymous.status()).isEqualTo(401);
+		assertThat(frame.status()).isEqualTo(200);
+		for (ApiClient.Response response : List.of(session, refused, me, anonymous, frame)) {
+			assertThat(response.header("Referrer-Policy")).as(response.toString()).isPresent();
+			assertThat(response.header("Permissions-Policy")).as(response.toString())
+				.hasValue("camera=(), microphone=(), geolocation=()");
+			assertThat(response.header("X-Content-Type-Options")).as(response.toString()).hasValue("nosniff");
+			assertThat(response.header("Content-Security-Policy")).as(response.toString()).isPresent();
+		}
+		assertThat(session.header("Referrer-Policy")).hasValue("strict-origin-when-cross-origin");
+		assertThat(frame.header("Referrer-Policy")).hasValue("no-referrer");
 	}
 
 	@Test

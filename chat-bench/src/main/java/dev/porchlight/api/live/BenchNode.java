@@ -104,7 +104,8 @@ public final class BenchNode implements AutoCloseable {
 				admission, limiter, null, null, null, null, replicaAcks, properties, meters);
 		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections,
 				properties);
-		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties);
+		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties,
+				new FrameLimits(5, 60, 20, 300, 10, 60, 100, 300, 30, 180));
 		ConversationId id = new ConversationId(this.conversation);
 		VisitorPrincipal principal = new VisitorPrincipal(new SiteId(site), new VisitorId(this.visitor), NO_CUSTOMER,
 				Instant.now().plusSeconds(3600));

@@ -43,4 +43,18 @@ public interface Accounts {
 	 */
 	void update(Account account);
 
+	/**
+	 * The sites a staff member serves.
+	 * @param id the account
+	 * @return every site for owners and for agents nobody limited
+	 */
+	SiteScope siteScope(AccountId id);
+
+	/**
+	 * Limits an agent to some sites, or lets them serve every site again.
+	 * @param id the account
+	 * @param scope the sites
+	 */
+	void setSiteScope(AccountId id, SiteScope scope);
+
 }

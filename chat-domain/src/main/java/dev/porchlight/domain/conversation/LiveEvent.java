@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import org.jspecify.annotations.Nullable;
 
@@ -58,8 +59,11 @@ public sealed interface LiveEvent {
 	 * @param seq the marker after the change
 	 * @param forStaff whether this copy is for staff sockets (otherwise for visitor
 	 * sockets following the conversation)
+	 * @param site the conversation's site, so it reaches only staff who serve it (null
+	 * from a node of an earlier release: then only staff who serve every site)
 	 */
-	record ReadMarked(ConversationId id, Sender.Kind side, long seq, boolean forStaff) implements LiveEvent {
+	record ReadMarked(ConversationId id, Sender.Kind side, long seq, boolean forStaff,
+			@Nullable SiteId site) implements LiveEvent {
 
 		public ReadMarked {
 			Objects.requireNonNull(id, "id");
@@ -85,9 +89,11 @@ public sealed interface LiveEvent {
 	 * @param typing whether they type
 	 * @param draft the visitor's draft, only when the site shows drafts to staff
 	 * @param name the staff member's display name
+	 * @param site the conversation's site, so a visitor's typing reaches only staff who
+	 * serve it (null from a node of an earlier release: only staff who serve every site)
 	 */
-	record Typing(ConversationId id, Sender.Kind side, boolean typing, @Nullable String draft,
-			@Nullable String name) implements Signal {
+	record Typing(ConversationId id, Sender.Kind side, boolean typing, @Nullable String draft, @Nullable String name,
+			@Nullable SiteId site) implements Signal {
 
 		public Typing {
 			Objects.requireNonNull(id, "id");
@@ -111,9 +117,11 @@ public sealed interface LiveEvent {
 	 * @param online whether any socket of theirs is open
 	 * @param page the page's address
 	 * @param title the page's title
+	 * @param site the visitor's site, so it reaches only staff who serve it (null from a
+	 * node of an earlier release: only staff who serve every site)
 	 */
-	record VisitorPresence(VisitorId visitor, boolean online, @Nullable String page,
-			@Nullable String title) implements Signal {
+	record VisitorPresence(VisitorId visitor, boolean online, @Nullable String page, @Nullable String title,
+			@Nullable SiteId site) implements Signal {
 
 		public VisitorPresence {
 			Objects.requireNonNull(visitor, "visitor");

@@ -2,6 +2,7 @@ package dev.porchlight.domain.conversation;
 
 import java.util.List;
 
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.visitor.VisitorId;
 
@@ -17,6 +18,15 @@ public interface Stories {
 	 * @return the conversations' ids
 	 */
 	List<ConversationId> conversations(CustomerId customer);
+
+	/**
+	 * The customer's conversations on some sites, newest first: their story as a staff
+	 * member limited to those sites sees it.
+	 * @param customer the customer
+	 * @param scope the sites
+	 * @return the conversations' ids
+	 */
+	List<ConversationId> conversations(CustomerId customer, SiteScope scope);
 
 	/**
 	 * Attaches every conversation of a visitor that has no customer yet to this customer.

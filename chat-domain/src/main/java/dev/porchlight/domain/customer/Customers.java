@@ -2,6 +2,7 @@ package dev.porchlight.domain.customer;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.porchlight.domain.site.SiteId;
 
@@ -43,10 +44,24 @@ public interface Customers {
 	Optional<CustomerId> mergedInto(CustomerId id);
 
 	/**
-	 * Stores changed contact details.
+	 * Stores changed contact details. A detail whose value changes is no longer verified.
 	 * @param customer the customer as it should be
 	 */
 	void update(Customer customer);
+
+	/**
+	 * The details whose current value a site signed.
+	 * @param customer the customer
+	 * @return the verified details, empty for a record made of what somebody typed
+	 */
+	Set<ContactDetail> verifiedDetails(CustomerId customer);
+
+	/**
+	 * Records that a site signed the current value of these details.
+	 * @param customer the customer
+	 * @param details the details
+	 */
+	void markVerified(CustomerId customer, Set<ContactDetail> details);
 
 	/**
 	 * Adds what is known about where the customer was to their record: the page (kept
@@ -85,6 +100,15 @@ public interface Customers {
 	 * @return site and external id pairs
 	 */
 	List<ExternalId> externalIds(CustomerId customer);
+
+	/**
+	 * The sites a customer belongs to: where a site vouched for them, where their
+	 * visitors came through, where their conversations are. A record staff created and
+	 * nothing was attached to yet belongs to none.
+	 * @param customer the customer
+	 * @return the sites
+	 */
+	Set<SiteId> sites(CustomerId customer);
 
 	/**
 	 * A site's id for a customer.

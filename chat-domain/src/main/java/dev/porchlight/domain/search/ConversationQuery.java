@@ -3,6 +3,7 @@ package dev.porchlight.domain.search;
 import java.time.Instant;
 import java.util.Objects;
 
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.Text;
 import dev.porchlight.domain.conversation.ConversationStatus;
@@ -25,10 +26,12 @@ import org.jspecify.annotations.Nullable;
  * @param order relevance or newest first
  * @param after the cursor from the previous page, if any
  * @param limit results per page, 1 to 100
+ * @param scope the sites whose conversations may be found at all (those a staff member
+ * limited to some sites serves)
  */
 public record ConversationQuery(@Nullable String text, @Nullable SiteId site, @Nullable CustomerId customer,
 		@Nullable ConversationStatus status, @Nullable String tag, @Nullable Instant from, @Nullable Instant to,
-		Order order, @Nullable Cursor after, int limit) {
+		Order order, @Nullable Cursor after, int limit, SiteScope scope) {
 
 	public static final int MAX_TEXT = 200;
 
@@ -36,8 +39,18 @@ public record ConversationQuery(@Nullable String text, @Nullable SiteId site, @N
 
 	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
+	/**
+	 * A query over every site's conversations.
+	 */
+	public ConversationQuery(@Nullable String text, @Nullable SiteId site, @Nullable CustomerId customer,
+			@Nullable ConversationStatus status, @Nullable String tag, @Nullable Instant from, @Nullable Instant to,
+			Order order, @Nullable Cursor after, int limit) {
+		this(text, site, customer, status, tag, from, to, order, after, limit, SiteScope.all());
+	}
+
 	public ConversationQuery {
 		Objects.requireNonNull(order, "order");
+		Objects.requireNonNull(scope, "scope");
 		text = Text.optional("query", text, MAX_TEXT);
 		if (text == null && order == Order.RELEVANCE) {
 			throw new DomainException("invalid_query", "Say what to look for, or sort by newest to list everything.");

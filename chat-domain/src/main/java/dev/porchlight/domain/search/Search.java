@@ -2,6 +2,8 @@ package dev.porchlight.domain.search;
 
 import java.util.List;
 
+import dev.porchlight.domain.account.SiteScope;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +25,19 @@ public interface Search {
 	 * @param limit how many at most
 	 * @return the customers
 	 */
-	List<CustomerHit> customers(String text, int limit);
+	default List<CustomerHit> customers(String text, int limit) {
+		return customers(text, limit, SiteScope.all());
+	}
+
+	/**
+	 * Customers as a staff member limited to some sites may find them: those who belong
+	 * to a site in scope, or to no site yet.
+	 * @param text what was typed
+	 * @param limit how many at most
+	 * @param scope the sites
+	 * @return the customers
+	 */
+	List<CustomerHit> customers(String text, int limit, SiteScope scope);
 
 	/**
 	 * A page of conversation hits.

@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Objects;
 
 import javax.crypto.Mac;
@@ -56,7 +55,8 @@ public record IdentitySecret(String value) {
 
 	/**
 	 * Checks a signature in constant time (the time does not depend on how many leading
-	 * characters match), so it cannot be guessed byte by byte.
+	 * characters match), so it cannot be guessed byte by byte. Only the documented form
+	 * is accepted: lower-case hex, nothing around it.
 	 * @param externalId the site's id for the customer
 	 * @param signature the signature to check, may be null
 	 * @return whether it is valid
@@ -66,7 +66,7 @@ public record IdentitySecret(String value) {
 			return false;
 		}
 		byte[] expected = sign(externalId).getBytes(StandardCharsets.US_ASCII);
-		byte[] given = signature.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+		byte[] given = signature.getBytes(StandardCharsets.UTF_8);
 		return MessageDigest.isEqual(expected, given);
 	}
 

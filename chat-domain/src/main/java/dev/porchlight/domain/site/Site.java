@@ -20,9 +20,13 @@ import org.jspecify.annotations.Nullable;
  * @param widget look and greeting
  * @param createdAt when the site was added
  * @param searchLanguage the language its conversations are searched in
+ * @param legacyIdentity whether the old form of vouching (an HMAC of the external id
+ * alone, which never expires and does not cover email or name) is still accepted next to
+ * signed identity tokens
  */
 public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allowedOrigins, IdentityMode identityMode,
-		IdentitySecret identitySecret, WidgetSettings widget, Instant createdAt, SearchLanguage searchLanguage) {
+		IdentitySecret identitySecret, WidgetSettings widget, Instant createdAt, SearchLanguage searchLanguage,
+		boolean legacyIdentity) {
 
 	public static final int MAX_NAME = 80;
 
@@ -41,6 +45,23 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 		Objects.requireNonNull(widget, "widget");
 		Objects.requireNonNull(createdAt, "createdAt");
 		Objects.requireNonNull(searchLanguage, "searchLanguage");
+	}
+
+	/**
+	 * A site that accepts identity tokens only.
+	 * @param id internal identifier
+	 * @param key public key used in the widget snippet
+	 * @param name shown in the dashboard
+	 * @param allowedOrigins the exact origins where the widget may run
+	 * @param identityMode how vouched identities are treated
+	 * @param identitySecret the secret the site's server signs with
+	 * @param widget look and greeting
+	 * @param createdAt when the site was added
+	 * @param searchLanguage the language its conversations are searched in
+	 */
+	public Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allowedOrigins, IdentityMode identityMode,
+			IdentitySecret identitySecret, WidgetSettings widget, Instant createdAt, SearchLanguage searchLanguage) {
+		this(id, key, name, allowedOrigins, identityMode, identitySecret, widget, createdAt, searchLanguage, false);
 	}
 
 	/**
@@ -81,15 +102,16 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	}
 
 	/**
-	 * Whether {@code signature} is the site's HMAC-SHA256 of {@code externalId}, as the
-	 * site's own server computes it: lower-case hex of HMAC-SHA256(identity secret as
-	 * UTF-8 bytes, external id as UTF-8 bytes). Compared in constant time.
+	 * Whether {@code signature} is the site's legacy HMAC-SHA256 of {@code externalId},
+	 * as the site's own server computes it: lower-case hex of HMAC-SHA256(identity secret
+	 * as UTF-8 bytes, external id as UTF-8 bytes). Compared in constant time. Always
+	 * false unless the site switched {@link #legacyIdentity() legacy identity} on.
 	 * @param externalId the site's id for the customer
 	 * @param signature the hex signature the widget passed along
 	 * @return true only for a valid signature
 	 */
 	public boolean vouchesFor(String externalId, @Nullable String signature) {
-		return this.identitySecret.verifies(externalId, signature);
+		return this.legacyIdentity && this.identitySecret.verifies(externalId, signature);
 	}
 
 	/**
@@ -102,7 +124,7 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	 */
 	public Site withSettings(String name, List<AllowedOrigin> origins, IdentityMode mode, WidgetSettings widget) {
 		return new Site(this.id, this.key, name, origins, mode, this.identitySecret, widget, this.createdAt,
-				this.searchLanguage);
+				this.searchLanguage, this.legacyIdentity);
 	}
 
 	/**
@@ -112,7 +134,17 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	 */
 	public Site withSearchLanguage(SearchLanguage language) {
 		return new Site(this.id, this.key, this.name, this.allowedOrigins, this.identityMode, this.identitySecret,
-				this.widget, this.createdAt, language);
+				this.widget, this.createdAt, language, this.legacyIdentity);
+	}
+
+	/**
+	 * The same site with the legacy form of vouching switched on or off.
+	 * @param legacy whether HMAC signatures of the external id alone are accepted
+	 * @return the changed site
+	 */
+	public Site withLegacyIdentity(boolean legacy) {
+		return new Site(this.id, this.key, this.name, this.allowedOrigins, this.identityMode, this.identitySecret,
+				this.widget, this.createdAt, this.searchLanguage, legacy);
 	}
 
 	/**
@@ -121,7 +153,7 @@ public record Site(SiteId id, SiteKey key, String name, List<AllowedOrigin> allo
 	 */
 	public Site withRotatedSecret() {
 		return new Site(this.id, this.key, this.name, this.allowedOrigins, this.identityMode, IdentitySecret.generate(),
-				this.widget, this.createdAt, this.searchLanguage);
+				this.widget, this.createdAt, this.searchLanguage, this.legacyIdentity);
 	}
 
 }

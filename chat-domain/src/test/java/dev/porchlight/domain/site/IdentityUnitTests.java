@@ -27,7 +27,9 @@ class IdentityUnitTests {
 	@Test
 	void acceptsOnlyTheExactSignatureForTheExactId() {
 		assertThat(SECRET.verifies("customer-42", SIGNATURE)).isTrue();
-		assertThat(SECRET.verifies("customer-42", SIGNATURE.toUpperCase())).isTrue();
+		// The documented form only: lower-case hex, nothing around it.
+		assertThat(SECRET.verifies("customer-42", SIGNATURE.toUpperCase())).isFalse();
+		assertThat(SECRET.verifies("customer-42", " " + SIGNATURE)).isFalse();
 		assertThat(SECRET.verifies("customer-43", SIGNATURE)).isFalse();
 		assertThat(SECRET.verifies("customer-42", SIGNATURE.substring(0, 63) + "0")).isFalse();
 		assertThat(SECRET.verifies("customer-42", SIGNATURE.substring(0, 32))).isFalse();

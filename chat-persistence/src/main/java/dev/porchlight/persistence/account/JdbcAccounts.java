@@ -12,7 +12,9 @@ import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.account.DuplicateAccountException;
 import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.site.SiteId;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -106,6 +108,46 @@ class JdbcAccounts implements Accounts {
 		}
 		catch (DuplicateKeyException ex) {
 			throw new DuplicateAccountException();
+		}
+	}
+
+	@Override
+	public SiteScope siteScope(AccountId id) {
+		// Owners serve every site whatever is stored.
+		boolean all = this.jdbc.sql("select all_sites or role = 'OWNER' from account where id = :id")
+			.param("id", id.value())
+			.query(Boolean.class)
+			.optional()
+			.orElse(true);
+		if (all) {
+			return SiteScope.all();
+		}
+		return SiteScope.only(this.jdbc.sql("select site_id from account_site where account_id = :id")
+			.param("id", id.value())
+			.query(UUID.class)
+			.list()
+			.stream()
+			.map(SiteId::new)
+			.toList());
+	}
+
+	@Override
+	@Transactional
+	public void setSiteScope(AccountId id, SiteScope scope) {
+		this.jdbc.sql("update account set all_sites = :all where id = :id")
+			.param("id", id.value())
+			.param("all", scope.isAll())
+			.update();
+		this.jdbc.sql("delete from account_site where account_id = :id").param("id", id.value()).update();
+		if (!scope.isAll()) {
+			// Sites that do not exist are left out.
+			this.jdbc.sql("""
+					insert into account_site (account_id, site_id)
+					select :id, site.id from site where site.id = any(:sites)
+					""")
+				.param("id", id.value())
+				.param("sites", scope.sites().stream().map(SiteId::value).toArray(UUID[]::new))
+				.update();
 		}
 	}
 

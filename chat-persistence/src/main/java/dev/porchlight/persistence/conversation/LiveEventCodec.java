@@ -9,6 +9,7 @@ import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +48,7 @@ final class LiveEventCodec {
 				event.put("typing", typing.typing());
 				event.put("draft", typing.draft());
 				event.put("name", typing.name());
+				event.put("site", (typing.site() != null) ? typing.site().toString() : null);
 				// Visitors' typing shows in every staff inbox; staff typing only to the
 				// visitor's sockets that follow the conversation.
 				yield (typing.side() == Sender.Kind.VISITOR) ? RedisKeys.INBOX_CHANNEL : RedisKeys.channel(typing.id());
@@ -62,6 +64,7 @@ final class LiveEventCodec {
 				event.put("online", presence.online());
 				event.put("page", presence.page());
 				event.put("title", presence.title());
+				event.put("site", (presence.site() != null) ? presence.site().toString() : null);
 				yield RedisKeys.NODES_CHANNEL;
 			}
 			case LiveEvent.SessionEnded ended -> {
@@ -108,7 +111,7 @@ final class LiveEventCodec {
 		return switch (event.path("t").asString("")) {
 			case "a" -> new LiveEvent.StaffAvailability(event.path("available").asBoolean());
 			case "v" -> new LiveEvent.VisitorPresence(VisitorId.parse(event.path("visitor").asString()),
-					event.path("online").asBoolean(), text(event, "page"), text(event, "title"));
+					event.path("online").asBoolean(), text(event, "page"), text(event, "title"), site(event));
 			case "x" -> new LiveEvent.SessionEnded(event.path("session").asString());
 			case "X" -> new LiveEvent.SessionsEnded(AccountId.parse(event.path("account").asString()));
 			default -> null;
@@ -117,12 +120,12 @@ final class LiveEventCodec {
 
 	private static LiveEvent.ReadMarked readMarked(ConversationId id, JsonNode event, boolean forStaff) {
 		return new LiveEvent.ReadMarked(id, Sender.Kind.valueOf(event.path("side").asString()),
-				event.path("seq").asLong(), forStaff);
+				event.path("seq").asLong(), forStaff, site(event));
 	}
 
 	private static LiveEvent.Typing typing(ConversationId id, JsonNode event) {
 		return new LiveEvent.Typing(id, Sender.Kind.valueOf(event.path("side").asString()),
-				event.path("typing").asBoolean(), text(event, "draft"), text(event, "name"));
+				event.path("typing").asBoolean(), text(event, "draft"), text(event, "name"), site(event));
 	}
 
 	/**
@@ -153,6 +156,12 @@ final class LiveEventCodec {
 			}
 		});
 		return fields;
+	}
+
+	/** The site an event names; events of an earlier release name none. */
+	private static @Nullable SiteId site(JsonNode event) {
+		String site = text(event, "site");
+		return (site != null) ? SiteId.parse(site) : null;
 	}
 
 	private static @Nullable String text(JsonNode event, String field) {

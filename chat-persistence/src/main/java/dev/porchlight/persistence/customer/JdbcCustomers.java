@@ -5,13 +5,17 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.Stories;
+import dev.porchlight.domain.customer.ContactDetail;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -108,7 +112,12 @@ class JdbcCustomers implements Customers, Stories {
 	public void update(Customer customer) {
 		this.jdbc.sql("""
 				update customer set name = :name, email = cast(:email as citext), phone = :phone,
-				       last_seen_at = greatest(last_seen_at, :lastSeen), updated_at = :now
+				       last_seen_at = greatest(last_seen_at, :lastSeen), updated_at = :now,
+				       -- A detail stays verified only while it keeps the value a site signed.
+				       verified_details = array(
+				         select d from unnest(verified_details) d
+				          where (d = 'name' and name is not distinct from :name)
+				             or (d = 'email' and email is not distinct from cast(:email as citext)))
 				 where id = :id
 				""")
 			.param("id", customer.id().value())
@@ -127,6 +136,54 @@ class JdbcCustomers implements Customers, Stories {
 			.param("id", customer.value())
 			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
 			.list();
+	}
+
+	@Override
+	public Set<ContactDetail> verifiedDetails(CustomerId customer) {
+		return this.jdbc.sql("select unnest(verified_details) from customer where id = :id")
+			.param("id", customer.value())
+			.query((row, rowNum) -> ContactDetail.valueOf(row.getString(1).toUpperCase(Locale.ROOT)))
+			.set();
+	}
+
+	@Override
+	public void markVerified(CustomerId customer, Set<ContactDetail> details) {
+		this.jdbc.sql("""
+				update customer set verified_details = array(
+				         select distinct d from unnest(verified_details || cast(:details as text[])) d order by d)
+				 where id = :id
+				""")
+			.param("id", customer.value())
+			.param("details",
+					details.stream().map((detail) -> detail.name().toLowerCase(Locale.ROOT)).toArray(String[]::new))
+			.update();
+	}
+
+	@Override
+	public List<ConversationId> conversations(CustomerId customer, SiteScope scope) {
+		if (scope.isAll()) {
+			return conversations(customer);
+		}
+		return this.jdbc.sql("""
+				select id from conversation where customer_id = :id and site_id = any(:sites)
+				 order by last_activity_at desc, id desc
+				""")
+			.param("id", customer.value())
+			.param("sites", scope.sites().stream().map(SiteId::value).toArray(UUID[]::new))
+			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
+			.list();
+	}
+
+	@Override
+	public Set<SiteId> sites(CustomerId customer) {
+		return Set.copyOf(this.jdbc.sql("""
+				select site_id from customer_identity where customer_id = :id
+				union select site_id from visitor where customer_id = :id or contact_customer_id = :id
+				union select site_id from conversation where customer_id = :id
+				""")
+			.param("id", customer.value())
+			.query((row, rowNum) -> new SiteId(row.getObject("site_id", UUID.class)))
+			.list());
 	}
 
 	@Override

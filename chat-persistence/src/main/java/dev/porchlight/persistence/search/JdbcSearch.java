@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.common.Text;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.ConversationStatus;
@@ -68,6 +69,7 @@ class JdbcSearch implements Search {
 	/** The conversation filters, shared by search and listing. */
 	private static final String FILTERS = """
 			 where (cast(:site as uuid) is null or c.site_id = cast(:site as uuid))
+			   and (cast(:sites as uuid[]) is null or c.site_id = any(cast(:sites as uuid[])))
 			   and (cast(:customer as uuid) is null or c.customer_id = cast(:customer as uuid))
 			   and (cast(:status as text) is null or c.status = cast(:status as text))
 			   and (cast(:from as timestamptz) is null or c.last_activity_at >= cast(:from as timestamptz))
@@ -170,6 +172,7 @@ class JdbcSearch implements Search {
 			select cs.conversation_id as id from conversation_search cs
 			 where cs.document @@ cast(:matches as tsquery)
 			   and (cast(:site as uuid) is null or cs.site_id = cast(:site as uuid))
+			   and (cast(:sites as uuid[]) is null or cs.site_id = any(cast(:sites as uuid[])))
 			 order by cs.started_at desc, cs.conversation_id desc
 			 limit :cap
 			""";
@@ -304,7 +307,21 @@ class JdbcSearch implements Search {
 			   where not cast(:isEmail as boolean) and i.external_id % :text
 			),
 			best as (
-			  select id, max(score) as score from hits group by id order by max(score) desc, id limit :limit
+			  select h.id, max(h.score) as score from hits h
+			   -- A staff member limited to some sites finds customers of those, and records
+			   -- of no site yet.
+			   where cast(:sites as uuid[]) is null
+			      or exists (select 1 from customer_identity i
+			                  where i.customer_id = h.id and i.site_id = any(cast(:sites as uuid[])))
+			      or exists (select 1 from visitor v
+			                  where (v.customer_id = h.id or v.contact_customer_id = h.id)
+			                    and v.site_id = any(cast(:sites as uuid[])))
+			      or exists (select 1 from conversation cv
+			                  where cv.customer_id = h.id and cv.site_id = any(cast(:sites as uuid[])))
+			      or not (exists (select 1 from customer_identity i where i.customer_id = h.id)
+			              or exists (select 1 from visitor v where v.customer_id = h.id or v.contact_customer_id = h.id)
+			              or exists (select 1 from conversation cv where cv.customer_id = h.id))
+			   group by h.id order by max(h.score) desc, h.id limit :limit
 			)
 			select c.id, c.name, cast(c.email as text) as email, c.phone, b.score
 			  from best b join customer c on c.id = b.id
@@ -393,6 +410,7 @@ class JdbcSearch implements Search {
 
 	private static JdbcClient.StatementSpec filters(JdbcClient.StatementSpec statement, ConversationQuery query) {
 		return statement.param("site", (query.site() != null) ? query.site().value() : null)
+			.param("sites", sites(query.scope()))
 			.param("customer", (query.customer() != null) ? query.customer().value() : null)
 			.param("status", (query.status() != null) ? query.status().name() : null)
 			.param("from", (query.from() != null) ? Timestamp.from(query.from()) : null)
@@ -541,7 +559,7 @@ class JdbcSearch implements Search {
 
 	@Override
 	@Transactional(readOnly = true)
-	public List<CustomerHit> customers(String text, int limit) {
+	public List<CustomerHit> customers(String text, int limit, SiteScope scope) {
 		String cleaned = Text.required("query", text, 200);
 		this.jdbc.sql(CUSTOM_PLANS).update();
 		// A prefix search: % and _ typed by the user are literal characters, not
@@ -571,9 +589,15 @@ class JdbcSearch implements Search {
 			.param("phoneStripped", (phone && stripped.length() >= SearchTerms.PHONE_DIGITS) ? stripped : null)
 			.param("phoneEndings", endings.toArray(String[]::new))
 			.param("limit", Math.clamp(limit, 1, 100))
+			.param("sites", sites(scope))
 			.query((row, rowNum) -> new CustomerHit(new CustomerId(row.getObject("id", UUID.class)),
 					row.getString("name"), row.getString("email"), row.getString("phone"), row.getDouble("score")))
 			.list();
+	}
+
+	/** The sites of a scope as a bound array, null for every site. */
+	private static UUID @Nullable [] sites(SiteScope scope) {
+		return scope.isAll() ? null : scope.sites().stream().map(SiteId::value).toArray(UUID[]::new);
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

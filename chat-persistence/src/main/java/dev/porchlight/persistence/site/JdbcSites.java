@@ -33,7 +33,7 @@ import org.springframework.stereotype.Repository;
 class JdbcSites implements Sites {
 
 	private static final String SELECT = """
-			select id, site_key, name, allowed_origins, identity_mode, identity_secret, created_at,
+			select id, site_key, name, allowed_origins, identity_mode, identity_secret, legacy_identity, created_at,
 			       cast(search_config as text) as search_config,
 			       widget_settings ->> 'colour' as colour,
 			       coalesce(widget_settings ->> 'position', 'RIGHT') as position,
@@ -56,16 +56,16 @@ class JdbcSites implements Sites {
 			""";
 
 	private static final String INSERT = """
-			insert into site (id, site_key, name, allowed_origins, identity_mode, identity_secret, widget_settings,
-			                  search_config, created_at, updated_at)
-			values (:id, :key, :name, :origins, :identityMode, :identitySecret, %s, cast(:searchConfig as regconfig),
-			        :createdAt, :now)
+			insert into site (id, site_key, name, allowed_origins, identity_mode, identity_secret, legacy_identity,
+			                  widget_settings, search_config, created_at, updated_at)
+			values (:id, :key, :name, :origins, :identityMode, :identitySecret, :legacyIdentity, %s,
+			        cast(:searchConfig as regconfig), :createdAt, :now)
 			""".formatted(WIDGET_JSON);
 
 	private static final String UPDATE = """
 			update site
 			   set name = :name, allowed_origins = :origins, identity_mode = :identityMode,
-			       identity_secret = :identitySecret, widget_settings = %s,
+			       identity_secret = :identitySecret, legacy_identity = :legacyIdentity, widget_settings = %s,
 			       search_config = cast(:searchConfig as regconfig), updated_at = :now
 			 where id = :id
 			""".formatted(WIDGET_JSON);
@@ -113,6 +113,7 @@ class JdbcSites implements Sites {
 			.param("origins", site.allowedOrigins().stream().map(AllowedOrigin::value).toArray(String[]::new))
 			.param("identityMode", site.identityMode().name())
 			.param("identitySecret", site.identitySecret().value())
+			.param("legacyIdentity", site.legacyIdentity())
 			.param("searchConfig", config(site.searchLanguage()))
 			.param("colour", widget.colour())
 			.param("position", widget.position().name())
@@ -143,7 +144,8 @@ class JdbcSites implements Sites {
 				row.getString("name"), Arrays.stream(origins).map(AllowedOrigin::new).toList(),
 				IdentityMode.valueOf(row.getString("identity_mode")),
 				new IdentitySecret(row.getString("identity_secret")), widget,
-				row.getTimestamp("created_at").toInstant(), language(row.getString("search_config")));
+				row.getTimestamp("created_at").toInstant(), language(row.getString("search_config")),
+				row.getBoolean("legacy_identity"));
 	}
 
 	/**

@@ -1,0 +1,186 @@
+package dev.porchlight.api.web;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.web.csrf.CsrfToken;
+
+/**
+ * Makes the generated OpenAPI document say what the API really asks for: how each
+ * operation is authenticated (the staff session cookie plus the CSRF header for changes,
+ * or the visitor token), and stable operation ids derived from method and path. The CSRF
+ * token a controller reads from the request is not a parameter a client sends.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+	static final String STAFF_SESSION = "staffSession";
+
+	static final String CSRF = "csrfHeader";
+
+	static final String VISITOR_TOKEN = "visitorToken";
+
+	static final String API_ERROR = "ApiError";
+
+	/** Operations that can conflict with the rule that an owner always remains. */
+	private static final Set<String> CONFLICTS = Set.of("POST /api/v1/accounts/{id}/disable");
+
+	/** Operations counted by a rate limit. */
+	private static final Set<String> THROTTLED = Set.of("POST /api/v1/session", "POST /api/v1/visitor/session");
+
+	/** Operations anyone may call ({@code METHOD path}). */
+	private static final Set<String> PUBLIC = Set.of("GET /api/v1/session", "POST /api/v1/session",
+			"POST /api/v1/visitor/session", "GET /api/v1/visitor/widget/{siteKey}");
+
+	static {
+		SpringDocUtils.getConfig().addRequestWrapperToIgnore(CsrfToken.class);
+	}
+
+	@Bean
+	OpenApiCustomizer accurateSecurityAndOperationIds() {
+		return (openApi) -> {
+			Components components = (openApi.getComponents() != null) ? openApi.getComponents() : new Components();
+			components
+				.addSecuritySchemes(STAFF_SESSION,
+						new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+							.in(SecurityScheme.In.COOKIE)
+							.name("PORCHLIGHT_SESSION")
+							.description("The session cookie from POST /api/v1/session."))
+				.addSecuritySchemes(CSRF,
+						new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+							.in(SecurityScheme.In.HEADER)
+							.name("X-XSRF-TOKEN")
+							.description("The value of the XSRF-TOKEN cookie; needed with the session "
+									+ "cookie on every call other than GET."))
+				.addSecuritySchemes(VISITOR_TOKEN,
+						new SecurityScheme().type(SecurityScheme.Type.HTTP)
+							.scheme("bearer")
+							.description("A visitor token from POST /api/v1/visitor/session."));
+			components.addSchemas(API_ERROR, new ObjectSchema().description("Every error answer of the API.")
+				.addProperty("error", new StringSchema().description("A stable code, e.g. invalid_email, not_found."))
+				.addProperty("message", new StringSchema().description("Text for people; may change."))
+				.required(List.of("error", "message")));
+			openApi.setComponents(components);
+			if (openApi.getPaths() == null) {
+				return;
+			}
+			openApi.getPaths()
+				.forEach((path, item) -> item.readOperationsMap()
+					.forEach((method, operation) -> describe(path, method, operation)));
+		};
+	}
+
+	private static void describe(String path, PathItem.HttpMethod method, Operation operation) {
+		operation.setOperationId(operationId(method, path));
+		if (PUBLIC.contains(method + " " + path) || path.startsWith("/api/v1/openapi")) {
+			operation.setSecurity(List.of());
+		}
+		else if (path.startsWith("/api/v1/visitor/")) {
+			operation.setSecurity(List.of(new SecurityRequirement().addList(VISITOR_TOKEN)));
+		}
+		else if (method == PathItem.HttpMethod.GET || method == PathItem.HttpMethod.HEAD) {
+			operation.setSecurity(List.of(new SecurityRequirement().addList(STAFF_SESSION)));
+		}
+		else {
+			// Both at once: the cookie and the header.
+			operation.setSecurity(List.of(new SecurityRequirement().addList(STAFF_SESSION).addList(CSRF)));
+		}
+		errors(path, method, operation);
+	}
+
+	/**
+	 * The error answers an operation can give, all with the {@code ApiError} body
+	 * (docs/rest-api.md lists the codes): controllers do not declare them, so springdoc
+	 * would list none.
+	 */
+	private static void errors(String path, PathItem.HttpMethod method, Operation operation) {
+		String call = method + " " + path;
+		ApiResponses responses = (operation.getResponses() != null) ? operation.getResponses() : new ApiResponses();
+		if (!path.startsWith("/api/")) {
+			// A page (the widget frame): its errors are short HTML pages.
+			for (String status : List.of("400", "403", "404")) {
+				responses.computeIfAbsent(status, (code) -> new ApiResponse().description("An error page.")
+					.content(new Content().addMediaType("text/html", new MediaType().schema(new StringSchema()))));
+			}
+			operation.setResponses(responses);
+			operation.setSecurity(List.of());
+			return;
+		}
+		error(responses, "400", "The address, a parameter or the body is not valid (malformed_url, "
+				+ "malformed_request, invalid_<field>, invalid_parameter, …).");
+		if (!call.equals("GET /api/v1/session") && !call.equals("GET /api/v1/visitor/widget/{siteKey}")) {
+			error(responses, "401", "Not signed in, or no valid visitor token (unauthenticated, "
+					+ "invalid_credentials, visitor_credential_invalid).");
+		}
+		error(responses, "403", "Not allowed: role, CSRF token, origin or identity (forbidden, csrf_token_invalid, "
+				+ "origin_not_allowed, identity_invalid).");
+		if (path.contains("{") || call.equals("POST /api/v1/visitor/session")) {
+			error(responses, "404", "No such thing, or not one the caller may see (not_found).");
+		}
+		if (operation.getRequestBody() != null) {
+			error(responses, "415", "The body is not JSON (unsupported_media_type).");
+		}
+		if (CONFLICTS.contains(call)) {
+			error(responses, "409", "Would lock the owners out (cannot_disable_self, last_owner).");
+		}
+		if (THROTTLED.contains(call)) {
+			error(responses, "429", "Too many attempts (sign_in_throttled, rate_limited), with Retry-After.");
+		}
+		operation.setResponses(responses);
+	}
+
+	private static void error(ApiResponses responses, String status, String description) {
+		if (!responses.containsKey(status)) {
+			responses.addApiResponse(status,
+					new ApiResponse().description(description)
+						.content(new Content().addMediaType("application/json",
+								new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + API_ERROR)))));
+		}
+	}
+
+	/**
+	 * {@code GET /api/v1/customers/{id}/export} becomes {@code getCustomersByIdExport}:
+	 * unique because method and path are, and stable across builds (springdoc's own ids
+	 * are the Java method names with {@code _1} suffixes in discovery order).
+	 */
+	static String operationId(PathItem.HttpMethod method, String path) {
+		StringBuilder id = new StringBuilder(method.name().toLowerCase(Locale.ROOT));
+		for (String segment : path.replaceFirst("^/api/v1", "").split("/")) {
+			if (segment.isEmpty()) {
+				continue;
+			}
+			if (segment.startsWith("{") && segment.endsWith("}")) {
+				id.append("By").append(capitalised(segment.substring(1, segment.length() - 1)));
+			}
+			else {
+				for (String word : segment.split("[^A-Za-z0-9]+")) {
+					id.append(capitalised(word));
+				}
+			}
+		}
+		return id.toString();
+	}
+
+	private static String capitalised(String word) {
+		return word.isEmpty() ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1);
+	}
+
+}

@@ -1,0 +1,225 @@
+package dev.porchlight.api.visitor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.IdentityTokenFixture;
+import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.IdentityMode;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signed identity v2 (issue 19, acceptance 1): a site vouches with an expiring token,
+ * only what it signed is verified, enforced mode needs a token every session, and the
+ * legacy HMAC works only where the owner keeps it on.
+ */
+@PorchlightTest
+class SignedIdentityIntegrationTests {
+
+	static final String SHOP = "https://shop.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	@Autowired
+	StringRedisTemplate redis;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	Site site;
+
+	ApiClient owner;
+
+	@BeforeEach
+	void aSiteAndItsOwner() {
+		// Token requests are limited per address; every test starts with a fresh budget.
+		this.redis.execute((RedisCallback<Object>) (connection) -> {
+			connection.serverCommands().flushDb();
+			return null;
+		});
+		this.site = Site.create("Shop", List.of(new AllowedOrigin(SHOP)), Instant.now());
+		this.sites.add(this.site);
+		this.owner = new ApiClient(this.port);
+		this.owner.signIn("owner@shop.example", "owner password 123");
+	}
+
+	@Test
+	void aTokenForOnePersonCannotSetAnothersEmailOrName() {
+		// Alice, as her site signed her.
+		String alice = IdentityTokenFixture.token(this.site.identitySecret(), "alice-1", "alice@shop.example", "Alice");
+		assertThat(start(Map.of("identity", Map.of("token", alice))).text("/identity")).isEqualTo("verified");
+		JsonNode aliceRecord = record("alice-1");
+		assertThat(aliceRecord.path("email").asString()).isEqualTo("alice@shop.example");
+		assertThat(aliceRecord.path("verifiedDetails").toString()).isEqualTo("[\"name\",\"email\"]");
+
+		// Mallory has a valid token for her own id and passes Alice's details beside it.
+		String mallory = IdentityTokenFixture.token(this.site.identitySecret(), "mallory-1", null, null);
+		ApiClient.Response session = start(
+				Map.of("identity", Map.of("token", mallory, "email", "alice@shop.example", "name", "Alice")));
+		assertThat(session.text("/identity")).isEqualTo("verified");
+		JsonNode malloryRecord = record("mallory-1");
+		assertThat(malloryRecord.path("id").asString()).isNotEqualTo(aliceRecord.path("id").asString());
+		assertThat(malloryRecord.path("verifiedDetails").toString())
+			.as("kept as unverified contact details, never as verified")
+			.isEqualTo("[]");
+
+		// A token for Alice with somebody else's details beside it changes nothing of
+		// hers.
+		String aliceAgain = IdentityTokenFixture.token(this.site.identitySecret(), "alice-1", null, null);
+		start(Map.of("identity", Map.of("token", aliceAgain, "email", "eve@evil.example", "name", "Eve")));
+		JsonNode after = record("alice-1");
+		assertThat(after.path("email").asString()).isEqualTo("alice@shop.example");
+		assertThat(after.path("name").asString()).isEqualTo("Alice");
+		assertThat(after.path("verifiedDetails").toString()).isEqualTo("[\"name\",\"email\"]");
+
+		// When staff change a signed detail, it is no longer the one the site signed.
+		assertThat(this.owner
+			.patch("/api/v1/customers/" + after.path("id").asString(), ApiClient.json(Map.of("name", "Alice B.")))
+			.json()
+			.path("verifiedDetails")
+			.toString()).isEqualTo("[\"email\"]");
+	}
+
+	@Test
+	void anExpiredOrNotYetValidTokenIsRefused() {
+		enforce();
+		Instant now = Instant.now();
+		String expired = IdentityTokenFixture.token(this.site.identitySecret(), "user-7", null, null,
+				now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)));
+		ApiClient.Response refused = start(Map.of("identity", Map.of("token", expired)));
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.text("/error")).isEqualTo("identity_invalid");
+		assertThat(refused.text("/message")).contains("expired");
+		assertThat(refused.body()).doesNotContain("\"token\"");
+
+		Instant later = now.plus(Duration.ofMinutes(10));
+		String early = IdentityTokenFixture.token(this.site.identitySecret(), "user-7", null, null, later,
+				later.plus(Duration.ofHours(1)));
+		ApiClient.Response tooEarly = start(Map.of("identity", Map.of("token", early)));
+		assertThat(tooEarly.status()).isEqualTo(403);
+		assertThat(tooEarly.text("/message")).contains("not valid yet");
+
+		String tooLong = IdentityTokenFixture.token(this.site.identitySecret(), "user-7", null, null, now,
+				now.plus(Duration.ofDays(7)));
+		assertThat(start(Map.of("identity", Map.of("token", tooLong))).text("/message")).contains("24 hours");
+
+		String garbage = "x".repeat(IdentityTokens.MAX_LENGTH + 1);
+		ApiClient.Response unreadable = start(Map.of("identity", Map.of("token", garbage)));
+		assertThat(unreadable.status()).as("too long to read at all").isEqualTo(400);
+		assertThat(unreadable.text("/error")).isEqualTo("invalid_identity_token");
+	}
+
+	@Test
+	void inOptionalModeARefusedTokenLeavesTheVisitorAnonymous() {
+		Instant now = Instant.now();
+		String expired = IdentityTokenFixture.token(this.site.identitySecret(), "user-7", "u7@shop.example", null,
+				now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)));
+		ApiClient.Response session = start(Map.of("identity", Map.of("token", expired)));
+		assertThat(session.status()).isEqualTo(200);
+		assertThat(session.text("/identity")).isEqualTo("unverified");
+		assertThat(me(session.text("/token")).json().path("customer").isNull()).isTrue();
+		assertThat(this.jdbc.sql("select count(*) from customer_identity where site_id = ?")
+			.param(this.site.id().value())
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	@Test
+	void inEnforcedModeASessionWithoutATokenIsAnonymous() {
+		enforce();
+		String token = IdentityTokenFixture.token(this.site.identitySecret(), "user-9", "nine@shop.example", "Nine");
+		ApiClient.Response verified = start(Map.of("identity", Map.of("token", token)));
+		assertThat(verified.text("/identity")).isEqualTo("verified");
+		assertThat(me(verified.text("/token")).text("/customer/email")).isEqualTo("nine@shop.example");
+
+		// The same browser comes back without a token: it continues as the same visitor,
+		// but the token it gets names no customer.
+		ApiClient.Response without = start(
+				Map.of("visitorId", verified.text("/visitorId"), "visitorSecret", verified.text("/visitorSecret")));
+		assertThat(without.status()).isEqualTo(200);
+		assertThat(without.text("/visitorId")).isEqualTo(verified.text("/visitorId"));
+		assertThat(without.text("/identity")).isEqualTo("none");
+		assertThat(me(without.text("/token")).json().path("customer").isNull()).isTrue();
+
+		// With a fresh token it is the customer again.
+		ApiClient.Response again = start(Map.of("visitorId", verified.text("/visitorId"), "visitorSecret",
+				verified.text("/visitorSecret"), "identity",
+				Map.of("token", IdentityTokenFixture.token(this.site.identitySecret(), "user-9", null, null))));
+		assertThat(me(again.text("/token")).text("/customer/email")).isEqualTo("nine@shop.example");
+	}
+
+	@Test
+	void legacySignaturesWorkOnlyWhereTheOwnerSwitchedThemOn() {
+		String signature = this.site.identitySecret().sign("user-5");
+		Map<String, Object> legacy = Map.of("externalId", "user-5", "email", "five@shop.example", "signature",
+				signature);
+		assertThat(start(Map.of("identity", legacy)).text("/identity")).as("new sites accept tokens only")
+			.isEqualTo("unverified");
+
+		ApiClient.Response switched = this.owner.patch("/api/v1/sites/" + this.site.id(),
+				ApiClient.json(Map.of("legacyIdentity", true, "identityMode", "ENFORCED")));
+		assertThat(switched.status()).isEqualTo(200);
+		assertThat(switched.json().path("legacyIdentity").asBoolean()).isTrue();
+		assertThat(start(Map.of("identity", legacy)).text("/identity")).isEqualTo("verified");
+		JsonNode record = record("user-5");
+		assertThat(record.path("email").asString()).isEqualTo("five@shop.example");
+		assertThat(record.path("verifiedDetails").toString()).as("the legacy HMAC never covered the email")
+			.isEqualTo("[]");
+		ApiClient.Response upperCase = start(Map.of("identity",
+				Map.of("externalId", "user-5", "signature", signature.toUpperCase(java.util.Locale.ROOT))));
+		assertThat(upperCase.status()).as("only the documented lower-case hex").isEqualTo(403);
+
+		this.owner.patch("/api/v1/sites/" + this.site.id(), ApiClient.json(Map.of("legacyIdentity", false)));
+		ApiClient.Response off = start(Map.of("identity", legacy));
+		assertThat(off.status()).isEqualTo(403);
+		assertThat(off.text("/message")).contains("legacy signatures are switched off");
+	}
+
+	private void enforce() {
+		this.sites.update(this.site.withSettings(this.site.name(), this.site.allowedOrigins(), IdentityMode.ENFORCED,
+				this.site.widget()));
+	}
+
+	/** The customer record a site's id points to, as the owner sees it. */
+	private JsonNode record(String externalId) {
+		String id = this.jdbc
+			.sql("select customer_id::text from customer_identity where site_id = ? and external_id = ?")
+			.param(this.site.id().value())
+			.param(externalId)
+			.query(String.class)
+			.single();
+		return this.owner.get("/api/v1/customers/" + id).json();
+	}
+
+	private ApiClient.Response start(Map<String, Object> fields) {
+		Map<String, Object> body = new HashMap<>(fields);
+		body.put("siteKey", this.site.key().value());
+		return new ApiClient(this.port).header("Origin", SHOP).post("/api/v1/visitor/session", ApiClient.json(body));
+	}
+
+	private ApiClient.Response me(String token) {
+		return new ApiClient(this.port).header("Authorization", "Bearer " + token).get("/api/v1/visitor/me");
+	}
+
+}
