@@ -169,8 +169,10 @@ public final class Bench {
 				double rate = Double.parseDouble(costRate);
 				try (LoadGenerator load = new LoadGenerator(porchlight, plan.visitors);
 						LoadGenerator peerLoad = new LoadGenerator(peer, plan.visitors)) {
-					load.run(rate, Duration.ofSeconds(20));
-					peerLoad.run(rate, Duration.ofSeconds(20));
+					// A minute of warm-up each, like the full run: the JIT compiler
+					// is still busy after 20 s.
+					load.run(rate, Duration.ofSeconds(60));
+					peerLoad.run(rate, Duration.ofSeconds(60));
 					for (int round = 0; round < 2; round++) {
 						cost(load, rate, Map.of("porchlight-a", a.pid(), "porchlight-b", b.pid(), "redis",
 								Machine.redisPid(redis.port(), redis.password())), work);
