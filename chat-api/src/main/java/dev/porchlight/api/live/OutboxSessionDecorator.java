@@ -212,6 +212,12 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 				return;
 			}
 			this.closeWhenFlushed = status;
+			// The server's decision, whoever ends the connection in the end: a client
+			// that reads nothing keeps the drainer's write blocked until the send-time
+			// watchdog or the container gives up on it.
+			if (this.closedWith == null) {
+				this.closedWith = status;
+			}
 			this.opened = true;
 			start = startDraining();
 			if (!start && !this.draining) {

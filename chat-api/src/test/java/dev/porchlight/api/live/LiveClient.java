@@ -195,6 +195,10 @@ final class LiveClient implements AutoCloseable {
 		return drained;
 	}
 
+	/**
+	 * @return the close code the server sent, or -1 when the connection broke without one
+	 * (the JDK's client reports that as an error, not as a close)
+	 */
 	int awaitClose() {
 		try {
 			return this.closed.get(20, TimeUnit.SECONDS);
