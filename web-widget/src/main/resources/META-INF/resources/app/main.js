@@ -10,7 +10,8 @@ import { showCustomer } from './customer.js';
 import { showSearch } from './search.js';
 import { showSettings } from './settings.js';
 
-const app = { me: null, inbox: null, sites: [], team: [], canned: [], leave: null, pending: new Map() };
+const app = { me: null, inbox: null, sites: [], team: [], canned: [], leave: null, pending: new Map(),
+	sitesChanged: () => showHours() };
 
 // Leaving the page with replies the server has not acknowledged loses them: ask first.
 addEventListener('beforeunload', (event) => {
@@ -56,6 +57,7 @@ async function enter() {
 		return;
 	}
 	app.sites = await get('/api/v1/sites').catch(() => []);
+	showHours();
 	app.team = await get('/api/v1/team').catch(() => []);
 	app.canned = await get('/api/v1/canned-responses').catch(() => []);
 	if (!app.inbox) {
@@ -63,6 +65,24 @@ async function enter() {
 		app.inbox.start();
 	}
 	route();
+}
+
+// Whether each shop with business hours is open now (the widget shows its away state
+// while closed), redrawn when the next one opens or closes.
+let hoursTimer = 0;
+
+function showHours() {
+	clearTimeout(hoursTimer);
+	const scheduled = app.sites.filter((site) => site.hoursChangeAt);
+	clear($('shop-hours'), scheduled.map((site) => h('span', { className: site.openNow ? 'open' : 'closed',
+		dataset: { site: site.id } }, t(site.openNow ? 'shopOpen' : 'shopClosed', { site: site.name }))));
+	const next = Math.min(...scheduled.map((site) => Date.parse(site.hoursChangeAt)));
+	if (Number.isFinite(next) && next - Date.now() < 2147483647) {
+		hoursTimer = setTimeout(async () => {
+			app.sites = await get('/api/v1/sites').catch(() => app.sites);
+			showHours();
+		}, Math.max(1000, next - Date.now() + 1000));
+	}
 }
 
 $('sign-in').addEventListener('submit', async (event) => {

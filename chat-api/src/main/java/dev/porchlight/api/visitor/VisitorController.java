@@ -1,6 +1,7 @@
 package dev.porchlight.api.visitor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -124,7 +125,11 @@ class VisitorController {
 		settings.put("preChatForm", widget.preChatForm().name());
 		// The widget tells the visitor when staff can see what they type.
 		settings.put("typingPreview", widget.typingPreview());
-		settings.put("openNow", widget.businessHours().isOpenAt(java.time.Instant.now()));
+		Instant now = Instant.now();
+		settings.put("openNow", widget.businessHours().isOpenAt(now));
+		// When openNow flips next (null without business hours), so the widget changes to
+		// or from its away state on time.
+		settings.put("hoursChangeAt", widget.businessHours().nextChange(now).map(Instant::toString).orElse(null));
 		return settings;
 	}
 

@@ -1,6 +1,8 @@
 package dev.porchlight.api.visitor;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +10,14 @@ import java.util.Map;
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.site.WidgetSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -72,6 +77,24 @@ class VisitorIntegrationTests {
 		ApiClient foreign = new ApiClient(this.port).header("Origin", "https://evil.example")
 			.header("Access-Control-Request-Method", "POST");
 		assertThat(foreign.options("/api/v1/visitor/session").header("Access-Control-Allow-Origin")).isEmpty();
+	}
+
+	@Test
+	void outsideBusinessHoursTheWidgetHearsItIsClosedAndWhenItOpens() {
+		assertThat(start(SHOP, Map.of()).json().path("site").path("openNow").asBoolean()).isTrue();
+		assertThat(start(SHOP, Map.of()).json().path("site").path("hoursChangeAt").isNull())
+			.as("no business hours, no change")
+			.isTrue();
+		LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
+		WidgetSettings widget = this.site.widget();
+		this.sites.update(this.site.withSettings(this.site.name(), this.site.allowedOrigins(), this.site.identityMode(),
+				new WidgetSettings(widget.colour(), widget.position(), widget.greeting(), widget.awayMessage(),
+						widget.preChatForm(), widget.typingPreview(), new BusinessHours(ZoneOffset.UTC,
+								List.of(BusinessHours.Opening.parse(tomorrow.getDayOfWeek() + " 10:00-11:00"))))));
+		JsonNode site = start(SHOP, Map.of()).json().path("site");
+		assertThat(site.path("openNow").asBoolean()).isFalse();
+		assertThat(Instant.parse(site.path("hoursChangeAt").asString()))
+			.isEqualTo(tomorrow.atTime(10, 0).toInstant(ZoneOffset.UTC));
 	}
 
 	@Test
