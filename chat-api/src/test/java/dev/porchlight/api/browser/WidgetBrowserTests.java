@@ -346,6 +346,23 @@ class WidgetBrowserTests {
 	}
 
 	@Test
+	void onAPageWhoseOriginIsNotAllowedTheConsoleSaysWhy() {
+		Site site = Site.create("Elsewhere", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		List<String> console = new ArrayList<>();
+		await().atMost(Chromium.BUSY_MACHINE_WAIT).until(() -> {
+			this.browser.manage().logs().get(LogType.BROWSER).forEach((entry) -> console.add(entry.getMessage()));
+			return console.stream()
+				.anyMatch((line) -> line.contains(
+						"Porchlight chat not shown: This page's origin is not on the site's" + " allowed origins"));
+		});
+		assertThat(console).noneMatch((line) -> line.contains("Failed to fetch"));
+		assertThat(this.browser.findElements(By.id("porchlight-launcher"))).isEmpty();
+		assertThat(this.browser.findElements(By.cssSelector("iframe"))).isEmpty();
+	}
+
+	@Test
 	void onTheDemoStoreAVisitorStartsANewConversationAndFindsTheOldOne() {
 		LiveTestClient owner = owner();
 		this.browser.get(PORCHLIGHT + "/");
