@@ -25,8 +25,11 @@ export function showConversation(view, app, id, focusSeq) {
 	const assignee = h('select', { id: 'assignee', onchange: () => {
 		inbox.live.request({ type: 'assign', conversationId: id, accountId: assignee.value || null })
 			.catch((error) => { replyError.textContent = t('error', { message: error.message }); });
-	} }, h('option', { value: '' }, t('nobody')),
-	app.team.map((member) => h('option', { value: member.id }, member.displayName)));
+	} });
+	const drawTeam = () => clear(assignee, h('option', { value: '' }, t('nobody')),
+		app.team.map((member) => h('option', { value: member.id }, member.displayName)));
+	drawTeam();
+	const tags = tagsPanel('/api/v1/conversations/' + id, 'conversation');
 	// Offered canned responses, read out as they change; Enter or Tab takes the marked one.
 	const suggestions = h('ul', { id: 'canned-suggestions', className: 'suggestions', 'aria-live': 'polite',
 		'aria-label': t('canned'), hidden: true });
@@ -51,7 +54,7 @@ export function showConversation(view, app, id, focusSeq) {
 			typing, suggestions, form, replyError),
 		h('aside', { className: 'side', 'aria-label': t('context') },
 			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink, visited),
-			tagsPanel('/api/v1/conversations/' + id, 'conversation'),
+			tags,
 			notesPanel('/api/v1/conversations/' + id, 'conversation', (author) => staffName(author)))));
 
 	function staffName(accountId) {
@@ -66,6 +69,11 @@ export function showConversation(view, app, id, focusSeq) {
 		statusButton.dataset.action = s.status === 'closed' ? 'reopen' : 'close';
 		if (document.activeElement !== assignee) {
 			assignee.value = s.assignee || '';
+		}
+		if (s.assignee && assignee.value !== s.assignee) {
+			// Assigned to someone no longer on the team: still say who.
+			assignee.append(h('option', { value: s.assignee }, s.assigneeName || t('staff')));
+			assignee.value = s.assignee;
 		}
 		const c = s.context || {};
 		const visitor = inbox.visitors.get(s.visitorId);
@@ -196,6 +204,19 @@ export function showConversation(view, app, id, focusSeq) {
 		}
 		if (frame.type === 'ack' || (frame.type === 'error' && String(frame.ref).startsWith('r:'))) {
 			drawPending();
+			return;
+		}
+		if (frame.type === 'team') {
+			drawTeam();
+			drawHead();
+			return;
+		}
+		if (frame.type === 'customer' && frame.customerId === summary().customerId) {
+			drawHead();
+			return;
+		}
+		if (frame.type === 'tags' && frame.conversationId === id) {
+			tags.draw(frame.tags);
 			return;
 		}
 		if (frame.conversationId !== id && !(frame.conversation && frame.conversation.id === id)) {

@@ -119,6 +119,8 @@ export class Inbox {
 		if (frame.type === 'welcome') {
 			this.started = Date.now();
 			this.visitors.clear();
+			// Where the inbox's visitors are right now (a snapshot; `visitor` frames follow).
+			(frame.visitors || []).forEach((v) => this.visitors.set(v.visitorId, v));
 			for (const [clientId, reply] of this.pending) {
 				if (!reply.acked && !reply.failed) {
 					this.flushReply(clientId);
@@ -149,7 +151,39 @@ export class Inbox {
 			this.renderItem(frame.conversationId);
 		}
 		else if (frame.type === 'visitor') {
-			this.visitors.set(frame.visitorId, { online: frame.online, page: frame.page, title: frame.title });
+			const before = this.visitors.get(frame.visitorId) || {};
+			// Leaving says only that they left: keep the browser for the details.
+			this.visitors.set(frame.visitorId, { ...frame, browser: frame.browser || before.browser });
+		}
+		else if (frame.type === 'team') {
+			this.app.team = frame.team;
+			this.drawAssignees();
+			this.render();
+		}
+		else if (frame.type === 'customer') {
+			if (frame.mergedInto) {
+				this.names.delete(frame.customerId);
+			}
+			else {
+				this.names.set(frame.customerId, frame.name || frame.email || null);
+			}
+			this.render();
+		}
+		else if (frame.type === 'erased') {
+			// Gone everywhere at once: no Reply or Export on what no longer exists.
+			for (const id of frame.conversationIds) {
+				this.conversations.delete(id);
+				this.typing.delete(id);
+			}
+			this.names.delete(frame.customerId);
+			if (frame.conversationIds.includes(this.selected)) {
+				$('status').textContent = t('conversationErased');
+				location.hash = '#/inbox';
+			}
+			this.render();
+		}
+		else if (frame.type === 'tags' && frame.conversationId && this.tagged) {
+			this.filterByTag();
 		}
 		for (const listener of this.listeners) {
 			listener(frame);
@@ -229,30 +263,15 @@ export class Inbox {
 			this.site = sites.value;
 			this.render();
 		};
-		const assignees = $('assignee-filter');
-		clear(assignees, h('option', { value: '' }, t('anyone')), h('option', { value: 'me' }, t('mine')),
-			h('option', { value: 'none' }, t('unassigned')),
-			this.app.team.filter((m) => m.id !== this.app.me.id).map((m) => h('option', { value: m.id }, m.displayName)));
-		assignees.onchange = () => {
-			this.assignee = assignees.value;
+		this.drawAssignees();
+		$('assignee-filter').onchange = () => {
+			this.assignee = $('assignee-filter').value;
 			this.render();
 		};
-		// Tags live in the archive: the ids of tagged conversations come from there.
 		let tagTimer = 0;
 		$('tag-filter').oninput = () => {
 			clearTimeout(tagTimer);
-			tagTimer = setTimeout(() => {
-				const tag = $('tag-filter').value.trim();
-				if (!tag) {
-					this.tagged = null;
-					this.render();
-					return;
-				}
-				get('/api/v1/conversations?limit=100&tag=' + encodeURIComponent(tag)).then((answer) => {
-					this.tagged = new Set(answer.results.map((r) => r.conversationId));
-					this.render();
-				}, () => {});
-			}, 300);
+			tagTimer = setTimeout(() => this.filterByTag(), 300);
 		};
 		$('mute').onclick = () => {
 			this.muted = !this.muted;
@@ -265,6 +284,37 @@ export class Inbox {
 			$('notify').textContent = t('notifyAsk');
 			$('notify').onclick = () => Notification.requestPermission().then(() => { $('notify').hidden = true; });
 		}
+	}
+
+	// The team as it is now (a `team` frame redraws it); a chosen colleague who left
+	// the team falls back to everyone.
+	drawAssignees() {
+		const assignees = $('assignee-filter');
+		clear(assignees, h('option', { value: '' }, t('anyone')), h('option', { value: 'me' }, t('mine')),
+			h('option', { value: 'none' }, t('unassigned')),
+			this.app.team.filter((m) => m.id !== this.app.me.id).map((m) => h('option', { value: m.id }, m.displayName)));
+		assignees.value = this.assignee;
+		if (assignees.value !== this.assignee) {
+			this.assignee = '';
+			assignees.value = '';
+		}
+	}
+
+	// Tags live in the archive: the ids of tagged conversations come from there (asked
+	// again when any conversation's tags change).
+	filterByTag() {
+		const tag = $('tag-filter').value.trim();
+		if (!tag) {
+			this.tagged = null;
+			this.render();
+			return;
+		}
+		get('/api/v1/conversations?limit=100&tag=' + encodeURIComponent(tag)).then((answer) => {
+			if ($('tag-filter').value.trim() === tag) {
+				this.tagged = new Set(answer.results.map((r) => r.conversationId));
+				this.render();
+			}
+		}, () => {});
 	}
 
 	drawMute() {

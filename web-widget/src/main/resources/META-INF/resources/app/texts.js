@@ -5,7 +5,7 @@ const EN = {
 	appName: 'Porchlight', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
 	signingIn: 'Signing in…', signInFailed: 'Sign-in failed.', unreachable: 'Porchlight cannot be reached right now.',
 	inbox: 'Inbox', search: 'Search', settings: 'Settings', account: 'Your account',
-	shopOpen: '{site}: open', shopClosed: '{site}: closed, visitors see the away message',
+	conversationErased: 'That conversation was erased.', shopOpen: '{site}: open', shopClosed: '{site}: closed, visitors see the away message',
 	waiting: 'Waiting for reply', open: 'Open', closed: 'Closed', allSites: 'All sites', site: 'Site',
 	visitorFrom: 'Visitor from {page}', visitor: 'Visitor', unknownPage: 'an unknown page', unread: '{n} unread',
 	typing: 'typing…', isTyping: '{name} is typing…', noConversations: 'No conversations here yet.',

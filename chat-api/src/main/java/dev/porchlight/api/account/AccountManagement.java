@@ -13,6 +13,8 @@ import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.conversation.LiveEvents;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -20,7 +22,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Everything that changes an account, each step audited. Any change that should lock
- * somebody out (new password, reset, disabling) also ends all their sessions at once.
+ * somebody out (new password, reset, disabling) also ends all their sessions at once; any
+ * change of who is on the team or what they are called reaches every dashboard and node
+ * at once.
  */
 @Service
 class AccountManagement {
@@ -33,13 +37,17 @@ class AccountManagement {
 
 	private final StaffSessions sessions;
 
+	private final LiveEvents events;
+
 	private final Clock clock = Clock.systemUTC();
 
-	AccountManagement(Accounts accounts, AuditLog audit, PasswordEncoder encoder, StaffSessions sessions) {
+	AccountManagement(Accounts accounts, AuditLog audit, PasswordEncoder encoder, StaffSessions sessions,
+			LiveEvents events) {
 		this.accounts = accounts;
 		this.audit = audit;
 		this.encoder = encoder;
 		this.sessions = sessions;
+		this.events = events;
 	}
 
 	List<Account> all() {
@@ -59,6 +67,7 @@ class AccountManagement {
 		Account account = Account.create(email, displayName, role, this.encoder.encode(password), true, now);
 		this.accounts.add(account);
 		record(actor, "account.created", account.id(), Map.of("role", role.name()));
+		teamChanged();
 		return new WithOneTimePassword(account, password);
 	}
 
@@ -110,7 +119,20 @@ class AccountManagement {
 		int ended = enabled ? 0 : this.sessions.endAll(account.id());
 		record(actor, enabled ? "account.enabled" : "account.disabled", account.id(),
 				Map.of("sessions_ended", String.valueOf(ended)));
+		teamChanged();
 		return changed;
+	}
+
+	/**
+	 * Tells every node who is on the team now (a handful of accounts: the whole list
+	 * travels, so no receiver reads it back).
+	 */
+	private void teamChanged() {
+		this.events.publish(new LiveEvent.TeamChanged(this.accounts.all()
+			.stream()
+			.filter(Account::enabled)
+			.map((account) -> new LiveEvent.TeamChanged.Member(account.id(), account.displayName()))
+			.toList()));
 	}
 
 	private void record(Actor actor, String action, AccountId target, Map<String, String> details) {

@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,7 @@ import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
@@ -87,6 +89,16 @@ class Views {
 		String name = this.accounts.findById(id).map(Account::displayName).orElse("Staff");
 		this.staffNames.put(id, new CachedName(name, now + NAME_TTL_MILLIS));
 		return name;
+	}
+
+	/**
+	 * Takes the team's names as they are now (a rename, heard by every node), so the next
+	 * message carries the new name without waiting for the cache to expire.
+	 * @param team the enabled staff members
+	 */
+	void rename(List<LiveEvent.TeamChanged.Member> team) {
+		long until = System.currentTimeMillis() + NAME_TTL_MILLIS;
+		team.forEach((member) -> this.staffNames.put(member.id(), new CachedName(member.displayName(), until)));
 	}
 
 	private static String lower(Enum<?> value) {

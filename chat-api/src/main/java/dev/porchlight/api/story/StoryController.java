@@ -19,6 +19,8 @@ import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.conversation.Transcripts;
@@ -28,6 +30,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -64,8 +67,11 @@ class StoryController {
 
 	private final AuditLog audit;
 
+	private final LiveEvents events;
+
 	StoryController(Annotations annotations, LiveConversations live, Transcripts transcripts, Customers customers,
-			Stories stories, Exports exports, AuditLog audit) {
+			Stories stories, Exports exports, AuditLog audit, LiveEvents events) {
+		this.events = events;
 		this.annotations = annotations;
 		this.live = live;
 		this.transcripts = transcripts;
@@ -84,14 +90,14 @@ class StoryController {
 	List<String> tagConversation(@PathVariable String id, @PathVariable String tag) {
 		ConversationId conversation = archived(id);
 		this.annotations.tag(conversation, tag);
-		return this.annotations.tags(conversation);
+		return tagsChanged(conversation, null, this.annotations.tags(conversation));
 	}
 
 	@DeleteMapping("/api/v1/conversations/{id}/tags/{tag}")
 	List<String> untagConversation(@PathVariable String id, @PathVariable String tag) {
 		ConversationId conversation = archived(id);
 		this.annotations.untag(conversation, tag);
-		return this.annotations.tags(conversation);
+		return tagsChanged(conversation, null, this.annotations.tags(conversation));
 	}
 
 	@GetMapping("/api/v1/conversations/{id}/notes")
@@ -116,14 +122,23 @@ class StoryController {
 	List<String> tagCustomer(@PathVariable String id, @PathVariable String tag) {
 		CustomerId customer = customer(id);
 		this.annotations.tag(customer, tag);
-		return this.annotations.tags(customer);
+		return tagsChanged(null, customer, this.annotations.tags(customer));
 	}
 
 	@DeleteMapping("/api/v1/customers/{id}/tags/{tag}")
 	List<String> untagCustomer(@PathVariable String id, @PathVariable String tag) {
 		CustomerId customer = customer(id);
 		this.annotations.untag(customer, tag);
-		return this.annotations.tags(customer);
+		return tagsChanged(null, customer, this.annotations.tags(customer));
+	}
+
+	/**
+	 * Every dashboard learns the tags at once (the inbox's tag filter, an open panel).
+	 */
+	private List<String> tagsChanged(@Nullable ConversationId conversation, @Nullable CustomerId customer,
+			List<String> tags) {
+		this.events.publish(new LiveEvent.TagsChanged(conversation, customer, tags));
+		return tags;
 	}
 
 	@GetMapping("/api/v1/customers/{id}/notes")

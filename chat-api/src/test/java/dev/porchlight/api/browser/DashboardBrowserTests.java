@@ -313,6 +313,36 @@ class DashboardBrowserTests {
 	}
 
 	@Test
+	void colleaguesAndErasuresReachAnOpenDashboardWithoutAReload() {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		String conversation = visitor.startConversation();
+		visitor.sendAndAck(conversation, "erase-me", "Please forget me afterwards");
+		assertThat(new ApiClient(this.otherNode).header("Authorization", "Bearer " + this.visitorToken)
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "forget@example.com", "name", "Fritz")))
+			.status()).isEqualTo(204);
+		String item = "#inbox-list li[data-id='" + conversation + "']";
+		// Their name arrives live too.
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(item), "Fritz"));
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "forget me"));
+
+		// A new colleague, added on the other node: in both lists at once.
+		ApiClient api = ownerApi();
+		String email = "nadia-" + System.nanoTime() + "@shop.example";
+		api.post("/api/v1/accounts", ApiClient.json(Map.of("email", email, "displayName", "Nadia", "role", "AGENT")));
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("assignee-filter"), "Nadia"));
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("assignee"), "Nadia"));
+
+		// Erased on the other node: the open conversation and its inbox row go at once.
+		String customer = api.get("/api/v1/search/customers?q=forget@example.com").json().get(0).path("id").asString();
+		assertThat(api.delete("/api/v1/customers/" + customer).status()).isEqualTo(200);
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(item), 0));
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.id("reply"), 0));
+		assertThat(this.owner.findElement(By.id("status")).getText()).isEqualTo("That conversation was erased.");
+	}
+
+	@Test
 	void everyViewHasNoSeriousAccessibilityProblems() {
 		signIn();
 		LiveTestClient visitor = visitorOnTheOtherNode();
