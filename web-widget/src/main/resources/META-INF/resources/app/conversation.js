@@ -81,6 +81,7 @@ export function showConversation(view, app, id, focusSeq) {
 			h('dt', {}, t('page')), h('dd', { id: 'context-page' }, visitor && visitor.online && visitor.page
 				? (visitor.title || visitor.page) : (c.title || c.url || '—')),
 			h('dt', {}, t('status')), h('dd', { id: 'context-online' }, visitor ? (visitor.online ? t('onlineNow') : t('gone')) : '—'),
+			h('dt', {}, t('browser')), h('dd', { id: 'context-browser' }, (visitor && visitor.browser) || '—'),
 			h('dt', {}, t('startedOn')), h('dd', {}, c.url || '—'),
 			h('dt', {}, t('referrer')), h('dd', {}, c.referrer || '—'),
 			h('dt', {}, t('locale')), h('dd', {}, c.locale || '—'));

@@ -154,6 +154,8 @@ export class Inbox {
 			const before = this.visitors.get(frame.visitorId) || {};
 			// Leaving says only that they left: keep the browser for the details.
 			this.visitors.set(frame.visitorId, { ...frame, browser: frame.browser || before.browser });
+			[...this.conversations.values()].filter((c) => c.visitorId === frame.visitorId)
+				.forEach((c) => this.renderItem(c.id));
 		}
 		else if (frame.type === 'team') {
 			this.app.team = frame.team;
@@ -216,7 +218,7 @@ export class Inbox {
 	}
 
 	// Who the conversation is with: the customer's name or email when known, else the
-	// page the visitor wrote from.
+	// visitor's own generated name (stable, and different for different visitors).
 	who(summary) {
 		if (summary.customerId) {
 			const known = this.names.get(summary.customerId);
@@ -233,6 +235,9 @@ export class Inbox {
 					.catch(() => {});
 			}
 		}
+		if (summary.visitorName) {
+			return summary.visitorName;
+		}
 		const context = summary.context || {};
 		let page = context.title || t('unknownPage');
 		if (!context.title && context.url) {
@@ -244,6 +249,16 @@ export class Inbox {
 			}
 		}
 		return t('visitorFrom', { page });
+	}
+
+	// What tells visitors apart at a glance: where they are (or started), their browser
+	// and device, their language.
+	details(summary) {
+		const visitor = this.visitors.get(summary.visitorId) || {};
+		const context = summary.context || {};
+		const page = visitor.online && (visitor.title || visitor.page) ? (visitor.title || visitor.page)
+			: (context.title || context.url);
+		return [page, visitor.browser, context.locale].filter(Boolean).join(' · ');
 	}
 
 	group(summary) {
@@ -388,6 +403,7 @@ export class Inbox {
 			h('a', { href: '#/c/' + c.id, 'aria-current': c.id === this.selected ? 'page' : null },
 				h('span', { className: 'who' }, this.who(c)),
 				time(c.lastActivityAt),
+				h('span', { className: 'details' }, this.details(c)),
 				c.unread > 0 ? h('span', { className: 'badge' }, h('span', { 'aria-hidden': 'true' }, String(c.unread)),
 					h('span', { className: 'visually-hidden' }, t('unread', { n: c.unread }))) : null,
 				c.assigneeName ? h('span', { className: 'assignee' }, c.assigneeName) : null,

@@ -16,7 +16,7 @@ const EN = {
 	reply: 'Reply', replyLabel: 'Reply to the visitor', send: 'Send', sending: 'Sending…', sent: 'Sent',
 	failed: 'Not sent: {reason}', seen: 'Seen', close: 'Close conversation', reopen: 'Reopen',
 	closedEvent: 'Conversation closed', reopenedEvent: 'Conversation reopened', export: 'Export transcript',
-	context: 'Visitor', page: 'Page', referrer: 'Came from', locale: 'Language', onlineNow: 'On the site now',
+	context: 'Visitor', page: 'Page', browser: 'Browser', referrer: 'Came from', locale: 'Language', onlineNow: 'On the site now',
 	gone: 'Left the site', startedOn: 'Started on', customer: 'Customer', openCustomer: 'Open the customer record',
 	tags: 'Tags', addTag: 'Add a tag', add: 'Add', removeTag: 'Remove tag {name}', notes: 'Private notes',
 	noteLabel: 'A note for your team (never shown to the visitor)', addNote: 'Add note', draft: 'Draft: {text}',

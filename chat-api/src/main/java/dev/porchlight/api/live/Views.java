@@ -14,6 +14,7 @@ import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.visitor.VisitorNames;
 
 import org.springframework.stereotype.Component;
 
@@ -69,6 +70,7 @@ class Views {
 				conversation.startedAt().toString(), conversation.lastActivityAt().toString(), live.lastSeq(),
 				live.preview(), (live.lastSender() != null) ? lower(live.lastSender()) : null,
 				conversation.siteId().toString(), conversation.visitorId().toString(),
+				VisitorNames.of(conversation.visitorId()),
 				(conversation.customerId() != null) ? conversation.customerId().toString() : null,
 				live.unreadForStaff(), live.awaitingReply(), live.readByVisitor(), live.readByStaff(),
 				(live.assignee() != null) ? live.assignee().toString() : null,

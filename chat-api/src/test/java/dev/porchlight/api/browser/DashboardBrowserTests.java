@@ -8,6 +8,8 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.domain.visitor.VisitorNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -340,6 +342,41 @@ class DashboardBrowserTests {
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(item), 0));
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.id("reply"), 0));
 		assertThat(this.owner.findElement(By.id("status")).getText()).isEqualTo("That conversation was erased.");
+	}
+
+	@Test
+	void anonymousVisitorsHaveDistinctNamesWithWhereTheyAre() {
+		signIn();
+		List<String> names = new ArrayList<>();
+		List<String> conversations = new ArrayList<>();
+		List<LiveTestClient> visitors = new ArrayList<>();
+		for (String page : List.of("Silver rings", "Gold chains")) {
+			LiveTestClient visitor = visitorOnTheOtherNode();
+			visitors.add(visitor);
+			String visitorId = visitor.next("welcome").path("visitorId").asString();
+			visitor
+				.send(Map.of("type", "page", "url", "https://shop.example/" + page.replace(' ', '-'), "title", page));
+			String conversation = visitor.startConversation();
+			visitor.sendAndAck(conversation, "q", "A question about " + page);
+			names.add(VisitorNames.of(VisitorId.parse(visitorId)));
+			conversations.add(conversation);
+		}
+		assertThat(names.get(0)).isNotEqualTo(names.get(1));
+		for (int i = 0; i < 2; i++) {
+			String item = "#inbox-list li[data-id='" + conversations.get(i) + "']";
+			this.wait.until(ExpectedConditions.textToBe(By.cssSelector(item + " .who"), names.get(i)));
+			this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(item + " .details"),
+					i == 0 ? "Silver rings" : "Gold chains"));
+		}
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversations.get(1));
+		this.wait.until(ExpectedConditions.textToBe(By.id("conversation-title"), names.get(1)));
+		this.wait.until(ExpectedConditions.textToBe(By.id("context-page"), "Gold chains"));
+		this.wait.until(ExpectedConditions.textToBe(By.id("context-online"), "On the site now"));
+		// Closed, so that other tests count only their own unread messages.
+		for (int i = 0; i < 2; i++) {
+			visitors.get(i).send(Map.of("type", "close", "conversationId", conversations.get(i)));
+			visitors.get(i).next("status_ok");
+		}
 	}
 
 	@Test

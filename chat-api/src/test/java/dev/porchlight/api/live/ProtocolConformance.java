@@ -11,6 +11,8 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.domain.visitor.VisitorNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -286,7 +288,11 @@ abstract class ProtocolConformance {
 			LiveClient staff = staff();
 			JsonNode welcome = staff.next("welcome");
 			staff.close();
-			assertThat(welcome.path("conversations").findValuesAsString("id")).contains(conversation);
+			assertThat(welcome.path("conversations")).anySatisfy((summary) -> {
+				assertThat(summary.path("id").asString()).isEqualTo(conversation);
+				assertThat(summary.path("visitorName").asString())
+					.isEqualTo(VisitorNames.of(VisitorId.parse(visitorId)));
+			});
 			assertThat(welcome.path("visitors")).anySatisfy((present) -> {
 				assertThat(present.path("visitorId").asString()).isEqualTo(visitorId);
 				assertThat(present.path("online").asBoolean()).isTrue();
