@@ -2,7 +2,7 @@
 // it continues without a gap after a reconnect), the visitor's context, the reply box,
 // close/reopen, tags, notes and export.
 import { $, h, clear, time } from './dom.js';
-import { get } from './api.js';
+import { get, post } from './api.js';
 import { clientId } from '/shared/text.js';
 import { t } from './texts.js';
 import { entryItem, notesPanel, tagsPanel } from './panels.js';
@@ -35,6 +35,7 @@ export function showConversation(view, app, id, focusSeq) {
 		'aria-label': t('canned'), hidden: true });
 	const context = h('dl', { id: 'visitor-context', className: 'facts' });
 	const customerLink = h('p', { id: 'customer-link' });
+	const linking = linkPanel();
 	const visited = h('div', { id: 'pages-visited' });
 
 	const form = h('form', { id: 'reply-form', className: 'reply', onsubmit: (event) => {
@@ -54,6 +55,7 @@ export function showConversation(view, app, id, focusSeq) {
 			typing, suggestions, form, replyError),
 		h('aside', { className: 'side', 'aria-label': t('context') },
 			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink, visited),
+			linking.panel,
 			tags,
 			notesPanel('/api/v1/conversations/' + id, 'conversation', (author) => staffName(author)))));
 
@@ -127,6 +129,7 @@ export function showConversation(view, app, id, focusSeq) {
 		place(li);
 		if (frame.kind === 'message' && frame.by.kind === 'visitor') {
 			typing.textContent = '';
+			linking.offerEmail(frame.message.body);
 		}
 		if (focusSeq && frame.seq === focusSeq) {
 			li.classList.add('hit');
@@ -244,6 +247,59 @@ export function showConversation(view, app, id, focusSeq) {
 			typingHide = setTimeout(() => { typing.textContent = ''; }, 8000);
 		}
 	});
+
+	// Whose conversation it is: an existing customer (found by name, email, phone or id)
+	// or a new one by email, prefilled with an email the visitor wrote in the chat.
+	function linkPanel() {
+		const query = h('input', { id: 'link-query', type: 'search', autocomplete: 'off' });
+		const results = h('ul', { id: 'link-results', className: 'plain-list' });
+		const email = h('input', { id: 'link-email', type: 'email', maxLength: 254, autocomplete: 'off' });
+		const name = h('input', { id: 'link-name', maxLength: 120, autocomplete: 'off' });
+		const result = h('p', { id: 'link-result', role: 'status' });
+		const link = (body) => {
+			result.textContent = '';
+			result.className = '';
+			post('/api/v1/conversations/' + id + '/customer', body).then((customer) => {
+				inbox.names.set(customer.id, customer.name || customer.email || null);
+				result.textContent = t('linked', { name: customer.name || customer.email || t('customer') });
+				query.value = '';
+				email.value = '';
+				name.value = '';
+				clear(results);
+			}, (error) => {
+				result.className = 'error';
+				result.textContent = error.message;
+			});
+		};
+		let searching = 0;
+		query.addEventListener('input', () => {
+			clearTimeout(searching);
+			searching = setTimeout(async () => {
+				const q = query.value.trim();
+				const found = q.length < 2 ? [] : await get('/api/v1/search/customers?q=' + encodeURIComponent(q) + '&limit=5')
+					.catch(() => []);
+				clear(results, found.map((c) => h('li', {}, h('button', { type: 'button', className: 'plain',
+					onclick: () => link({ customerId: c.id }) }, t('linkTo', { name: c.name || c.email || c.id })))));
+			}, 250);
+		});
+		const form = h('form', { id: 'link-new', className: 'stack', onsubmit: (event) => {
+			event.preventDefault();
+			link({ email: email.value.trim(), name: name.value.trim() || null });
+		} }, h('label', { htmlFor: 'link-email' }, t('email')), email, h('label', { htmlFor: 'link-name' }, t('name')), name,
+		h('button', { type: 'submit' }, t('createAndLink')));
+		const panel = h('section', { className: 'panel-part', 'aria-labelledby': 'link-title' },
+			h('h3', { id: 'link-title' }, t('linkCustomer')),
+			h('label', { htmlFor: 'link-query' }, t('linkExisting')), query, results, form, result);
+		return {
+			panel,
+			offerEmail(text) {
+				const found = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/i.exec(text || '');
+				if (found && !email.value && document.activeElement !== email) {
+					email.value = found[0];
+				}
+			}
+		};
+	}
 
 	function send() {
 		const body = reply.value.trim();

@@ -228,10 +228,9 @@ export class Inbox {
 			if (known === undefined) {
 				this.names.set(summary.customerId, null);
 				get('/api/v1/customers/' + summary.customerId)
-					.then((customer) => {
-						this.names.set(summary.customerId, customer.name || customer.email || null);
-						this.render();
-					})
+					// As if it had changed: the inbox and any open view show the name.
+					.then((customer) => this.handle({ type: 'customer', customerId: customer.id, name: customer.name,
+						email: customer.email, mergedInto: null }))
 					.catch(() => {});
 			}
 		}

@@ -3,9 +3,11 @@ package dev.porchlight.api.customer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.porchlight.api.security.Actor;
@@ -21,6 +23,7 @@ import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.conversation.Stories;
+import dev.porchlight.domain.conversation.Transcripts;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -37,7 +40,9 @@ import org.springframework.stereotype.Service;
  * edited, merged, erased — every change by staff audited. An email a visitor leaves
  * creates (or updates) a customer record of that visitor's own; it never links them to an
  * existing customer, so nobody can reach a customer's history by typing their email.
- * Every change reaches open dashboards at once.
+ * Staff may link a conversation to any customer: that moves the conversation into the
+ * customer's story, and grants its visitor nothing. Every change reaches open dashboards
+ * at once.
  */
 @Service
 public class CustomerManagement {
@@ -54,18 +59,21 @@ public class CustomerManagement {
 
 	private final Revocations revocations;
 
+	private final Transcripts transcripts;
+
 	private final LiveEvents events;
 
 	private final Clock clock = Clock.systemUTC();
 
 	CustomerManagement(Customers customers, Stories stories, Visitors visitors, LiveConversations live, AuditLog audit,
-			Revocations revocations, LiveEvents events) {
+			Revocations revocations, Transcripts transcripts, LiveEvents events) {
 		this.revocations = revocations;
 		this.customers = customers;
 		this.stories = stories;
 		this.visitors = visitors;
 		this.live = live;
 		this.audit = audit;
+		this.transcripts = transcripts;
 		this.events = events;
 	}
 
@@ -218,6 +226,53 @@ public class CustomerManagement {
 		List<ConversationId> all = List.copyOf(gone);
 		this.events.publish(new LiveEvent.CustomerErased(id, all));
 		return all;
+	}
+
+	/**
+	 * Links a conversation to a customer, existing or new (by email): it becomes part of
+	 * their story (archived and live alike), audited as {@code conversation.linked}. The
+	 * visitor who wrote it gains nothing: what a visitor may read is decided by their own
+	 * credentials only.
+	 * @param actor who links it
+	 * @param id the conversation
+	 * @param existing the customer, or null to create one
+	 * @param email the new customer's email (when {@code existing} is null)
+	 * @param name the new customer's name, if given
+	 * @return the customer the conversation belongs to now
+	 */
+	Customer link(Actor actor, ConversationId id, @Nullable CustomerId existing, @Nullable String email,
+			@Nullable String name) {
+		Optional<LiveConversation> live = this.live.find(id);
+		if (live.isEmpty() && !this.transcripts.archivedSeqs(List.of(id)).containsKey(id)) {
+			throw ApiException.notFound("conversation");
+		}
+		boolean created = existing == null;
+		Customer customer;
+		if (created) {
+			if (email == null || email.isBlank()) {
+				throw new DomainException("invalid_email", "Give the new customer's email, or choose a customer.");
+			}
+			customer = create(actor, name, email, null);
+		}
+		else {
+			customer = get(existing);
+		}
+		// Live state first: an archive pass that starts now already writes the new
+		// customer; the archived row (which the customer's story reads) follows.
+		live.ifPresent((state) -> {
+			this.live.assignCustomer(id, customer.id());
+			if (this.transcripts.archivedSeq(id) == 0) {
+				this.transcripts.archive(state.conversation(), state.version(), List.of());
+			}
+		});
+		this.stories.link(id, customer.id());
+		Map<String, String> details = new LinkedHashMap<>();
+		details.put("customer", customer.id().toString());
+		details.put("created", String.valueOf(created));
+		live.map((state) -> state.conversation().customerId())
+			.ifPresent((before) -> details.put("before", before.toString()));
+		this.audit.record(actor.did(this.clock.instant(), "conversation.linked", "conversation:" + id, details));
+		return customer;
 	}
 
 	/**

@@ -380,6 +380,29 @@ class DashboardBrowserTests {
 	}
 
 	@Test
+	void theOwnerLinksAnAnonymousConversationToTheEmailTheVisitorTyped() {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		String conversation = visitor.startConversation();
+		visitor.sendAndAck(conversation, "mail", "No account here, but write to lena.link@example.com please");
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "write to"));
+		// Offered from what the visitor wrote.
+		this.wait.until(ExpectedConditions.attributeToBe(By.id("link-email"), "value", "lena.link@example.com"));
+		this.owner.findElement(By.id("link-name")).sendKeys("Lena");
+		this.owner.findElement(By.cssSelector("#link-new button[type=submit]")).click();
+		// The answer next to the form, and the conversation now has its customer.
+		this.wait.until(ExpectedConditions.textToBe(By.id("link-result"), "Linked to Lena."));
+		this.wait.until(ExpectedConditions.textToBe(By.id("conversation-title"), "Lena"));
+		this.owner.findElement(By.cssSelector("#customer-link a")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), "Lena"));
+		this.wait.until(ExpectedConditions
+			.presenceOfElementLocated(By.cssSelector("#customer-story li[data-id='" + conversation + "']")));
+		visitor.send(Map.of("type", "close", "conversationId", conversation));
+		visitor.next("status_ok");
+	}
+
+	@Test
 	void everyViewHasNoSeriousAccessibilityProblems() {
 		signIn();
 		LiveTestClient visitor = visitorOnTheOtherNode();
