@@ -46,7 +46,8 @@ export function showConversation(view, app, id, focusSeq) {
 
 	clear(view, h('div', { className: 'conversation' },
 		h('section', { className: 'thread', 'aria-labelledby': 'conversation-title' },
-			h('header', { className: 'thread-head' }, heading,
+			h('header', { className: 'thread-head' }, h('a', { href: '#/inbox', className: 'back', id: 'back' }, t('backToInbox')),
+				heading,
 				h('label', { htmlFor: 'assignee' }, t('assignee')), assignee, statusButton,
 				h('span', { className: 'exports' }, t('export'), ' ', ['txt', 'csv', 'json'].map((format) =>
 					h('a', { href: '/api/v1/conversations/' + id + '/export?format=' + format, download: '',

@@ -122,6 +122,8 @@ function route() {
 	const parts = path.split('/').filter(Boolean);
 	const params = new URLSearchParams(query || '');
 	const view = $('view');
+	// On a phone one column shows at a time: the inbox, or what was opened from it.
+	document.body.dataset.route = parts[0] || 'inbox';
 	document.querySelectorAll('[data-route]').forEach((link) => {
 		const current = link.dataset.route === (parts[0] || 'inbox') || (parts[0] === 'c' && link.dataset.route === 'inbox');
 		current ? link.setAttribute('aria-current', 'page') : link.removeAttribute('aria-current');

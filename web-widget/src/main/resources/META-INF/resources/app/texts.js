@@ -5,7 +5,7 @@ const EN = {
 	appName: 'Porchlight', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
 	signingIn: 'Signing in…', signInFailed: 'Sign-in failed.', unreachable: 'Porchlight cannot be reached right now.',
 	inbox: 'Inbox', search: 'Search', settings: 'Settings', account: 'Your account',
-	conversationErased: 'That conversation was erased.', linkCustomer: 'Link to a customer',
+	conversationErased: 'That conversation was erased.', backToInbox: '← Inbox', linkCustomer: 'Link to a customer',
 	linkExisting: 'Find a customer', linkTo: 'Link to {name}', createAndLink: 'Create customer and link',
 	linked: 'Linked to {name}.', shopOpen: '{site}: open', shopClosed: '{site}: closed, visitors see the away message',
 	waiting: 'Waiting for reply', open: 'Open', closed: 'Closed', allSites: 'All sites', site: 'Site',

@@ -402,6 +402,108 @@ class DashboardBrowserTests {
 		visitor.next("status_ok");
 	}
 
+	/** Facts about the layout: anything wider than the viewport, and the reply box. */
+	static final String LAYOUT = """
+			var width = document.documentElement.clientWidth;
+			var wide = Array.from(document.querySelectorAll('#shell *')).filter(function (el) {
+				var r = el.getBoundingClientRect();
+				return r.width > 0 && r.right > width + 1 && !el.closest('.scroll, .inbox-list');
+			}).slice(0, 5).map(function (el) { return el.tagName + '#' + el.id + '.' + el.className; });
+			var box = function (id) {
+				var el = document.getElementById(id);
+				if (!el || !el.offsetParent) { return null; }
+				var r = el.getBoundingClientRect();
+				return [Math.round(r.left), Math.round(r.top), Math.round(r.right), Math.round(r.bottom)];
+			};
+			return { width: width, height: window.innerHeight, scrollWidth: document.documentElement.scrollWidth,
+				viewOverflow: (function (v) { return v.offsetParent ? v.scrollWidth - v.clientWidth : 0; })(document.getElementById('view')),
+				wide: wide, inbox: box('inbox'), view: box('view'), reply: box('reply'), transcript: box('transcript-scroll') };
+			""";
+
+	@Test
+	void onAPhoneAndOnALaptopEveryStepFitsTheScreen() throws Exception {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		ApiClient api = ownerApi();
+		String customer = api
+			.post("/api/v1/customers", ApiClient.json(Map.of("name", "Ida Phone", "email", "ida.phone@example.com")))
+			.text("/id");
+		for (int[] size : new int[][] { { 390, 844 }, { 1280, 800 } }) {
+			int width = size[0];
+			boolean phone = width < 640;
+			this.owner.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+					Map.of("width", width, "height", size[1], "deviceScaleFactor", 1, "mobile", phone));
+			String conversation = visitor.startConversation();
+			visitor.sendAndAck(conversation, "q" + width, "Can you engrave a ring in " + width + " px letters?");
+			this.owner.get(PORCHLIGHT + "/app/#/inbox");
+			String item = "#inbox-list li[data-id='" + conversation + "']";
+			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(item)));
+			Map<String, Object> inbox = layout(width, "inbox");
+			if (phone) {
+				assertThat(box(inbox, "inbox")).as("the inbox fills a phone")
+					.containsExactly(0L, box(inbox, "inbox").get(1), (long) width, box(inbox, "inbox").get(3));
+				assertThat(inbox.get("view")).as("one column").isNull();
+			}
+
+			this.owner.findElement(By.cssSelector(item + " a")).click();
+			this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "engrave"));
+			WebElement reply = this.owner.findElement(By.id("reply"));
+			reply.sendKeys("Yes, up to 20 letters." + Keys.ENTER);
+			this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "20 letters"));
+			Map<String, Object> open = layout(width, "conversation");
+			List<Long> replyBox = box(open, "reply");
+			assertThat(replyBox).as("the reply box is on screen").isNotNull();
+			assertThat(replyBox.get(1)).isGreaterThanOrEqualTo(0L);
+			assertThat(replyBox.get(3)).isLessThanOrEqualTo((long) size[1]);
+			assertThat(box(open, "transcript").get(2) - box(open, "transcript").get(0))
+				.as("the transcript has room to read")
+				.isGreaterThanOrEqualTo(phone ? width - 40L : 500L);
+			if (phone) {
+				assertThat(open.get("inbox")).as("one column").isNull();
+				this.owner.findElement(By.id("back")).click();
+				this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
+			}
+
+			this.owner.get(PORCHLIGHT + "/app/#/customers/" + customer);
+			this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), "Ida Phone"));
+			layout(width, "customer");
+			this.owner.get(PORCHLIGHT + "/app/#/search?q=engrave");
+			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result-count")));
+			layout(width, "search");
+			this.owner.get(PORCHLIGHT + "/app/#/settings");
+			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("staff-list")));
+			layout(width, "settings");
+			visitor.send(Map.of("type", "close", "conversationId", conversation));
+			visitor.next("status_ok");
+		}
+	}
+
+	/**
+	 * Asserts the page fits its width and has no serious accessibility problem, and keeps
+	 * a screenshot under target/screenshots for review.
+	 */
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> layout(int width, String step) throws java.io.IOException {
+		java.nio.file.Path screenshots = java.nio.file.Path.of("target", "screenshots");
+		java.nio.file.Files.createDirectories(screenshots);
+		java.nio.file.Files.write(screenshots.resolve("dashboard-" + width + "-" + step + ".png"),
+				this.owner.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+		Map<String, Object> facts = (Map<String, Object>) this.owner.executeScript(LAYOUT);
+		assertThat(((Number) facts.get("scrollWidth")).longValue()).as("%s at %d px: %s", step, width, facts)
+			.isLessThanOrEqualTo(((Number) facts.get("width")).longValue());
+		assertThat(((Number) facts.get("viewOverflow")).longValue()).as("%s at %d px: %s", step, width, facts)
+			.isLessThanOrEqualTo(0L);
+		assertThat((List<String>) facts.get("wide")).as("%s at %d px: wider than the screen", step, width).isEmpty();
+		assertThat(Axe.seriousViolations(this.owner)).as("%s at %d px", step, width).isEmpty();
+		return facts;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Long> box(Map<String, Object> facts, String name) {
+		List<Object> box = (List<Object>) facts.get(name);
+		return (box != null) ? box.stream().map((n) -> ((Number) n).longValue()).toList() : null;
+	}
+
 	@Test
 	void everyViewHasNoSeriousAccessibilityProblems() {
 		signIn();
