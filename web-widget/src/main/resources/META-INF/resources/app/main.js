@@ -1,7 +1,7 @@
 // The owner's dashboard: sign-in, the shell, the router and the account page. Every view
 // builds its DOM with `h` (dom.js): text from visitors and the server is only ever a
 // text node.
-import { call, get, post } from './api.js';
+import { call, get, patch, post } from './api.js';
 import { $, h, clear } from './dom.js';
 import { t } from './texts.js';
 import { Inbox } from './inbox.js';
@@ -182,10 +182,15 @@ function showAccount(view) {
 	form.addEventListener('submit', async (event) => {
 		event.preventDefault();
 		try {
+			const forced = app.me.passwordMustChange;
 			const session = await post('/api/v1/me/password', { currentPassword: current.value, newPassword: next.value });
 			app.me = session.account;
 			say(t('passwordChanged'));
 			$('must-change').hidden = true;
+			if (forced) {
+				// The password was all that stood between a new colleague and the inbox.
+				location.hash = '#/inbox';
+			}
 			await enter();
 		}
 		catch (error) {
@@ -196,13 +201,35 @@ function showAccount(view) {
 			next.value = '';
 		}
 	});
+	// The name colleagues and visitors see; the answer shows next to the form.
+	const nameInput = h('input', { id: 'display-name', value: me.displayName, maxLength: 80, required: true,
+		autocomplete: 'name' });
+	const nameResult = h('p', { id: 'display-name-result', role: 'status' });
+	const nameForm = h('form', { id: 'change-name', className: 'stack', hidden: me.passwordMustChange },
+		h('h2', {}, t('displayName')), h('label', { htmlFor: 'display-name' }, t('displayNameLabel')), nameInput,
+		h('button', { type: 'submit' }, t('save')), nameResult);
+	nameForm.addEventListener('submit', async (event) => {
+		event.preventDefault();
+		nameResult.className = '';
+		nameResult.textContent = '';
+		try {
+			app.me = await patch('/api/v1/me', { displayName: nameInput.value });
+			$('me-name').textContent = app.me.displayName;
+			$('me-display-name').textContent = app.me.displayName;
+			nameResult.textContent = t('saved');
+		}
+		catch (error) {
+			nameResult.className = 'error';
+			nameResult.textContent = error.message;
+		}
+	});
 	clear(view, h('section', { id: 'signed-in', className: 'panel' },
 		h('h1', {}, t('account')),
 		h('dl', { className: 'facts' },
 			h('dt', {}, t('name')), h('dd', { id: 'me-display-name' }, me.displayName),
 			h('dt', {}, t('email')), h('dd', { id: 'me-email' }, me.email),
 			h('dt', {}, t('role')), h('dd', { id: 'me-role' }, me.role === 'OWNER' ? t('owner') : t('agent'))),
-		form));
+		nameForm, form));
 }
 
 // The page's own texts come from the table too.

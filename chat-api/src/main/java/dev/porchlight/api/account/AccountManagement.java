@@ -71,6 +71,22 @@ class AccountManagement {
 		return new WithOneTimePassword(account, password);
 	}
 
+	/**
+	 * Changes the name the signed-in staff member is shown under, to colleagues and to
+	 * visitors (in messages from now on).
+	 */
+	Account rename(Actor actor, String displayName) {
+		Account account = get(actor.id());
+		Account changed = account.withDisplayName(displayName);
+		if (changed.displayName().equals(account.displayName())) {
+			return account;
+		}
+		this.accounts.update(changed);
+		record(actor, "account.renamed", account.id(), Map.of());
+		teamChanged();
+		return changed;
+	}
+
 	Account changeOwnPassword(Actor actor, String currentPassword, String newPassword) {
 		Account account = get(actor.id());
 		if (!this.encoder.matches(currentPassword, account.passwordHash())) {

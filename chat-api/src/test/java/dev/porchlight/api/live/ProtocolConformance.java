@@ -524,6 +524,41 @@ abstract class ProtocolConformance {
 	}
 
 	@Test
+	void aStaffMemberRenamedSpeaksToVisitorsUnderTheNewNameAtOnce() {
+		ApiClient owner = new ApiClient(port());
+		owner.signIn("owner@shop.example", "owner password 123");
+		String email = "agent" + System.nanoTime() + "@shop.example";
+		ApiClient.Response created = owner.post("/api/v1/accounts",
+				ApiClient.json(Map.of("email", email, "displayName", "Bea", "role", "AGENT")));
+		ApiClient first = new ApiClient(port());
+		first.signIn(email, created.text("/oneTimePassword"));
+		assertThat(first.patch("/api/v1/me", ApiClient.json(Map.of("displayName", "Too Early"))).status())
+			.as("not before choosing a password")
+			.isEqualTo(403);
+		first.post("/api/v1/me/password", ApiClient
+			.json(Map.of("currentPassword", created.text("/oneTimePassword"), "newPassword", "bea's long password")));
+		ApiClient agent = new ApiClient(port());
+		agent.signIn(email, "bea's long password");
+		LiveClient socket = track(LiveClient.staff(port(), APP, agent.cookie("PORCHLIGHT_SESSION").orElseThrow()));
+		socket.next("welcome");
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		socket.send(send(conversation, "b1", "Hello, Bea here"));
+		socket.next("ack");
+		assertThat(visitor.next("event").path("by").path("name").asString()).isEqualTo("Bea");
+
+		ApiClient.Response renamed = agent.patch("/api/v1/me", ApiClient.json(Map.of("displayName", "Beatrix")));
+		assertThat(renamed.status()).isEqualTo(200);
+		assertThat(renamed.text("/displayName")).isEqualTo("Beatrix");
+		assertThat(agent.get("/api/v1/session").text("/account/displayName")).isEqualTo("Beatrix");
+		socket.send(send(conversation, "b2", "Now with my full name"));
+		socket.next("ack");
+		assertThat(visitor.next("event").path("by").path("name").asString()).isEqualTo("Beatrix");
+		assertThat(agent.patch("/api/v1/me", ApiClient.json(Map.of("displayName", " "))).text("/error"))
+			.isEqualTo("invalid_display_name");
+	}
+
+	@Test
 	void signingOutClosesThatSessionsSockets() {
 		ApiClient owner = new ApiClient(port());
 		owner.signIn("owner@shop.example", "owner password 123");
