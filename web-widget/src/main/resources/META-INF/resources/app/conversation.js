@@ -50,7 +50,8 @@ export function showConversation(view, app, id, focusSeq) {
 				heading,
 				h('label', { htmlFor: 'assignee' }, t('assignee')), assignee, statusButton,
 				h('span', { className: 'exports' }, t('export'), ' ', ['txt', 'csv', 'json'].map((format) =>
-					h('a', { href: '/api/v1/conversations/' + id + '/export?format=' + format, download: '',
+					h('a', { href: '/api/v1/conversations/' + id + '/export?format=' + format + '&zone='
+						+ encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'), download: '',
 						'aria-label': t('export') + ' (' + format + ')' }, format)))),
 			h('div', { className: 'scroll', id: 'transcript-scroll', role: 'log', 'aria-label': t('conversations') }, transcript),
 			typing, suggestions, form, replyError),

@@ -2,6 +2,7 @@ package dev.porchlight.api.story;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.conversation.Transcripts;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
+import dev.porchlight.domain.site.BusinessHours;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -156,25 +158,30 @@ class StoryController {
 
 	@GetMapping("/api/v1/conversations/{id}/export")
 	ResponseEntity<byte[]> exportConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
-			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
+			@RequestParam(defaultValue = "json") String format,
+			@RequestParam(defaultValue = "UTC") @Size(max = 64) String zone, HttpServletRequest http) {
 		ConversationId conversation = archived(id);
 		Exports.Format chosen = format(format);
+		ZoneId timeZone = BusinessHours.zone(zone);
 		List<LogEntry> entries = this.exports.entries(conversation);
 		audit(staff, http, "conversation.exported", "conversation:" + conversation, chosen, entries.size());
-		return file(this.exports.render(chosen, Map.of(conversation, entries)), chosen, "conversation-" + conversation);
+		return file(this.exports.render(chosen, Map.of(conversation, entries), timeZone), chosen,
+				"conversation-" + conversation);
 	}
 
 	@GetMapping("/api/v1/customers/{id}/export")
 	ResponseEntity<byte[]> exportCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
-			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
+			@RequestParam(defaultValue = "json") String format,
+			@RequestParam(defaultValue = "UTC") @Size(max = 64) String zone, HttpServletRequest http) {
 		CustomerId customer = customer(id);
 		Exports.Format chosen = format(format);
+		ZoneId timeZone = BusinessHours.zone(zone);
 		Map<ConversationId, List<LogEntry>> all = new LinkedHashMap<>();
 		this.stories.conversations(customer)
 			.forEach((conversation) -> all.put(conversation, this.exports.entries(conversation)));
 		int count = all.values().stream().mapToInt(List::size).sum();
 		audit(staff, http, "customer.exported", "customer:" + customer, chosen, count);
-		return file(this.exports.render(chosen, all), chosen, "customer-" + customer);
+		return file(this.exports.render(chosen, all, timeZone), chosen, "customer-" + customer);
 	}
 
 	/**
