@@ -208,6 +208,11 @@ function useToken(answer) {
 	const lifetime = Number.isFinite(answer.lifetime) && answer.lifetime > 0 ? answer.lifetime : 60000;
 	state.tokenUntil = Date.now() + lifetime - Math.min(60000, lifetime / 4);
 	state.site = answer.site;
+	if (answer.returning && !state.prechatDone) {
+		// They left their email before (even if this browser forgot): not asked again.
+		state.prechatDone = true;
+		store.set('prechat', true);
+	}
 	scheduleHours();
 	if (state.identity) {
 		state.identityAnswer = { identity: answer.identity };

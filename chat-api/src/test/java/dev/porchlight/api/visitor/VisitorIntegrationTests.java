@@ -115,6 +115,19 @@ class VisitorIntegrationTests {
 	}
 
 	@Test
+	void aVisitorWhoLeftTheirEmailIsKnownAsReturning() {
+		ApiClient.Response first = start(SHOP, Map.of());
+		assertThat(first.json().path("returning").asBoolean()).isFalse();
+		Map<String, Object> again = Map.of("visitorId", first.text("/visitorId"), "visitorSecret",
+				first.text("/visitorSecret"));
+		assertThat(start(SHOP, again).json().path("returning").asBoolean()).as("no contact details yet").isFalse();
+		assertThat(new ApiClient(this.port).header("Authorization", "Bearer " + first.text("/token"))
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "back@example.com")))
+			.status()).isEqualTo(204);
+		assertThat(start(SHOP, again).json().path("returning").asBoolean()).isTrue();
+	}
+
+	@Test
 	void withoutAValidTokenTheVisitorApiIsClosed() {
 		ApiClient.Response started = start(SHOP, Map.of());
 		String token = started.text("/token");
