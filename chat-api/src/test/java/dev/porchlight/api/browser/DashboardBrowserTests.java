@@ -387,7 +387,10 @@ class DashboardBrowserTests {
 		visitor.sendAndAck(conversation, "mail", "No account here, but write to lena.link@example.com please");
 		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "write to"));
-		// Offered from what the visitor wrote.
+		// The address is a mail link, and is offered for the new customer.
+		WebElement mail = this.owner.findElement(By.cssSelector("#transcript a[href='mailto:lena.link@example.com']"));
+		assertThat(mail.getText()).isEqualTo("lena.link@example.com");
+		assertThat(mail.getAttribute("rel")).isEqualTo("noopener noreferrer");
 		this.wait.until(ExpectedConditions.attributeToBe(By.id("link-email"), "value", "lena.link@example.com"));
 		this.owner.findElement(By.id("link-name")).sendKeys("Lena");
 		this.owner.findElement(By.cssSelector("#link-new button[type=submit]")).click();
