@@ -20,6 +20,13 @@ export function showConversation(view, app, id, focusSeq) {
 	const typing = h('p', { id: 'visitor-typing', className: 'typing', 'aria-live': 'polite' });
 	const reply = h('textarea', { id: 'reply', rows: 3, placeholder: t('reply') });
 	const replyError = h('p', { id: 'reply-error', className: 'error', role: 'alert' });
+	// Near the limit, how much is left (or how much too long) shows while typing.
+	const replyCount = h('p', { id: 'reply-count', className: 'meta', 'aria-live': 'polite' });
+	const countReply = () => {
+		const left = inbox.maxLength - [...reply.value].length;
+		replyCount.textContent = left > 200 ? '' : left >= 0 ? t('charsLeft', { n: left }) : t('charsOver', { n: -left });
+		replyCount.classList.toggle('error', left < 0);
+	};
 	const heading = h('h1', { id: 'conversation-title' });
 	const statusButton = h('button', { type: 'button', id: 'status-button' });
 	const assignee = h('select', { id: 'assignee', onchange: () => {
@@ -54,7 +61,7 @@ export function showConversation(view, app, id, focusSeq) {
 						+ encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'), download: '',
 						'aria-label': t('export') + ' (' + format + ')' }, format)))),
 			h('div', { className: 'scroll', id: 'transcript-scroll', role: 'log', 'aria-label': t('conversations') }, transcript),
-			typing, suggestions, form, replyError),
+			typing, suggestions, form, replyCount, replyError),
 		h('aside', { className: 'side', 'aria-label': t('context') },
 			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink, visited),
 			linking.panel,
@@ -319,6 +326,7 @@ export function showConversation(view, app, id, focusSeq) {
 		$('transcript-scroll').scrollTop = $('transcript-scroll').scrollHeight;
 		reply.value = '';
 		replyError.textContent = '';
+		countReply();
 		typingOff();
 	}
 
@@ -371,6 +379,7 @@ export function showConversation(view, app, id, focusSeq) {
 		reply.focus();
 	}
 	reply.addEventListener('input', offerCanned);
+	reply.addEventListener('input', countReply);
 	reply.addEventListener('input', () => {
 		clearTimeout(typingTimer);
 		if (Date.now() - typingSent > 2500) {

@@ -525,7 +525,12 @@ class DashboardBrowserTests {
 		assertThat(Axe.seriousViolations(this.owner)).as("conversation").isEmpty();
 		// A reply too long for the server is kept in the box with a clear message.
 		WebElement reply = this.owner.findElement(By.id("reply"));
-		this.owner.executeScript("arguments[0].value = 'x'.repeat(4001)", reply);
+		this.owner.executeScript("arguments[0].value = 'x'.repeat(3990)", reply);
+		reply.sendKeys("xxxxx");
+		this.wait.until(ExpectedConditions.textToBe(By.id("reply-count"), "Characters left: 5"));
+		this.owner.executeScript("arguments[0].value = 'x'.repeat(4000)", reply);
+		reply.sendKeys("x");
+		this.wait.until(ExpectedConditions.textToBe(By.id("reply-count"), "Characters over the limit: 1"));
 		reply.sendKeys(Keys.ENTER);
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reply-error"), "at most 4000"));
 		assertThat(reply.getAttribute("value")).hasSize(4001);
