@@ -2,7 +2,7 @@
 // it continues without a gap after a reconnect), the visitor's context, the reply box,
 // close/reopen, tags, notes and export.
 import { $, h, clear, time } from './dom.js';
-import { get } from './api.js';
+import { get, post } from './api.js';
 import { clientId } from '/shared/text.js';
 import { t } from './texts.js';
 import { entryItem, notesPanel, tagsPanel } from './panels.js';
@@ -20,18 +20,29 @@ export function showConversation(view, app, id, focusSeq) {
 	const typing = h('p', { id: 'visitor-typing', className: 'typing', 'aria-live': 'polite' });
 	const reply = h('textarea', { id: 'reply', rows: 3, placeholder: t('reply') });
 	const replyError = h('p', { id: 'reply-error', className: 'error', role: 'alert' });
+	// Near the limit, how much is left (or how much too long) shows while typing.
+	const replyCount = h('p', { id: 'reply-count', className: 'meta', 'aria-live': 'polite' });
+	const countReply = () => {
+		const left = inbox.maxLength - [...reply.value].length;
+		replyCount.textContent = left > 200 ? '' : left >= 0 ? t('charsLeft', { n: left }) : t('charsOver', { n: -left });
+		replyCount.classList.toggle('error', left < 0);
+	};
 	const heading = h('h1', { id: 'conversation-title' });
 	const statusButton = h('button', { type: 'button', id: 'status-button' });
 	const assignee = h('select', { id: 'assignee', onchange: () => {
 		inbox.live.request({ type: 'assign', conversationId: id, accountId: assignee.value || null })
 			.catch((error) => { replyError.textContent = t('error', { message: error.message }); });
-	} }, h('option', { value: '' }, t('nobody')),
-	app.team.map((member) => h('option', { value: member.id }, member.displayName)));
+	} });
+	const drawTeam = () => clear(assignee, h('option', { value: '' }, t('nobody')),
+		app.team.map((member) => h('option', { value: member.id }, member.displayName)));
+	drawTeam();
+	const tags = tagsPanel('/api/v1/conversations/' + id, 'conversation');
 	// Offered canned responses, read out as they change; Enter or Tab takes the marked one.
 	const suggestions = h('ul', { id: 'canned-suggestions', className: 'suggestions', 'aria-live': 'polite',
 		'aria-label': t('canned'), hidden: true });
 	const context = h('dl', { id: 'visitor-context', className: 'facts' });
 	const customerLink = h('p', { id: 'customer-link' });
+	const linking = linkPanel();
 	const visited = h('div', { id: 'pages-visited' });
 
 	const form = h('form', { id: 'reply-form', className: 'reply', onsubmit: (event) => {
@@ -42,16 +53,19 @@ export function showConversation(view, app, id, focusSeq) {
 
 	clear(view, h('div', { className: 'conversation' },
 		h('section', { className: 'thread', 'aria-labelledby': 'conversation-title' },
-			h('header', { className: 'thread-head' }, heading,
+			h('header', { className: 'thread-head' }, h('a', { href: '#/inbox', className: 'back', id: 'back' }, t('backToInbox')),
+				heading,
 				h('label', { htmlFor: 'assignee' }, t('assignee')), assignee, statusButton,
 				h('span', { className: 'exports' }, t('export'), ' ', ['txt', 'csv', 'json'].map((format) =>
-					h('a', { href: '/api/v1/conversations/' + id + '/export?format=' + format, download: '',
+					h('a', { href: '/api/v1/conversations/' + id + '/export?format=' + format + '&zone='
+						+ encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'), download: '',
 						'aria-label': t('export') + ' (' + format + ')' }, format)))),
 			h('div', { className: 'scroll', id: 'transcript-scroll', role: 'log', 'aria-label': t('conversations') }, transcript),
-			typing, suggestions, form, replyError),
+			typing, suggestions, form, replyCount, replyError),
 		h('aside', { className: 'side', 'aria-label': t('context') },
 			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink, visited),
-			tagsPanel('/api/v1/conversations/' + id, 'conversation'),
+			linking.panel,
+			tags,
 			notesPanel('/api/v1/conversations/' + id, 'conversation', (author) => staffName(author)))));
 
 	function staffName(accountId) {
@@ -67,12 +81,18 @@ export function showConversation(view, app, id, focusSeq) {
 		if (document.activeElement !== assignee) {
 			assignee.value = s.assignee || '';
 		}
+		if (s.assignee && assignee.value !== s.assignee) {
+			// Assigned to someone no longer on the team: still say who.
+			assignee.append(h('option', { value: s.assignee }, s.assigneeName || t('staff')));
+			assignee.value = s.assignee;
+		}
 		const c = s.context || {};
 		const visitor = inbox.visitors.get(s.visitorId);
 		clear(context,
 			h('dt', {}, t('page')), h('dd', { id: 'context-page' }, visitor && visitor.online && visitor.page
 				? (visitor.title || visitor.page) : (c.title || c.url || '—')),
 			h('dt', {}, t('status')), h('dd', { id: 'context-online' }, visitor ? (visitor.online ? t('onlineNow') : t('gone')) : '—'),
+			h('dt', {}, t('browser')), h('dd', { id: 'context-browser' }, (visitor && visitor.browser) || '—'),
 			h('dt', {}, t('startedOn')), h('dd', {}, c.url || '—'),
 			h('dt', {}, t('referrer')), h('dd', {}, c.referrer || '—'),
 			h('dt', {}, t('locale')), h('dd', {}, c.locale || '—'));
@@ -118,6 +138,7 @@ export function showConversation(view, app, id, focusSeq) {
 		place(li);
 		if (frame.kind === 'message' && frame.by.kind === 'visitor') {
 			typing.textContent = '';
+			linking.offerEmail(frame.message.body);
 		}
 		if (focusSeq && frame.seq === focusSeq) {
 			li.classList.add('hit');
@@ -198,6 +219,19 @@ export function showConversation(view, app, id, focusSeq) {
 			drawPending();
 			return;
 		}
+		if (frame.type === 'team') {
+			drawTeam();
+			drawHead();
+			return;
+		}
+		if (frame.type === 'customer' && frame.customerId === summary().customerId) {
+			drawHead();
+			return;
+		}
+		if (frame.type === 'tags' && frame.conversationId === id) {
+			tags.draw(frame.tags);
+			return;
+		}
 		if (frame.conversationId !== id && !(frame.conversation && frame.conversation.id === id)) {
 			if (frame.type === 'visitor' && frame.visitorId === summary().visitorId) {
 				drawHead();
@@ -223,6 +257,59 @@ export function showConversation(view, app, id, focusSeq) {
 		}
 	});
 
+	// Whose conversation it is: an existing customer (found by name, email, phone or id)
+	// or a new one by email, prefilled with an email the visitor wrote in the chat.
+	function linkPanel() {
+		const query = h('input', { id: 'link-query', type: 'search', autocomplete: 'off' });
+		const results = h('ul', { id: 'link-results', className: 'plain-list' });
+		const email = h('input', { id: 'link-email', type: 'email', maxLength: 254, autocomplete: 'off' });
+		const name = h('input', { id: 'link-name', maxLength: 120, autocomplete: 'off' });
+		const result = h('p', { id: 'link-result', role: 'status' });
+		const link = (body) => {
+			result.textContent = '';
+			result.className = '';
+			post('/api/v1/conversations/' + id + '/customer', body).then((customer) => {
+				inbox.names.set(customer.id, customer.name || customer.email || null);
+				result.textContent = t('linked', { name: customer.name || customer.email || t('customer') });
+				query.value = '';
+				email.value = '';
+				name.value = '';
+				clear(results);
+			}, (error) => {
+				result.className = 'error';
+				result.textContent = error.message;
+			});
+		};
+		let searching = 0;
+		query.addEventListener('input', () => {
+			clearTimeout(searching);
+			searching = setTimeout(async () => {
+				const q = query.value.trim();
+				const found = q.length < 2 ? [] : await get('/api/v1/search/customers?q=' + encodeURIComponent(q) + '&limit=5')
+					.catch(() => []);
+				clear(results, found.map((c) => h('li', {}, h('button', { type: 'button', className: 'plain',
+					onclick: () => link({ customerId: c.id }) }, t('linkTo', { name: c.name || c.email || c.id })))));
+			}, 250);
+		});
+		const form = h('form', { id: 'link-new', className: 'stack', onsubmit: (event) => {
+			event.preventDefault();
+			link({ email: email.value.trim(), name: name.value.trim() || null });
+		} }, h('label', { htmlFor: 'link-email' }, t('email')), email, h('label', { htmlFor: 'link-name' }, t('name')), name,
+		h('button', { type: 'submit' }, t('createAndLink')));
+		const panel = h('section', { className: 'panel-part', 'aria-labelledby': 'link-title' },
+			h('h3', { id: 'link-title' }, t('linkCustomer')),
+			h('label', { htmlFor: 'link-query' }, t('linkExisting')), query, results, form, result);
+		return {
+			panel,
+			offerEmail(text) {
+				const found = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/i.exec(text || '');
+				if (found && !email.value && document.activeElement !== email) {
+					email.value = found[0];
+				}
+			}
+		};
+	}
+
 	function send() {
 		const body = reply.value.trim();
 		if (!body) {
@@ -239,6 +326,7 @@ export function showConversation(view, app, id, focusSeq) {
 		$('transcript-scroll').scrollTop = $('transcript-scroll').scrollHeight;
 		reply.value = '';
 		replyError.textContent = '';
+		countReply();
 		typingOff();
 	}
 
@@ -291,6 +379,7 @@ export function showConversation(view, app, id, focusSeq) {
 		reply.focus();
 	}
 	reply.addEventListener('input', offerCanned);
+	reply.addEventListener('input', countReply);
 	reply.addEventListener('input', () => {
 		clearTimeout(typingTimer);
 		if (Date.now() - typingSent > 2500) {

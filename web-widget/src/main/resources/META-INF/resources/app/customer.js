@@ -15,6 +15,19 @@ export function showCustomer(view, app, id) {
 			clear(view, h('p', { className: 'error' }, error.status === 404 ? t('notFound') : error.message));
 		}
 	});
+	let tagsPart = null;
+	// Erased or merged by a colleague: this page follows at once.
+	const stop = app.inbox ? app.inbox.listen((frame) => {
+		if (frame.type === 'erased' && frame.customerId === id) {
+			clear(view, h('p', { role: 'status' }, t('erased')));
+		}
+		else if (frame.type === 'customer' && frame.customerId === id && frame.mergedInto) {
+			location.hash = '#/customers/' + frame.mergedInto;
+		}
+		else if (frame.type === 'tags' && frame.customerId === id && tagsPart) {
+			tagsPart.draw(frame.tags);
+		}
+	}) : () => {};
 	// Every conversation of the customer with its dates, from the archive (which has them all).
 	const listed = get('/api/v1/conversations?limit=100&customer=' + id).then((a) => a.results, () => []);
 
@@ -48,7 +61,7 @@ export function showCustomer(view, app, id) {
 				h('h2', {}, t('story')), story),
 			h('aside', { className: 'side' },
 				h('section', { className: 'panel-part' }, h('h2', {}, t('profile')), form, status),
-				tagsPanel('/api/v1/customers/' + id, 'customer'),
+				tagsPart = tagsPanel('/api/v1/customers/' + id, 'customer'),
 				notesPanel('/api/v1/customers/' + id, 'customer', (author) => {
 					const member = app.team.find((m) => m.id === author);
 					return member ? member.displayName : t('staff');
@@ -120,5 +133,8 @@ export function showCustomer(view, app, id) {
 			} }, t('erase')));
 	}
 
-	return () => { alive = false; };
+	return () => {
+		alive = false;
+		stop();
+	};
 }

@@ -119,6 +119,8 @@ export class Inbox {
 		if (frame.type === 'welcome') {
 			this.started = Date.now();
 			this.visitors.clear();
+			// Where the inbox's visitors are right now (a snapshot; `visitor` frames follow).
+			(frame.visitors || []).forEach((v) => this.visitors.set(v.visitorId, v));
 			for (const [clientId, reply] of this.pending) {
 				if (!reply.acked && !reply.failed) {
 					this.flushReply(clientId);
@@ -149,7 +151,41 @@ export class Inbox {
 			this.renderItem(frame.conversationId);
 		}
 		else if (frame.type === 'visitor') {
-			this.visitors.set(frame.visitorId, { online: frame.online, page: frame.page, title: frame.title });
+			const before = this.visitors.get(frame.visitorId) || {};
+			// Leaving says only that they left: keep the browser for the details.
+			this.visitors.set(frame.visitorId, { ...frame, browser: frame.browser || before.browser });
+			[...this.conversations.values()].filter((c) => c.visitorId === frame.visitorId)
+				.forEach((c) => this.renderItem(c.id));
+		}
+		else if (frame.type === 'team') {
+			this.app.team = frame.team;
+			this.drawAssignees();
+			this.render();
+		}
+		else if (frame.type === 'customer') {
+			if (frame.mergedInto) {
+				this.names.delete(frame.customerId);
+			}
+			else {
+				this.names.set(frame.customerId, frame.name || frame.email || null);
+			}
+			this.render();
+		}
+		else if (frame.type === 'erased') {
+			// Gone everywhere at once: no Reply or Export on what no longer exists.
+			for (const id of frame.conversationIds) {
+				this.conversations.delete(id);
+				this.typing.delete(id);
+			}
+			this.names.delete(frame.customerId);
+			if (frame.conversationIds.includes(this.selected)) {
+				$('status').textContent = t('conversationErased');
+				location.hash = '#/inbox';
+			}
+			this.render();
+		}
+		else if (frame.type === 'tags' && frame.conversationId && this.tagged) {
+			this.filterByTag();
 		}
 		for (const listener of this.listeners) {
 			listener(frame);
@@ -182,7 +218,7 @@ export class Inbox {
 	}
 
 	// Who the conversation is with: the customer's name or email when known, else the
-	// page the visitor wrote from.
+	// visitor's own generated name (stable, and different for different visitors).
 	who(summary) {
 		if (summary.customerId) {
 			const known = this.names.get(summary.customerId);
@@ -192,12 +228,14 @@ export class Inbox {
 			if (known === undefined) {
 				this.names.set(summary.customerId, null);
 				get('/api/v1/customers/' + summary.customerId)
-					.then((customer) => {
-						this.names.set(summary.customerId, customer.name || customer.email || null);
-						this.render();
-					})
+					// As if it had changed: the inbox and any open view show the name.
+					.then((customer) => this.handle({ type: 'customer', customerId: customer.id, name: customer.name,
+						email: customer.email, mergedInto: null }))
 					.catch(() => {});
 			}
+		}
+		if (summary.visitorName) {
+			return summary.visitorName;
 		}
 		const context = summary.context || {};
 		let page = context.title || t('unknownPage');
@@ -210,6 +248,16 @@ export class Inbox {
 			}
 		}
 		return t('visitorFrom', { page });
+	}
+
+	// What tells visitors apart at a glance: where they are (or started), their browser
+	// and device, their language.
+	details(summary) {
+		const visitor = this.visitors.get(summary.visitorId) || {};
+		const context = summary.context || {};
+		const page = visitor.online && (visitor.title || visitor.page) ? (visitor.title || visitor.page)
+			: (context.title || context.url);
+		return [page, visitor.browser, context.locale].filter(Boolean).join(' · ');
 	}
 
 	group(summary) {
@@ -229,30 +277,15 @@ export class Inbox {
 			this.site = sites.value;
 			this.render();
 		};
-		const assignees = $('assignee-filter');
-		clear(assignees, h('option', { value: '' }, t('anyone')), h('option', { value: 'me' }, t('mine')),
-			h('option', { value: 'none' }, t('unassigned')),
-			this.app.team.filter((m) => m.id !== this.app.me.id).map((m) => h('option', { value: m.id }, m.displayName)));
-		assignees.onchange = () => {
-			this.assignee = assignees.value;
+		this.drawAssignees();
+		$('assignee-filter').onchange = () => {
+			this.assignee = $('assignee-filter').value;
 			this.render();
 		};
-		// Tags live in the archive: the ids of tagged conversations come from there.
 		let tagTimer = 0;
 		$('tag-filter').oninput = () => {
 			clearTimeout(tagTimer);
-			tagTimer = setTimeout(() => {
-				const tag = $('tag-filter').value.trim();
-				if (!tag) {
-					this.tagged = null;
-					this.render();
-					return;
-				}
-				get('/api/v1/conversations?limit=100&tag=' + encodeURIComponent(tag)).then((answer) => {
-					this.tagged = new Set(answer.results.map((r) => r.conversationId));
-					this.render();
-				}, () => {});
-			}, 300);
+			tagTimer = setTimeout(() => this.filterByTag(), 300);
 		};
 		$('mute').onclick = () => {
 			this.muted = !this.muted;
@@ -265,6 +298,37 @@ export class Inbox {
 			$('notify').textContent = t('notifyAsk');
 			$('notify').onclick = () => Notification.requestPermission().then(() => { $('notify').hidden = true; });
 		}
+	}
+
+	// The team as it is now (a `team` frame redraws it); a chosen colleague who left
+	// the team falls back to everyone.
+	drawAssignees() {
+		const assignees = $('assignee-filter');
+		clear(assignees, h('option', { value: '' }, t('anyone')), h('option', { value: 'me' }, t('mine')),
+			h('option', { value: 'none' }, t('unassigned')),
+			this.app.team.filter((m) => m.id !== this.app.me.id).map((m) => h('option', { value: m.id }, m.displayName)));
+		assignees.value = this.assignee;
+		if (assignees.value !== this.assignee) {
+			this.assignee = '';
+			assignees.value = '';
+		}
+	}
+
+	// Tags live in the archive: the ids of tagged conversations come from there (asked
+	// again when any conversation's tags change).
+	filterByTag() {
+		const tag = $('tag-filter').value.trim();
+		if (!tag) {
+			this.tagged = null;
+			this.render();
+			return;
+		}
+		get('/api/v1/conversations?limit=100&tag=' + encodeURIComponent(tag)).then((answer) => {
+			if ($('tag-filter').value.trim() === tag) {
+				this.tagged = new Set(answer.results.map((r) => r.conversationId));
+				this.render();
+			}
+		}, () => {});
 	}
 
 	drawMute() {
@@ -338,6 +402,7 @@ export class Inbox {
 			h('a', { href: '#/c/' + c.id, 'aria-current': c.id === this.selected ? 'page' : null },
 				h('span', { className: 'who' }, this.who(c)),
 				time(c.lastActivityAt),
+				h('span', { className: 'details' }, this.details(c)),
 				c.unread > 0 ? h('span', { className: 'badge' }, h('span', { 'aria-hidden': 'true' }, String(c.unread)),
 					h('span', { className: 'visually-hidden' }, t('unread', { n: c.unread }))) : null,
 				c.assigneeName ? h('span', { className: 'assignee' }, c.assigneeName) : null,

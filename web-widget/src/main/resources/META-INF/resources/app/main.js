@@ -1,7 +1,7 @@
 // The owner's dashboard: sign-in, the shell, the router and the account page. Every view
 // builds its DOM with `h` (dom.js): text from visitors and the server is only ever a
 // text node.
-import { call, get, post } from './api.js';
+import { call, get, patch, post } from './api.js';
 import { $, h, clear } from './dom.js';
 import { t } from './texts.js';
 import { Inbox } from './inbox.js';
@@ -10,7 +10,8 @@ import { showCustomer } from './customer.js';
 import { showSearch } from './search.js';
 import { showSettings } from './settings.js';
 
-const app = { me: null, inbox: null, sites: [], team: [], canned: [], leave: null, pending: new Map() };
+const app = { me: null, inbox: null, sites: [], team: [], canned: [], leave: null, pending: new Map(),
+	sitesChanged: () => showHours() };
 
 // Leaving the page with replies the server has not acknowledged loses them: ask first.
 addEventListener('beforeunload', (event) => {
@@ -56,6 +57,7 @@ async function enter() {
 		return;
 	}
 	app.sites = await get('/api/v1/sites').catch(() => []);
+	showHours();
 	app.team = await get('/api/v1/team').catch(() => []);
 	app.canned = await get('/api/v1/canned-responses').catch(() => []);
 	if (!app.inbox) {
@@ -63,6 +65,24 @@ async function enter() {
 		app.inbox.start();
 	}
 	route();
+}
+
+// Whether each shop with business hours is open now (the widget shows its away state
+// while closed), redrawn when the next one opens or closes.
+let hoursTimer = 0;
+
+function showHours() {
+	clearTimeout(hoursTimer);
+	const scheduled = app.sites.filter((site) => site.hoursChangeAt);
+	clear($('shop-hours'), scheduled.map((site) => h('span', { className: site.openNow ? 'open' : 'closed',
+		dataset: { site: site.id } }, t(site.openNow ? 'shopOpen' : 'shopClosed', { site: site.name }))));
+	const next = Math.min(...scheduled.map((site) => Date.parse(site.hoursChangeAt)));
+	if (Number.isFinite(next) && next - Date.now() < 2147483647) {
+		hoursTimer = setTimeout(async () => {
+			app.sites = await get('/api/v1/sites').catch(() => app.sites);
+			showHours();
+		}, Math.max(1000, next - Date.now() + 1000));
+	}
 }
 
 $('sign-in').addEventListener('submit', async (event) => {
@@ -102,6 +122,8 @@ function route() {
 	const parts = path.split('/').filter(Boolean);
 	const params = new URLSearchParams(query || '');
 	const view = $('view');
+	// On a phone one column shows at a time: the inbox, or what was opened from it.
+	document.body.dataset.route = parts[0] || 'inbox';
 	document.querySelectorAll('[data-route]').forEach((link) => {
 		const current = link.dataset.route === (parts[0] || 'inbox') || (parts[0] === 'c' && link.dataset.route === 'inbox');
 		current ? link.setAttribute('aria-current', 'page') : link.removeAttribute('aria-current');
@@ -160,10 +182,15 @@ function showAccount(view) {
 	form.addEventListener('submit', async (event) => {
 		event.preventDefault();
 		try {
+			const forced = app.me.passwordMustChange;
 			const session = await post('/api/v1/me/password', { currentPassword: current.value, newPassword: next.value });
 			app.me = session.account;
 			say(t('passwordChanged'));
 			$('must-change').hidden = true;
+			if (forced) {
+				// The password was all that stood between a new colleague and the inbox.
+				location.hash = '#/inbox';
+			}
 			await enter();
 		}
 		catch (error) {
@@ -174,13 +201,35 @@ function showAccount(view) {
 			next.value = '';
 		}
 	});
+	// The name colleagues and visitors see; the answer shows next to the form.
+	const nameInput = h('input', { id: 'display-name', value: me.displayName, maxLength: 80, required: true,
+		autocomplete: 'name' });
+	const nameResult = h('p', { id: 'display-name-result', role: 'status' });
+	const nameForm = h('form', { id: 'change-name', className: 'stack', hidden: me.passwordMustChange },
+		h('h2', {}, t('displayName')), h('label', { htmlFor: 'display-name' }, t('displayNameLabel')), nameInput,
+		h('button', { type: 'submit' }, t('save')), nameResult);
+	nameForm.addEventListener('submit', async (event) => {
+		event.preventDefault();
+		nameResult.className = '';
+		nameResult.textContent = '';
+		try {
+			app.me = await patch('/api/v1/me', { displayName: nameInput.value });
+			$('me-name').textContent = app.me.displayName;
+			$('me-display-name').textContent = app.me.displayName;
+			nameResult.textContent = t('saved');
+		}
+		catch (error) {
+			nameResult.className = 'error';
+			nameResult.textContent = error.message;
+		}
+	});
 	clear(view, h('section', { id: 'signed-in', className: 'panel' },
 		h('h1', {}, t('account')),
 		h('dl', { className: 'facts' },
 			h('dt', {}, t('name')), h('dd', { id: 'me-display-name' }, me.displayName),
 			h('dt', {}, t('email')), h('dd', { id: 'me-email' }, me.email),
 			h('dt', {}, t('role')), h('dd', { id: 'me-role' }, me.role === 'OWNER' ? t('owner') : t('agent'))),
-		form));
+		nameForm, form));
 }
 
 // The page's own texts come from the table too.

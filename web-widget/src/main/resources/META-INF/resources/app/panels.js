@@ -24,8 +24,11 @@ export function tagsPanel(base, idPrefix) {
 		}
 	} }, h('label', { htmlFor: input.id }, t('addTag')), input, h('button', { type: 'submit' }, t('add')));
 	get(base + '/tags').then(draw, fail);
-	return h('section', { className: 'panel-part', 'aria-labelledby': idPrefix + '-tags-title' },
+	const panel = h('section', { className: 'panel-part', 'aria-labelledby': idPrefix + '-tags-title' },
 		h('h3', { id: idPrefix + '-tags-title' }, t('tags')), list, form, error);
+	// Tags changed by a colleague arrive live (a `tags` frame).
+	panel.draw = draw;
+	return panel;
 }
 
 // Private notes: staff only, never sent to the visitor.

@@ -23,6 +23,7 @@ export function showSettings(view, app) {
 	function loadSites() {
 		get('/api/v1/sites').then((list) => {
 			app.sites = list;
+			app.sitesChanged();
 			clear(sites, list.map(siteForm));
 		}, fail);
 	}

@@ -1,12 +1,16 @@
 // Message bodies are stored exactly as typed and shown as text: never parsed as HTML or
-// markdown. Addresses become links only for http, https and mailto, and every link
-// opens in a new tab without giving it a handle on this page.
+// markdown. Addresses become links only for http, https and mailto (a bare email address
+// too), and every link opens in a new tab without giving it a handle on this page.
 
-const LINK = /\b(?:https?:\/\/[^\s<>"']+|mailto:[^\s<>"']+@[^\s<>"']+|www\.[^\s<>"']+\.[^\s<>"']+)/gi;
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+const LINK = /\b(?:https?:\/\/[^\s<>"']+|mailto:[^\s<>"']+@[^\s<>"']+|www\.[^\s<>"']+\.[^\s<>"']+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/gi;
 const TRAILING = /[.,;:!?)\]}]+$/;
 
 export function safeHref(text) {
 	let candidate = /^www\./i.test(text) ? 'https://' + text : text;
+	if (EMAIL.test(text)) {
+		candidate = 'mailto:' + text;
+	}
 	try {
 		const url = new URL(candidate);
 		return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : null;

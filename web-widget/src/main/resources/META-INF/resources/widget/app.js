@@ -62,6 +62,8 @@ const state = {
 	view: 'chat',
 	staffAvailable: true,
 	everConnected: false,
+	// The socket's phase (shared/live.js): the header says "Online" only while connected.
+	phase: 'connecting',
 	starting: null,
 	maxLength: 4000,
 	maxFrameBytes: 16384,
@@ -206,6 +208,12 @@ function useToken(answer) {
 	const lifetime = Number.isFinite(answer.lifetime) && answer.lifetime > 0 ? answer.lifetime : 60000;
 	state.tokenUntil = Date.now() + lifetime - Math.min(60000, lifetime / 4);
 	state.site = answer.site;
+	if (answer.returning && !state.prechatDone) {
+		// They left their email before (even if this browser forgot): not asked again.
+		state.prechatDone = true;
+		store.set('prechat', true);
+	}
+	scheduleHours();
 	if (state.identity) {
 		state.identityAnswer = { identity: answer.identity };
 		toHost(TO_HOST.IDENTIFIED, { id: state.identifyId, identity: answer.identity });
@@ -302,6 +310,8 @@ function showConnection(phase, detail) {
 	retry.hidden = true;
 	$('connection-countdown').textContent = '';
 	box.dataset.state = phase;
+	state.phase = phase;
+	renderPresence();
 	if (phase === 'open') {
 		state.everConnected = true;
 		box.hidden = true;
@@ -884,8 +894,7 @@ function render() {
 			setTimeout(focusFirst);
 		}
 	}
-	$('presence').dataset.available = state.staffAvailable;
-	$('presence-text').textContent = state.t(state.staffAvailable ? 'online' : 'away');
+	renderPresence();
 	$('chat').hidden = state.view !== 'chat';
 	$('history').hidden = state.view !== 'history';
 	const needsForm = !state.current && !state.contact && !state.prechatDone && state.site.preChatForm !== 'NONE'
@@ -897,7 +906,7 @@ function render() {
 	$('prechat-email-label').textContent = state.t(required ? 'email' : 'emailOptional');
 	$('prechat-email').required = required;
 	$('prechat-skip').hidden = required;
-	$('away').hidden = state.staffAvailable;
+	$('away').hidden = answering();
 	$('away-form').hidden = Boolean(state.contact);
 	$('away-thanks').hidden = !state.contact;
 	$('away-thanks').textContent = state.contact ? state.t('thanks', { name: state.contact }) : '';
@@ -908,6 +917,48 @@ function render() {
 	renderClosed();
 	if (state.view === 'history') {
 		renderHistory();
+	}
+}
+
+// Someone may answer: staff are available and the shop is open by its business hours
+// (without business hours, availability alone decides; docs/embedding.md).
+function answering() {
+	return state.staffAvailable && state.site.openNow !== false;
+}
+
+function renderPresence() {
+	if (!state.site) {
+		return;
+	}
+	const connected = state.phase === 'open';
+	let key = 'online';
+	if (!connected) {
+		key = state.everConnected ? 'offline' : 'connecting';
+	}
+	else if (state.site.openNow === false) {
+		key = 'closedNow';
+	}
+	else if (!state.staffAvailable) {
+		key = 'away';
+	}
+	$('presence').dataset.available = connected && answering();
+	$('presence-text').textContent = state.t(key);
+}
+
+// Opening and closing by the business hours happen on time, without asking the server:
+// at the change the state flips, and a fresh session answer brings the change after.
+let hoursTimer = 0;
+
+function scheduleHours() {
+	clearTimeout(hoursTimer);
+	const at = Date.parse(state.site.hoursChangeAt);
+	// setTimeout waits at most ~24.8 days; a later change is learnt from a later session.
+	if (Number.isFinite(at) && at - Date.now() < 2147483647) {
+		hoursTimer = setTimeout(() => {
+			state.site.openNow = !state.site.openNow;
+			state.site.hoursChangeAt = null;
+			render();
+		}, Math.max(0, at - Date.now()));
 	}
 }
 

@@ -15,6 +15,8 @@ import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
+import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.site.Sites;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +27,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Everything that changes an account, each step audited. Any change that should lock
- * somebody out (new password, reset, disabling) also ends all their sessions at once.
+ * somebody out (new password, reset, disabling) also ends all their sessions at once; any
+ * change of who is on the team or what they are called reaches every dashboard and node
+ * at once.
  */
 @Service
 class AccountManagement {
@@ -40,14 +44,18 @@ class AccountManagement {
 
 	private final Sites sites;
 
+	private final LiveEvents events;
+
 	private final Clock clock = Clock.systemUTC();
 
-	AccountManagement(Accounts accounts, AuditLog audit, PasswordEncoder encoder, StaffSessions sessions, Sites sites) {
+	AccountManagement(Accounts accounts, AuditLog audit, PasswordEncoder encoder, StaffSessions sessions, Sites sites,
+			LiveEvents events) {
 		this.sites = sites;
 		this.accounts = accounts;
 		this.audit = audit;
 		this.encoder = encoder;
 		this.sessions = sessions;
+		this.events = events;
 	}
 
 	List<Account> all() {
@@ -67,7 +75,24 @@ class AccountManagement {
 		Account account = Account.create(email, displayName, role, this.encoder.encode(password), true, now);
 		this.accounts.add(account);
 		record(actor, "account.created", account.id(), Map.of("role", role.name()));
+		teamChanged();
 		return new WithOneTimePassword(account, password);
+	}
+
+	/**
+	 * Changes the name the signed-in staff member is shown under, to colleagues and to
+	 * visitors (in messages from now on).
+	 */
+	Account rename(Actor actor, String displayName) {
+		Account account = get(actor.id());
+		Account changed = account.withDisplayName(displayName);
+		if (changed.displayName().equals(account.displayName())) {
+			return account;
+		}
+		this.accounts.update(changed);
+		record(actor, "account.renamed", account.id(), Map.of());
+		teamChanged();
+		return changed;
 	}
 
 	Account changeOwnPassword(Actor actor, String currentPassword, String newPassword) {
@@ -118,6 +143,7 @@ class AccountManagement {
 		int ended = enabled ? 0 : this.sessions.endAll(account.id());
 		record(actor, enabled ? "account.enabled" : "account.disabled", account.id(),
 				Map.of("sessions_ended", String.valueOf(ended)));
+		teamChanged();
 		return changed;
 	}
 
@@ -146,6 +172,18 @@ class AccountManagement {
 							String.valueOf(ended)));
 		}
 		return account;
+	}
+
+	/**
+	 * Tells every node who is on the team now (a handful of accounts: the whole list
+	 * travels, so no receiver reads it back).
+	 */
+	private void teamChanged() {
+		this.events.publish(new LiveEvent.TeamChanged(this.accounts.all()
+			.stream()
+			.filter(Account::enabled)
+			.map((account) -> new LiveEvent.TeamChanged.Member(account.id(), account.displayName()))
+			.toList()));
 	}
 
 	private void record(Actor actor, String action, AccountId target, Map<String, String> details) {

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.account.Account;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,6 +20,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -71,6 +73,36 @@ class MeController {
 		SecurityContextHolder.setContext(context);
 		this.contexts.saveContext(context, http, response);
 		return Map.of("signedIn", true, "account", SessionController.me(renewed));
+	}
+
+	/**
+	 * Changes the signed-in staff member's display name; this session's principal takes
+	 * it at once (other devices get it from the dashboard's live {@code team} frame).
+	 */
+	@PatchMapping("/api/v1/me")
+	Map<String, Object> update(@AuthenticationPrincipal StaffPrincipal staff, @Valid @RequestBody Update update,
+			HttpServletRequest http, HttpServletResponse response) {
+		if (staff.passwordMustChange()) {
+			throw ApiException.forbidden("forbidden", "Choose your own password first.");
+		}
+		Account renamed = this.accounts.rename(Actor.of(staff, http), update.displayName());
+		StaffPrincipal principal = new StaffPrincipal(renamed, staff.siteScope());
+		var authentication = UsernamePasswordAuthenticationToken.authenticated(principal, null,
+				principal.getAuthorities());
+		principal.eraseCredentials();
+		SecurityContext context = SecurityContextHolder.createEmptyContext();
+		context.setAuthentication(authentication);
+		SecurityContextHolder.setContext(context);
+		this.contexts.saveContext(context, http, response);
+		return SessionController.me(principal);
+	}
+
+	/**
+	 * Changes to the signed-in account.
+	 *
+	 * @param displayName the name colleagues and visitors see
+	 */
+	record Update(@NotNull @Size(max = 200) String displayName) {
 	}
 
 	/**

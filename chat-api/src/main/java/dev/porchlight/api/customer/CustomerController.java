@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
@@ -162,6 +163,22 @@ class CustomerController {
 		return object;
 	}
 
+	/**
+	 * Links a conversation to a customer: an existing one ({@code customerId}) or a new
+	 * one made from {@code email} (and {@code name}).
+	 */
+	@PostMapping("/api/v1/conversations/{id}/customer")
+	Map<String, Object> link(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@Valid @RequestBody Link link, HttpServletRequest http) {
+		CustomerId existing = (link.customerId() != null) ? CustomerId.parse(link.customerId()) : null;
+		if (existing != null) {
+			visible(staff, existing);
+		}
+		Customer customer = this.management.link(Actor.of(staff, http), ConversationId.parse(id), existing,
+				link.email(), link.name(), staff::serves);
+		return view(customer);
+	}
+
 	/** Reads stored JSON back into a tree for the answer. */
 	private static final class Frames {
 
@@ -198,6 +215,17 @@ class CustomerController {
 	 */
 	record Update(@Nullable @Size(max = 120) String name, @Nullable @Size(max = 254) String email,
 			@Nullable @Size(max = 40) String phone) {
+	}
+
+	/**
+	 * Whose conversation it is: an existing customer, or a new one.
+	 *
+	 * @param customerId an existing customer
+	 * @param email a new customer's email (without {@code customerId})
+	 * @param name a new customer's name
+	 */
+	record Link(@Nullable @Size(max = 36) String customerId, @Nullable @Size(max = 254) String email,
+			@Nullable @Size(max = 120) String name) {
 	}
 
 	/**

@@ -3,8 +3,12 @@ package dev.porchlight.api.customer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.visitor.UnverifiedIdentity;
@@ -16,7 +20,10 @@ import dev.porchlight.domain.common.Text;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.conversation.Stories;
+import dev.porchlight.domain.conversation.Transcripts;
 import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
@@ -33,6 +40,9 @@ import org.springframework.stereotype.Service;
  * edited, merged, erased — every change by staff audited. An email a visitor leaves
  * creates (or updates) a customer record of that visitor's own; it never links them to an
  * existing customer, so nobody can reach a customer's history by typing their email.
+ * Staff may link a conversation to any customer: that moves the conversation into the
+ * customer's story, and grants its visitor nothing. Every change reaches open dashboards
+ * at once.
  */
 @Service
 public class CustomerManagement {
@@ -49,16 +59,22 @@ public class CustomerManagement {
 
 	private final Revocations revocations;
 
+	private final Transcripts transcripts;
+
+	private final LiveEvents events;
+
 	private final Clock clock = Clock.systemUTC();
 
 	CustomerManagement(Customers customers, Stories stories, Visitors visitors, LiveConversations live, AuditLog audit,
-			Revocations revocations) {
+			Revocations revocations, Transcripts transcripts, LiveEvents events) {
 		this.revocations = revocations;
 		this.customers = customers;
 		this.stories = stories;
 		this.visitors = visitors;
 		this.live = live;
 		this.audit = audit;
+		this.transcripts = transcripts;
+		this.events = events;
 	}
 
 	/**
@@ -139,6 +155,7 @@ public class CustomerManagement {
 		for (ConversationId conversation : this.stories.attachConversationsOf(visitor, customer)) {
 			this.live.assignCustomer(conversation, customer);
 		}
+		this.customers.findById(customer).ifPresent((changed) -> changed(changed, null));
 		return customer;
 	}
 
@@ -166,11 +183,12 @@ public class CustomerManagement {
 				(phone != null) ? phone : current.phone(), current.firstSeenAt(), current.lastSeenAt());
 		this.customers.update(changed);
 		record(actor, "customer.updated", id, Map.of());
+		changed(changed, null);
 		return changed;
 	}
 
 	Stories.Merged merge(Actor actor, CustomerId source, CustomerId target) {
-		get(source);
+		Customer from = get(source);
 		get(target);
 		Stories.Merged merged = this.stories.merge(source, target);
 		merged.conversations().forEach((conversation) -> this.live.assignCustomer(conversation, target));
@@ -186,21 +204,88 @@ public class CustomerManagement {
 				Map.of("from", source.toString(), "conversations", String.valueOf(merged.conversations().size()),
 						"visitors", String.valueOf(merged.visitors().size()), "external_ids",
 						String.valueOf(merged.externalIds())));
+		// The surviving record may have taken details of the other one.
+		this.customers.findById(target).ifPresent((kept) -> changed(kept, null));
+		changed(from, target);
 		return merged;
 	}
 
 	List<ConversationId> erase(Actor actor, CustomerId id) {
 		get(id);
 		Stories.Erased erased = this.stories.erase(id);
-		erased.conversations().forEach(this.live::forget);
+		Set<ConversationId> gone = new LinkedHashSet<>(erased.conversations());
 		// Conversations too new to be in PostgreSQL yet go too.
 		for (VisitorId visitor : erased.visitors()) {
-			this.live.ofVisitor(visitor).forEach((conversation) -> this.live.forget(conversation.id()));
+			this.live.ofVisitor(visitor).forEach((conversation) -> gone.add(conversation.id()));
 			// Their tokens stop working now, not when they expire.
 			this.revocations.revoke(visitor, Duration.ofDays(1));
 		}
-		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(erased.conversations().size())));
-		return erased.conversations();
+		gone.forEach(this.live::forget);
+		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(gone.size())));
+		// Every dashboard drops them, the archived and the new alike.
+		List<ConversationId> all = List.copyOf(gone);
+		this.events.publish(new LiveEvent.CustomerErased(id, all));
+		return all;
+	}
+
+	/**
+	 * Links a conversation to a customer, existing or new (by email): it becomes part of
+	 * their story (archived and live alike), audited as {@code conversation.linked}. The
+	 * visitor who wrote it gains nothing: what a visitor may read is decided by their own
+	 * credentials only.
+	 * @param actor who links it
+	 * @param id the conversation
+	 * @param existing the customer, or null to create one
+	 * @param email the new customer's email (when {@code existing} is null)
+	 * @param name the new customer's name, if given
+	 * @return the customer the conversation belongs to now
+	 */
+	Customer link(Actor actor, ConversationId id, @Nullable CustomerId existing, @Nullable String email,
+			@Nullable String name, java.util.function.Predicate<dev.porchlight.domain.site.@Nullable SiteId> serves) {
+		Optional<LiveConversation> live = this.live.find(id);
+		if (live.isEmpty() && !this.transcripts.archivedSeqs(List.of(id)).containsKey(id)) {
+			throw ApiException.notFound("conversation");
+		}
+		// Another site's conversation is "not found" to an agent who does not serve it;
+		// one found only in the archive, to any agent limited to sites.
+		if (!serves.test(live.map((state) -> state.conversation().siteId()).orElse(null))) {
+			throw ApiException.notFound("conversation");
+		}
+		boolean created = existing == null;
+		Customer customer;
+		if (created) {
+			if (email == null || email.isBlank()) {
+				throw new DomainException("invalid_email", "Give the new customer's email, or choose a customer.");
+			}
+			customer = create(actor, name, email, null);
+		}
+		else {
+			customer = get(existing);
+		}
+		// Live state first: an archive pass that starts now already writes the new
+		// customer; the archived row (which the customer's story reads) follows.
+		live.ifPresent((state) -> {
+			this.live.assignCustomer(id, customer.id());
+			if (this.transcripts.archivedSeq(id) == 0) {
+				this.transcripts.archive(state.conversation(), state.version(), List.of());
+			}
+		});
+		this.stories.link(id, customer.id());
+		Map<String, String> details = new LinkedHashMap<>();
+		details.put("customer", customer.id().toString());
+		details.put("created", String.valueOf(created));
+		live.map((state) -> state.conversation().customerId())
+			.ifPresent((before) -> details.put("before", before.toString()));
+		this.audit.record(actor.did(this.clock.instant(), "conversation.linked", "conversation:" + id, details));
+		return customer;
+	}
+
+	/**
+	 * Tells every dashboard what a customer is called now, or where their record went.
+	 */
+	private void changed(Customer customer, @Nullable CustomerId mergedInto) {
+		this.events.publish(new LiveEvent.CustomerChanged(customer.id(), customer.name(),
+				(customer.email() != null) ? customer.email().value() : null, mergedInto));
 	}
 
 	private void record(Actor actor, String action, CustomerId customer, Map<String, String> details) {

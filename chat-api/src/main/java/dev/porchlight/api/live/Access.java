@@ -67,7 +67,11 @@ class Access {
 		}
 		Map<ConversationId, LiveConversation> all = new LinkedHashMap<>();
 		own.forEach((conversation) -> all.put(conversation.id(), conversation));
+		// Checked again: a conversation staff linked to another customer since stays
+		// listed under the old one until it is archived.
 		this.live.ofCustomer(visitor.siteId(), visitor.customerId())
+			.stream()
+			.filter((conversation) -> visibleTo(conversation.conversation(), visitor))
 			.forEach((conversation) -> all.putIfAbsent(conversation.id(), conversation));
 		return all.values()
 			.stream()

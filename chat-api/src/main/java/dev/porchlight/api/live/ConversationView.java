@@ -14,7 +14,7 @@ sealed interface ConversationView {
 	}
 
 	record Staff(String id, String status, String startedAt, String lastActivityAt, long lastSeq,
-			@Nullable String preview, @Nullable String lastSender, String siteId, String visitorId,
+			@Nullable String preview, @Nullable String lastSender, String siteId, String visitorId, String visitorName,
 			@Nullable String customerId, long unread, boolean awaitingReply, long readByVisitor, long readByStaff,
 			@Nullable String assignee, @Nullable String assigneeName, Context context) implements ConversationView {
 	}

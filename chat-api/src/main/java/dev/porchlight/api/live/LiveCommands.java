@@ -1,9 +1,16 @@
 package dev.porchlight.api.live;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 import dev.porchlight.domain.conversation.ConversationStatus;
+import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.presence.Presences;
+import dev.porchlight.domain.visitor.VisitorId;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -76,14 +83,30 @@ class LiveCommands {
 	}
 
 	ServerFrame welcome(Connection connection) {
-		boolean staff = !connection.isVisitor();
-		return new ServerFrame.Welcome("porchlight.v1", staff ? "staff" : "visitor",
-				this.properties.heartbeatInterval().toMillis(), this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH,
-				this.presences.anyStaffAvailable(), staff ? null : connection.visitor().visitorId().toString(),
-				staff ? connection.staff().id().toString() : null,
-				(staff ? this.access.inbox(connection, 500) : this.access.visible(connection.visitor())).stream()
-					.map((conversation) -> this.views.view(conversation, staff))
-					.toList());
+		if (connection.isVisitor()) {
+			return new ServerFrame.Welcome("porchlight.v1", "visitor", this.properties.heartbeatInterval().toMillis(),
+					this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH, this.presences.anyStaffAvailable(),
+					connection.visitor().visitorId().toString(), null,
+					this.access.visible(connection.visitor())
+						.stream()
+						.map((conversation) -> this.views.view(conversation, false))
+						.toList(),
+					null);
+		}
+		List<LiveConversation> inbox = this.access.inbox(connection, 500);
+		// Where the inbox's visitors are now, in one round trip: the dashboard shows
+		// who is on the site from the start, not only those who move after it
+		// connected. Only the inbox's visitors: those of sites this member serves.
+		Set<VisitorId> visitors = new LinkedHashSet<>();
+		inbox.forEach((conversation) -> visitors.add(conversation.conversation().visitorId()));
+		List<ServerFrame.Visitor> present = new ArrayList<>();
+		this.presences.visitors(visitors)
+			.forEach((visitor, presence) -> present.add(new ServerFrame.Visitor(visitor.toString(), true,
+					presence.page(), presence.title(), presence.browser())));
+		return new ServerFrame.Welcome("porchlight.v1", "staff", this.properties.heartbeatInterval().toMillis(),
+				this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH, this.presences.anyStaffAvailable(), null,
+				connection.staff().id().toString(),
+				inbox.stream().map((conversation) -> this.views.view(conversation, true)).toList(), present);
 	}
 
 }

@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
  * Hands each live event to the sockets of this node that should see it, encoding it once
  * per audience (visitor, staff), never once per socket: a log entry to the sockets
  * following its conversation, summaries to the staff inbox (through the
- * {@link InboxCoalescer}), typing and read markers to the other side. Runs on the one
+ * {@link InboxCoalescer}), typing and read markers to the other side, and what staff
+ * change outside a log (customers, tags, the team) to every dashboard. Runs on the one
  * thread that receives events, and never waits for a client.
  */
 @Component
@@ -76,11 +77,35 @@ class LiveRouter implements Consumer<LiveEvent> {
 			case LiveEvent.StateChanged changed -> this.inbox.changed(changed);
 			case LiveEvent.ReadMarked read -> read(read);
 			case LiveEvent.Typing typing -> typing(typing);
-			case LiveEvent.StaffAvailability availability ->
-				toAll(this.connections.visitors(), new ServerFrame.Availability(availability.available()));
+			case LiveEvent.StaffAvailability availability -> {
+				// Visitors learn whether someone may answer; dashboards show it too.
+				String text = Wire.write(new ServerFrame.Availability(availability.available()));
+				this.connections.visitors().forEach((connection) -> connection.send(text));
+				this.connections.staff().forEach((connection) -> connection.send(text));
+			}
 			case LiveEvent.VisitorPresence presence ->
 				toStaff(presence.site(), new ServerFrame.Visitor(presence.visitor().toString(), presence.online(),
-						presence.page(), presence.title()));
+						presence.page(), presence.title(), presence.browser()));
+			// Customers, erasures and tags carry no site yet: only staff who serve every
+			// site hear them live (an agent limited to sites sees them on reload).
+			case LiveEvent.CustomerChanged changed ->
+				toStaff(null, new ServerFrame.CustomerChanged(changed.customer().toString(), changed.name(),
+						changed.email(), (changed.mergedInto() != null) ? changed.mergedInto().toString() : null));
+			case LiveEvent.CustomerErased erased -> toStaff(null, new ServerFrame.Erased(erased.customer().toString(),
+					erased.conversations().stream().map(Object::toString).toList()));
+			case LiveEvent.TagsChanged tags -> toStaff(null,
+					new ServerFrame.Tags((tags.conversation() != null) ? tags.conversation().toString() : null,
+							(tags.customer() != null) ? tags.customer().toString() : null, tags.tags()));
+			case LiveEvent.TeamChanged team -> {
+				// Every node hears it: messages to visitors carry the new names from now
+				// on.
+				this.views.rename(team.team());
+				toAll(this.connections.staff(),
+						new ServerFrame.Team(team.team()
+							.stream()
+							.map((member) -> new ServerFrame.Member(member.id().toString(), member.displayName()))
+							.toList()));
+			}
 			case LiveEvent.SessionEnded ended -> {
 				for (Connection connection : this.connections.staff()) {
 					String session = connection.httpSession();

@@ -1,6 +1,9 @@
 package dev.porchlight.api.live;
 
+import java.time.Duration;
+
 import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.LiveEvents;
@@ -34,8 +37,14 @@ class PresenceCommands {
 
 	private final LiveProperties properties;
 
+	private final Views views;
+
+	// A visitor's sighting lasts as long as their socket may (it closes when the token
+	// expires, and the client reconnects); the last socket to close removes it.
+	private final Duration visitorPresence;
+
 	PresenceCommands(Access access, LiveEvents events, Presences presences, Sites sites, Customers customers,
-			Connections connections, LiveProperties properties) {
+			Connections connections, LiveProperties properties, Views views, PorchlightProperties porchlight) {
 		this.access = access;
 		this.events = events;
 		this.presences = presences;
@@ -43,6 +52,8 @@ class PresenceCommands {
 		this.customers = customers;
 		this.connections = connections;
 		this.properties = properties;
+		this.views = views;
+		this.visitorPresence = porchlight.visitorTokenTtl().plus(properties.idleTimeout());
 	}
 
 	@Nullable ServerFrame typing(Connection connection, ClientFrame.Typing frame) {
@@ -59,7 +70,8 @@ class PresenceCommands {
 			}
 		}
 		else {
-			name = connection.staff().displayName();
+			// The name as it is now, not as it was when the staff member signed in.
+			name = this.views.staffName(connection.staff().id());
 		}
 		this.events.publish(new LiveEvent.Typing(conversation.id(), connection.sender().kind(), frame.typing(), draft,
 				name, conversation.conversation().siteId()));
@@ -71,10 +83,10 @@ class PresenceCommands {
 			throw new ProtocolException("forbidden", "Only visitors report pages.");
 		}
 		VisitorPrincipal visitor = connection.visitor();
-		this.presences.visitorSeen(visitor.visitorId(), frame.page().url(), frame.page().title(),
-				this.properties.idleTimeout());
+		this.presences.visitorSeen(visitor.visitorId(), frame.page().url(), frame.page().title(), connection.browser(),
+				this.visitorPresence);
 		this.events.publish(new LiveEvent.VisitorPresence(visitor.visitorId(), true, frame.page().url(),
-				frame.page().title(), visitor.siteId()));
+				frame.page().title(), connection.browser(), visitor.siteId()));
 		if (visitor.customerId() != null) {
 			this.customers.recordVisit(visitor.customerId(),
 					new Customers.Visit(frame.page().url(), frame.page().title(), null, null, connection.browser()));
@@ -97,7 +109,8 @@ class PresenceCommands {
 	 */
 	void arrived(Connection connection) {
 		if (connection.isVisitor()) {
-			this.presences.visitorSeen(connection.visitor().visitorId(), null, null, this.properties.idleTimeout());
+			this.presences.visitorSeen(connection.visitor().visitorId(), null, null, connection.browser(),
+					this.visitorPresence);
 		}
 		else {
 			this.presences.staffSeen(connection.staff().id(), this.properties.idleTimeout());
@@ -116,7 +129,8 @@ class PresenceCommands {
 			}
 		}
 		else if (!this.connections.hasVisitor(connection.visitor().visitorId())) {
-			this.events.publish(new LiveEvent.VisitorPresence(connection.visitor().visitorId(), false, null, null,
+			this.presences.visitorGone(connection.visitor().visitorId());
+			this.events.publish(new LiveEvent.VisitorPresence(connection.visitor().visitorId(), false, null, null, null,
 					connection.visitor().siteId()));
 		}
 	}

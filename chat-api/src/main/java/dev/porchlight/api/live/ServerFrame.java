@@ -32,16 +32,21 @@ import org.jspecify.annotations.Nullable;
 		@JsonSubTypes.Type(value = ServerFrame.Availability.class, name = "availability"),
 		@JsonSubTypes.Type(value = ServerFrame.Visitor.class, name = "visitor"),
 		@JsonSubTypes.Type(value = ServerFrame.Reconnect.class, name = "reconnect"),
+		@JsonSubTypes.Type(value = ServerFrame.CustomerChanged.class, name = "customer"),
+		@JsonSubTypes.Type(value = ServerFrame.Erased.class, name = "erased"),
+		@JsonSubTypes.Type(value = ServerFrame.Tags.class, name = "tags"),
+		@JsonSubTypes.Type(value = ServerFrame.Team.class, name = "team"),
 		@JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error") })
 sealed interface ServerFrame {
 
 	/**
-	 * The first frame on every socket.
+	 * The first frame on every socket. Staff also get where the visitors of their inbox
+	 * are right now ({@code visitors}), so nobody shows as gone who is on the site.
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Welcome(String protocol, String role, long heartbeatMs, int maxFrameBytes, int maxMessageLength,
-			boolean staffAvailable, @Nullable String visitorId, @Nullable String accountId,
-			List<?> conversations) implements ServerFrame {
+			boolean staffAvailable, @Nullable String visitorId, @Nullable String accountId, List<?> conversations,
+			@Nullable List<Visitor> visitors) implements ServerFrame {
 	}
 
 	record Pong(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String ref) implements ServerFrame {
@@ -114,11 +119,41 @@ sealed interface ServerFrame {
 	record Availability(boolean staffAvailable) implements ServerFrame {
 	}
 
-	record Visitor(String visitorId, boolean online, @Nullable String page,
-			@Nullable String title) implements ServerFrame {
+	record Visitor(String visitorId, boolean online, @Nullable String page, @Nullable String title,
+			@Nullable String browser) implements ServerFrame {
 	}
 
 	record Reconnect(String reason) implements ServerFrame {
+	}
+
+	/**
+	 * A customer's details changed, or the record was merged into {@code mergedInto}.
+	 */
+	record CustomerChanged(String customerId, @Nullable String name, @Nullable String email,
+			@Nullable String mergedInto) implements ServerFrame {
+	}
+
+	/**
+	 * A customer was erased with these conversations.
+	 */
+	record Erased(String customerId, List<String> conversationIds) implements ServerFrame {
+	}
+
+	/**
+	 * The tags of a conversation or of a customer, after a change.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Tags(@Nullable String conversationId, @Nullable String customerId,
+			List<String> tags) implements ServerFrame {
+	}
+
+	/**
+	 * The enabled staff members after a change (added, enabled, disabled, renamed).
+	 */
+	record Team(List<Member> team) implements ServerFrame {
+	}
+
+	record Member(String id, String displayName) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,9 +10,11 @@ import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.visitor.VisitorNames;
 
 import org.springframework.stereotype.Component;
 
@@ -67,6 +70,7 @@ class Views {
 				conversation.startedAt().toString(), conversation.lastActivityAt().toString(), live.lastSeq(),
 				live.preview(), (live.lastSender() != null) ? lower(live.lastSender()) : null,
 				conversation.siteId().toString(), conversation.visitorId().toString(),
+				VisitorNames.of(conversation.visitorId()),
 				(conversation.customerId() != null) ? conversation.customerId().toString() : null,
 				live.unreadForStaff(), live.awaitingReply(), live.readByVisitor(), live.readByStaff(),
 				(live.assignee() != null) ? live.assignee().toString() : null,
@@ -87,6 +91,16 @@ class Views {
 		String name = this.accounts.findById(id).map(Account::displayName).orElse("Staff");
 		this.staffNames.put(id, new CachedName(name, now + NAME_TTL_MILLIS));
 		return name;
+	}
+
+	/**
+	 * Takes the team's names as they are now (a rename, heard by every node), so the next
+	 * message carries the new name without waiting for the cache to expire.
+	 * @param team the enabled staff members
+	 */
+	void rename(List<LiveEvent.TeamChanged.Member> team) {
+		long until = System.currentTimeMillis() + NAME_TTL_MILLIS;
+		team.forEach((member) -> this.staffNames.put(member.id(), new CachedName(member.displayName(), until)));
 	}
 
 	private static String lower(Enum<?> value) {

@@ -15,8 +15,16 @@ import org.springframework.web.cors.CorsConfigurationSource;
  * Lets a browser call the visitor API from a host page only when the page's origin is on
  * some site's exact allow-list. Which site the call is for is checked again by the
  * endpoint itself. No credentials (cookies) are ever allowed cross-origin.
+ * <p>
+ * One exception: the launcher's look ({@code GET /api/v1/visitor/widget/{key}}) may be
+ * read from any origin, so that its refusal of a page that is not allowed reaches the
+ * loader, which prints it in the console (otherwise the browser reports only "Failed to
+ * fetch" and the installer is left guessing). The look is public, and the refusal says no
+ * more than the missing widget does.
  */
 final class SiteOriginsCorsConfigurationSource implements CorsConfigurationSource {
+
+	private static final String WIDGET_LOOK = "/api/v1/visitor/widget/";
 
 	private final Sites sites;
 
@@ -29,6 +37,13 @@ final class SiteOriginsCorsConfigurationSource implements CorsConfigurationSourc
 		String origin = request.getHeader("Origin");
 		if (origin == null) {
 			return null;
+		}
+		if ("GET".equals(request.getMethod()) && request.getRequestURI().startsWith(WIDGET_LOOK)) {
+			CorsConfiguration look = new CorsConfiguration();
+			look.setAllowedOrigins(List.of(origin));
+			look.setAllowedMethods(List.of("GET"));
+			look.setAllowCredentials(false);
+			return look;
 		}
 		List<Site> all = this.sites.all();
 		if (all.stream().noneMatch((site) -> site.allowsOrigin(origin))) {

@@ -1,5 +1,6 @@
 package dev.porchlight.api.site;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,11 @@ class SiteController {
 			view.put("identitySecret", site.identitySecret().value());
 		}
 		view.put("widget", widgetView);
+		// Whether the widget shows its away state by the business hours now, and when
+		// that changes next (null without business hours): the dashboard shows it.
+		Instant now = Instant.now();
+		view.put("openNow", widget.businessHours().isOpenAt(now));
+		view.put("hoursChangeAt", widget.businessHours().nextChange(now).map(Instant::toString).orElse(null));
 		view.put("searchLanguage", site.searchLanguage().id());
 		view.put("createdAt", site.createdAt().toString());
 		return view;

@@ -1,6 +1,7 @@
 package dev.porchlight.api.story;
 
-import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,15 +22,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Transcripts as files: JSON for machines, CSV for spreadsheets (cells that a spreadsheet
- * would run as a formula are defused), plain text for people.
+ * would run as a formula are defused), plain text for people. Times are in the zone the
+ * reader asked for (the dashboard sends its own), UTC by default, and every file says
+ * which.
  */
 @Component
 class Exports {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-		.withZone(ZoneOffset.UTC);
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
 	private static final int PAGE = 5_000;
 
@@ -71,16 +73,23 @@ class Exports {
 		return entries;
 	}
 
-	String render(Format format, Map<ConversationId, List<LogEntry>> conversations) {
+	String render(Format format, Map<ConversationId, List<LogEntry>> conversations, ZoneId zone) {
 		Map<AccountId, String> names = new LinkedHashMap<>();
 		return switch (format) {
-			case JSON -> json(conversations, names);
-			case CSV -> csv(conversations, names);
-			case TXT -> text(conversations, names);
+			case JSON -> json(conversations, names, zone);
+			case CSV -> csv(conversations, names, zone);
+			case TXT -> text(conversations, names, zone);
 		};
 	}
 
-	private String json(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names) {
+	/**
+	 * ISO-8601 with the offset of the zone (UTC keeps its {@code Z}).
+	 */
+	private static String iso(Instant at, ZoneId zone) {
+		return at.atZone(zone).toOffsetDateTime().toString();
+	}
+
+	private String json(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names, ZoneId zone) {
 		List<Map<String, Object>> list = new ArrayList<>();
 		conversations.forEach((id, entries) -> {
 			Map<String, Object> conversation = new LinkedHashMap<>();
@@ -88,7 +97,7 @@ class Exports {
 			conversation.put("entries", entries.stream().map((entry) -> {
 				Map<String, Object> row = new LinkedHashMap<>();
 				row.put("seq", entry.seq());
-				row.put("at", entry.at().toString());
+				row.put("at", iso(entry.at(), zone));
 				row.put("kind", entry.kind().name().toLowerCase(Locale.ROOT));
 				row.put("sender", entry.sender().kind().name().toLowerCase(Locale.ROOT));
 				row.put("name", name(entry.sender(), names));
@@ -97,17 +106,20 @@ class Exports {
 			}).toList());
 			list.add(conversation);
 		});
-		return JSON.writeValueAsString(Map.of("conversations", list));
+		Map<String, Object> file = new LinkedHashMap<>();
+		file.put("timeZone", zone.getId());
+		file.put("conversations", list);
+		return JSON.writeValueAsString(file);
 	}
 
-	private String csv(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names) {
+	private String csv(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names, ZoneId zone) {
 		StringBuilder out = new StringBuilder("conversation_id,seq,at,kind,sender,name,body\r\n");
 		conversations.forEach((id,
 				entries) -> entries.forEach((entry) -> out.append(id)
 					.append(',')
 					.append(entry.seq())
 					.append(',')
-					.append(entry.at())
+					.append(iso(entry.at(), zone))
 					.append(',')
 					.append(entry.kind().name().toLowerCase(Locale.ROOT))
 					.append(',')
@@ -120,12 +132,15 @@ class Exports {
 		return out.toString();
 	}
 
-	private String text(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names) {
-		StringBuilder out = new StringBuilder();
+	private String text(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names, ZoneId zone) {
+		StringBuilder out = new StringBuilder("Times in ").append(zone.getId()).append("\n\n");
 		conversations.forEach((id, entries) -> {
 			out.append("Conversation ").append(id).append('\n');
 			for (LogEntry entry : entries) {
-				out.append('[').append(TIME.format(entry.at())).append("] ").append(name(entry.sender(), names));
+				out.append('[')
+					.append(TIME.format(entry.at().atZone(zone)))
+					.append("] ")
+					.append(name(entry.sender(), names));
 				switch (entry.kind()) {
 					case MESSAGE -> out.append(": ").append(entry.body().text().replace("\n", "\n    "));
 					case CLOSED -> out.append(" closed the conversation");

@@ -2,6 +2,7 @@ package dev.porchlight.api.story;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,15 +20,19 @@ import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.LiveEvent;
+import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.Stories;
 import dev.porchlight.domain.conversation.Transcripts;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
+import dev.porchlight.domain.site.BusinessHours;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -64,8 +69,11 @@ class StoryController {
 
 	private final AuditLog audit;
 
+	private final LiveEvents events;
+
 	StoryController(Annotations annotations, LiveConversations live, Transcripts transcripts, Customers customers,
-			Stories stories, Exports exports, AuditLog audit) {
+			Stories stories, Exports exports, AuditLog audit, LiveEvents events) {
+		this.events = events;
 		this.annotations = annotations;
 		this.live = live;
 		this.transcripts = transcripts;
@@ -85,7 +93,7 @@ class StoryController {
 			@PathVariable String tag) {
 		ConversationId conversation = archived(staff, id);
 		this.annotations.tag(conversation, tag);
-		return this.annotations.tags(conversation);
+		return tagsChanged(conversation, null, this.annotations.tags(conversation));
 	}
 
 	@DeleteMapping("/api/v1/conversations/{id}/tags/{tag}")
@@ -93,7 +101,7 @@ class StoryController {
 			@PathVariable String tag) {
 		ConversationId conversation = archived(staff, id);
 		this.annotations.untag(conversation, tag);
-		return this.annotations.tags(conversation);
+		return tagsChanged(conversation, null, this.annotations.tags(conversation));
 	}
 
 	@GetMapping("/api/v1/conversations/{id}/notes")
@@ -120,7 +128,7 @@ class StoryController {
 			@PathVariable String tag) {
 		CustomerId customer = customer(staff, id);
 		this.annotations.tag(customer, tag);
-		return this.annotations.tags(customer);
+		return tagsChanged(null, customer, this.annotations.tags(customer));
 	}
 
 	@DeleteMapping("/api/v1/customers/{id}/tags/{tag}")
@@ -128,7 +136,16 @@ class StoryController {
 			@PathVariable String tag) {
 		CustomerId customer = customer(staff, id);
 		this.annotations.untag(customer, tag);
-		return this.annotations.tags(customer);
+		return tagsChanged(null, customer, this.annotations.tags(customer));
+	}
+
+	/**
+	 * Every dashboard learns the tags at once (the inbox's tag filter, an open panel).
+	 */
+	private List<String> tagsChanged(@Nullable ConversationId conversation, @Nullable CustomerId customer,
+			List<String> tags) {
+		this.events.publish(new LiveEvent.TagsChanged(conversation, customer, tags));
+		return tags;
 	}
 
 	@GetMapping("/api/v1/customers/{id}/notes")
@@ -146,26 +163,31 @@ class StoryController {
 
 	@GetMapping("/api/v1/conversations/{id}/export")
 	ResponseEntity<byte[]> exportConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
-			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
+			@RequestParam(defaultValue = "json") String format,
+			@RequestParam(defaultValue = "UTC") @Size(max = 64) String zone, HttpServletRequest http) {
 		ConversationId conversation = archived(staff, id);
 		Exports.Format chosen = format(format);
+		ZoneId timeZone = BusinessHours.zone(zone);
 		List<LogEntry> entries = this.exports.entries(conversation);
 		audit(staff, http, "conversation.exported", "conversation:" + conversation, chosen, entries.size());
-		return file(this.exports.render(chosen, Map.of(conversation, entries)), chosen, "conversation-" + conversation);
+		return file(this.exports.render(chosen, Map.of(conversation, entries), timeZone), chosen,
+				"conversation-" + conversation);
 	}
 
 	@GetMapping("/api/v1/customers/{id}/export")
 	ResponseEntity<byte[]> exportCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
-			@RequestParam(defaultValue = "json") String format, HttpServletRequest http) {
+			@RequestParam(defaultValue = "json") String format,
+			@RequestParam(defaultValue = "UTC") @Size(max = 64) String zone, HttpServletRequest http) {
 		CustomerId customer = customer(staff, id);
 		Exports.Format chosen = format(format);
+		ZoneId timeZone = BusinessHours.zone(zone);
 		Map<ConversationId, List<LogEntry>> all = new LinkedHashMap<>();
 		// A staff member limited to some sites exports the story on those.
 		this.stories.conversations(customer, staff.siteScope())
 			.forEach((conversation) -> all.put(conversation, this.exports.entries(conversation)));
 		int count = all.values().stream().mapToInt(List::size).sum();
 		audit(staff, http, "customer.exported", "customer:" + customer, chosen, count);
-		return file(this.exports.render(chosen, all), chosen, "customer-" + customer);
+		return file(this.exports.render(chosen, all, timeZone), chosen, "customer-" + customer);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.porchlight.api.visitor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteKey;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.site.WidgetSettings;
+import dev.porchlight.domain.visitor.Visitors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
@@ -44,8 +46,11 @@ class VisitorController {
 
 	private final PorchlightProperties properties;
 
+	private final Visitors visitors;
+
 	VisitorController(Sites sites, Customers customers, VisitorSessions sessions, RateLimiter limiter,
-			PorchlightProperties properties) {
+			PorchlightProperties properties, Visitors visitors) {
+		this.visitors = visitors;
 		this.sites = sites;
 		this.customers = customers;
 		this.sessions = sessions;
@@ -80,6 +85,10 @@ class VisitorController {
 			body.put("visitorSecret", started.newSecret());
 		}
 		body.put("identity", started.identity().name().toLowerCase(java.util.Locale.ROOT));
+		// Someone who already told us how to reach them (a form before, or the site's
+		// signature) is not shown the pre-chat form again, whatever the browser forgot.
+		body.put("returning", started.newSecret() == null && (principal.customerId() != null
+				|| this.visitors.contactCustomer(principal.visitorId()).isPresent()));
 		body.put("site", publicSettings(site));
 		return body;
 	}
@@ -124,7 +133,11 @@ class VisitorController {
 		settings.put("preChatForm", widget.preChatForm().name());
 		// The widget tells the visitor when staff can see what they type.
 		settings.put("typingPreview", widget.typingPreview());
-		settings.put("openNow", widget.businessHours().isOpenAt(java.time.Instant.now()));
+		Instant now = Instant.now();
+		settings.put("openNow", widget.businessHours().isOpenAt(now));
+		// When openNow flips next (null without business hours), so the widget changes to
+		// or from its away state on time.
+		settings.put("hoursChangeAt", widget.businessHours().nextChange(now).map(Instant::toString).orElse(null));
 		return settings;
 	}
 

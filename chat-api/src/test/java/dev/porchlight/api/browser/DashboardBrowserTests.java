@@ -8,6 +8,8 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.domain.visitor.VisitorNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -313,6 +315,199 @@ class DashboardBrowserTests {
 	}
 
 	@Test
+	void colleaguesAndErasuresReachAnOpenDashboardWithoutAReload() {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		String conversation = visitor.startConversation();
+		visitor.sendAndAck(conversation, "erase-me", "Please forget me afterwards");
+		assertThat(new ApiClient(this.otherNode).header("Authorization", "Bearer " + this.visitorToken)
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "forget@example.com", "name", "Fritz")))
+			.status()).isEqualTo(204);
+		String item = "#inbox-list li[data-id='" + conversation + "']";
+		// Their name arrives live too.
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(item), "Fritz"));
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "forget me"));
+
+		// A new colleague, added on the other node: in both lists at once.
+		ApiClient api = ownerApi();
+		String email = "nadia-" + System.nanoTime() + "@shop.example";
+		api.post("/api/v1/accounts", ApiClient.json(Map.of("email", email, "displayName", "Nadia", "role", "AGENT")));
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("assignee-filter"), "Nadia"));
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("assignee"), "Nadia"));
+
+		// Erased on the other node: the open conversation and its inbox row go at once.
+		String customer = api.get("/api/v1/search/customers?q=forget@example.com").json().get(0).path("id").asString();
+		assertThat(api.delete("/api/v1/customers/" + customer).status()).isEqualTo(200);
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(item), 0));
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.id("reply"), 0));
+		assertThat(this.owner.findElement(By.id("status")).getText()).isEqualTo("That conversation was erased.");
+	}
+
+	@Test
+	void anonymousVisitorsHaveDistinctNamesWithWhereTheyAre() {
+		signIn();
+		List<String> names = new ArrayList<>();
+		List<String> conversations = new ArrayList<>();
+		List<LiveTestClient> visitors = new ArrayList<>();
+		for (String page : List.of("Silver rings", "Gold chains")) {
+			LiveTestClient visitor = visitorOnTheOtherNode();
+			visitors.add(visitor);
+			String visitorId = visitor.next("welcome").path("visitorId").asString();
+			visitor
+				.send(Map.of("type", "page", "url", "https://shop.example/" + page.replace(' ', '-'), "title", page));
+			String conversation = visitor.startConversation();
+			visitor.sendAndAck(conversation, "q", "A question about " + page);
+			names.add(VisitorNames.of(VisitorId.parse(visitorId)));
+			conversations.add(conversation);
+		}
+		assertThat(names.get(0)).isNotEqualTo(names.get(1));
+		for (int i = 0; i < 2; i++) {
+			String item = "#inbox-list li[data-id='" + conversations.get(i) + "']";
+			this.wait.until(ExpectedConditions.textToBe(By.cssSelector(item + " .who"), names.get(i)));
+			this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(item + " .details"),
+					i == 0 ? "Silver rings" : "Gold chains"));
+		}
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversations.get(1));
+		this.wait.until(ExpectedConditions.textToBe(By.id("conversation-title"), names.get(1)));
+		this.wait.until(ExpectedConditions.textToBe(By.id("context-page"), "Gold chains"));
+		this.wait.until(ExpectedConditions.textToBe(By.id("context-online"), "On the site now"));
+		// Closed, so that other tests count only their own unread messages.
+		for (int i = 0; i < 2; i++) {
+			visitors.get(i).send(Map.of("type", "close", "conversationId", conversations.get(i)));
+			visitors.get(i).next("status_ok");
+		}
+	}
+
+	@Test
+	void theOwnerLinksAnAnonymousConversationToTheEmailTheVisitorTyped() {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		String conversation = visitor.startConversation();
+		visitor.sendAndAck(conversation, "mail", "No account here, but write to lena.link@example.com please");
+		this.owner.get(PORCHLIGHT + "/app/#/c/" + conversation);
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "write to"));
+		// The address is a mail link, and is offered for the new customer.
+		WebElement mail = this.owner.findElement(By.cssSelector("#transcript a[href='mailto:lena.link@example.com']"));
+		assertThat(mail.getText()).isEqualTo("lena.link@example.com");
+		assertThat(mail.getAttribute("rel")).isEqualTo("noopener noreferrer");
+		this.wait.until(ExpectedConditions.attributeToBe(By.id("link-email"), "value", "lena.link@example.com"));
+		this.owner.findElement(By.id("link-name")).sendKeys("Lena");
+		this.owner.findElement(By.cssSelector("#link-new button[type=submit]")).click();
+		// The answer next to the form, and the conversation now has its customer.
+		this.wait.until(ExpectedConditions.textToBe(By.id("link-result"), "Linked to Lena."));
+		this.wait.until(ExpectedConditions.textToBe(By.id("conversation-title"), "Lena"));
+		this.owner.findElement(By.cssSelector("#customer-link a")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), "Lena"));
+		this.wait.until(ExpectedConditions
+			.presenceOfElementLocated(By.cssSelector("#customer-story li[data-id='" + conversation + "']")));
+		visitor.send(Map.of("type", "close", "conversationId", conversation));
+		visitor.next("status_ok");
+	}
+
+	/** Facts about the layout: anything wider than the viewport, and the reply box. */
+	static final String LAYOUT = """
+			var width = document.documentElement.clientWidth;
+			var wide = Array.from(document.querySelectorAll('#shell *')).filter(function (el) {
+				var r = el.getBoundingClientRect();
+				return r.width > 0 && r.right > width + 1 && !el.closest('.scroll, .inbox-list');
+			}).slice(0, 5).map(function (el) { return el.tagName + '#' + el.id + '.' + el.className; });
+			var box = function (id) {
+				var el = document.getElementById(id);
+				if (!el || !el.offsetParent) { return null; }
+				var r = el.getBoundingClientRect();
+				return [Math.round(r.left), Math.round(r.top), Math.round(r.right), Math.round(r.bottom)];
+			};
+			return { width: width, height: window.innerHeight, scrollWidth: document.documentElement.scrollWidth,
+				viewOverflow: (function (v) { return v.offsetParent ? v.scrollWidth - v.clientWidth : 0; })(document.getElementById('view')),
+				wide: wide, inbox: box('inbox'), view: box('view'), reply: box('reply'), transcript: box('transcript-scroll') };
+			""";
+
+	@Test
+	void onAPhoneAndOnALaptopEveryStepFitsTheScreen() throws Exception {
+		signIn();
+		LiveTestClient visitor = visitorOnTheOtherNode();
+		ApiClient api = ownerApi();
+		String customer = api
+			.post("/api/v1/customers", ApiClient.json(Map.of("name", "Ida Phone", "email", "ida.phone@example.com")))
+			.text("/id");
+		for (int[] size : new int[][] { { 390, 844 }, { 1280, 800 } }) {
+			int width = size[0];
+			boolean phone = width < 640;
+			this.owner.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+					Map.of("width", width, "height", size[1], "deviceScaleFactor", 1, "mobile", phone));
+			String conversation = visitor.startConversation();
+			visitor.sendAndAck(conversation, "q" + width, "Can you engrave a ring in " + width + " px letters?");
+			this.owner.get(PORCHLIGHT + "/app/#/inbox");
+			String item = "#inbox-list li[data-id='" + conversation + "']";
+			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(item)));
+			Map<String, Object> inbox = layout(width, "inbox");
+			if (phone) {
+				assertThat(box(inbox, "inbox")).as("the inbox fills a phone")
+					.containsExactly(0L, box(inbox, "inbox").get(1), (long) width, box(inbox, "inbox").get(3));
+				assertThat(inbox.get("view")).as("one column").isNull();
+			}
+
+			this.owner.findElement(By.cssSelector(item + " a")).click();
+			this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "engrave"));
+			WebElement reply = this.owner.findElement(By.id("reply"));
+			reply.sendKeys("Yes, up to 20 letters." + Keys.ENTER);
+			this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "20 letters"));
+			Map<String, Object> open = layout(width, "conversation");
+			List<Long> replyBox = box(open, "reply");
+			assertThat(replyBox).as("the reply box is on screen").isNotNull();
+			assertThat(replyBox.get(1)).isGreaterThanOrEqualTo(0L);
+			assertThat(replyBox.get(3)).isLessThanOrEqualTo((long) size[1]);
+			assertThat(box(open, "transcript").get(2) - box(open, "transcript").get(0))
+				.as("the transcript has room to read")
+				.isGreaterThanOrEqualTo(phone ? width - 40L : 500L);
+			if (phone) {
+				assertThat(open.get("inbox")).as("one column").isNull();
+				this.owner.findElement(By.id("back")).click();
+				this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
+			}
+
+			this.owner.get(PORCHLIGHT + "/app/#/customers/" + customer);
+			this.wait.until(ExpectedConditions.textToBe(By.id("customer-title"), "Ida Phone"));
+			layout(width, "customer");
+			this.owner.get(PORCHLIGHT + "/app/#/search?q=engrave");
+			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result-count")));
+			layout(width, "search");
+			this.owner.get(PORCHLIGHT + "/app/#/settings");
+			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("staff-list")));
+			layout(width, "settings");
+			visitor.send(Map.of("type", "close", "conversationId", conversation));
+			visitor.next("status_ok");
+		}
+	}
+
+	/**
+	 * Asserts the page fits its width and has no serious accessibility problem, and keeps
+	 * a screenshot under target/screenshots for review.
+	 */
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> layout(int width, String step) throws java.io.IOException {
+		java.nio.file.Path screenshots = java.nio.file.Path.of("target", "screenshots");
+		java.nio.file.Files.createDirectories(screenshots);
+		java.nio.file.Files.write(screenshots.resolve("dashboard-" + width + "-" + step + ".png"),
+				this.owner.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+		Map<String, Object> facts = (Map<String, Object>) this.owner.executeScript(LAYOUT);
+		assertThat(((Number) facts.get("scrollWidth")).longValue()).as("%s at %d px: %s", step, width, facts)
+			.isLessThanOrEqualTo(((Number) facts.get("width")).longValue());
+		assertThat(((Number) facts.get("viewOverflow")).longValue()).as("%s at %d px: %s", step, width, facts)
+			.isLessThanOrEqualTo(0L);
+		assertThat((List<String>) facts.get("wide")).as("%s at %d px: wider than the screen", step, width).isEmpty();
+		assertThat(Axe.seriousViolations(this.owner)).as("%s at %d px", step, width).isEmpty();
+		return facts;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Long> box(Map<String, Object> facts, String name) {
+		List<Object> box = (List<Object>) facts.get(name);
+		return (box != null) ? box.stream().map((n) -> ((Number) n).longValue()).toList() : null;
+	}
+
+	@Test
 	void everyViewHasNoSeriousAccessibilityProblems() {
 		signIn();
 		LiveTestClient visitor = visitorOnTheOtherNode();
@@ -330,7 +525,12 @@ class DashboardBrowserTests {
 		assertThat(Axe.seriousViolations(this.owner)).as("conversation").isEmpty();
 		// A reply too long for the server is kept in the box with a clear message.
 		WebElement reply = this.owner.findElement(By.id("reply"));
-		this.owner.executeScript("arguments[0].value = 'x'.repeat(4001)", reply);
+		this.owner.executeScript("arguments[0].value = 'x'.repeat(3990)", reply);
+		reply.sendKeys("xxxxx");
+		this.wait.until(ExpectedConditions.textToBe(By.id("reply-count"), "Characters left: 5"));
+		this.owner.executeScript("arguments[0].value = 'x'.repeat(4000)", reply);
+		reply.sendKeys("x");
+		this.wait.until(ExpectedConditions.textToBe(By.id("reply-count"), "Characters over the limit: 1"));
 		reply.sendKeys(Keys.ENTER);
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reply-error"), "at most 4000"));
 		assertThat(reply.getAttribute("value")).hasSize(4001);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -99,9 +100,23 @@ class SignInBrowserTests {
 		this.browser.findElement(By.id("new-password")).sendKeys("ann chose this herself");
 		this.browser.findElement(By.cssSelector("#change-password button[type=submit]")).click();
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Password changed"));
-		assertThat(this.browser.findElement(By.id("must-change")).isDisplayed()).isFalse();
+		// Straight on to the inbox.
+		this.wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-route", "inbox"));
+		assertThat(this.browser.findElements(By.id("must-change"))).isEmpty();
 		assertThat(new ApiClient(this.port).signIn(email, "ann chose this herself").text("/account/passwordMustChange"))
 			.isEqualTo("false");
+
+		// Her name, as colleagues and visitors see it, changes in place.
+		this.browser.findElement(By.id("me-link")).click();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("display-name")));
+		WebElement name = this.browser.findElement(By.id("display-name"));
+		name.clear();
+		name.sendKeys("Ann Lee");
+		this.browser.findElement(By.cssSelector("#change-name button[type=submit]")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("display-name-result"), "Saved."));
+		this.wait.until(ExpectedConditions.textToBe(By.id("me-name"), "Ann Lee"));
+		assertThat(new ApiClient(this.port).signIn(email, "ann chose this herself").text("/account/displayName"))
+			.isEqualTo("Ann Lee");
 	}
 
 }

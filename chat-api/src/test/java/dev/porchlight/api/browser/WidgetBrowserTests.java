@@ -1,6 +1,10 @@
 package dev.porchlight.api.browser;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +16,7 @@ import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.browser.Widget.Shown;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.PreChatForm;
@@ -43,6 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole widget in real headless Chromium: a customer's page on its own origin with a
@@ -315,6 +321,50 @@ class WidgetBrowserTests {
 	}
 
 	@Test
+	void outsideBusinessHoursTheWidgetIsClosedAndOpensOnTime() {
+		// A zone where it is about noon now, so the opening never wraps past midnight; it
+		// opens at the next whole minute (at least 15 s away) for ten minutes.
+		ZoneOffset zone = ZoneOffset.ofHours(Math.clamp(12 - ZonedDateTime.now(ZoneOffset.UTC).getHour(), -12, 14));
+		ZonedDateTime opens = ZonedDateTime.now(zone).plusSeconds(75).truncatedTo(ChronoUnit.MINUTES);
+		BusinessHours hours = new BusinessHours(zone, List.of(new BusinessHours.Opening(opens.getDayOfWeek(),
+				opens.toLocalTime(), opens.toLocalTime().plusMinutes(10))));
+		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL, hours);
+		// Staff are available: the business hours alone make it closed.
+		LiveTestClient owner = owner();
+		owner.send(Map.of("type", "availability", "available", true));
+		owner.next("availability_ok");
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		this.widget.open();
+		this.widget.awaitText("presence-text", "Closed now");
+		this.widget.awaitVisible("away");
+		assertThat(this.widget.text("away-text")).isEqualTo(site.widget().awayMessage());
+		assertThat(this.widget.visible("away-email")).isTrue();
+
+		// At the opening time the widget opens by itself, without a reload.
+		await().atMost(Duration.between(Instant.now(), opens.toInstant()).plus(Chromium.BUSY_MACHINE_WAIT))
+			.until(() -> this.widget.text("presence-text").contains("Online now"));
+		this.widget.awaitHidden("away");
+		assertNoConsoleErrors();
+	}
+
+	@Test
+	void onAPageWhoseOriginIsNotAllowedTheConsoleSaysWhy() {
+		Site site = Site.create("Elsewhere", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		this.browser.get(this.host.install(site.key().value(), "").origin() + "/");
+		List<String> console = new ArrayList<>();
+		await().atMost(Chromium.BUSY_MACHINE_WAIT).until(() -> {
+			this.browser.manage().logs().get(LogType.BROWSER).forEach((entry) -> console.add(entry.getMessage()));
+			return console.stream()
+				.anyMatch((line) -> line.contains(
+						"Porchlight chat not shown: This page's origin is not on the site's" + " allowed origins"));
+		});
+		assertThat(console).noneMatch((line) -> line.contains("Failed to fetch"));
+		assertThat(this.browser.findElements(By.id("porchlight-launcher"))).isEmpty();
+		assertThat(this.browser.findElements(By.cssSelector("iframe"))).isEmpty();
+	}
+
+	@Test
 	void onTheDemoStoreAVisitorStartsANewConversationAndFindsTheOldOne() {
 		LiveTestClient owner = owner();
 		this.browser.get(PORCHLIGHT + "/");
@@ -529,11 +579,14 @@ class WidgetBrowserTests {
 	}
 
 	private Site site(PreChatForm form, IdentityMode identity) {
+		return site(form, identity, BusinessHours.none());
+	}
+
+	private Site site(PreChatForm form, IdentityMode identity, BusinessHours hours) {
 		Site site = Site.create("Ankh & Co", List.of(new AllowedOrigin(this.host.origin())), Instant.now());
 		WidgetSettings defaults = site.widget();
-		site = site.withSettings(site.name(), site.allowedOrigins(), identity,
-				new WidgetSettings("#5b2a86", defaults.position(), "Hello from Ankh & Co!", defaults.awayMessage(),
-						form, false, defaults.businessHours()));
+		site = site.withSettings(site.name(), site.allowedOrigins(), identity, new WidgetSettings("#5b2a86",
+				defaults.position(), "Hello from Ankh & Co!", defaults.awayMessage(), form, false, hours));
 		this.sites.add(site);
 		return site;
 	}

@@ -10,6 +10,8 @@ import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.Site;
@@ -282,6 +284,65 @@ class CustomerIntegrationTests {
 		assertThat(visitor.get("/api/v1/visitor/me").status()).isEqualTo(401);
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> chat(session.text("/token"), "still here?"))
 			.hasStackTraceContaining("401");
+	}
+
+	@Test
+	void staffLinkAnAnonymousConversationToACustomerAndItJoinsTheirStory() {
+		ApiClient.Response session = visitorSession(Map.of());
+		String token = session.text("/token");
+		String conversation = chat(token, "It's me, Grace - grace@example.com. Where is my order?");
+		String grace = this.owner
+			.post("/api/v1/customers", ApiClient.json(Map.of("name", "Grace Hopper", "email", "grace@example.com")))
+			.text("/id");
+
+		ApiClient.Response linked = this.owner.post("/api/v1/conversations/" + conversation + "/customer",
+				ApiClient.json(Map.of("customerId", grace)));
+		assertThat(linked.status()).isEqualTo(200);
+		assertThat(linked.text("/id")).isEqualTo(grace);
+		assertThat(this.owner.get("/api/v1/customers/" + grace).json().path("conversations").get(0).asString())
+			.as("in Grace's story at once")
+			.isEqualTo(conversation);
+		assertThat(customerOf(conversation)).isEqualTo(grace);
+		assertThat(this.audit.latest(5)).anySatisfy((event) -> {
+			assertThat(event.action()).isEqualTo("conversation.linked");
+			assertThat(event.target()).isEqualTo("conversation:" + conversation);
+			assertThat(event.details()).containsEntry("customer", grace).containsEntry("created", "false");
+		});
+		// The visitor who wrote it keeps their conversation and gains nothing.
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + token);
+		assertThat(visitor.get("/api/v1/visitor/me").json().path("customer").isNull()).isTrue();
+
+		// Or to a new customer made from the email the visitor wrote.
+		ApiClient.Response created = this.owner.post("/api/v1/conversations/" + conversation + "/customer",
+				ApiClient.json(Map.of("email", "grace.h@example.com", "name", "Grace H.")));
+		assertThat(created.status()).isEqualTo(200);
+		String fresh = created.text("/id");
+		assertThat(fresh).isNotEqualTo(grace);
+		assertThat(this.owner.get("/api/v1/customers/" + fresh).json().path("conversations").get(0).asString())
+			.isEqualTo(conversation);
+		assertThat(this.owner.get("/api/v1/customers/" + grace).json().path("conversations")).isEmpty();
+
+		// Bad requests say what is wrong.
+		ApiClient.Response nothing = this.owner.post("/api/v1/conversations/" + conversation + "/customer",
+				ApiClient.json(Map.of()));
+		assertThat(nothing.status()).isEqualTo(400);
+		assertThat(nothing.text("/error")).isEqualTo("invalid_email");
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + conversation + "/customer",
+					ApiClient.json(Map.of("email", "not an email")))
+			.status()).isEqualTo(400);
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + ConversationId.random() + "/customer",
+					ApiClient.json(Map.of("customerId", grace)))
+			.status()).isEqualTo(404);
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + conversation + "/customer",
+					ApiClient.json(Map.of("customerId", CustomerId.random().toString())))
+			.status()).isEqualTo(404);
+		assertThat(
+				this.owner.post("/api/v1/conversations/not-an-id/customer", ApiClient.json(Map.of("customerId", grace)))
+					.status())
+			.isEqualTo(400);
 	}
 
 	@Test

@@ -11,12 +11,15 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.domain.visitor.VisitorNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The protocol conformance suite: drives both endpoints through real WebSocket
@@ -275,6 +278,91 @@ abstract class ProtocolConformance {
 	}
 
 	@Test
+	void staffAreToldWhereTheirInboxsVisitorsAreWhenTheyConnect() {
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		visitor.send(Map.of("type", "page", "url", "https://shop.example/rings/ankh", "title", "Ankh ring"));
+		String visitorId = visitor.next("welcome").path("visitorId").asString();
+		// A dashboard opened after the visitor moved: it knows without another move.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			LiveClient staff = staff();
+			JsonNode welcome = staff.next("welcome");
+			staff.close();
+			assertThat(welcome.path("conversations")).anySatisfy((summary) -> {
+				assertThat(summary.path("id").asString()).isEqualTo(conversation);
+				assertThat(summary.path("visitorName").asString())
+					.isEqualTo(VisitorNames.of(VisitorId.parse(visitorId)));
+			});
+			assertThat(welcome.path("visitors")).anySatisfy((present) -> {
+				assertThat(present.path("visitorId").asString()).isEqualTo(visitorId);
+				assertThat(present.path("online").asBoolean()).isTrue();
+				assertThat(present.path("page").asString()).isEqualTo("https://shop.example/rings/ankh");
+				assertThat(present.path("title").asString()).isEqualTo("Ankh ring");
+			});
+		});
+		// Gone when their last socket closes.
+		visitor.close();
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			LiveClient staff = staff();
+			JsonNode welcome = staff.next("welcome");
+			staff.close();
+			assertThat(welcome.path("visitors").findValuesAsString("visitorId")).doesNotContain(visitorId);
+		});
+	}
+
+	@Test
+	void whatStaffChangeOutsideAConversationReachesEveryDashboardAtOnce() {
+		LiveClient staff = staff();
+		staff.next("welcome");
+		ApiClient owner = new ApiClient(port());
+		owner.signIn("owner@shop.example", "owner password 123");
+
+		// A new colleague appears in every dashboard's lists.
+		String email = "agent-" + System.nanoTime() + "@shop.example";
+		String agent = owner
+			.post("/api/v1/accounts", ApiClient.json(Map.of("email", email, "displayName", "Nadia", "role", "AGENT")))
+			.text("/account/id");
+		JsonNode team = staff.next((frame) -> frame.path("type").asString().equals("team")
+				&& frame.path("team").findValuesAsString("id").contains(agent), "the team with the new agent");
+		assertThat(team.path("team")).anySatisfy((member) -> {
+			assertThat(member.path("id").asString()).isEqualTo(agent);
+			assertThat(member.path("displayName").asString()).isEqualTo("Nadia");
+		});
+		owner.post("/api/v1/accounts/" + agent + "/disable", "");
+		staff.next((frame) -> frame.path("type").asString().equals("team")
+				&& !frame.path("team").findValuesAsString("id").contains(agent), "the team without her");
+
+		// A visitor leaves their email: the dashboard learns the customer's name.
+		String token = newVisitor();
+		LiveClient visitor = visitor(token);
+		String conversation = start(visitor);
+		visitor.send(send(conversation, "m1", "Is the ankh in stock?"));
+		visitor.next("ack");
+		assertThat(new ApiClient(port()).header("Authorization", "Bearer " + token)
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "ida@example.com", "name", "Ida")))
+			.status()).isEqualTo(204);
+		JsonNode customer = staff.next((frame) -> frame.path("type").asString().equals("customer")
+				&& frame.path("email").asString().equals("ida@example.com"), "Ida's record");
+		String customerId = customer.path("customerId").asString();
+		assertThat(customer.path("name").asString()).isEqualTo("Ida");
+		owner.patch("/api/v1/customers/" + customerId, ApiClient.json(Map.of("name", "Ida Pfeiffer")));
+		staff.next((frame) -> frame.path("type").asString().equals("customer")
+				&& frame.path("name").asString().equals("Ida Pfeiffer"), "the new name");
+
+		// Tags, for the inbox's tag filter.
+		owner.put("/api/v1/customers/" + customerId + "/tags/vip");
+		JsonNode tags = staff.next((frame) -> frame.path("type").asString().equals("tags")
+				&& customerId.equals(frame.path("customerId").asString()), "the customer's tags");
+		assertThat(tags.path("tags").valueStream().map(JsonNode::asString)).containsExactly("vip");
+
+		// Erased: every dashboard drops the conversation (and its Reply).
+		assertThat(owner.delete("/api/v1/customers/" + customerId).status()).isEqualTo(200);
+		JsonNode erased = staff.next((frame) -> frame.path("type").asString().equals("erased")
+				&& frame.path("customerId").asString().equals(customerId), "the erasure");
+		assertThat(erased.path("conversationIds").get(0).asString()).isEqualTo(conversation);
+	}
+
+	@Test
 	void eitherSideClosesAndWritingAgainReopens() {
 		LiveClient staff = staff();
 		staff.next("welcome");
@@ -461,6 +549,41 @@ abstract class ProtocolConformance {
 		socket.next("welcome");
 		owner.post("/api/v1/accounts/" + created.text("/account/id") + "/disable", "");
 		assertThat(socket.awaitClose()).isEqualTo(4401);
+	}
+
+	@Test
+	void aStaffMemberRenamedSpeaksToVisitorsUnderTheNewNameAtOnce() {
+		ApiClient owner = new ApiClient(port());
+		owner.signIn("owner@shop.example", "owner password 123");
+		String email = "agent" + System.nanoTime() + "@shop.example";
+		ApiClient.Response created = owner.post("/api/v1/accounts",
+				ApiClient.json(Map.of("email", email, "displayName", "Bea", "role", "AGENT")));
+		ApiClient first = new ApiClient(port());
+		first.signIn(email, created.text("/oneTimePassword"));
+		assertThat(first.patch("/api/v1/me", ApiClient.json(Map.of("displayName", "Too Early"))).status())
+			.as("not before choosing a password")
+			.isEqualTo(403);
+		first.post("/api/v1/me/password", ApiClient
+			.json(Map.of("currentPassword", created.text("/oneTimePassword"), "newPassword", "bea's long password")));
+		ApiClient agent = new ApiClient(port());
+		agent.signIn(email, "bea's long password");
+		LiveClient socket = track(LiveClient.staff(port(), APP, agent.cookie("PORCHLIGHT_SESSION").orElseThrow()));
+		socket.next("welcome");
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		socket.send(send(conversation, "b1", "Hello, Bea here"));
+		socket.next("ack");
+		assertThat(visitor.next("event").path("by").path("name").asString()).isEqualTo("Bea");
+
+		ApiClient.Response renamed = agent.patch("/api/v1/me", ApiClient.json(Map.of("displayName", "Beatrix")));
+		assertThat(renamed.status()).isEqualTo(200);
+		assertThat(renamed.text("/displayName")).isEqualTo("Beatrix");
+		assertThat(agent.get("/api/v1/session").text("/account/displayName")).isEqualTo("Beatrix");
+		socket.send(send(conversation, "b2", "Now with my full name"));
+		socket.next("ack");
+		assertThat(visitor.next("event").path("by").path("name").asString()).isEqualTo("Beatrix");
+		assertThat(agent.patch("/api/v1/me", ApiClient.json(Map.of("displayName", " "))).text("/error"))
+			.isEqualTo("invalid_display_name");
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package dev.porchlight.api.site;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -7,6 +10,7 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.site.BusinessHours;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +123,14 @@ class StaffAndSitesIntegrationTests {
 		assertThat(updated.text("/identityMode")).isEqualTo("ENFORCED");
 		assertThat(updated.text("/widget/colour")).isEqualTo("#aa3300");
 		assertThat(updated.text("/widget/businessHours/weekly/0")).isEqualTo("MONDAY 09:00-17:00");
+		// The dashboard shows whether the shop is open and when that changes.
+		boolean open = new BusinessHours(ZoneId.of("Europe/Berlin"),
+				List.of(BusinessHours.Opening.parse("MONDAY 09:00-17:00")))
+			.isOpenAt(Instant.now());
+		assertThat(updated.json().path("openNow").asBoolean()).isEqualTo(open);
+		assertThat(Instant.parse(updated.text("/hoursChangeAt"))).isAfter(Instant.now())
+			.isBefore(Instant.now().plus(Duration.ofDays(7)));
+		assertThat(created.json().path("hoursChangeAt").isNull()).as("no business hours").isTrue();
 		assertThat(updated.text("/widget/greeting")).as("untouched settings stay").isNotBlank();
 
 		String rotated = this.owner.post("/api/v1/sites/" + id + "/identity-secret", "").text("/identitySecret");

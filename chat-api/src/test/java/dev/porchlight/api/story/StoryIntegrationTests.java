@@ -1,6 +1,7 @@
 package dev.porchlight.api.story;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -110,6 +111,24 @@ class StoryIntegrationTests {
 		assertThat(this.audit.latest(10)).filteredOn((event) -> event.action().equals("conversation.exported"))
 			.hasSize(3)
 			.allSatisfy((event) -> assertThat(event.details()).containsEntry("entries", "2"));
+
+		// Times in the reader's zone, and every file says which.
+		assertThat(json.json().path("timeZone").asString()).isEqualTo("UTC");
+		assertThat(json.json().at("/conversations/0/entries/0/at").asString()).endsWith("Z");
+		assertThat(text.body()).startsWith("Times in UTC\n");
+		ApiClient.Response tokyo = this.owner
+			.get("/api/v1/conversations/" + this.conversation + "/export?format=json&zone=Asia/Tokyo");
+		assertThat(tokyo.json().path("timeZone").asString()).isEqualTo("Asia/Tokyo");
+		String at = tokyo.json().at("/conversations/0/entries/0/at").asString();
+		assertThat(at).endsWith("+09:00");
+		assertThat(OffsetDateTime.parse(at).toInstant())
+			.isEqualTo(Instant.parse(json.json().at("/conversations/0/entries/0/at").asString()));
+		assertThat(this.owner.get("/api/v1/conversations/" + this.conversation + "/export?format=txt&zone=Asia/Tokyo")
+			.body()).startsWith("Times in Asia/Tokyo\n").contains(" +09:00] Visitor:");
+		ApiClient.Response unknown = this.owner
+			.get("/api/v1/conversations/" + this.conversation + "/export?format=json&zone=Mars/Olympus");
+		assertThat(unknown.status()).isEqualTo(400);
+		assertThat(unknown.text("/error")).isEqualTo("invalid_time_zone");
 	}
 
 }

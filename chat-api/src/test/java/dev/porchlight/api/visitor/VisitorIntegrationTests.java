@@ -1,6 +1,8 @@
 package dev.porchlight.api.visitor;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +11,15 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.BusinessHours;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.site.WidgetSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -77,6 +82,24 @@ class VisitorIntegrationTests {
 	}
 
 	@Test
+	void outsideBusinessHoursTheWidgetHearsItIsClosedAndWhenItOpens() {
+		assertThat(start(SHOP, Map.of()).json().path("site").path("openNow").asBoolean()).isTrue();
+		assertThat(start(SHOP, Map.of()).json().path("site").path("hoursChangeAt").isNull())
+			.as("no business hours, no change")
+			.isTrue();
+		LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
+		WidgetSettings widget = this.site.widget();
+		this.sites.update(this.site.withSettings(this.site.name(), this.site.allowedOrigins(), this.site.identityMode(),
+				new WidgetSettings(widget.colour(), widget.position(), widget.greeting(), widget.awayMessage(),
+						widget.preChatForm(), widget.typingPreview(), new BusinessHours(ZoneOffset.UTC,
+								List.of(BusinessHours.Opening.parse(tomorrow.getDayOfWeek() + " 10:00-11:00"))))));
+		JsonNode site = start(SHOP, Map.of()).json().path("site");
+		assertThat(site.path("openNow").asBoolean()).isFalse();
+		assertThat(Instant.parse(site.path("hoursChangeAt").asString()))
+			.isEqualTo(tomorrow.atTime(10, 0).toInstant(ZoneOffset.UTC));
+	}
+
+	@Test
 	void aNewVisitorGetsAnIdAndACredentialAndContinuesWithThem() {
 		ApiClient.Response first = start(SHOP, Map.of());
 		String visitorId = first.text("/visitorId");
@@ -91,6 +114,19 @@ class VisitorIntegrationTests {
 		assertThat(again.text("/visitorId")).isEqualTo(visitorId);
 		assertThat(again.text("/visitorSecret")).as("the credential is only handed out once").isNull();
 		assertThat(me(again.text("/token")).text("/visitorId")).isEqualTo(visitorId);
+	}
+
+	@Test
+	void aVisitorWhoLeftTheirEmailIsKnownAsReturning() {
+		ApiClient.Response first = start(SHOP, Map.of());
+		assertThat(first.json().path("returning").asBoolean()).isFalse();
+		Map<String, Object> again = Map.of("visitorId", first.text("/visitorId"), "visitorSecret",
+				first.text("/visitorSecret"));
+		assertThat(start(SHOP, again).json().path("returning").asBoolean()).as("no contact details yet").isFalse();
+		assertThat(new ApiClient(this.port).header("Authorization", "Bearer " + first.text("/token"))
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "back@example.com")))
+			.status()).isEqualTo(204);
+		assertThat(start(SHOP, again).json().path("returning").asBoolean()).isTrue();
 	}
 
 	@Test

@@ -74,6 +74,9 @@ class WidgetIntegrationTests {
 			.get("/api/v1/visitor/widget/" + site.key().value());
 		assertThat(elsewhere.status()).isEqualTo(403);
 		assertThat(elsewhere.text("/error")).isEqualTo("origin_not_allowed");
+		// Readable by that page, so the loader can print why (docs/embedding.md).
+		assertThat(elsewhere.header("Access-Control-Allow-Origin")).contains("https://evil.example");
+		assertThat(elsewhere.header("Access-Control-Allow-Credentials")).isEmpty();
 		assertThat(new ApiClient(this.port).get("/api/v1/visitor/widget/pk_0000000000000000000000").status())
 			.isEqualTo(404);
 		assertThat(new ApiClient(this.port).get("/api/v1/visitor/widget/%3Cscript%3E").text("/error"))

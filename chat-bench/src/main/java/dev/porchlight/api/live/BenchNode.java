@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LiveEvents;
@@ -102,8 +104,8 @@ public final class BenchNode implements AutoCloseable {
 		}, properties, meters);
 		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
 				admission, limiter, null, null, null, null, replicaAcks, properties, meters);
-		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections,
-				properties);
+		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections, properties,
+				views, new PorchlightProperties(URI.create("http://localhost:8080"), Duration.ofMinutes(15)));
 		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties,
 				new FrameLimits(5, 60, 20, 300, 10, 60, 100, 300, 30, 180));
 		ConversationId id = new ConversationId(this.conversation);

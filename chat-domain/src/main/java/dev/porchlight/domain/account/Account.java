@@ -88,6 +88,16 @@ public record Account(AccountId id, EmailAddress email, String displayName, Role
 				enabled, this.passwordChangedAt, this.createdAt);
 	}
 
+	/**
+	 * The same account under another name.
+	 * @param displayName the name colleagues and visitors see
+	 * @return the changed account
+	 */
+	public Account withDisplayName(String displayName) {
+		return new Account(this.id, this.email, displayName, this.role, this.passwordHash, this.passwordMustChange,
+				this.enabled, this.passwordChangedAt, this.createdAt);
+	}
+
 	@Override
 	public String toString() {
 		// Never print the hash, even by accident in a log line.

@@ -1,9 +1,11 @@
 package dev.porchlight.domain.conversation;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import org.jspecify.annotations.Nullable;
@@ -12,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * Something that happened live, as every node hears it. Events about one conversation's
  * log reach only the nodes that follow that conversation; what staff inboxes show
  * (conversation summaries, visitors typing, read markers) reaches every node that holds a
- * staff socket; the rest (availability, presence, ended sessions) reaches every node.
- * Delivery is at most once: whoever must not miss a log entry tells gaps by sequence and
- * reads the log.
+ * staff socket; the rest (availability, presence, ended sessions, the team) reaches every
+ * node. What staff change outside a conversation's log (customers edited, merged, linked
+ * or erased, tags) travels like inbox summaries, so every dashboard shows it without a
+ * reload. Delivery is at most once: whoever must not miss a log entry tells gaps by
+ * sequence and reads the log.
  */
 public sealed interface LiveEvent {
 
@@ -117,11 +121,13 @@ public sealed interface LiveEvent {
 	 * @param online whether any socket of theirs is open
 	 * @param page the page's address
 	 * @param title the page's title
+	 * @param browser a short description of their browser and device, e.g. "Firefox on
+	 * Windows"
 	 * @param site the visitor's site, so it reaches only staff who serve it (null from a
 	 * node of an earlier release: only staff who serve every site)
 	 */
 	record VisitorPresence(VisitorId visitor, boolean online, @Nullable String page, @Nullable String title,
-			@Nullable SiteId site) implements Signal {
+			@Nullable String browser, @Nullable SiteId site) implements Signal {
 
 		public VisitorPresence {
 			Objects.requireNonNull(visitor, "visitor");
@@ -151,6 +157,88 @@ public sealed interface LiveEvent {
 
 		public SessionsEnded {
 			Objects.requireNonNull(account, "account");
+		}
+
+	}
+
+	/**
+	 * A customer's details changed (edited by staff, left by the visitor, or the record
+	 * was merged into another), so dashboards showing their name show the new one.
+	 *
+	 * @param customer the customer
+	 * @param name the name now, if any
+	 * @param email the email now, if any
+	 * @param mergedInto the record that now holds everything of this one, when it was
+	 * merged away
+	 */
+	record CustomerChanged(CustomerId customer, @Nullable String name, @Nullable String email,
+			@Nullable CustomerId mergedInto) implements Signal {
+
+		public CustomerChanged {
+			Objects.requireNonNull(customer, "customer");
+		}
+
+	}
+
+	/**
+	 * A customer was erased with every conversation of theirs: dashboards drop them.
+	 *
+	 * @param customer the customer
+	 * @param conversations their conversations, archived and live
+	 */
+	record CustomerErased(CustomerId customer, List<ConversationId> conversations) implements Signal {
+
+		public CustomerErased {
+			Objects.requireNonNull(customer, "customer");
+			conversations = List.copyOf(conversations);
+		}
+
+	}
+
+	/**
+	 * The tags of a conversation or of a customer changed.
+	 *
+	 * @param conversation the conversation, or null for a customer's tags
+	 * @param customer the customer, or null for a conversation's tags
+	 * @param tags the tags now
+	 */
+	record TagsChanged(@Nullable ConversationId conversation, @Nullable CustomerId customer,
+			List<String> tags) implements Signal {
+
+		public TagsChanged {
+			if ((conversation == null) == (customer == null)) {
+				throw new IllegalArgumentException("Tags belong to a conversation or to a customer");
+			}
+			tags = List.copyOf(tags);
+		}
+
+	}
+
+	/**
+	 * The team changed: an account was added, enabled, disabled or renamed. Every node
+	 * hears it (the names of staff in messages to visitors come from it too).
+	 *
+	 * @param team the enabled staff members now
+	 */
+	record TeamChanged(List<Member> team) implements Signal {
+
+		public TeamChanged {
+			team = List.copyOf(team);
+		}
+
+		/**
+		 * One staff member as others see them.
+		 *
+		 * @param id the account
+		 * @param displayName the name shown to colleagues and visitors
+		 */
+		public record Member(AccountId id, String displayName) {
+
+			public Member {
+				Objects.requireNonNull(id, "id");
+				Objects.requireNonNull(displayName, "displayName");
+			}
+
 		}
 
 	}

@@ -37,6 +37,15 @@ public interface Stories {
 	List<ConversationId> attachConversationsOf(VisitorId visitor, CustomerId customer);
 
 	/**
+	 * Makes an archived conversation part of a customer's story (staff linked it), in
+	 * place of the customer it had, if any.
+	 * @param conversation the conversation
+	 * @param customer the customer
+	 * @return false when the archive does not know the conversation
+	 */
+	boolean link(ConversationId conversation, CustomerId customer);
+
+	/**
 	 * Moves everything of {@code source} to {@code target} — conversations, visitors,
 	 * site ids, notes, tags, missing contact details — and deletes {@code source}, in one
 	 * transaction.

@@ -1,6 +1,8 @@
 package dev.porchlight.domain.presence;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.porchlight.domain.account.AccountId;
@@ -37,26 +39,38 @@ public interface Presences {
 	boolean anyStaffAvailable();
 
 	/**
-	 * Records where a visitor is, until {@code ttl} passes without another call.
+	 * Records where a visitor is, until {@code ttl} passes without another call. Absent
+	 * values keep what was recorded before.
 	 * @param visitor the visitor
 	 * @param page the page's address, if known
 	 * @param title the page's title, if known
+	 * @param browser a short description of their browser and device, if known
 	 * @param ttl how long the sighting counts
 	 */
-	void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, Duration ttl);
+	void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, @Nullable String browser,
+			Duration ttl);
 
 	void visitorGone(VisitorId visitor);
 
 	Optional<VisitorPresence> visitor(VisitorId visitor);
 
 	/**
+	 * Where several visitors are, in one round trip (the dashboard's snapshot when it
+	 * connects).
+	 * @param visitors the visitors
+	 * @return those of them who are present
+	 */
+	Map<VisitorId, VisitorPresence> visitors(Collection<VisitorId> visitors);
+
+	/**
 	 * Where a visitor currently is.
 	 *
 	 * @param page the page's address
 	 * @param title the page's title
+	 * @param browser their browser and device
 	 * @param seenAtMillis when it was last reported
 	 */
-	record VisitorPresence(@Nullable String page, @Nullable String title, long seenAtMillis) {
+	record VisitorPresence(@Nullable String page, @Nullable String title, @Nullable String browser, long seenAtMillis) {
 	}
 
 }

@@ -3,14 +3,18 @@ package dev.porchlight.domain.site;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.porchlight.domain.common.DomainException;
 
@@ -69,6 +73,29 @@ public record BusinessHours(ZoneId zone, List<Opening> weekly) {
 		return this.weekly.stream()
 			.anyMatch((opening) -> opening.day() == local.getDayOfWeek() && !time.isBefore(opening.opens())
 					&& time.isBefore(opening.closes()));
+	}
+
+	/**
+	 * When {@link #isOpenAt} next gives another answer than it gives at {@code at}: the
+	 * next opening while closed, the next closing while open (adjacent intervals count as
+	 * one). A widget shows its away state on time with it instead of asking again.
+	 * @param at the moment
+	 * @return the next change, empty without a schedule
+	 */
+	public Optional<Instant> nextChange(Instant at) {
+		if (!hasSchedule()) {
+			return Optional.empty();
+		}
+		boolean open = isOpenAt(at);
+		LocalDate today = at.atZone(this.zone).toLocalDate();
+		return today.minusDays(1)
+			.datesUntil(today.plusDays(9))
+			.flatMap((date) -> this.weekly.stream()
+				.filter((opening) -> opening.day() == date.getDayOfWeek())
+				.flatMap((opening) -> Stream.of(opening.opens(), opening.closes()))
+				.map((time) -> date.atTime(time).atZone(this.zone).toInstant()))
+			.filter((candidate) -> candidate.isAfter(at) && isOpenAt(candidate) != open)
+			.min(Comparator.naturalOrder());
 	}
 
 	/**

@@ -9,11 +9,13 @@ import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -65,6 +67,7 @@ final class LiveEventCodec {
 				event.put("page", presence.page());
 				event.put("title", presence.title());
 				event.put("site", (presence.site() != null) ? presence.site().toString() : null);
+				event.put("browser", presence.browser());
 				yield RedisKeys.NODES_CHANNEL;
 			}
 			case LiveEvent.SessionEnded ended -> {
@@ -75,6 +78,42 @@ final class LiveEventCodec {
 			case LiveEvent.SessionsEnded ended -> {
 				event.put("t", "X");
 				event.put("account", ended.account().toString());
+				yield RedisKeys.NODES_CHANNEL;
+			}
+			// What staff change outside a log goes where inbox summaries go: to exactly
+			// the
+			// nodes holding staff sockets.
+			case LiveEvent.CustomerChanged changed -> {
+				event.put("t", "c");
+				event.put("id", changed.customer().toString());
+				event.put("name", changed.name());
+				event.put("email", changed.email());
+				event.put("into", (changed.mergedInto() != null) ? changed.mergedInto().toString() : null);
+				yield RedisKeys.INBOX_CHANNEL;
+			}
+			case LiveEvent.CustomerErased erased -> {
+				event.put("t", "E");
+				event.put("id", erased.customer().toString());
+				ArrayNode conversations = event.putArray("conversations");
+				erased.conversations().forEach((id) -> conversations.add(id.toString()));
+				yield RedisKeys.INBOX_CHANNEL;
+			}
+			case LiveEvent.TagsChanged tags -> {
+				event.put("t", "g");
+				event.put("conversation", (tags.conversation() != null) ? tags.conversation().toString() : null);
+				event.put("customer", (tags.customer() != null) ? tags.customer().toString() : null);
+				ArrayNode list = event.putArray("tags");
+				tags.tags().forEach(list::add);
+				yield RedisKeys.INBOX_CHANNEL;
+			}
+			// Every node: visitors' nodes name staff in messages too.
+			case LiveEvent.TeamChanged team -> {
+				event.put("t", "T");
+				ArrayNode members = event.putArray("team");
+				team.team()
+					.forEach((member) -> members.addObject()
+						.put("id", member.id().toString())
+						.put("name", member.displayName()));
 				yield RedisKeys.NODES_CHANNEL;
 			}
 		};
@@ -96,11 +135,25 @@ final class LiveEventCodec {
 	/** An event of the inbox channel: for staff sockets. */
 	static @Nullable LiveEvent inboxEvent(byte[] payload) {
 		JsonNode event = JSON.readTree(payload);
-		ConversationId id = ConversationId.parse(event.path("id").asString());
 		return switch (event.path("t").asString("")) {
-			case "s" -> new LiveEvent.StateChanged(id, state(id, event.path("m")));
-			case "r" -> readMarked(id, event, true);
-			case "y" -> typing(id, event);
+			case "s" -> {
+				ConversationId id = ConversationId.parse(event.path("id").asString());
+				yield new LiveEvent.StateChanged(id, state(id, event.path("m")));
+			}
+			case "r" -> readMarked(ConversationId.parse(event.path("id").asString()), event, true);
+			case "y" -> typing(ConversationId.parse(event.path("id").asString()), event);
+			case "c" -> new LiveEvent.CustomerChanged(CustomerId.parse(event.path("id").asString()),
+					text(event, "name"), text(event, "email"),
+					(text(event, "into") != null) ? CustomerId.parse(text(event, "into")) : null);
+			case "E" -> new LiveEvent.CustomerErased(CustomerId.parse(event.path("id").asString()),
+					event.path("conversations")
+						.valueStream()
+						.map((id) -> ConversationId.parse(id.asString()))
+						.toList());
+			case "g" -> new LiveEvent.TagsChanged(
+					(text(event, "conversation") != null) ? ConversationId.parse(text(event, "conversation")) : null,
+					(text(event, "customer") != null) ? CustomerId.parse(text(event, "customer")) : null,
+					event.path("tags").valueStream().map(JsonNode::asString).toList());
 			default -> null;
 		};
 	}
@@ -111,9 +164,15 @@ final class LiveEventCodec {
 		return switch (event.path("t").asString("")) {
 			case "a" -> new LiveEvent.StaffAvailability(event.path("available").asBoolean());
 			case "v" -> new LiveEvent.VisitorPresence(VisitorId.parse(event.path("visitor").asString()),
-					event.path("online").asBoolean(), text(event, "page"), text(event, "title"), site(event));
+					event.path("online").asBoolean(), text(event, "page"), text(event, "title"), text(event, "browser"),
+					site(event));
 			case "x" -> new LiveEvent.SessionEnded(event.path("session").asString());
 			case "X" -> new LiveEvent.SessionsEnded(AccountId.parse(event.path("account").asString()));
+			case "T" -> new LiveEvent.TeamChanged(event.path("team")
+				.valueStream()
+				.map((member) -> new LiveEvent.TeamChanged.Member(AccountId.parse(member.path("id").asString()),
+						member.path("name").asString()))
+				.toList());
 			default -> null;
 		};
 	}

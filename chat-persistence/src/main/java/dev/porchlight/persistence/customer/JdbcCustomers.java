@@ -248,6 +248,16 @@ class JdbcCustomers implements Customers, Stories {
 	}
 
 	@Override
+	public boolean link(ConversationId conversation, CustomerId customer) {
+		// The search document follows by trigger (the customer's name and email are
+		// part of it).
+		return this.jdbc.sql("update conversation set customer_id = :customer where id = :id")
+			.param("id", conversation.value())
+			.param("customer", customer.value())
+			.update() > 0;
+	}
+
+	@Override
 	@Transactional
 	public Merged merge(CustomerId source, CustomerId target) {
 		if (source.equals(target)) {

@@ -1,18 +1,32 @@
 package dev.porchlight.persistence.presence;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.visitor.VisitorId;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -27,6 +41,15 @@ class RedisPresences implements Presences {
 	static final String STAFF = "pl:presence:staff";
 
 	static final String AWAY = "pl:presence:away";
+
+	private static final List<Object> FIELDS = List.of("page", "title", "browser", "at");
+
+	private static final byte[][] FIELD_BYTES = FIELDS.stream()
+		.map((field) -> bytes((String) field))
+		.toArray(byte[][]::new);
+
+	/** The longest wait for the snapshot's answers, as for any Redis command. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
 	private final StringRedisTemplate redis;
 
@@ -67,7 +90,8 @@ class RedisPresences implements Presences {
 	}
 
 	@Override
-	public void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, Duration ttl) {
+	public void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, @Nullable String browser,
+			Duration ttl) {
 		String key = key(visitor);
 		Map<String, String> fields = new HashMap<>();
 		fields.put("at", String.valueOf(Instant.now().toEpochMilli()));
@@ -76,6 +100,9 @@ class RedisPresences implements Presences {
 		}
 		if (title != null) {
 			fields.put("title", title);
+		}
+		if (browser != null) {
+			fields.put("browser", browser);
 		}
 		this.redis.opsForHash().putAll(key, fields);
 		this.redis.expire(key, ttl);
@@ -88,12 +115,68 @@ class RedisPresences implements Presences {
 
 	@Override
 	public Optional<VisitorPresence> visitor(VisitorId visitor) {
-		List<Object> values = this.redis.opsForHash().multiGet(key(visitor), List.of("page", "title", "at"));
-		if (values.get(2) == null) {
+		return presence(this.redis.opsForHash().multiGet(key(visitor), FIELDS));
+	}
+
+	@Override
+	public Map<VisitorId, VisitorPresence> visitors(Collection<VisitorId> visitors) {
+		List<VisitorId> asked = List.copyOf(visitors);
+		if (asked.isEmpty()) {
+			return Map.of();
+		}
+		// Sent together on the shared connection and awaited together: one round trip
+		// (also on a cluster, where the keys live in different slots).
+		List<List<Object>> answers = this.redis.execute((RedisCallback<List<List<Object>>>) (connection) -> {
+			@SuppressWarnings("unchecked")
+			RedisClusterAsyncCommands<byte[], byte[]> async = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			List<RedisFuture<List<KeyValue<byte[], byte[]>>>> futures = new ArrayList<>(asked.size());
+			for (VisitorId visitor : asked) {
+				futures.add(async.hmget(bytes(key(visitor)), FIELD_BYTES));
+			}
+			List<List<Object>> values = new ArrayList<>(futures.size());
+			for (RedisFuture<List<KeyValue<byte[], byte[]>>> future : futures) {
+				values.add(await(future).stream()
+					.map((value) -> value.hasValue() ? (Object) new String(value.getValue(), StandardCharsets.UTF_8)
+							: null)
+					.toList());
+			}
+			return values;
+		});
+		Map<VisitorId, VisitorPresence> present = new LinkedHashMap<>();
+		for (int i = 0; i < asked.size(); i++) {
+			VisitorId visitor = asked.get(i);
+			presence(answers.get(i)).ifPresent((presence) -> present.put(visitor, presence));
+		}
+		return present;
+	}
+
+	private static <T> T await(RedisFuture<T> future) {
+		try {
+			return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisConnectionFailureException("Interrupted while waiting for Redis", ex);
+		}
+		catch (TimeoutException ex) {
+			throw new QueryTimeoutException("Redis did not answer within " + TIMEOUT, ex);
+		}
+		catch (ExecutionException ex) {
+			throw new RedisSystemException(String.valueOf(ex.getCause()), ex.getCause());
+		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static Optional<VisitorPresence> presence(List<?> values) {
+		if (values.get(3) == null) {
 			return Optional.empty();
 		}
-		return Optional.of(new VisitorPresence((String) values.get(0), (String) values.get(1),
-				Long.parseLong((String) values.get(2))));
+		return Optional.of(new VisitorPresence((String) values.get(0), (String) values.get(1), (String) values.get(2),
+				Long.parseLong((String) values.get(3))));
 	}
 
 	private static String key(VisitorId visitor) {

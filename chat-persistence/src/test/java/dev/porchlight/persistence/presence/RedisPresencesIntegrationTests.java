@@ -1,0 +1,64 @@
+package dev.porchlight.persistence.presence;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.porchlight.domain.presence.Presences;
+import dev.porchlight.domain.presence.Presences.VisitorPresence;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.persistence.PersistenceTestApplication;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(classes = PersistenceTestApplication.class)
+@UseRealEngines
+class RedisPresencesIntegrationTests {
+
+	@Autowired
+	Presences presences;
+
+	@Test
+	void aSightingKeepsWhatALaterOneLeavesOut() {
+		VisitorId visitor = VisitorId.random();
+		this.presences.visitorSeen(visitor, null, null, "Firefox on Windows", Duration.ofMinutes(1));
+		this.presences.visitorSeen(visitor, "https://shop.example/rings", "Rings", null, Duration.ofMinutes(1));
+		VisitorPresence seen = this.presences.visitor(visitor).orElseThrow();
+		assertThat(seen.page()).isEqualTo("https://shop.example/rings");
+		assertThat(seen.title()).isEqualTo("Rings");
+		assertThat(seen.browser()).isEqualTo("Firefox on Windows");
+		this.presences.visitorGone(visitor);
+		assertThat(this.presences.visitor(visitor)).isEmpty();
+	}
+
+	@Test
+	void theSnapshotHasExactlyThePresentOfManyVisitorsInOneCall() {
+		List<VisitorId> asked = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			VisitorId visitor = VisitorId.random();
+			asked.add(visitor);
+			if (i % 3 == 0) {
+				this.presences.visitorSeen(visitor, "https://shop.example/" + i, "Page " + i, "Safari on iOS",
+						Duration.ofMinutes(1));
+			}
+		}
+		Map<VisitorId, VisitorPresence> present = this.presences.visitors(asked);
+		assertThat(present).hasSize(100);
+		present.forEach((visitor, presence) -> {
+			int i = asked.indexOf(visitor);
+			assertThat(i % 3).isZero();
+			assertThat(presence.page()).isEqualTo("https://shop.example/" + i);
+			assertThat(presence.title()).isEqualTo("Page " + i);
+			assertThat(presence.browser()).isEqualTo("Safari on iOS");
+			assertThat(presence.seenAtMillis()).isPositive();
+		});
+		assertThat(this.presences.visitors(List.of())).isEmpty();
+	}
+
+}
