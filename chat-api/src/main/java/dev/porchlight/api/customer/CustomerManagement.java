@@ -40,9 +40,9 @@ import org.springframework.stereotype.Service;
  * edited, merged, erased — every change by staff audited. An email a visitor leaves
  * creates (or updates) a customer record of that visitor's own; it never links them to an
  * existing customer, so nobody can reach a customer's history by typing their email.
- * Staff may link a conversation to any customer: that moves the conversation into the
- * customer's story, and grants its visitor nothing. Every change reaches open dashboards
- * at once.
+ * Staff may link a conversation of a site they serve to any customer they may see: that
+ * moves the conversation into the customer's story, and grants its visitor nothing. Every
+ * change reaches open dashboards of staff who serve every site at once.
  */
 @Service
 public class CustomerManagement {
@@ -238,6 +238,8 @@ public class CustomerManagement {
 	 * @param existing the customer, or null to create one
 	 * @param email the new customer's email (when {@code existing} is null)
 	 * @param name the new customer's name, if given
+	 * @param serves whether the staff member linking serves a site (null: a site unknown,
+	 * which only staff who serve every site do)
 	 * @return the customer the conversation belongs to now
 	 */
 	Customer link(Actor actor, ConversationId id, @Nullable CustomerId existing, @Nullable String email,

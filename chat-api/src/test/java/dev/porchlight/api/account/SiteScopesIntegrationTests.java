@@ -144,6 +144,41 @@ class SiteScopesIntegrationTests {
 	}
 
 	@Test
+	void aCustomerLeftByARelinkedConversationStaysWithItsSite() {
+		Story ofY = story(this.y, "y-relinked@example.com", "Where is my teapot?");
+		String conversation = "/api/v1/conversations/" + ofY.conversation() + "/customer";
+		// The agent of X can neither link Y's conversation nor link to Y's customer.
+		// A request first, as the dashboard makes: the password change renewed the
+		// session, and with it the CSRF token.
+		assertThat(this.agent.get("/api/v1/me").status()).isEqualTo(200);
+		ApiClient.Response refused = this.agent.post(conversation, ApiClient.json(Map.of("email", "new@example.com")));
+		assertThat(refused.status()).as(refused.raw().body()).isEqualTo(404);
+		Story ofX = story(this.x, "x-linking@example.com", "Rings?");
+		assertThat(this.agent
+			.post("/api/v1/conversations/" + ofX.conversation() + "/customer",
+					ApiClient.json(Map.of("customerId", ofY.customer())))
+			.status()).isEqualTo(404);
+
+		// The owner links Y's conversation to a new customer, then moves it on to
+		// another: the first has no conversation left, yet stays a customer of Y, out
+		// of the agent's sight.
+		ApiClient.Response first = this.owner.post(conversation,
+				ApiClient.json(Map.of("email", "y-first@example.com", "name", "First")));
+		assertThat(first.status()).isEqualTo(200);
+		String moved = first.text("/id");
+		assertThat(this.owner.post(conversation, ApiClient.json(Map.of("email", "y-second@example.com"))).status())
+			.isEqualTo(200);
+		assertThat(this.agent.get("/api/v1/customers/" + moved).status()).isEqualTo(404);
+		assertThat(this.agent.get("/api/v1/search/customers?q=y-first@example.com&limit=100")
+			.json()
+			.findValuesAsString("id")).doesNotContain(moved);
+		assertThat(this.owner.get("/api/v1/customers/" + moved).status()).isEqualTo(200);
+		assertThat(this.owner.get("/api/v1/search/customers?q=y-first@example.com&limit=100")
+			.json()
+			.findValuesAsString("id")).contains(moved);
+	}
+
+	@Test
 	void theStaffSocketNeverCarriesAnEventOfAnotherSite() {
 		LiveTestClient agentSocket = track(
 				LiveTestClient.staff(this.port, APP, this.agent.cookie("PORCHLIGHT_SESSION").orElseThrow()));

@@ -180,6 +180,7 @@ class JdbcCustomers implements Customers, Stories {
 				select site_id from customer_identity where customer_id = :id
 				union select site_id from visitor where customer_id = :id or contact_customer_id = :id
 				union select site_id from conversation where customer_id = :id
+				union select site_id from customer_site where customer_id = :id
 				""")
 			.param("id", customer.value())
 			.query((row, rowNum) -> new SiteId(row.getObject("site_id", UUID.class)))
@@ -251,10 +252,18 @@ class JdbcCustomers implements Customers, Stories {
 	public boolean link(ConversationId conversation, CustomerId customer) {
 		// The search document follows by trigger (the customer's name and email are
 		// part of it).
-		return this.jdbc.sql("update conversation set customer_id = :customer where id = :id")
-			.param("id", conversation.value())
-			.param("customer", customer.value())
-			.update() > 0;
+		// The customer it leaves keeps the conversation's site (customer_site), so it is
+		// not
+		// left as a record of no site, which staff of every site may see.
+		return this.jdbc.sql("""
+				with tie as (
+				  insert into customer_site (customer_id, site_id)
+				  select customer_id, site_id from conversation
+				   where id = :id and customer_id is not null and customer_id <> :customer
+				  on conflict do nothing
+				)
+				update conversation set customer_id = :customer where id = :id
+				""").param("id", conversation.value()).param("customer", customer.value()).update() > 0;
 	}
 
 	@Override
@@ -283,6 +292,11 @@ class JdbcCustomers implements Customers, Stories {
 		this.jdbc.sql("""
 				update visitor set contact_customer_id = :target, contact_customer_merged = true
 				 where contact_customer_id = :source
+				""").param("source", source.value()).param("target", target.value()).update();
+		this.jdbc.sql("""
+				insert into customer_site (customer_id, site_id)
+				select :target, site_id from customer_site where customer_id = :source
+				on conflict do nothing
 				""").param("source", source.value()).param("target", target.value()).update();
 		// Ids of the merged-away record still held elsewhere (tokens, live state) lead to
 		// the survivor, also through earlier merges into the merged-away record.

@@ -318,9 +318,12 @@ class JdbcSearch implements Search {
 			                    and v.site_id = any(cast(:sites as uuid[])))
 			      or exists (select 1 from conversation cv
 			                  where cv.customer_id = h.id and cv.site_id = any(cast(:sites as uuid[])))
+			      or exists (select 1 from customer_site cs
+			                  where cs.customer_id = h.id and cs.site_id = any(cast(:sites as uuid[])))
 			      or not (exists (select 1 from customer_identity i where i.customer_id = h.id)
 			              or exists (select 1 from visitor v where v.customer_id = h.id or v.contact_customer_id = h.id)
-			              or exists (select 1 from conversation cv where cv.customer_id = h.id))
+			              or exists (select 1 from conversation cv where cv.customer_id = h.id)
+			              or exists (select 1 from customer_site cs where cs.customer_id = h.id))
 			   group by h.id order by max(h.score) desc, h.id limit :limit
 			)
 			select c.id, c.name, cast(c.email as text) as email, c.phone, b.score
