@@ -58,7 +58,7 @@ class MeController {
 		Account changed = this.accounts.changeOwnPassword(actor, change.currentPassword(), change.newPassword());
 		// Every session was ended, this one included: sign this device in again with a
 		// new session.
-		StaffPrincipal renewed = new StaffPrincipal(changed, staff.siteScope());
+		StaffPrincipal renewed = new StaffPrincipal(changed, this.accounts.siteScope(changed.id()));
 		var authentication = UsernamePasswordAuthenticationToken.authenticated(renewed, null, renewed.getAuthorities());
 		renewed.eraseCredentials();
 		HttpSession ended = http.getSession(false);
@@ -86,7 +86,7 @@ class MeController {
 			throw ApiException.forbidden("forbidden", "Choose your own password first.");
 		}
 		Account renamed = this.accounts.rename(Actor.of(staff, http), update.displayName());
-		StaffPrincipal principal = new StaffPrincipal(renamed, staff.siteScope());
+		StaffPrincipal principal = new StaffPrincipal(renamed, this.accounts.siteScope(renamed.id()));
 		var authentication = UsernamePasswordAuthenticationToken.authenticated(principal, null,
 				principal.getAuthorities());
 		principal.eraseCredentials();

@@ -222,7 +222,8 @@ public class CustomerManagement {
 		}
 		gone.forEach(this.live::forget);
 		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(gone.size())));
-		// Every dashboard drops them, the archived and the new alike.
+		// Dashboards drop them, the archived and the new alike (those of staff who serve
+		// every site; the others on their next load).
 		List<ConversationId> all = List.copyOf(gone);
 		this.events.publish(new LiveEvent.CustomerErased(id, all));
 		return all;
@@ -283,7 +284,8 @@ public class CustomerManagement {
 	}
 
 	/**
-	 * Tells every dashboard what a customer is called now, or where their record went.
+	 * Tells dashboards (of staff who serve every site) what a customer is called now, or
+	 * where their record went.
 	 */
 	private void changed(Customer customer, @Nullable CustomerId mergedInto) {
 		this.events.publish(new LiveEvent.CustomerChanged(customer.id(), customer.name(),

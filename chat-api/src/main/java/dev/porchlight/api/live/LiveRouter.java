@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
  * per audience (visitor, staff), never once per socket: a log entry to the sockets
  * following its conversation, summaries to the staff inbox (through the
  * {@link InboxCoalescer}), typing and read markers to the other side, and what staff
- * change outside a log (customers, tags, the team) to every dashboard. Runs on the one
- * thread that receives events, and never waits for a client.
+ * change outside a log to dashboards (the team to every one; customers, erasures and
+ * tags, which name no site, to staff who serve every site). Runs on the one thread that
+ * receives events, and never waits for a client.
  */
 @Component
 class LiveRouter implements Consumer<LiveEvent> {

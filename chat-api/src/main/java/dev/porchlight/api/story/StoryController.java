@@ -140,7 +140,8 @@ class StoryController {
 	}
 
 	/**
-	 * Every dashboard learns the tags at once (the inbox's tag filter, an open panel).
+	 * Dashboards of staff who serve every site learn the tags at once (the inbox's tag
+	 * filter, an open panel); the others on their next load.
 	 */
 	private List<String> tagsChanged(@Nullable ConversationId conversation, @Nullable CustomerId customer,
 			List<String> tags) {

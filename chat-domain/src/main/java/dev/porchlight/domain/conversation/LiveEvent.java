@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * (conversation summaries, visitors typing, read markers) reaches every node that holds a
  * staff socket; the rest (availability, presence, ended sessions, the team) reaches every
  * node. What staff change outside a conversation's log (customers edited, merged, linked
- * or erased, tags) travels like inbox summaries, so every dashboard shows it without a
- * reload. Delivery is at most once: whoever must not miss a log entry tells gaps by
- * sequence and reads the log.
+ * or erased, tags) travels like inbox summaries, so dashboards show it without a reload
+ * (those of staff who serve every site: these events name no site). Delivery is at most
+ * once: whoever must not miss a log entry tells gaps by sequence and reads the log.
  */
 public sealed interface LiveEvent {
 
