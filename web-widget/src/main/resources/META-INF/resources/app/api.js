@@ -1,6 +1,8 @@
 // The REST API as the dashboard uses it: same-origin, session cookie, the CSRF token
 // from its cookie on every change. Errors become exceptions carrying the server's code.
 
+import { t } from './texts.js';
+
 function csrfToken() {
 	const match = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
 	return match ? decodeURIComponent(match.substring('XSRF-TOKEN='.length)) : '';
@@ -30,7 +32,7 @@ export async function call(method, path, body, retried) {
 		});
 	}
 	catch (offline) {
-		throw new ApiError(0, 'offline', 'Porchlight cannot be reached right now.');
+		throw new ApiError(0, 'offline', t('unreachable'));
 	}
 	const text = await response.text();
 	let data = {};

@@ -2,7 +2,7 @@
 // conversation they ever had, each expandable to its transcript. Merge and erase.
 import { $, h, clear, time } from './dom.js';
 import { del, get, patch, post } from './api.js';
-import { t } from './texts.js';
+import { dateLocale, t } from './texts.js';
 import { entryItem, notesPanel, tagsPanel } from './panels.js';
 
 export function showCustomer(view, app, id) {
@@ -86,7 +86,7 @@ export function showCustomer(view, app, id) {
 		});
 		return h('li', { dataset: { id: conversationId } },
 			h('a', { href: '#/c/' + conversationId }, (summary && summary.preview) || t('conversationOf',
-				{ date: summary ? new Date(summary.lastActivityAt).toLocaleDateString() : '' })),
+				{ date: summary ? new Date(summary.lastActivityAt).toLocaleDateString(dateLocale()) : '' })),
 			summary ? [' · ', time(summary.lastActivityAt, true)] : null, ' ', toggle, transcript);
 	}
 

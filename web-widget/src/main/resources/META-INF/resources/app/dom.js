@@ -1,3 +1,5 @@
+import { dateLocale } from './texts.js';
+
 // Building DOM without HTML strings: every text goes in as a text node, so nothing a
 // visitor typed can ever become markup.
 
@@ -39,6 +41,7 @@ export function clear(el, ...children) {
 
 export function time(at, withDate) {
 	const date = new Date(at);
-	const text = withDate ? date.toLocaleString() : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-	return h('time', { dateTime: at, title: date.toLocaleString() }, text);
+	const tag = dateLocale();
+	const text = withDate ? date.toLocaleString(tag) : date.toLocaleTimeString(tag, { hour: '2-digit', minute: '2-digit' });
+	return h('time', { dateTime: at, title: date.toLocaleString(tag) }, text);
 }

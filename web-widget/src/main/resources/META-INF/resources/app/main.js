@@ -3,7 +3,7 @@
 // text node.
 import { call, get, patch, post } from './api.js';
 import { $, h, clear } from './dom.js';
-import { t } from './texts.js';
+import { NATIVE, LOCALES, browserLocale, chooseLocale, chosenLocale, loadTexts, t } from './texts.js';
 import { Inbox } from './inbox.js';
 import { showConversation } from './conversation.js';
 import { showCustomer } from './customer.js';
@@ -229,12 +229,32 @@ function showAccount(view) {
 			h('dt', {}, t('name')), h('dd', { id: 'me-display-name' }, me.displayName),
 			h('dt', {}, t('email')), h('dd', { id: 'me-email' }, me.email),
 			h('dt', {}, t('role')), h('dd', { id: 'me-role' }, me.role === 'OWNER' ? t('owner') : t('agent'))),
-		nameForm, form));
+		nameForm, languageForm(), form));
 }
 
-// The page's own texts come from the table too.
-document.querySelectorAll('[data-text]').forEach((el) => { el.textContent = t(el.dataset.text); });
-document.querySelectorAll('[data-label]').forEach((el) => el.setAttribute('aria-label', t(el.dataset.label)));
-document.querySelectorAll('[data-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.placeholder); });
+// The language of the dashboard: the browser's unless this staff member chose one here
+// (kept in this browser). Every view draws its texts once, so a change reloads the page.
+function languageForm() {
+	const select = h('select', { id: 'dashboard-language' },
+		h('option', { value: '' }, t('browserLanguage', { name: NATIVE[browserLocale()] })),
+		LOCALES.map((code) => h('option', { value: code, lang: code }, NATIVE[code])));
+	select.value = chosenLocale();
+	select.addEventListener('change', () => {
+		chooseLocale(select.value);
+		location.reload();
+	});
+	return h('div', { className: 'stack' },
+		h('h2', {}, t('language')), h('label', { htmlFor: 'dashboard-language', className: 'visually-hidden' }, t('language')),
+		select);
+}
 
-refresh().catch(() => say(t('unreachable')));
+async function start() {
+	await loadTexts().catch(() => {});
+	// The page's own texts come from the table too.
+	document.querySelectorAll('[data-text]').forEach((el) => { el.textContent = t(el.dataset.text); });
+	document.querySelectorAll('[data-label]').forEach((el) => el.setAttribute('aria-label', t(el.dataset.label)));
+	document.querySelectorAll('[data-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.placeholder); });
+	await refresh();
+}
+
+start().catch(() => say(t('unreachable')));

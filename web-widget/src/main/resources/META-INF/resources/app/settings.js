@@ -1,5 +1,7 @@
 // Settings: each site (key and snippet, allowed origins, identity mode and secret, the
-// widget's look and texts) and, for the owner, the staff accounts.
+// widget's look and texts) and, for the owner, the staff accounts. Every form answers next
+// to itself (an `answer` line under its button, cleared at each new try); a one-time
+// password stays in its own panel, with a copy button, until it is dismissed.
 import { h, clear } from './dom.js';
 import { del, get, patch, post } from './api.js';
 import { t } from './texts.js';
@@ -8,23 +10,56 @@ import { t } from './texts.js';
 const LANGUAGES = ['english', 'german', 'french', 'spanish', 'italian', 'portuguese', 'dutch', 'swedish', 'danish',
 	'norwegian', 'finnish'];
 
+// A form's own result line: `ok(text)`, `fail(error)`; a new try clears the last answer.
+function answer(id) {
+	const line = h('p', { id, className: 'answer', role: 'status' });
+	return {
+		line,
+		clear: () => { line.className = 'answer'; line.textContent = ''; },
+		ok: (text) => { line.className = 'answer ok'; line.textContent = text; },
+		fail: (error) => { line.className = 'answer error'; line.textContent = error.message || String(error); }
+	};
+}
+
+// A one-time password, shown until dismissed, with a button that copies it.
+function oneTimePanel(name, password, dismissed) {
+	const copied = h('span', { className: 'answer ok', role: 'status' });
+	const panel = h('div', { className: 'one-time', role: 'group', 'aria-label': t('oneTime', { name }) },
+		h('p', {}, t('oneTime', { name }), ' ', h('code', { className: 'secret' }, password)),
+		h('button', { type: 'button', className: 'secondary', onclick: () => {
+			navigator.clipboard.writeText(password).then(() => { copied.textContent = t('copied'); },
+				() => getSelection().selectAllChildren(panel.querySelector('code')));
+		} }, t('copy')), ' ',
+		h('button', { type: 'button', className: 'secondary', onclick: () => { panel.remove(); dismissed(); } }, t('dismiss')),
+		' ', copied);
+	return panel;
+}
+
 export function showSettings(view, app) {
 	const owner = app.me.role === 'OWNER';
-	const status = h('p', { id: 'settings-status', className: 'status-line', role: 'status' });
+	const status = answer('settings-status');
 	const sites = h('div', { id: 'sites' });
 	const staff = h('div', { id: 'staff' });
+	// Each one-time password shows in its account's row, kept across redraws of the list.
+	const passwords = new Map();
 	const canned = h('div', { id: 'canned' });
-	clear(view, h('section', { className: 'settings' }, h('h1', {}, t('settings')), status,
+	clear(view, h('section', { className: 'settings' }, h('h1', {}, t('settings')), status.line,
 		h('h2', {}, t('sites')), owner ? null : h('p', {}, t('ownerOnly')), sites, newSiteForm(),
 		owner ? [h('h2', {}, t('staff')), staff] : null, h('h2', {}, t('canned')), canned));
 
-	const fail = (error) => { status.textContent = error.message; };
+	// Only a failure to load a list is said at the top: there is no form to say it by.
+	const fail = status.fail;
 
-	function loadSites() {
+	// `then(site)` runs on the new forms (a save redraws them, so its answer goes on the new one).
+	function loadSites(then) {
 		get('/api/v1/sites').then((list) => {
 			app.sites = list;
 			app.sitesChanged();
-			clear(sites, list.map(siteForm));
+			const forms = list.map(siteForm);
+			clear(sites, forms.map((f) => f.form));
+			if (then) {
+				then(forms);
+			}
 		}, fail);
 	}
 
@@ -36,8 +71,11 @@ export function showSettings(view, app) {
 			h('select', { id: id(name), name, disabled: !owner }, options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)))];
 		const w = site.widget;
 		const snippet = '<script src="' + location.origin + '/widget.js" data-site="' + site.siteKey + '" async></script>';
+		const result = answer(id('answer'));
+		const saved = (message) => loadSites((forms) => forms.find((f) => f.site.id === site.id)?.result.ok(message));
 		const form = h('form', { className: 'site stack', dataset: { id: site.id }, onsubmit: (event) => {
 			event.preventDefault();
+			result.clear();
 			const data = new FormData(form);
 			// Only a change of language re-indexes the site's archive.
 			const language = data.get('searchLanguage') !== site.searchLanguage ? { searchLanguage: data.get('searchLanguage') } : {};
@@ -52,7 +90,7 @@ export function showSettings(view, app) {
 					typingPreview: data.get('typingPreview') === 'on',
 					businessHours: { zone: data.get('hoursZone'),
 						weekly: String(data.get('hoursWeekly')).split('\n').map((line) => line.trim()).filter(Boolean) } }
-			}).then(() => { status.textContent = t('saved'); loadSites(); }, fail);
+			}).then(() => saved(t('saved')), result.fail);
 		} },
 		h('h3', {}, site.name),
 		h('p', {}, t('siteKey'), ': ', h('code', {}, site.siteKey)),
@@ -73,7 +111,8 @@ export function showSettings(view, app) {
 			h('label', { className: 'check' }, h('input', { type: 'checkbox', name: 'legacyIdentity', checked: site.legacyIdentity, disabled: !owner }), ' ', t('legacyIdentity')),
 			h('button', { type: 'button', className: 'secondary', onclick: () => {
 				if (confirm(t('rotateConfirm'))) {
-					post('/api/v1/sites/' + site.id + '/identity-secret').then(loadSites, fail);
+					result.clear();
+					post('/api/v1/sites/' + site.id + '/identity-secret').then(() => saved(t('rotated')), result.fail);
 				}
 			} }, t('rotate'))] : null,
 		input('colour', t('colour'), w.colour, { type: 'color' }),
@@ -87,8 +126,8 @@ export function showSettings(view, app) {
 			h('label', { htmlFor: id('hoursWeekly') }, t('weekly')),
 			h('textarea', { id: id('hoursWeekly'), name: 'hoursWeekly', rows: 3, disabled: !owner,
 				value: w.businessHours.weekly.join('\n') })),
-		owner ? h('button', { type: 'submit' }, t('save')) : null);
-		return form;
+		owner ? h('button', { type: 'submit' }, t('save')) : null, result.line);
+		return { site, form, result };
 	}
 
 	function newSiteForm() {
@@ -96,44 +135,70 @@ export function showSettings(view, app) {
 			return null;
 		}
 		const name = h('input', { id: 'new-site-name', required: true, maxLength: 80 });
-		const origins = h('input', { id: 'new-site-origins', placeholder: 'https://shop.example' });
+		const origins = h('textarea', { id: 'new-site-origins', rows: 3, placeholder: 'https://shop.example' });
+		const result = answer('new-site-answer');
 		return h('form', { className: 'inline', onsubmit: (event) => {
 			event.preventDefault();
+			result.clear();
 			post('/api/v1/sites', { name: name.value, allowedOrigins: origins.value.split(/\s+/).filter(Boolean) })
-				.then(() => { name.value = ''; origins.value = ''; loadSites(); }, fail);
+				.then((site) => {
+					name.value = '';
+					origins.value = '';
+					result.ok(t('siteCreated', { name: site.name }));
+					loadSites();
+				}, result.fail);
 		} }, h('h3', {}, t('newSite')), h('label', { htmlFor: 'new-site-name' }, t('siteName')), name,
-		h('label', { htmlFor: 'new-site-origins' }, t('origins')), origins, h('button', { type: 'submit' }, t('create')));
+		h('label', { htmlFor: 'new-site-origins' }, t('origins')), origins, h('button', { type: 'submit' }, t('create')),
+		result.line);
 	}
 
-	function loadStaff() {
-		get('/api/v1/accounts').then((accounts) => clear(staff,
-			h('ul', { className: 'plain-list', id: 'staff-list' }, accounts.map((a) => h('li', {},
-				h('span', {}, a.displayName, ' · ', a.email, ' · ', a.role === 'OWNER' ? t('owner') : t('agent'),
-					a.enabled ? '' : ' · ' + t('disabled')), ' ',
-				a.id === app.me.id ? null : [
-					h('button', { type: 'button', className: 'secondary', onclick: () => post('/api/v1/accounts/' + a.id + (a.enabled ? '/disable' : '/enable')).then(loadStaff, fail) },
-						a.enabled ? t('disable') : t('enable')), ' ',
-					h('button', { type: 'button', className: 'secondary', onclick: () => post('/api/v1/accounts/' + a.id + '/password-reset')
-						.then((r) => { status.textContent = t('oneTime', { name: a.displayName, password: r.oneTimePassword }); }, fail) },
-					t('resetPassword'))]))),
-			addStaffForm()), fail);
+	function showPassword(account, password) {
+		passwords.set(account.id, oneTimePanel(account.displayName, password, () => passwords.delete(account.id)));
+		loadStaff(() => passwords.get(account.id)?.querySelector('button').focus());
+	}
+
+	function loadStaff(then) {
+		get('/api/v1/accounts').then((accounts) => {
+			clear(staff, h('ul', { className: 'plain-list', id: 'staff-list' }, accounts.map(staffRow)), addStaffForm());
+			if (then) {
+				then();
+			}
+		}, fail);
+	}
+
+	function staffRow(a) {
+		const result = answer('staff-' + a.id + '-answer');
+		const act = (path, then) => () => {
+			result.clear();
+			post('/api/v1/accounts/' + a.id + path).then(then, result.fail);
+		};
+		const reset = (r) => showPassword(a, r.oneTimePassword);
+		return h('li', { dataset: { id: a.id } },
+			h('span', {}, a.displayName, ' · ', a.email, ' · ', a.role === 'OWNER' ? t('owner') : t('agent'),
+				a.enabled ? '' : ' · ' + t('disabled')), ' ',
+			a.id === app.me.id ? null : [
+				h('button', { type: 'button', className: 'secondary', onclick: act(a.enabled ? '/disable' : '/enable', () => loadStaff()) },
+					a.enabled ? t('disable') : t('enable')), ' ',
+				h('button', { type: 'button', className: 'secondary',
+					onclick: act('/password-reset', reset) }, t('resetPassword'))],
+			result.line, passwords.get(a.id));
 	}
 
 	function addStaffForm() {
 		const email = h('input', { id: 'new-staff-email', type: 'email', required: true });
 		const name = h('input', { id: 'new-staff-name', required: true, maxLength: 80 });
 		const role = h('select', { id: 'new-staff-role' }, h('option', { value: 'AGENT' }, t('agent')), h('option', { value: 'OWNER' }, t('owner')));
+		const result = answer('new-staff-answer');
 		return h('form', { className: 'inline', onsubmit: (event) => {
 			event.preventDefault();
+			result.clear();
 			post('/api/v1/accounts', { email: email.value, displayName: name.value, role: role.value }).then((r) => {
-				status.textContent = t('oneTime', { name: r.account.displayName, password: r.oneTimePassword });
-				email.value = '';
-				name.value = '';
-				loadStaff();
-			}, fail);
+				showPassword(r.account, r.oneTimePassword);
+			}, result.fail);
 		} }, h('h3', {}, t('addStaff')), h('label', { htmlFor: 'new-staff-email' }, t('email')), email,
-		h('label', { htmlFor: 'new-staff-name' }, t('displayName')), name,
-		h('label', { htmlFor: 'new-staff-role' }, t('role')), role, h('button', { type: 'submit' }, t('add')));
+		h('label', { htmlFor: 'new-staff-name' }, t('staffName')), name,
+		h('label', { htmlFor: 'new-staff-role' }, t('role')), role, h('button', { type: 'submit' }, t('add')),
+		result.line);
 	}
 
 	function loadCanned() {
@@ -141,17 +206,20 @@ export function showSettings(view, app) {
 			app.canned = list;
 			const shortcut = h('input', { id: 'new-canned-shortcut', required: true, maxLength: 31, placeholder: 'shipping' });
 			const body = h('textarea', { id: 'new-canned-body', required: true, rows: 2, maxLength: 4000 });
+			const result = answer('new-canned-answer');
 			clear(canned,
 				list.length ? h('ul', { className: 'plain-list', id: 'canned-list' }, list.map((c) => h('li', {},
 					h('strong', {}, '/' + c.shortcut), ' ', c.body, ' ',
 					h('button', { type: 'button', className: 'secondary', 'aria-label': t('remove') + ' /' + c.shortcut,
-						onclick: () => del('/api/v1/canned-responses/' + c.id).then(loadCanned, fail) }, t('remove')))))
+						onclick: () => del('/api/v1/canned-responses/' + c.id).then(loadCanned, result.fail) }, t('remove')))))
 					: h('p', {}, t('noCanned')),
 				h('form', { className: 'inline', onsubmit: (event) => {
 					event.preventDefault();
-					post('/api/v1/canned-responses', { shortcut: shortcut.value, body: body.value }).then(loadCanned, fail);
+					result.clear();
+					post('/api/v1/canned-responses', { shortcut: shortcut.value, body: body.value }).then(loadCanned, result.fail);
 				} }, h('label', { htmlFor: 'new-canned-shortcut' }, t('shortcut')), shortcut,
-				h('label', { htmlFor: 'new-canned-body' }, t('text')), body, h('button', { type: 'submit' }, t('add'))));
+				h('label', { htmlFor: 'new-canned-body' }, t('text')), body, h('button', { type: 'submit' }, t('add')),
+				result.line));
 		}, fail);
 	}
 

@@ -1,69 +1,100 @@
-// Every text of the dashboard. English is complete; another language is another table
-// with the same keys. `{name}` placeholders are filled by `t`.
+// Every text of the dashboard, in /app/locales/<locale>.json (English, German, French,
+// Spanish: the widget's four languages). The page loads English and, when it shows another
+// language, that table too; a key missing there falls back to English (a test keeps every
+// table complete). `{name}` placeholders are filled by `t`.
 
-const EN = {
-	appName: 'Porchlight', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
-	signingIn: 'Signing in…', signInFailed: 'Sign-in failed.', unreachable: 'Porchlight cannot be reached right now.',
-	inbox: 'Inbox', search: 'Search', settings: 'Settings', account: 'Your account',
-	conversationErased: 'That conversation was erased.', charsLeft: 'Characters left: {n}',
-	charsOver: 'Characters over the limit: {n}', displayName: 'Your name',
-	displayNameLabel: 'Name shown to colleagues and visitors', backToInbox: '← Inbox', linkCustomer: 'Link to a customer',
-	linkExisting: 'Find a customer', linkTo: 'Link to {name}', createAndLink: 'Create customer and link',
-	linked: 'Linked to {name}.', shopOpen: '{site}: open', shopClosed: '{site}: closed, visitors see the away message',
-	waiting: 'Waiting for reply', open: 'Open', closed: 'Closed', allSites: 'All sites', site: 'Site',
-	visitorFrom: 'Visitor from {page}', visitor: 'Visitor', unknownPage: 'an unknown page', unread: '{n} unread',
-	typing: 'typing…', isTyping: '{name} is typing…', noConversations: 'No conversations here yet.',
-	live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline. Retrying in {n} s.',
-	retryNow: 'Retry now', stopped: 'Signed out or disconnected. Reload to continue.',
-	soundOn: 'Sound on', soundOff: 'Sound off', notifyAsk: 'Desktop notifications',
-	newConversation: 'New conversation', newMessage: 'New message', choose: 'Choose a conversation from the inbox.',
-	reply: 'Reply', replyLabel: 'Reply to the visitor', send: 'Send', sending: 'Sending…', sent: 'Sent',
-	failed: 'Not sent: {reason}', seen: 'Seen', close: 'Close conversation', reopen: 'Reopen',
-	closedEvent: 'Conversation closed', reopenedEvent: 'Conversation reopened', export: 'Export transcript',
-	context: 'Visitor', page: 'Page', browser: 'Browser', referrer: 'Came from', locale: 'Language', onlineNow: 'On the site now',
-	gone: 'Left the site', startedOn: 'Started on', customer: 'Customer', openCustomer: 'Open the customer record',
-	tags: 'Tags', addTag: 'Add a tag', add: 'Add', removeTag: 'Remove tag {name}', notes: 'Private notes',
-	noteLabel: 'A note for your team (never shown to the visitor)', addNote: 'Add note', draft: 'Draft: {text}',
-	profile: 'Profile', name: 'Name', phone: 'Phone', save: 'Save', saved: 'Saved.', story: 'Conversations',
-	showTranscript: 'Show the transcript', hideTranscript: 'Hide the transcript', merge: 'Merge into another customer',
-	mergeLabel: 'Find the customer to keep', mergeInto: 'Merge into {name}', erase: 'Erase this customer',
-	eraseConfirm: 'Erase {name} and every conversation, note and visitor of theirs? This cannot be undone.',
-	erased: 'The customer was erased.', merged: 'Merged.', firstSeen: 'First seen', lastSeen: 'Last seen',
-	searchLabel: 'Search customers and conversations', searchButton: 'Search', customers: 'Customers',
-	conversations: 'Conversations', noResults: 'Nothing found.', more: 'More results', status: 'Status',
-	any: 'Any', tag: 'Tag', from: 'From', to: 'To', results: '{n} results', oneResult: '1 result', sites: 'Sites', staff: 'Staff',
-	searchHint: 'Words, "an exact phrase", -without, this or that. A customer\'s name, email, phone or id finds their conversations.',
-	onSite: 'on {site}', searchLanguage: 'Search language (stems and stop words)',
-	english: 'English', german: 'German', french: 'French', spanish: 'Spanish', italian: 'Italian',
-	portuguese: 'Portuguese', dutch: 'Dutch', swedish: 'Swedish', danish: 'Danish', norwegian: 'Norwegian', finnish: 'Finnish',
-	siteKey: 'Site key', snippet: 'Put this on every page of your site', origins: 'Allowed origins (one per line)',
-	identityMode: 'Identity mode', identitySecret: 'Identity secret', rotate: 'Rotate the secret',
-	rotateConfirm: 'Rotate the identity secret? Signatures made with the old one stop working at once.',
-	hmacHelp: 'Your server signs a token for the signed-in customer with this secret (JWT, HS256, expiring within 24 hours): see docs/security.md.',
-	legacyIdentity: 'Also accept legacy signatures (HMAC of the id alone, never expire; only for old integrations)',
-	colour: 'Theme colour', position: 'Position', greeting: 'Greeting', awayMessage: 'Away message',
-	preChatForm: 'Pre-chat form', typingPreview: 'Staff see drafts while visitors type', right: 'Right', left: 'Left',
-	none: 'None', optionalEmail: 'Optional email', requiredEmail: 'Required email', newSite: 'Add a site',
-	siteName: 'Name', create: 'Create', role: 'Role', owner: 'Owner', agent: 'Agent', disable: 'Disable',
-	enable: 'Enable', resetPassword: 'Reset password', oneTime: 'One-time password for {name}: {password}',
-	addStaff: 'Add a staff member', displayName: 'Name', disabled: 'disabled', changePassword: 'Change your password',
-	currentPassword: 'Current password', newPassword: 'New password (at least 12 characters)',
-	passwordChanged: 'Password changed. Every other session of your account was signed out.',
-	mustChange: 'You signed in with a one-time password. Choose your own password to continue.',
-	notFound: 'Not found.', error: 'Something went wrong: {message}', assignee: 'Assigned to', nobody: 'Nobody',
-	anyone: 'Assigned to anyone', mine: 'Assigned to me', unassigned: 'Unassigned', assign: 'Assign',
-	noCanned: 'No canned responses yet. Type /shortcut in a reply to use one.', cannedHint: 'Canned responses for {text}',
-	pagesVisited: 'Pages visited', retry: 'Retry', tooLong: 'A reply can be at most {n} characters.', byStatus: 'Conversations by status', hours: 'Business hours',
-	zone: 'Time zone', weekly: 'Opening times, one per line, like MONDAY 09:00-17:30', conversationOf: 'Conversation of {date}',
-	mergeConfirm: 'Merge {from} into {into}? Everything of {from} moves to {into} and {from} is deleted.',
-	identityOff: 'Off: every visitor is anonymous', identityOptional: 'Optional: a valid signature links the customer',
-	identityEnforced: 'Enforced: a token is needed every session, a wrong one is refused', canned: 'Canned responses', shortcut: 'Shortcut', text: 'Text', remove: 'Remove', ownerOnly: 'Only the owner changes this.'
-};
+export const LOCALES = ['en', 'de', 'fr', 'es'];
+
+// Where a staff member's own choice is kept; without one the browser's languages decide.
+const CHOICE = 'porchlight.dashboard.locale';
+
+// The one text needed when not even the English table can be fetched.
+let english = { unreachable: 'Porchlight cannot be reached right now.' };
+let texts = {};
+let current = 'en';
+
+// The best supported locale for BCP 47 tags ('de-AT' → 'de'), English otherwise.
+export function pickLocale(tags) {
+	for (const tag of tags) {
+		const language = String(tag || '').toLowerCase().split(/[-_]/)[0];
+		if (LOCALES.includes(language)) {
+			return language;
+		}
+	}
+	return 'en';
+}
+
+export function browserLocale() {
+	return pickLocale(navigator.languages || [navigator.language]);
+}
+
+export function chosenLocale() {
+	try {
+		return localStorage.getItem(CHOICE) || '';
+	}
+	catch {
+		return '';
+	}
+}
+
+// '' forgets the choice (the browser decides again).
+export function chooseLocale(locale) {
+	try {
+		if (locale) {
+			localStorage.setItem(CHOICE, locale);
+		}
+		else {
+			localStorage.removeItem(CHOICE);
+		}
+	}
+	catch {
+		// Storage refused (private mode): the choice lasts until the page reloads.
+	}
+}
+
+export function locale() {
+	return current;
+}
+
+async function table(name) {
+	const response = await fetch('/app/locales/' + name + '.json');
+	if (!response.ok) {
+		throw new Error('texts ' + name + ': ' + response.status);
+	}
+	return response.json();
+}
+
+// Loads the texts before the first view is drawn; English if the other table cannot load.
+export async function loadTexts() {
+	const wanted = LOCALES.includes(chosenLocale()) ? chosenLocale() : browserLocale();
+	english = await table('en');
+	texts = english;
+	current = 'en';
+	if (wanted !== 'en') {
+		try {
+			texts = await table(wanted);
+			current = wanted;
+		}
+		catch {
+			texts = english;
+		}
+	}
+	document.documentElement.lang = current;
+}
+
+// Dates and times in the dashboard's language; in the browser's own regional format when
+// that is the same language (en-GB keeps its 24-hour clock).
+export function dateLocale() {
+	return current === browserLocale() ? undefined : current;
+}
 
 export function t(key, values) {
-	let text = EN[key] || key;
+	let text = texts[key] ?? english[key] ?? key;
 	for (const [name, value] of Object.entries(values || {})) {
 		text = text.replaceAll('{' + name + '}', () => String(value));
 	}
 	return text;
 }
+
+// Each language named in itself, for the choice on the account page.
+export const NATIVE = { en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español' };

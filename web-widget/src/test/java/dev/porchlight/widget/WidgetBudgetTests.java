@@ -41,6 +41,13 @@ class WidgetBudgetTests {
 
 	static final int TOTAL_BUDGET = 20 * 1024;
 
+	/**
+	 * The owner's dashboard: everything its page loads, in a language other than English.
+	 */
+	static final int DASHBOARD_BUDGET = 60 * 1024;
+
+	static final Path SERVED_DASHBOARD = SERVED.resolve("app/index.html");
+
 	private static final Pattern PAGE_REFERENCE = Pattern.compile("(?:src|href)=\"(/[^\"]+)\"");
 
 	private static final Pattern IMPORT = Pattern.compile("^import .* from '([^']+)';", Pattern.MULTILINE);
@@ -51,7 +58,7 @@ class WidgetBudgetTests {
 		sizes.put("/widget.js (loader)", gzipped(SERVED.resolve("widget.js")));
 		sizes.put("/widget/frame (page)", gzipped(SERVED_FRAME));
 		collect(read(SERVED_FRAME), PAGE_REFERENCE, "/", sizes);
-		String largestLocale = largestLocale();
+		String largestLocale = largestLocale("widget");
 		sizes.put(largestLocale + " (largest locale; one is loaded)", gzipped(resolve(largestLocale)));
 		int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
 
@@ -64,6 +71,28 @@ class WidgetBudgetTests {
 		assertThat(sizes.get("/widget.js (loader)")).as("the loader, gzipped").isLessThanOrEqualTo(LOADER_BUDGET);
 		assertThat(total).as("loader + frame + styles, gzipped").isLessThanOrEqualTo(TOTAL_BUDGET);
 		assertThat(sizes).as("the frame's scripts and styles were found").hasSizeGreaterThan(5);
+	}
+
+	@Test
+	void theDashboardStaysWithinItsBudget() {
+		Map<String, Integer> sizes = new LinkedHashMap<>();
+		sizes.put("/app/index.html (page)", gzipped(SERVED_DASHBOARD));
+		collect(read(SERVED_DASHBOARD), PAGE_REFERENCE, "/app/", sizes);
+		// Icons and the manifest are the browser's business, fetched once and cached.
+		sizes.keySet().removeIf((path) -> path.endsWith(".ico") || path.endsWith(".png") || path.endsWith(".json"));
+		sizes.put("/app/locales/en.json (always loaded)", gzipped(resolve("/app/locales/en.json")));
+		String largestLocale = largestLocale("app");
+		sizes.put(largestLocale + " (largest other locale)", gzipped(resolve(largestLocale)));
+		int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
+
+		StringBuilder report = new StringBuilder("Dashboard size, gzipped:\n");
+		sizes.forEach((file, size) -> report.append(String.format("  %6d B  %s%n", size, file)));
+		report.append(String.format("  %6d B  total (budget %d B)%n", total, DASHBOARD_BUDGET));
+		System.out.print(report);
+
+		assertThat(sizes).as("the dashboard's modules were followed")
+			.containsKeys("/app/main.js", "/app/inbox.js", "/app/settings.js", "/app/dashboard.css");
+		assertThat(total).as("the dashboard, gzipped").isLessThanOrEqualTo(DASHBOARD_BUDGET);
 	}
 
 	@Test
@@ -106,10 +135,13 @@ class WidgetBudgetTests {
 		return Path.of(base).resolve(reference).normalize().toString();
 	}
 
-	private static String largestLocale() {
-		try (Stream<Path> locales = Files.list(SERVED.resolve("widget/locales"))) {
-			Path largest = locales.max((a, b) -> Integer.compare(gzipped(a), gzipped(b))).orElseThrow();
-			return "/widget/locales/" + largest.getFileName();
+	private static String largestLocale(String directory) {
+		try (Stream<Path> locales = Files.list(SERVED.resolve(directory + "/locales"))) {
+			Path largest = locales
+				.filter((file) -> !file.getFileName().toString().equals("en.json") || directory.equals("widget"))
+				.max((a, b) -> Integer.compare(gzipped(a), gzipped(b)))
+				.orElseThrow();
+			return "/" + directory + "/locales/" + largest.getFileName();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

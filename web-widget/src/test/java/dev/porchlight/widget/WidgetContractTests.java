@@ -2,14 +2,17 @@ package dev.porchlight.widget;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the browser files must agree on without a browser: the message names between the
- * loader and the frame, and the texts every translation must have.
+ * loader and the frame, and the texts every translation of the widget and the dashboard
+ * must have.
  */
 class WidgetContractTests {
 
@@ -43,7 +47,7 @@ class WidgetContractTests {
 
 	@Test
 	void everyTranslationHasEveryTextTheWidgetShows() {
-		Map<String, String> english = locale("en");
+		Map<String, String> english = locale("widget", "en");
 		Set<String> used = new TreeSet<>();
 		String frame = WidgetBudgetTests.read(WidgetBudgetTests.FRAME);
 		used.addAll(find(frame, "data-(?:text|label|placeholder)=\"([A-Za-z]+)\""));
@@ -51,8 +55,31 @@ class WidgetContractTests {
 		used.addAll(find(app, "state\\.t\\('([A-Za-z]+)'"));
 		used.addAll(Set.of("openChat", "closeChat", "chat", "unreadLabel", "sending", "sent", "read", "failed"));
 		assertThat(english.keySet()).containsAll(used);
+		assertTranslated("widget", english);
+	}
+
+	@Test
+	void everyTranslationHasEveryTextTheDashboardShows() throws IOException {
+		Map<String, String> english = locale("app", "en");
+		Set<String> used = new TreeSet<>();
+		String page = WidgetBudgetTests.read(STATIC.resolve("app/index.html"));
+		used.addAll(find(page, "data-(?:text|label|placeholder)=\"([A-Za-z]+)\""));
+		try (Stream<Path> scripts = Files.list(STATIC.resolve("app"))) {
+			scripts.filter((file) -> file.toString().endsWith(".js"))
+				.forEach((file) -> used.addAll(find(WidgetBudgetTests.read(file), "\\bt\\('([A-Za-z]+)'")));
+		}
+		assertThat(used).as("texts the dashboard looks up").hasSizeGreaterThan(150);
+		assertThat(english.keySet()).containsAll(used);
+		assertTranslated("app", english);
+	}
+
+	/**
+	 * Every language of a directory has exactly the English keys, each with its
+	 * placeholders.
+	 */
+	private static void assertTranslated(String directory, Map<String, String> english) {
 		for (String language : new String[] { "de", "fr", "es" }) {
-			Map<String, String> texts = locale(language);
+			Map<String, String> texts = locale(directory, language);
 			assertThat(texts.keySet()).as(language).isEqualTo(english.keySet());
 			texts.forEach((key, text) -> {
 				assertThat(text).as("%s %s", language, key).isNotBlank();
@@ -63,16 +90,18 @@ class WidgetContractTests {
 		}
 	}
 
-	private static Map<String, String> locale(String language) {
+	private static Map<String, String> locale(String directory, String language) {
 		try {
 			return JsonMapper.builder()
+				.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 				.build()
-				.readValue(STATIC.resolve("widget/locales/" + language + ".json").toFile(),
+				.readValue(STATIC.resolve(directory + "/locales/" + language + ".json").toFile(),
 						new TypeReference<Map<String, String>>() {
 						});
 		}
 		catch (RuntimeException ex) {
-			throw new UncheckedIOException(new IOException("Cannot read the " + language + " texts", ex));
+			throw new UncheckedIOException(
+					new IOException("Cannot read the " + directory + " texts in " + language, ex));
 		}
 	}
 

@@ -232,7 +232,8 @@ class DashboardBrowserTests {
 			.getText()).isEqualTo("English");
 		this.owner.executeScript("arguments[0].value = '#aa3300'", colour);
 		colour.findElement(By.xpath("ancestor::form")).findElement(By.cssSelector("button[type=submit]")).click();
-		this.wait.until(ExpectedConditions.textToBe(By.id("settings-status"), "Saved."));
+		// The answer shows by the form's own button, not at the top of the page.
+		this.wait.until(ExpectedConditions.textToBe(By.id("site-" + demo.path("id").asString() + "-answer"), "Saved."));
 		this.visitorBrowser.navigate().refresh();
 		new WebDriverWait(this.visitorBrowser, Chromium.BUSY_MACHINE_WAIT)
 			.until((driver) -> "rgb(170, 51, 0)".equals(((ChromeDriver) driver).executeScript(
@@ -342,6 +343,82 @@ class DashboardBrowserTests {
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(item), 0));
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.id("reply"), 0));
 		assertThat(this.owner.findElement(By.id("status")).getText()).isEqualTo("That conversation was erased.");
+	}
+
+	@Test
+	void settingsAnswerBesideEachFormAndKeepAOneTimePasswordUntilDismissed() {
+		signIn();
+		this.owner.get(PORCHLIGHT + "/app/#/settings");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-staff-email")));
+		assertThat(this.owner.findElement(By.id("new-site-origins")).getTagName()).as("one origin per line")
+			.isEqualTo("textarea");
+
+		// A refused form says why beside its own button; the top of the page stays quiet.
+		this.owner.findElement(By.id("new-staff-email")).sendKeys("owner@shop.example");
+		this.owner.findElement(By.id("new-staff-name")).sendKeys("Olga Again");
+		this.owner.findElement(By.id("new-staff-email")).submit();
+		WebElement refused = this.wait
+			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#new-staff-answer.error")));
+		assertThat(refused.getText()).isNotBlank();
+		assertThat(this.owner.findElement(By.id("settings-status")).getText()).isEmpty();
+		assertThat(refused.getLocation().getY() - this.owner.findElement(By.id("new-staff-email")).getLocation().getY())
+			.as("the answer is under the form's fields")
+			.isBetween(0, 200);
+
+		// Corrected, it succeeds: the old error goes and the one-time password stays in
+		// the
+		// new colleague's row, with a copy button, until it is dismissed.
+		WebElement email = this.owner.findElement(By.id("new-staff-email"));
+		email.clear();
+		email.sendKeys("sam-" + System.nanoTime() + "@shop.example");
+		this.owner.findElement(By.id("new-staff-name")).clear();
+		this.owner.findElement(By.id("new-staff-name")).sendKeys("Sam");
+		email.submit();
+		WebElement panel = this.wait
+			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#staff-list li .one-time")));
+		assertThat(panel.getText()).contains("Sam");
+		assertThat(panel.findElement(By.cssSelector("code")).getText()).hasSizeGreaterThanOrEqualTo(12);
+		assertThat(this.owner.findElements(By.cssSelector("#new-staff-answer.error"))).isEmpty();
+		// Another change redraws the list; the password is still there.
+		WebElement canned = this.owner.findElement(By.id("new-canned-shortcut"));
+		canned.sendKeys("hours");
+		this.owner.findElement(By.id("new-canned-body")).sendKeys("We answer from 9 to 5.");
+		canned.submit();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("canned-list"), "/hours"));
+		String row = "#staff-list li[data-id='"
+				+ this.owner.findElement(By.cssSelector("#staff-list li:has(.one-time)")).getAttribute("data-id")
+				+ "']";
+		this.owner.findElement(By.cssSelector(row + " button:not(.one-time button)")).click();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(row), "disabled"));
+		assertThat(this.owner.findElements(By.cssSelector(row + " .one-time"))).hasSize(1);
+		this.owner.findElement(By.xpath("//div[@class='one-time']//button[last()]")).click();
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".one-time"), 0));
+	}
+
+	@Test
+	void theDashboardSpeaksTheLanguageItsStaffMemberChooses() throws Exception {
+		signIn();
+		Map<String, String> german = tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readValue(getClass().getResourceAsStream("/META-INF/resources/app/locales/de.json"),
+					new tools.jackson.core.type.TypeReference<Map<String, String>>() {
+					});
+		this.owner.get(PORCHLIGHT + "/app/#/account");
+		new org.openqa.selenium.support.ui.Select(
+				this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dashboard-language"))))
+			.selectByValue("de");
+		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("a[data-route=inbox]"), german.get("inbox")));
+		assertThat(this.owner.findElement(By.cssSelector("html")).getAttribute("lang")).isEqualTo("de");
+		assertThat(this.owner.findElement(By.id("connection")).getText()).isEqualTo(german.get("live"));
+		this.owner.get(PORCHLIGHT + "/app/#/settings");
+		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h1"), german.get("settings")));
+		assertThat(Axe.seriousViolations(this.owner)).as("settings in German").isEmpty();
+		// Back to the browser's language (English here), for the tests that follow.
+		this.owner.get(PORCHLIGHT + "/app/#/account");
+		new org.openqa.selenium.support.ui.Select(
+				this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dashboard-language"))))
+			.selectByValue("");
+		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("a[data-route=inbox]"), "Inbox"));
 	}
 
 	@Test
@@ -476,6 +553,10 @@ class DashboardBrowserTests {
 			this.owner.get(PORCHLIGHT + "/app/#/settings");
 			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("staff-list")));
 			layout(width, "settings");
+			// A change saved answers by its own button, at both sizes.
+			this.owner.findElement(By.cssSelector("#sites form.site button[type=submit]")).click();
+			this.wait.until(ExpectedConditions
+				.textToBePresentInElementLocated(By.cssSelector("#sites form.site .answer.ok"), "Saved."));
 			visitor.send(Map.of("type", "close", "conversationId", conversation));
 			visitor.next("status_ok");
 		}
