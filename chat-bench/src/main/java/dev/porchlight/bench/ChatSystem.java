@@ -1,9 +1,16 @@
 package dev.porchlight.bench;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -77,16 +84,54 @@ interface ChatSystem {
 			return this.ports;
 		}
 
+		/**
+		 * A visitor token, asked for the way the widget asks (POST
+		 * /api/v1/visitor/session with the site key and the page's origin), from the
+		 * given source address. A plain HTTP/1.1 exchange on a socket of its own: an HTTP
+		 * client per address would cost the generator a selector thread per socket, time
+		 * that scenario 1 would otherwise count against the server.
+		 */
 		String token(int node, InetAddress tokenSource) {
-			Api api = new Api(this.ports.get(node), tokenSource);
-			try {
-				return api
-					.postJson("/api/v1/visitor/session", Map.of("siteKey", this.siteKey), Map.of("Origin", ORIGIN))
-					.path("token")
-					.asString();
+			int port = this.ports.get(node);
+			byte[] body = Api.JSON.writeValueAsBytes(Map.of("siteKey", this.siteKey));
+			String head = "POST /api/v1/visitor/session HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: " + ORIGIN
+					+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+					+ "\r\nConnection: close\r\n\r\n";
+			try (Socket socket = new Socket()) {
+				socket.bind(new InetSocketAddress(tokenSource, 0));
+				socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+				socket.setSoTimeout(30_000);
+				OutputStream out = socket.getOutputStream();
+				out.write(head.getBytes(StandardCharsets.US_ASCII));
+				out.write(body);
+				out.flush();
+				String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				int split = response.indexOf("\r\n\r\n");
+				if (!response.startsWith("HTTP/1.1 200") || split < 0) {
+					throw new IllegalStateException("visitor session: " + response);
+				}
+				String payload = response.substring(split + 4);
+				if (response.substring(0, split).toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+					payload = unchunk(payload);
+				}
+				return Api.JSON.readTree(payload).path("token").asString();
 			}
-			finally {
-				api.close();
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		private static String unchunk(String chunked) {
+			StringBuilder body = new StringBuilder();
+			int at = 0;
+			while (true) {
+				int end = chunked.indexOf("\r\n", at);
+				int size = Integer.parseInt(chunked.substring(at, end).split(";")[0].trim(), 16);
+				if (size == 0) {
+					return body.toString();
+				}
+				body.append(chunked, end + 2, end + 2 + size);
+				at = end + 2 + size + 2;
 			}
 		}
 

@@ -215,6 +215,10 @@ final class Conn {
 
 		@Override
 		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+			if (!Conn.this.closed) {
+				// Closed by the server, not by the harness: say why (a run's "closed N").
+				System.err.println("[conn] closed by the server: " + statusCode + " " + reason);
+			}
 			Conn.this.closed = true;
 			Conn.this.closeCode = statusCode;
 			return null;
@@ -222,6 +226,9 @@ final class Conn {
 
 		@Override
 		public void onError(WebSocket webSocket, Throwable error) {
+			if (!Conn.this.closed) {
+				System.err.println("[conn] failed: " + error);
+			}
 			Conn.this.closed = true;
 		}
 

@@ -37,6 +37,14 @@ public final class IdleClients {
 		ConcurrentLinkedQueue<BrowserSocket> open = new ConcurrentLinkedQueue<>();
 		AtomicInteger failed = new AtomicInteger();
 		Semaphore parallel = new Semaphore(16);
+		var heartbeat = Executors.newSingleThreadScheduledExecutor();
+		if (porchlight) {
+			// The widget pings every 25 s from the moment its socket opens (Socket.IO's
+			// server pings its clients instead). Opening 15,000 sockets takes longer than
+			// the server's idle timeout, so the pings start with the first socket.
+			heartbeat.scheduleAtFixedRate(() -> open.forEach((socket) -> socket.sendText("{\"type\":\"ping\"}")), 20,
+					20, TimeUnit.SECONDS);
+		}
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (int i = 0; i < count; i++) {
 				int k = i;
@@ -64,12 +72,6 @@ public final class IdleClients {
 					}
 				});
 			}
-		}
-		var heartbeat = Executors.newSingleThreadScheduledExecutor();
-		if (porchlight) {
-			// The widget pings every 25 s (Socket.IO's server pings its clients instead).
-			heartbeat.scheduleAtFixedRate(() -> open.forEach((socket) -> socket.sendText("{\"type\":\"ping\"}")), 20,
-					20, TimeUnit.SECONDS);
 		}
 		String extensions = open.stream().map((socket) -> socket.extensions).findFirst().orElse("");
 		System.err.println("extensions agreed: " + (extensions.isEmpty() ? "none" : extensions));

@@ -49,30 +49,33 @@ final class Node implements AutoCloseable {
 	static Node porchlight(String name, Path jar, Path workDir, String jdbcUrl, String redisUrl, String heap) {
 		int port = freePort();
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(
-				List.of(java, "-Xms" + heap, "-Xmx" + heap, "-jar", jar.toAbsolutePath().toString(),
-						"--server.port=" + port, "--porchlight.public-url=" + ChatSystem.Porchlight.ORIGIN,
-						"--porchlight.owner.email=" + OWNER_EMAIL, "--porchlight.owner.password=" + OWNER_PASSWORD,
-						"--porchlight.embedded.enabled=false", "--porchlight.demo.enabled=false",
-						// The benchmark measures the live path, not the abuse limits:
-						// a few hundred visitors send far more than a person would.
-						"--porchlight.live.visitor-messages=100000000", "--porchlight.live.staff-messages=100000000",
-						"--porchlight.live.conversations-per-address=100000",
-						"--porchlight.live.conversations-per-visitor=100000",
-						// A run is longer than a visitor token's 15 minutes; the
-						// widget would refresh it and reconnect, not measured here.
-						"--porchlight.visitor-token-ttl=3h",
-						// The one owner socket hears every message of the run; on a
-						// busy machine the generator reading it may stall for seconds,
-						// and the default 256 KiB would end it as a slow reader (4500).
-						// The peer buffers without limit.
-						"--porchlight.live.send-buffer-bytes=16777216",
-						// Tomcat's default of 8192 connections would cap the idle-socket
-						// scenario below its 15,000 sockets.
-						"--server.tomcat.max-connections=40000", "--server.tomcat.accept-count=1000",
-						"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres",
-						"--spring.datasource.password=", "--spring.data.redis.url=" + redisUrl,
-						"--logging.level.root=WARN", "--logging.level.dev.porchlight=INFO"));
+		List<String> command = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-jar",
+				jar.toAbsolutePath().toString(), "--server.port=" + port,
+				"--porchlight.public-url=" + ChatSystem.Porchlight.ORIGIN, "--porchlight.owner.email=" + OWNER_EMAIL,
+				"--porchlight.owner.password=" + OWNER_PASSWORD, "--porchlight.embedded.enabled=false",
+				"--porchlight.demo.enabled=false",
+				// The benchmark measures the live path, not the abuse limits:
+				// a few hundred visitors send far more than a person would.
+				"--porchlight.live.visitor-messages=100000000", "--porchlight.live.staff-messages=100000000",
+				"--porchlight.live.conversations-per-address=100000",
+				"--porchlight.live.conversations-per-visitor=100000",
+				// On one node the owner socket follows all 200 conversations
+				// at once, past the default burst of 100 follow frames.
+				"--porchlight.live.frames.follow-burst=100000", "--porchlight.live.frames.follow-per-minute=100000",
+				// A run is longer than a visitor token's 15 minutes; the
+				// widget would refresh it and reconnect, not measured here.
+				"--porchlight.visitor-token-ttl=3h",
+				// The one owner socket hears every message of the run; on a
+				// busy machine the generator reading it may stall for seconds,
+				// and the default 256 KiB would end it as a slow reader (4500).
+				// The peer buffers without limit.
+				"--porchlight.live.send-buffer-bytes=16777216",
+				// Tomcat's default of 8192 connections would cap the idle-socket
+				// scenario below its 15,000 sockets.
+				"--server.tomcat.max-connections=40000", "--server.tomcat.accept-count=1000",
+				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres",
+				"--spring.datasource.password=", "--spring.data.redis.url=" + redisUrl, "--logging.level.root=WARN",
+				"--logging.level.dev.porchlight=INFO"));
 		return start(name, port, command, Map.of(), workDir, "/actuator/health/readiness");
 	}
 

@@ -47,7 +47,7 @@ final class Report {
 		row(md, "Redis", r.redisVersion + " (embedded, append-only file, appendfsync everysec)");
 		row(md, "Node.js", r.nodeVersion);
 		row(md, "Socket.IO / @socket.io/redis-adapter", r.socketIoVersion + " / " + r.adapterVersion);
-		row(md, "Porchlight nodes", "2 × `java -Xmx" + plan.heap() + " -jar porchlight.jar`");
+		row(md, "Porchlight nodes", "2 × `java -Xms" + plan.heap() + " -Xmx" + plan.heap() + " -jar porchlight.jar`");
 		md.append("\nEverything — the engines, both Porchlight nodes, both peer nodes and the load generator — "
 				+ "shares these cores, so every figure is a figure of the whole system on one machine.\n\n");
 
