@@ -21,9 +21,9 @@ class IdentityTokensUnitTests {
 	static final IdentitySecret SECRET = new IdentitySecret("Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF");
 
 	/**
-	 * What the dependency-free Python and Node.js examples of docs/security.md print for
-	 * customer-42 (ada@shop.example, "Ada Lovelace") at iat 1764576000 with that secret;
-	 * both were run and print exactly this.
+	 * What the dependency-free Node.js, Python, PHP and Ruby examples of docs/security.md
+	 * print for customer-42 (ada@shop.example, "Ada Lovelace") at iat 1764576000 with
+	 * that secret ({@link IdentityExamplesTests} runs each of them and compares).
 	 */
 	static final String DOCUMENTED = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
 			+ ".eyJzdWIiOiJjdXN0b21lci00MiIsImlhdCI6MTc2NDU3NjAwMCwiZXhwIjoxNzY0NTc5NjAwLCJlbWFpbCI6ImFkYUBzaG9wLmV4YW1wbGUiLCJuYW1lIjoiQWRhIExvdmVsYWNlIn0"
