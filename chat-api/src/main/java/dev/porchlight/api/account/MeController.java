@@ -1,11 +1,10 @@
 package dev.porchlight.api.account;
 
-import java.util.Map;
-
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.account.Account;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -47,12 +46,12 @@ class MeController {
 	}
 
 	@GetMapping("/api/v1/me")
-	Map<String, Object> me(@AuthenticationPrincipal StaffPrincipal staff) {
-		return SessionController.me(staff);
+	MeView me(@AuthenticationPrincipal StaffPrincipal staff) {
+		return MeView.of(staff);
 	}
 
 	@PostMapping("/api/v1/me/password")
-	Map<String, Object> changePassword(@AuthenticationPrincipal StaffPrincipal staff,
+	SessionController.SessionView changePassword(@AuthenticationPrincipal StaffPrincipal staff,
 			@Valid @RequestBody PasswordChange change, HttpServletRequest http, HttpServletResponse response) {
 		Actor actor = Actor.of(staff, http);
 		Account changed = this.accounts.changeOwnPassword(actor, change.currentPassword(), change.newPassword());
@@ -72,7 +71,7 @@ class MeController {
 		context.setAuthentication(authentication);
 		SecurityContextHolder.setContext(context);
 		this.contexts.saveContext(context, http, response);
-		return Map.of("signedIn", true, "account", SessionController.me(renewed));
+		return SessionController.SessionView.of(renewed);
 	}
 
 	/**
@@ -80,7 +79,7 @@ class MeController {
 	 * it at once (other devices get it from the dashboard's live {@code team} frame).
 	 */
 	@PatchMapping("/api/v1/me")
-	Map<String, Object> update(@AuthenticationPrincipal StaffPrincipal staff, @Valid @RequestBody Update update,
+	MeView update(@AuthenticationPrincipal StaffPrincipal staff, @Valid @RequestBody Update update,
 			HttpServletRequest http, HttpServletResponse response) {
 		if (staff.passwordMustChange()) {
 			throw ApiException.forbidden("forbidden", "Choose your own password first.");
@@ -94,7 +93,7 @@ class MeController {
 		context.setAuthentication(authentication);
 		SecurityContextHolder.setContext(context);
 		this.contexts.saveContext(context, http, response);
-		return SessionController.me(principal);
+		return MeView.of(principal);
 	}
 
 	/**
@@ -102,6 +101,7 @@ class MeController {
 	 *
 	 * @param displayName the name colleagues and visitors see
 	 */
+	@Schema(name = "MeUpdate")
 	record Update(@NotNull @Size(max = 200) String displayName) {
 	}
 

@@ -1,8 +1,9 @@
 package dev.porchlight.api.account;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ApiException;
@@ -15,6 +16,7 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -66,23 +68,14 @@ class SessionController {
 	}
 
 	@GetMapping("/api/v1/session")
-	Map<String, Object> current(@AuthenticationPrincipal Object principal, CsrfToken csrf) {
+	SessionView current(@AuthenticationPrincipal Object principal, CsrfToken csrf) {
 		// Reading the token makes Spring Security write the XSRF-TOKEN cookie.
 		csrf.getToken();
-		Map<String, Object> body = new LinkedHashMap<>();
-		if (principal instanceof StaffPrincipal staff) {
-			body.put("signedIn", true);
-			body.put("account", me(staff));
-		}
-		else {
-			body.put("signedIn", false);
-		}
-		return body;
+		return (principal instanceof StaffPrincipal staff) ? SessionView.of(staff) : new SessionView(false, null);
 	}
 
 	@PostMapping("/api/v1/session")
-	Map<String, Object> signIn(@Valid @RequestBody SignIn request, HttpServletRequest http,
-			HttpServletResponse response) {
+	SessionView signIn(@Valid @RequestBody SignIn request, HttpServletRequest http, HttpServletResponse response) {
 		String address = ClientAddress.of(http);
 		this.throttle.checkAllowed(request.email(), address);
 		Authentication authenticated;
@@ -108,7 +101,7 @@ class SessionController {
 		StaffPrincipal staff = (StaffPrincipal) authenticated.getPrincipal();
 		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), "auth.signed_in",
 				"account:" + staff.id(), address, Map.of()));
-		return Map.of("signedIn", true, "account", me(staff));
+		return SessionView.of(staff);
 	}
 
 	@DeleteMapping("/api/v1/session")
@@ -126,14 +119,18 @@ class SessionController {
 		return ResponseEntity.noContent().build();
 	}
 
-	static Map<String, Object> me(StaffPrincipal staff) {
-		Map<String, Object> me = new LinkedHashMap<>();
-		me.put("id", staff.id().toString());
-		me.put("email", staff.email());
-		me.put("displayName", staff.displayName());
-		me.put("role", staff.role().name());
-		me.put("passwordMustChange", staff.passwordMustChange());
-		return me;
+	/**
+	 * Whether someone is signed in, and who.
+	 *
+	 * @param signedIn whether a staff member is signed in
+	 * @param account who, when signed in (absent otherwise)
+	 */
+	record SessionView(boolean signedIn, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable MeView account) {
+
+		static SessionView of(StaffPrincipal staff) {
+			return new SessionView(true, MeView.of(staff));
+		}
+
 	}
 
 	/**

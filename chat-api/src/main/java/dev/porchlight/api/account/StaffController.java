@@ -1,8 +1,6 @@
 package dev.porchlight.api.account;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
@@ -46,7 +44,7 @@ class StaffController {
 
 	@PostMapping("/api/v1/accounts")
 	@ResponseStatus(HttpStatus.CREATED)
-	Map<String, Object> create(@AuthenticationPrincipal StaffPrincipal owner, @Valid @RequestBody NewAccount request,
+	AccountWithPassword create(@AuthenticationPrincipal StaffPrincipal owner, @Valid @RequestBody NewAccount request,
 			HttpServletRequest http) {
 		Role role = parseRole(request.role());
 		Actor actor = Actor.of(owner, http);
@@ -59,7 +57,7 @@ class StaffController {
 	}
 
 	@PostMapping("/api/v1/accounts/{id}/password-reset")
-	Map<String, Object> resetPassword(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+	AccountWithPassword resetPassword(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
 			HttpServletRequest http) {
 		return withPassword(this.accounts.resetPassword(Actor.of(owner, http), AccountId.parse(id)));
 	}
@@ -95,11 +93,8 @@ class StaffController {
 		return ids.stream().map(SiteId::parse).toList();
 	}
 
-	private Map<String, Object> withPassword(AccountManagement.WithOneTimePassword result) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("account", view(result.account()));
-		body.put("oneTimePassword", result.oneTimePassword());
-		return body;
+	private AccountWithPassword withPassword(AccountManagement.WithOneTimePassword result) {
+		return new AccountWithPassword(view(result.account()), result.oneTimePassword());
 	}
 
 	private static Role parseRole(String role) {
@@ -109,6 +104,22 @@ class StaffController {
 		catch (IllegalArgumentException ex) {
 			throw new dev.porchlight.domain.common.DomainException("invalid_role", "The role is OWNER or AGENT.");
 		}
+	}
+
+	/**
+	 * A new or reset account with the one-time password to hand over.
+	 *
+	 * @param account the account
+	 * @param oneTimePassword the password to hand over; it must be changed at the first
+	 * sign-in
+	 */
+	record AccountWithPassword(AccountView account, String oneTimePassword) {
+
+		@Override
+		public String toString() {
+			return "AccountWithPassword[" + this.account + ", redacted]";
+		}
+
 	}
 
 	/**

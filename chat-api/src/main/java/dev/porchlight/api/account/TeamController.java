@@ -1,8 +1,6 @@
 package dev.porchlight.api.account;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.Accounts;
@@ -24,13 +22,21 @@ class TeamController {
 	}
 
 	@GetMapping("/api/v1/team")
-	List<Map<String, Object>> team() {
-		return this.accounts.all().stream().filter(Account::enabled).map((account) -> {
-			Map<String, Object> member = new LinkedHashMap<>();
-			member.put("id", account.id().toString());
-			member.put("displayName", account.displayName());
-			return member;
-		}).toList();
+	List<TeamMember> team() {
+		return this.accounts.all()
+			.stream()
+			.filter(Account::enabled)
+			.map((account) -> new TeamMember(account.id().toString(), account.displayName()))
+			.toList();
+	}
+
+	/**
+	 * An enabled staff member.
+	 *
+	 * @param id the account id
+	 * @param displayName the shown name
+	 */
+	record TeamMember(String id, String displayName) {
 	}
 
 }

@@ -1,9 +1,9 @@
 package dev.porchlight.api.customer;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ApiException;
@@ -14,13 +14,14 @@ import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Sites;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -57,31 +58,30 @@ class CustomerController {
 	}
 
 	@GetMapping("/api/v1/customers/{id}")
-	Map<String, Object> get(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
+	CustomerStory get(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
 		Customer customer = visible(staff, CustomerId.parse(id));
-		Map<String, Object> view = view(customer);
+		CustomerView view = view(customer);
 		// A staff member limited to some sites sees the customer's story on those.
-		view.put("externalIds", this.customers.externalIds(customer.id())
+		List<ExternalIdView> externalIds = this.customers.externalIds(customer.id())
 			.stream()
 			.filter((external) -> staff.serves(external.site()))
-			.map((external) -> Map.of("siteId", external.site().toString(), "externalId", external.externalId()))
-			.toList());
-		view.put("visitContext", visitContext(staff, customer.id()));
-		view.put("conversations",
+			.map((external) -> new ExternalIdView(external.site().toString(), external.externalId()))
+			.toList();
+		return new CustomerStory(view.id(), view.name(), view.email(), view.phone(), view.verifiedDetails(),
+				view.firstSeenAt(), view.lastSeenAt(), externalIds, visitContext(staff, customer.id()),
 				this.stories.conversations(customer.id(), staff.siteScope()).stream().map(Object::toString).toList());
-		return view;
 	}
 
 	@PostMapping("/api/v1/customers")
 	@ResponseStatus(HttpStatus.CREATED)
-	ResponseEntity<Map<String, Object>> create(@AuthenticationPrincipal StaffPrincipal staff,
-			@Valid @RequestBody Update body, HttpServletRequest http) {
+	ResponseEntity<CustomerView> create(@AuthenticationPrincipal StaffPrincipal staff, @Valid @RequestBody Update body,
+			HttpServletRequest http) {
 		Customer created = this.management.create(Actor.of(staff, http), body.name(), body.email(), body.phone());
 		return ResponseEntity.status(201).body(view(created));
 	}
 
 	@PatchMapping("/api/v1/customers/{id}")
-	Map<String, Object> update(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+	CustomerView update(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody Update update, HttpServletRequest http) {
 		visible(staff, CustomerId.parse(id));
 		return view(this.management.update(Actor.of(staff, http), CustomerId.parse(id), update.name(), update.email(),
@@ -89,26 +89,22 @@ class CustomerController {
 	}
 
 	@PostMapping("/api/v1/customers/{id}/merge")
-	Map<String, Object> merge(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+	MergeResult merge(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody Merge merge, HttpServletRequest http) {
 		wholly(staff, visible(staff, CustomerId.parse(id)).id());
 		wholly(staff, visible(staff, CustomerId.parse(merge.into())).id());
 		Stories.Merged merged = this.management.merge(Actor.of(staff, http), CustomerId.parse(id),
 				CustomerId.parse(merge.into()));
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("customerId", merge.into());
-		body.put("conversationsMoved", merged.conversations().size());
-		body.put("visitorsMoved", merged.visitors().size());
-		body.put("externalIdsMoved", merged.externalIds());
-		return body;
+		return new MergeResult(merge.into(), merged.conversations().size(), merged.visitors().size(),
+				merged.externalIds());
 	}
 
 	@DeleteMapping("/api/v1/customers/{id}")
-	ResponseEntity<Map<String, Object>> erase(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+	ResponseEntity<ErasureResult> erase(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			HttpServletRequest http) {
 		wholly(staff, visible(staff, CustomerId.parse(id)).id());
 		List<?> erased = this.management.erase(Actor.of(staff, http), CustomerId.parse(id));
-		return ResponseEntity.ok(Map.of("conversationsErased", erased.size()));
+		return ResponseEntity.ok(new ErasureResult(erased.size()));
 	}
 
 	/**
@@ -139,9 +135,9 @@ class CustomerController {
 	 * Where the customer was seen; for a staff member limited to some sites, only the
 	 * pages of those sites.
 	 */
-	private tools.jackson.databind.JsonNode visitContext(StaffPrincipal staff, CustomerId id) {
-		tools.jackson.databind.JsonNode context = Frames.JSON.readTree(this.customers.visitContext(id));
-		if (staff.servesAll(this.customers.sites(id)) || !(context instanceof ObjectNode object)) {
+	private VisitContext visitContext(StaffPrincipal staff, CustomerId id) {
+		VisitContext context = Frames.JSON.readValue(this.customers.visitContext(id), VisitContext.class);
+		if (staff.servesAll(this.customers.sites(id))) {
 			return context;
 		}
 		List<AllowedOrigin> origins = this.sites.all()
@@ -149,18 +145,15 @@ class CustomerController {
 			.filter((site) -> staff.serves(site.id()))
 			.flatMap((site) -> site.allowedOrigins().stream())
 			.toList();
-		ArrayNode pages = Frames.JSON.createArrayNode();
-		object.path("pages").forEach((page) -> {
-			String url = page.path("url").asString("");
-			if (origins.stream()
-				.anyMatch((origin) -> url.startsWith(origin.value() + "/") || url.equals(origin.value()))) {
-				pages.add(page);
-			}
-		});
-		object.set("pages", pages);
+		List<VisitedPage> pages = ((context.pages() != null) ? context.pages() : List.<VisitedPage>of()).stream()
+			.filter((page) -> {
+				String url = (page.url() != null) ? page.url() : "";
+				return origins.stream()
+					.anyMatch((origin) -> url.startsWith(origin.value() + "/") || url.equals(origin.value()));
+			})
+			.toList();
 		// The referrer may be a page of another site.
-		object.remove("referrer");
-		return object;
+		return new VisitContext(pages, context.locale(), context.browser(), null);
 	}
 
 	/**
@@ -168,7 +161,7 @@ class CustomerController {
 	 * one made from {@code email} (and {@code name}).
 	 */
 	@PostMapping("/api/v1/conversations/{id}/customer")
-	Map<String, Object> link(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+	CustomerView link(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody Link link, HttpServletRequest http) {
 		CustomerId existing = (link.customerId() != null) ? CustomerId.parse(link.customerId()) : null;
 		if (existing != null) {
@@ -179,31 +172,115 @@ class CustomerController {
 		return view(customer);
 	}
 
-	/** Reads stored JSON back into a tree for the answer. */
+	/** Reads the stored visit context back for the answer. */
 	private static final class Frames {
 
-		static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+		static final JsonMapper JSON = JsonMapper.builder()
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.build();
 
 	}
 
-	private Map<String, Object> view(Customer customer) {
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("id", customer.id().toString());
-		view.put("name", customer.name());
-		view.put("email", (customer.email() != null) ? customer.email().value() : null);
-		view.put("phone", customer.phone());
+	private CustomerView view(Customer customer) {
 		// Which details a site signed; the rest (a pre-chat form, an unsigned claim, what
 		// staff typed) is unverified.
-		view.put("verifiedDetails",
-				this.customers.verifiedDetails(customer.id())
-					.stream()
-					.sorted()
-					.map((detail) -> detail.name().toLowerCase(java.util.Locale.ROOT))
-					.toList());
-		view.put("firstSeenAt", customer.firstSeenAt().toString());
-		view.put("lastSeenAt", customer.lastSeenAt().toString());
-		return view;
+		List<String> verified = this.customers.verifiedDetails(customer.id())
+			.stream()
+			.sorted()
+			.map((detail) -> detail.name().toLowerCase(Locale.ROOT))
+			.toList();
+		return new CustomerView(customer.id().toString(), customer.name(),
+				(customer.email() != null) ? customer.email().value() : null, customer.phone(), verified,
+				customer.firstSeenAt().toString(), customer.lastSeenAt().toString());
+	}
+
+	/**
+	 * A customer.
+	 *
+	 * @param id the customer id
+	 * @param name their name
+	 * @param email their email
+	 * @param phone their phone
+	 * @param verifiedDetails which of {@code name} and {@code email} hold exactly what a
+	 * site signed
+	 * @param firstSeenAt when they were first seen
+	 * @param lastSeenAt when they were last seen
+	 */
+	record CustomerView(String id, @Nullable String name, @Nullable String email, @Nullable String phone,
+			List<String> verifiedDetails, String firstSeenAt, String lastSeenAt) {
+	}
+
+	/**
+	 * A customer's story: the customer, the sites' ids for them, where they were seen and
+	 * their conversations.
+	 *
+	 * @param id the customer id
+	 * @param name their name
+	 * @param email their email
+	 * @param phone their phone
+	 * @param verifiedDetails which of {@code name} and {@code email} hold exactly what a
+	 * site signed
+	 * @param firstSeenAt when they were first seen
+	 * @param lastSeenAt when they were last seen
+	 * @param externalIds the sites' own ids for them
+	 * @param visitContext where they were seen
+	 * @param conversations their conversations' ids, newest first
+	 */
+	record CustomerStory(String id, @Nullable String name, @Nullable String email, @Nullable String phone,
+			List<String> verifiedDetails, String firstSeenAt, String lastSeenAt, List<ExternalIdView> externalIds,
+			VisitContext visitContext, List<String> conversations) {
+	}
+
+	/**
+	 * A site's own id for a customer.
+	 *
+	 * @param siteId the site
+	 * @param externalId the site's id for the customer
+	 */
+	record ExternalIdView(String siteId, String externalId) {
+	}
+
+	/**
+	 * Where a customer was seen; each part only once known.
+	 *
+	 * @param pages the 20 latest pages, oldest first
+	 * @param locale their browser's language
+	 * @param browser their browser
+	 * @param referrer the page that sent them
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record VisitContext(@Nullable List<VisitedPage> pages, @Nullable String locale, @Nullable String browser,
+			@Nullable String referrer) {
+	}
+
+	/**
+	 * A page a customer was seen on.
+	 *
+	 * @param at when (ISO-8601)
+	 * @param url the address
+	 * @param title the title, if known
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record VisitedPage(@Nullable String at, @Nullable String url, @Nullable String title) {
+	}
+
+	/**
+	 * What a merge moved.
+	 *
+	 * @param customerId the customer that stays
+	 * @param conversationsMoved how many conversations moved
+	 * @param visitorsMoved how many visitors moved
+	 * @param externalIdsMoved how many of the sites' ids moved
+	 */
+	record MergeResult(String customerId, int conversationsMoved, int visitorsMoved, int externalIdsMoved) {
+	}
+
+	/**
+	 * What an erasure deleted.
+	 *
+	 * @param conversationsErased how many conversations were deleted
+	 */
+	record ErasureResult(int conversationsErased) {
 	}
 
 	/**
@@ -213,6 +290,7 @@ class CustomerController {
 	 * @param email the email
 	 * @param phone the phone
 	 */
+	@Schema(name = "CustomerUpdate")
 	record Update(@Nullable @Size(max = 120) String name, @Nullable @Size(max = 254) String email,
 			@Nullable @Size(max = 40) String phone) {
 	}

@@ -3,13 +3,15 @@ package dev.porchlight.api.live;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
-import tools.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,13 +43,13 @@ class TranscriptController {
 		LiveConversation state = this.live.find(conversation)
 			.filter((found) -> staff.serves(found.conversation().siteId()))
 			.orElseThrow(() -> ApiException.notFound("conversation"));
-		List<JsonNode> entries = new ArrayList<>();
+		List<Entry> entries = new ArrayList<>();
 		long after = 0;
 		while (true) {
 			List<LogEntry> batch = this.log.after(conversation, after, Subscription.CATCH_UP_BATCH);
 			for (LogEntry entry : batch) {
 				// Exactly the event frames a staff socket receives.
-				entries.add(Wire.JSON.readTree(this.views.eventText(entry, true)));
+				entries.add(Entry.of(this.views.event(entry, true)));
 				after = entry.seq();
 			}
 			if (batch.size() < Subscription.CATCH_UP_BATCH) {
@@ -63,7 +65,31 @@ class TranscriptController {
 	 * @param conversation the staff summary
 	 * @param entries every entry, as {@code event} frames
 	 */
-	record Transcript(ConversationView.Staff conversation, List<JsonNode> entries) {
+	record Transcript(ConversationView.Staff conversation, List<Entry> entries) {
+	}
+
+	/**
+	 * A log entry exactly as the {@code event} frame a staff socket receives
+	 * (docs/protocol.md).
+	 *
+	 * @param type always {@code event}
+	 * @param conversationId the conversation
+	 * @param seq its sequence number
+	 * @param kind what happened, e.g. {@code message}
+	 * @param at when (ISO-8601)
+	 * @param by who did it
+	 * @param message a message's client id and text, for messages only
+	 */
+	@Schema(name = "TranscriptEntry")
+	record Entry(@Schema(allowableValues = "event") String type, String conversationId, long seq, String kind,
+			String at, ServerFrame.By by,
+			@JsonInclude(JsonInclude.Include.NON_NULL) ServerFrame.@Nullable Message message) {
+
+		static Entry of(ServerFrame.Event event) {
+			return new Entry("event", event.conversationId(), event.seq(), event.kind(), event.at(), event.by(),
+					event.message());
+		}
+
 	}
 
 }

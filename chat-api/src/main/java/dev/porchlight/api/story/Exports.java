@@ -16,6 +16,7 @@ import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.Sender;
 import dev.porchlight.domain.conversation.Transcripts;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -90,26 +91,13 @@ class Exports {
 	}
 
 	private String json(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names, ZoneId zone) {
-		List<Map<String, Object>> list = new ArrayList<>();
-		conversations.forEach((id, entries) -> {
-			Map<String, Object> conversation = new LinkedHashMap<>();
-			conversation.put("conversationId", id.toString());
-			conversation.put("entries", entries.stream().map((entry) -> {
-				Map<String, Object> row = new LinkedHashMap<>();
-				row.put("seq", entry.seq());
-				row.put("at", iso(entry.at(), zone));
-				row.put("kind", entry.kind().name().toLowerCase(Locale.ROOT));
-				row.put("sender", entry.sender().kind().name().toLowerCase(Locale.ROOT));
-				row.put("name", name(entry.sender(), names));
-				row.put("body", (entry.body() != null) ? entry.body().text() : null);
-				return row;
-			}).toList());
-			list.add(conversation);
-		});
-		Map<String, Object> file = new LinkedHashMap<>();
-		file.put("timeZone", zone.getId());
-		file.put("conversations", list);
-		return JSON.writeValueAsString(file);
+		List<ExportedConversation> list = new ArrayList<>();
+		conversations.forEach((id, entries) -> list.add(new ExportedConversation(id.toString(), entries.stream()
+			.map((entry) -> new ExportedEntry(entry.seq(), iso(entry.at(), zone),
+					entry.kind().name().toLowerCase(Locale.ROOT), entry.sender().kind().name().toLowerCase(Locale.ROOT),
+					name(entry.sender(), names), (entry.body() != null) ? entry.body().text() : null))
+			.toList())));
+		return JSON.writeValueAsString(new ExportFile(zone.getId(), list));
 	}
 
 	private String csv(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names, ZoneId zone) {
@@ -192,6 +180,37 @@ class Exports {
 			return name().toLowerCase(Locale.ROOT);
 		}
 
+	}
+
+	/**
+	 * An export as JSON.
+	 *
+	 * @param timeZone the zone the times are in
+	 * @param conversations the conversations
+	 */
+	record ExportFile(String timeZone, List<ExportedConversation> conversations) {
+	}
+
+	/**
+	 * An exported conversation.
+	 *
+	 * @param conversationId the conversation
+	 * @param entries its log, in sequence order
+	 */
+	record ExportedConversation(String conversationId, List<ExportedEntry> entries) {
+	}
+
+	/**
+	 * An exported log entry.
+	 *
+	 * @param seq its sequence number
+	 * @param at when (ISO-8601 with the zone's offset)
+	 * @param kind what happened, e.g. {@code message}
+	 * @param sender {@code visitor}, {@code staff} or {@code system}
+	 * @param name the sender's shown name
+	 * @param body the message's text, null for other entries
+	 */
+	record ExportedEntry(long seq, String at, String kind, String sender, String name, @Nullable String body) {
 	}
 
 }

@@ -28,6 +28,9 @@ import dev.porchlight.domain.conversation.Transcripts;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.site.BusinessHours;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -105,13 +108,12 @@ class StoryController {
 	}
 
 	@GetMapping("/api/v1/conversations/{id}/notes")
-	List<Map<String, Object>> conversationNotes(@AuthenticationPrincipal StaffPrincipal staff,
-			@PathVariable String id) {
+	List<NoteView> conversationNotes(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
 		return this.annotations.notes(archived(staff, id)).stream().map(StoryController::note).toList();
 	}
 
 	@PostMapping("/api/v1/conversations/{id}/notes")
-	Map<String, Object> noteConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+	NoteView noteConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody NewNote body) {
 		Note note = new Note(UUID.randomUUID(), staff.id(), body.body(), Instant.now());
 		this.annotations.addNote(archived(staff, id), note);
@@ -150,18 +152,24 @@ class StoryController {
 	}
 
 	@GetMapping("/api/v1/customers/{id}/notes")
-	List<Map<String, Object>> customerNotes(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
+	List<NoteView> customerNotes(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
 		return this.annotations.notes(customer(staff, id)).stream().map(StoryController::note).toList();
 	}
 
 	@PostMapping("/api/v1/customers/{id}/notes")
-	Map<String, Object> noteCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+	NoteView noteCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody NewNote body) {
 		Note note = new Note(UUID.randomUUID(), staff.id(), body.body(), Instant.now());
 		this.annotations.addNote(customer(staff, id), note);
 		return note(note);
 	}
 
+	@ApiResponse(responseCode = "200", description = "The file (Content-Disposition: attachment)",
+			content = {
+					@Content(mediaType = "application/json",
+							schema = @Schema(implementation = Exports.ExportFile.class)),
+					@Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+					@Content(mediaType = "text/plain", schema = @Schema(type = "string")) })
 	@GetMapping("/api/v1/conversations/{id}/export")
 	ResponseEntity<byte[]> exportConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@RequestParam(defaultValue = "json") String format,
@@ -175,6 +183,12 @@ class StoryController {
 				"conversation-" + conversation);
 	}
 
+	@ApiResponse(responseCode = "200", description = "The file (Content-Disposition: attachment)",
+			content = {
+					@Content(mediaType = "application/json",
+							schema = @Schema(implementation = Exports.ExportFile.class)),
+					@Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+					@Content(mediaType = "text/plain", schema = @Schema(type = "string")) })
 	@GetMapping("/api/v1/customers/{id}/export")
 	ResponseEntity<byte[]> exportCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@RequestParam(defaultValue = "json") String format,
@@ -239,13 +253,20 @@ class StoryController {
 		}
 	}
 
-	private static Map<String, Object> note(Note note) {
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("id", note.id().toString());
-		view.put("authorId", (note.author() != null) ? note.author().toString() : null);
-		view.put("body", note.body());
-		view.put("at", note.at().toString());
-		return view;
+	private static NoteView note(Note note) {
+		return new NoteView(note.id().toString(), (note.author() != null) ? note.author().toString() : null,
+				note.body(), note.at().toString());
+	}
+
+	/**
+	 * A private note of staff.
+	 *
+	 * @param id the note id
+	 * @param authorId who wrote it, if the account still exists
+	 * @param body its text
+	 * @param at when it was written (ISO-8601)
+	 */
+	record NoteView(String id, @Nullable String authorId, String body, String at) {
 	}
 
 	/**

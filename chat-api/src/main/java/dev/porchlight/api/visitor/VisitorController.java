@@ -2,9 +2,9 @@ package dev.porchlight.api.visitor;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.api.web.ClientAddress;
 import dev.porchlight.api.web.PorchlightProperties;
@@ -19,7 +19,9 @@ import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.site.WidgetSettings;
 import dev.porchlight.domain.visitor.Visitors;
 import jakarta.servlet.http.HttpServletRequest;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -64,7 +66,7 @@ class VisitorController {
 	 * origin (the widget frame, which only the site's origins may embed).
 	 */
 	@PostMapping("/api/v1/visitor/session")
-	Map<String, Object> start(@Valid @RequestBody VisitorSessionRequest request, HttpServletRequest http) {
+	VisitorSession start(@Valid @RequestBody VisitorSessionRequest request, HttpServletRequest http) {
 		RateLimiter.Decision decision = this.limiter.tryAcquire(TOKENS_PER_ADDRESS, ClientAddress.of(http));
 		if (!decision.allowed()) {
 			throw ApiException.tooManyRequests("rate_limited", "Too many requests; try again shortly.",
@@ -77,39 +79,24 @@ class VisitorController {
 		}
 		VisitorSessions.Started started = this.sessions.start(site, request);
 		VisitorPrincipal principal = started.issued().principal();
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("token", started.issued().token());
-		body.put("expiresAt", principal.expiresAt().toString());
-		body.put("visitorId", principal.visitorId().toString());
-		if (started.newSecret() != null) {
-			body.put("visitorSecret", started.newSecret());
-		}
-		body.put("identity", started.identity().name().toLowerCase(java.util.Locale.ROOT));
 		// Someone who already told us how to reach them (a form before, or the site's
 		// signature) is not shown the pre-chat form again, whatever the browser forgot.
-		body.put("returning", started.newSecret() == null && (principal.customerId() != null
-				|| this.visitors.contactCustomer(principal.visitorId()).isPresent()));
-		body.put("site", publicSettings(site));
-		return body;
+		boolean returning = started.newSecret() == null
+				&& (principal.customerId() != null || this.visitors.contactCustomer(principal.visitorId()).isPresent());
+		return new VisitorSession(started.issued().token(), principal.expiresAt().toString(),
+				principal.visitorId().toString(), started.newSecret(),
+				started.identity().name().toLowerCase(Locale.ROOT), returning, publicSettings(site));
 	}
 
 	@GetMapping("/api/v1/visitor/me")
-	Map<String, Object> me(@AuthenticationPrincipal VisitorPrincipal visitor) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("visitorId", visitor.visitorId().toString());
-		body.put("siteId", visitor.siteId().toString());
-		body.put("expiresAt", visitor.expiresAt().toString());
+	VisitorMe me(@AuthenticationPrincipal VisitorPrincipal visitor) {
+		KnownCustomer known = null;
 		if (visitor.customerId() != null) {
 			Customer customer = this.customers.findById(visitor.customerId()).orElseThrow();
-			Map<String, Object> known = new LinkedHashMap<>();
-			known.put("name", customer.name());
-			known.put("email", (customer.email() != null) ? customer.email().value() : null);
-			body.put("customer", known);
+			known = new KnownCustomer(customer.name(), (customer.email() != null) ? customer.email().value() : null);
 		}
-		else {
-			body.put("customer", null);
-		}
-		return body;
+		return new VisitorMe(visitor.visitorId().toString(), visitor.siteId().toString(),
+				visitor.expiresAt().toString(), known);
 	}
 
 	private Site site(String key) {
@@ -121,24 +108,81 @@ class VisitorController {
 		}
 	}
 
-	private static Map<String, Object> publicSettings(Site site) {
+	private static PublicSite publicSettings(Site site) {
 		WidgetSettings widget = site.widget();
-		Map<String, Object> settings = new LinkedHashMap<>();
-		settings.put("name", site.name());
-		settings.put("colour", widget.colour());
-		settings.put("textColour", widget.textColour());
-		settings.put("position", widget.position().name().toLowerCase(java.util.Locale.ROOT));
-		settings.put("greeting", widget.greeting());
-		settings.put("awayMessage", widget.awayMessage());
-		settings.put("preChatForm", widget.preChatForm().name());
-		// The widget tells the visitor when staff can see what they type.
-		settings.put("typingPreview", widget.typingPreview());
 		Instant now = Instant.now();
-		settings.put("openNow", widget.businessHours().isOpenAt(now));
-		// When openNow flips next (null without business hours), so the widget changes to
-		// or from its away state on time.
-		settings.put("hoursChangeAt", widget.businessHours().nextChange(now).map(Instant::toString).orElse(null));
-		return settings;
+		// The widget tells the visitor when staff can see what they type (typingPreview),
+		// and changes to or from its away state on time (hoursChangeAt: when openNow
+		// flips next, null without business hours).
+		return new PublicSite(site.name(), widget.colour(), widget.textColour(),
+				widget.position().name().toLowerCase(Locale.ROOT), widget.greeting(), widget.awayMessage(),
+				widget.preChatForm().name(), widget.typingPreview(), widget.businessHours().isOpenAt(now),
+				widget.businessHours().nextChange(now).map(Instant::toString).orElse(null));
+	}
+
+	/**
+	 * A visitor token and what the widget needs with it.
+	 *
+	 * @param token the visitor token
+	 * @param expiresAt when the token expires; ask again before then
+	 * @param visitorId the visitor
+	 * @param visitorSecret only for a new visitor: the secret to continue as them later,
+	 * shown once
+	 * @param identity what became of the identity passed along
+	 * @param returning whether the visitor left contact details before (or is vouched
+	 * for): skip the pre-chat form
+	 * @param site the site's public settings
+	 */
+	record VisitorSession(String token, String expiresAt, String visitorId,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String visitorSecret, @Schema(allowableValues = {
+					"none", "verified", "unverified", "ignored" }) String identity,
+			boolean returning, PublicSite site){
+
+		@Override
+		public String toString() {
+			return "VisitorSession[" + this.visitorId + ", redacted]";
+		}
+
+	}
+
+	/**
+	 * What the widget shows of a site.
+	 *
+	 * @param name the site's name
+	 * @param colour the theme colour
+	 * @param textColour black or white, whichever reads better on the theme colour
+	 * @param position the corner of the chat bubble
+	 * @param greeting the greeting
+	 * @param awayMessage shown when nobody answers
+	 * @param preChatForm what is asked before the first message
+	 * @param typingPreview whether staff see what the visitor types before it is sent
+	 * @param openNow false outside the site's business hours
+	 * @param hoursChangeAt when {@code openNow} changes next, null without business hours
+	 */
+	record PublicSite(String name, String colour, String textColour, @Schema(allowableValues = {
+			"right", "left" }) String position, String greeting, String awayMessage,
+			@Schema(allowableValues = { "NONE", "OPTIONAL_EMAIL", "REQUIRED_EMAIL" }) String preChatForm,
+			boolean typingPreview, boolean openNow, @Nullable String hoursChangeAt){
+	}
+
+	/**
+	 * The visitor a token stands for.
+	 *
+	 * @param visitorId the visitor
+	 * @param siteId their site
+	 * @param expiresAt when the token expires
+	 * @param customer the customer the site vouched for, null for anyone else
+	 */
+	record VisitorMe(String visitorId, String siteId, String expiresAt, @Nullable KnownCustomer customer) {
+	}
+
+	/**
+	 * What a vouched-for visitor sees of their customer record.
+	 *
+	 * @param name their name
+	 * @param email their email
+	 */
+	record KnownCustomer(@Nullable String name, @Nullable String email) {
 	}
 
 }

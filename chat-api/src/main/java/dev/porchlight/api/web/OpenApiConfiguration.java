@@ -54,6 +54,15 @@ class OpenApiConfiguration {
 		SpringDocUtils.getConfig().addRequestWrapperToIgnore(CsrfToken.class);
 	}
 
+	/**
+	 * Required and nullable properties of records from their {@code @Nullable}
+	 * components.
+	 */
+	@Bean
+	RecordSchemas recordSchemas() {
+		return new RecordSchemas();
+	}
+
 	@Bean
 	OpenApiCustomizer accurateSecurityAndOperationIds() {
 		return (openApi) -> {
@@ -85,6 +94,7 @@ class OpenApiConfiguration {
 			openApi.getPaths()
 				.forEach((path, item) -> item.readOperationsMap()
 					.forEach((method, operation) -> describe(path, method, operation)));
+			RecordSchemas.requireNullableAnswerFields(openApi);
 		};
 	}
 
@@ -115,10 +125,14 @@ class OpenApiConfiguration {
 		String call = method + " " + path;
 		ApiResponses responses = (operation.getResponses() != null) ? operation.getResponses() : new ApiResponses();
 		if (!path.startsWith("/api/")) {
-			// A page (the widget frame): its errors are short HTML pages.
+			// A page (the widget frame): a malformed address is refused with a short HTML
+			// page; what the page's controller refuses is an ApiError like anywhere else.
 			for (String status : List.of("400", "403", "404")) {
-				responses.computeIfAbsent(status, (code) -> new ApiResponse().description("An error page.")
-					.content(new Content().addMediaType("text/html", new MediaType().schema(new StringSchema()))));
+				responses.computeIfAbsent(status, (code) -> new ApiResponse()
+					.description("A short HTML page for a malformed address, else an ApiError.")
+					.content(new Content().addMediaType("text/html", new MediaType().schema(new StringSchema()))
+						.addMediaType("application/json",
+								new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + API_ERROR)))));
 			}
 			operation.setResponses(responses);
 			operation.setSecurity(List.of());

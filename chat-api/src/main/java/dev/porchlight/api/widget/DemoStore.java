@@ -17,6 +17,9 @@ import dev.porchlight.domain.site.SiteKey;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.site.WidgetSettings;
 import dev.porchlight.domain.secret.InstallSecrets;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +81,9 @@ class DemoStore implements ApplicationRunner {
 		}
 	}
 
+	@ApiResponse(responseCode = "200", description = "The demo store's page",
+			content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "302", description = "To the dashboard, when the demo store is off")
 	@GetMapping(path = { "/", "/index.html" })
 	ResponseEntity<String> home() {
 		if (!this.demo.enabled()) {

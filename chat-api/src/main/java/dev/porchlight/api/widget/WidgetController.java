@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.porchlight.api.web.ApiException;
 import dev.porchlight.api.web.PorchlightProperties;
@@ -15,6 +15,7 @@ import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteKey;
 import dev.porchlight.domain.site.Sites;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -63,7 +64,7 @@ class WidgetController {
 	 * origin gets a clear refusal instead of a widget that fails later.
 	 */
 	@GetMapping("/api/v1/visitor/widget/{siteKey}")
-	ResponseEntity<Map<String, Object>> appearance(@PathVariable String siteKey,
+	ResponseEntity<Appearance> appearance(@PathVariable String siteKey,
 			@RequestParam(name = "locale", required = false) @Nullable String locale, HttpServletRequest request) {
 		Site site = site(siteKey);
 		String origin = request.getHeader(HttpHeaders.ORIGIN);
@@ -71,19 +72,14 @@ class WidgetController {
 			throw ApiException.forbidden("origin_not_allowed",
 					"This page's origin is not on the site's allowed origins: add it in the site settings.");
 		}
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("name", site.name());
-		body.put("colour", site.widget().colour());
-		body.put("textColour", site.widget().textColour());
-		body.put("position", site.widget().position().name().toLowerCase(Locale.ROOT));
 		String language = WidgetTexts.pick(locale, request.getHeader(HttpHeaders.ACCEPT_LANGUAGE));
-		body.put("locale", language);
-		body.put("labels", this.texts.launcher(language));
+		Appearance body = new Appearance(site.name(), site.widget().colour(), site.widget().textColour(),
+				site.widget().position().name().toLowerCase(Locale.ROOT), language, this.texts.launcher(language));
 		// Revalidated on every page view (a 304 when nothing changed), so a new colour
 		// shows on the next page, not after a cache expires.
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noCache())
-			.eTag(Integer.toHexString(body.hashCode()))
+			.eTag(body.tag())
 			.header(HttpHeaders.VARY, HttpHeaders.ORIGIN + ", " + HttpHeaders.ACCEPT_LANGUAGE)
 			.body(body);
 	}
@@ -139,6 +135,30 @@ class WidgetController {
 		catch (IOException ex) {
 			throw new UncheckedIOException("The web-widget resource " + resource + " is missing", ex);
 		}
+	}
+
+	/**
+	 * How the launcher looks.
+	 *
+	 * @param name the site's name
+	 * @param colour the theme colour
+	 * @param textColour black or white, whichever reads better on the theme colour
+	 * @param position the corner of the chat bubble
+	 * @param locale the language of the labels
+	 * @param labels the launcher's texts by name ({@code openChat}, {@code closeChat},
+	 * {@code chat}, {@code unreadLabel})
+	 */
+	record Appearance(String name, String colour, String textColour, @Schema(allowableValues = {
+			"right", "left" }) String position, String locale, Map<String, String> labels){
+
+		/**
+		 * The entity tag: the same on every node and after a restart for the same look.
+		 */
+		String tag() {
+			return Integer.toHexString(
+					Objects.hash(this.name, this.colour, this.textColour, this.position, this.locale, this.labels));
+		}
+
 	}
 
 }
