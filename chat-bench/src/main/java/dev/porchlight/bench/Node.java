@@ -49,8 +49,12 @@ final class Node implements AutoCloseable {
 	static Node porchlight(String name, Path jar, Path workDir, String jdbcUrl, String redisUrl, String heap) {
 		int port = freePort();
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-jar",
-				jar.toAbsolutePath().toString(), "--server.port=" + port,
+		// A fixed heap, touched at start: RSS then grows only by what lives outside the
+		// heap, and what sockets keep on the heap is read as live heap after a full GC
+		// (scenario 1). Without pre-touching, RSS would follow whichever heap pages
+		// transient garbage touched.
+		List<String> command = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
+				"-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
 				"--porchlight.public-url=" + ChatSystem.Porchlight.ORIGIN, "--porchlight.owner.email=" + OWNER_EMAIL,
 				"--porchlight.owner.password=" + OWNER_PASSWORD, "--porchlight.embedded.enabled=false",
 				"--porchlight.demo.enabled=false",

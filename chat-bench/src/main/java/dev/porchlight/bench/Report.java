@@ -47,7 +47,8 @@ final class Report {
 		row(md, "Redis", r.redisVersion + " (embedded, append-only file, appendfsync everysec)");
 		row(md, "Node.js", r.nodeVersion);
 		row(md, "Socket.IO / @socket.io/redis-adapter", r.socketIoVersion + " / " + r.adapterVersion);
-		row(md, "Porchlight nodes", "2 × `java -Xms" + plan.heap() + " -Xmx" + plan.heap() + " -jar porchlight.jar`");
+		row(md, "Porchlight nodes",
+				"2 × `java -Xms" + plan.heap() + " -Xmx" + plan.heap() + " -XX:+AlwaysPreTouch -jar porchlight.jar`");
 		md.append("\nEverything — the engines, both Porchlight nodes, both peer nodes and the load generator — "
 				+ "shares these cores, so every figure is a figure of the whole system on one machine.\n\n");
 
@@ -89,20 +90,29 @@ final class Report {
 				"%d idle visitor sockets opened from %d generator processes (20,000 open files each at most), each with its "
 						+ "own visitor token; the node's RSS read from `/proc/PID/status`, heap and direct memory from its "
 						+ "metrics, each after a full GC (`jcmd PID GC.run`), before and after. The peer node is measured the "
-						+ "same way in the same run.\n\n",
+						+ "same way in the same run. Porchlight's heap is fixed and touched at start (`-Xms` = `-Xmx`, "
+						+ "`-XX:+AlwaysPreTouch`), so its RSS grows only by what lives outside the heap, and what each "
+						+ "socket keeps on the heap is the live heap after GC; memory per socket adds the two. (Without "
+						+ "pre-touching, RSS growth follows whichever heap pages the garbage of the handshakes touched, "
+						+ "not what the sockets keep.) The peer's RSS growth holds its heap.\n\n",
 				plan.idleSockets(), plan.idleProcesses()));
 		md.append("| figure | Porchlight | Socket.IO peer | goal | Porchlight vs goal | ratio Porchlight / peer |\n");
 		md.append("| --- | --- | --- | --- | --- | --- |\n");
 		md.append(String.format(Locale.ROOT, "| sockets open (failed) | %d (%d) | %d (%d) | ≥ 15,000 | %s | |\n",
 				p.open(), p.failed(), q.open(), q.failed(), met(p.open() >= 15_000 && p.failed() == 0)));
+		double pMemory = p.memoryPerSocket(true);
+		double qMemory = q.memoryPerSocket(false);
 		md.append(String.format(Locale.ROOT,
-				"| RSS per idle socket | %.1f KiB | %.1f KiB | ≤ 16 KiB (ceiling 64 KiB) | %s | %.2f |\n",
-				p.rssPerSocket() / 1024, q.rssPerSocket() / 1024,
-				p.rssPerSocket() <= 16 * 1024 ? "met"
-						: (p.rssPerSocket() <= 64 * 1024 ? "not met (under the 64 KiB ceiling)" : "not met"),
-				p.rssPerSocket() / q.rssPerSocket()));
-		md.append(String.format(Locale.ROOT, "| heap per idle socket (after GC) | %.1f KiB | | | | |\n",
-				p.heapPerSocket() / 1024));
+				"| memory per idle socket | %.1f KiB | %.1f KiB | ≤ 16 KiB (ceiling 24 KiB) | %s | %.2f |\n",
+				pMemory / 1024, qMemory / 1024,
+				(pMemory <= 16 * 1024) ? "met"
+						: ((pMemory <= 24 * 1024) ? "not met (under the 24 KiB ceiling)" : "**not met**"),
+				pMemory / qMemory));
+		md.append(
+				String.format(Locale.ROOT, "| live heap per idle socket (after GC) | %.1f KiB | | ≤ 16 KiB | %s | |\n",
+						p.heapPerSocket() / 1024, met(p.heapPerSocket() <= 16 * 1024)));
+		md.append(String.format(Locale.ROOT, "| RSS growth per idle socket | %.1f KiB | %.1f KiB | | | |\n",
+				p.rssPerSocket() / 1024, q.rssPerSocket() / 1024));
 		md.append(String.format(Locale.ROOT, "| direct memory per idle socket | %.2f KiB | | | | |\n",
 				p.directPerSocket() / 1024));
 		md.append(String.format(Locale.ROOT, "| RSS before → after | %.0f → %.0f MiB | %.0f → %.0f MiB | | | |\n",

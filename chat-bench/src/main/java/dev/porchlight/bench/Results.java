@@ -103,6 +103,15 @@ final class Results {
 			return (this.directAfter - this.directBefore) / Math.max(1, this.open);
 		}
 
+		/**
+		 * What each socket costs the machine. A JVM node's heap is fixed and pre-touched,
+		 * so its RSS grows only outside the heap: the live heap each socket keeps is
+		 * added. The peer's RSS growth already holds its heap.
+		 */
+		double memoryPerSocket(boolean jvm) {
+			return rssPerSocket() + (jvm ? Math.max(0, heapPerSocket()) : 0);
+		}
+
 	}
 
 	static final class Pair {
