@@ -1,10 +1,12 @@
 -- Appends a message: de-duplication, rate limit, reopening, sequence, state, unread counter,
 -- archive version and the events, in one step.
--- KEYS: meta, log, dedup, and on a single Redis also rate-limit counter, inbox, archive list
+-- KEYS: meta, log, dedup, and on a single Redis also the sender's rate-limit counter,
+--       inbox, archive list, the shared (site) rate-limit counter
 --       (on a cluster those live in other slots: the caller does them around the script)
 -- ARGV: client id, sender kind, sender id, body, at, preview, conversation id,
---       conversation channel, inbox channel, rate-limit permits (0: none), window millis,
---       announce ('1': publish the events now; '0': the caller announces them later)
+--       conversation channel, inbox channel, sender's rate-limit permits (0: none),
+--       its window millis, announce ('1': publish the events now; '0': the caller
+--       announces them later), shared rate-limit permits (0: none), its window millis
 local meta, log, dedup = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('EXISTS', meta) == 0 then return {-1} end
 -- Client ids are unique per sender: another sender may well pick the same one.
@@ -22,14 +24,26 @@ if existing then
   if found[1] then at = tonumber(hash_table(found[1][2]).at) end
   return {0, seq, at}
 end
-if KEYS[4] and tonumber(ARGV[10]) > 0 then
-  local count = redis.call('INCR', KEYS[4])
-  local ttl = redis.call('PTTL', KEYS[4])
+-- Counts the message against a fixed-window limit: nil within it, else the millis left.
+local function over_limit(key, permits, window)
+  local count = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
   if ttl < 0 then
-    redis.call('PEXPIRE', KEYS[4], ARGV[11])
-    ttl = tonumber(ARGV[11])
+    redis.call('PEXPIRE', key, window)
+    ttl = tonumber(window)
   end
-  if count > tonumber(ARGV[10]) then return {-2, ttl} end
+  if count > tonumber(permits) then return ttl end
+  return nil
+end
+if KEYS[4] and tonumber(ARGV[10]) > 0 then
+  local ttl = over_limit(KEYS[4], ARGV[10], ARGV[11])
+  if ttl then return {-2, ttl} end
+end
+-- The site's limit only after the sender's own: a visitor refused for flooding takes
+-- nothing from what every visitor of the site shares.
+if KEYS[7] and tonumber(ARGV[13]) > 0 then
+  local ttl = over_limit(KEYS[7], ARGV[13], ARGV[14])
+  if ttl then return {-2, ttl} end
 end
 -- (not `cond and nil or x`: in Lua that is always x)
 local channel = ARGV[8]

@@ -50,7 +50,7 @@ export function showSettings(view, app) {
 	// Only a failure to load a list is said at the top: there is no form to say it by.
 	const fail = status.fail;
 
-	// `then(site)` runs on the new forms (a save redraws them, so its answer goes on the new one).
+	// `then(forms)` runs on the new forms (a save redraws them, so its answer goes on the new one).
 	function loadSites(then) {
 		get('/api/v1/sites').then((list) => {
 			app.sites = list;

@@ -69,6 +69,10 @@ class ConversationCommands {
 
 	private final RateLimit conversationsPerAddress;
 
+	private final RateLimit siteMessages;
+
+	private final RateLimit conversationsPerSite;
+
 	private final Clock clock = Clock.systemUTC();
 
 	ConversationCommands(LiveConversations live, Access access, Subscriptions subscriptions, ConversationLog log,
@@ -96,6 +100,9 @@ class ConversationCommands {
 				Duration.ofHours(1));
 		this.conversationsPerAddress = new RateLimit("live.conversations.address", properties.conversationsPerAddress(),
 				Duration.ofHours(1));
+		this.siteMessages = new RateLimit("live.messages.site", properties.siteMessages(), properties.messageWindow());
+		this.conversationsPerSite = new RateLimit("live.conversations.site", properties.conversationsPerSite(),
+				Duration.ofMinutes(1));
 	}
 
 	ServerFrame start(Connection connection, ClientFrame.Start frame) {
@@ -110,6 +117,9 @@ class ConversationCommands {
 		}
 		limit(this.conversationsPerVisitor, visitor.visitorId().toString());
 		limit(this.conversationsPerAddress, connection.address());
+		// Last: a visitor or address refused for its own flood takes nothing from what
+		// every visitor of the site shares (many addresses at once meet this one).
+		limit(this.conversationsPerSite, visitor.siteId().toString());
 		// The site-vouched customer, or else the record the visitor's own pre-chat form
 		// created: the owner sees who wrote. Only the vouched one grants the visitor
 		// access to other conversations (see Access).
@@ -134,13 +144,16 @@ class ConversationCommands {
 		Quota quota = connection.isVisitor()
 				? new Quota(this.visitorMessages, connection.visitor().visitorId().toString())
 				: new Quota(this.staffMessages, connection.staff().id().toString());
+		// What all visitors of the site share, counted after the visitor's own limit.
+		Quota site = connection.isVisitor() ? new Quota(this.siteMessages, connection.visitor().siteId().toString())
+				: null;
 		LiveConversations.Appended appended;
 		boolean waitForReplicas = this.replicaAcks.enabled();
 		this.admission.enter();
 		try {
-			// One round trip: limit, de-duplication, append, state and events together.
+			// One round trip: limits, de-duplication, append, state and events together.
 			appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
-					this.clock.instant(), quota, !waitForReplicas);
+					this.clock.instant(), quota, site, !waitForReplicas);
 			if (waitForReplicas) {
 				// With porchlight.live.replica-acks nobody hears of the message before
 				// replicas hold it. A resend found as a duplicate is announced again: its

@@ -21,6 +21,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param messageWindow the window of the message limits
  * @param conversationsPerVisitor new conversations per visitor per hour
  * @param conversationsPerAddress new conversations per client address per hour
+ * @param siteMessages messages all visitors of one site together may send per
+ * {@code messageWindow}, whatever their addresses (staff messages do not count)
+ * @param conversationsPerSite new conversations all visitors of one site together may
+ * start per minute
  * @param errorsBeforeClose protocol errors one socket may cause per minute before it is
  * closed for abuse (1008)
  * @param inboxInterval the shortest time between two summaries of one conversation sent
@@ -50,6 +54,7 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		@DefaultValue("5000") int maxBacklog, @DefaultValue("512") int maxInFlight,
 		@DefaultValue("500ms") Duration overloadRetryAfter, @DefaultValue("60s") Duration followGrace,
 		@DefaultValue("false") boolean compression, @DefaultValue("0") int replicaAcks,
-		@DefaultValue("500ms") Duration replicaAckTimeout) {
+		@DefaultValue("500ms") Duration replicaAckTimeout, @DefaultValue("600") int siteMessages,
+		@DefaultValue("120") int conversationsPerSite) {
 
 }

@@ -38,6 +38,8 @@ class VisitorController {
 
 	static final RateLimit TOKENS_PER_ADDRESS = new RateLimit("visitor-session.address", 30, Duration.ofMinutes(1));
 
+	private final RateLimit tokensPerSite;
+
 	private final Sites sites;
 
 	private final Customers customers;
@@ -58,6 +60,8 @@ class VisitorController {
 		this.sessions = sessions;
 		this.limiter = limiter;
 		this.properties = properties;
+		this.tokensPerSite = new RateLimit("visitor-session.site", properties.visitorSessionsPerSite(),
+				Duration.ofMinutes(1));
 	}
 
 	/**
@@ -76,6 +80,13 @@ class VisitorController {
 		String origin = http.getHeader("Origin");
 		if (!site.allowsOrigin(origin) && !this.properties.appOrigin().matches(origin)) {
 			throw ApiException.forbidden("origin_not_allowed", "This site's widget may not run on this page.");
+		}
+		// After the address's own limit and only for a page the site's widget may run on:
+		// what many addresses at once ask of one site.
+		RateLimiter.Decision shared = this.limiter.tryAcquire(this.tokensPerSite, site.id().toString());
+		if (!shared.allowed()) {
+			throw ApiException.tooManyRequests("rate_limited", "Too many requests; try again shortly.",
+					shared.retryAfter());
 		}
 		VisitorSessions.Started started = this.sessions.start(site, request);
 		VisitorPrincipal principal = started.issued().principal();

@@ -14,10 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publicUrl the address browsers use to reach Porchlight (scheme, host, port); its
  * origin is the only one allowed for the dashboard and the widget frame
  * @param visitorTokenTtl how long a visitor token is valid before the widget refreshes it
+ * @param visitorSessionsPerSite visitor tokens issued per minute for one site, whatever
+ * the addresses asking
  */
 @ConfigurationProperties("porchlight")
 public record PorchlightProperties(@DefaultValue("http://localhost:8080") URI publicUrl,
-		@DefaultValue("15m") Duration visitorTokenTtl) {
+		@DefaultValue("15m") Duration visitorTokenTtl, @DefaultValue("1200") int visitorSessionsPerSite) {
 
 	/**
 	 * The origin of {@link #publicUrl()}, as browsers send it in the {@code Origin}

@@ -44,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Dporchlight.delivery.seed=N} runs that seed alone. To explore further,
  * {@code -Dporchlight.delivery.explore=K} adds K random seeds (printed as well).
  */
-@PorchlightTest(properties = { "porchlight.live.visitor-messages=100000", "porchlight.live.staff-messages=100000" })
+@PorchlightTest(properties = { "porchlight.live.visitor-messages=100000", "porchlight.live.staff-messages=100000",
+		"porchlight.live.site-messages=100000" })
 class DeliveryPropertyIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";

@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 		// the socket long before the fuzzing ends.
 		"porchlight.live.errors-before-close=1000000", "porchlight.live.visitor-messages=1000000",
 		"porchlight.live.staff-messages=1000000", "porchlight.live.conversations-per-visitor=1000000",
-		"porchlight.live.conversations-per-address=1000000" })
+		"porchlight.live.conversations-per-address=1000000", "porchlight.live.site-messages=1000000",
+		"porchlight.live.conversations-per-site=1000000" })
 class FrameFuzzIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";

@@ -95,6 +95,15 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	/**
+	 * A visitor client whose handshake carries {@code X-Forwarded-For}, as a proxy sends
+	 * it: with {@code server.forward-headers-strategy=native} the server sees that
+	 * address.
+	 */
+	static LiveClient visitorFrom(int port, String origin, String token, String address) {
+		return new LiveClient(port, "/ws/v1/visitor", origin, Map.of("X-Forwarded-For", address), token, true);
+	}
+
+	/**
 	 * A visitor client that stops reading after the handshake, like a frozen tab.
 	 */
 	static LiveClient stalledVisitor(int port, String origin, String token) {

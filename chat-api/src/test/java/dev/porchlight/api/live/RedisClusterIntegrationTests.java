@@ -3,20 +3,26 @@ package dev.porchlight.api.live;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.TestNodes;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.persistence.testing.RealEngines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -54,6 +60,10 @@ class RedisClusterIntegrationTests extends ProtocolConformance {
 					// This class starts more conversations from one address than the
 					// suite on one node.
 					"--porchlight.live.conversations-per-address=1000", "--porchlight.live.sweep-interval=500ms",
+					// More than the suite sends on one site (the flood stops at 40),
+					// fewer
+					// than the test of the site limit below.
+					"--porchlight.live.site-messages=50", "--server.forward-headers-strategy=native",
 					"--spring.data.redis.cluster.nodes=" + cluster.nodes(),
 					"--spring.data.redis.password=" + cluster.password()));
 		}
@@ -110,6 +120,59 @@ class RedisClusterIntegrationTests extends ProtocolConformance {
 				cluster.onNode(i, (commands) -> commands.configSet("notify-keyspace-events", setting));
 			}
 		}
+	}
+
+	/**
+	 * On a cluster the site's counter lives in a slot of its own, counted just before the
+	 * append script: visitors on all three nodes share it all the same.
+	 */
+	@Test
+	void visitorsOfOneSiteOnAllNodesShareItsMessageLimitAndRefusedMessagesAreNotStored() {
+		List<LiveClient> visitors = new ArrayList<>();
+		List<String> conversations = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			// Each from an address of its own, behind a proxy.
+			String address = "198.51.100." + (next.get() % 200 + 1 + i);
+			int port = port();
+			String token = new ApiClient(port).header("Origin", APP)
+				.header("X-Forwarded-For", address)
+				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", this.site.key().value())))
+				.text("/token");
+			LiveClient visitor = track(LiveClient.visitorFrom(port, APP, token, address));
+			visitors.add(visitor);
+			conversations.add(start(visitor));
+		}
+		long began = System.nanoTime();
+		int accepted = 0;
+		Map<String, Set<String>> refused = new HashMap<>();
+		// 20 each, well within the visitor limit of 40; 60 for the site limit of 50.
+		for (int round = 1; round <= 20; round++) {
+			for (int v = 0; v < visitors.size(); v++) {
+				visitors.get(v).send(send(conversations.get(v), "m" + round, "message " + round));
+				JsonNode answer = visitors.get(v)
+					.next((frame) -> frame.path("type").asString().equals("ack")
+							|| frame.path("type").asString().equals("error"), "ack or error");
+				if (answer.path("type").asString().equals("ack")) {
+					accepted++;
+				}
+				else {
+					assertThat(answer.path("code").asString()).isEqualTo("rate_limited");
+					assertThat(answer.path("retryAfterMs").asLong()).isPositive();
+					refused.computeIfAbsent(conversations.get(v), (key) -> new HashSet<>()).add("m" + round);
+				}
+			}
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - began);
+		assertThat(refused).as("messages refused for the site's limit").isNotEmpty();
+		if (took.compareTo(Duration.ofSeconds(8)) < 0) {
+			// All within the limit's window of 10 s.
+			assertThat(accepted).as("messages accepted, counted together by three nodes").isEqualTo(50);
+		}
+		LiveConversations live = nodes.get(0).getBean(LiveConversations.class);
+		refused.forEach((conversation, clientIds) -> assertThat(live.after(ConversationId.parse(conversation), 0, 100))
+			.as("what conversation %s stored", conversation)
+			.extracting((entry) -> entry.clientId().value())
+			.doesNotContainAnyElementsOf(clientIds));
 	}
 
 	@Test

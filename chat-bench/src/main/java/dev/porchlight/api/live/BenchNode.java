@@ -69,7 +69,7 @@ public final class BenchNode implements AutoCloseable {
 		LiveProperties properties = new LiveProperties(16384, 262144, Duration.ofSeconds(10), Duration.ofSeconds(25),
 				Duration.ofSeconds(75), Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(10), 1000, 1000, 20,
 				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60), false, 0,
-				Duration.ofMillis(500));
+				Duration.ofMillis(500), Integer.MAX_VALUE, Integer.MAX_VALUE);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		RateLimiter limiter = BenchRateLimits.limiter(redis);
 		this.events = BenchAppends.events(redis, factory);
@@ -105,7 +105,8 @@ public final class BenchNode implements AutoCloseable {
 		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
 				admission, limiter, null, null, null, null, replicaAcks, properties, meters);
 		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections, properties,
-				views, new PorchlightProperties(URI.create("http://localhost:8080"), Duration.ofMinutes(15)));
+				views, new PorchlightProperties(URI.create("http://localhost:8080"), Duration.ofMinutes(15),
+						Integer.MAX_VALUE));
 		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties,
 				new FrameLimits(5, 60, 20, 300, 10, 60, 100, 300, 30, 180));
 		ConversationId id = new ConversationId(this.conversation);

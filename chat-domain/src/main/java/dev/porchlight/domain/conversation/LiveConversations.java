@@ -76,8 +76,25 @@ public interface LiveConversations {
 	 * the caller made sure of something first (replicas holding the message).
 	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, Instant, Quota)
 	 */
+	default Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
+			@Nullable Quota quota, boolean announce) {
+		return append(id, clientId, sender, body, at, quota, null, announce);
+	}
+
+	/**
+	 * Appends a message that counts against its sender's quota and a second one shared
+	 * with others (its site's), in the same step as it is stored. The shared quota is
+	 * counted only when the sender's allows the message, so a sender refused for their
+	 * own flood takes nothing from what the others share; either one refusing stores
+	 * nothing.
+	 * @param quota the sender's allowance, or null
+	 * @param shared the allowance shared with other senders (e.g. all visitors of a
+	 * site), or null
+	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, Instant, Quota,
+	 * boolean)
+	 */
 	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
-			@Nullable Quota quota, boolean announce);
+			@Nullable Quota quota, @Nullable Quota shared, boolean announce);
 
 	/**
 	 * Appends a message that counts against no quota.

@@ -49,11 +49,11 @@ import org.springframework.stereotype.Repository;
  *
  * <p>
  * On a single Redis (or one with replicas and Sentinel) the append script also counts the
- * rate limit, ranks the inbox and lists the conversation for the archive. On Redis
- * Cluster those keys live in other slots: the limit is counted just before the script and
- * the shared indexes are written right after it, with commands that are idempotent and
- * only move forward ({@code ZADD GT}), so a retry or the next message repairs what a
- * crash left stale.
+ * rate limits (the sender's and the site's), ranks the inbox and lists the conversation
+ * for the archive. On Redis Cluster those keys live in other slots: the limits are
+ * counted just before the script and the shared indexes are written right after it, with
+ * commands that are idempotent and only move forward ({@code ZADD GT}), so a retry or the
+ * next message repairs what a crash left stale.
  */
 @Repository
 class RedisLiveConversations implements LiveConversations {
@@ -128,28 +128,22 @@ class RedisLiveConversations implements LiveConversations {
 
 	@Override
 	public Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
-			@Nullable Quota quota, boolean announce) {
+			@Nullable Quota quota, @Nullable Quota shared, boolean announce) {
 		long millis = at.toEpochMilli();
-		String permits = "0";
-		String window = "0";
-		String limitKey = NO_LIMIT;
-		if (quota != null && this.cluster) {
-			RateLimiter.Decision decision = this.limiter.tryAcquire(quota.limit(), quota.key());
-			if (!decision.allowed()) {
-				throw new RateLimitExceededException(decision.retryAfter());
-			}
-		}
-		else if (quota != null) {
-			permits = String.valueOf(quota.limit().permits());
-			window = String.valueOf(quota.limit().window().toMillis());
-			limitKey = RateLimitKeys.of(quota.limit(), quota.key());
+		if (this.cluster) {
+			// In that order: a sender refused for their own flood takes nothing from the
+			// shared allowance, as in the script.
+			acquire(quota);
+			acquire(shared);
 		}
 		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id))
-				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), limitKey, RedisKeys.INBOX,
-						RedisKeys.awaitingArchive(id));
+				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), limitKey(quota), RedisKeys.INBOX,
+						RedisKeys.awaitingArchive(id), limitKey(shared));
+		boolean inScript = !this.cluster;
 		List<String> args = List.of(clientId.value(), sender.kind().name(), LiveSchema.senderId(sender), body.text(),
 				String.valueOf(millis), LiveConversation.preview(body), id.toString(), RedisKeys.channel(id),
-				RedisKeys.INBOX_CHANNEL, permits, window, announce ? "1" : "0");
+				RedisKeys.INBOX_CHANNEL, permits(quota, inScript), window(quota, inScript), announce ? "1" : "0",
+				permits(shared, inScript), window(shared, inScript));
 		// Through the pipeline rather than the template: on a virtual thread the
 		// template's timed wait costs a timer task per message (see Pipeline).
 		List<?> result = (List<?>) this.pipeline
@@ -282,6 +276,32 @@ class RedisLiveConversations implements LiveConversations {
 						RedisZSetCommands.ZAddArgs.empty().gt());
 			return null;
 		});
+	}
+
+	/**
+	 * Counts a message against a quota before the script, on a cluster, where the counter
+	 * lives in another slot than the conversation.
+	 */
+	private void acquire(@Nullable Quota quota) {
+		if (quota != null) {
+			RateLimiter.Decision decision = this.limiter.tryAcquire(quota.limit(), quota.key());
+			if (!decision.allowed()) {
+				throw new RateLimitExceededException(decision.retryAfter());
+			}
+		}
+	}
+
+	private static String limitKey(@Nullable Quota quota) {
+		return (quota != null) ? RateLimitKeys.of(quota.limit(), quota.key()) : NO_LIMIT;
+	}
+
+	/** The permits the script counts against: 0 when it counts none. */
+	private static String permits(@Nullable Quota quota, boolean inScript) {
+		return (quota != null && inScript) ? String.valueOf(quota.limit().permits()) : "0";
+	}
+
+	private static String window(@Nullable Quota quota, boolean inScript) {
+		return (quota != null && inScript) ? String.valueOf(quota.limit().window().toMillis()) : "0";
 	}
 
 	private static byte[][] bytes(List<String> texts) {

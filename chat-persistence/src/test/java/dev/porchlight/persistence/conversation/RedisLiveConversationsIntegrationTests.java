@@ -1,5 +1,6 @@
 package dev.porchlight.persistence.conversation;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
 import dev.porchlight.domain.customer.CustomerId;
+import dev.porchlight.domain.ratelimit.Quota;
+import dev.porchlight.domain.ratelimit.RateLimit;
+import dev.porchlight.domain.ratelimit.RateLimitExceededException;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.persistence.PersistenceTestApplication;
@@ -34,6 +38,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 @SpringBootTest(classes = PersistenceTestApplication.class)
 @UseRealEngines
@@ -238,6 +244,57 @@ class RedisLiveConversationsIntegrationTests {
 		String tag = "{c:" + id + "}";
 		assertThat(List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id)))
 			.allSatisfy((key) -> assertThat(key.substring(key.indexOf('{'), key.indexOf('}') + 1)).isEqualTo(tag));
+	}
+
+	@Test
+	void aSitesSharedLimitRefusesEveryVisitorOnItOnceUsedUpAndStoresNothing() {
+		SiteId busy = SiteId.random();
+		RateLimit perVisitor = new RateLimit("test.visitor", 1, Duration.ofMinutes(1));
+		RateLimit perSite = new RateLimit("test.site", 2, Duration.ofSeconds(5));
+		Quota siteQuota = new Quota(perSite, busy.toString());
+		List<Conversation> visitors = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			visitors.add(start(busy, VisitorId.random()));
+		}
+		assertThat(appendWithin(visitors.get(0), "a", perVisitor, siteQuota).entry().seq()).isEqualTo(1);
+		// Refused by the visitor's own limit: it takes nothing from what the site shares.
+		assertThatExceptionOfType(RateLimitExceededException.class)
+			.isThrownBy(() -> appendWithin(visitors.get(0), "b", perVisitor, siteQuota));
+		assertThat(appendWithin(visitors.get(1), "a", perVisitor, siteQuota).entry().seq()).isEqualTo(1);
+		// A third visitor (another address, say) within their own limit meets the site's.
+		RateLimitExceededException refused = catchThrowableOfType(RateLimitExceededException.class,
+				() -> appendWithin(visitors.get(2), "a", perVisitor, siteQuota));
+		assertThat(refused).isNotNull();
+		assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));
+		assertThat(this.live.after(visitors.get(2).id(), 0, 10)).as("nothing stored for the refused message").isEmpty();
+		assertThat(this.live.find(visitors.get(2).id()).orElseThrow().lastSeq()).isZero();
+		// Another site is not affected.
+		SiteId quiet = SiteId.random();
+		Conversation other = start(quiet, VisitorId.random());
+		assertThat(appendWithin(other, "a", perVisitor, new Quota(perSite, quiet.toString())).entry().seq())
+			.isEqualTo(1);
+		// Nothing lost: the refused message is accepted once the site's window has passed
+		// (every refused attempt still counts against the sender's own limit, so this
+		// sender's is generous).
+		RateLimit generous = new RateLimit("test.visitor", 1000, Duration.ofMinutes(1));
+		await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreException(RateLimitExceededException.class)
+			.until(() -> appendWithin(visitors.get(3), "a", generous, siteQuota).entry().seq() == 1);
+	}
+
+	private LiveConversations.Appended appendWithin(Conversation conversation, String clientId, RateLimit perVisitor,
+			Quota site) {
+		Sender sender = Sender.visitor(conversation.visitorId());
+		return this.live.append(conversation.id(), new ClientMessageId(clientId), sender, new MessageBody("Hello"),
+				Instant.now(), new Quota(perVisitor, conversation.visitorId().toString()), site, true);
+	}
+
+	private Conversation start(SiteId site, VisitorId visitor) {
+		Conversation conversation = Conversation.start(site, visitor, null,
+				new PageContext("https://shop.example/rings", "Rings", null, "en"), T0);
+		this.live.start(conversation);
+		return conversation;
 	}
 
 	private Conversation start(CustomerId customer) {
