@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +30,12 @@ class WidgetContractTests {
 
 	static final Path STATIC = WidgetBudgetTests.STATIC;
 
+	/**
+	 * The only target origins the widget posts to: the loader's {@code ORIGIN} and the
+	 * frame's {@code PARENT} (see the S9 test below).
+	 */
+	static final Set<String> TRUSTED_TARGETS = Set.of("ORIGIN", "PARENT");
+
 	@Test
 	void theLoaderUsesExactlyTheMessageNamesOfTheBridge() {
 		String bridge = WidgetBudgetTests.read(STATIC.resolve("widget/bridge.js"));
@@ -43,6 +52,99 @@ class WidgetContractTests {
 		assertThat(posted).as("the loader sends").isEqualTo(toFrame);
 		assertThat(handled).as("the loader handles").isEqualTo(toHost);
 		assertThat(find(loader, "const NS = '([a-z.]+)'")).isEqualTo(find(bridge, "const NS = '([a-z.]+)'"));
+	}
+
+	/**
+	 * Security promise S9 (docs/security.md), the half a browser cannot show: every
+	 * {@code postMessage} of the loader and the frame names the one origin it trusts (the
+	 * loader: Porchlight's, from its own script address; the frame: the embedding page's,
+	 * which the server allowed and pinned with {@code frame-ancestors}), never {@code *}
+	 * or anything computed, and both sides check origin and source of what they receive.
+	 * The behaviour, with messages from foreign windows and origins, is proved in
+	 * {@code WidgetBrowserTests} (chat-api).
+	 */
+	@Test
+	void everyPostMessageNamesItsTargetOriginAndEveryListenerChecksOriginAndSource() throws IOException {
+		String loader = WidgetBudgetTests.read(STATIC.resolve("widget.js"));
+		String app = WidgetBudgetTests.read(STATIC.resolve("widget/app.js"));
+		assertThat(loader).contains("const ORIGIN = new URL(me.src).origin;")
+			.contains("event.source !== frame.contentWindow || event.origin !== ORIGIN");
+		assertThat(app).contains("const PARENT = params.get('origin');")
+			.contains("event.source !== parent || event.origin !== PARENT");
+		Map<String, String> scripts = new TreeMap<>();
+		scripts.put("widget.js", loader);
+		for (String directory : new String[] { "widget", "shared" }) {
+			try (Stream<Path> files = Files.list(STATIC.resolve(directory))) {
+				files.filter((file) -> file.toString().endsWith(".js"))
+					.forEach((file) -> scripts.put(directory + "/" + file.getFileName(), WidgetBudgetTests.read(file)));
+			}
+		}
+		assertThat(scripts).containsKeys("widget/bridge.js", "widget/app.js");
+		Map<String, List<String>> targets = new TreeMap<>();
+		scripts.forEach((name, source) -> targets.put(name, postMessageTargets(source)));
+		assertThat(targets).as("the target origin of each postMessage call")
+			.containsEntry("widget.js", List.of("ORIGIN"))
+			.containsEntry("widget/app.js", List.of("PARENT"));
+		targets.forEach((name, found) -> assertThat(found).as("postMessage targets in %s", name)
+			.allMatch(TRUSTED_TARGETS::contains));
+
+		// The check itself: what it must refuse.
+		assertThat(postMessageTargets("frame.contentWindow.postMessage(m, '*');")).containsExactly("'*'");
+		assertThat(postMessageTargets("parent.postMessage({ ns: NS, type, ...data }, \"*\")")).containsExactly("\"*\"");
+		assertThat(postMessageTargets("w.postMessage(m, PARENT || '*')")).containsExactly("PARENT || '*'");
+		assertThat(postMessageTargets("w.postMessage(m, { targetOrigin: '*' })"))
+			.containsExactly("{ targetOrigin: '*' }");
+		assertThat(postMessageTargets("w.postMessage(m)")).containsExactly("");
+		assertThat(postMessageTargets("w.postMessage (f(a, b), ORIGIN)")).containsExactly("ORIGIN");
+		assertThat(postMessageTargets("w['postMessage'](m, '*')")).containsExactly("'*'");
+	}
+
+	/**
+	 * The last argument, as written, of every {@code postMessage} call (an empty string
+	 * for a call without one; a mention that is not followed by a call is ignored).
+	 */
+	static List<String> postMessageTargets(String source) {
+		List<String> targets = new ArrayList<>();
+		Matcher call = Pattern.compile("postMessage(?:'\\])?\\s*\\(").matcher(source);
+		while (call.find()) {
+			List<String> arguments = new ArrayList<>();
+			int depth = 0;
+			char quote = 0;
+			StringBuilder argument = new StringBuilder();
+			for (int i = call.end(); i < source.length(); i++) {
+				char c = source.charAt(i);
+				if (quote != 0) {
+					argument.append(c);
+					if (c == '\\') {
+						argument.append(source.charAt(++i));
+					}
+					else if (c == quote) {
+						quote = 0;
+					}
+					continue;
+				}
+				if (depth == 0 && (c == ',' || c == ')')) {
+					arguments.add(argument.toString().strip());
+					argument.setLength(0);
+					if (c == ')') {
+						break;
+					}
+					continue;
+				}
+				if (c == '\'' || c == '"' || c == '`') {
+					quote = c;
+				}
+				else if (c == '(' || c == '[' || c == '{') {
+					depth++;
+				}
+				else if (c == ')' || c == ']' || c == '}') {
+					depth--;
+				}
+				argument.append(c);
+			}
+			targets.add(arguments.size() < 2 ? "" : arguments.get(arguments.size() - 1));
+		}
+		return targets;
 	}
 
 	@Test

@@ -1,5 +1,10 @@
 package dev.porchlight.api.browser;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,7 +13,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
@@ -23,6 +32,7 @@ import dev.porchlight.domain.site.PreChatForm;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.site.WidgetSettings;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +42,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -67,6 +78,50 @@ class WidgetBrowserTests {
 	static final String PORCHLIGHT = "http://localhost:" + WIDGET_PORT;
 
 	static final int VISITOR_MESSAGES = 6;
+
+	/**
+	 * Records every message in the widget's namespace that reaches the window: its type,
+	 * the test's mark on a forged one, and the sender's origin. Added after the widget's
+	 * own listener, so by the time a message is recorded the widget has handled it.
+	 */
+	private static final String RECORD_MESSAGES = """
+			window.heard = [];
+			addEventListener('message', function (event) {
+				var d = event.data;
+				if (d && d.ns === 'porchlight.widget') {
+					window.heard.push({ type: String(d.type), spoof: d.spoof || null, origin: event.origin });
+				}
+			});
+			""";
+
+	/**
+	 * The ad's script: it finds every other frame of the shop's page and posts it the
+	 * loader's messages for Porchlight's origin (so the browser delivers them), and posts
+	 * the frame's messages to the page.
+	 */
+	private static final String AD_ATTACK = """
+			var porchlight = arguments[0];
+			var token = arguments[1];
+			var ns = 'porchlight.widget';
+			var others = [];
+			for (var i = 0; i < parent.frames.length; i++) {
+				if (parent.frames[i] !== window) {
+					others.push(parent.frames[i]);
+				}
+			}
+			var toFrame = [{ type: 'open' }, { type: 'identify', id: 'i1', identity: { token: token } },
+				{ type: 'locale', locale: 'de' },
+				{ type: 'init', locale: 'fr', page: { url: 'https://evil.example/', title: 'Evil', referrer: null }, open: true },
+				{ type: 'reset' }];
+			others.forEach(function (w) {
+				toFrame.forEach(function (m) { w.postMessage(Object.assign({ ns: ns, spoof: 'ad' }, m), porchlight); });
+			});
+			[{ type: 'unread', count: 9 },
+				{ type: 'message', conversationId: 'spoofed', from: 'staff', at: new Date().toISOString() },
+				{ type: 'active', active: false }]
+				.forEach(function (m) { parent.postMessage(Object.assign({ ns: ns, spoof: 'ad' }, m), '*'); });
+			return others.length;
+			""";
 
 	@DynamicPropertySource
 	static void publicUrl(DynamicPropertyRegistry registry) {
@@ -450,6 +505,253 @@ class WidgetBrowserTests {
 		assertThat(this.widget.messages()).isEmpty();
 	}
 
+	/**
+	 * Security promise S9, frame to host page: the loader acts only on messages from its
+	 * own frame's window on Porchlight's origin. The same messages from the frame do act:
+	 * the identify answer settles the promise below (and in
+	 * {@link #theHostSiteVouchesForItsCustomerAndAWrongSignatureIsRefused}),
+	 * {@code active} marks the browser, {@code message} reaches the host's handlers,
+	 * {@code close} closes and {@code unread} shows the badge (below, and in
+	 * {@link #aVisitorTalksWithTheOwnerThroughTheWholeWidget}). Posted by the host page's
+	 * own window (another window, another origin) or by a second Porchlight frame in the
+	 * page (the right origin, another window), they change nothing.
+	 */
+	@Test
+	void theLoaderHearsOnlyItsOwnFrame() {
+		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
+		String key = site.key().value();
+		LiveTestClient owner = owner();
+		this.browser.get(this.host.install(key, "").origin() + "/");
+		this.widget.launcher();
+		this.browser.executeScript(RECORD_MESSAGES);
+		// Another copy of the frame, on Porchlight's origin but not the widget's window,
+		// which posts to the page whatever the page tells it to.
+		this.browser.executeScript("""
+				var decoy = document.createElement('iframe');
+				decoy.id = 'decoy';
+				decoy.title = 'Decoy';
+				decoy.src = arguments[0];
+				document.body.append(decoy);
+				""", PORCHLIGHT + "/widget/frame?site=" + key + "&origin="
+				+ URLEncoder.encode(this.host.origin(), StandardCharsets.UTF_8));
+		this.widget.waiting().withMessage("the decoy frame armed").until((driver) -> Boolean.TRUE.equals(inDecoy("""
+				if (location.origin !== arguments[0] || document.readyState !== 'complete') {
+					return false;
+				}
+				var page = arguments[1];
+				if (!window.armed) {
+					window.armed = true;
+					addEventListener('message', function (event) {
+						if (event.source === parent && event.data && event.data.fire) {
+							event.data.fire.forEach(function (m) {
+								parent.postMessage(Object.assign({ ns: 'porchlight.widget', spoof: 'decoy' }, m), page);
+							});
+						}
+					});
+				}
+				return true;
+				""", PORCHLIGHT, this.host.origin())));
+
+		// An identify call waits for the frame's answer; forged answers ('verified') from
+		// the page and the decoy arrive long before the real one (the frame is not even
+		// loaded yet). The real answer: a signature the site does not know leaves the
+		// visitor unverified (the site does not enforce identities).
+		String forged = IdentityTokenFixture.token(IdentitySecret.generate(), "user-42", "ada@example.com", null);
+		Object answer = this.browser.executeAsyncScript(
+				"""
+						var done = arguments[arguments.length - 1];
+						Porchlight.identify({ token: arguments[0] })
+							.then(function (r) { done('identity ' + r.identity); }, function (e) { done('error ' + e.message); });
+						var fire = ['i1', 'i2', 'i3'].map(function (id) { return { type: 'identified', id: id, identity: 'verified' }; });
+						fire.forEach(function (m) { postMessage(Object.assign({ ns: 'porchlight.widget', spoof: 'page' }, m), '*'); });
+						document.getElementById('decoy').contentWindow.postMessage({ fire: fire }, arguments[1]);
+						""",
+				forged, PORCHLIGHT);
+		assertThat(answer).as("the frame's own answer, not the forged 'verified'").isEqualTo("identity unverified");
+		List<Map<String, Object>> heard = heard();
+		int real = indexOf(heard, (m) -> m.get("type").equals("identified") && m.get("spoof") == null);
+		assertThat(real).as("the frame's answer heard: %s", heard).isNotNegative();
+		assertThat(heard.subList(0, real)).as("the forged answers were there first")
+			.filteredOn((m) -> m.get("type").equals("identified"))
+			.extracting((m) -> m.get("spoof") + " " + m.get("origin"))
+			.containsExactly("page " + this.host.origin(), "page " + this.host.origin(), "page " + this.host.origin(),
+					"decoy " + PORCHLIGHT, "decoy " + PORCHLIGHT, "decoy " + PORCHLIGHT);
+
+		// An open chat with a conversation; the frame says so ('active').
+		this.widget.open();
+		this.widget.send("Hello");
+		this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "sent");
+		String conversation = owner.next("inbox").path("conversation").path("id").asString();
+		String marked = "return localStorage.getItem(arguments[0])";
+		this.widget.waiting()
+			.withMessage("the frame's 'active' kept")
+			.until((driver) -> "1".equals(this.browser.executeScript(marked, "porchlight." + key)));
+
+		// Close, unread, message and inactive from the wrong windows.
+		this.browser.executeScript(
+				"""
+						var fire = [{ type: 'close' }, { type: 'unread', count: 7 },
+							{ type: 'message', conversationId: 'spoofed', from: 'staff', at: new Date().toISOString() },
+							{ type: 'active', active: false }];
+						fire.forEach(function (m) { postMessage(Object.assign({ ns: 'porchlight.widget', spoof: 'page' }, m), '*'); });
+						document.getElementById('decoy').contentWindow.postMessage({ fire: fire }, arguments[0]);
+						""",
+				PORCHLIGHT);
+		this.widget.waiting()
+			.withMessage(() -> "every forged message delivered: " + heard())
+			.until((driver) -> heard().stream()
+				.filter((m) -> m.get("spoof") != null && !m.get("type").equals("identified"))
+				.count() == 8);
+		// Then a real round trip through the frame, so anything the loader would have
+		// done
+		// (its handlers run a task later) has been done.
+		owner.say(conversation, "after-forgeries", "Still there?");
+		this.widget.waiting()
+			.withMessage(() -> "the real message event: " + hostEvents())
+			.until((driver) -> hostEvents().stream()
+				.anyMatch((e) -> e.get("name").equals("message") && e.get("data") instanceof Map<?, ?> data
+						&& conversation.equals(data.get("conversationId")) && "staff".equals(data.get("from"))));
+		assertThat(this.widget.isOpen()).as("still open").isTrue();
+		assertThat(this.widget.launcher().getAttribute("aria-expanded")).isEqualTo("true");
+		assertThat(this.widget.launcher().getText()).as("no badge").isEmpty();
+		assertThat(this.browser.getTitle()).isEqualTo("Ankh & Co");
+		assertThat(hostEvents()).extracting((e) -> e.get("name")).doesNotContain("close");
+		assertThat(hostEvents()).filteredOn((e) -> e.get("name").equals("unread"))
+			.extracting((e) -> e.get("data"))
+			.doesNotContain(7L);
+		assertThat(hostEvents()).filteredOn((e) -> e.get("name").equals("message"))
+			.allSatisfy((e) -> assertThat(e.get("data")).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("conversationId", conversation));
+		assertThat(this.browser.executeScript(marked, "porchlight." + key)).isEqualTo("1");
+
+		// The same close and unread from the frame itself do act.
+		this.widget.click("close-button");
+		this.widget.waiting().until((driver) -> !this.widget.isOpen());
+		assertThat(hostEvents()).extracting((e) -> e.get("name")).contains("close");
+		owner.say(conversation, "unread", "Anything else?");
+		this.widget.waiting().until((driver) -> this.widget.launcher().getText().equals("1"));
+		assertThat(this.browser.getTitle()).isEqualTo("(1) Ankh & Co");
+	}
+
+	/**
+	 * Security promise S9, host page to frame: the frame acts only on messages from the
+	 * page that embeds it, on that page's origin. A shop shows a third party's ad in a
+	 * frame; the ad's script finds the widget's frame beside it and posts it the loader's
+	 * messages: open (which would mark replies read), identify with a token for the
+	 * attacker's own account (so the visitor would chat as the attacker), locale, init
+	 * and reset (which would throw the visitor's conversations away), and tells the page
+	 * the frame's messages. Nothing changes; then the same messages from the page itself
+	 * do act.
+	 */
+	@Test
+	void theFrameHearsOnlyThePageThatEmbedsIt() {
+		try (ShopWithAnAd shop = new ShopWithAnAd(PORCHLIGHT)) {
+			Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL, BusinessHours.none(), shop.origin());
+			String key = site.key().value();
+			String mallory = IdentityTokenFixture.token(site.identitySecret(), "mallory-666", "mallory@example.com",
+					"Mallory");
+			LiveTestClient owner = owner();
+			this.browser.get(shop.install(key).origin() + "/");
+			this.widget.open();
+			this.widget.send("Hello");
+			this.widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "sent");
+			String conversation = owner.next("inbox").path("conversation").path("id").asString();
+			this.widget.launcher().click();
+			this.widget.waiting().until((driver) -> !this.widget.isOpen());
+			owner.say(conversation, "first", "First reply");
+			this.widget.waiting().until((driver) -> this.widget.launcher().getText().equals("1"));
+			String visitorKey = "pl." + key + ".visitor";
+			String identityKey = "pl." + key + ".identity";
+			Object visitor = this.widget.inFrameScript("return localStorage.getItem(arguments[0])", visitorKey);
+			assertThat(visitor).isNotNull();
+			String marked = "return localStorage.getItem(arguments[0])";
+			assertThat(this.browser.executeScript(marked, "porchlight." + key)).isEqualTo("1");
+			this.browser.executeScript(RECORD_MESSAGES);
+			this.widget.inFrameScript(RECORD_MESSAGES);
+
+			this.browser.switchTo().frame(this.browser.findElement(By.id("ad")));
+			Object targets;
+			try {
+				targets = this.browser.executeScript(AD_ATTACK, PORCHLIGHT, mallory);
+			}
+			finally {
+				this.browser.switchTo().defaultContent();
+			}
+			assertThat(targets).as("the widget's frame found beside the ad").isEqualTo(1L);
+			this.widget.waiting()
+				.withMessage(() -> "the ad's messages delivered to the frame: "
+						+ this.widget.inFrameScript("return window.heard"))
+				.until((driver) -> heardInFrame().stream()
+					.filter((m) -> "ad".equals(m.get("spoof")) && shop.adOrigin().equals(m.get("origin")))
+					.count() == 5);
+			this.widget.waiting()
+				.withMessage(() -> "the ad's messages delivered to the page: " + heard())
+				.until((driver) -> heard().stream()
+					.filter((m) -> "ad".equals(m.get("spoof")) && shop.adOrigin().equals(m.get("origin")))
+					.count() == 3);
+			// What the frame does at once on these messages did not happen.
+			assertThat(this.widget.inFrameScript("return sessionStorage.getItem(arguments[0])", identityKey))
+				.as("no identity taken")
+				.isNull();
+			assertThat(this.widget.inFrameScript("return localStorage.getItem(arguments[0])", visitorKey))
+				.as("the same visitor")
+				.isEqualTo(visitor);
+			assertThat(this.widget.inFrameScript("return document.documentElement.lang")).isEqualTo("en");
+
+			// A real round trip: a reply while the chat is closed counts as unread (had
+			// the
+			// frame believed it was open, it would have been read at once).
+			owner.say(conversation, "second", "Second reply");
+			this.widget.waiting()
+				.withMessage(() -> "the second reply's events: " + hostEvents())
+				.until((driver) -> unreadAfterStaffMessage(hostEvents(), 2));
+			List<Object> unread = hostEvents().stream()
+				.filter((e) -> e.get("name").equals("unread"))
+				.map((e) -> e.get("data"))
+				.toList();
+			assertThat(unread).as("unread counts").contains(1L);
+			assertThat(unread.subList(unread.indexOf(1L), unread.size())).as("unread counts: %s", unread)
+				.containsExactly(1L, 2L);
+			assertThat(this.widget.launcher().getText()).isEqualTo("2");
+			assertThat(hostEvents()).filteredOn((e) -> e.get("name").equals("message"))
+				.allSatisfy((e) -> assertThat(e.get("data")).asInstanceOf(InstanceOfAssertFactories.MAP)
+					.containsEntry("conversationId", conversation));
+			assertThat(this.browser.executeScript(marked, "porchlight." + key)).isEqualTo("1");
+			assertThat(bodies(this.widget.messages())).containsExactly("Hello", "First reply", "Second reply");
+			assertThat(this.widget.inFrameScript("return sessionStorage.getItem(arguments[0])", identityKey)).isNull();
+			assertThat(this.widget.inFrameScript("return localStorage.getItem(arguments[0])", visitorKey))
+				.isEqualTo(visitor);
+			assertThat(this.widget.inFrameScript("return document.documentElement.lang")).isEqualTo("en");
+			assertThat(ownerApi().get("/api/v1/search/customers?q=mallory@example.com").json().toString())
+				.as("no customer for the attacker's identity")
+				.doesNotContain("mallory");
+
+			// The same messages from the page itself do act.
+			this.browser.executeScript("Porchlight.setLocale('de')");
+			this.widget.waiting()
+				.until((driver) -> "de".equals(this.widget.inFrameScript("return document.documentElement.lang")));
+			this.widget.open();
+			this.widget.waiting().until((driver) -> this.widget.launcher().getText().isEmpty());
+			Object identified = this.browser.executeAsyncScript(
+					"""
+							var done = arguments[arguments.length - 1];
+							Porchlight.identify({ token: arguments[0] })
+								.then(function (r) { done('identity ' + r.identity); }, function (e) { done('error ' + e.message); });
+							""",
+					mallory);
+			assertThat(identified).isEqualTo("identity verified");
+			assertThat(this.widget.inFrameScript("return sessionStorage.getItem(arguments[0])", identityKey))
+				.isNotNull();
+			assertThat(ownerApi().get("/api/v1/search/customers?q=mallory@example.com").json().toString())
+				.contains("mallory@example.com");
+			this.browser.executeScript("Porchlight.reset()");
+			this.widget.waiting().until((driver) -> {
+				Object now = this.widget.inFrameScript("return localStorage.getItem(arguments[0])", visitorKey);
+				return now != null && !now.equals(visitor);
+			});
+		}
+	}
+
 	@Test
 	void hostileMessagesAreShownAsTextAndNothingRuns() {
 		Site site = site(PreChatForm.NONE, IdentityMode.OPTIONAL);
@@ -563,6 +865,55 @@ class WidgetBrowserTests {
 	}
 
 	@SuppressWarnings("unchecked")
+	private List<Map<String, Object>> heard() {
+		return (List<Map<String, Object>>) this.browser.executeScript("return window.heard");
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Map<String, Object>> heardInFrame() {
+		return (List<Map<String, Object>>) this.widget.inFrameScript("return window.heard");
+	}
+
+	/** Runs a script in the decoy frame; false while it cannot be reached yet. */
+	private Object inDecoy(String script, Object... args) {
+		this.browser.switchTo().defaultContent();
+		try {
+			this.browser.switchTo().frame(this.browser.findElement(By.id("decoy")));
+			return this.browser.executeScript(script, args);
+		}
+		catch (WebDriverException notYet) {
+			return false;
+		}
+		finally {
+			this.browser.switchTo().defaultContent();
+		}
+	}
+
+	private static int indexOf(List<Map<String, Object>> list, Predicate<Map<String, Object>> wanted) {
+		for (int i = 0; i < list.size(); i++) {
+			if (wanted.test(list.get(i))) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** Whether an unread event follows the host's event for the nth staff message. */
+	private static boolean unreadAfterStaffMessage(List<Map<String, Object>> events, int nth) {
+		int staff = 0;
+		for (Map<String, Object> event : events) {
+			if (event.get("name").equals("message") && event.get("data") instanceof Map<?, ?> data
+					&& "staff".equals(data.get("from"))) {
+				staff++;
+			}
+			else if (staff == nth && event.get("name").equals("unread")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@SuppressWarnings("unchecked")
 	private List<Map<String, Object>> hostEvents() {
 		return (List<Map<String, Object>>) this.browser.executeScript("return window.hostEvents");
 	}
@@ -583,7 +934,11 @@ class WidgetBrowserTests {
 	}
 
 	private Site site(PreChatForm form, IdentityMode identity, BusinessHours hours) {
-		Site site = Site.create("Ankh & Co", List.of(new AllowedOrigin(this.host.origin())), Instant.now());
+		return site(form, identity, hours, this.host.origin());
+	}
+
+	private Site site(PreChatForm form, IdentityMode identity, BusinessHours hours, String origin) {
+		Site site = Site.create("Ankh & Co", List.of(new AllowedOrigin(origin)), Instant.now());
 		WidgetSettings defaults = site.widget();
 		site = site.withSettings(site.name(), site.allowedOrigins(), identity, new WidgetSettings("#5b2a86",
 				defaults.position(), "Hello from Ankh & Co!", defaults.awayMessage(), form, false, hours));
@@ -613,6 +968,111 @@ class WidgetBrowserTests {
 				"--porchlight.owner.password=owner password 123",
 				// A small message limit, so the flood test meets it quickly.
 				"--porchlight.live.visitor-messages=" + VISITOR_MESSAGES, "--porchlight.live.message-window=3s");
+	}
+
+	/**
+	 * A shop that shows a third party's advertisement in a frame: the shop on one origin,
+	 * the ad on another, neither Porchlight's. The shop's policy is {@link HostPages}'
+	 * with the ad's origin added to {@code frame-src}; the ad's own script is whatever
+	 * the test runs in its frame, on the ad's origin.
+	 */
+	static final class ShopWithAnAd implements AutoCloseable {
+
+		private final String porchlight;
+
+		private final HttpServer shop;
+
+		private final HttpServer ad;
+
+		private volatile String siteKey = "";
+
+		ShopWithAnAd(String porchlight) {
+			this.porchlight = porchlight;
+			this.shop = serve(this::shopPage);
+			this.ad = serve((exchange) -> respond(exchange, "text/html; charset=utf-8", """
+					<!doctype html>
+					<html lang="en"><head><meta charset="utf-8"><title>Ad</title></head>
+					<body><p>Pendants, half price!</p></body></html>
+					""", "default-src 'none'"));
+		}
+
+		String origin() {
+			return "http://127.0.0.1:" + this.shop.getAddress().getPort();
+		}
+
+		String adOrigin() {
+			return "http://127.0.0.1:" + this.ad.getAddress().getPort();
+		}
+
+		ShopWithAnAd install(String siteKey) {
+			this.siteKey = siteKey;
+			return this;
+		}
+
+		private void shopPage(HttpExchange exchange) throws IOException {
+			String policy = "default-src 'none'; script-src 'self' " + this.porchlight + "; frame-src "
+					+ this.porchlight + " " + adOrigin() + "; connect-src " + this.porchlight
+					+ "; style-src 'self'; img-src 'self'; "
+					+ "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+			if (exchange.getRequestURI().getPath().equals("/host.js")) {
+				respond(exchange, "text/javascript", """
+						window.hostEvents = [];
+						window.Porchlight = window.Porchlight || function () {
+							(window.Porchlight.q = window.Porchlight.q || []).push(arguments);
+						};
+						['message', 'open', 'close', 'unread'].forEach(function (name) {
+							window.Porchlight('on', name, function (data) {
+								window.hostEvents.push({ name: name, data: data === undefined ? null : data });
+							});
+						});
+						""", policy);
+				return;
+			}
+			respond(exchange, "text/html; charset=utf-8", """
+					<!doctype html>
+					<html lang="en">
+					<head>
+					<meta charset="utf-8">
+					<title>Ankh &amp; Co</title>
+					<script src="/host.js"></script>
+					<script src="%s/widget.js" data-site="%s" async></script>
+					</head>
+					<body>
+					<h1>Ankh &amp; Co</h1>
+					<iframe id="ad" title="Advertisement" src="%s/ad"></iframe>
+					</body>
+					</html>
+					""".formatted(this.porchlight, this.siteKey, adOrigin()), policy);
+		}
+
+		private static HttpServer serve(HttpHandler handler) {
+			try {
+				HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+				server.createContext("/", handler);
+				server.start();
+				return server;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		private static void respond(HttpExchange exchange, String type, String body, String policy) throws IOException {
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", type);
+			exchange.getResponseHeaders().set("Content-Security-Policy", policy);
+			exchange.getResponseHeaders().set("Cache-Control", "no-store");
+			exchange.sendResponseHeaders(200, bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		}
+
+		@Override
+		public void close() {
+			this.shop.stop(0);
+			this.ad.stop(0);
+		}
+
 	}
 
 }
