@@ -29,6 +29,8 @@ class Connections {
 
 	private final Map<VisitorId, AtomicInteger> socketsPerVisitor = new ConcurrentHashMap<>();
 
+	private final AtomicInteger leaving = new AtomicInteger();
+
 	private final LiveEvents events;
 
 	Connections(LiveEvents events) {
@@ -73,6 +75,30 @@ class Connections {
 				}
 			}
 		}
+	}
+
+	/**
+	 * A socket's close is being handled (its presence and subscriptions still to be
+	 * cleaned up, which needs Redis): called before {@link #remove}.
+	 */
+	void leaving() {
+		this.leaving.incrementAndGet();
+	}
+
+	/**
+	 * The close of a socket has been handled.
+	 */
+	void left() {
+		this.leaving.decrementAndGet();
+	}
+
+	/**
+	 * No socket is open and no close is still being handled: on shutdown the stores may
+	 * stop.
+	 */
+	boolean settled() {
+		// In this order: a close marks itself leaving before it leaves the map.
+		return this.all.isEmpty() && this.leaving.get() == 0;
 	}
 
 	Collection<Connection> all() {

@@ -146,9 +146,11 @@ class LiveLifecycle implements SmartLifecycle {
 		}
 		// The first line of an orderly shutdown (ShutdownOrderIntegrationTests reads it).
 		log.info("Shutting down: told {} sockets to reconnect elsewhere", told);
-		// Give the frames a moment to leave before the web server goes down.
+		// Give the frames a moment to leave before the web server goes down, and each
+		// close time to clear its presence before Redis goes (a close handled after the
+		// stores stopped would fail).
 		long deadline = System.nanoTime() + 3_000_000_000L;
-		while (!this.connections.all().isEmpty() && System.nanoTime() < deadline) {
+		while (!this.connections.settled() && System.nanoTime() < deadline) {
 			try {
 				Thread.sleep(20);
 			}

@@ -156,6 +156,16 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		if (connection == null) {
 			return;
 		}
+		this.connections.leaving();
+		try {
+			closed(connection, status);
+		}
+		finally {
+			this.connections.left();
+		}
+	}
+
+	private void closed(Connection connection, CloseStatus status) {
 		this.connections.remove(connection);
 		for (Subscription subscription : connection.subscriptions()) {
 			subscription.cancel();
@@ -173,7 +183,9 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		try {
 			this.presence.left(connection);
 		}
-		catch (DataAccessException ex) {
+		catch (DataAccessException | IllegalStateException ex) {
+			// Redis unreachable, or its client already stopping (a close that outlived
+			// the shutdown's wait): presence entries expire by themselves.
 			log.debug("Presence not updated after close: {}", ex.getMessage());
 		}
 	}
