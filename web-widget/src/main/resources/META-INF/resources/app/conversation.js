@@ -62,7 +62,7 @@ export function showConversation(view, app, id, focusSeq) {
 						'aria-label': t('export') + ' (' + format + ')' }, format)))),
 			h('div', { className: 'scroll', id: 'transcript-scroll', role: 'log', 'aria-label': t('conversations') }, transcript),
 			typing, suggestions, form, replyCount, replyError),
-		h('aside', { className: 'side', 'aria-label': t('context') },
+		h('section', { className: 'side', 'aria-label': t('context') },
 			h('section', { className: 'panel-part' }, h('h2', {}, t('context')), context, customerLink, visited),
 			linking.panel,
 			tags,

@@ -59,7 +59,7 @@ export function showCustomer(view, app, id) {
 				h('p', { className: 'meta' }, t('firstSeen'), ' ', time(customer.firstSeenAt, true), ' · ',
 					t('lastSeen'), ' ', time(customer.lastSeenAt, true)),
 				h('h2', {}, t('story')), story),
-			h('aside', { className: 'side' },
+			h('section', { className: 'side' },
 				h('section', { className: 'panel-part' }, h('h2', {}, t('profile')), form, status),
 				tagsPart = tagsPanel('/api/v1/customers/' + id, 'customer'),
 				notesPanel('/api/v1/customers/' + id, 'customer', (author) => {

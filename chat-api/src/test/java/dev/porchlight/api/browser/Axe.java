@@ -17,8 +17,9 @@ final class Axe {
 
 	private static final String RUN = """
 			var done = arguments[arguments.length - 1];
+			var impacts = arguments[0];
 			axe.run(document, { resultTypes: ['violations'] }).then(function (results) {
-				done(results.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+				done(results.violations.filter(function (v) { return impacts.indexOf(v.impact) >= 0; })
 					.map(function (v) { return v.id + ': ' + v.help + ' ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }));
 			}, function (e) { done(['axe failed: ' + e]); });
 			""";
@@ -31,10 +32,22 @@ final class Axe {
 	/**
 	 * @return the serious and critical violations, empty when there are none
 	 */
-	@SuppressWarnings("unchecked")
 	static List<String> seriousViolations(ChromeDriver browser) {
+		return run(browser, List.of("serious", "critical"));
+	}
+
+	/**
+	 * @return the violations of every impact (minor and moderate too), empty when there
+	 * are none
+	 */
+	static List<String> violations(ChromeDriver browser) {
+		return run(browser, List.of("minor", "moderate", "serious", "critical"));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> run(ChromeDriver browser, List<String> impacts) {
 		browser.executeScript(source());
-		return (List<String>) browser.executeAsyncScript(RUN);
+		return (List<String>) browser.executeAsyncScript(RUN, impacts);
 	}
 
 	private static synchronized String source() {

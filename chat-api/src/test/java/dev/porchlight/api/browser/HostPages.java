@@ -77,9 +77,11 @@ final class HostPages implements AutoCloseable {
 					<script src="%s/widget.js" data-site="%s"%s async></script>
 					</head>
 					<body>
+					<main>
 					<h1>Ankh &amp; Co: %s</h1>
 					<p>Handmade pendants.</p>
 					<a id="next-page" href="/page-2">Next page</a>
+					</main>
 					</body>
 					</html>
 					""".formatted(this.porchlight, this.siteKey, localeAttribute, path);
