@@ -91,6 +91,15 @@ public final class Bench {
 			ChatSystem.Porchlight porchlight = new ChatSystem.Porchlight(List.of(a.port, b.port), siteKey,
 					owner.cookie("PORCHLIGHT_SESSION"));
 
+			if (List.of(args).contains("--archival-only")) {
+				// Scenario 3 alone, e.g. after a change to the archiver: no sockets, no
+				// peer.
+				archival(results, plan, owner, a, b, redis, postgres, jdbcUrl, work);
+				nodes.forEach(Node::close);
+				redis.close();
+				postgres.close();
+				System.exit(0);
+			}
 			if (List.of(args).contains("--search-only")) {
 				// Search alone, e.g. after a change to its schema or queries: no idle
 				// sockets, no capacity search, no peer traffic.
@@ -251,37 +260,8 @@ public final class Bench {
 			}
 
 			// Scenario 3: archival, with no sockets open (the live path is measured
-			// above),
-			// twice: many messages in few conversations, and few in very many.
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					redisConfiguration(redis.port(), redis.password()));
-			factory.afterPropertiesSet();
-			factory.start();
-			try {
-				BenchAppends appends = new BenchAppends(new StringRedisTemplate(factory));
-				for (int count : plan.archiveConversations) {
-					var archiveSite = owner.postJson("/api/v1/sites",
-							Map.of("name", "Archive " + count, "allowedOrigins", List.of()), Map.of());
-					log("Archival: " + count + " new conversations");
-					var conversations = Archival.conversations(appends, jdbcUrl,
-							UUID.fromString(archiveSite.path("id").asString()), count);
-					log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds()
-							+ " s over " + count + " conversations");
-					Archival.Figures figures = Archival.run(appends, jdbcUrl, conversations, plan.archiveRate,
-							plan.archiveDuration, () -> counters(List.of(a, b), redis, postgres, work));
-					results.archival.add(figures);
-					log(String.format(
-							"Archival: appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, drain %.1f s, "
-									+ "%.0f statements/s, %.0f commits/s, CPU %s",
-							figures.appendedRate(), figures.archivedRate(), figures.lagMs().getValueAtPercentile(50),
-							figures.lagMs().getValueAtPercentile(99), figures.lagMs().getMaxValue(),
-							figures.drainSeconds(), figures.perSecond(figures.statements()),
-							figures.perSecond(figures.commits()), figures.cpuSeconds()));
-				}
-			}
-			finally {
-				factory.destroy();
-			}
+			// above), twice: many messages in few conversations, and few in very many.
+			archival(results, plan, owner, a, b, redis, postgres, jdbcUrl, work);
 
 			// Scenario 4: search, on an idle node, then with chat at half of Porchlight's
 			// capacity.
@@ -474,6 +454,73 @@ public final class Bench {
 	}
 
 	/**
+	 * Scenario 3: messages appended straight into Redis by the product's append step, at
+	 * the plan's rate, over few and over very many new conversations; the nodes archive
+	 * them.
+	 */
+	private static void archival(Results results, Plan plan, Api owner, Node a, Node b, EmbeddedRedisServer redis,
+			EmbeddedPostgresServer postgres, String jdbcUrl, Path work) throws Exception {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				redisConfiguration(redis.port(), redis.password()));
+		factory.afterPropertiesSet();
+		factory.start();
+		try {
+			BenchAppends appends = new BenchAppends(new StringRedisTemplate(factory));
+			for (int count : plan.archiveConversations) {
+				var archiveSite = owner.postJson("/api/v1/sites",
+						Map.of("name", "Archive " + count, "allowedOrigins", List.of()), Map.of());
+				log("Archival: " + count + " new conversations");
+				UUID archiveSiteId = UUID.fromString(archiveSite.path("id").asString());
+				var conversations = Archival.conversations(appends, jdbcUrl, archiveSiteId, count);
+				log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds() + " s over "
+						+ count + " conversations");
+				// Redis's own account of where its CPU went during the run.
+				factory.getConnection().serverCommands().resetConfigStats();
+				Archival.Figures figures = Archival.run(appends, jdbcUrl, archiveSiteId, conversations,
+						plan.archiveRate, plan.archiveDuration, () -> counters(List.of(a, b), redis, postgres, work));
+				results.archival.add(figures);
+				log(String.format(
+						"Archival: appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, drain %.1f s, "
+								+ "%.0f statements/s, %.0f commits/s, CPU %s",
+						figures.appendedRate(), figures.archivedRate(), figures.lagMs().getValueAtPercentile(50),
+						figures.lagMs().getValueAtPercentile(99), figures.lagMs().getMaxValue(), figures.drainSeconds(),
+						figures.perSecond(figures.statements()), figures.perSecond(figures.commits()),
+						figures.cpuSeconds()));
+				log("Archival: Redis commands by CPU: " + redisCommands(factory));
+			}
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
+	/**
+	 * The Redis commands that used the most CPU since the last reset (INFO commandstats):
+	 * calls and milliseconds each.
+	 */
+	private static String redisCommands(LettuceConnectionFactory factory) {
+		java.util.Properties stats = factory.getConnection().serverCommands().info("commandstats");
+		record Command(String name, long calls, long usec) {
+		}
+		List<Command> commands = new java.util.ArrayList<>();
+		stats.forEach((key, value) -> {
+			Map<String, String> fields = new java.util.HashMap<>();
+			for (String part : value.toString().split(",")) {
+				String[] pair = part.split("=", 2);
+				fields.put(pair[0], pair[1]);
+			}
+			commands.add(new Command(key.toString().replace("cmdstat_", ""), Long.parseLong(fields.get("calls")),
+					Long.parseLong(fields.get("usec"))));
+		});
+		return commands.stream()
+			.sorted((x, y) -> Long.compare(y.usec(), x.usec()))
+			.limit(8)
+			.map((c) -> String.format(java.util.Locale.ROOT, "%s %,d calls %,d ms", c.name(), c.calls(),
+					c.usec() / 1000))
+			.collect(java.util.stream.Collectors.joining("; "));
+	}
+
+	/**
 	 * CPU used so far by each process of the run, and PostgreSQL's and the archiver's
 	 * counters.
 	 */
@@ -481,9 +528,12 @@ public final class Bench {
 			Path work) {
 		Map<String, Double> cpu = new java.util.LinkedHashMap<>();
 		long batches = 0;
+		Map<Double, Double> lag = new java.util.HashMap<>();
 		for (Node node : porchlight) {
 			cpu.put(node.name, node.cpuSeconds());
 			batches += (long) node.metric("porchlight_archive_batches_total", "");
+			node.buckets("porchlight_archive_lag_seconds_bucket")
+				.forEach((le, count) -> lag.merge(le, count, Double::sum));
 		}
 		cpu.put("redis", Machine.cpuSeconds(Machine.redisPid(redis.port(), redis.password())));
 		cpu.put("postgres", Machine.postgresCpuSeconds(work.resolve("postgres")));
@@ -494,7 +544,7 @@ public final class Bench {
 						+ "join pg_database d on d.oid = s.dbid where d.datname = current_database()), "
 						+ "xact_commit, tup_inserted from pg_stat_database where datname = current_database()");
 			rows.next();
-			return new Archival.Counters(cpu, rows.getLong(1), rows.getLong(2), batches, rows.getLong(3));
+			return new Archival.Counters(cpu, rows.getLong(1), rows.getLong(2), batches, rows.getLong(3), lag);
 		}
 		catch (java.sql.SQLException ex) {
 			throw new IllegalStateException(ex);

@@ -256,6 +256,24 @@ final class Node implements AutoCloseable {
 		return sum;
 	}
 
+	/**
+	 * The cumulative buckets of a histogram the node exports: count by upper bound
+	 * ({@code le}, in the metric's unit), summed over its other labels.
+	 */
+	Map<Double, Double> buckets(String metric) {
+		String text = new Api(this.port).get("/actuator/prometheus").body();
+		Map<Double, Double> buckets = new java.util.HashMap<>();
+		for (String line : text.split("\n")) {
+			int le = line.indexOf("le=\"");
+			if (line.startsWith(metric + "{") && le > 0) {
+				String bound = line.substring(le + 4, line.indexOf('"', le + 4));
+				double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+				buckets.merge(upper, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+			}
+		}
+		return buckets;
+	}
+
 	String tail() {
 		try {
 			List<String> lines = Files.readAllLines(this.log);

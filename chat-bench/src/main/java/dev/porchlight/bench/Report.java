@@ -206,8 +206,11 @@ final class Report {
 						+ "conversations; the two nodes' archivers write them to PostgreSQL as in production (no sockets are "
 						+ "open meanwhile). Run twice: over few conversations (many messages each per archive pass) and "
 						+ "over very many (about one message each per pass, the worst case for per-conversation "
-						+ "overhead). Lag is from the start of the append call to the moment a poll of "
-						+ "`conversation.archived_seq` (every 100 ms, so up to 100 ms coarse) sees the commit. CPU is "
+						+ "overhead). Lag is the nodes' own histogram `porchlight_archive_lag_seconds`, from an entry's "
+						+ "write to Redis to the commit that holds it (percentiles at the upper bound of their bucket, "
+						+ "so at most one bucket high); everything archived is when the conversations' archived "
+						+ "sequences add up to the appends. The append latency is from when an append was due, so a "
+						+ "generator that falls behind its rate shows there. CPU is "
 						+ "what each process used from the first append until everything was archived; statements are "
 						+ "PostgreSQL's own count (`pg_stat_statements`).\n\n",
 				plan.archiveRate(), plan.archiveDuration().toSeconds()));
