@@ -179,6 +179,10 @@ final class LiveClient implements AutoCloseable {
 				}
 				this.pending.add(frame);
 			}
+			else if (this.closed.isDone() && this.frames.isEmpty()) {
+				// Every frame arrives before the close: none can come any more.
+				throw new AssertionError("No " + description + ": the socket closed (" + this.closed.join() + ")");
+			}
 		}
 		throw new AssertionError("No " + description + " within " + timeout);
 	}
