@@ -90,6 +90,7 @@ class BackpressureIntegrationTests {
 			this.connections.visitors()
 				.forEach((connection) -> maxQueued.accumulateAndGet(connection.session().queued(), Math::max));
 		}
+		System.out.println("Stopped reader: cut off after " + sent + " messages");
 		assertThat(this.connections.count(true)).as("the stalled socket was disconnected").isZero();
 		assertThat(maxQueued.get()).as("what waited for the stalled client stayed within its buffer")
 			.isLessThanOrEqualTo(65_536 + body.length() + 1_000);
