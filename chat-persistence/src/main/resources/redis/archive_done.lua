@@ -1,12 +1,23 @@
--- After the archive committed up to a sequence: remember it (never backwards) and trim the
--- log to the newest `keep` archived entries.
--- KEYS: meta, log
--- ARGV: archived seq, keep
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local current = tonumber(redis.call('HGET', KEYS[1], 'archivedSeq') or '0')
-local seq = tonumber(ARGV[1])
-if seq < current then seq = current end
-redis.call('HSET', KEYS[1], 'archivedSeq', seq)
-local keep_from = seq - tonumber(ARGV[2]) + 1
-if keep_from > 1 then redis.call('XTRIM', KEYS[2], 'MINID', keep_from .. '-0') end
-return seq
+-- After the archive committed conversations up to a sequence each: remember it (never
+-- backwards) and trim each log to the newest `keep` archived entries. Many conversations
+-- per call on one Redis; one per call on a Redis Cluster.
+-- KEYS: meta and log of each conversation, in pairs
+-- ARGV: keep, then each conversation's archived sequence
+-- Returns each conversation's archived sequence now (0 for a conversation that is gone).
+local keep = tonumber(ARGV[1])
+local answers = {}
+for i = 1, #KEYS / 2 do
+  local meta, log = KEYS[2 * i - 1], KEYS[2 * i]
+  if redis.call('EXISTS', meta) == 0 then
+    answers[i] = 0
+  else
+    local current = tonumber(redis.call('HGET', meta, 'archivedSeq') or '0')
+    local seq = tonumber(ARGV[i + 1])
+    if seq < current then seq = current end
+    redis.call('HSET', meta, 'archivedSeq', seq)
+    local keep_from = seq - keep + 1
+    if keep_from > 1 then redis.call('XTRIM', log, 'MINID', keep_from .. '-0') end
+    answers[i] = seq
+  end
+end
+return answers

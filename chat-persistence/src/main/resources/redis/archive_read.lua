@@ -1,8 +1,17 @@
--- A conversation as the archive needs it, in one atomic step: its state (the meta hash,
--- whose version then covers exactly the entries returned) and its log entries after a
--- sequence. Nothing when the conversation is gone.
--- KEYS: meta, log
--- ARGV: after seq, count
-if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
-return {redis.call('HGETALL', KEYS[1]),
-        redis.call('XRANGE', KEYS[2], (tonumber(ARGV[1]) + 1) .. '-0', '+', 'COUNT', ARGV[2])}
+-- Conversations as the archive needs them, each in one atomic step: its state (the meta
+-- hash, whose version then covers exactly the entries returned) and its log entries after
+-- a sequence; nothing for a conversation that is gone. Many conversations per call on one
+-- Redis; one per call on a Redis Cluster, where their keys live in different slots.
+-- KEYS: meta and log of each conversation, in pairs
+-- ARGV: how many entries at most per conversation, then each one's sequence to read after
+local answers = {}
+for i = 1, #KEYS / 2 do
+  local meta, log = KEYS[2 * i - 1], KEYS[2 * i]
+  if redis.call('EXISTS', meta) == 0 then
+    answers[i] = {}
+  else
+    answers[i] = {redis.call('HGETALL', meta),
+                  redis.call('XRANGE', log, (tonumber(ARGV[i + 1]) + 1) .. '-0', '+', 'COUNT', ARGV[1])}
+  end
+end
+return answers

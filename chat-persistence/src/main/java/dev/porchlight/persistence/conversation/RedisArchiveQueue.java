@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +31,9 @@ import org.springframework.stereotype.Repository;
  * sets of the conversations ahead of the archive scored by the newest state version to
  * archive (written by the live scripts in the step that changes a conversation), a lease
  * per shard, and the conversations set aside. Reading the snapshots of a batch and
- * cleaning up after it are one exchange each, however many conversations the batch holds.
+ * cleaning up after it are one exchange each, however many conversations the batch holds,
+ * and one script call per {@value #CONVERSATIONS_PER_CALL} conversations of it (per
+ * conversation on a Redis Cluster).
  */
 @Repository
 class RedisArchiveQueue implements ArchiveQueue {
@@ -41,6 +44,12 @@ class RedisArchiveQueue implements ArchiveQueue {
 
 	private static final Pipeline.Script UNLIST = Pipeline.Script.of(LiveScripts.text("archive_unlist"));
 
+	/**
+	 * Conversations per script call at most: a call runs alone on Redis, so it stays
+	 * short even when each conversation has many entries to read.
+	 */
+	static final int CONVERSATIONS_PER_CALL = 32;
+
 	private static final RedisScript<Long> RELEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 			return 0
@@ -50,11 +59,20 @@ class RedisArchiveQueue implements ArchiveQueue {
 
 	private final Pipeline pipeline;
 
+	/**
+	 * Conversations whose keys go into one script call: many on one Redis (a call costs
+	 * Redis more than the few commands in it), one on a Redis Cluster, where their keys
+	 * live in different slots.
+	 */
+	private final int conversationsPerCall;
+
 	RedisArchiveQueue(StringRedisTemplate redis) {
 		this.redis = redis;
 		RedisConnectionFactory factory = redis.getConnectionFactory();
 		this.pipeline = new Pipeline(redis, (factory instanceof LettuceConnectionFactory lettuce)
 				? lettuce.getClientConfiguration().getCommandTimeout() : Duration.ofSeconds(2));
+		this.conversationsPerCall = (factory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware())
+				? 1 : CONVERSATIONS_PER_CALL;
 	}
 
 	@Override
@@ -94,14 +112,22 @@ class RedisArchiveQueue implements ArchiveQueue {
 	@Override
 	public List<Snapshot> snapshots(Map<ConversationId, Long> after, int limit) {
 		List<Map.Entry<ConversationId, Long>> asked = new ArrayList<>(after.entrySet());
-		List<Object> answers = this.pipeline.script(READ, asked,
-				(entry) -> new byte[][][] {
-						{ Pipeline.bytes(RedisKeys.meta(entry.getKey())),
-								Pipeline.bytes(RedisKeys.log(entry.getKey())) },
-						{ Pipeline.bytes(String.valueOf(entry.getValue())), Pipeline.bytes(String.valueOf(limit)) } });
+		List<Object> answers = this.pipeline.script(READ, chunks(asked, this.conversationsPerCall), (call) -> {
+			byte[][] keys = new byte[call.size() * 2][];
+			byte[][] args = new byte[call.size() + 1][];
+			args[0] = Pipeline.bytes(String.valueOf(limit));
+			for (int i = 0; i < call.size(); i++) {
+				keys[2 * i] = Pipeline.bytes(RedisKeys.meta(call.get(i).getKey()));
+				keys[2 * i + 1] = Pipeline.bytes(RedisKeys.log(call.get(i).getKey()));
+				args[i + 1] = Pipeline.bytes(String.valueOf(call.get(i).getValue()));
+			}
+			return new byte[][][] { keys, args };
+		});
 		List<Snapshot> snapshots = new ArrayList<>(asked.size());
-		for (int i = 0; i < asked.size(); i++) {
-			snapshots.add(snapshot(asked.get(i).getKey(), (List<?>) answers.get(i)));
+		for (Object answer : answers) {
+			for (Object conversation : (List<?>) answer) {
+				snapshots.add(snapshot(asked.get(snapshots.size()).getKey(), (List<?>) conversation));
+			}
 		}
 		return snapshots;
 	}
@@ -128,13 +154,44 @@ class RedisArchiveQueue implements ArchiveQueue {
 
 	@Override
 	public void archived(List<Archived> archived, int keep) {
-		this.pipeline.script(DONE, archived, (done) -> new byte[][][] {
-				{ Pipeline.bytes(RedisKeys.meta(done.id())), Pipeline.bytes(RedisKeys.log(done.id())) },
-				{ Pipeline.bytes(String.valueOf(done.seq())), Pipeline.bytes(String.valueOf(Math.max(1, keep))) } });
-		List<Archived> finished = archived.stream().filter((done) -> done.version() >= 0).toList();
-		this.pipeline.script(UNLIST, finished,
-				(done) -> new byte[][][] { { Pipeline.bytes(RedisKeys.awaitingArchive(done.id())) },
-						{ Pipeline.bytes(done.id().toString()), Pipeline.bytes(String.valueOf(done.version())) } });
+		this.pipeline.script(DONE, chunks(archived, this.conversationsPerCall), (call) -> {
+			byte[][] keys = new byte[call.size() * 2][];
+			byte[][] args = new byte[call.size() + 1][];
+			args[0] = Pipeline.bytes(String.valueOf(Math.max(1, keep)));
+			for (int i = 0; i < call.size(); i++) {
+				keys[2 * i] = Pipeline.bytes(RedisKeys.meta(call.get(i).id()));
+				keys[2 * i + 1] = Pipeline.bytes(RedisKeys.log(call.get(i).id()));
+				args[i + 1] = Pipeline.bytes(String.valueOf(call.get(i).seq()));
+			}
+			return new byte[][][] { keys, args };
+		});
+		// One key per call (the shard a conversation is listed in): many per call even on
+		// a Redis Cluster.
+		Map<String, List<Archived>> byShard = new LinkedHashMap<>();
+		archived.stream()
+			.filter((done) -> done.version() >= 0)
+			.forEach((done) -> byShard.computeIfAbsent(RedisKeys.awaitingArchive(done.id()), (key) -> new ArrayList<>())
+				.add(done));
+		List<Map.Entry<String, List<Archived>>> calls = new ArrayList<>();
+		byShard.forEach((shard, listed) -> chunks(listed, CONVERSATIONS_PER_CALL)
+			.forEach((chunk) -> calls.add(Map.entry(shard, chunk))));
+		this.pipeline.script(UNLIST, calls, (call) -> {
+			byte[][] args = new byte[call.getValue().size() * 2][];
+			for (int i = 0; i < call.getValue().size(); i++) {
+				args[2 * i] = Pipeline.bytes(call.getValue().get(i).id().toString());
+				args[2 * i + 1] = Pipeline.bytes(String.valueOf(call.getValue().get(i).version()));
+			}
+			return new byte[][][] { { Pipeline.bytes(call.getKey()) }, args };
+		});
+	}
+
+	/** The items in calls of at most {@code size}, in order. */
+	private static <T> List<List<T>> chunks(List<T> items, int size) {
+		List<List<T>> chunks = new ArrayList<>((items.size() + size - 1) / size);
+		for (int from = 0; from < items.size(); from += size) {
+			chunks.add(items.subList(from, Math.min(items.size(), from + size)));
+		}
+		return chunks;
 	}
 
 	@Override
