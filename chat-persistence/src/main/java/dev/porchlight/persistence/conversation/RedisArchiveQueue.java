@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import dev.porchlight.domain.conversation.ArchiveQueue;
@@ -112,17 +113,8 @@ class RedisArchiveQueue implements ArchiveQueue {
 	@Override
 	public List<Snapshot> snapshots(Map<ConversationId, Long> after, int limit) {
 		List<Map.Entry<ConversationId, Long>> asked = new ArrayList<>(after.entrySet());
-		List<Object> answers = this.pipeline.script(READ, chunks(asked, this.conversationsPerCall), (call) -> {
-			byte[][] keys = new byte[call.size() * 2][];
-			byte[][] args = new byte[call.size() + 1][];
-			args[0] = Pipeline.bytes(String.valueOf(limit));
-			for (int i = 0; i < call.size(); i++) {
-				keys[2 * i] = Pipeline.bytes(RedisKeys.meta(call.get(i).getKey()));
-				keys[2 * i + 1] = Pipeline.bytes(RedisKeys.log(call.get(i).getKey()));
-				args[i + 1] = Pipeline.bytes(String.valueOf(call.get(i).getValue()));
-			}
-			return new byte[][][] { keys, args };
-		});
+		List<Object> answers = this.pipeline.script(READ, chunks(asked, this.conversationsPerCall),
+				(call) -> metaAndLog(call, limit, Map.Entry::getKey, Map.Entry::getValue));
 		List<Snapshot> snapshots = new ArrayList<>(asked.size());
 		for (Object answer : answers) {
 			for (Object conversation : (List<?>) answer) {
@@ -154,17 +146,8 @@ class RedisArchiveQueue implements ArchiveQueue {
 
 	@Override
 	public void archived(List<Archived> archived, int keep) {
-		this.pipeline.script(DONE, chunks(archived, this.conversationsPerCall), (call) -> {
-			byte[][] keys = new byte[call.size() * 2][];
-			byte[][] args = new byte[call.size() + 1][];
-			args[0] = Pipeline.bytes(String.valueOf(Math.max(1, keep)));
-			for (int i = 0; i < call.size(); i++) {
-				keys[2 * i] = Pipeline.bytes(RedisKeys.meta(call.get(i).id()));
-				keys[2 * i + 1] = Pipeline.bytes(RedisKeys.log(call.get(i).id()));
-				args[i + 1] = Pipeline.bytes(String.valueOf(call.get(i).seq()));
-			}
-			return new byte[][][] { keys, args };
-		});
+		this.pipeline.script(DONE, chunks(archived, this.conversationsPerCall),
+				(call) -> metaAndLog(call, Math.max(1, keep), Archived::id, Archived::seq));
 		// One key per call (the shard a conversation is listed in): many per call even on
 		// a Redis Cluster.
 		Map<String, List<Archived>> byShard = new LinkedHashMap<>();
@@ -183,6 +166,23 @@ class RedisArchiveQueue implements ArchiveQueue {
 			}
 			return new byte[][][] { { Pipeline.bytes(call.getKey()) }, args };
 		});
+	}
+
+	/**
+	 * Keys and arguments of a script call over several conversations: their meta and log
+	 * keys in pairs; one argument for all, then one per conversation.
+	 */
+	private static <T> byte[][][] metaAndLog(List<T> call, long common, Function<T, ConversationId> id,
+			Function<T, Long> each) {
+		byte[][] keys = new byte[call.size() * 2][];
+		byte[][] args = new byte[call.size() + 1][];
+		args[0] = Pipeline.bytes(String.valueOf(common));
+		for (int i = 0; i < call.size(); i++) {
+			keys[2 * i] = Pipeline.bytes(RedisKeys.meta(id.apply(call.get(i))));
+			keys[2 * i + 1] = Pipeline.bytes(RedisKeys.log(id.apply(call.get(i))));
+			args[i + 1] = Pipeline.bytes(String.valueOf(each.apply(call.get(i))));
+		}
+		return new byte[][][] { keys, args };
 	}
 
 	/** The items in calls of at most {@code size}, in order. */
