@@ -38,8 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test, so a new endpoint cannot slip past. Error answers of each kind are checked
  * against the documented {@code ApiError} too.
  */
-@PorchlightTest
+@PorchlightTest(properties = { "spring.mail.host=127.0.0.1", "spring.mail.port=9",
+		"porchlight.email.webhook-secret=" + OpenApiContractIntegrationTests.WEBHOOK_SECRET })
 class OpenApiContractIntegrationTests {
+
+	/** The inbound mail webhook's secret; the mail server (port 9) is not there. */
+	static final String WEBHOOK_SECRET = "contract webhook secret";
 
 	static final String APP = PorchlightTest.APP;
 
@@ -122,6 +126,8 @@ class OpenApiContractIntegrationTests {
 			conversation = socket.startConversation();
 			socket.sendAndAck(conversation, "c1", "Is the silver ankh in stock?");
 		}
+		expect(visitor, "POST", "/api/v1/visitor/conversations/{id}/transcript-email",
+				"/api/v1/visitor/conversations/" + conversation + "/transcript-email", null, 202);
 		String anonymousToken = new ApiClient(this.port).header("Origin", APP)
 			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", siteKey)))
 			.text("/token");
@@ -139,6 +145,7 @@ class OpenApiContractIntegrationTests {
 		expect(owner, "GET", "/api/v1/conversations", "/api/v1/conversations?limit=5", null, 200);
 		expect(owner, "GET", "/api/v1/search/conversations", "/api/v1/search/conversations?q=ankh", null, 200);
 		String inConversation = "/api/v1/conversations/" + conversation;
+		expect(owner, "GET", "/api/v1/conversations/{id}/emails", inConversation + "/emails", null, 200);
 		expect(owner, "PUT", "/api/v1/conversations/{id}/tags/{tag}", inConversation + "/tags/vip", null, 200);
 		expect(owner, "PUT", "/api/v1/conversations/{id}/tags/{tag}", inConversation + "/tags/stock", null, 200);
 		expect(owner, "DELETE", "/api/v1/conversations/{id}/tags/{tag}", inConversation + "/tags/stock", null, 200);
@@ -184,6 +191,23 @@ class OpenApiContractIntegrationTests {
 		expect(owner, "DELETE", "/api/v1/canned-responses/{id}", "/api/v1/canned-responses/" + canned.text("/id"), null,
 				204);
 		expect(owner, "GET", "/api/v1/team", "/api/v1/team", null, 200);
+
+		// Email continuity (docs/email.md).
+		expect(owner, "GET", "/api/v1/email", "/api/v1/email", null, 200);
+		expect(owner, "GET", "/api/v1/me/email-notifications", "/api/v1/me/email-notifications", null, 200);
+		expect(owner, "PUT", "/api/v1/me/email-notifications", "/api/v1/me/email-notifications",
+				ApiClient.json(Map.of("waiting", false)), 200);
+		assertThat(expect(owner, "POST", "/api/v1/email/test", "/api/v1/email/test", null, 200).text("/reason"))
+			.contains("unreachable");
+		expect(owner, "GET", "/api/v1/sites/{id}/email", "/api/v1/sites/" + siteId + "/email", null, 200);
+		expect(owner, "PUT", "/api/v1/sites/{id}/email", "/api/v1/sites/" + siteId + "/email",
+				ApiClient.json(Map.of("fromName", "Ankh & Co", "address", "hello@ankh.example")), 200);
+		String mail = ApiClient
+			.json(Map.of("messageId", "<contract-1@example.com>", "from", "Carol <carol@example.com>", "to",
+					List.of("hello@ankh.example"), "subject", "A question", "text", "Do you engrave rings?"));
+		assertThat(expect(new ApiClient(this.port).header("X-Porchlight-Signature", "sha256=" + hmac(mail)), "POST",
+				"/api/v1/email/inbound", "/api/v1/email/inbound", mail, 200)
+			.text("/outcome")).isEqualTo("STARTED");
 		expect(owner, "GET", "/api/v1/audit", "/api/v1/audit?limit=50", null, 200);
 
 		// Accounts; the agent's own account ("me") rather than the shared owner's.
@@ -288,6 +312,19 @@ class OpenApiContractIntegrationTests {
 		assertThat(me.validate(JSON.readTree(valid.replace("\"id\": \"a\", ", "")))).isNotEmpty();
 		assertThat(me.validate(JSON.readTree(valid.replace("\"c\"", "null")))).isNotEmpty();
 		assertThat(schemas.at("/CustomerUpdate/properties").propertyNames()).contains("name", "email", "phone");
+	}
+
+	private static String hmac(String body) {
+		try {
+			javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+			mac.init(new javax.crypto.spec.SecretKeySpec(
+					WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+			return java.util.HexFormat.of()
+				.formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static boolean isLoose(JsonNode schema) {

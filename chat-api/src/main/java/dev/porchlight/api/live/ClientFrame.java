@@ -85,8 +85,9 @@ sealed interface ClientFrame {
 		return switch (type) {
 			case "ping" -> new Ping(ref);
 			case "start" -> new Start(ref, context(frame.object("context")));
-			case "send" -> new Send(ref, conversation(frame), domain(() -> new ClientMessageId(frame.text("clientId"))),
-					domain(() -> new MessageBody(frame.text("body"))));
+			case "send" ->
+				new Send(ref, conversation(frame), domain(() -> ClientMessageId.fromClient(frame.text("clientId"))),
+						domain(() -> new MessageBody(frame.text("body"))));
 			case "subscribe" ->
 				new Subscribe(ref, conversation(frame), frame.has("afterSeq") ? frame.number("afterSeq") : 0);
 			case "unsubscribe" -> new Unsubscribe(ref, conversation(frame));

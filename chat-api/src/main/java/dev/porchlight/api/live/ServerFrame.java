@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import dev.porchlight.domain.conversation.ClientMessageId;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -74,7 +75,15 @@ sealed interface ServerFrame {
 	record By(String kind, @Nullable String name, @Nullable String id) {
 	}
 
-	record Message(String clientId, String body) {
+	/**
+	 * A message's text; {@code via} is {@code "email"} for one that arrived by email.
+	 */
+	record Message(String clientId, String body, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String via) {
+
+		Message(String clientId, String body) {
+			this(clientId, body, ClientMessageId.isEmail(clientId) ? "email" : null);
+		}
+
 	}
 
 	record Synced(String conversationId, long seq, ConversationView conversation,

@@ -109,8 +109,38 @@ class SecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * What mail brings in: the provider webhook (its HMAC signature is checked by the
+	 * controller) and the opt-out link of every email (its signed token is the
+	 * authorisation). No session, no cookies, no CSRF token.
+	 */
 	@Bean
 	@Order(3)
+	SecurityFilterChain mail(HttpSecurity http) throws Exception {
+		JsonSecurityErrors errors = new JsonSecurityErrors();
+		http.securityMatcher("/api/v1/email/inbound", "/email/opt-out")
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.securityContext((context) -> context.requireExplicitSave(true))
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.POST, "/api/v1/email/inbound")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/email/opt-out")
+				.permitAll()
+				.requestMatchers(HttpMethod.POST, "/email/opt-out")
+				.permitAll()
+				.anyRequest()
+				.denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.frameOptions((frame) -> frame.deny())
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
+		return http.build();
+	}
+
+	@Bean
+	@Order(4)
 	SecurityFilterChain application(HttpSecurity http) throws Exception {
 		JsonSecurityErrors errors = new JsonSecurityErrors();
 		http.csrf((csrf) -> csrf.spa().csrfTokenRepository(CSRF_TOKENS))
@@ -155,6 +185,8 @@ class SecurityConfiguration {
 				.requestMatchers("/api/v1/accounts", "/api/v1/accounts/**")
 				.hasRole("OWNER")
 				.requestMatchers("/api/v1/audit", "/api/v1/audit/**")
+				.hasRole("OWNER")
+				.requestMatchers("/api/v1/email", "/api/v1/email/**")
 				.hasRole("OWNER")
 				// WebSockets: the handshake interceptors check origin and credentials
 				// themselves.

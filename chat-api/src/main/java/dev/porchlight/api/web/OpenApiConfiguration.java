@@ -48,7 +48,12 @@ class OpenApiConfiguration {
 
 	/** Operations anyone may call ({@code METHOD path}). */
 	private static final Set<String> PUBLIC = Set.of("GET /api/v1/session", "POST /api/v1/session",
-			"POST /api/v1/visitor/session", "GET /api/v1/visitor/widget/{siteKey}");
+			"POST /api/v1/visitor/session", "GET /api/v1/visitor/widget/{siteKey}", "POST /api/v1/email/inbound");
+
+	/** Operations that answer 409 when the shop sends no email, or a state forbids it. */
+	private static final Set<String> EMAIL_CONFLICTS = Set.of(
+			"POST /api/v1/visitor/conversations/{id}/transcript-email", "POST /api/v1/email/test",
+			"PUT /api/v1/sites/{id}/email");
 
 	static {
 		SpringDocUtils.getConfig().addRequestWrapperToIgnore(CsrfToken.class);
@@ -155,7 +160,15 @@ class OpenApiConfiguration {
 		if (CONFLICTS.contains(call)) {
 			error(responses, "409", "Would lock the owners out (cannot_disable_self, last_owner).");
 		}
-		if (THROTTLED.contains(call)) {
+		if (EMAIL_CONFLICTS.contains(call)) {
+			error(responses, "409", "Email is not set up, no address was left, emails to it are stopped, or "
+					+ "another site uses the address (email_disabled, no_email, email_blocked, address_in_use).");
+		}
+		if (call.equals("POST /api/v1/email/inbound")) {
+			error(responses, "404", "No webhook secret is configured (not_found).");
+			error(responses, "503", "The mail could not be stored now; post it again (unavailable).");
+		}
+		if (THROTTLED.contains(call) || call.equals("POST /api/v1/visitor/conversations/{id}/transcript-email")) {
 			error(responses, "429", "Too many attempts (sign_in_throttled, rate_limited), with Retry-After.");
 		}
 		operation.setResponses(responses);

@@ -17,6 +17,7 @@ import dev.porchlight.api.HttpProbe;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.archive.CrashingArchiverNode;
 import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.persistence.embedded.EmbeddedMailServer;
 import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
 import dev.porchlight.persistence.embedded.EmbeddedRedisServer;
 import dev.porchlight.persistence.embedded.EmbeddedRedisServer.AppendFsync;
@@ -100,6 +101,8 @@ class FaultInjectionIntegrationTests {
 
 	private JdbcClient jdbc;
 
+	private EmbeddedMailServer mail;
+
 	@BeforeAll
 	@Timeout(value = 4, unit = TimeUnit.MINUTES)
 	void start() {
@@ -107,13 +110,14 @@ class FaultInjectionIntegrationTests {
 		this.postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), "porchlight", true, this.postgresPort);
 		this.redisPort = TestNodes.freePort();
 		startRedis(AppendFsync.ALWAYS);
+		this.mail = EmbeddedMailServer.start("shop@shop.example", "mailbox secret");
 		this.crashTrigger = dir.resolve("crash-archiver");
 		List<String> args = List.of("--porchlight.public-url=" + Load.APP,
 				"--porchlight.owner.email=" + Load.OWNER_EMAIL, "--porchlight.owner.password=" + Load.OWNER_PASSWORD,
 				"--porchlight.embedded.enabled=false", "--porchlight.demo.enabled=false",
 				// The load is above a person's rate limits: these tests are about faults.
 				"--porchlight.live.visitor-messages=100000", "--porchlight.live.staff-messages=100000",
-				"--porchlight.live.site-messages=100000",
+				"--porchlight.live.site-messages=100000", "--porchlight.live.conversations-per-address=100000",
 				// A small send buffer, so that a stalled reader overflows it quickly.
 				"--porchlight.live.send-buffer-bytes=65536", "--porchlight.live.send-time-limit=2s",
 				"--porchlight.live.sweep-interval=1s", "--porchlight.archive.interval=200ms",
@@ -121,7 +125,15 @@ class FaultInjectionIntegrationTests {
 				"--spring.datasource.url=" + this.postgres.jdbcUrl(),
 				"--spring.datasource.username=" + this.postgres.username(), "--spring.datasource.password=",
 				"--spring.datasource.hikari.maximum-pool-size=3", "--spring.datasource.hikari.connection-timeout=1000",
-				"--spring.data.redis.url=redis://:" + this.redisPassword + "@127.0.0.1:" + this.redisPort + "/0");
+				"--spring.data.redis.url=redis://:" + this.redisPassword + "@127.0.0.1:" + this.redisPort + "/0",
+				// Email continuity through a mail server the tests can stop
+				// (docs/email.md).
+				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + this.mail.smtpPort(),
+				"--spring.mail.properties.mail.smtp.connectiontimeout=2000",
+				"--spring.mail.properties.mail.smtp.timeout=2000", "--porchlight.email.address=shop@shop.example",
+				"--porchlight.email.offline-delay=1s", "--porchlight.email.interval=500ms",
+				"--porchlight.email.retry-backoff=1s", "--porchlight.email.max-attempts=12",
+				"--porchlight.email.per-conversation-per-hour=100");
 		List<String> jvm = List.of("-D" + CrashingArchiverNode.TRIGGER + "=" + this.crashTrigger);
 		this.nodes = List.of(NodeProcess.start("a", TestNodes.freePort(), jvm, CrashingArchiverNode.class, args),
 				NodeProcess.start("b", TestNodes.freePort(), jvm, CrashingArchiverNode.class, args));
@@ -144,6 +156,9 @@ class FaultInjectionIntegrationTests {
 		}
 		if (this.postgres != null) {
 			this.postgres.close();
+		}
+		if (this.mail != null) {
+			this.mail.close();
 		}
 		System.out.println("Fault injection figures (messages):");
 		System.out.println(
@@ -283,6 +298,111 @@ class FaultInjectionIntegrationTests {
 			return "both nodes restarted";
 		});
 		figures.assertNothingLostOrDoubled();
+	}
+
+	@Test
+	@Order(8)
+	void theMailServerDownFor30SecondsUnderLoadLosesNothing() throws Exception {
+		// Visitors who left an email and went away: staff replies to them are emailed.
+		int port = this.nodes.get(1).port;
+		List<String> conversations = new ArrayList<>();
+		List<String> addresses = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			String address = "away" + i + "." + System.nanoTime() + "@example.com";
+			conversations.add(awayVisitor(port, address));
+			addresses.add(address);
+		}
+		long[] mailBack = new long[1];
+		Figures figures = underLoad("mail server down for 30 s", (load) -> {
+			int smtp = this.mail.smtpPort();
+			int imap = this.mail.imapPort();
+			this.mail.close();
+			try (LiveTestClient staff = staffSocket(this.nodes.get(0).port)) {
+				for (int round = 0; round < 3; round++) {
+					for (int i = 0; i < conversations.size(); i++) {
+						staff.sendAndAck(conversations.get(i), "mail-" + round, "Reply " + round + " to visitor " + i);
+					}
+					Load.sleep(10_000);
+				}
+			}
+			this.mail = EmbeddedMailServer.start("shop@shop.example", "mailbox secret", smtp, imap);
+			mailBack[0] = System.nanoTime();
+			return "9 replies to 3 visitors who left, written while the mail server was down";
+		});
+		figures.assertNothingLostOrDoubled();
+		// Every reply reached its visitor by email once it was back, and none twice. (A
+		// later email repeats earlier replies as quoted context, " > …"; a reply is new
+		// in
+		// an email when it stands on a line of its own.)
+		for (int i = 0; i < addresses.size(); i++) {
+			String address = addresses.get(i);
+			List<java.util.regex.Pattern> replies = new ArrayList<>();
+			for (int round = 0; round < 3; round++) {
+				replies.add(java.util.regex.Pattern.compile("(?m)^Reply " + round + " to visitor " + i + "\\r?$"));
+			}
+			List<String> texts = org.awaitility.Awaitility.await("every reply emailed to " + address)
+				.atMost(Duration.ofSeconds(120))
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> emailTexts(address), (found) -> replies.stream()
+					.allMatch((reply) -> found.stream().anyMatch((text) -> reply.matcher(text).find())));
+			for (java.util.regex.Pattern reply : replies) {
+				assertThat(texts.stream().filter((text) -> reply.matcher(text).find()))
+					.as("emails carrying %s as new", reply)
+					.hasSize(1);
+			}
+		}
+		System.out.printf("Mail server down for 30 s: every reply emailed %d ms after it was back%n",
+				(System.nanoTime() - mailBack[0]) / 1_000_000);
+		Integer failed = this.jdbc.sql("select count(*) from email_outbox where status = 'FAILED'")
+			.query(Integer.class)
+			.single();
+		assertThat(failed).as("emails failed for good").isZero();
+	}
+
+	/**
+	 * A visitor who left an email, wrote once and closed the page.
+	 * @return the conversation
+	 */
+	private String awayVisitor(int port, String address) {
+		String token = Load.visitorToken(port, this.siteKey);
+		ApiClient visitor = new ApiClient(port).header("Authorization", "Bearer " + token);
+		assertThat(visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", address))).status())
+			.isEqualTo(204);
+		try (LiveTestClient socket = LiveTestClient.visitor(port, Load.APP, token)) {
+			String conversation = socket.startConversation();
+			socket.sendAndAck(conversation, "v1", "Please answer by email, I have to go.");
+			return conversation;
+		}
+	}
+
+	/** The text parts of every email delivered to an address. */
+	private List<String> emailTexts(String address) {
+		List<String> texts = new ArrayList<>();
+		for (jakarta.mail.internet.MimeMessage message : this.mail.receivedMessages()) {
+			try {
+				if (java.util.Arrays.stream(message.getAllRecipients())
+					.anyMatch((to) -> to.toString().contains(address))) {
+					texts.add(text(message));
+				}
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+		return texts;
+	}
+
+	private static String text(jakarta.mail.Part part) throws Exception {
+		if (part.isMimeType("text/plain")) {
+			return (String) part.getContent();
+		}
+		StringBuilder text = new StringBuilder();
+		if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+			for (int i = 0; i < multipart.getCount(); i++) {
+				text.append(text(multipart.getBodyPart(i)));
+			}
+		}
+		return text.toString();
 	}
 
 	/** A fault, injected while the load runs; returns a note for the figures. */

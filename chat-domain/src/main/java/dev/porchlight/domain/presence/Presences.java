@@ -50,7 +50,20 @@ public interface Presences {
 	void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, @Nullable String browser,
 			Duration ttl);
 
+	/**
+	 * The visitor's last socket closed: they are no longer present, and when they left is
+	 * remembered for an hour ({@link #visitorLeftAt}).
+	 * @param visitor the visitor
+	 */
 	void visitorGone(VisitorId visitor);
+
+	/**
+	 * When the visitor's last socket closed, if that was within the last hour and they
+	 * have not come back since.
+	 * @param visitor the visitor
+	 * @return the time they left
+	 */
+	Optional<java.time.Instant> visitorLeftAt(VisitorId visitor);
 
 	Optional<VisitorPresence> visitor(VisitorId visitor);
 

@@ -352,6 +352,11 @@ class JdbcCustomers implements Customers, Stories {
 			.param("id", customer.value())
 			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
 			.list();
+		// Emails of those conversations, and the record of mail taken into them.
+		UUID[] erased = conversations.stream().map(ConversationId::value).toArray(UUID[]::new);
+		this.jdbc.sql("delete from email_outbox where conversation_id = any(:ids)").param("ids", erased).update();
+		this.jdbc.sql("delete from email_inbound where conversation_id = any(:ids)").param("ids", erased).update();
+		this.jdbc.sql("delete from staff_notice where conversation_id = any(:ids)").param("ids", erased).update();
 		this.jdbc.sql("delete from visitor where customer_id = :id or contact_customer_id = :id")
 			.param("id", customer.value())
 			.update();

@@ -1,5 +1,12 @@
 package dev.porchlight.persistence.embedded;
 
+import java.util.Properties;
+import java.util.UUID;
+
+import dev.porchlight.domain.email.Mailbox;
+import org.springframework.core.env.Environment;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
 import java.util.List;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -60,6 +67,44 @@ public class EmbeddedEnginesAutoConfiguration {
 		@Bean
 		DataRedisConnectionDetails embeddedRedisConnectionDetails(EmbeddedRedisServer server) {
 			return new EmbeddedRedisConnectionDetails(server.host(), server.port(), 0, server.password());
+		}
+
+	}
+
+	/**
+	 * A local SMTP and IMAP server when no mail server is configured
+	 * ({@code spring.mail.host}), so replies reach visitors who left and their answers
+	 * come back, out of the box (docs/email.md).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(NoExternalEngineCondition.Mail.class)
+	@ConditionalOnBooleanProperty(name = "porchlight.embedded.mail", matchIfMissing = true)
+	@ConditionalOnMissingBean(JavaMailSender.class)
+	static class EmbeddedMailConfiguration {
+
+		@Bean(destroyMethod = "close")
+		EmbeddedMailServer embeddedMailServer(Environment environment) {
+			String shop = environment.getProperty("porchlight.email.address", EmbeddedMailServer.DEFAULT_SHOP_ADDRESS);
+			return EmbeddedMailServer.start(shop, UUID.randomUUID().toString());
+		}
+
+		@Bean
+		JavaMailSenderImpl embeddedMailSender(EmbeddedMailServer server) {
+			JavaMailSenderImpl sender = new JavaMailSenderImpl();
+			sender.setHost(server.host());
+			sender.setPort(server.smtpPort());
+			sender.setDefaultEncoding("UTF-8");
+			Properties properties = sender.getJavaMailProperties();
+			properties.put("mail.smtp.connectiontimeout", "5000");
+			properties.put("mail.smtp.timeout", "10000");
+			properties.put("mail.smtp.writetimeout", "10000");
+			return sender;
+		}
+
+		@Bean
+		Mailbox embeddedShopMailbox(EmbeddedMailServer server) {
+			return new Mailbox(server.host(), server.imapPort(), false, server.shopAddress(), server.shopPassword(),
+					"INBOX", true);
 		}
 
 	}

@@ -63,6 +63,14 @@ abstract class NoExternalEngineCondition extends SpringBootCondition {
 
 	}
 
+	static class Mail extends NoExternalEngineCondition {
+
+		Mail() {
+			super("mail server", List.of("spring.mail.host", "spring.mail.jndi-name"));
+		}
+
+	}
+
 	static class Redis extends NoExternalEngineCondition {
 
 		Redis() {

@@ -48,6 +48,8 @@ class RedisPresences implements Presences {
 		.map((field) -> bytes((String) field))
 		.toArray(byte[][]::new);
 
+	private static final Duration LEFT_REMEMBERED = Duration.ofHours(1);
+
 	/** The longest wait for the snapshot's answers, as for any Redis command. */
 	private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
@@ -111,6 +113,20 @@ class RedisPresences implements Presences {
 	@Override
 	public void visitorGone(VisitorId visitor) {
 		this.redis.delete(key(visitor));
+		this.redis.opsForValue().set(leftKey(visitor), String.valueOf(Instant.now().toEpochMilli()), LEFT_REMEMBERED);
+	}
+
+	@Override
+	public Optional<Instant> visitorLeftAt(VisitorId visitor) {
+		if (Boolean.TRUE.equals(this.redis.hasKey(key(visitor)))) {
+			return Optional.empty();
+		}
+		String left = this.redis.opsForValue().get(leftKey(visitor));
+		return (left != null) ? Optional.of(Instant.ofEpochMilli(Long.parseLong(left))) : Optional.empty();
+	}
+
+	private static String leftKey(VisitorId visitor) {
+		return "pl:{v:" + visitor + "}:left";
 	}
 
 	@Override

@@ -1,0 +1,1016 @@
+package dev.porchlight.api.email;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Enumeration;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
+import jakarta.mail.internet.MimePartDataSource;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParameterList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a received email (RFC 5322 / MIME) into an {@link InboundEmail}: its addresses
+ * and thread ids, the new text of its body, the names of its attachments, whether it was
+ * sent automatically, and what it reports when it is a bounce. Nothing is fetched and no
+ * network is used. Malformed input only ever makes it throw
+ * {@link IllegalArgumentException}.
+ */
+public final class MailParser {
+
+	private static final Session SESSION = Session.getInstance(new Properties());
+
+	private static final int MAX_DEPTH = 16;
+
+	private static final int MAX_PARTS = 500;
+
+	private static final int MAX_HEADER_LENGTH = 998;
+
+	private static final int MAX_FILE_NAME_LENGTH = 255;
+
+	private static final int MAX_DIAGNOSTIC_LENGTH = 300;
+
+	private static final int MAX_BOUNCE_TEXT = 100_000;
+
+	private static final List<String> RECIPIENT_HEADERS = List.of("To", "Cc", "Delivered-To", "X-Original-To",
+			"Envelope-To");
+
+	/** Headers of which an email has at least one. */
+	private static final Set<String> EMAIL_HEADERS = Set.of("from", "sender", "to", "cc", "bcc", "subject", "date",
+			"message-id", "mime-version", "received", "return-path", "delivered-to", "reply-to", "in-reply-to",
+			"references", "x-original-to", "envelope-to", "content-type");
+
+	private static final Set<String> AUTOMATIC_PRECEDENCE = Set.of("bulk", "junk", "auto_reply", "list");
+
+	private static final Pattern CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029]+");
+
+	private static final Pattern TEXT_CONTROLS = Pattern.compile("[\\p{Cc}&&[^\\n\\t]]|\\ufeff");
+
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+	private static final Pattern BRACKETED_ID = Pattern.compile("<([^<>]*)>");
+
+	private static final Pattern PARAMETER = Pattern
+		.compile("(?i)(?:^|;)\\s*([a-z0-9*_.-]+)\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]*))");
+
+	private static final String ADDRESS = "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?";
+
+	private static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
+
+	private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245]\\.\\d{1,3}\\.\\d{1,3})(?![.\\d])");
+
+	private static final Pattern BOUNCE_SUBJECT = Pattern.compile("^(?:Undelivered Mail Returned to Sender"
+			+ "|Delivery Status Notification \\(Failure\\)|Mail delivery failed|Undeliverable:|Undeliverable mail"
+			+ "|Returned mail:|failure notice|Delivery Failure)", Pattern.CASE_INSENSITIVE);
+
+	private static final Pattern META_CHARSET = Pattern
+		.compile("(?i)<meta[^>]{0,200}?charset\\s*=\\s*[\"']?([a-z0-9._:-]{1,40})");
+
+	private static final Pattern MESSAGE_ID_IN_TEXT = Pattern.compile("(?im)^[ \\t]*Message-ID:[ \\t]*<([^<>\\s]+)>");
+
+	/** Where the failed address follows, in the text of common non-standard bounces. */
+	private static final List<Pattern> FAILED_RECIPIENT_CUES = List.of(
+			Pattern.compile("(?im)^[ \\t]*(?:Final|Original)-Recipient:"),
+			Pattern.compile("(?m)^<(?=" + ADDRESS + ">:)"),
+			Pattern.compile("(?i)following address(?:\\(es\\))? failed:"),
+			Pattern.compile("(?i)Delivery has failed to these recipients or groups:"),
+			Pattern.compile("(?i)following recipients? failed permanently:"),
+			Pattern.compile("(?i)(?:wasn't|was not|couldn't be|could not be) delivered to"),
+			Pattern.compile("(?i)Your message to"));
+
+	private MailParser() {
+	}
+
+	/**
+	 * Parses a raw email.
+	 * @param rfc822 the message, as received (RFC 5322, MIME)
+	 * @return what it says
+	 * @throws IllegalArgumentException when it is not an email
+	 */
+	public static InboundEmail parse(byte[] rfc822) {
+		if (rfc822 == null || rfc822.length == 0) {
+			throw new IllegalArgumentException("Empty email");
+		}
+		MimeMessage message;
+		try {
+			message = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
+		}
+		catch (MessagingException | RuntimeException ex) {
+			throw malformed(ex);
+		}
+		return parse(message);
+	}
+
+	/**
+	 * Parses an email already read by Jakarta Mail (from IMAP, for example).
+	 * @param message the message
+	 * @return what it says
+	 * @throws IllegalArgumentException when it is not an email
+	 */
+	public static InboundEmail parse(MimeMessage message) {
+		try {
+			return new Reader().read(message);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ex;
+		}
+		catch (MessagingException | RuntimeException ex) {
+			throw malformed(ex);
+		}
+	}
+
+	/**
+	 * An email that a provider has already parsed (posted to a webhook).
+	 * @param messageId its Message-ID, with or without angle brackets
+	 * @param from its From header: {@code a@b} or {@code "Name" <a@b>}
+	 * @param recipients the addresses it was sent to (each may be a list)
+	 * @param subject its subject
+	 * @param inReplyTo its raw In-Reply-To header
+	 * @param references its raw References header
+	 * @param text its plain text body, preferred
+	 * @param html its HTML body, used when there is no text
+	 * @param attachmentNames the file names of its attachments
+	 * @param headers its headers (names case-insensitive), for what is not given above
+	 * and to recognise automatic mail
+	 * @return what it says
+	 * @throws IllegalArgumentException when something cannot be read
+	 */
+	public static InboundEmail fromParts(@Nullable String messageId, @Nullable String from, List<String> recipients,
+			@Nullable String subject, @Nullable String inReplyTo, @Nullable String references, @Nullable String text,
+			@Nullable String html, List<String> attachmentNames, Map<String, String> headers) {
+		try {
+			Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+			headers.forEach((name, value) -> {
+				if (name != null && value != null) {
+					byName.putIfAbsent(name, value);
+				}
+			});
+			Headers lookup = byName::get;
+			List<Mailbox> senders = mailboxes((from != null) ? from : lookup.get("From"));
+			Mailbox sender = senders.isEmpty() ? null : senders.get(0);
+			Set<String> addresses = new LinkedHashSet<>();
+			for (String recipient : recipients) {
+				mailboxes(recipient).forEach((mailbox) -> addresses.add(mailbox.address()));
+			}
+			for (String name : RECIPIENT_HEADERS) {
+				mailboxes(lookup.get(name)).forEach((mailbox) -> addresses.add(mailbox.address()));
+			}
+			String decodedSubject = headerText((subject != null) ? subject : lookup.get("Subject"));
+			String body;
+			if (text != null && !text.isBlank()) {
+				body = text;
+			}
+			else if (html != null) {
+				body = HtmlText.toText(html);
+			}
+			else {
+				body = "";
+			}
+			body = cleanText(body);
+			DeliveryReport bounce = looksLikeBounce(sender, decodedSubject)
+					? heuristicBounce(lookup, truncate(body, MAX_BOUNCE_TEXT), null, null) : null;
+			List<String> attachments = new ArrayList<>();
+			for (String name : attachmentNames) {
+				String clean = fileName(name);
+				if (clean != null) {
+					attachments.add(clean);
+				}
+			}
+			return new InboundEmail(first(ids((messageId != null) ? messageId : lookup.get("Message-ID"))),
+					(sender != null) ? sender.address() : null, (sender != null) ? sender.name() : null,
+					List.copyOf(addresses), decodedSubject,
+					ids((inReplyTo != null) ? inReplyTo : lookup.get("In-Reply-To")),
+					ids((references != null) ? references : lookup.get("References")), QuoteTrimmer.trim(body),
+					attachments, automatic(lookup), bounce);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw malformed(ex);
+		}
+	}
+
+	private static IllegalArgumentException malformed(Exception ex) {
+		return new IllegalArgumentException("Malformed email", ex);
+	}
+
+	// Headers
+
+	@FunctionalInterface
+	private interface Headers {
+
+		@Nullable String get(String name);
+
+	}
+
+	private record Mailbox(String address, @Nullable String name) {
+
+	}
+
+	private static @Nullable String header(Part part, String name) {
+		try {
+			String[] values = part.getHeader(name);
+			return (values != null && values.length > 0) ? values[0] : null;
+		}
+		catch (MessagingException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private static List<String> headers(Part part, String name) {
+		try {
+			String[] values = part.getHeader(name);
+			return (values != null) ? List.of(values) : List.of();
+		}
+		catch (MessagingException | RuntimeException ex) {
+			return List.of();
+		}
+	}
+
+	/** A header as text on one line: unfolded, RFC 2047 decoded, without controls. */
+	static @Nullable String headerText(@Nullable String raw) {
+		if (raw == null) {
+			return null;
+		}
+		String unfolded = MimeUtility.unfold(raw);
+		String decoded;
+		try {
+			decoded = MimeUtility.decodeText(unfolded);
+		}
+		catch (UnsupportedEncodingException | RuntimeException ex) {
+			decoded = unfolded;
+		}
+		return singleLine(decoded, MAX_HEADER_LENGTH);
+	}
+
+	private static @Nullable String singleLine(@Nullable String value, int maxLength) {
+		if (value == null) {
+			return null;
+		}
+		String line = WHITESPACE.matcher(CONTROLS.matcher(value).replaceAll(" ")).replaceAll(" ").strip();
+		line = truncate(line, maxLength).strip();
+		return line.isEmpty() ? null : line;
+	}
+
+	private static String truncate(String value, int maxLength) {
+		return (value.length() <= maxLength) ? value : value.substring(0, maxLength);
+	}
+
+	/**
+	 * The mailboxes of an address header, leniently: what Jakarta Mail cannot parse is
+	 * searched for addresses.
+	 */
+	private static List<Mailbox> mailboxes(@Nullable String raw) {
+		if (raw == null || raw.isBlank()) {
+			return List.of();
+		}
+		String value = MimeUtility.unfold(raw);
+		List<Mailbox> mailboxes = new ArrayList<>();
+		try {
+			for (InternetAddress parsed : InternetAddress.parseHeader(value, false)) {
+				if (parsed.isGroup()) {
+					InternetAddress[] members = parsed.getGroup(false);
+					for (InternetAddress member : (members != null) ? members : new InternetAddress[0]) {
+						add(mailboxes, member);
+					}
+				}
+				else {
+					add(mailboxes, parsed);
+				}
+			}
+		}
+		catch (AddressException | RuntimeException ex) {
+			mailboxes.clear();
+			Matcher matcher = ANY_ADDRESS.matcher(truncate(value, 4000));
+			while (matcher.find()) {
+				String address = address(matcher.group());
+				if (address != null) {
+					mailboxes.add(new Mailbox(address, null));
+				}
+			}
+		}
+		return mailboxes;
+	}
+
+	private static void add(List<Mailbox> mailboxes, InternetAddress parsed) {
+		String address = address(parsed.getAddress());
+		if (address != null) {
+			mailboxes.add(new Mailbox(address, singleLine(parsed.getPersonal(), MAX_HEADER_LENGTH)));
+		}
+	}
+
+	/**
+	 * An email address, lower-cased, or {@code null} when it is not one: one {@code @}
+	 * with something on both sides, no whitespace, controls or delimiters, at most 254
+	 * characters.
+	 */
+	static @Nullable String address(@Nullable String raw) {
+		if (raw == null) {
+			return null;
+		}
+		String address = raw.strip();
+		if (address.startsWith("<") && address.endsWith(">")) {
+			address = address.substring(1, address.length() - 1).strip();
+		}
+		if (address.isEmpty() || address.length() > 254) {
+			return null;
+		}
+		for (int i = 0; i < address.length(); i++) {
+			char c = address.charAt(i);
+			if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+					|| "<>,;:\"()[]\\".indexOf(c) >= 0) {
+				return null;
+			}
+		}
+		int at = address.indexOf('@');
+		if (at <= 0 || at != address.lastIndexOf('@') || at == address.length() - 1) {
+			return null;
+		}
+		return address.toLowerCase(Locale.ROOT);
+	}
+
+	/** Message ids, without angle brackets, in order, without duplicates. */
+	static List<String> ids(@Nullable String raw) {
+		if (raw == null || raw.isBlank()) {
+			return List.of();
+		}
+		String value = MimeUtility.unfold(raw);
+		Set<String> ids = new LinkedHashSet<>();
+		Matcher matcher = BRACKETED_ID.matcher(value);
+		boolean bracketed = false;
+		while (matcher.find()) {
+			bracketed = true;
+			addId(ids, matcher.group(1));
+		}
+		if (!bracketed) {
+			for (String token : value.split("[\\s,]+")) {
+				addId(ids, token);
+			}
+		}
+		return List.copyOf(ids);
+	}
+
+	private static void addId(Set<String> ids, String raw) {
+		String id = WHITESPACE.matcher(CONTROLS.matcher(raw).replaceAll(""))
+			.replaceAll("")
+			.replace("<", "")
+			.replace(">", "");
+		if (!id.isEmpty() && id.length() <= MAX_HEADER_LENGTH) {
+			ids.add(id);
+		}
+	}
+
+	private static @Nullable String first(List<String> values) {
+		return values.isEmpty() ? null : values.get(0);
+	}
+
+	private static boolean automatic(Headers headers) {
+		String autoSubmitted = headers.get("Auto-Submitted");
+		if (autoSubmitted != null && !firstToken(autoSubmitted).equals("no")) {
+			return true;
+		}
+		if (headers.get("X-Autoreply") != null || headers.get("X-Autorespond") != null) {
+			return true;
+		}
+		String precedence = headers.get("Precedence");
+		return precedence != null && AUTOMATIC_PRECEDENCE.contains(firstToken(precedence));
+	}
+
+	private static String firstToken(String value) {
+		String token = MimeUtility.unfold(value).strip().toLowerCase(Locale.ROOT);
+		for (int i = 0; i < token.length(); i++) {
+			char c = token.charAt(i);
+			if (c == ';' || c == '(' || Character.isWhitespace(c)) {
+				return token.substring(0, i);
+			}
+		}
+		return token;
+	}
+
+	/** A file name, decoded, without any path, controls or surrounding whitespace. */
+	private static @Nullable String fileName(@Nullable String raw) {
+		String name = headerText(raw);
+		if (name == null) {
+			return null;
+		}
+		name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip();
+		name = truncate(name, MAX_FILE_NAME_LENGTH).strip();
+		return name.isEmpty() ? null : name;
+	}
+
+	private static String cleanText(String text) {
+		return TEXT_CONTROLS.matcher(text.replace("\r\n", "\n").replace('\r', '\n')).replaceAll("");
+	}
+
+	// Bounces
+
+	private static boolean looksLikeBounce(@Nullable Mailbox sender, @Nullable String subject) {
+		if (sender == null || subject == null) {
+			return false;
+		}
+		String local = sender.address().substring(0, sender.address().indexOf('@'));
+		return (local.equals("mailer-daemon") || local.equals("postmaster"))
+				&& BOUNCE_SUBJECT.matcher(subject).lookingAt();
+	}
+
+	/**
+	 * A non-standard bounce: the failed address and the original Message-ID are looked
+	 * for in the headers, the text and the original message's headers.
+	 */
+	private static DeliveryReport heuristicBounce(Headers headers, String text, @Nullable String originalId,
+			@Nullable String originalTo) {
+		String recipient = first(mailboxes(headers.get("X-Failed-Recipients")).stream().map(Mailbox::address).toList());
+		if (recipient == null) {
+			recipient = failedRecipientIn(text);
+		}
+		if (recipient == null) {
+			recipient = originalTo;
+		}
+		String messageId = originalId;
+		if (messageId == null) {
+			Matcher matcher = MESSAGE_ID_IN_TEXT.matcher(text);
+			messageId = matcher.find() ? first(ids(matcher.group(1))) : null;
+		}
+		String status = null;
+		String diagnostic = null;
+		Matcher matcher = STATUS.matcher(text);
+		if (matcher.find()) {
+			status = matcher.group(1);
+			int start = text.lastIndexOf('\n', matcher.start()) + 1;
+			int end = text.indexOf('\n', matcher.end());
+			diagnostic = singleLine(text.substring(start, (end < 0) ? text.length() : end), MAX_DIAGNOSTIC_LENGTH);
+		}
+		return new DeliveryReport(recipient, messageId, status, diagnostic, true);
+	}
+
+	private static @Nullable String failedRecipientIn(String text) {
+		for (Pattern cue : FAILED_RECIPIENT_CUES) {
+			Matcher matcher = cue.matcher(text);
+			if (matcher.find()) {
+				String after = text.substring(matcher.end(), Math.min(text.length(), matcher.end() + 200));
+				Matcher address = ANY_ADDRESS.matcher(after);
+				if (address.find()) {
+					String found = address(address.group());
+					if (found != null) {
+						return found;
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	/** Fields of a message/delivery-status body: groups separated by blank lines. */
+	private static List<Map<String, String>> fieldGroups(String text) {
+		List<Map<String, String>> groups = new ArrayList<>();
+		Map<String, String> group = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		String last = null;
+		for (String line : text.split("\r\n|\r|\n")) {
+			if (line.isBlank()) {
+				if (!group.isEmpty()) {
+					groups.add(group);
+					group = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+				}
+				last = null;
+			}
+			else if (Character.isWhitespace(line.charAt(0))) {
+				if (last != null) {
+					group.put(last, group.get(last) + " " + line.strip());
+				}
+			}
+			else {
+				int colon = line.indexOf(':');
+				String name = (colon > 0) ? line.substring(0, colon).strip() : null;
+				last = null;
+				if (name != null && !group.containsKey(name)) {
+					group.put(name, line.substring(colon + 1).strip());
+					last = name;
+				}
+			}
+		}
+		if (!group.isEmpty()) {
+			groups.add(group);
+		}
+		return groups;
+	}
+
+	private static @Nullable String withoutType(@Nullable String value) {
+		if (value == null) {
+			return null;
+		}
+		int semicolon = value.indexOf(';');
+		return (semicolon >= 0) ? value.substring(semicolon + 1).strip() : value.strip();
+	}
+
+	// MIME
+
+	private record Type(String base, Map<String, String> parameters) {
+
+		boolean is(String type) {
+			return this.base.equals(type);
+		}
+
+		boolean multipart() {
+			return this.base.startsWith("multipart/");
+		}
+
+		@Nullable String parameter(String name) {
+			return this.parameters.get(name);
+		}
+
+	}
+
+	private record Body(String text, boolean html) {
+
+	}
+
+	private static Type type(Part part) {
+		String raw;
+		try {
+			raw = part.getContentType();
+		}
+		catch (MessagingException | RuntimeException ex) {
+			raw = header(part, "Content-Type");
+		}
+		if (raw == null || raw.isBlank()) {
+			return new Type("text/plain", Map.of());
+		}
+		raw = MimeUtility.unfold(raw);
+		String base;
+		Map<String, String> parameters = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		try {
+			ContentType contentType = new ContentType(raw);
+			base = contentType.getBaseType();
+			ParameterList list = contentType.getParameterList();
+			if (list != null) {
+				for (Enumeration<String> names = list.getNames(); names.hasMoreElements();) {
+					String name = names.nextElement();
+					String value = list.get(name);
+					if (value != null) {
+						parameters.put(name, value);
+					}
+				}
+			}
+		}
+		catch (MessagingException | RuntimeException ex) {
+			int semicolon = raw.indexOf(';');
+			base = ((semicolon >= 0) ? raw.substring(0, semicolon) : raw);
+			Matcher matcher = PARAMETER.matcher((semicolon >= 0) ? raw.substring(semicolon) : "");
+			while (matcher.find()) {
+				parameters.putIfAbsent(matcher.group(1),
+						(matcher.group(2) != null) ? matcher.group(2) : matcher.group(3));
+			}
+		}
+		base = base.strip().toLowerCase(Locale.ROOT);
+		if (base.indexOf('/') <= 0) {
+			base = "text/plain";
+		}
+		return new Type(base, parameters);
+	}
+
+	private static @Nullable String disposition(Part part) {
+		String raw = header(part, "Content-Disposition");
+		if (raw == null) {
+			return null;
+		}
+		int semicolon = raw.indexOf(';');
+		return ((semicolon >= 0) ? raw.substring(0, semicolon) : raw).strip().toLowerCase(Locale.ROOT);
+	}
+
+	private static @Nullable String fileName(Part part) {
+		String name;
+		try {
+			name = part.getFileName();
+		}
+		catch (MessagingException | RuntimeException ex) {
+			name = null;
+			for (String header : List.of("Content-Disposition", "Content-Type")) {
+				String raw = header(part, header);
+				Matcher matcher = PARAMETER.matcher((raw != null) ? MimeUtility.unfold(raw) : "");
+				while (name == null && matcher.find()) {
+					String parameter = matcher.group(1).toLowerCase(Locale.ROOT);
+					if (parameter.equals("filename") || parameter.equals("name")) {
+						name = (matcher.group(2) != null) ? matcher.group(2) : matcher.group(3);
+					}
+				}
+			}
+		}
+		return fileName(name);
+	}
+
+	private static boolean isAttachment(Part part) {
+		return "attachment".equals(disposition(part))
+				|| (fileName(part) != null && !type(part).base().startsWith("text/"));
+	}
+
+	private static Charset charset(@Nullable String name) {
+		if (name == null || name.isBlank()) {
+			return StandardCharsets.UTF_8;
+		}
+		String clean = name.strip().replace("\"", "").replace("'", "").toLowerCase(Locale.ROOT);
+		switch (clean) {
+			case "us-ascii", "ascii", "ansi_x3.4-1968", "utf8", "utf-8" -> {
+				return StandardCharsets.UTF_8;
+			}
+			case "iso-8859-1", "iso8859-1", "latin1", "latin-1" -> {
+				return Charset.forName("windows-1252");
+			}
+			default -> {
+				try {
+					return Charset.forName(MimeUtility.javaCharset(clean));
+				}
+				catch (RuntimeException ex) {
+					return StandardCharsets.UTF_8;
+				}
+			}
+		}
+	}
+
+	/** Whatever can be decoded of a part's content, never failing on a bad encoding. */
+	private static byte[] content(Part part) throws MessagingException {
+		try (InputStream in = part.getInputStream()) {
+			return in.readAllBytes();
+		}
+		catch (IOException | MessagingException ex) {
+			byte[] raw;
+			try (InputStream in = rawInputStream(part)) {
+				raw = in.readAllBytes();
+			}
+			catch (IOException rawEx) {
+				throw new MessagingException("Unreadable part", rawEx);
+			}
+			String encoding = header(part, "Content-Transfer-Encoding");
+			if (encoding != null && encoding.strip().equalsIgnoreCase("base64")) {
+				return lenientBase64(raw);
+			}
+			return raw;
+		}
+	}
+
+	private static InputStream rawInputStream(Part part) throws MessagingException {
+		if (part instanceof MimeBodyPart bodyPart) {
+			return bodyPart.getRawInputStream();
+		}
+		if (part instanceof MimeMessage message) {
+			return message.getRawInputStream();
+		}
+		throw new MessagingException("Unreadable part");
+	}
+
+	private static byte[] lenientBase64(byte[] raw) {
+		StringBuilder clean = new StringBuilder(raw.length);
+		for (byte b : raw) {
+			char c = (char) (b & 0xff);
+			if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/') {
+				clean.append(c);
+			}
+		}
+		if (clean.length() % 4 == 1) {
+			clean.setLength(clean.length() - 1);
+		}
+		try {
+			return Base64.getDecoder().decode(clean.toString());
+		}
+		catch (IllegalArgumentException ex) {
+			return raw;
+		}
+	}
+
+	private static String text(Part part, Type type) throws MessagingException {
+		byte[] content = content(part);
+		String charset = type.parameter("charset");
+		if ((charset == null || charset.isBlank()) && type.is("text/html")) {
+			Matcher meta = META_CHARSET
+				.matcher(new String(content, 0, Math.min(content.length, 4096), StandardCharsets.ISO_8859_1));
+			charset = meta.find() ? meta.group(1) : null;
+		}
+		String text = new String(content, charset(charset));
+		if (type.is("text/plain") && "flowed".equalsIgnoreCase(type.parameter("format"))) {
+			text = unflow(text, "yes".equalsIgnoreCase(type.parameter("delsp")));
+		}
+		return text;
+	}
+
+	/** Joins the soft line breaks of format=flowed text (RFC 3676). */
+	static String unflow(String text, boolean delSp) {
+		List<String> lines = new ArrayList<>();
+		StringBuilder current = null;
+		int currentDepth = 0;
+		for (String line : text.replace("\r\n", "\n").split("\n", -1)) {
+			int depth = 0;
+			while (depth < line.length() && line.charAt(depth) == '>') {
+				depth++;
+			}
+			String content = line.substring(depth);
+			if (content.startsWith(" ")) {
+				content = content.substring(1);
+			}
+			boolean flowed = content.endsWith(" ") && !content.equals("-- ");
+			if (current != null && depth != currentDepth) {
+				lines.add(quotePrefix(currentDepth) + current);
+				current = null;
+			}
+			if (flowed && delSp) {
+				content = content.substring(0, content.length() - 1);
+			}
+			if (current == null) {
+				current = new StringBuilder();
+				currentDepth = depth;
+			}
+			current.append(content);
+			if (!flowed) {
+				lines.add(quotePrefix(depth) + current);
+				current = null;
+			}
+		}
+		if (current != null) {
+			lines.add(quotePrefix(currentDepth) + current);
+		}
+		return String.join("\n", lines);
+	}
+
+	private static String quotePrefix(int depth) {
+		return (depth > 0) ? ">".repeat(depth) + " " : "";
+	}
+
+	/** Reads one message, keeping the multiparts it parsed. */
+	private static final class Reader {
+
+		private final Map<Part, List<Part>> children = new IdentityHashMap<>();
+
+		private int parts;
+
+		InboundEmail read(MimeMessage message) throws MessagingException {
+			if (!looksLikeEmail(message)) {
+				throw new IllegalArgumentException("Not an email");
+			}
+			Headers headers = (name) -> header(message, name);
+			List<Mailbox> senders = mailboxes(headers.get("From"));
+			Mailbox sender = senders.isEmpty() ? null : senders.get(0);
+			Set<String> recipients = new LinkedHashSet<>();
+			for (String name : RECIPIENT_HEADERS) {
+				for (String value : headers(message, name)) {
+					mailboxes(value).forEach((mailbox) -> recipients.add(mailbox.address()));
+				}
+			}
+			String subject = headerText(headers.get("Subject"));
+			List<String> attachments = new ArrayList<>();
+			collectAttachments(message, 0, attachments);
+			Body body = select(message, 0);
+			String text = (body != null) ? cleanText(body.text()) : "";
+			Type type = type(message);
+			DeliveryReport bounce;
+			Part report = findReport(message, 0);
+			if (report != null) {
+				bounce = deliveryStatus(report);
+			}
+			else if (looksLikeBounce(sender, subject)) {
+				bounce = nonStandardBounce(message, headers);
+			}
+			else {
+				bounce = null;
+			}
+			boolean automatic = automatic(headers) || type.is("multipart/report");
+			return new InboundEmail(first(ids(headers.get("Message-ID"))), (sender != null) ? sender.address() : null,
+					(sender != null) ? sender.name() : null, List.copyOf(recipients), subject,
+					ids(headers.get("In-Reply-To")), ids(headers.get("References")), QuoteTrimmer.trim(text),
+					attachments, automatic, bounce);
+		}
+
+		private boolean looksLikeEmail(MimeMessage message) throws MessagingException {
+			for (Enumeration<Header> all = message.getAllHeaders(); all.hasMoreElements();) {
+				Header header = all.nextElement();
+				if (EMAIL_HEADERS.contains(header.getName().strip().toLowerCase(Locale.ROOT))) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		private List<Part> children(Part part) throws MessagingException {
+			List<Part> cached = this.children.get(part);
+			if (cached != null) {
+				return cached;
+			}
+			Multipart multipart = (part instanceof MimePart mimePart)
+					? new MimeMultipart(new MimePartDataSource(mimePart))
+					: new MimeMultipart(part.getDataHandler().getDataSource());
+			List<Part> list = new ArrayList<>();
+			int count = multipart.getCount();
+			for (int i = 0; i < count && this.parts < MAX_PARTS; i++, this.parts++) {
+				list.add(multipart.getBodyPart(i));
+			}
+			this.children.put(part, list);
+			return list;
+		}
+
+		private void collectAttachments(Part part, int depth, List<String> attachments) throws MessagingException {
+			if (depth > MAX_DEPTH) {
+				return;
+			}
+			if (isAttachment(part)) {
+				String name = fileName(part);
+				attachments.add((name != null) ? name : "attachment");
+				return;
+			}
+			if (type(part).multipart()) {
+				for (Part child : children(part)) {
+					collectAttachments(child, depth + 1, attachments);
+				}
+			}
+		}
+
+		/**
+		 * The body of a part: alternatives prefer text/plain, related parts their first
+		 * part, other multiparts their first text that is not an attachment.
+		 */
+		private @Nullable Body select(Part part, int depth) throws MessagingException {
+			if (depth > MAX_DEPTH || isAttachment(part)) {
+				return null;
+			}
+			Type type = type(part);
+			if (type.is("text/plain")) {
+				return new Body(text(part, type), false);
+			}
+			if (type.is("text/html")) {
+				return new Body(HtmlText.toText(text(part, type)), true);
+			}
+			if (!type.multipart()) {
+				return null;
+			}
+			List<Part> children = children(part);
+			if (type.is("multipart/related")) {
+				return children.isEmpty() ? null : select(children.get(0), depth + 1);
+			}
+			boolean alternative = type.is("multipart/alternative");
+			Body best = null;
+			int bestRank = -1;
+			for (Part child : children) {
+				Body body = select(child, depth + 1);
+				if (body == null) {
+					continue;
+				}
+				int rank = (body.text().isBlank() ? 0 : 2) + ((alternative && !body.html()) ? 1 : 0);
+				if (rank > bestRank) {
+					best = body;
+					bestRank = rank;
+				}
+				if (rank >= (alternative ? 3 : 2)) {
+					break;
+				}
+			}
+			return best;
+		}
+
+		private @Nullable Part findReport(Part part, int depth) throws MessagingException {
+			if (depth > MAX_DEPTH) {
+				return null;
+			}
+			Type type = type(part);
+			if (type.is("multipart/report") && "delivery-status".equalsIgnoreCase(type.parameter("report-type"))) {
+				return part;
+			}
+			if (type.multipart()) {
+				for (Part child : children(part)) {
+					Part found = findReport(child, depth + 1);
+					if (found != null) {
+						return found;
+					}
+				}
+			}
+			return null;
+		}
+
+		/** The report of a DSN whose action is failed; null for other actions. */
+		private @Nullable DeliveryReport deliveryStatus(Part report) throws MessagingException {
+			Map<String, String> failed = null;
+			for (Part child : children(report)) {
+				Type type = type(child);
+				if (!type.is("message/delivery-status") && !type.is("message/global-delivery-status")) {
+					continue;
+				}
+				String fields = new String(content(child), charset(type.parameter("charset")));
+				for (Map<String, String> group : fieldGroups(fields)) {
+					String action = group.get("Action");
+					String status = group.get("Status");
+					boolean isFailed = (action != null) ? firstToken(action).equals("failed") : (status != null
+							&& status.strip().startsWith("5") && group.containsKey("Final-Recipient"));
+					if (isFailed) {
+						failed = group;
+						break;
+					}
+				}
+				if (failed != null) {
+					break;
+				}
+			}
+			if (failed == null) {
+				return null;
+			}
+			String recipientField = failed.containsKey("Final-Recipient") ? failed.get("Final-Recipient")
+					: failed.get("Original-Recipient");
+			String recipient = address(withoutType(recipientField));
+			String statusField = failed.get("Status");
+			Matcher matcher = STATUS.matcher((statusField != null) ? statusField : "");
+			String status = matcher.find() ? matcher.group(1) : null;
+			String diagnostic = singleLine(withoutType(failed.get("Diagnostic-Code")), MAX_DIAGNOSTIC_LENGTH);
+			boolean permanent = (status != null) ? status.startsWith("5") : true;
+			Original original = original(report, 0);
+			return new DeliveryReport(recipient, (original != null) ? original.messageId() : null, status, diagnostic,
+					permanent);
+		}
+
+		private DeliveryReport nonStandardBounce(MimeMessage message, Headers headers) throws MessagingException {
+			StringBuilder text = new StringBuilder();
+			collectText(message, 0, text);
+			Original original = original(message, 0);
+			return heuristicBounce(headers, truncate(text.toString(), MAX_BOUNCE_TEXT),
+					(original != null) ? original.messageId() : null, (original != null) ? original.to() : null);
+		}
+
+		/** All the text of a bounce, attachments included, but not attached messages. */
+		private void collectText(Part part, int depth, StringBuilder text) throws MessagingException {
+			if (depth > MAX_DEPTH || text.length() > MAX_BOUNCE_TEXT) {
+				return;
+			}
+			Type type = type(part);
+			if (type.is("text/plain")) {
+				text.append(cleanText(text(part, type))).append('\n');
+			}
+			else if (type.is("text/html")) {
+				text.append(cleanText(HtmlText.toText(text(part, type)))).append('\n');
+			}
+			else if (type.multipart()) {
+				for (Part child : children(part)) {
+					collectText(child, depth + 1, text);
+				}
+			}
+		}
+
+		/** The headers of the original message that a bounce returns. */
+		private @Nullable Original original(Part part, int depth) throws MessagingException {
+			if (depth > MAX_DEPTH) {
+				return null;
+			}
+			Type type = type(part);
+			if (depth > 0 && (type.is("message/rfc822") || type.is("message/global"))) {
+				MimeMessage original = new MimeMessage(SESSION, new ByteArrayInputStream(content(part)));
+				return original(header(original, "Message-ID"), header(original, "To"));
+			}
+			if (depth > 0 && (type.is("text/rfc822-headers") || type.is("message/global-headers"))) {
+				InternetHeaders original = new InternetHeaders(new ByteArrayInputStream(content(part)));
+				return original(original.getHeader("Message-ID", null), original.getHeader("To", null));
+			}
+			if (type.multipart()) {
+				for (Part child : children(part)) {
+					Original found = original(child, depth + 1);
+					if (found != null) {
+						return found;
+					}
+				}
+			}
+			return null;
+		}
+
+		private static Original original(@Nullable String messageId, @Nullable String to) {
+			List<Mailbox> recipients = mailboxes(to);
+			return new Original(first(ids(messageId)), recipients.isEmpty() ? null : recipients.get(0).address());
+		}
+
+	}
+
+	private record Original(@Nullable String messageId, @Nullable String to) {
+
+	}
+
+}

@@ -1,0 +1,389 @@
+package dev.porchlight.api.email;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.persistence.embedded.EmbeddedMailServer;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Email continuity against a real SMTP and IMAP server (GreenMail, bound to loopback):
+ * replies to a visitor who left are emailed once, the customer's answer comes back into
+ * the conversation by IMAP and by the webhook, new mail starts a conversation, forged
+ * reply addresses are refused, bounces mark the address, and a mail server that is down
+ * costs the chat nothing.
+ */
+@PorchlightTest(properties = { "porchlight.archive.interval=100ms", "porchlight.email.offline-delay=1s",
+		"porchlight.email.notify-after=1s", "porchlight.email.notify-interval=500ms", "porchlight.email.interval=200ms",
+		"porchlight.email.retry-backoff=300ms", "porchlight.email.max-attempts=3",
+		"porchlight.email.address=shop@shop.example",
+		"porchlight.email.webhook-secret=" + EmailContinuityIntegrationTests.SECRET, "porchlight.email.imap.ssl=false",
+		"porchlight.email.imap.username=shop@shop.example", "porchlight.email.imap.password=mailbox secret",
+		"porchlight.email.imap.interval=1s", "spring.mail.properties.mail.smtp.connectiontimeout=2000",
+		"spring.mail.properties.mail.smtp.timeout=2000" })
+class EmailContinuityIntegrationTests {
+
+	static final String APP = "https://chat.porchlight.example";
+
+	static final String SECRET = "webhook secret 42";
+
+	static final Duration MAIL_WAIT = Duration.ofSeconds(30);
+
+	static EmbeddedMailServer mail = EmbeddedMailServer.start("shop@shop.example", "mailbox secret");
+
+	@DynamicPropertySource
+	static void mailServer(DynamicPropertyRegistry registry) {
+		registry.add("spring.mail.host", () -> "127.0.0.1");
+		registry.add("spring.mail.port", () -> mail.smtpPort());
+		registry.add("porchlight.email.imap.host", () -> "127.0.0.1");
+		registry.add("porchlight.email.imap.port", () -> mail.imapPort());
+	}
+
+	@AfterAll
+	static void stopMail() {
+		mail.close();
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Sites sites;
+
+	Site site;
+
+	ApiClient owner;
+
+	@BeforeEach
+	void setUp() {
+		this.site = Site.create("Tea & Kettles", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(this.site);
+		this.owner = new ApiClient(this.port);
+		this.owner.signIn(PorchlightTest.OWNER_EMAIL, PorchlightTest.OWNER_PASSWORD);
+	}
+
+	@Test
+	void repliesToAVisitorWhoLeftAreEmailedOnceTogether() throws Exception {
+		String customer = "ingrid." + System.nanoTime() + "@example.no";
+		String conversation = visitorWhoLeft(customer, "Do you ship kettles to Norway?");
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s1", "Yes, we ship to Norway.");
+			staff.sendAndAck(conversation, "s2", "Shipping takes <5 days> & costs 9 €.");
+		}
+		MimeMessage email = emailTo(customer);
+		String text = text(email);
+		assertThat(text).contains("Yes, we ship to Norway.").contains("Shipping takes <5 days> & costs 9 €.");
+		assertThat(text).as("the visitor's message, for context").contains("Do you ship kettles to Norway?");
+		assertThat(text).contains("https://shop.example/rings#porchlight-chat").contains("/email/opt-out?t=");
+		assertThat(html(email)).contains("Shipping takes &lt;5 days&gt; &amp; costs 9 €.").doesNotContain("<5 days>");
+		assertThat(email.getFrom()[0].toString()).contains("shop@shop.example").contains("Tea & Kettles");
+		assertThat(email.getReplyTo()[0].toString()).matches(".*shop\\+r-[0-9a-f]{32}-[0-9a-f]{20}@shop\\.example.*");
+		assertThat(email.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+		JsonNode emails = await("the email shown as sent").atMost(MAIL_WAIT)
+			.until(() -> this.owner.get("/api/v1/conversations/" + conversation + "/emails").json(),
+					(list) -> list.size() == 1 && list.get(0).path("status").asString().equals("sent"));
+		assertThat(emails.get(0).path("firstSeq").asLong()).isEqualTo(2);
+		assertThat(emails.get(0).path("lastSeq").asLong()).isEqualTo(3);
+		// Once: nothing more goes out for those two replies.
+		Thread.sleep(1500);
+		assertThat(emailsTo(customer)).hasSize(1);
+	}
+
+	@Test
+	void theCustomersAnswerByImapLandsInTheConversationWithoutTheQuote() throws Exception {
+		String customer = "sven." + System.nanoTime() + "@example.se";
+		String conversation = visitorWhoLeft(customer, "Is the blue kettle back in stock?");
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s1", "It is! Shall I reserve one?");
+		}
+		MimeMessage email = emailTo(customer);
+		send(customer, email.getReplyTo()[0].toString(), "Re: " + email.getSubject(), email.getMessageID(),
+				"Yes please, reserve one.\n\nOn Tue, 1 Dec 2026 at 10:00, Tea & Kettles <shop@shop.example> wrote:\n"
+						+ "> It is! Shall I reserve one?\n");
+		JsonNode last = await("the answer in the conversation").atMost(MAIL_WAIT)
+			.until(() -> lastEntry(conversation), (entry) -> entry.path("seq").asLong() == 3);
+		assertThat(last.path("message").path("body").asString()).isEqualTo("Yes please, reserve one.");
+		assertThat(last.path("message").path("via").asString()).isEqualTo("email");
+		assertThat(last.path("by").path("kind").asString()).isEqualTo("visitor");
+	}
+
+	@Test
+	void theWebhookTakesAnAnswerOnceAndRefusesAForgedReplyAddress() throws Exception {
+		String customer = "ana." + System.nanoTime() + "@example.es";
+		String conversation = visitorWhoLeft(customer, "¿Hacéis envíos a Madrid?");
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s1", "Sí, claro.");
+		}
+		MimeMessage email = emailTo(customer);
+		String answer = ApiClient.json(Map.of("messageId", "<answer-1@example.es>", "from", "Ana <" + customer + ">",
+				"to", List.of(email.getReplyTo()[0].toString()), "subject", "Re: hola", "text",
+				"¡Perfecto, gracias!\n\nEl mar, 1 dic 2026 a las 10:00, Tea & Kettles escribió:\n> Sí, claro."));
+		HttpResponse<String> first = webhook(answer, "application/json", SECRET);
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.body()).contains("\"outcome\":\"APPENDED\"").contains(conversation);
+		assertThat(webhook(answer, "application/json", SECRET).body()).contains("\"outcome\":\"DUPLICATE\"");
+		assertThat(webhook(answer, "application/json", "wrong secret").statusCode()).isEqualTo(401);
+		JsonNode last = lastEntry(conversation);
+		assertThat(last.path("seq").asLong()).isEqualTo(3);
+		assertThat(last.path("message").path("body").asString()).isEqualTo("¡Perfecto, gracias!");
+
+		String forgedAddress = "shop+r-" + conversation.replace("-", "") + "-00000000000000000000@shop.example";
+		String forged = ApiClient.json(Map.of("messageId", "<forged-1@example.com>", "from", "mallory@example.com",
+				"to", List.of(forgedAddress), "text", "Please send the order to my address instead."));
+		HttpResponse<String> refused = webhook(forged, "application/json", SECRET);
+		assertThat(refused.body()).contains("\"outcome\":\"REFUSED\"");
+		assertThat(lastEntry(conversation).path("seq").asLong()).as("nothing added").isEqualTo(3);
+	}
+
+	@Test
+	void aNewEmailStartsAConversationOnAnUnverifiedRecordOfTheSender() throws Exception {
+		String sender = "newbie." + System.nanoTime() + "@example.com";
+		String raw = "From: Nora Newbie <" + sender + ">\r\nTo: shop@shop.example\r\nSubject: A custom kettle?\r\n"
+				+ "Message-ID: <new-" + System.nanoTime()
+				+ "@example.com>\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+				+ "\r\nCould you make a copper kettle with an engraving?\r\n";
+		HttpResponse<String> started = webhook(raw, "message/rfc822", SECRET);
+		assertThat(started.body()).contains("\"outcome\":\"STARTED\"");
+		String conversation = tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readTree(started.body())
+			.path("conversationId")
+			.asString();
+		JsonNode transcript = this.owner.get("/api/v1/conversations/" + conversation).json();
+		assertThat(transcript.path("entries").get(0).path("message").path("body").asString())
+			.isEqualTo("A custom kettle?\n\nCould you make a copper kettle with an engraving?");
+		String customer = transcript.path("conversation").path("customerId").asString();
+		JsonNode record = this.owner.get("/api/v1/customers/" + customer).json();
+		assertThat(record.path("email").asString()).isEqualTo(sender);
+		assertThat(record.path("name").asString()).isEqualTo("Nora Newbie");
+		assertThat(record.path("verifiedDetails").size()).as("a sender can be forged").isZero();
+	}
+
+	@Test
+	void aBounceMarksTheEmailAndTheAddressSoNoMoreGoesThere() throws Exception {
+		String customer = "gone." + System.nanoTime() + "@example.org";
+		String conversation = visitorWhoLeft(customer, "Hello?");
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s1", "Hello! How can we help?");
+		}
+		MimeMessage email = emailTo(customer);
+		String dsn = "From: MAILER-DAEMON@mx.example.org\r\nTo: shop@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+				+ "Message-ID: <dsn-" + System.nanoTime() + "@mx.example.org>\r\nMIME-Version: 1.0\r\n"
+				+ "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n"
+				+ "--b1\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
+				+ "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n"
+				+ "Final-Recipient: rfc822; " + customer + "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+				+ "Diagnostic-Code: smtp; 550 5.1.1 No such user\r\n"
+				+ "--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: " + email.getMessageID() + "\r\nTo: "
+				+ customer + "\r\n--b1--\r\n";
+		assertThat(webhook(dsn, "message/rfc822", SECRET).body()).contains("\"outcome\":\"BOUNCE\"");
+		JsonNode emails = this.owner.get("/api/v1/conversations/" + conversation + "/emails").json();
+		assertThat(emails.get(0).path("status").asString()).isEqualTo("bounced");
+		assertThat(emails.get(0).path("reason").asString()).contains("5.1.1");
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s2", "Are you still there?");
+		}
+		JsonNode next = await("the next reply skipped").atMost(MAIL_WAIT)
+			.until(() -> this.owner.get("/api/v1/conversations/" + conversation + "/emails").json(),
+					(list) -> list.size() == 2 && list.get(1).path("status").asString().equals("skipped"));
+		assertThat(next.get(1).path("reason").asString()).contains("bounced");
+		assertThat(emailsTo(customer)).hasSize(1);
+	}
+
+	@Test
+	void aMailServerThatIsDownIsRetriedAndShownAsFailedWithoutLosingTheChat() throws Exception {
+		String customer = "patient." + System.nanoTime() + "@example.com";
+		String conversation = visitorWhoLeft(customer, "Any news on my order?");
+		int smtp = mail.smtpPort();
+		int imap = mail.imapPort();
+		mail.close();
+		try {
+			try (LiveTestClient staff = staff()) {
+				staff.sendAndAck(conversation, "s1", "It left the warehouse today.");
+			}
+			JsonNode retrying = await("a retry after the first failure").atMost(MAIL_WAIT)
+				.until(() -> this.owner.get("/api/v1/conversations/" + conversation + "/emails").json(),
+						(list) -> list.size() == 1 && !list.get(0).path("reason").isNull()
+								&& !list.get(0).path("reason").isMissingNode());
+			assertThat(retrying.get(0).path("reason").asString()).contains("unreachable");
+			JsonNode failed = await("failed for good after the last attempt").atMost(MAIL_WAIT)
+				.until(() -> this.owner.get("/api/v1/conversations/" + conversation + "/emails").json(),
+						(list) -> list.get(0).path("status").asString().equals("failed"));
+			assertThat(failed.get(0).path("attempts").asInt()).isEqualTo(3);
+			JsonNode last = lastEntry(conversation);
+			assertThat(last.path("message").path("body").asString()).isEqualTo("It left the warehouse today.");
+		}
+		finally {
+			mail = EmbeddedMailServer.start("shop@shop.example", "mailbox secret", smtp, imap);
+		}
+	}
+
+	@Test
+	void aConversationWaitingWithNobodyOnlineIsToldToTheOwnerOnce() throws Exception {
+		String conversation = visitorWhoLeft("waiting." + System.nanoTime() + "@example.com",
+				"Hello, is anybody there? " + System.nanoTime());
+		String link = "/app/#/c/" + conversation;
+		MimeMessage told = await("the owner told of the wait").atMost(MAIL_WAIT)
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> emailsTo(PorchlightTest.OWNER_EMAIL).stream().filter((email) -> {
+				try {
+					return text(email).contains(link);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}).toList(), (found) -> !found.isEmpty())
+			.get(0);
+		assertThat(told.getSubject()).contains("waiting for an answer");
+		assertThat(text(told)).contains("Tea & Kettles").contains("Hello, is anybody there?");
+		// Told once: later looks (every 500 ms here) leave it out until the visitor
+		// writes again.
+		Thread.sleep(2000);
+		assertThat(emailsTo(PorchlightTest.OWNER_EMAIL).stream().filter((email) -> {
+			try {
+				return text(email).contains(link);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		})).hasSize(1);
+		// An owner who turns it off is not told any more.
+		assertThat(this.owner.get("/api/v1/me/email-notifications").json().path("waiting").asBoolean()).isTrue();
+		assertThat(this.owner.put("/api/v1/me/email-notifications", ApiClient.json(Map.of("waiting", false)))
+			.json()
+			.path("waiting")
+			.asBoolean()).isFalse();
+		int before = emailsTo(PorchlightTest.OWNER_EMAIL).size();
+		visitorWhoLeft("second." + System.nanoTime() + "@example.com", "Anyone?");
+		Thread.sleep(3000);
+		assertThat(emailsTo(PorchlightTest.OWNER_EMAIL)).hasSize(before);
+		this.owner.put("/api/v1/me/email-notifications", ApiClient.json(Map.of("waiting", true)));
+	}
+
+	private String visitorWhoLeft(String email, String message) {
+		ApiClient.Response session = new ApiClient(this.port).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", this.site.key().value())));
+		String token = session.text("/token");
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + token);
+		assertThat(visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", email))).status())
+			.isEqualTo(204);
+		try (LiveTestClient socket = LiveTestClient.visitor(this.port, APP, token)) {
+			String conversation = socket.startConversation();
+			socket.sendAndAck(conversation, "v1", message);
+			return conversation;
+		}
+	}
+
+	private LiveTestClient staff() {
+		return LiveTestClient.staff(this.port, APP, this.owner.cookie("PORCHLIGHT_SESSION").orElseThrow());
+	}
+
+	private JsonNode lastEntry(String conversation) {
+		JsonNode entries = this.owner.get("/api/v1/conversations/" + conversation).json().path("entries");
+		return entries.get(entries.size() - 1);
+	}
+
+	private MimeMessage emailTo(String address) {
+		return await("an email to the visitor").atMost(MAIL_WAIT)
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> emailsTo(address), (found) -> !found.isEmpty())
+			.get(0);
+	}
+
+	private static List<MimeMessage> emailsTo(String address) {
+		return Arrays.stream(mail.receivedMessages()).filter((message) -> {
+			try {
+				return message.getRecipients(Message.RecipientType.TO) != null
+						&& Arrays.stream(message.getRecipients(Message.RecipientType.TO))
+							.anyMatch((to) -> ((InternetAddress) to).getAddress().equalsIgnoreCase(address));
+			}
+			catch (MessagingException ex) {
+				return false;
+			}
+		}).toList();
+	}
+
+	private static void send(String from, String to, String subject, String inReplyTo, String text)
+			throws MessagingException {
+		Properties properties = new Properties();
+		properties.put("mail.smtp.host", "127.0.0.1");
+		properties.put("mail.smtp.port", String.valueOf(mail.smtpPort()));
+		MimeMessage message = new MimeMessage(Session.getInstance(properties));
+		message.setFrom(new InternetAddress(from));
+		message.setRecipients(Message.RecipientType.TO, to);
+		message.setSubject(subject, "UTF-8");
+		message.setHeader("In-Reply-To", inReplyTo);
+		message.setText(text, "UTF-8");
+		Transport.send(message);
+	}
+
+	private static String text(MimeMessage email) throws Exception {
+		return part(email, "text/plain");
+	}
+
+	private static String html(MimeMessage email) throws Exception {
+		return part(email, "text/html");
+	}
+
+	private static String part(jakarta.mail.Part part, String type) throws Exception {
+		if (part.isMimeType(type)) {
+			return (String) part.getContent();
+		}
+		if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+			for (int i = 0; i < multipart.getCount(); i++) {
+				String found = part(multipart.getBodyPart(i), type);
+				if (found != null) {
+					return found;
+				}
+			}
+		}
+		return null;
+	}
+
+	private HttpResponse<String> webhook(String body, String contentType, String secret) throws Exception {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/api/v1/email/inbound"))
+			.header("Content-Type", contentType)
+			.header("X-Porchlight-Signature", "sha256=" + InboundMailController.sign(secret, bytes))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+			.timeout(Duration.ofSeconds(30))
+			.build();
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+	}
+
+}
