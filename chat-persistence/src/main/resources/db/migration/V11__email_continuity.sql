@@ -1,6 +1,12 @@
 -- Email continuity (docs/email.md): replies to visitors who left go out by email, answers
 -- come back into the conversation.
 
+-- A message that arrived by email has the server's client id '~mail-<40 hex digits>', which
+-- no client can send (protocol.md).
+alter table message drop constraint message_client_msg_id_check;
+alter table message add constraint message_client_msg_id_check
+    check (client_msg_id ~ '^([A-Za-z0-9_-]{1,64}|~mail-[0-9a-f]{40})$');
+
 -- Emails to send and what became of them. A reply email is queued by the archive itself
 -- (the trigger below), in the transaction that stores the staff message, so a reply is
 -- queued exactly once however often a batch is written, and survives any crash after the

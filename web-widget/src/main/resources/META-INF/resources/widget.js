@@ -215,7 +215,8 @@
 				if (keep('localStorage', KEY) || queue.length) {
 					ensureFrame();
 				}
-				if (wantOpen || keep('sessionStorage', KEY + '.open')) {
+				// The "continue in the chat" link of a reply email ends in #porchlight-chat.
+				if (wantOpen || keep('sessionStorage', KEY + '.open') || location.hash == '#porchlight-chat') {
 					open();
 				}
 			};

@@ -118,6 +118,59 @@ export function showConversation(view, app, id, focusSeq) {
 		}
 	}
 
+	// What became of the emails that carried replies to a visitor who had left, beside each
+	// reply: fetched when the conversation opens, then every 5 s while one is on its way,
+	// and a few times after a new reply (the archive queues its email a moment later).
+	const EMAIL_LABELS = { queued: 'emailQueued', sending: 'emailSending', sent: 'emailSent',
+		retrying: 'emailRetrying', failed: 'emailFailed', bounced: 'emailBounced', skipped: 'emailSkipped' };
+	let emails = [];
+	let emailTimer = 0;
+	let emailChecks = 0;
+	let emailAsked = 0;
+	let closed = false;
+
+	function checkEmails(delay) {
+		clearTimeout(emailTimer);
+		if (!closed) {
+			emailTimer = setTimeout(loadEmails, delay);
+		}
+	}
+
+	function loadEmails() {
+		const asked = ++emailAsked;
+		get('/api/v1/conversations/' + id + '/emails').then((list) => {
+			if (asked === emailAsked) {
+				emails = list;
+				drawEmails();
+			}
+		}, () => {}).then(() => {
+			if (asked !== emailAsked) {
+				return;
+			}
+			const replies = [...transcript.querySelectorAll('.from-staff[data-seq]')].map((li) => Number(li.dataset.seq));
+			const lastReply = Math.max(0, ...replies);
+			const onItsWay = emails.some((e) => ['queued', 'sending', 'retrying'].includes(e.status));
+			const notYet = lastReply > 0 && !emails.some((e) => e.kind === 'reply' && e.lastSeq >= lastReply);
+			if (onItsWay || (notYet && emailChecks-- > 0)) {
+				checkEmails(5000);
+			}
+		});
+	}
+
+	function drawEmails() {
+		transcript.querySelectorAll('.email-status').forEach((el) => el.remove());
+		for (const li of transcript.querySelectorAll('.from-staff[data-seq]')) {
+			const seq = Number(li.dataset.seq);
+			// The newest email that carries this reply says what became of it.
+			const email = emails.filter((e) => e.kind === 'reply' && e.firstSeq <= seq && seq <= e.lastSeq).pop();
+			const label = email && EMAIL_LABELS[email.status];
+			if (label) {
+				li.querySelector('.meta').append(h('span', { className: 'email-status', dataset: { status: email.status } },
+					' · ', t(label, { reason: email.reason || '—' })));
+			}
+		}
+	}
+
 	function place(li) {
 		const seq = Number(li.dataset.seq || Infinity);
 		const after = [...transcript.children].find((el) => Number(el.dataset.seq || Infinity) > seq);
@@ -139,6 +192,14 @@ export function showConversation(view, app, id, focusSeq) {
 		if (frame.kind === 'message' && frame.by.kind === 'visitor') {
 			typing.textContent = '';
 			linking.offerEmail(frame.message.body);
+		}
+		else if (frame.kind === 'message') {
+			drawEmails();
+			if (state.synced) {
+				// A new reply: it is emailed if the visitor left.
+				emailChecks = 3;
+				checkEmails(5000);
+			}
 		}
 		if (focusSeq && frame.seq === focusSeq) {
 			li.classList.add('hit');
@@ -401,10 +462,13 @@ export function showConversation(view, app, id, focusSeq) {
 	drawHead();
 	drawPending();
 	subscribe();
+	loadEmails();
 	if (!focusSeq) {
 		reply.focus();
 	}
 	return () => {
+		closed = true;
+		clearTimeout(emailTimer);
 		typingOff();
 		clearTimeout(retryTimer);
 		clearTimeout(typingHide);

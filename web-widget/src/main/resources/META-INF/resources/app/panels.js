@@ -61,7 +61,10 @@ export function entryItem(entry, visitorName) {
 	const fromVisitor = entry.by.kind === 'visitor';
 	const body = h('p', { className: 'body' });
 	renderBody(body, entry.message.body);
+	// A visitor's answer to a reply email came in by email, not through the chat.
+	const byEmail = entry.message.via === 'email';
 	return h('li', { className: 'msg ' + (fromVisitor ? 'from-visitor' : 'from-staff'), dataset: { seq: entry.seq } },
 		h('p', { className: 'author' }, fromVisitor ? visitorName : (entry.by.name || t('staff'))),
-		body, h('p', { className: 'meta' }, time(entry.at)));
+		body, h('p', { className: 'meta' }, time(entry.at),
+			byEmail ? [' · ', h('span', { className: 'via-email' }, t('byEmail'))] : null));
 }

@@ -3,7 +3,7 @@
 // to itself (an `answer` line under its button, cleared at each new try); a one-time
 // password stays in its own panel, with a copy button, until it is dismissed.
 import { h, clear } from './dom.js';
-import { del, get, patch, post } from './api.js';
+import { del, get, patch, post, put } from './api.js';
 import { t } from './texts.js';
 
 // The search languages a site can have (GET/PATCH /api/v1/sites: searchLanguage).
@@ -43,9 +43,11 @@ export function showSettings(view, app) {
 	// Each one-time password shows in its account's row, kept across redraws of the list.
 	const passwords = new Map();
 	const canned = h('div', { id: 'canned' });
+	const email = h('div', { id: 'email-settings' });
 	clear(view, h('section', { className: 'settings' }, h('h1', {}, t('settings')), status.line,
 		h('h2', {}, t('sites')), owner ? null : h('p', {}, t('ownerOnly')), sites, newSiteForm(),
-		owner ? [h('h2', {}, t('staff')), staff] : null, h('h2', {}, t('canned')), canned));
+		owner ? [h('h2', {}, t('emailSection')), email, h('h2', {}, t('staff')), staff] : null,
+		h('h2', {}, t('canned')), canned));
 
 	// Only a failure to load a list is said at the top: there is no form to say it by.
 	const fail = status.fail;
@@ -146,10 +148,74 @@ export function showSettings(view, app) {
 					origins.value = '';
 					result.ok(t('siteCreated', { name: site.name }));
 					loadSites();
+					loadEmail();
 				}, result.fail);
 		} }, h('h3', {}, t('newSite')), h('label', { htmlFor: 'new-site-name' }, t('siteName')), name,
 		h('label', { htmlFor: 'new-site-origins' }, t('origins')), origins, h('button', { type: 'submit' }, t('create')),
 		result.line);
+	}
+
+	// Email continuity (owner): whether replies to visitors who left are emailed and
+	// through which server, a test email, and each site's sender name and address.
+	function loadEmail() {
+		Promise.all([get('/api/v1/email'), get('/api/v1/sites')]).then(([mail, list]) => {
+			const testResult = answer('email-test-answer');
+			const at = (server) => server.host + ':' + server.port;
+			const delay = mail.offlineDelaySeconds;
+			const fact = (id, term, value) => [h('dt', {}, term), h('dd', { id }, value)];
+			clear(email, h('div', { className: 'site stack' },
+				h('p', { id: 'email-sending', className: mail.sending ? 'answer ok' : 'answer error' },
+					t(mail.sending ? 'emailOn' : 'emailOff')),
+				h('dl', { className: 'facts' },
+					fact('email-address', t('emailAddress'), mail.address),
+					fact('email-smtp', t('emailServer'), mail.smtp ? at(mail.smtp) : t('none')),
+					fact('email-delay', t('emailDelay'), delay % 60 === 0 && delay > 0
+						? t('minutes', { n: delay / 60 }) : t('seconds', { n: delay })),
+					fact('email-imap', t('emailImap'), mail.imap ? t('onAt', { name: at(mail.imap) }) : t('off')),
+					fact('email-webhook', t('emailWebhook'), mail.webhook ? t('on') : t('off'))),
+				(mail.smtp && mail.smtp.embedded) || (mail.imap && mail.imap.embedded)
+					? h('div', { id: 'email-local', className: 'help' }, h('p', {}, t('emailLocal')), mail.imap
+						? h('dl', { className: 'facts' },
+							fact('email-local-imap', t('emailImap'), at(mail.imap)),
+							fact('email-local-user', t('emailUser'), h('code', {}, mail.imap.username)),
+							mail.imap.password ? fact('email-local-password', t('password'),
+								h('code', { className: 'secret' }, mail.imap.password)) : null) : null)
+					: null,
+				h('div', {}, h('button', { type: 'button', id: 'email-test', className: 'secondary', onclick: () => {
+					testResult.clear();
+					post('/api/v1/email/test').then((r) => (r.sent ? testResult.ok(t('testSent', { name: r.to }))
+						: testResult.fail({ message: t('failed', { reason: r.reason || '—' }) })), testResult.fail);
+				} }, t('sendTest')), ' ', testResult.line)),
+			list.map(siteEmailForm));
+		}, fail);
+	}
+
+	function siteEmailForm(site) {
+		const id = (name) => 'site-' + site.id + '-' + name;
+		const fromName = h('input', { id: id('from-name'), maxLength: 80, placeholder: site.name });
+		const address = h('input', { id: id('email-address'), type: 'email', maxLength: 254 });
+		const effective = h('p', { id: id('email-effective'), className: 'help' });
+		const result = answer(id('email-answer'));
+		const show = (settings) => {
+			fromName.value = settings.fromName || '';
+			address.value = settings.address || '';
+			address.placeholder = settings.effectiveAddress;
+			effective.textContent = t('emailUsed', { name: settings.effectiveAddress });
+		};
+		get('/api/v1/sites/' + site.id + '/email').then(show, result.fail);
+		return h('form', { className: 'site stack', dataset: { id: site.id }, onsubmit: (event) => {
+			event.preventDefault();
+			result.clear();
+			put('/api/v1/sites/' + site.id + '/email', { fromName: fromName.value.trim() || null,
+				address: address.value.trim() || null }).then((settings) => {
+				show(settings);
+				result.ok(t('saved'));
+			}, (error) => result.fail({ message: error.code === 'address_in_use' ? t('addressInUse')
+				: error.code === 'invalid_email' ? t('badAddress') : error.message }));
+		} }, h('h3', {}, t('siteEmail', { name: site.name })),
+		h('label', { htmlFor: id('from-name') }, t('fromName')), fromName,
+		h('label', { htmlFor: id('email-address') }, t('shopAddress')), address, effective,
+		h('button', { type: 'submit' }, t('save')), result.line);
 	}
 
 	function showPassword(account, password) {
@@ -226,6 +292,7 @@ export function showSettings(view, app) {
 	loadSites();
 	loadCanned();
 	if (owner) {
+		loadEmail();
 		loadStaff();
 	}
 	return null;

@@ -208,6 +208,7 @@ function useToken(answer) {
 	const lifetime = Number.isFinite(answer.lifetime) && answer.lifetime > 0 ? answer.lifetime : 60000;
 	state.tokenUntil = Date.now() + lifetime - Math.min(60000, lifetime / 4);
 	state.site = answer.site;
+	state.returning = answer.returning;
 	if (answer.returning && !state.prechatDone) {
 		// They left their email before (even if this browser forgot): not asked again.
 		state.prechatDone = true;
@@ -852,6 +853,28 @@ $('away-form').addEventListener('submit', async (event) => {
 	}
 });
 
+// The conversation by email, to the address the visitor left (never one given here).
+async function emailTranscript() {
+	const out = $('email-me-result');
+	out.textContent = '';
+	let answer = {};
+	try {
+		const response = await fetch('/api/v1/visitor/conversations/' + encodeURIComponent(state.current)
+			+ '/transcript-email', { method: 'POST', headers: { 'Authorization': 'Bearer ' + await token() } });
+		answer = await response.json().catch(() => ({}));
+		if (response.ok) {
+			out.textContent = state.t('emailSentTo', { name: answer.to });
+			return;
+		}
+	}
+	catch (offline) {
+		// said below
+	}
+	// The server's reasons (no_email, email_blocked, …) are texts of their own.
+	const text = state.t(answer.error || 'error');
+	out.textContent = text === answer.error ? answer.message || state.t('error') : text;
+}
+
 // ---- rendering -------------------------------------------------------------------
 
 async function setLocale(requested) {
@@ -911,6 +934,11 @@ function render() {
 	$('away-thanks').hidden = !state.contact;
 	$('away-thanks').textContent = state.contact ? state.t('thanks', { name: state.contact }) : '';
 	$('preview-note').hidden = !(state.site.typingPreview && state.current);
+	// Replies reach a visitor who left an address (here or before) by email too.
+	const mailable = Boolean(state.contact || state.returning);
+	$('email-note').hidden = !(mailable || state.current);
+	$('email-note-text').hidden = !mailable;
+	$('email-me').hidden = !state.current;
 	if ($('messages').dataset.conversation !== String(state.current)) {
 		renderConversation();
 	}
@@ -971,6 +999,7 @@ function renderConversation() {
 	const list = $('messages');
 	list.textContent = '';
 	list.dataset.conversation = String(state.current);
+	$('email-me-result').textContent = '';
 	const c = state.current && state.conversations.get(state.current);
 	if (c) {
 		c.entries.forEach(placeEntry);
@@ -1150,6 +1179,28 @@ function focusFirst() {
 }
 
 // ---- wiring ------------------------------------------------------------------------
+
+function make(tag, id, text) {
+	const el = document.createElement(tag);
+	el.id = id;
+	if (text) {
+		el.dataset.text = text;
+	}
+	return el;
+}
+
+// "Replies will also reach you by email." and "Email me this conversation" (render()
+// shows what applies), under the composer.
+const mailNote = make('p', 'email-note');
+const mailMe = make('button', 'email-me', 'emailMe');
+const mailResult = make('span', 'email-me-result');
+mailNote.className = 'fineprint';
+mailMe.type = 'button';
+mailMe.className = 'link';
+mailMe.addEventListener('click', emailTranscript);
+mailResult.setAttribute('role', 'status');
+mailNote.append(make('span', 'email-note-text', 'byEmail'), ' ', mailMe, ' ', mailResult);
+$('preview-note').before(mailNote);
 
 $('history-title').tabIndex = -1;
 $('history-button').addEventListener('click', () => showView(state.view === 'history' ? 'chat' : 'history'));

@@ -82,6 +82,9 @@ class EmailContinuityIntegrationTests {
 	@Autowired
 	Sites sites;
 
+	@Autowired
+	org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
 	Site site;
 
 	ApiClient owner;
@@ -137,6 +140,18 @@ class EmailContinuityIntegrationTests {
 		assertThat(last.path("message").path("body").asString()).isEqualTo("Yes please, reserve one.");
 		assertThat(last.path("message").path("via").asString()).isEqualTo("email");
 		assertThat(last.path("by").path("kind").asString()).isEqualTo("visitor");
+		assertThat(archivedByEmail(conversation)).as("the answer in the archive").isEqualTo(1);
+	}
+
+	/** How many messages by email of a conversation reached the archive, once it has. */
+	private int archivedByEmail(String conversation) {
+		return await("messages by email archived").atMost(MAIL_WAIT)
+			.until(() -> this.jdbc
+				.sql("select count(*) from message where conversation_id = cast(? as uuid) "
+						+ "and client_msg_id like '~mail-%'")
+				.param(conversation)
+				.query(Integer.class)
+				.single(), (count) -> count > 0);
 	}
 
 	@Test
@@ -189,6 +204,7 @@ class EmailContinuityIntegrationTests {
 		assertThat(record.path("email").asString()).isEqualTo(sender);
 		assertThat(record.path("name").asString()).isEqualTo("Nora Newbie");
 		assertThat(record.path("verifiedDetails").size()).as("a sender can be forged").isZero();
+		assertThat(archivedByEmail(conversation)).as("the message by email in the archive").isEqualTo(1);
 	}
 
 	@Test
