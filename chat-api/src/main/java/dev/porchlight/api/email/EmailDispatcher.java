@@ -182,7 +182,7 @@ public class EmailDispatcher {
 			}
 			if (this.transcripts.archivedSeq(email.conversationId()) < email.lastSeq()) {
 				// Not in the archive yet (seconds): the transcript is read from there.
-				this.outbox.later(email.id(), now.plusSeconds(5));
+				this.outbox.later(email.id(), now.plusSeconds(5), "Waiting for the conversation to be archived.");
 				return;
 			}
 		}
@@ -197,7 +197,8 @@ public class EmailDispatcher {
 		}
 		if (this.outbox.sentSince(email.conversationId(), now.minus(Duration.ofHours(1))) >= this.properties
 			.perConversationPerHour()) {
-			this.outbox.later(email.id(), now.plus(Duration.ofMinutes(10)));
+			this.outbox.later(email.id(), now.plus(Duration.ofMinutes(10)),
+					"Waiting: the most emails to this conversation in an hour went out already.");
 			return;
 		}
 		Site site = this.sites.findById(state.siteId()).orElse(null);
@@ -207,7 +208,8 @@ public class EmailDispatcher {
 		}
 		RateLimiter.Decision allowance = this.limiter.tryAcquire(this.perSite, site.id().toString());
 		if (!allowance.allowed()) {
-			this.outbox.later(email.id(), now.plus(allowance.retryAfter()));
+			this.outbox.later(email.id(), now.plus(allowance.retryAfter()),
+					"Waiting: the most emails to this site's visitors in an hour went out already.");
 			return;
 		}
 		SiteEmail settings = this.siteEmails.of(site.id());

@@ -117,6 +117,19 @@ public class InboundMail {
 	 * offered again
 	 */
 	public Outcome take(InboundEmail mail) {
+		try {
+			return takeChecked(mail);
+		}
+		catch (DomainException | IllegalArgumentException ex) {
+			// Something of the mail is not acceptable (an address, a name): it can never
+			// be
+			// taken, so it must not be offered again and again.
+			log.warn("An email (Message-ID hash {}) cannot be taken in: {}", key(mail), ex.getMessage());
+			return Outcome.of(Outcome.Kind.IGNORED, null, "The email cannot be taken in: " + ex.getMessage());
+		}
+	}
+
+	private Outcome takeChecked(InboundEmail mail) {
 		if (mail.bounce() != null) {
 			return bounce(mail.bounce());
 		}

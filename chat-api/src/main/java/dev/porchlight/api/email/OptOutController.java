@@ -70,10 +70,10 @@ class OptOutController {
 	}
 
 	private static String page(String title, String body) {
+		// Plain markup: the pages' Content-Security-Policy allows no inline style.
 		return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-				+ "content=\"width=device-width\"><title>" + title + "</title></head><body style=\"font-family:"
-				+ "sans-serif;max-width:36em;margin:3em auto;padding:0 1em\"><h1>" + title + "</h1>" + body
-				+ "</body></html>";
+				+ "content=\"width=device-width\"><title>" + title + "</title></head><body><main><h1>" + title + "</h1>"
+				+ body + "</main></body></html>";
 	}
 
 }

@@ -239,6 +239,48 @@ class EmailContinuityIntegrationTests {
 	}
 
 	@Test
+	void theOptOutLinkOfAnEmailStopsEmailsToThatAddress() throws Exception {
+		String customer = "enough." + System.nanoTime() + "@example.com";
+		String conversation = visitorWhoLeft(customer, "Just browsing.");
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s1", "Let us know if we can help!");
+		}
+		MimeMessage email = emailTo(customer);
+		String header = email.getHeader("List-Unsubscribe")[0];
+		String link = header.substring(1, header.length() - 1);
+		assertThat(text(email)).contains(link);
+		URI local = URI.create(link.replace(APP, "http://localhost:" + this.port));
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			HttpResponse<String> page = client.send(HttpRequest.newBuilder(local).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(page.statusCode()).isEqualTo(200);
+			assertThat(page.body()).contains("<form method=\"post\">").contains(customer);
+			// A link scanner's GET opted nobody out; the one-click POST of mail programs
+			// does.
+			HttpResponse<String> done = client.send(HttpRequest.newBuilder(local)
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(done.statusCode()).isEqualTo(200);
+			assertThat(done.body()).contains("No more emails");
+			HttpResponse<String> forged = client
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/email/opt-out?t=abc.def"))
+					.GET()
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(forged.statusCode()).isEqualTo(400);
+			assertThat(forged.body()).contains("not valid").doesNotContain("Exception");
+		}
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s2", "One more thing?");
+		}
+		JsonNode emails = await("the next reply not sent").atMost(MAIL_WAIT)
+			.until(() -> this.owner.get("/api/v1/conversations/" + conversation + "/emails").json(),
+					(list) -> list.size() == 2 && list.get(1).path("status").asString().equals("skipped"));
+		assertThat(emails.get(1).path("reason").asString()).contains("opted out");
+		assertThat(emailsTo(customer)).hasSize(1);
+	}
+
+	@Test
 	void aMailServerThatIsDownIsRetriedAndShownAsFailedWithoutLosingTheChat() throws Exception {
 		String customer = "patient." + System.nanoTime() + "@example.com";
 		String conversation = visitorWhoLeft(customer, "Any news on my order?");

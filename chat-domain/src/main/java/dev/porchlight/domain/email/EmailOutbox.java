@@ -40,8 +40,9 @@ public interface EmailOutbox {
 	 * Delays a claimed email without counting it as a failure (a rate limit).
 	 * @param id the email
 	 * @param at when to try again
+	 * @param reason why it waits, for staff
 	 */
-	void later(UUID id, Instant at);
+	void later(UUID id, Instant at, String reason);
 
 	void sent(UUID id, String recipient, String messageId, Instant at);
 

@@ -96,12 +96,12 @@ class JdbcEmailOutbox implements EmailOutbox {
 	}
 
 	@Override
-	public void later(UUID id, Instant at) {
+	public void later(UUID id, Instant at, String reason) {
 		this.jdbc.sql("""
 				update email_outbox set status = 'RETRYING', attempts = greatest(attempts - 1, 0), not_before = :at,
-				       updated_at = now()
+				       reason = :reason, updated_at = now()
 				 where id = :id
-				""").param("at", Timestamp.from(at)).param("id", id).update();
+				""").param("at", Timestamp.from(at)).param("reason", reason).param("id", id).update();
 	}
 
 	@Override
