@@ -446,6 +446,10 @@ function handle(frame) {
 				saveOutbox(item.clientId);
 				inFlight.delete(item.clientId);
 				holds = 0;
+				if (probing) {
+					probing = false;
+					flush();
+				}
 				// Only the event stream moves the conversation forward (it comes in order);
 				// the ack just tells the visitor the message is safe.
 				const li = $('messages').querySelector('[data-client="' + CSS.escape(item.clientId) + '"]');
@@ -593,6 +597,10 @@ const inFlight = new Map();
 let holdUntil = 0;
 let holdTimer = 0;
 let holds = 0;
+// After a hold one message goes first and the rest follow its ack: a burst refused once is
+// not refused again message by message (every refusal counts against the socket, and
+// the server closes a socket that collects too many).
+let probing = false;
 
 // The server refused a send or a start. When it says "later" (rate limit, storage
 // briefly unavailable), every send waits — longer each time, from what the server
@@ -601,7 +609,13 @@ let holds = 0;
 function refused(error, items) {
 	items.forEach((item) => inFlight.delete(item.clientId));
 	if (['rate_limited', 'unavailable', 'internal_error'].includes(error.code)) {
-		const wait = Math.min(30000, Math.max(error.retryAfterMs || 1000, 1000 * Math.pow(2, holds++)));
+		// A burst refused at once is one hold, not one per message (seven refusals of one
+		// burst used to add up to the 30 s cap).
+		if (Date.now() >= holdUntil) {
+			holds++;
+		}
+		probing = true;
+		const wait = Math.min(30000, Math.max(error.retryAfterMs || 1000, 1000 * Math.pow(2, holds - 1)));
 		holdUntil = Math.max(holdUntil, Date.now() + wait);
 		clearTimeout(holdTimer);
 		holdTimer = setTimeout(flush, holdUntil - Date.now());
@@ -648,7 +662,7 @@ async function flush() {
 				continue;
 			}
 		}
-		if (Date.now() < holdUntil) {
+		if (Date.now() < holdUntil || (probing && [...inFlight.values()].includes(live.socket))) {
 			return;
 		}
 		const frame = { type: 'send', ref: 's:' + item.clientId, conversationId: item.conversationId,
@@ -722,7 +736,12 @@ function retry(clientIdToRetry) {
 	}
 }
 
+// When the showing "typing" went out (0: none shows), and when any typing frame last went
+// out: one every 2.5 s at most, also across messages sent quickly one after another, so
+// a fast typist stays within the server's typing budget (5 at once, then one a second;
+// refusals past it count against the socket, and too many close it).
 let typingSent = 0;
+let typingLast = 0;
 let typingTimer = 0;
 
 function typing(active) {
@@ -732,19 +751,20 @@ function typing(active) {
 	}
 	const preview = state.site && state.site.typingPreview;
 	if (active) {
-		if (Date.now() - typingSent > 2500) {
+		if (Date.now() - typingLast > 2500) {
 			const frame = { type: 'typing', conversationId: state.current, typing: true };
 			if (preview) {
 				frame.draft = $('input').value.slice(0, 1000);
 			}
 			live.send(frame);
-			typingSent = Date.now();
+			typingSent = typingLast = Date.now();
 		}
 		typingTimer = setTimeout(() => typing(false), 3000);
 	}
 	else if (typingSent) {
 		live.send({ type: 'typing', conversationId: state.current, typing: false });
 		typingSent = 0;
+		typingLast = Date.now();
 	}
 }
 

@@ -409,7 +409,8 @@ class DashboardBrowserTests {
 			.selectByValue("de");
 		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("a[data-route=inbox]"), german.get("inbox")));
 		assertThat(this.owner.findElement(By.cssSelector("html")).getAttribute("lang")).isEqualTo("de");
-		assertThat(this.owner.findElement(By.id("connection")).getText()).isEqualTo(german.get("live"));
+		// The socket may still be (re)connecting right after the switch: wait for it.
+		this.wait.until(ExpectedConditions.textToBe(By.id("connection"), german.get("live")));
 		this.owner.get(PORCHLIGHT + "/app/#/settings");
 		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h1"), german.get("settings")));
 		assertThat(Axe.violations(this.owner)).as("settings in German").isEmpty();
