@@ -392,13 +392,17 @@ export function showConversation(view, app, id, focusSeq) {
 	}
 
 	// Enter sends, Shift+Enter is a new line; typing reaches the visitor.
+	// One typing frame every 2.5 s at most, also across replies sent one after another: past
+	// the server's typing budget refusals count against the socket (as in the widget).
 	let typingSent = 0;
+	let typingLast = 0;
 	let typingTimer = 0;
 	const typingOff = () => {
 		clearTimeout(typingTimer);
 		if (typingSent) {
 			inbox.live.send({ type: 'typing', conversationId: id, typing: false });
 			typingSent = 0;
+			typingLast = Date.now();
 		}
 	};
 	reply.addEventListener('keydown', (event) => {
@@ -443,9 +447,9 @@ export function showConversation(view, app, id, focusSeq) {
 	reply.addEventListener('input', countReply);
 	reply.addEventListener('input', () => {
 		clearTimeout(typingTimer);
-		if (Date.now() - typingSent > 2500) {
+		if (Date.now() - typingLast > 2500) {
 			inbox.live.send({ type: 'typing', conversationId: id, typing: true });
-			typingSent = Date.now();
+			typingSent = typingLast = Date.now();
 		}
 		typingTimer = setTimeout(typingOff, 3000);
 	});
