@@ -138,7 +138,7 @@ public class EmailDispatcher {
 			catch (RuntimeException ex) {
 				// Storage failing mid-way: the claim stalls and is taken again later.
 				log.warn("Email {} of conversation {} could not be handled: {}", email.id(), email.conversationId(),
-						ex.toString());
+						logged(ex));
 			}
 		}
 		return due.size();
@@ -296,6 +296,16 @@ public class EmailDispatcher {
 			.queryParam("t", this.tokens.optOutToken(recipient))
 			.build()
 			.toUriString();
+	}
+
+	/**
+	 * What a failure of storage or anything else says in a log: its kind only, since a
+	 * storage error may quote the row it refused (a message's text); a mail server's
+	 * failure says what the server said ({@link #reason}).
+	 */
+	static String logged(Exception ex) {
+		return (ex instanceof MailException || ex instanceof jakarta.mail.MessagingException) ? reason(ex)
+				: ex.getClass().getName();
 	}
 
 	static String reason(Exception ex) {

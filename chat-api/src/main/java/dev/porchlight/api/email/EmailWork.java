@@ -101,7 +101,7 @@ class EmailWork implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				backoff = backoff.isZero() ? Duration.ofSeconds(1)
 						: (backoff.compareTo(Duration.ofSeconds(30)) < 0 ? backoff.multipliedBy(2) : backoff);
-				log.warn("Sending emails failed, trying again in {}: {}", backoff, ex.toString());
+				log.warn("Sending emails failed, trying again in {}: {}", backoff, EmailDispatcher.logged(ex));
 			}
 			finally {
 				this.run.unlock();

@@ -38,6 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class InboundMailController {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InboundMailController.class);
+
 	/**
 	 * The largest post taken: a mail with attachments is cut by the provider or refused.
 	 */
@@ -83,6 +85,9 @@ class InboundMailController {
 			return this.inbound.take(mail);
 		}
 		catch (RuntimeException ex) {
+			// Logged without the mail (no email content in logs), so the failure is seen.
+			log.warn("A posted mail could not be taken in; the provider is told to post it again: {}",
+					EmailDispatcher.logged(ex));
 			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
 					"The mail could not be stored now; post it again later.");
 		}

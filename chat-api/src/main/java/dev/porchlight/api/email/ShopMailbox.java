@@ -90,7 +90,7 @@ class ShopMailbox {
 					return;
 				}
 				log.warn("Reading the shop mailbox {} failed, trying again in {}: {}", this.mailbox, backoff,
-						EmailDispatcher.reason(ex));
+						EmailDispatcher.logged(ex));
 				closeStore();
 				if (!sleep(backoff)) {
 					return;

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.api.email.Mails;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.browser.Widget.Shown;
 import dev.porchlight.domain.site.AllowedOrigin;
@@ -18,11 +18,6 @@ import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.site.WidgetSettings;
 import dev.porchlight.persistence.embedded.EmbeddedMailServer;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -190,12 +185,12 @@ class EmailBrowserTests {
 			.until(ExpectedConditions
 				.textToBePresentInElementLocated(By.cssSelector("#transcript .from-staff .email-status"), "✉ emailed"));
 		MimeMessage email = emailTo(address, REPLY);
-		String text = text(email);
+		String text = Mails.text(email);
 		assertThat(text).contains(REPLY).contains(QUESTION).contains(page + "#porchlight-chat");
 		assertThat(email.getSubject()).isEqualTo("Ankh & Co replied to you");
 
 		// The visitor answers the email: it appears live in the open dashboard, marked.
-		send(address, email.getReplyTo()[0].toString(), "Re: " + email.getSubject(), email.getMessageID(),
+		Mails.answer(mail, address, email.getReplyTo()[0].toString(), "Re: " + email.getSubject(), email.getMessageID(),
 				ANSWER + "\n\nOn Tue, 1 Dec 2026 at 10:00, Ankh & Co <shop@shop.example> wrote:\n> " + REPLY + "\n");
 		String marked = new WebDriverWait(this.owner, MAIL_WAIT).ignoring(StaleElementReferenceException.class)
 			.withMessage("the answer by email in the dashboard")
@@ -285,61 +280,11 @@ class EmailBrowserTests {
 	private static MimeMessage emailTo(String address, String contained) {
 		return await("an email to " + address + " with '" + contained + "'").atMost(MAIL_WAIT)
 			.pollInterval(Duration.ofMillis(200))
-			.until(() -> Arrays.stream(mail.receivedMessages())
-				.filter((message) -> to(message, address) && contains(message, contained))
+			.until(() -> Mails.to(mail, address)
+				.stream()
+				.filter((message) -> Mails.contains(message, contained))
 				.findFirst(), Optional::isPresent)
 			.orElseThrow();
-	}
-
-	private static boolean to(MimeMessage message, String address) {
-		try {
-			return message.getRecipients(Message.RecipientType.TO) != null
-					&& Arrays.stream(message.getRecipients(Message.RecipientType.TO))
-						.anyMatch((to) -> ((InternetAddress) to).getAddress().equalsIgnoreCase(address));
-		}
-		catch (MessagingException ex) {
-			return false;
-		}
-	}
-
-	private static boolean contains(MimeMessage message, String text) {
-		try {
-			String plain = text(message);
-			return plain != null && plain.contains(text);
-		}
-		catch (Exception ex) {
-			return false;
-		}
-	}
-
-	/** Answers an email as a mail client does: to its Reply-To, in reply to its id. */
-	private static void send(String from, String to, String subject, String inReplyTo, String text)
-			throws MessagingException {
-		Properties properties = new Properties();
-		properties.put("mail.smtp.host", "127.0.0.1");
-		properties.put("mail.smtp.port", String.valueOf(mail.smtpPort()));
-		MimeMessage message = new MimeMessage(Session.getInstance(properties));
-		message.setFrom(new InternetAddress(from));
-		message.setRecipients(Message.RecipientType.TO, to);
-		message.setSubject(subject, "UTF-8");
-		message.setHeader("In-Reply-To", inReplyTo);
-		message.setText(text, "UTF-8");
-		Transport.send(message);
-	}
-
-	private static String text(jakarta.mail.Part part) throws Exception {
-		if (part.isMimeType("text/plain")) {
-			return (String) part.getContent();
-		}
-		if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
-			for (int i = 0; i < multipart.getCount(); i++) {
-				String found = text(multipart.getBodyPart(i));
-				if (found != null) {
-					return found;
-				}
-			}
-		}
-		return null;
 	}
 
 }

@@ -7,10 +7,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
@@ -20,10 +18,6 @@ import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.persistence.embedded.EmbeddedMailServer;
 import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,7 +104,8 @@ class EmailContinuityIntegrationTests {
 		assertThat(text).contains("Yes, we ship to Norway.").contains("Shipping takes <5 days> & costs 9 €.");
 		assertThat(text).as("the visitor's message, for context").contains("Do you ship kettles to Norway?");
 		assertThat(text).contains("https://shop.example/rings#porchlight-chat").contains("/email/opt-out?t=");
-		assertThat(html(email)).contains("Shipping takes &lt;5 days&gt; &amp; costs 9 €.").doesNotContain("<5 days>");
+		assertThat(Mails.html(email)).contains("Shipping takes &lt;5 days&gt; &amp; costs 9 €.")
+			.doesNotContain("<5 days>");
 		assertThat(email.getFrom()[0].toString()).contains("shop@shop.example").contains("Tea & Kettles");
 		assertThat(email.getReplyTo()[0].toString()).matches(".*shop\\+r-[0-9a-f]{32}-[0-9a-f]{20}@shop\\.example.*");
 		assertThat(email.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
@@ -132,7 +127,8 @@ class EmailContinuityIntegrationTests {
 			staff.sendAndAck(conversation, "s1", "It is! Shall I reserve one?");
 		}
 		MimeMessage email = emailTo(customer);
-		send(customer, email.getReplyTo()[0].toString(), "Re: " + email.getSubject(), email.getMessageID(),
+		Mails.answer(mail, customer, email.getReplyTo()[0].toString(), "Re: " + email.getSubject(),
+				email.getMessageID(),
 				"Yes please, reserve one.\n\nOn Tue, 1 Dec 2026 at 10:00, Tea & Kettles <shop@shop.example> wrote:\n"
 						+ "> It is! Shall I reserve one?\n");
 		JsonNode last = await("the answer in the conversation").atMost(MAIL_WAIT)
@@ -170,6 +166,11 @@ class EmailContinuityIntegrationTests {
 		assertThat(first.body()).contains("\"outcome\":\"APPENDED\"").contains(conversation);
 		assertThat(webhook(answer, "application/json", SECRET).body()).contains("\"outcome\":\"DUPLICATE\"");
 		assertThat(webhook(answer, "application/json", "wrong secret").statusCode()).isEqualTo(401);
+		// Bad posts get a clear error and change nothing.
+		HttpResponse<String> broken = webhook("{\"from\": ", "application/json", SECRET);
+		assertThat(broken.statusCode()).isEqualTo(400);
+		assertThat(broken.body()).contains("\"error\":\"invalid_body\"").doesNotContain("Exception");
+		assertThat(webhook("[1, 2]", "application/json", SECRET).statusCode()).isEqualTo(400);
 		JsonNode last = lastEntry(conversation);
 		assertThat(last.path("seq").asLong()).isEqualTo(3);
 		assertThat(last.path("message").path("body").asString()).isEqualTo("¡Perfecto, gracias!");
@@ -315,28 +316,17 @@ class EmailContinuityIntegrationTests {
 		String link = "/app/#/c/" + conversation;
 		MimeMessage told = await("the owner told of the wait").atMost(MAIL_WAIT)
 			.pollInterval(Duration.ofMillis(100))
-			.until(() -> emailsTo(PorchlightTest.OWNER_EMAIL).stream().filter((email) -> {
-				try {
-					return text(email).contains(link);
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
-				}
-			}).toList(), (found) -> !found.isEmpty())
+			.until(() -> emailsTo(PorchlightTest.OWNER_EMAIL).stream()
+				.filter((email) -> Mails.contains(email, link))
+				.toList(), (found) -> !found.isEmpty())
 			.get(0);
 		assertThat(told.getSubject()).contains("waiting for an answer");
 		assertThat(text(told)).contains("Tea & Kettles").contains("Hello, is anybody there?");
 		// Told once: later looks (every 500 ms here) leave it out until the visitor
 		// writes again.
 		Thread.sleep(2000);
-		assertThat(emailsTo(PorchlightTest.OWNER_EMAIL).stream().filter((email) -> {
-			try {
-				return text(email).contains(link);
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		})).hasSize(1);
+		assertThat(emailsTo(PorchlightTest.OWNER_EMAIL).stream().filter((email) -> Mails.contains(email, link)))
+			.hasSize(1);
 		// An owner who turns it off is not told any more.
 		assertThat(this.owner.get("/api/v1/me/email-notifications").json().path("waiting").asBoolean()).isTrue();
 		assertThat(this.owner.put("/api/v1/me/email-notifications", ApiClient.json(Map.of("waiting", false)))
@@ -381,53 +371,11 @@ class EmailContinuityIntegrationTests {
 	}
 
 	private static List<MimeMessage> emailsTo(String address) {
-		return Arrays.stream(mail.receivedMessages()).filter((message) -> {
-			try {
-				return message.getRecipients(Message.RecipientType.TO) != null
-						&& Arrays.stream(message.getRecipients(Message.RecipientType.TO))
-							.anyMatch((to) -> ((InternetAddress) to).getAddress().equalsIgnoreCase(address));
-			}
-			catch (MessagingException ex) {
-				return false;
-			}
-		}).toList();
+		return Mails.to(mail, address);
 	}
 
-	private static void send(String from, String to, String subject, String inReplyTo, String text)
-			throws MessagingException {
-		Properties properties = new Properties();
-		properties.put("mail.smtp.host", "127.0.0.1");
-		properties.put("mail.smtp.port", String.valueOf(mail.smtpPort()));
-		MimeMessage message = new MimeMessage(Session.getInstance(properties));
-		message.setFrom(new InternetAddress(from));
-		message.setRecipients(Message.RecipientType.TO, to);
-		message.setSubject(subject, "UTF-8");
-		message.setHeader("In-Reply-To", inReplyTo);
-		message.setText(text, "UTF-8");
-		Transport.send(message);
-	}
-
-	private static String text(MimeMessage email) throws Exception {
-		return part(email, "text/plain");
-	}
-
-	private static String html(MimeMessage email) throws Exception {
-		return part(email, "text/html");
-	}
-
-	private static String part(jakarta.mail.Part part, String type) throws Exception {
-		if (part.isMimeType(type)) {
-			return (String) part.getContent();
-		}
-		if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
-			for (int i = 0; i < multipart.getCount(); i++) {
-				String found = part(multipart.getBodyPart(i), type);
-				if (found != null) {
-					return found;
-				}
-			}
-		}
-		return null;
+	private static String text(MimeMessage email) {
+		return Mails.text(email);
 	}
 
 	private HttpResponse<String> webhook(String body, String contentType, String secret) throws Exception {

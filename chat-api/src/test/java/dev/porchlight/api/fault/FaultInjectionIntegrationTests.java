@@ -16,6 +16,7 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.HttpProbe;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.archive.CrashingArchiverNode;
+import dev.porchlight.api.email.Mails;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.persistence.embedded.EmbeddedMailServer;
 import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
@@ -375,34 +376,9 @@ class FaultInjectionIntegrationTests {
 		}
 	}
 
-	/** The text parts of every email delivered to an address. */
+	/** The text of every email delivered to an address. */
 	private List<String> emailTexts(String address) {
-		List<String> texts = new ArrayList<>();
-		for (jakarta.mail.internet.MimeMessage message : this.mail.receivedMessages()) {
-			try {
-				if (java.util.Arrays.stream(message.getAllRecipients())
-					.anyMatch((to) -> to.toString().contains(address))) {
-					texts.add(text(message));
-				}
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-		return texts;
-	}
-
-	private static String text(jakarta.mail.Part part) throws Exception {
-		if (part.isMimeType("text/plain")) {
-			return (String) part.getContent();
-		}
-		StringBuilder text = new StringBuilder();
-		if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
-			for (int i = 0; i < multipart.getCount(); i++) {
-				text.append(text(multipart.getBodyPart(i)));
-			}
-		}
-		return text.toString();
+		return Mails.to(this.mail, address).stream().map(Mails::text).toList();
 	}
 
 	/** A fault, injected while the load runs; returns a note for the figures. */
