@@ -138,7 +138,11 @@ class ShopMailbox {
 			String protocol = this.mailbox.ssl() ? "imaps" : "imap";
 			properties.put("mail.store.protocol", protocol);
 			properties.put("mail." + protocol + ".connectiontimeout", "10000");
-			properties.put("mail." + protocol + ".timeout", "30000");
+			// A read may wait through a whole IDLE, which the waker ends after the
+			// interval:
+			// the read timeout must be longer, or every quiet IDLE would end in a
+			// timeout.
+			properties.put("mail." + protocol + ".timeout", String.valueOf(this.interval.plusSeconds(30).toMillis()));
 			properties.put("mail." + protocol + ".writetimeout", "10000");
 			current = Session.getInstance(properties).getStore(protocol);
 			current.connect(this.mailbox.host(), this.mailbox.port(), this.mailbox.username(), this.mailbox.password());
