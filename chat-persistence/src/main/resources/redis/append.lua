@@ -6,7 +6,8 @@
 -- ARGV: client id, sender kind, sender id, body, at, preview, conversation id,
 --       conversation channel, inbox channel, sender's rate-limit permits (0: none),
 --       its window millis, announce ('1': publish the events now; '0': the caller
---       announces them later), shared rate-limit permits (0: none), its window millis
+--       announces them later), shared rate-limit permits (0: none), its window millis,
+--       the message's files as JSON ('': none; AttachmentJson)
 local meta, log, dedup = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('EXISTS', meta) == 0 then return {-1} end
 -- Client ids are unique per sender: another sender may well pick the same one.
@@ -54,8 +55,12 @@ if redis.call('HGET', meta, 'status') == 'CLOSED' then
   redis.call('HSET', meta, 'status', 'OPEN')
   redis.call('HDEL', meta, 'closedAt')
 end
-local seq = add_entry(meta, log, channel, ARGV[7],
-  {'k', 'MESSAGE', 'c', ARGV[1], 'sk', ARGV[2], 'si', ARGV[3], 'b', ARGV[4], 'at', ARGV[5]})
+local fields = {'k', 'MESSAGE', 'c', ARGV[1], 'sk', ARGV[2], 'si', ARGV[3], 'b', ARGV[4], 'at', ARGV[5]}
+if ARGV[15] and ARGV[15] ~= '' then
+  fields[#fields + 1] = 'a'
+  fields[#fields + 1] = ARGV[15]
+end
+local seq = add_entry(meta, log, channel, ARGV[7], fields)
 redis.call('HSET', dedup, dedup_key, seq .. ':' .. ARGV[5])
 redis.call('HSET', meta, 'lastActivity', ARGV[5], 'preview', ARGV[6], 'lastSender', ARGV[2])
 if ARGV[2] == 'VISITOR' then

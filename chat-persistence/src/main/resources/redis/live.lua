@@ -3,7 +3,8 @@
 -- and the meta hash fields, and the events published carry the same names
 -- (LiveSchema reads them on the Java side):
 --   entry:  k (MESSAGE | CLOSED | REOPENED), c (client id), sk (sender kind), si (sender id),
---           b (body), at (epoch millis)
+--           b (body), at (epoch millis), a (a message's files as JSON, AttachmentJson; absent
+--           for none)
 --   event on the conversation's channel:  {t = 'e', id, seq, <entry fields>}
 --                                      or {t = 'r', id, side, seq, site}   (read marker)
 --   event on the inbox channel:           {t = 's', id, m = {<meta hash>}}  (state)

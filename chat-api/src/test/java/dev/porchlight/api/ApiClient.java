@@ -57,6 +57,51 @@ public final class ApiClient {
 		return send("POST", path, json);
 	}
 
+	/**
+	 * Posts raw bytes (an upload).
+	 * @param path the path with its query
+	 * @param body the bytes
+	 * @param contentType what the client claims they are
+	 * @return the response
+	 */
+	public Response postBytes(String path, byte[] body, String contentType) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+			.header("Content-Type", contentType);
+		if (this.sendCsrf) {
+			cookie("XSRF-TOKEN").ifPresent((token) -> request.header("X-XSRF-TOKEN", token));
+		}
+		this.headers.forEach(request::header);
+		return new Response(exchange(request, HttpResponse.BodyHandlers.ofString(), "POST " + path));
+	}
+
+	/**
+	 * Fetches bytes (a file).
+	 * @param path the path with its query
+	 * @return the response with its body as bytes
+	 */
+	public HttpResponse<byte[]> download(String path) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30))
+			.GET();
+		this.headers.forEach(request::header);
+		return exchange(request, HttpResponse.BodyHandlers.ofByteArray(), "GET " + path);
+	}
+
+	private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body, String what) {
+		try {
+			return this.http.send(request.build(), body);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(what + " failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public Response options(String path) {
 		return send("OPTIONS", path, null);
 	}

@@ -158,6 +158,31 @@ class OpenApiContractIntegrationTests {
 					200);
 		}
 
+		// Attachments (docs/attachments.md): uploads, the lists with fresh links,
+		// originals.
+		expect(owner, "PUT", "/api/v1/sites/{id}/attachments", "/api/v1/sites/" + siteId + "/attachments",
+				ApiClient.json(Map.of("keepOriginals", true)), 200);
+		expect(owner, "GET", "/api/v1/sites/{id}/attachments", "/api/v1/sites/" + siteId + "/attachments", null, 200);
+		byte[] note = "Engraving: A + B".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		String visitorFile = expectUpload(visitor, "/api/v1/visitor/conversations/{id}/attachments",
+				"/api/v1/visitor/conversations/" + conversation + "/attachments?name=engraving.txt", note, 201)
+			.text("/id");
+		expectUpload(owner, "/api/v1/conversations/{id}/attachments", inConversation + "/attachments?name=reply.txt",
+				note, 201);
+		try (LiveTestClient socket = LiveTestClient.visitor(this.port, APP, token)) {
+			socket.send(Map.of("type", "send", "conversationId", conversation, "clientId", "c2", "attachments",
+					List.of(visitorFile)));
+			socket.next("ack");
+		}
+		assertThat(expect(owner, "GET", "/api/v1/conversations/{id}/attachments", inConversation + "/attachments", null,
+				200)
+			.json()).hasSize(1);
+		expect(visitor, "GET", "/api/v1/visitor/conversations/{id}/attachments",
+				"/api/v1/visitor/conversations/" + conversation + "/attachments", null, 200);
+		expectUpload(visitor, "/api/v1/visitor/conversations/{id}/attachments",
+				"/api/v1/visitor/conversations/" + conversation + "/attachments?name=page.html",
+				"<!doctype html><p>hi".getBytes(java.nio.charset.StandardCharsets.UTF_8), 415);
+
 		// Customers.
 		String inAda = "/api/v1/customers/" + ada;
 		ApiClient.Response story = expect(owner, "GET", "/api/v1/customers/{id}", inAda, null, 200);
@@ -349,6 +374,18 @@ class OpenApiContractIntegrationTests {
 			case "DELETE" -> client.delete(url);
 			default -> throw new IllegalArgumentException(method);
 		};
+		return validate(method, template, url, response, status);
+	}
+
+	/**
+	 * An upload: the file's bytes as the body (docs/attachments.md).
+	 */
+	private ApiClient.Response expectUpload(ApiClient client, String template, String url, byte[] file, int status) {
+		return validate("POST", template, url, client.postBytes(url, file, "application/octet-stream"), status);
+	}
+
+	private ApiClient.Response validate(String method, String template, String url, ApiClient.Response response,
+			int status) {
 		String call = method + " " + template;
 		assertThat(response.status()).as("%s (%s): %s", call, url, response.body()).isEqualTo(status);
 		if (status < 300) {

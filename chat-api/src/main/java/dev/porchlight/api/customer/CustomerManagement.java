@@ -13,10 +13,13 @@ import java.util.Set;
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.visitor.UnverifiedIdentity;
 import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.attachment.AttachmentFiles;
+import dev.porchlight.domain.attachment.Attachments;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.common.Text;
+import dev.porchlight.domain.conversation.AttachmentId;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
@@ -65,8 +68,15 @@ public class CustomerManagement {
 
 	private final Clock clock = Clock.systemUTC();
 
+	private final Attachments attachments;
+
+	private final AttachmentFiles files;
+
 	CustomerManagement(Customers customers, Stories stories, Visitors visitors, LiveConversations live, AuditLog audit,
-			Revocations revocations, Transcripts transcripts, LiveEvents events) {
+			Revocations revocations, Transcripts transcripts, LiveEvents events, Attachments attachments,
+			AttachmentFiles files) {
+		this.attachments = attachments;
+		this.files = files;
 		this.revocations = revocations;
 		this.customers = customers;
 		this.stories = stories;
@@ -221,7 +231,11 @@ public class CustomerManagement {
 			this.revocations.revoke(visitor, Duration.ofDays(1));
 		}
 		gone.forEach(this.live::forget);
-		record(actor, "customer.erased", id, Map.of("conversations", String.valueOf(gone.size())));
+		// Their files: the records, then the bytes.
+		List<AttachmentId> files = this.attachments.removeOf(gone);
+		this.files.delete(files);
+		record(actor, "customer.erased", id,
+				Map.of("conversations", String.valueOf(gone.size()), "files", String.valueOf(files.size())));
 		// Dashboards drop them, the archived and the new alike (those of staff who serve
 		// every site; the others on their next load).
 		List<ConversationId> all = List.copyOf(gone);

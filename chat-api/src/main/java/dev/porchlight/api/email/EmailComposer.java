@@ -103,8 +103,13 @@ final class EmailComposer {
 				.append(", ")
 				.append(TIME.format(entry.at()))
 				.append(":\n");
-			for (String line : entry.body().text().split("\n", -1)) {
-				text.append(context ? "  > " : "").append(line).append('\n');
+			if (!entry.body().isEmpty()) {
+				for (String line : entry.body().text().split("\n", -1)) {
+					text.append(context ? "  > " : "").append(line).append('\n');
+				}
+			}
+			if (!entry.attachments().isEmpty()) {
+				text.append(context ? "  > " : "").append(files(entry)).append('\n');
 			}
 			text.append('\n');
 		}
@@ -118,6 +123,17 @@ final class EmailComposer {
 			.append(letter.optOutLink())
 			.append('\n');
 		return text.toString();
+	}
+
+	/**
+	 * A message's files by name: the email does not carry them (nor link to them: links
+	 * expire, and an email is forwarded), the chat shows them.
+	 */
+	static String files(LogEntry entry) {
+		return "[Files: " + entry.attachments()
+			.stream()
+			.map((file) -> clean(file.name()))
+			.collect(java.util.stream.Collectors.joining(", ")) + " \u2014 open the chat to see them]";
 	}
 
 	static String html(Letter letter) {
@@ -142,7 +158,11 @@ final class EmailComposer {
 				.append(escape(TIME.format(entry.at())))
 				.append("</div><div style=\"white-space:pre-wrap\">")
 				.append(escape(entry.body().text()))
-				.append("</div></div>");
+				.append("</div>");
+			if (!entry.attachments().isEmpty()) {
+				html.append("<div style=\"font-size:13px;color:#555\">").append(escape(files(entry))).append("</div>");
+			}
+			html.append("</div>");
 		}
 		html.append("<p>Answer this email to reply");
 		if (letter.chatLink() != null) {

@@ -164,7 +164,7 @@ public class InboundMail {
 		}
 		try {
 			this.live.append(conversation.id(), ClientMessageId.ofEmail(key),
-					Sender.visitor(conversation.conversation().visitorId()), new MessageBody(body),
+					Sender.visitor(conversation.conversation().visitorId()), MessageBody.typed(body),
 					this.clock.instant(), new Quota(this.perConversation, conversation.id().toString()));
 		}
 		catch (RateLimitExceededException ex) {
@@ -210,7 +210,7 @@ public class InboundMail {
 			Conversation conversation = Conversation.start(site.id(), visitor, customer, PageContext.unknown(), now);
 			this.live.start(conversation);
 			this.live.append(conversation.id(), ClientMessageId.ofEmail(key), Sender.visitor(visitor),
-					new MessageBody(body), now);
+					MessageBody.typed(body), now);
 			this.inbound.startedConversation(key, conversation.id());
 			this.addresses.deliverable(from.value());
 			return Outcome.of(Outcome.Kind.STARTED, conversation.id(), null);

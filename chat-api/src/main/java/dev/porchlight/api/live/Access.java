@@ -101,11 +101,7 @@ class Access {
 	static final int LIMITED_INBOX_SCAN = 5000;
 
 	static boolean visibleTo(Conversation conversation, VisitorPrincipal visitor) {
-		if (conversation.belongsTo(visitor.visitorId())) {
-			return true;
-		}
-		return visitor.customerId() != null && visitor.customerId().equals(conversation.customerId())
-				&& visitor.siteId().equals(conversation.siteId());
+		return conversation.visibleTo(visitor.visitorId(), visitor.customerId(), visitor.siteId());
 	}
 
 }

@@ -1,9 +1,11 @@
 package dev.porchlight.api.live;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.conversation.AttachmentId;
 import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.MessageBody;
@@ -17,6 +19,11 @@ import org.jspecify.annotations.Nullable;
 sealed interface ClientFrame {
 
 	/**
+	 * Ids read at all in one {@code send}; the configured limit is checked on sending.
+	 */
+	int MAX_ATTACHMENTS = 100;
+
+	/**
 	 * @return the client's reference for the answer, if it sent one
 	 */
 	@Nullable String ref();
@@ -27,8 +34,16 @@ sealed interface ClientFrame {
 	record Start(@Nullable String ref, PageContext context) implements ClientFrame {
 	}
 
-	record Send(@Nullable String ref, ConversationId conversationId, ClientMessageId clientId,
-			MessageBody body) implements ClientFrame {
+	/**
+	 * A message: a text, files uploaded before (docs/attachments.md), or both.
+	 */
+	record Send(@Nullable String ref, ConversationId conversationId, ClientMessageId clientId, MessageBody body,
+			List<AttachmentId> attachments) implements ClientFrame {
+
+		Send(@Nullable String ref, ConversationId conversationId, ClientMessageId clientId, MessageBody body) {
+			this(ref, conversationId, clientId, body, List.of());
+		}
+
 	}
 
 	record Subscribe(@Nullable String ref, ConversationId conversationId, long afterSeq) implements ClientFrame {
@@ -85,9 +100,7 @@ sealed interface ClientFrame {
 		return switch (type) {
 			case "ping" -> new Ping(ref);
 			case "start" -> new Start(ref, context(frame.object("context")));
-			case "send" ->
-				new Send(ref, conversation(frame), domain(() -> ClientMessageId.fromClient(frame.text("clientId"))),
-						domain(() -> new MessageBody(frame.text("body"))));
+			case "send" -> send(frame, ref);
 			case "subscribe" ->
 				new Subscribe(ref, conversation(frame), frame.has("afterSeq") ? frame.number("afterSeq") : 0);
 			case "unsubscribe" -> new Unsubscribe(ref, conversation(frame));
@@ -102,6 +115,23 @@ sealed interface ClientFrame {
 			case "assign" -> new Assign(ref, conversation(frame), account(frame.optionalText("accountId")));
 			default -> throw new ProtocolException("unknown_type", "Unknown frame type.");
 		};
+	}
+
+	private static Send send(FrameReader frame, @Nullable String ref) {
+		ConversationId conversation = conversation(frame);
+		ClientMessageId clientId = domain(() -> ClientMessageId.fromClient(frame.text("clientId")));
+		List<AttachmentId> attachments = frame.texts("attachments", MAX_ATTACHMENTS)
+			.stream()
+			.map((id) -> domain(() -> AttachmentId.parse(id)))
+			.toList();
+		if (attachments.isEmpty()) {
+			return new Send(ref, conversation, clientId, domain(() -> MessageBody.typed(frame.text("body"))));
+		}
+		// With files the text may be left out.
+		String body = frame.optionalText("body");
+		return new Send(ref, conversation, clientId,
+				(body == null || body.isBlank()) ? MessageBody.NONE : domain(() -> MessageBody.typed(body)),
+				attachments);
 	}
 
 	private static ConversationId conversation(FrameReader frame) {

@@ -2,12 +2,17 @@ package dev.porchlight.api.live;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.Accounts;
+import dev.porchlight.domain.attachment.Attachments;
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.conversation.Attachment;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationStatus;
 import dev.porchlight.domain.conversation.LiveConversation;
@@ -24,6 +29,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -73,13 +79,19 @@ class ConversationCommands {
 
 	private final RateLimit conversationsPerSite;
 
+	private final Attachments attachments;
+
+	private final int maxAttachments;
+
 	private final Clock clock = Clock.systemUTC();
 
 	ConversationCommands(LiveConversations live, Access access, Subscriptions subscriptions, ConversationLog log,
 			Views views, Admission admission, RateLimiter limiter, Customers customers, Visitors visitors,
 			Revocations revocations, Accounts accounts, ReplicaAcks replicaAcks, LiveProperties properties,
-			MeterRegistry meters) {
+			MeterRegistry meters, Attachments attachments, AttachmentProperties attachmentProperties) {
 		this.replicaAcks = replicaAcks;
+		this.attachments = attachments;
+		this.maxAttachments = attachmentProperties.maxPerMessage();
 		this.live = live;
 		this.access = access;
 		this.subscriptions = subscriptions;
@@ -147,13 +159,14 @@ class ConversationCommands {
 		// What all visitors of the site share, counted after the visitor's own limit.
 		Quota site = connection.isVisitor() ? new Quota(this.siteMessages, connection.visitor().siteId().toString())
 				: null;
+		List<Attachment> files = claim(connection, frame);
 		LiveConversations.Appended appended;
 		boolean waitForReplicas = this.replicaAcks.enabled();
 		this.admission.enter();
 		try {
 			// One round trip: limits, de-duplication, append, state and events together.
 			appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
-					this.clock.instant(), quota, site, !waitForReplicas);
+					files, this.clock.instant(), quota, site, !waitForReplicas);
 			if (waitForReplicas) {
 				// With porchlight.live.replica-acks nobody hears of the message before
 				// replicas hold it. A resend found as a duplicate is announced again: its
@@ -173,6 +186,34 @@ class ConversationCommands {
 		return new ServerFrame.Ack(frame.conversationId().toString(), frame.clientId().value(), appended.entry().seq(),
 				appended.entry().at().toString(), appended.duplicate(), frame.ref());
 	}
+
+	/**
+	 * The uploads a message names, given to it (one PostgreSQL statement, only for
+	 * messages with files): each must be the sender's, uploaded into this conversation,
+	 * and not sent with another message.
+	 */
+	private List<Attachment> claim(Connection connection, ClientFrame.Send frame) {
+		if (frame.attachments().isEmpty()) {
+			return List.of();
+		}
+		if (frame.attachments().size() > this.maxAttachments) {
+			throw new ProtocolException("too_many_attachments",
+					"A message carries at most " + this.maxAttachments + " files.");
+		}
+		try {
+			return this.attachments.claim(frame.conversationId(), connection.sender(), frame.clientId(),
+					frame.attachments());
+		}
+		catch (DomainException ex) {
+			throw new ProtocolException(ex.code(), ex.getMessage());
+		}
+		catch (DataAccessException ex) {
+			throw new ProtocolException("unavailable", "Files cannot be sent right now; nothing was sent.",
+					FILES_RETRY_MILLIS);
+		}
+	}
+
+	private static final long FILES_RETRY_MILLIS = 5_000;
 
 	@Nullable ServerFrame subscribe(Connection connection, ClientFrame.Subscribe frame) {
 		LiveConversation conversation = this.access.accessible(connection, frame.conversationId());

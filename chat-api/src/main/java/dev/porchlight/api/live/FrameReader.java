@@ -1,5 +1,8 @@
 package dev.porchlight.api.live;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -79,6 +82,31 @@ final class FrameReader {
 			throw new ProtocolException("invalid_field", "The field '" + field + "' must be a string.");
 		}
 		return value.asString();
+	}
+
+	/**
+	 * An optional array of strings: none when absent.
+	 * @param field the field
+	 * @param max the longest array read at all
+	 */
+	List<String> texts(String field, int max) {
+		JsonNode value = this.node.get(field);
+		if (value == null || value.isNull()) {
+			return List.of();
+		}
+		if (!value.isArray() || value.size() > max) {
+			throw new ProtocolException("invalid_field",
+					"The field '" + field + "' must be an array of at most " + max + " strings.");
+		}
+		List<String> texts = new ArrayList<>(value.size());
+		for (JsonNode item : value) {
+			if (!item.isString()) {
+				throw new ProtocolException("invalid_field",
+						"The field '" + field + "' must be an array of at most " + max + " strings.");
+			}
+			texts.add(item.asString());
+		}
+		return texts;
 	}
 
 	boolean has(String field) {

@@ -1,11 +1,12 @@
 package dev.porchlight.api.live;
 
-import dev.porchlight.domain.conversation.ClientMessageId;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.porchlight.api.attachment.AttachmentView;
+import dev.porchlight.domain.conversation.ClientMessageId;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,12 +77,14 @@ sealed interface ServerFrame {
 	}
 
 	/**
-	 * A message's text; {@code via} is {@code "email"} for one that arrived by email.
+	 * A message's text and files; {@code via} is {@code "email"} for one that arrived by
+	 * email. The body is empty for a message of files only.
 	 */
-	record Message(String clientId, String body, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String via) {
+	record Message(String clientId, String body, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String via,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttachmentView> attachments) {
 
-		Message(String clientId, String body) {
-			this(clientId, body, ClientMessageId.isEmail(clientId) ? "email" : null);
+		Message(String clientId, String body, List<AttachmentView> attachments) {
+			this(clientId, body, ClientMessageId.isEmail(clientId) ? "email" : null, attachments);
 		}
 
 	}

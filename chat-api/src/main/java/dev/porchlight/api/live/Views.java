@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.porchlight.api.attachment.AttachmentLinks;
 import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
@@ -30,10 +31,13 @@ class Views {
 
 	private final Accounts accounts;
 
+	private final AttachmentLinks links;
+
 	private final Map<AccountId, CachedName> staffNames = new ConcurrentHashMap<>();
 
-	Views(Accounts accounts) {
+	Views(Accounts accounts, AttachmentLinks links) {
 		this.accounts = accounts;
+		this.links = links;
 	}
 
 	ServerFrame.Event event(LogEntry entry, boolean forStaff) {
@@ -41,7 +45,9 @@ class Views {
 		String name = (sender.accountId() != null) ? staffName(sender.accountId()) : null;
 		String id = (forStaff && sender.id() != null) ? sender.id().toString() : null;
 		ServerFrame.Message message = (entry.kind() == LogEntry.Kind.MESSAGE && entry.body() != null
-				&& entry.clientId() != null) ? new ServerFrame.Message(entry.clientId().value(), entry.body().text())
+				&& entry.clientId() != null)
+						? new ServerFrame.Message(entry.clientId().value(), entry.body().text(),
+								entry.attachments().isEmpty() ? List.of() : this.links.views(entry.attachments()))
 						: null;
 		return new ServerFrame.Event(entry.conversationId().toString(), entry.seq(), lower(entry.kind()),
 				entry.at().toString(), new ServerFrame.By(lower(sender.kind()), name, id), message);

@@ -54,7 +54,7 @@ class SecurityConfiguration {
 	private static final SessionBoundCsrfTokenRepository CSRF_TOKENS = new SessionBoundCsrfTokenRepository();
 
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-			+ "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+			+ "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
 			+ "form-action 'self'; frame-ancestors 'none'";
 
 	@Bean
@@ -138,6 +138,37 @@ class SecurityConfiguration {
 				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
 		return http.build();
 	}
+
+	/**
+	 * Attachment files (docs/attachments.md): a signed, expiring link is the
+	 * authorisation (checked by the controller), so no cookie is read and none is set,
+	 * and a file can never run as a page of Porchlight's origin.
+	 */
+	@Bean
+	@Order(3)
+	SecurityFilterChain files(HttpSecurity http) throws Exception {
+		JsonSecurityErrors errors = new JsonSecurityErrors();
+		http.securityMatcher("/files/**")
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.securityContext((context) -> context.requireExplicitSave(true))
+			.anonymous((anonymous) -> anonymous.disable())
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/files/**")
+				.permitAll()
+				.anyRequest()
+				.denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(FILES_POLICY))
+				.cacheControl((cache) -> cache.disable())
+				.frameOptions((frame) -> frame.deny())
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
+		return http.build();
+	}
+
+	/** A file served never runs anything, even opened as a page of its own. */
+	static final String FILES_POLICY = "default-src 'none'; sandbox";
 
 	@Bean
 	@Order(4)

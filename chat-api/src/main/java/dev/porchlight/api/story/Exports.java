@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -95,13 +96,18 @@ class Exports {
 		conversations.forEach((id, entries) -> list.add(new ExportedConversation(id.toString(), entries.stream()
 			.map((entry) -> new ExportedEntry(entry.seq(), iso(entry.at(), zone),
 					entry.kind().name().toLowerCase(Locale.ROOT), entry.sender().kind().name().toLowerCase(Locale.ROOT),
-					name(entry.sender(), names), (entry.body() != null) ? entry.body().text() : null))
+					name(entry.sender(), names), (entry.body() != null) ? entry.body().text() : null,
+					entry.attachments()
+						.stream()
+						.map((file) -> new ExportedFile(file.id().toString(), file.name(), file.mediaType(),
+								file.size()))
+						.toList()))
 			.toList())));
 		return JSON.writeValueAsString(new ExportFile(zone.getId(), list));
 	}
 
 	private String csv(Map<ConversationId, List<LogEntry>> conversations, Map<AccountId, String> names, ZoneId zone) {
-		StringBuilder out = new StringBuilder("conversation_id,seq,at,kind,sender,name,body\r\n");
+		StringBuilder out = new StringBuilder("conversation_id,seq,at,kind,sender,name,body,files\r\n");
 		conversations.forEach((id,
 				entries) -> entries.forEach((entry) -> out.append(id)
 					.append(',')
@@ -116,6 +122,8 @@ class Exports {
 					.append(cell(name(entry.sender(), names)))
 					.append(',')
 					.append(cell((entry.body() != null) ? entry.body().text() : ""))
+					.append(',')
+					.append(cell(files(entry)))
 					.append("\r\n")));
 		return out.toString();
 	}
@@ -130,7 +138,15 @@ class Exports {
 					.append("] ")
 					.append(name(entry.sender(), names));
 				switch (entry.kind()) {
-					case MESSAGE -> out.append(": ").append(entry.body().text().replace("\n", "\n    "));
+					case MESSAGE -> {
+						out.append(":");
+						if (!entry.body().isEmpty()) {
+							out.append(' ').append(entry.body().text().replace("\n", "\n    "));
+						}
+						if (!entry.attachments().isEmpty()) {
+							out.append(" [files: ").append(files(entry)).append(']');
+						}
+					}
 					case CLOSED -> out.append(" closed the conversation");
 					case REOPENED -> out.append(" reopened the conversation");
 				}
@@ -208,9 +224,31 @@ class Exports {
 	 * @param kind what happened, e.g. {@code message}
 	 * @param sender {@code visitor}, {@code staff} or {@code system}
 	 * @param name the sender's shown name
-	 * @param body the message's text, null for other entries
+	 * @param body the message's text (empty for a message of files only), null for other
+	 * entries
+	 * @param files the files a message carries
 	 */
-	record ExportedEntry(long seq, String at, String kind, String sender, String name, @Nullable String body) {
+	record ExportedEntry(long seq, String at, String kind, String sender, String name, @Nullable String body,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<ExportedFile> files) {
+	}
+
+	/**
+	 * A file a message carries (its bytes are not in the export).
+	 *
+	 * @param id the file
+	 * @param name its name
+	 * @param type what it is
+	 * @param size its size in bytes
+	 */
+	record ExportedFile(String id, String name, String type, long size) {
+	}
+
+	/** A message's files by name and type, for the CSV and text files. */
+	private static String files(LogEntry entry) {
+		return entry.attachments()
+			.stream()
+			.map((file) -> file.name() + " (" + file.mediaType() + ", " + file.size() + " B)")
+			.collect(java.util.stream.Collectors.joining("; "));
 	}
 
 }

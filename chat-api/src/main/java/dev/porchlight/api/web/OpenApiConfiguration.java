@@ -12,6 +12,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -126,6 +127,10 @@ class OpenApiConfiguration {
 	 * (docs/rest-api.md lists the codes): controllers do not declare them, so springdoc
 	 * would list none.
 	 */
+	/** Calls whose body is a file (docs/attachments.md). */
+	private static final Set<String> UPLOADS = Set.of("POST /api/v1/conversations/{id}/attachments",
+			"POST /api/v1/visitor/conversations/{id}/attachments");
+
 	private static void errors(String path, PathItem.HttpMethod method, Operation operation) {
 		String call = method + " " + path;
 		ApiResponses responses = (operation.getResponses() != null) ? operation.getResponses() : new ApiResponses();
@@ -154,7 +159,20 @@ class OpenApiConfiguration {
 		if (path.contains("{") || call.equals("POST /api/v1/visitor/session")) {
 			error(responses, "404", "No such thing, or not one the caller may see (not_found).");
 		}
-		if (operation.getRequestBody() != null) {
+		if (UPLOADS.contains(call)) {
+			// The body is the file itself (docs/attachments.md), of any type.
+			operation.setRequestBody(new RequestBody().required(true)
+				.description("The file's bytes, not a form; the type is found from the content.")
+				.content(new Content().addMediaType("*/*",
+						new MediaType().schema(new StringSchema().format("binary")))));
+			error(responses, "413", "The file is larger than porchlight.attachments.max-file-size (file_too_large).");
+			error(responses, "415", "Not a type that can be sent, found from the content (unsupported_type).");
+			error(responses, "422",
+					"A picture that cannot be read or is too large (unreadable_image, " + "image_too_large).");
+			error(responses, "429", "Too many uploads this hour (rate_limited), with Retry-After.");
+			error(responses, "503", "The file store cannot be reached; nothing was kept (storage_unavailable).");
+		}
+		else if (operation.getRequestBody() != null) {
 			error(responses, "415", "The body is not JSON (unsupported_media_type).");
 		}
 		if (CONFLICTS.contains(call)) {

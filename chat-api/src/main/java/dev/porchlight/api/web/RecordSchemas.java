@@ -66,7 +66,12 @@ final class RecordSchemas implements ModelConverter {
 				continue;
 			}
 			if (!component.getAnnotatedType().isAnnotationPresent(Nullable.class)) {
-				if (!required.contains(name)) {
+				// Never null, but a collection written only when it has something may be
+				// missing.
+				if (inclusion(raw, component) == JsonInclude.Include.NON_EMPTY) {
+					required.remove(name);
+				}
+				else if (!required.contains(name)) {
 					required.add(name);
 				}
 			}
@@ -167,6 +172,11 @@ final class RecordSchemas implements ModelConverter {
 	}
 
 	private static boolean omittedWhenNull(Class<?> record, RecordComponent component) {
+		JsonInclude.Include inclusion = inclusion(record, component);
+		return inclusion != null && OMITTED_WHEN_NULL.contains(inclusion);
+	}
+
+	private static JsonInclude.@Nullable Include inclusion(Class<?> record, RecordComponent component) {
 		JsonInclude own = component.getAccessor().getAnnotation(JsonInclude.class);
 		if (own == null) {
 			try {
@@ -177,7 +187,7 @@ final class RecordSchemas implements ModelConverter {
 			}
 		}
 		JsonInclude inclusion = (own != null) ? own : record.getAnnotation(JsonInclude.class);
-		return inclusion != null && OMITTED_WHEN_NULL.contains(inclusion.value());
+		return (inclusion != null) ? inclusion.value() : null;
 	}
 
 	/**

@@ -111,7 +111,7 @@ class WidgetController {
 	String framePolicy(String embedder) {
 		String app = this.properties.appOrigin().value();
 		String sockets = app.replaceFirst("^http", "ws");
-		return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' "
+		return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' "
 				+ sockets + "; base-uri 'none'; form-action 'none'; frame-ancestors " + embedder;
 	}
 

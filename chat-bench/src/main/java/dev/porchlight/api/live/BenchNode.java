@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The live path of one node, wired by hand for the micro-benchmarks (the classes are
@@ -75,7 +77,7 @@ public final class BenchNode implements AutoCloseable {
 		this.events = BenchAppends.events(redis, factory);
 		Connections connections = new Connections(this.events);
 		Subscriptions subscriptions = new Subscriptions(this.events);
-		Views views = new Views(null);
+		Views views = new Views(null, null);
 		this.inbox = new InboxCoalescer(connections, views, properties, meters);
 		LiveRouter router = new LiveRouter(this.events, connections, subscriptions, this.inbox, views, meters);
 		router.listen();
@@ -103,7 +105,9 @@ public final class BenchNode implements AutoCloseable {
 
 		}, properties, meters);
 		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
-				admission, limiter, null, null, null, null, replicaAcks, properties, meters);
+				admission, limiter, null, null, null, null, replicaAcks, properties, meters, null,
+				new AttachmentProperties("postgres", "attachments", DataSize.ofMegabytes(10), 10, 30, 300, 40_000_000,
+						2, 320, Duration.ofHours(1), Duration.ofHours(24)));
 		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections, properties,
 				views, new PorchlightProperties(URI.create("http://localhost:8080"), Duration.ofMinutes(15),
 						Integer.MAX_VALUE));

@@ -85,6 +85,19 @@ public record Conversation(ConversationId id, SiteId siteId, VisitorId visitorId
 		return this.visitorId.equals(visitor);
 	}
 
+	/**
+	 * Whether a visitor may read (and write in) this conversation: the one who started
+	 * it, or, vouched for by its site as its customer, that customer on that site.
+	 * @param visitor the authenticated visitor
+	 * @param vouchedCustomer the customer the site vouched the visitor is, or null
+	 * @param site the site the visitor is on
+	 * @return whether they may
+	 */
+	public boolean visibleTo(VisitorId visitor, @Nullable CustomerId vouchedCustomer, SiteId site) {
+		return belongsTo(visitor)
+				|| (vouchedCustomer != null && vouchedCustomer.equals(this.customerId) && site.equals(this.siteId));
+	}
+
 	private Instant latest(Instant now) {
 		return now.isAfter(this.lastActivityAt) ? now : this.lastActivityAt;
 	}

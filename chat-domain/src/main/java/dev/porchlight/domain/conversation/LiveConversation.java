@@ -1,5 +1,6 @@
 package dev.porchlight.domain.conversation;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -53,7 +54,20 @@ public record LiveConversation(Conversation conversation, long lastSeq, long rea
 	 * @return at most {@value #PREVIEW_LENGTH} characters
 	 */
 	public static String preview(MessageBody body) {
-		String flat = WHITESPACE.matcher(body.text()).replaceAll(" ");
+		return preview(body, List.of());
+	}
+
+	/**
+	 * The preview of a message: its body's first characters on one line, or for a message
+	 * of files only, a paper clip and the first file's name.
+	 * @param body the body
+	 * @param attachments the message's files
+	 * @return at most {@value #PREVIEW_LENGTH} characters
+	 */
+	public static String preview(MessageBody body, List<Attachment> attachments) {
+		String text = (body.isEmpty() && !attachments.isEmpty()) ? "\uD83D\uDCCE " + attachments.get(0).name()
+				+ ((attachments.size() > 1) ? " +" + (attachments.size() - 1) : "") : body.text();
+		String flat = WHITESPACE.matcher(text).replaceAll(" ");
 		int end = flat.offsetByCodePoints(0, Math.min(PREVIEW_LENGTH, flat.codePointCount(0, flat.length())));
 		return flat.substring(0, end);
 	}

@@ -1,6 +1,5 @@
 package dev.porchlight.domain.conversation;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +8,7 @@ import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.ratelimit.Quota;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Conversations while they are live: each has an ordered, append-only log, and every
@@ -93,8 +93,19 @@ public interface LiveConversations {
 	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, Instant, Quota,
 	 * boolean)
 	 */
-	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
-			@Nullable Quota quota, @Nullable Quota shared, boolean announce);
+	default Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
+			@Nullable Quota quota, @Nullable Quota shared, boolean announce) {
+		return append(id, clientId, sender, body, List.of(), at, quota, shared, announce);
+	}
+
+	/**
+	 * Appends a message that carries files (their uploads already claimed for it).
+	 * @param attachments the files, in order; with none the body must not be empty
+	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, Instant, Quota,
+	 * Quota, boolean)
+	 */
+	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
+			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared, boolean announce);
 
 	/**
 	 * Appends a message that counts against no quota.

@@ -1,6 +1,7 @@
 package dev.porchlight.domain.conversation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -15,11 +16,13 @@ import org.jspecify.annotations.Nullable;
  * @param kind what happened
  * @param clientId the client's id for a message, null otherwise
  * @param sender who did it
- * @param body the message text, null for status changes
+ * @param body the message text (empty for a message of files only), null for status
+ * changes
  * @param at when the server accepted it
+ * @param attachments the files a message carries, in order (none for status changes)
  */
 public record LogEntry(ConversationId conversationId, long seq, Kind kind, @Nullable ClientMessageId clientId,
-		Sender sender, @Nullable MessageBody body, Instant at) {
+		Sender sender, @Nullable MessageBody body, Instant at, List<Attachment> attachments) {
 
 	public LogEntry {
 		Objects.requireNonNull(conversationId, "conversationId");
@@ -32,6 +35,18 @@ public record LogEntry(ConversationId conversationId, long seq, Kind kind, @Null
 		if ((kind == Kind.MESSAGE) != (body != null && clientId != null)) {
 			throw new IllegalArgumentException("messages, and only messages, have a body and a client id");
 		}
+		attachments = List.copyOf(attachments);
+		if (kind != Kind.MESSAGE && !attachments.isEmpty()) {
+			throw new IllegalArgumentException("only messages carry files");
+		}
+	}
+
+	/**
+	 * An entry without files.
+	 */
+	public LogEntry(ConversationId conversationId, long seq, Kind kind, @Nullable ClientMessageId clientId,
+			Sender sender, @Nullable MessageBody body, Instant at) {
+		this(conversationId, seq, kind, clientId, sender, body, at, List.of());
 	}
 
 	/**
@@ -39,8 +54,8 @@ public record LogEntry(ConversationId conversationId, long seq, Kind kind, @Null
 	 * @return the message, or null for a status change
 	 */
 	public @Nullable Message message() {
-		return (this.kind == Kind.MESSAGE && this.body != null && this.clientId != null)
-				? new Message(this.conversationId, this.seq, this.clientId, this.sender, this.body, this.at) : null;
+		return (this.kind == Kind.MESSAGE && this.body != null && this.clientId != null) ? new Message(
+				this.conversationId, this.seq, this.clientId, this.sender, this.body, this.at, this.attachments) : null;
 	}
 
 	/**

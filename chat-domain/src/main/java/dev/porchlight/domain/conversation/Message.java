@@ -1,6 +1,7 @@
 package dev.porchlight.domain.conversation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,11 +12,12 @@ import java.util.Objects;
  * @param sequence position in the conversation, from 1
  * @param clientId the id the sender's client gave it, for de-duplication
  * @param sender who wrote it
- * @param body what was written
+ * @param body what was written (empty for a message of files only)
  * @param sentAt when the server accepted it
+ * @param attachments the files it carries, in order
  */
 public record Message(ConversationId conversationId, long sequence, ClientMessageId clientId, Sender sender,
-		MessageBody body, Instant sentAt) {
+		MessageBody body, Instant sentAt, List<Attachment> attachments) {
 
 	public Message {
 		Objects.requireNonNull(conversationId, "conversationId");
@@ -26,6 +28,15 @@ public record Message(ConversationId conversationId, long sequence, ClientMessag
 		Objects.requireNonNull(sender, "sender");
 		Objects.requireNonNull(body, "body");
 		Objects.requireNonNull(sentAt, "sentAt");
+		attachments = List.copyOf(attachments);
+	}
+
+	/**
+	 * A message without files.
+	 */
+	public Message(ConversationId conversationId, long sequence, ClientMessageId clientId, Sender sender,
+			MessageBody body, Instant sentAt) {
+		this(conversationId, sequence, clientId, sender, body, sentAt, List.of());
 	}
 
 }

@@ -57,6 +57,13 @@ class ConversationUnitTests {
 		assertThatExceptionOfType(DomainException.class)
 			.isThrownBy(() -> new MessageBody("x".repeat(MessageBody.MAX_LENGTH + 1)))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("invalid_message"));
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> MessageBody.typed("   "))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("invalid_message"));
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> MessageBody.typed(""));
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> new MessageBody("  "))
+			.as("only the files-only body is empty");
+		assertThat(MessageBody.NONE.isEmpty()).isTrue();
+		assertThat(MessageBody.typed(" hi ").text()).isEqualTo("hi");
 		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> new ClientMessageId("has space"))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("invalid_client_id"));
 		assertThatIllegalArgumentException().isThrownBy(() -> new Message(this.started.id(), 0,

@@ -20,6 +20,7 @@ import dev.porchlight.domain.conversation.Sender;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.persistence.attachment.AttachmentJson;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +36,7 @@ final class LiveSchema {
 
 	/**
 	 * A log entry from its fields ({@code k}, {@code c}, {@code sk}, {@code si},
-	 * {@code b}, {@code at}).
+	 * {@code b}, {@code at}, {@code a}).
 	 */
 	static LogEntry entry(ConversationId id, long seq, Map<?, ?> fields) {
 		LogEntry.Kind kind = LogEntry.Kind.valueOf(Objects.requireNonNull(text(fields, "k"), "k"));
@@ -44,7 +45,7 @@ final class LiveSchema {
 		return new LogEntry(id, seq, kind, (clientId != null) ? new ClientMessageId(clientId) : null,
 				sender(Objects.requireNonNull(text(fields, "sk"), "sk"), text(fields, "si")),
 				(body != null) ? new MessageBody(body) : null,
-				instant(Objects.requireNonNull(text(fields, "at"), "at")));
+				instant(Objects.requireNonNull(text(fields, "at"), "at")), AttachmentJson.read(text(fields, "a")));
 	}
 
 	/**

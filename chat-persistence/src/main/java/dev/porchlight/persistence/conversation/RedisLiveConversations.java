@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.porchlight.domain.account.AccountId;
+import dev.porchlight.domain.conversation.Attachment;
 import dev.porchlight.domain.conversation.ClientMessageId;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -27,6 +29,7 @@ import dev.porchlight.domain.ratelimit.RateLimitExceededException;
 import dev.porchlight.domain.ratelimit.RateLimiter;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.persistence.attachment.AttachmentJson;
 import dev.porchlight.persistence.ratelimit.RateLimitKeys;
 import org.jspecify.annotations.Nullable;
 
@@ -127,8 +130,11 @@ class RedisLiveConversations implements LiveConversations {
 	}
 
 	@Override
-	public Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body, Instant at,
-			@Nullable Quota quota, @Nullable Quota shared, boolean announce) {
+	public Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
+			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared, boolean announce) {
+		if (body.isEmpty() && attachments.isEmpty()) {
+			throw new IllegalArgumentException("a message has a text or files");
+		}
 		long millis = at.toEpochMilli();
 		if (this.cluster) {
 			// In that order: a sender refused for their own flood takes nothing from the
@@ -141,9 +147,10 @@ class RedisLiveConversations implements LiveConversations {
 						RedisKeys.awaitingArchive(id), limitKey(shared));
 		boolean inScript = !this.cluster;
 		List<String> args = List.of(clientId.value(), sender.kind().name(), LiveSchema.senderId(sender), body.text(),
-				String.valueOf(millis), LiveConversation.preview(body), id.toString(), RedisKeys.channel(id),
-				RedisKeys.INBOX_CHANNEL, permits(quota, inScript), window(quota, inScript), announce ? "1" : "0",
-				permits(shared, inScript), window(shared, inScript));
+				String.valueOf(millis), LiveConversation.preview(body, attachments), id.toString(),
+				RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits(quota, inScript), window(quota, inScript),
+				announce ? "1" : "0", permits(shared, inScript), window(shared, inScript),
+				Objects.requireNonNullElse(AttachmentJson.write(attachments), ""));
 		// Through the pipeline rather than the template: on a virtual thread the
 		// template's timed wait costs a timer task per message (see Pipeline).
 		List<?> result = (List<?>) this.pipeline
@@ -160,7 +167,7 @@ class RedisLiveConversations implements LiveConversations {
 		long storedAt = number(result.get(2));
 		// What the script wrote, as a reader of the log will see it (times in millis).
 		LogEntry entry = new LogEntry(id, seq, LogEntry.Kind.MESSAGE, clientId, sender, body,
-				Instant.ofEpochMilli((storedAt > 0) ? storedAt : millis));
+				Instant.ofEpochMilli((storedAt > 0) ? storedAt : millis), attachments);
 		if (outcome == 0) {
 			// A resend: the stored sequence and time, nothing new written.
 			return new Appended(entry, true, Optional.empty());

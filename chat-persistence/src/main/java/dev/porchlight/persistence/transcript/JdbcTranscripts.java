@@ -18,6 +18,7 @@ import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
 import dev.porchlight.domain.conversation.Transcripts;
+import dev.porchlight.persistence.attachment.AttachmentJson;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -76,13 +77,14 @@ class JdbcTranscripts implements Transcripts {
 			""";
 
 	private static final String INSERT_MESSAGES = """
-			insert into message (conversation_id, seq, client_msg_id, sender_kind, author_id, body, sent_at, search_config)
+			insert into message (conversation_id, seq, client_msg_id, sender_kind, author_id, body, sent_at, search_config,
+			                     attachments)
 			select m.conversation_id, m.seq, m.client_id, m.sender_kind, m.author_id, m.body, m.sent_at,
-			       coalesce(s.search_config, 'porchlight_simple')
+			       coalesce(s.search_config, 'porchlight_simple'), cast(m.attachments as jsonb)
 			  from unnest(cast(:conversationIds as uuid[]), cast(:seqs as bigint[]), cast(:clientIds as text[]),
 			              cast(:senderKinds as text[]), cast(:authors as uuid[]), cast(:bodies as text[]),
-			              cast(:sentAts as timestamptz[]))
-			       as m(conversation_id, seq, client_id, sender_kind, author_id, body, sent_at)
+			              cast(:sentAts as timestamptz[]), cast(:attachments as text[]))
+			       as m(conversation_id, seq, client_id, sender_kind, author_id, body, sent_at, attachments)
 			  left join conversation c on c.id = m.conversation_id
 			  left join site s on s.id = c.site_id
 			on conflict (conversation_id, seq) do nothing
@@ -110,10 +112,11 @@ class JdbcTranscripts implements Transcripts {
 			""";
 
 	private static final String LOG_AFTER = """
-			select seq, 'MESSAGE' as kind, client_msg_id, sender_kind, author_id, body, sent_at as at
+			select seq, 'MESSAGE' as kind, client_msg_id, sender_kind, author_id, body, sent_at as at,
+			       attachments::text as attachments
 			  from message where conversation_id = :id and seq > :after
 			union all
-			select seq, kind, null, sender_kind, author_id, null, at
+			select seq, kind, null, sender_kind, author_id, null, at, null
 			  from conversation_event where conversation_id = :id and seq > :after
 			 order by seq
 			 limit :limit
@@ -218,6 +221,10 @@ class JdbcTranscripts implements Transcripts {
 				.param("bodies", messages.stream().map((entry) -> entry.body().text()).toArray(String[]::new))
 				.param("sentAts",
 						messages.stream().map((entry) -> Timestamp.from(entry.at())).toArray(Timestamp[]::new))
+				.param("attachments",
+						messages.stream()
+							.map((entry) -> AttachmentJson.write(entry.attachments()))
+							.toArray(String[]::new))
 				.update();
 			checkNotDiverged(messages);
 		}
@@ -296,7 +303,8 @@ class JdbcTranscripts implements Transcripts {
 		String body = row.getString("body");
 		return new LogEntry(conversation, row.getLong("seq"), kind,
 				(clientId != null) ? new ClientMessageId(clientId) : null, sender,
-				(body != null) ? new MessageBody(body) : null, row.getTimestamp("at").toInstant());
+				(body != null) ? new MessageBody(body) : null, row.getTimestamp("at").toInstant(),
+				AttachmentJson.read(row.getString("attachments")));
 	}
 
 	private static @Nullable UUID author(Sender sender) {

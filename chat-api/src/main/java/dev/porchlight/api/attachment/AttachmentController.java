@@ -1,0 +1,167 @@
+package dev.porchlight.api.attachment;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.porchlight.api.security.Actor;
+import dev.porchlight.api.security.StaffPrincipal;
+import dev.porchlight.api.visitor.VisitorPrincipal;
+import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.attachment.Attachments;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.LiveConversation;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.site.Sites;
+import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Uploading files into a conversation, listing a conversation's files with fresh links,
+ * and a site's choice to keep originals (docs/attachments.md). Who uploads is always the
+ * authenticated principal; a conversation the caller may not read answers 404, like one
+ * that does not exist.
+ */
+@RestController
+class AttachmentController {
+
+	private final LiveConversations live;
+
+	private final Attachments attachments;
+
+	private final AttachmentLinks links;
+
+	private final Uploads uploads;
+
+	private final Sites sites;
+
+	private final AuditLog audit;
+
+	private final Clock clock = Clock.systemUTC();
+
+	AttachmentController(LiveConversations live, Attachments attachments, AttachmentLinks links, Uploads uploads,
+			Sites sites, AuditLog audit) {
+		this.live = live;
+		this.attachments = attachments;
+		this.links = links;
+		this.uploads = uploads;
+		this.sites = sites;
+		this.audit = audit;
+	}
+
+	@PostMapping("/api/v1/visitor/conversations/{id}/attachments")
+	@ResponseStatus(HttpStatus.CREATED)
+	AttachmentView visitorUpload(@AuthenticationPrincipal VisitorPrincipal visitor, @PathVariable String id,
+			@Parameter(description = "The file's name") @RequestParam(required = false) @Nullable String name,
+			HttpServletRequest request) throws IOException {
+		LiveConversation conversation = visitorConversation(visitor, id);
+		return this.uploads.upload(conversation, Sender.visitor(visitor.visitorId()), name,
+				request.getContentLengthLong(), request.getInputStream());
+	}
+
+	@PostMapping("/api/v1/conversations/{id}/attachments")
+	@ResponseStatus(HttpStatus.CREATED)
+	AttachmentView staffUpload(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@Parameter(description = "The file's name") @RequestParam(required = false) @Nullable String name,
+			HttpServletRequest request) throws IOException {
+		LiveConversation conversation = staffConversation(staff, id);
+		return this.uploads.upload(conversation, Sender.staff(staff.id()), name, request.getContentLengthLong(),
+				request.getInputStream());
+	}
+
+	@GetMapping("/api/v1/visitor/conversations/{id}/attachments")
+	List<AttachmentView> visitorFiles(@AuthenticationPrincipal VisitorPrincipal visitor, @PathVariable String id) {
+		LiveConversation conversation = visitorConversation(visitor, id);
+		return this.attachments.sentIn(List.of(conversation.id()))
+			.stream()
+			.map((stored) -> this.links.view(stored, false))
+			.toList();
+	}
+
+	@GetMapping("/api/v1/conversations/{id}/attachments")
+	List<AttachmentView> staffFiles(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id) {
+		LiveConversation conversation = staffConversation(staff, id);
+		return this.attachments.sentIn(List.of(conversation.id()))
+			.stream()
+			.map((stored) -> this.links.view(stored, true))
+			.toList();
+	}
+
+	@GetMapping("/api/v1/sites/{id}/attachments")
+	SitePolicy policy(@PathVariable String id) {
+		return new SitePolicy(this.attachments.keepsOriginals(site(id)));
+	}
+
+	@PutMapping("/api/v1/sites/{id}/attachments")
+	SitePolicy savePolicy(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			@RequestBody SitePolicy policy, HttpServletRequest http) {
+		SiteId site = site(id);
+		if (policy.keepOriginals() == null) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_keep_originals",
+					"The field 'keepOriginals' is true or false.");
+		}
+		this.attachments.keepOriginals(site, policy.keepOriginals());
+		this.audit.record(Actor.of(owner, http)
+			.did(this.clock.instant(), "site.attachments_changed", "site:" + site,
+					Map.of("keepOriginals", String.valueOf(policy.keepOriginals()))));
+		return new SitePolicy(policy.keepOriginals());
+	}
+
+	private LiveConversation visitorConversation(VisitorPrincipal visitor, String id) {
+		return conversation(id).filter(
+				(found) -> found.conversation().visibleTo(visitor.visitorId(), visitor.customerId(), visitor.siteId()))
+			.orElseThrow(() -> ApiException.notFound("conversation"));
+	}
+
+	private LiveConversation staffConversation(StaffPrincipal staff, String id) {
+		return conversation(id).filter((found) -> staff.serves(found.conversation().siteId()))
+			.orElseThrow(() -> ApiException.notFound("conversation"));
+	}
+
+	private Optional<LiveConversation> conversation(String id) {
+		try {
+			return this.live.find(ConversationId.parse(id));
+		}
+		catch (DomainException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private SiteId site(String id) {
+		try {
+			return this.sites.findById(SiteId.parse(id)).orElseThrow(() -> ApiException.notFound("site")).id();
+		}
+		catch (DomainException ex) {
+			throw ApiException.notFound("site");
+		}
+	}
+
+	/**
+	 * A site's choice about originals.
+	 *
+	 * @param keepOriginals whether images are kept as uploaded (with their metadata)
+	 * beside the re-encoded picture; only staff get links to them
+	 */
+	record SitePolicy(@NotNull @Nullable Boolean keepOriginals) {
+	}
+
+}

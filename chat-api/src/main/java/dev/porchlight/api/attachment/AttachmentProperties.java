@@ -1,0 +1,42 @@
+package dev.porchlight.api.attachment;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Attachment settings (docs/attachments.md).
+ *
+ * @param store where the bytes live: {@code postgres} or {@code filesystem}
+ * @param directory the directory of the {@code filesystem} store
+ * @param maxFileSize the largest file accepted
+ * @param maxPerMessage files at most in one message
+ * @param visitorUploadsPerHour uploads one visitor may make per hour
+ * @param staffUploadsPerHour uploads one staff member may make per hour
+ * @param maxPixels the largest picture accepted, in pixels (checked before decoding)
+ * @param imageWorkers images decoded at most at once on a node
+ * @param thumbnailSize the longer side of thumbnails, in pixels
+ * @param linkTtl how long a signed link works (rounded up to the next 5 minutes)
+ * @param unsentAfter an upload no message took is deleted after this
+ */
+@ConfigurationProperties("porchlight.attachments")
+public record AttachmentProperties(@DefaultValue("postgres") String store,
+		@DefaultValue("porchlight-data/attachments") String directory, @DefaultValue("10MB") DataSize maxFileSize,
+		@DefaultValue("10") int maxPerMessage, @DefaultValue("30") int visitorUploadsPerHour,
+		@DefaultValue("300") int staffUploadsPerHour, @DefaultValue("40000000") long maxPixels,
+		@DefaultValue("2") int imageWorkers, @DefaultValue("320") int thumbnailSize,
+		@DefaultValue("1h") Duration linkTtl, @DefaultValue("24h") Duration unsentAfter) {
+
+	public AttachmentProperties {
+		if (!store.equals("postgres") && !store.equals("filesystem")) {
+			throw new IllegalArgumentException("porchlight.attachments.store is postgres or filesystem");
+		}
+		if (maxFileSize.toBytes() < 1 || maxPerMessage < 1 || maxPixels < 1 || imageWorkers < 1 || thumbnailSize < 16
+				|| linkTtl.isNegative() || linkTtl.isZero()) {
+			throw new IllegalArgumentException("porchlight.attachments: sizes, counts and times must be positive");
+		}
+	}
+
+}

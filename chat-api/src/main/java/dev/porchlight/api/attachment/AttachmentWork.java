@@ -1,0 +1,67 @@
+package dev.porchlight.api.attachment;
+
+import java.time.Clock;
+import java.util.List;
+
+import dev.porchlight.domain.attachment.AttachmentFiles;
+import dev.porchlight.domain.attachment.Attachments;
+import dev.porchlight.domain.conversation.AttachmentId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * What keeps the files in order: the processor every upload goes through, and forgetting
+ * uploads no message took.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AttachmentWork {
+
+	private static final Logger log = LoggerFactory.getLogger(AttachmentWork.class);
+
+	private static final int BATCH = 500;
+
+	private final Attachments attachments;
+
+	private final AttachmentFiles files;
+
+	private final AttachmentProperties properties;
+
+	private final Clock clock = Clock.systemUTC();
+
+	AttachmentWork(Attachments attachments, AttachmentFiles files, AttachmentProperties properties) {
+		this.attachments = attachments;
+		this.files = files;
+		this.properties = properties;
+	}
+
+	@Bean
+	AttachmentProcessor attachmentProcessor() {
+		return new AttachmentProcessor(this.properties.maxPixels(), this.properties.imageWorkers(),
+				this.properties.thumbnailSize());
+	}
+
+	/**
+	 * Forgets uploads no message took within {@code porchlight.attachments.unsent-after}.
+	 * Every node may run it: each takes different rows.
+	 */
+	@Scheduled(fixedDelayString = "${porchlight.attachments.sweep-interval:10m}", initialDelayString = "1m")
+	void forgetUnsent() {
+		try {
+			List<AttachmentId> gone;
+			do {
+				gone = this.attachments.removeUnsent(this.clock.instant().minus(this.properties.unsentAfter()), BATCH);
+				this.files.delete(gone);
+			}
+			while (gone.size() == BATCH);
+		}
+		catch (DataAccessException ex) {
+			log.warn("Unsent uploads could not be cleared this time: {}", ex.getClass().getSimpleName());
+		}
+	}
+
+}

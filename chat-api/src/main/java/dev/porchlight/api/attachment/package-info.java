@@ -1,0 +1,7 @@
+/**
+ * Attachments: uploads, their processing, storage and serving.
+ */
+@NullMarked
+package dev.porchlight.api.attachment;
+
+import org.jspecify.annotations.NullMarked;

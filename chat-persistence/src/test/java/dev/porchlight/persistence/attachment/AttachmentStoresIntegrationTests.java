@@ -1,0 +1,207 @@
+package dev.porchlight.persistence.attachment;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import dev.porchlight.domain.attachment.AttachmentFiles;
+import dev.porchlight.domain.attachment.Attachments;
+import dev.porchlight.domain.attachment.Variant;
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.conversation.Attachment;
+import dev.porchlight.domain.conversation.AttachmentId;
+import dev.porchlight.domain.conversation.ClientMessageId;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.site.AllowedOrigin;
+import dev.porchlight.domain.site.Site;
+import dev.porchlight.domain.site.SiteId;
+import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.VisitorId;
+import dev.porchlight.persistence.PersistenceTestApplication;
+import dev.porchlight.persistence.testing.UseRealEngines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The attachment records and both stores of their bytes on real PostgreSQL (and a real
+ * directory): a file of several chunks comes back byte for byte, streamed; removing one
+ * takes every variant; an upload goes with one message only.
+ */
+@SpringBootTest(classes = PersistenceTestApplication.class)
+@UseRealEngines
+class AttachmentStoresIntegrationTests {
+
+	private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	Attachments attachments;
+
+	@Autowired
+	AttachmentFiles configured;
+
+	@Autowired
+	Sites sites;
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void postgresIsTheDefaultStore() {
+		assertThat(this.configured).isInstanceOf(PostgresAttachmentFiles.class);
+	}
+
+	@Test
+	void postgresKeepsEveryVariantByteForByteInChunks() throws IOException {
+		keepsEveryVariant(new PostgresAttachmentFiles(this.jdbc));
+	}
+
+	@Test
+	void aDirectoryKeepsEveryVariantByteForByte() throws IOException {
+		keepsEveryVariant(new DirectoryAttachmentFiles(this.directory));
+		try (var files = Files.walk(this.directory)) {
+			assertThat(files.filter(Files::isRegularFile).toList()).as("nothing left behind").isEmpty();
+		}
+	}
+
+	private void keepsEveryVariant(AttachmentFiles store) throws IOException {
+		AttachmentId id = AttachmentId.random();
+		// Two and a half chunks, so the seams are crossed.
+		byte[] file = random(PostgresAttachmentFiles.CHUNK * 2 + PostgresAttachmentFiles.CHUNK / 2, 1);
+		byte[] thumbnail = random(1000, 2);
+		assertThat(store.write(id, Variant.FILE, new ByteArrayInputStream(file))).isEqualTo(file.length);
+		store.write(id, Variant.THUMBNAIL, new ByteArrayInputStream(thumbnail));
+		assertThat(read(store, id, Variant.FILE)).contains(file);
+		assertThat(read(store, id, Variant.THUMBNAIL)).contains(thumbnail);
+		assertThat(read(store, id, Variant.ORIGINAL)).isEmpty();
+		// Exactly one chunk, and an empty file.
+		byte[] exact = random(PostgresAttachmentFiles.CHUNK, 3);
+		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(exact));
+		assertThat(read(store, id, Variant.ORIGINAL)).contains(exact);
+		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(new byte[0]));
+		assertThat(read(store, id, Variant.ORIGINAL)).contains(new byte[0]);
+		// Writing again replaces, also with fewer chunks.
+		store.write(id, Variant.FILE, new ByteArrayInputStream(thumbnail));
+		assertThat(read(store, id, Variant.FILE)).contains(thumbnail);
+		// A stream that fails half way leaves nothing.
+		AttachmentId broken = AttachmentId.random();
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> store.write(broken, Variant.FILE, failingAfter(PostgresAttachmentFiles.CHUNK + 10)));
+		assertThat(read(store, broken, Variant.FILE)).isEmpty();
+		store.delete(List.of(id, AttachmentId.random()));
+		for (Variant variant : Variant.values()) {
+			assertThat(read(store, id, variant)).isEmpty();
+		}
+	}
+
+	@Test
+	void anUploadGoesWithOneMessageOnlyAndOnlyItsUploadersInItsConversation() {
+		ConversationId conversation = ConversationId.random();
+		Sender visitor = Sender.visitor(VisitorId.random());
+		Attachments.Stored first = stored(conversation, visitor, "a.png");
+		Attachments.Stored second = stored(conversation, visitor, "b.pdf");
+		this.attachments.add(first);
+		this.attachments.add(second);
+		// Another sender, another conversation: not theirs.
+		assertThatExceptionOfType(DomainException.class)
+			.isThrownBy(() -> this.attachments.claim(conversation, Sender.visitor(VisitorId.random()),
+					new ClientMessageId("m1"), List.of(first.id())))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("attachment_not_found"));
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> this.attachments
+			.claim(ConversationId.random(), visitor, new ClientMessageId("m1"), List.of(first.id())));
+		// All or none: one unknown id, and the known one is not taken either.
+		assertThatExceptionOfType(DomainException.class).isThrownBy(() -> this.attachments.claim(conversation, visitor,
+				new ClientMessageId("m1"), List.of(first.id(), AttachmentId.random())));
+		assertThat(this.attachments.find(first.id()).orElseThrow().message()).isNull();
+		// In the order the message names them; again for a resend; never for another.
+		List<Attachment> claimed = this.attachments.claim(conversation, visitor, new ClientMessageId("m1"),
+				List.of(second.id(), first.id()));
+		assertThat(claimed).extracting(Attachment::name).containsExactly("b.pdf", "a.png");
+		assertThat(this.attachments.claim(conversation, visitor, new ClientMessageId("m1"), List.of(first.id())))
+			.hasSize(1);
+		assertThatExceptionOfType(DomainException.class).isThrownBy(
+				() -> this.attachments.claim(conversation, visitor, new ClientMessageId("m2"), List.of(first.id())));
+		assertThat(this.attachments.sentIn(List.of(conversation))).extracting(Attachments.Stored::id)
+			.containsExactlyInAnyOrder(first.id(), second.id());
+		// Unsent uploads are forgotten after a while; sent ones stay until erased.
+		Attachments.Stored unsent = stored(conversation, visitor, "c.txt");
+		this.attachments.add(unsent);
+		assertThat(this.attachments.removeUnsent(NOW.plusSeconds(1), 1000)).contains(unsent.id())
+			.doesNotContain(first.id());
+		assertThat(this.attachments.removeOf(List.of(conversation))).containsExactlyInAnyOrder(first.id(), second.id());
+		assertThat(this.attachments.find(first.id())).isEmpty();
+	}
+
+	@Test
+	void aSiteKeepsOriginalsOnlyWhenItsOwnerSaysSo() {
+		Site created = Site.create("Originals", List.of(new AllowedOrigin("https://originals.example")), NOW);
+		this.sites.add(created);
+		SiteId site = created.id();
+		assertThat(this.attachments.keepsOriginals(site)).isFalse();
+		assertThat(this.attachments.keepsOriginals(SiteId.random())).isFalse();
+		this.attachments.keepOriginals(site, true);
+		assertThat(this.attachments.keepsOriginals(site)).isTrue();
+		this.attachments.keepOriginals(site, false);
+		assertThat(this.attachments.keepsOriginals(site)).isFalse();
+	}
+
+	private static Attachments.Stored stored(ConversationId conversation, Sender uploader, String name) {
+		return new Attachments.Stored(
+				new Attachment(AttachmentId.random(), name,
+						name.endsWith(".png") ? "image/png" : name.endsWith(".pdf") ? "application/pdf" : "text/plain",
+						10, name.endsWith(".png") ? 4 : 0, name.endsWith(".png") ? 3 : 0),
+				SiteId.random(), conversation, uploader, false, null, NOW);
+	}
+
+	private static Optional<byte[]> read(AttachmentFiles store, AttachmentId id, Variant variant) throws IOException {
+		Optional<AttachmentFiles.Content> content = store.open(id, variant);
+		if (content.isEmpty()) {
+			return Optional.empty();
+		}
+		try (AttachmentFiles.Content opened = content.get()) {
+			byte[] bytes = opened.stream().readAllBytes();
+			assertThat(bytes).hasSize((int) opened.size());
+			return Optional.of(bytes);
+		}
+	}
+
+	private static byte[] random(int size, long seed) {
+		byte[] bytes = new byte[size];
+		new Random(seed).nextBytes(bytes);
+		return bytes;
+	}
+
+	private static InputStream failingAfter(int bytes) {
+		return new InputStream() {
+
+			private int read;
+
+			@Override
+			public int read() throws IOException {
+				if (this.read++ >= bytes) {
+					throw new IOException("the upload broke off");
+				}
+				return 7;
+			}
+
+		};
+	}
+
+}
