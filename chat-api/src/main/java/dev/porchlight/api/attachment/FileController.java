@@ -79,7 +79,7 @@ class FileController {
 			stored = this.attachments.find(attachmentId).orElseThrow(() -> ApiException.notFound("file"));
 			opened = this.files.open(attachmentId, which);
 		}
-		catch (DataAccessException ex) {
+		catch (DataAccessException | IOException ex) {
 			log.warn("A file could not be read: {}", ex.getClass().getSimpleName());
 			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
 					"The file cannot be read right now. Try again.");
@@ -103,6 +103,11 @@ class FileController {
 			response.setHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=" + this.links.secondsLeft(exp));
 			try (OutputStream out = response.getOutputStream()) {
 				copy(in, out);
+			}
+			catch (IOException ex) {
+				// The answer has begun: nothing more can be said. Usually the client went
+				// away (a closed tab, a cancelled download).
+				log.debug("A file was not sent whole: {}", ex.getClass().getSimpleName());
 			}
 		}
 	}

@@ -101,6 +101,8 @@ class AttachmentIntegrationTests {
 		JsonNode png = visitor.upload(conversation, "sketch.png", png(120, 80), "image/png");
 		JsonNode jpeg = visitor.upload(conversation, "photo.jpg", jpeg(64, 48), "image/jpeg");
 		JsonNode gif = visitor.upload(conversation, "wave.gif", gif(30, 20), "image/gif");
+		JsonNode webp = visitor.upload(conversation, "phone.webp", resource("/attachments/opaque.webp"),
+				"image/webp");
 		JsonNode pdf = visitor.upload(conversation, "order.pdf", pdf(), "application/pdf");
 		JsonNode text = visitor.upload(conversation, "notes.txt",
 				"Théière en fonte, 1 L \uD83E\uDED6\n".getBytes(StandardCharsets.UTF_8), "text/plain");
@@ -109,6 +111,9 @@ class AttachmentIntegrationTests {
 		assertThat(png.path("height").asInt()).isEqualTo(80);
 		assertThat(jpeg.path("type").asString()).isEqualTo("image/jpeg");
 		assertThat(gif.path("type").asString()).isEqualTo("image/gif");
+		assertThat(webp.path("type").asString()).as("served as JPEG").isEqualTo("image/jpeg");
+		assertThat(webp.path("width").asInt()).isEqualTo(48);
+		assertThat(webp.path("name").asString()).isEqualTo("phone.webp");
 		assertThat(pdf.path("type").asString()).isEqualTo("application/pdf");
 		assertThat(pdf.has("width")).as("no pixels for a document").isFalse();
 		assertThat(pdf.has("thumbUrl")).isFalse();
@@ -377,6 +382,33 @@ class AttachmentIntegrationTests {
 	}
 
 	@Test
+	void anAgentOfAnotherSiteNeitherUploadsNorListsNorChangesOriginals() {
+		Visitor visitor = visitor();
+		String conversation = visitor.start();
+		JsonNode photo = visitor.upload(conversation, "ring.png", png(20, 20), "image/png");
+		visitor.sendFiles(conversation, "v1", null, photo);
+		String other = this.owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Other storefront")))
+			.text("/id");
+		String email = "elsewhere" + System.nanoTime() + "@shop.example";
+		ApiClient.Response created = this.owner.post("/api/v1/accounts",
+				ApiClient.json(Map.of("email", email, "displayName", "Eli", "role", "AGENT", "sites", List.of(other))));
+		ApiClient agent = new ApiClient(this.port);
+		agent.signIn(email, created.text("/oneTimePassword"));
+		assertThat(agent
+			.post("/api/v1/me/password", ApiClient.json(Map.of("currentPassword", created.text("/oneTimePassword"),
+					"newPassword", "eli's own long password")))
+			.status()).isEqualTo(200);
+		String inConversation = "/api/v1/conversations/" + conversation + "/attachments";
+		assertThat(agent.get(inConversation).status()).isEqualTo(404);
+		assertThat(agent.postBytes(inConversation + "?name=x.txt", "x".getBytes(), "text/plain").status())
+			.isEqualTo(404);
+		assertThat(agent.put("/api/v1/sites/" + this.site.id() + "/attachments",
+				ApiClient.json(Map.of("keepOriginals", true)))
+			.status()).as("owners only").isEqualTo(403);
+		assertThat(this.owner.get(inConversation).json()).hasSize(1);
+	}
+
+	@Test
 	void erasingACustomerRemovesTheirFilesFromTheStore() {
 		Visitor visitor = visitor();
 		assertThat(visitor.api.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "erase.me@example.com")))
@@ -502,6 +534,13 @@ class AttachmentIntegrationTests {
 			throw new IllegalStateException(ex);
 		}
 		return out.toByteArray();
+	}
+
+	static byte[] resource(String path) throws IOException {
+		try (var in = AttachmentIntegrationTests.class.getResourceAsStream(path)) {
+			assertThat(in).as(path).isNotNull();
+			return in.readAllBytes();
+		}
 	}
 
 	static byte[] pdf() {
