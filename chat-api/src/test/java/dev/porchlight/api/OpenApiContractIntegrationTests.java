@@ -167,8 +167,16 @@ class OpenApiContractIntegrationTests {
 		String visitorFile = expectUpload(visitor, "/api/v1/visitor/conversations/{id}/attachments",
 				"/api/v1/visitor/conversations/" + conversation + "/attachments?name=engraving.txt", note, 201)
 			.text("/id");
-		expectUpload(owner, "/api/v1/conversations/{id}/attachments", inConversation + "/attachments?name=reply.txt",
-				note, 201);
+		String staffFile = expectUpload(owner, "/api/v1/conversations/{id}/attachments",
+				inConversation + "/attachments?name=reply.txt", note, 201)
+			.text("/id");
+		expect(owner, "DELETE", "/api/v1/conversations/{id}/attachments/{attachmentId}",
+				inConversation + "/attachments/" + staffFile, null, 204);
+		String takenBack = expectUpload(visitor, "/api/v1/visitor/conversations/{id}/attachments",
+				"/api/v1/visitor/conversations/" + conversation + "/attachments?name=draft.txt", note, 201)
+			.text("/id");
+		expect(visitor, "DELETE", "/api/v1/visitor/conversations/{id}/attachments/{attachmentId}",
+				"/api/v1/visitor/conversations/" + conversation + "/attachments/" + takenBack, null, 204);
 		try (LiveTestClient socket = LiveTestClient.visitor(this.port, APP, token)) {
 			socket.send(Map.of("type", "send", "conversationId", conversation, "clientId", "c2", "attachments",
 					List.of(visitorFile)));

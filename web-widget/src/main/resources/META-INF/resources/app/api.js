@@ -3,7 +3,7 @@
 
 import { t } from './texts.js';
 
-function csrfToken() {
+export function csrfToken() {
 	const match = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
 	return match ? decodeURIComponent(match.substring('XSRF-TOKEN='.length)) : '';
 }

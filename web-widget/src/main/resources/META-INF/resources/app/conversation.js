@@ -2,10 +2,11 @@
 // it continues without a gap after a reconnect), the visitor's context, the reply box,
 // close/reopen, tags, notes and export.
 import { $, h, clear, time } from './dom.js';
-import { get, post } from './api.js';
+import { csrfToken, get, post } from './api.js';
 import { clientId } from '/shared/text.js';
-import { t } from './texts.js';
-import { entryItem, notesPanel, tagsPanel } from './panels.js';
+import { ACCEPT, createTray } from '/shared/attachments.js';
+import { locale, t } from './texts.js';
+import { entryItem, filesOf, notesPanel, tagsPanel } from './panels.js';
 
 export function showConversation(view, app, id, focusSeq) {
 	const inbox = app.inbox;
@@ -45,11 +46,21 @@ export function showConversation(view, app, id, focusSeq) {
 	const linking = linkPanel();
 	const visited = h('div', { id: 'pages-visited' });
 
+	// Files: the paperclip (or a drop on the conversation, or a paste into the reply box)
+	// uploads each at once; they go with the next reply.
+	const fileInput = h('input', { type: 'file', id: 'attach-input', multiple: true, accept: ACCEPT, hidden: true,
+		tabIndex: -1, 'aria-label': t('attach'), onchange: () => {
+			attach(fileInput.files);
+			fileInput.value = '';
+		} });
+	const attachButton = h('button', { type: 'button', id: 'attach', className: 'secondary attach',
+		'aria-label': t('attach'), title: t('attach'), onclick: () => fileInput.click() });
+	const sendButton = h('button', { type: 'submit', id: 'send-reply' }, t('send'));
 	const form = h('form', { id: 'reply-form', className: 'reply', onsubmit: (event) => {
 		event.preventDefault();
 		send();
-	} }, h('label', { htmlFor: 'reply', className: 'visually-hidden' }, t('replyLabel')), reply,
-	h('button', { type: 'submit' }, t('send')));
+	} }, h('label', { htmlFor: 'reply', className: 'visually-hidden' }, t('replyLabel')), attachButton, fileInput,
+	reply, sendButton);
 
 	clear(view, h('div', { className: 'conversation' },
 		h('section', { className: 'thread', 'aria-labelledby': 'conversation-title' },
@@ -187,7 +198,7 @@ export function showConversation(view, app, id, focusSeq) {
 		if (mine) {
 			mine.remove();
 		}
-		const li = entryItem(frame, who());
+		const li = entryItem(frame, who(), id);
 		place(li);
 		if (frame.kind === 'message' && frame.by.kind === 'visitor') {
 			typing.textContent = '';
@@ -256,7 +267,8 @@ export function showConversation(view, app, id, focusSeq) {
 		for (const [client, reply] of inbox.pending) {
 			if (reply.conversationId === id) {
 				transcript.append(h('li', { className: 'msg from-staff pending', dataset: { client } },
-					h('p', { className: 'author' }, app.me.displayName), h('p', { className: 'body' }, reply.body),
+					h('p', { className: 'author' }, app.me.displayName),
+					h('p', { className: 'body', hidden: !reply.body }, reply.body), filesOf(reply.files),
 					h('p', { className: 'meta' }, reply.failed ? t('failed', { reason: reply.failed })
 						: reply.acked ? t('sent') : t('sending'),
 					reply.failed ? [' ', h('button', { type: 'button', className: 'plain', onclick: () => {
@@ -371,9 +383,69 @@ export function showConversation(view, app, id, focusSeq) {
 		};
 	}
 
+	const tray = createTray({ t, locale, before: form, onChange: canSend,
+		target: async () => '/api/v1/conversations/' + id + '/attachments',
+		headers: async () => ({ 'X-XSRF-TOKEN': csrfToken() }),
+		// A CSRF token from before this session: once more with a fresh one (as api.js does).
+		again: (status, answer) => status === 403 && answer.error === 'csrf_token_invalid'
+			&& get('/api/v1/session').then(() => true, () => false) });
+
+	function attach(list) {
+		const files = [...list];
+		if (files.length && !form.hidden) {
+			replyError.textContent = '';
+			tray.add(files);
+		}
+	}
+
+	// Send works with text or an uploaded file, and waits for uploads under way.
+	function canSend() {
+		sendButton.disabled = !(reply.value.trim() || tray.uploaded().length) || tray.busy();
+	}
+
+	const thread = view.querySelector('.thread');
+	const dragging = (event) => event.dataTransfer && [...event.dataTransfer.types].includes('Files');
+	// A file dropped anywhere on the page never replaces the dashboard; on the conversation
+	// it is attached.
+	const onDragOver = (event) => {
+		if (dragging(event)) {
+			event.preventDefault();
+			thread.classList.toggle('pl-dropping', thread.contains(event.target));
+		}
+	};
+	const onDrop = (event) => {
+		thread.classList.remove('pl-dropping');
+		if (dragging(event)) {
+			event.preventDefault();
+			if (thread.contains(event.target)) {
+				attach(event.dataTransfer.files);
+			}
+		}
+	};
+	const onDragLeave = (event) => {
+		if (!event.relatedTarget) {
+			thread.classList.remove('pl-dropping');
+		}
+	};
+	document.addEventListener('dragover', onDragOver);
+	document.addEventListener('drop', onDrop);
+	document.addEventListener('dragleave', onDragLeave);
+	reply.addEventListener('paste', (event) => {
+		const files = event.clipboardData && event.clipboardData.files;
+		if (files && files.length) {
+			event.preventDefault();
+			attach(files);
+		}
+	});
+
 	function send() {
 		const body = reply.value.trim();
-		if (!body) {
+		if (tray.busy()) {
+			replyError.textContent = t('stillUploading');
+			return;
+		}
+		const files = tray.uploaded();
+		if (!body && !files.length) {
 			return;
 		}
 		// Too long for the server: say so and keep the text, rather than lose it.
@@ -382,12 +454,15 @@ export function showConversation(view, app, id, focusSeq) {
 			replyError.textContent = t('tooLong', { n: inbox.maxLength });
 			return;
 		}
-		inbox.sendReply(id, clientId(), body);
+		inbox.sendReply(id, clientId(), body, files.map((file) => ({ id: file.id, name: file.name, type: file.type,
+			size: file.size })));
+		tray.clear();
 		drawPending();
 		$('transcript-scroll').scrollTop = $('transcript-scroll').scrollHeight;
 		reply.value = '';
 		replyError.textContent = '';
 		countReply();
+		canSend();
 		typingOff();
 	}
 
@@ -445,6 +520,7 @@ export function showConversation(view, app, id, focusSeq) {
 	}
 	reply.addEventListener('input', offerCanned);
 	reply.addEventListener('input', countReply);
+	reply.addEventListener('input', canSend);
 	reply.addEventListener('input', () => {
 		clearTimeout(typingTimer);
 		if (Date.now() - typingLast > 2500) {
@@ -465,6 +541,7 @@ export function showConversation(view, app, id, focusSeq) {
 
 	drawHead();
 	drawPending();
+	canSend();
 	subscribe();
 	loadEmails();
 	if (!focusSeq) {
@@ -477,7 +554,11 @@ export function showConversation(view, app, id, focusSeq) {
 		clearTimeout(retryTimer);
 		clearTimeout(typingHide);
 		stop();
+		tray.clear();
 		document.removeEventListener('visibilitychange', onVisible);
+		document.removeEventListener('dragover', onDragOver);
+		document.removeEventListener('drop', onDrop);
+		document.removeEventListener('dragleave', onDragLeave);
 		inbox.live.send({ type: 'unsubscribe', conversationId: id });
 	};
 }

@@ -81,7 +81,7 @@ export function showCustomer(view, app, id) {
 			transcript.hidden = open;
 			if (!open && !transcript.childElementCount) {
 				const data = await get('/api/v1/conversations/' + conversationId).catch(() => ({ entries: [] }));
-				clear(transcript, data.entries.map((entry) => entryItem(entry, customer.name || t('visitor'))));
+				clear(transcript, data.entries.map((entry) => entryItem(entry, customer.name || t('visitor'), conversationId)));
 			}
 		});
 		return h('li', { dataset: { id: conversationId } },

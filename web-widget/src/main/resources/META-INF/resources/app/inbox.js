@@ -73,8 +73,9 @@ export class Inbox {
 		}, () => {});
 	}
 
-	sendReply(conversationId, clientId, body) {
-		this.pending.set(clientId, { conversationId, body });
+	// `files`: the uploaded attachments the reply carries (ids sent, the rest shown).
+	sendReply(conversationId, clientId, body, files) {
+		this.pending.set(clientId, { conversationId, body, files: files || [] });
 		this.flushReply(clientId);
 	}
 
@@ -91,8 +92,12 @@ export class Inbox {
 	flushReply(clientId) {
 		const reply = this.pending.get(clientId);
 		if (reply && !reply.acked && !reply.failed) {
-			this.live.send({ type: 'send', ref: 'r:' + clientId, conversationId: reply.conversationId, clientId,
-				body: reply.body });
+			const frame = { type: 'send', ref: 'r:' + clientId, conversationId: reply.conversationId, clientId,
+				body: reply.body };
+			if (reply.files && reply.files.length) {
+				frame.attachments = reply.files.map((file) => file.id);
+			}
+			this.live.send(frame);
 		}
 	}
 

@@ -3,7 +3,8 @@
 import { del, get, post, put } from './api.js';
 import { h, clear, time } from './dom.js';
 import { renderBody } from '/shared/text.js';
-import { t } from './texts.js';
+import { renderFiles } from '/shared/attachments.js';
+import { locale, t } from './texts.js';
 
 // Tags of a conversation or customer (`base` is its API path).
 export function tagsPanel(base, idPrefix) {
@@ -52,19 +53,35 @@ export function notesPanel(base, idPrefix, authorName) {
 		h('h3', { id: idPrefix + '-notes-title' }, t('notes')), list, form, error);
 }
 
+// The files of a message (images as thumbnails opening a viewer, others as download
+// cards); without a conversation id (a reply not yet acknowledged) names and sizes only.
+export function filesOf(files, conversationId) {
+	if (!files || !files.length) {
+		return null;
+	}
+	const box = h('div', { className: 'files' });
+	// Expired links are refreshed from the conversation's list of files (the session's
+	// cookie is the credential).
+	renderFiles(box, files, { t, locale, headers: async () => ({}),
+		list: conversationId ? '/api/v1/conversations/' + conversationId + '/attachments' : null,
+		host: document.querySelector('main.columns') || document.body });
+	return box;
+}
+
 // One log entry as a list item: a message (as text, links made safe) or a status line.
-export function entryItem(entry, visitorName) {
+export function entryItem(entry, visitorName, conversationId) {
 	if (entry.kind !== 'message') {
 		return h('li', { className: 'system', dataset: { seq: entry.seq } },
 			t(entry.kind === 'closed' ? 'closedEvent' : 'reopenedEvent'), ' · ', time(entry.at));
 	}
 	const fromVisitor = entry.by.kind === 'visitor';
-	const body = h('p', { className: 'body' });
-	renderBody(body, entry.message.body);
+	const body = h('p', { className: 'body', hidden: !entry.message.body });
+	renderBody(body, entry.message.body || '');
 	// A visitor's answer to a reply email came in by email, not through the chat.
 	const byEmail = entry.message.via === 'email';
 	return h('li', { className: 'msg ' + (fromVisitor ? 'from-visitor' : 'from-staff'), dataset: { seq: entry.seq } },
 		h('p', { className: 'author' }, fromVisitor ? visitorName : (entry.by.name || t('staff'))),
-		body, h('p', { className: 'meta' }, time(entry.at),
+		body, filesOf(entry.message.attachments, conversationId || entry.conversationId),
+		h('p', { className: 'meta' }, time(entry.at),
 			byEmail ? [' · ', h('span', { className: 'via-email' }, t('byEmail'))] : null));
 }

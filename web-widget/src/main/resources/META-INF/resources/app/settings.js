@@ -44,9 +44,11 @@ export function showSettings(view, app) {
 	const passwords = new Map();
 	const canned = h('div', { id: 'canned' });
 	const email = h('div', { id: 'email-settings' });
+	const files = h('div', { id: 'files-settings' });
 	clear(view, h('section', { className: 'settings' }, h('h1', {}, t('settings')), status.line,
 		h('h2', {}, t('sites')), owner ? null : h('p', {}, t('ownerOnly')), sites, newSiteForm(),
-		owner ? [h('h2', {}, t('emailSection')), email, h('h2', {}, t('staff')), staff] : null,
+		owner ? [h('h2', {}, t('emailSection')), email, h('h2', {}, t('filesSection')), files, h('h2', {}, t('staff')),
+			staff] : null,
 		h('h2', {}, t('canned')), canned));
 
 	// Only a failure to load a list is said at the top: there is no form to say it by.
@@ -149,6 +151,7 @@ export function showSettings(view, app) {
 					result.ok(t('siteCreated', { name: site.name }));
 					loadSites();
 					loadEmail();
+					loadFiles();
 				}, result.fail);
 		} }, h('h3', {}, t('newSite')), h('label', { htmlFor: 'new-site-name' }, t('siteName')), name,
 		h('label', { htmlFor: 'new-site-origins' }, t('origins')), origins, h('button', { type: 'submit' }, t('create')),
@@ -188,6 +191,31 @@ export function showSettings(view, app) {
 				} }, t('sendTest')), ' ', testResult.line)),
 			list.map(siteEmailForm));
 		}, fail);
+	}
+
+	// Files (owner): whether each site keeps pictures as they were uploaded (metadata such
+	// as a photo's location included) beside the cleaned copy everybody sees.
+	function loadFiles() {
+		get('/api/v1/sites').then((list) => clear(files, h('p', { className: 'help' }, t('filesHelp')),
+			list.map(siteFilesForm)), fail);
+	}
+
+	function siteFilesForm(site) {
+		const id = 'site-' + site.id + '-keep-originals';
+		const keep = h('input', { id, type: 'checkbox' });
+		const result = answer(id + '-answer');
+		get('/api/v1/sites/' + site.id + '/attachments').then((policy) => { keep.checked = policy.keepOriginals; },
+			result.fail);
+		return h('form', { className: 'site stack', dataset: { id: site.id }, onsubmit: (event) => {
+			event.preventDefault();
+			result.clear();
+			put('/api/v1/sites/' + site.id + '/attachments', { keepOriginals: keep.checked }).then((policy) => {
+				keep.checked = policy.keepOriginals;
+				result.ok(t('saved'));
+			}, result.fail);
+		} }, h('h3', {}, site.name),
+		h('div', {}, keep, ' ', h('label', { htmlFor: id }, t('keepOriginals'))),
+		h('button', { type: 'submit' }, t('save')), result.line);
 	}
 
 	function siteEmailForm(site) {
@@ -293,6 +321,7 @@ export function showSettings(view, app) {
 	loadCanned();
 	if (owner) {
 		loadEmail();
+		loadFiles();
 		loadStaff();
 	}
 	return null;

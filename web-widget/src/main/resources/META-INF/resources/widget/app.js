@@ -281,6 +281,10 @@ function reset() {
 		contact: null, prechatDone: false, unread: -1, generation: state.generation + 1 });
 	state.conversations.clear();
 	$('input').value = '';
+	if (tray) {
+		tray.clear();
+	}
+	canSend();
 	toHost(TO_HOST.ACTIVE, { active: false });
 	reconnect();
 }
@@ -540,7 +544,8 @@ function onEvent(frame) {
 		c.summary.lastSeq = frame.seq;
 		c.summary.lastActivityAt = frame.at;
 		if (frame.kind === 'message') {
-			c.summary.preview = frame.message.body.replace(/\s+/g, ' ').slice(0, 140);
+			c.summary.preview = (frame.message.body || (frame.message.attachments || []).map((a) => a.name).join(', '))
+				.replace(/\s+/g, ' ').slice(0, 140);
 		}
 	}
 	if (c.id === state.current) {
@@ -667,6 +672,9 @@ async function flush() {
 		}
 		const frame = { type: 'send', ref: 's:' + item.clientId, conversationId: item.conversationId,
 			clientId: item.clientId, body: item.body };
+		if (item.attachments) {
+			frame.attachments = item.attachments;
+		}
 		if (new TextEncoder().encode(JSON.stringify(frame)).length > state.maxFrameBytes) {
 			refused({ code: 'too_large', message: state.t('tooLong', { n: state.maxLength }) }, [item]);
 			continue;
@@ -707,7 +715,12 @@ function startConversation() {
 
 function submit(text) {
 	const body = text.trim();
-	if (!body) {
+	if (tray && tray.busy()) {
+		$('composer-error').textContent = state.t('stillUploading');
+		return false;
+	}
+	const files = tray ? tray.uploaded() : [];
+	if (!body && !files.length) {
 		return false;
 	}
 	if ([...body].length > state.maxLength) {
@@ -716,6 +729,12 @@ function submit(text) {
 	}
 	$('composer-error').textContent = '';
 	const item = { clientId: clientId(), conversationId: state.current, body, at: new Date().toISOString() };
+	if (files.length) {
+		// Kept with the message until acknowledged: the ids for resends, the rest to show it.
+		item.attachments = files.map((a) => a.id);
+		item.files = files.map((a) => ({ id: a.id, name: a.name, type: a.type, size: a.size }));
+		tray.clear();
+	}
 	state.outbox.push(item);
 	saveOutbox();
 	placePending(item);
@@ -1018,6 +1037,10 @@ function renderClosed() {
 function renderConversation() {
 	const list = $('messages');
 	list.textContent = '';
+	if (tray && tray.conversationId && tray.conversationId !== state.current) {
+		// Uploads belong to their conversation.
+		tray.clear();
+	}
 	list.dataset.conversation = String(state.current);
 	$('email-me-result').textContent = '';
 	const c = state.current && state.conversations.get(state.current);
@@ -1035,7 +1058,7 @@ function time(at) {
 	return el;
 }
 
-function messageItem(from, author, body, at) {
+function messageItem(from, author, body, at, files) {
 	const li = document.createElement('li');
 	li.className = 'msg from-' + from;
 	const who = document.createElement('span');
@@ -1044,17 +1067,25 @@ function messageItem(from, author, body, at) {
 	const text = document.createElement('p');
 	text.className = 'body';
 	renderBody(text, body);
+	// A message may be files alone.
+	text.hidden = !body;
 	const meta = document.createElement('p');
 	meta.className = 'meta';
 	meta.append(time(at));
 	li.append(who, text, meta);
+	showFiles(li, files);
 	return li;
 }
 
 // Puts an entry in sequence order; a visitor's own message replaces its pending copy.
 function placeEntry(entry) {
 	const list = $('messages');
-	if (list.querySelector('[data-seq="' + entry.seq + '"]')) {
+	const shown = list.querySelector('[data-seq="' + entry.seq + '"]');
+	if (shown) {
+		if (entry.kind === 'message') {
+			// A message of the visitor's whose ack came first: now with the server's links.
+			showFiles(shown, entry.message.attachments);
+		}
 		return;
 	}
 	let li;
@@ -1062,7 +1093,12 @@ function placeEntry(entry) {
 		const mine = entry.by.kind === 'visitor';
 		const pending = mine && list.querySelector('[data-client="' + CSS.escape(entry.message.clientId) + '"]');
 		li = pending || messageItem(mine ? 'visitor' : 'staff',
-			mine ? state.t('you') : (entry.by.name || state.t('staff')), entry.message.body, entry.at);
+			mine ? state.t('you') : (entry.by.name || state.t('staff')), entry.message.body, entry.at,
+			entry.message.attachments);
+		if (pending) {
+			// Now with the server's links.
+			showFiles(li, entry.message.attachments);
+		}
 		if (mine) {
 			li.dataset.client = entry.message.clientId;
 		}
@@ -1087,7 +1123,7 @@ function placePending(item) {
 		|| list.querySelector('[data-client="' + CSS.escape(item.clientId) + '"]')) {
 		return;
 	}
-	const li = messageItem('visitor', state.t('you'), item.body, item.at);
+	const li = messageItem('visitor', state.t('you'), item.body, item.at, item.files);
 	li.dataset.client = item.clientId;
 	list.append(li);
 	renderStates();
@@ -1198,6 +1234,49 @@ function focusFirst() {
 	target.focus();
 }
 
+// ---- files (shared/attachments.js, loaded when first needed) ----------------------
+
+let filesModule = null;
+let tray = null;
+const loadFiles = () => filesModule || (filesModule = import('/shared/attachments.js'));
+// Where the current conversation's files go, with the visitor's token.
+const filesUrl = (id) => '/api/v1/visitor/conversations/' + encodeURIComponent(id) + '/attachments';
+const fileOptions = () => ({ t: (key, values) => state.t(key, values), locale: () => state.locale,
+	host: $('widget'), headers: async () => ({ 'Authorization': 'Bearer ' + await token() }) });
+
+// The files of a message, below its text (links refreshed from the conversation's list
+// once expired).
+function showFiles(li, files) {
+	if (files && files.length) {
+		const box = li.querySelector('.files') || document.createElement('div');
+		box.className = 'files';
+		li.querySelector('.body').after(box);
+		const list = filesUrl(state.current);
+		loadFiles().then((m) => m.renderFiles(box, files, { ...fileOptions(), list }));
+	}
+}
+
+// Each file picked, dropped or pasted is uploaded at once into the conversation (started
+// first if there is none yet), and sent with the next message.
+async function attach(list) {
+	const files = [...list];
+	if (!files.length || $('composer').hidden || state.view !== 'chat') {
+		return;
+	}
+	const m = await loadFiles();
+	tray = tray || m.createTray({ ...fileOptions(), before: $('composer'), onChange: canSend,
+		target: async () => (tray.conversationId = state.current || await startConversation()) && filesUrl(tray.conversationId),
+		// An expired token: once more with a new one.
+		again: async (status) => status === 401 && !(state.token = null) });
+	tray.add(files);
+}
+
+// Send works with text or an uploaded file, and waits for uploads under way.
+function canSend() {
+	const files = tray ? tray.uploaded().length : 0;
+	$('send').disabled = !(input.value.trim() || files) || Boolean(tray && tray.busy());
+}
+
 // ---- wiring ------------------------------------------------------------------------
 
 function make(tag, id, text) {
@@ -1242,7 +1321,9 @@ document.addEventListener('visibilitychange', markRead);
 
 const input = $('input');
 input.value = store.get('draft', '') || '';
+canSend();
 input.addEventListener('input', () => {
+	canSend();
 	store.set('draft', input.value);
 	input.style.height = 'auto';
 	input.style.height = Math.min(input.scrollHeight, 120) + 'px';
@@ -1260,8 +1341,32 @@ $('composer').addEventListener('submit', (event) => {
 		input.value = '';
 		input.style.height = 'auto';
 		store.set('draft', null);
+		canSend();
 	}
 });
+input.addEventListener('paste', (event) => {
+	const files = event.clipboardData && event.clipboardData.files;
+	if (files && files.length) {
+		event.preventDefault();
+		attach(files);
+	}
+});
+$('attach').addEventListener('click', () => $('file').click());
+$('file').addEventListener('change', () => {
+	attach($('file').files);
+	$('file').value = '';
+});
+// Files dropped anywhere in the frame are attached (never opened in place of the chat).
+['dragover', 'dragleave', 'drop'].forEach((type) => document.addEventListener(type, (event) => {
+	const files = event.dataTransfer && [...event.dataTransfer.types].includes('Files');
+	$('chat').classList.toggle('pl-dropping', files && type === 'dragover');
+	if (files && type !== 'dragleave') {
+		event.preventDefault();
+		if (type === 'drop') {
+			attach(event.dataTransfer.files);
+		}
+	}
+}));
 
 state.identity = sessionGet('identity');
 toHost(TO_HOST.READY, {});

@@ -10,9 +10,11 @@ import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.attachment.AttachmentFiles;
 import dev.porchlight.domain.attachment.Attachments;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.conversation.AttachmentId;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
@@ -26,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -52,14 +55,17 @@ class AttachmentController {
 
 	private final Uploads uploads;
 
+	private final AttachmentFiles files;
+
 	private final Sites sites;
 
 	private final AuditLog audit;
 
 	private final Clock clock = Clock.systemUTC();
 
-	AttachmentController(LiveConversations live, Attachments attachments, AttachmentLinks links, Uploads uploads,
-			Sites sites, AuditLog audit) {
+	AttachmentController(LiveConversations live, Attachments attachments, AttachmentFiles files, AttachmentLinks links,
+			Uploads uploads, Sites sites, AuditLog audit) {
+		this.files = files;
 		this.live = live;
 		this.attachments = attachments;
 		this.links = links;
@@ -104,6 +110,38 @@ class AttachmentController {
 			.stream()
 			.map((stored) -> this.links.view(stored, true))
 			.toList();
+	}
+
+	@DeleteMapping("/api/v1/visitor/conversations/{id}/attachments/{attachmentId}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void visitorDiscard(@AuthenticationPrincipal VisitorPrincipal visitor, @PathVariable String id,
+			@PathVariable String attachmentId) {
+		discard(visitorConversation(visitor, id), Sender.visitor(visitor.visitorId()), attachmentId);
+	}
+
+	@DeleteMapping("/api/v1/conversations/{id}/attachments/{attachmentId}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void staffDiscard(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
+			@PathVariable String attachmentId) {
+		discard(staffConversation(staff, id), Sender.staff(staff.id()), attachmentId);
+	}
+
+	/**
+	 * An upload its uploader took back before sending: gone at once rather than after
+	 * {@code unsent-after}. A sent file, or another's, cannot be taken back this way.
+	 */
+	private void discard(LiveConversation conversation, Sender uploader, String attachmentId) {
+		AttachmentId id;
+		try {
+			id = AttachmentId.parse(attachmentId);
+		}
+		catch (DomainException ex) {
+			throw ApiException.notFound("file");
+		}
+		if (!this.attachments.removeUnsent(id, conversation.id(), uploader)) {
+			throw ApiException.notFound("file");
+		}
+		this.files.delete(List.of(id));
 	}
 
 	@GetMapping("/api/v1/sites/{id}/attachments")

@@ -51,7 +51,7 @@ final class SiteOriginsCorsConfigurationSource implements CorsConfigurationSourc
 		}
 		CorsConfiguration configuration = new CorsConfiguration();
 		configuration.setAllowedOrigins(List.of(origin));
-		configuration.setAllowedMethods(List.of("GET", "POST"));
+		configuration.setAllowedMethods(List.of("GET", "POST", "DELETE"));
 		configuration.setAllowedHeaders(List.of("Authorization", "Content-Type"));
 		configuration.setAllowCredentials(false);
 		configuration.setMaxAge(Duration.ofMinutes(10));

@@ -101,8 +101,7 @@ class AttachmentIntegrationTests {
 		JsonNode png = visitor.upload(conversation, "sketch.png", png(120, 80), "image/png");
 		JsonNode jpeg = visitor.upload(conversation, "photo.jpg", jpeg(64, 48), "image/jpeg");
 		JsonNode gif = visitor.upload(conversation, "wave.gif", gif(30, 20), "image/gif");
-		JsonNode webp = visitor.upload(conversation, "phone.webp", resource("/attachments/opaque.webp"),
-				"image/webp");
+		JsonNode webp = visitor.upload(conversation, "phone.webp", resource("/attachments/opaque.webp"), "image/webp");
 		JsonNode pdf = visitor.upload(conversation, "order.pdf", pdf(), "application/pdf");
 		JsonNode text = visitor.upload(conversation, "notes.txt",
 				"Théière en fonte, 1 L \uD83E\uDED6\n".getBytes(StandardCharsets.UTF_8), "text/plain");
@@ -339,6 +338,15 @@ class AttachmentIntegrationTests {
 		mallory.socket.send(Map.of("type", "send", "conversationId", his, "clientId", "steal", "attachments",
 				List.of(photo.path("id").asString())));
 		assertThat(mallory.socket.next("error").path("code").asString()).isEqualTo("attachment_not_found");
+		// An upload taken back is gone; only its uploader can take it back, and only
+		// unsent.
+		JsonNode second = alice.upload(hers, "ring-2.png", png(20, 20), "image/png");
+		String secondPath = "/api/v1/visitor/conversations/" + hers + "/attachments/" + second.path("id").asString();
+		assertThat(mallory.api.delete(secondPath).status()).isEqualTo(404);
+		assertThat(alice.api.delete(secondPath).status()).isEqualTo(204);
+		assertThat(chunks(second.path("id").asString())).isZero();
+		assertThat(fetchError(second.path("url").asString())).isEqualTo("404 not_found");
+		assertThat(alice.api.delete(secondPath).status()).isEqualTo(404);
 		// One upload goes with one message only.
 		alice.sendFiles(hers, "a1", "this one", photo);
 		alice.socket.send(Map.of("type", "send", "conversationId", hers, "clientId", "a2", "attachments",
@@ -348,6 +356,8 @@ class AttachmentIntegrationTests {
 		alice.socket.send(Map.of("type", "send", "conversationId", hers, "clientId", "a1", "body", "this one",
 				"attachments", List.of(photo.path("id").asString())));
 		assertThat(alice.socket.next("ack").path("duplicate").asBoolean()).isTrue();
+		String sentPath = "/api/v1/visitor/conversations/" + hers + "/attachments/" + photo.path("id").asString();
+		assertThat(alice.api.delete(sentPath).status()).as("a sent file stays").isEqualTo(404);
 
 		String url = photo.path("url").asString();
 		String id = photo.path("id").asString();
@@ -387,8 +397,7 @@ class AttachmentIntegrationTests {
 		String conversation = visitor.start();
 		JsonNode photo = visitor.upload(conversation, "ring.png", png(20, 20), "image/png");
 		visitor.sendFiles(conversation, "v1", null, photo);
-		String other = this.owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Other storefront")))
-			.text("/id");
+		String other = this.owner.post("/api/v1/sites", ApiClient.json(Map.of("name", "Other storefront"))).text("/id");
 		String email = "elsewhere" + System.nanoTime() + "@shop.example";
 		ApiClient.Response created = this.owner.post("/api/v1/accounts",
 				ApiClient.json(Map.of("email", email, "displayName", "Eli", "role", "AGENT", "sites", List.of(other))));
@@ -402,8 +411,8 @@ class AttachmentIntegrationTests {
 		assertThat(agent.get(inConversation).status()).isEqualTo(404);
 		assertThat(agent.postBytes(inConversation + "?name=x.txt", "x".getBytes(), "text/plain").status())
 			.isEqualTo(404);
-		assertThat(agent.put("/api/v1/sites/" + this.site.id() + "/attachments",
-				ApiClient.json(Map.of("keepOriginals", true)))
+		assertThat(agent
+			.put("/api/v1/sites/" + this.site.id() + "/attachments", ApiClient.json(Map.of("keepOriginals", true)))
 			.status()).as("owners only").isEqualTo(403);
 		assertThat(this.owner.get(inConversation).json()).hasSize(1);
 	}

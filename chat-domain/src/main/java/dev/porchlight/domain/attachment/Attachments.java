@@ -59,6 +59,15 @@ public interface Attachments {
 	List<AttachmentId> removeOf(Collection<ConversationId> conversations);
 
 	/**
+	 * Forgets one upload its uploader took back before sending it.
+	 * @param id the upload
+	 * @param conversation the conversation it was uploaded into
+	 * @param uploader who takes it back: only the one who uploaded it
+	 * @return whether there was such an unsent upload (its bytes are to go too)
+	 */
+	boolean removeUnsent(AttachmentId id, ConversationId conversation, Sender uploader);
+
+	/**
 	 * Forgets uploads no message took.
 	 * @param uploadedBefore only those older than this
 	 * @param limit at most this many

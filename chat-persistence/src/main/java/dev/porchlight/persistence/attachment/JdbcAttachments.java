@@ -133,6 +133,20 @@ class JdbcAttachments implements Attachments {
 	}
 
 	@Override
+	public boolean removeUnsent(AttachmentId id, ConversationId conversation, Sender uploader) {
+		return this.jdbc.sql("""
+				delete from attachment
+				 where id = :id and conversation_id = :conversation and uploader_kind = :kind
+				   and uploader_id = :uploader and client_msg_id is null
+				""")
+			.param("id", id.value())
+			.param("conversation", conversation.value())
+			.param("kind", uploader.kind().name())
+			.param("uploader", uploader.id())
+			.update() == 1;
+	}
+
+	@Override
 	public List<AttachmentId> removeUnsent(Instant uploadedBefore, int limit) {
 		return this.jdbc.sql("""
 				delete from attachment where id in (
