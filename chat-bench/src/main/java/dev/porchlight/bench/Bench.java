@@ -36,7 +36,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * per node), {@code --idle N} (only N idle sockets on one Porchlight node),
  * {@code --search-only [MESSAGES]} (only scenario 4: seed MESSAGES, default 1,000,000,
  * measure search on an idle node, then with chat at {@code --chat-rate} messages/s,
- * default 300, about half of the last measured capacity).
+ * default 300, about half of the last measured capacity), {@code --uploads} (only issue
+ * 22's attachments: one node, visitors uploading a 10 MB document each at once, then a 10
+ * MB photo each; replaces that section of {@code docs/benchmarks.md}).
  */
 public final class Bench {
 
@@ -75,6 +77,25 @@ public final class Bench {
 		// Interrupted (Ctrl-C), the run still stops every process it started.
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(Node::close)));
 		try {
+			if (List.of(args).contains("--uploads")) {
+				// Attachments alone: one node, no peer, no other scenario.
+				log("Starting one Porchlight node");
+				Node node = Node.porchlight("porchlight-a", jar, work, jdbcUrl, redisUrl, plan.heap);
+				nodes.add(node);
+				node.awaitReady();
+				Api owner = new Api(node.port);
+				owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
+				uploads(results, plan, owner, node, work);
+				node.close();
+				redis.close();
+				postgres.close();
+				results.totalSeconds = (System.nanoTime() - benchStarted) / 1e9;
+				Report.replaceSection(repo.resolve("docs/benchmarks.md"),
+						Report.uploads(results, plan, "chat-bench/run --uploads" + (quick ? " --quick" : "")));
+				log(String.format("Done in %.0f s: the attachments section of docs/benchmarks.md replaced",
+						results.totalSeconds));
+				System.exit(0);
+			}
 			log("Starting two Porchlight nodes");
 			Node a = Node.porchlight("porchlight-a", jar, work, jdbcUrl, redisUrl, plan.heap);
 			nodes.add(a);
@@ -276,6 +297,9 @@ public final class Bench {
 						() -> chat.run(chatRate, plan.searchDuration));
 			}
 			log("Search done; chat meanwhile: " + results.search.chat().line());
+
+			// Attachments (issue 22): many visitors upload 10 MB at once, on node A.
+			uploads(results, plan, owner, a, work);
 		}
 		finally {
 			for (Node node : nodes) {
@@ -312,6 +336,21 @@ public final class Bench {
 		Files.writeString(work.resolve("search.md"), table);
 		System.out.println(table);
 		log("Written to " + work.resolve("search.md"));
+	}
+
+	/**
+	 * Issue 22, acceptance 3: the plan's number of visitors of a new site each upload a
+	 * document of almost 10 MB at once, then a photo of almost 10 MB each, on one node
+	 * (the files are kept in {@code chat-bench/target/bench-uploads} between runs).
+	 */
+	private static void uploads(Results results, Plan plan, Api owner, Node node, Path work) throws Exception {
+		var site = owner.postJson("/api/v1/sites", Map.of("name", "Uploads shop", "allowedOrigins", List.of()),
+				Map.of());
+		ChatSystem.Porchlight system = new ChatSystem.Porchlight(List.of(node.port), site.path("siteKey").asString(),
+				owner.cookie("PORCHLIGHT_SESSION"));
+		long started = System.nanoTime();
+		results.uploads = AttachmentUploads.run(system, node, plan.uploads, work.resolveSibling("bench-uploads"), work);
+		results.uploadsSeconds = (System.nanoTime() - started) / 1e9;
 	}
 
 	/**
@@ -583,18 +622,18 @@ public final class Bench {
 	record Plan(String heap, int idleSockets, int idleProcesses, int visitors, double startRate, double factor,
 			int maxSteps, Duration step, Duration warmup, int pairs, double archiveRate, Duration archiveDuration,
 			List<Integer> archiveConversations, int searchMessages, Duration searchDuration, Duration overload,
-			Duration recovery) {
+			Duration recovery, int uploads) {
 
 		// The warm-up is long on purpose: profiling showed a JVM that has not finished
 		// compiling its hot paths (C2 busy for the first minute) measuring 100 times
 		// slower than itself a minute later.
 		static final Plan FULL = new Plan("1g", 15_000, 4, 200, 300, 1.5, 10, Duration.ofSeconds(10),
 				Duration.ofSeconds(60), 3, 10_000, Duration.ofSeconds(60), List.of(1_000, 100_000), 1_000_000,
-				Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(20));
+				Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(20), 20);
 
 		static final Plan QUICK = new Plan("512m", 600, 2, 40, 200, 2.0, 3, Duration.ofSeconds(3),
 				Duration.ofSeconds(5), 1, 10_000, Duration.ofSeconds(3), List.of(40, 2_000), 20_000,
-				Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(3));
+				Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(3), 4);
 
 	}
 

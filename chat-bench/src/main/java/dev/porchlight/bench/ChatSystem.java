@@ -137,7 +137,16 @@ interface ChatSystem {
 
 		@Override
 		public Visitor visitor(int node, InetAddress source, InetAddress tokenSource) {
-			Conn conn = idleVisitor(node, source, tokenSource);
+			return start(idleVisitor(node, source, tokenSource));
+		}
+
+		/**
+		 * Starts a conversation on a visitor socket ({@code start} frame), as the
+		 * widget's first message does.
+		 * @param conn the visitor's socket
+		 * @return the visitor with its conversation
+		 */
+		static Visitor start(Conn conn) {
 			conn.send("{\"type\":\"start\",\"ref\":\"s\",\"context\":{\"url\":\"https://shop.bench.example/rings\","
 					+ "\"title\":\"Rings\",\"locale\":\"en\"}}");
 			JsonNode started = Api.JSON.readTree(conn.next("\"started\"", Duration.ofSeconds(30)));
@@ -146,7 +155,18 @@ interface ChatSystem {
 
 		@Override
 		public Conn idleVisitor(int node, InetAddress source, InetAddress tokenSource) {
-			String token = token(node, tokenSource);
+			return visitorSocket(node, source, token(node, tokenSource));
+		}
+
+		/**
+		 * A visitor socket for a token already asked for (the token is also what the
+		 * visitor's REST calls carry).
+		 * @param node which node to connect to
+		 * @param source the socket's source address
+		 * @param token the visitor token
+		 * @return the socket, welcomed
+		 */
+		Conn visitorSocket(int node, InetAddress source, String token) {
 			Conn conn = Conn.open(source, URI.create("ws://127.0.0.1:" + this.ports.get(node) + "/ws/v1/visitor"),
 					Map.of("Origin", ORIGIN), List.of("porchlight.v1", "porchlight.token." + token), false);
 			conn.welcome = conn.next("\"welcome\"", Duration.ofSeconds(30));

@@ -174,6 +174,17 @@ final class Node implements AutoCloseable {
 	}
 
 	/**
+	 * Logs every collection of this JVM to a file from now on (unified logging,
+	 * {@code gc} at info, each line stamped with the wall clock in milliseconds), added
+	 * while it runs ({@code jcmd PID VM.log}): the nodes' command line stays that of the
+	 * other scenarios.
+	 * @param file where
+	 */
+	void logCollections(Path file) {
+		jcmd("VM.log", "output=file=" + file.toAbsolutePath(), "what=gc=info", "decorators=timemillis");
+	}
+
+	/**
 	 * Starts a Flight Recorder recording of this JVM, written when it ends.
 	 * @param file where
 	 * @param duration how long

@@ -252,6 +252,11 @@ final class Report {
 		// Scenario 4
 		md.append(search(r, plan));
 
+		// Attachments (issue 22)
+		if (!r.uploads.isEmpty()) {
+			md.append(uploads(r, plan, "chat-bench/run --uploads" + (r.quick ? " --quick" : "")));
+		}
+
 		// Micro
 		md.append("## Micro-benchmarks (JMH)\n\n");
 		md.append("`dev.porchlight.bench.micro`, one fork, average time per operation; the store benchmarks run "
@@ -331,6 +336,241 @@ final class Report {
 		}
 		md.append(String.format(Locale.ROOT, "\nChat meanwhile: %s.\n\n", s.chat().line()));
 		return md.toString();
+	}
+
+	/**
+	 * The attachments section's heading; {@link #replaceSection} finds it by this line.
+	 */
+	static final String UPLOADS_HEADING = "## Attachments: 20 visitors upload 10 MB at once";
+
+	/**
+	 * The attachments section (issue 22, acceptance 3): both rounds side by side, the
+	 * node's memory while they ran, and what the figures say about files held in memory.
+	 * @param command the command that reproduces it alone
+	 */
+	static String uploads(Results r, Bench.Plan plan, String command) {
+		List<AttachmentUploads.Round> rounds = r.uploads;
+		AttachmentUploads.Round documents = rounds.get(0);
+		AttachmentUploads.Round photos = rounds.get(1);
+		StringBuilder md = new StringBuilder(UPLOADS_HEADING).append("\n\n");
+		md.append(String.format(Locale.ROOT,
+				"Reproduce with `%s` (the uploads took %.0f s of a %.0f s run, plus the build; the full run includes them). Machine: %d cores, %s, "
+						+ "%s, %s, %s %s; PostgreSQL %s (embedded). Run %s.\n\n",
+				command, r.uploadsSeconds, r.totalSeconds, Runtime.getRuntime().availableProcessors(), Machine.cpu(),
+				Machine.memory(), Machine.kernel(), System.getProperty("java.vm.name"),
+				System.getProperty("java.runtime.version"), r.postgresVersion, r.startedAt));
+		md.append(String.format(Locale.ROOT,
+				"One node (`java -Xms%1$s -Xmx%1$s -XX:+AlwaysPreTouch -jar porchlight.jar`, the nodes of the other "
+						+ "scenarios, with the default attachment settings: the `postgres` store, 10 MB per file, "
+						+ "2 image workers). %2$d visitors of one site each start a conversation over their socket "
+						+ "(`start` frame), then upload into it at the same moment, each body streamed from disk by "
+						+ "the client (`BodyPublishers.ofFile`) to `POST /api/v1/visitor/conversations/{id}/attachments` "
+						+ "with the visitor's bearer token; one upload before the rounds warms the path up. Round 1: "
+						+ "documents, `%%PDF-1.7` and random bytes, %3$,d bytes each, stored as they are (streaming to a "
+						+ "temporary file, then the 256 KiB chunks of the store). Round 2: photos, real JPEGs of "
+						+ "%4$d × %5$d pixels (%6$.2f million, under the 40 million limit) with per-pixel noise at "
+						+ "quality %7$.2f, %8$,d to %9$,d bytes, decoded and encoded again (at most 2 at once). Latency "
+						+ "is each upload's request to its answer; throughput is the bytes sent over the round's wall "
+						+ "time. The node's RSS (`/proc/PID/status`) and heap used (`jstat -gc PID 100`, which reads "
+						+ "the JVM's shared counters) are sampled every 100 ms during the round; its collections are "
+						+ "logged (`jcmd PID VM.log what=gc`). The heap used sampled includes garbage: it shows "
+						+ "what passes through the heap, not what stays. What stays is the live heap: after a full GC "
+						+ "before the round, 2 s into it (bodies arriving) and when the first upload is answered (the "
+						+ "others stored or decoded meanwhile), each a full GC and a class histogram (`jcmd PID "
+						+ "GC.class_histogram`) while uploads are in flight, which pauses the node and counts in the "
+						+ "round's time; and after the round. The heap is fixed and touched "
+						+ "at start, so RSS grows only outside the heap.\n\n",
+				plan.heap(), documents.uploads(), AttachmentUploads.DOCUMENT_BYTES, AttachmentUploads.PHOTO_WIDTH,
+				AttachmentUploads.PHOTO_HEIGHT,
+				AttachmentUploads.PHOTO_WIDTH * (double) AttachmentUploads.PHOTO_HEIGHT / 1e6,
+				AttachmentUploads.PHOTO_QUALITY, photos.smallestFile(), photos.largestFile()));
+		md.append("| figure | documents (PDF, stored as sent) | photos (JPEG, decoded and encoded again) |\n");
+		md.append("| --- | --- | --- |\n");
+		uploadRow(md, rounds, "answered 201 (other answers)", (u) -> String.format(Locale.ROOT, "%d of %d (%s)",
+				u.created(), u.uploads(), (u.created() == u.uploads()) ? "none" : u.statuses().toString()));
+		uploadRow(md, rounds, "sent", (u) -> String.format(Locale.ROOT, "%.1f MiB", u.bytes() / 1048576.0));
+		uploadRow(md, rounds, "stored (sizes answered)",
+				(u) -> String.format(Locale.ROOT, "%.1f MiB", u.served() / 1048576.0));
+		uploadRow(md, rounds, "wall time, first request to last answer",
+				(u) -> String.format(Locale.ROOT, "%.1f s", u.seconds()));
+		uploadRow(md, rounds, "throughput", (u) -> String.format(Locale.ROOT, "%.1f MiB/s (%.2f uploads/s)",
+				u.mebibytesPerSecond(), u.uploads() / u.seconds()));
+		uploadRow(md, rounds, "latency per upload p50 / p95 / max", (u) -> String.format(Locale.ROOT,
+				"%.0f / %.0f / %.0f ms", u.latency(50), u.latency(95), u.latency(100)));
+		uploadRow(md, rounds, "a health request every 200 ms meanwhile: p50 / max (requests)", (u) -> String
+			.format(Locale.ROOT, "%.0f / %.0f ms (%d)", u.probe(50), u.probe(100), u.probesMs().size()));
+		uploadRow(md, rounds, "RSS before → peak (growth)", (u) -> String.format(Locale.ROOT, "%.0f → %.0f MiB (+%.0f)",
+				mib(u.rssBefore()), mib(u.rssPeak()), mib(u.rssPeak() - u.rssBefore())));
+		uploadRow(md, rounds, "heap used before → peak sampled, garbage included (growth)",
+				(u) -> String.format(Locale.ROOT, "%.0f → %.0f MiB (+%.0f), %d samples", mib(u.heapBefore()),
+						mib(u.heapPeak()), mib(u.heapPeak() - u.heapBefore()), u.samples()));
+		uploadRow(md, rounds, "heap after a collection during the round, at most (above the live heap before)",
+				(u) -> (u.collections() + u.fullCollections() == 0) ? "no collection during the round"
+						: String.format(Locale.ROOT, "%.0f MiB (%+.0f)", mib(u.heapAfterGcPeak()),
+								mib(u.heapAfterGcPeak() - u.liveBefore())));
+		uploadRow(md, rounds,
+				"collections: young / full (the in-flight snapshots') / started by a humongous allocation / with an evacuation failure",
+				(u) -> String.format(Locale.ROOT, "%d / %d / %d / %d", u.collections(), u.fullCollections(),
+						u.humongousCollections(), u.evacuationFailures()));
+		uploadRow(md, rounds, "live heap before the round",
+				(u) -> String.format(Locale.ROOT, "%.0f MiB", mib(u.liveBefore())));
+		uploadRow(md, rounds,
+				"**live heap with uploads in flight** (growth; of it byte[]), 2 s in and at the first answer",
+				(u) -> String.join("; ",
+						u.snapshots()
+							.stream()
+							.map((snapshot) -> String.format(Locale.ROOT,
+									"%s%.0f MiB%s (%+.0f; byte[] %.0f MiB) at %.1f s, %d of %d unanswered",
+									(snapshot == u.inFlight()) ? "**" : "", mib(snapshot.live()),
+									(snapshot == u.inFlight()) ? "**" : "", mib(snapshot.live() - u.liveBefore()),
+									mib(snapshot.byteArrays()), snapshot.atSeconds(), snapshot.uploads(), u.uploads()))
+							.toList()));
+		uploadRow(md, rounds, "heap used right after the last answer",
+				(u) -> String.format(Locale.ROOT, "%.0f MiB", mib(u.heapAfterRound())));
+		uploadRow(md, rounds, "live heap after the round and a full GC (RSS)",
+				(u) -> String.format(Locale.ROOT, "%.0f MiB (%.0f MiB)", mib(u.liveAfter()), mib(u.rssAfter())));
+		md.append('\n');
+
+		// The reading: what the node held, against the files in flight.
+		double decoded = AttachmentUploads.PHOTO_WIDTH * (double) AttachmentUploads.PHOTO_HEIGHT * 3 / 1048576.0;
+		md.append(String.format(Locale.ROOT, "**Reading.** %d files of almost 10 MB were sent at once, %.0f MiB. ",
+				documents.uploads(), mib(documents.bytes())));
+		md.append(String.format(Locale.ROOT,
+				"Documents: at the snapshot that found the most, %d were still in flight (%.0f MiB of files); the "
+						+ "live heap was then %.0f MiB above its level before the round, %.1f MiB per upload in flight against "
+						+ "%.1f MiB per file, and RSS outside the heap grew by %.0f MiB at most: %s. The sampled peak "
+						+ "(+%.0f MiB) is garbage of the copies through the node's buffers (young collections during "
+						+ "the round: %d): allocation, not retention. ",
+				documents.inFlight().uploads(), inFlightFiles(documents), mib(grown(documents)),
+				mib(grown(documents)) / Math.max(1, documents.inFlight().uploads()),
+				mib(documents.bytes()) / documents.uploads(), mib(documents.rssPeak() - documents.rssBefore()),
+				bounded(documents)
+						? "**no file is held whole in memory** (criterion: live heap growth plus RSS "
+								+ "growth under half the files in flight)"
+						: "**not bounded**: the node held at least half the files in flight (see the class "
+								+ "histogram beside the run)",
+				mib(documents.heapPeak() - documents.heapBefore()), documents.collections()));
+		md.append(String.format(Locale.ROOT,
+				"Photos: at the snapshot that found the most, with %d in flight, the live heap was %.0f MiB above its level before (%.1f MiB per upload "
+						+ "in flight; %.1f pictures' worth of decoded pixels at %.0f MiB each, %d × %d × 3 bytes), "
+						+ "so what stays is bounded by the 2 image workers, not by the uploads: all %d decoded "
+						+ "at once would need %.0f MiB, more than the %s heap. RSS outside "
+						+ "the heap grew by %.0f MiB. Photos took %.1f times as long as documents per byte: %.0f ms "
+						+ "per picture (wall time × 2 workers / %d).\n\n",
+				photos.inFlight().uploads(), mib(grown(photos)),
+				mib(grown(photos)) / Math.max(1, photos.inFlight().uploads()), mib(grown(photos)) / decoded, decoded,
+				AttachmentUploads.PHOTO_WIDTH, AttachmentUploads.PHOTO_HEIGHT, photos.uploads(),
+				photos.uploads() * decoded, plan.heap(), mib(Math.max(0, photos.rssPeak() - photos.rssBefore())),
+				documents.mebibytesPerSecond() / photos.mebibytesPerSecond(),
+				photos.seconds() * 2000 / photos.uploads(), photos.uploads()));
+		md.append(String.format(Locale.ROOT,
+				"What passes through the heap is another matter: each picture allocates arrays of tens of MiB "
+						+ "(humongous objects), so the heap used reached %.0f of %d MiB during the photos, %d young "
+						+ "collections were started by such an allocation, and after them the heap held up to %.0f "
+						+ "MiB, most of it garbage the collector could not yet free (%d of them report an evacuation failure: "
+						+ "regions pinned by the native JPEG codec, or no free region left). Full collections of the "
+						+ "node's own (besides the snapshots'): %d. How much smaller a heap this still fits is not "
+						+ "measured here.\n\n",
+				mib(photos.heapPeak()), heapMiB(plan.heap()), photos.humongousCollections(),
+				mib(photos.heapAfterGcPeak()), photos.evacuationFailures(),
+				photos.fullCollections() - photos.snapshots().size()));
+		md.append(String.format(Locale.ROOT,
+				"Meanwhile the node answered a health request (`/actuator/health/liveness`, every 200 ms) in "
+						+ "%.0f ms p50 and %.0f ms at most during the documents, %.0f ms p50 and %.0f ms at most during "
+						+ "the photos%s; uploads answered other than 201: %d of documents, %d of photos%s.\n\n",
+				documents.probe(50), documents.probe(100), photos.probe(50), photos.probe(100),
+				(photos.probe(100) <= 1000) ? "" : String.format(Locale.ROOT,
+						". Requests waited up to %.1f s while pictures were decoded: the image workers "
+								+ "(platform threads of their own) share the %d cores with the carrier threads "
+								+ "of every other request",
+						photos.probe(100) / 1000, Runtime.getRuntime().availableProcessors()),
+				documents.uploads() - documents.created(), photos.uploads() - photos.created(),
+				(documents.problems().isEmpty() && photos.problems().isEmpty()) ? "" : " (" + String.join("; ",
+						java.util.stream.Stream.concat(documents.problems().stream(), photos.problems().stream())
+							.map((problem) -> "`" + problem.replace("`", "'") + "`")
+							.distinct()
+							.toList())
+						+ ")"));
+		return md.toString();
+	}
+
+	/** Live heap with uploads in flight, above the live heap before the round. */
+	private static long grown(AttachmentUploads.Round u) {
+		return Math.max(0, u.inFlight().live() - u.liveBefore());
+	}
+
+	/** The files still in flight at the snapshot, in MiB (at the round's mean size). */
+	private static double inFlightFiles(AttachmentUploads.Round u) {
+		return mib(u.bytes()) / u.uploads() * u.inFlight().uploads();
+	}
+
+	/**
+	 * Whether the node held less than half the files in flight: live heap growth plus RSS
+	 * growth (outside the heap).
+	 */
+	private static boolean bounded(AttachmentUploads.Round u) {
+		double held = mib(grown(u)) + mib(Math.max(0, u.rssPeak() - u.rssBefore()));
+		return held < inFlightFiles(u) / 2;
+	}
+
+	/** A heap setting such as {@code 1g} or {@code 512m}, in MiB. */
+	private static long heapMiB(String heap) {
+		long number = Long.parseLong(heap.substring(0, heap.length() - 1));
+		return heap.endsWith("g") ? number * 1024 : number;
+	}
+
+	private static double mib(long bytes) {
+		return bytes / 1048576.0;
+	}
+
+	private static void uploadRow(StringBuilder md, List<AttachmentUploads.Round> rounds, String figure,
+			java.util.function.Function<AttachmentUploads.Round, String> cell) {
+		md.append("| ").append(figure).append(" |");
+		for (AttachmentUploads.Round round : rounds) {
+			md.append(' ').append(cell.apply(round)).append(" |");
+		}
+		md.append('\n');
+	}
+
+	/**
+	 * Puts a section (its first line is its {@code ## } heading) into the page: in place
+	 * of the section with the same heading, up to the next {@code ## } heading, or else
+	 * before the micro-benchmarks (or the limits, or at the end). Everything else in the
+	 * page stays as it is: a partial run rewrites only its own section.
+	 * @param markdown the page
+	 * @param section the section, ending with a blank line
+	 */
+	static void replaceSection(Path markdown, String section) throws java.io.IOException {
+		String heading = section.substring(0, section.indexOf('\n'));
+		List<String> lines = new java.util.ArrayList<>(
+				Files.exists(markdown) ? Files.readAllLines(markdown) : List.of("# Benchmarks", ""));
+		int start = lines.indexOf(heading);
+		int end;
+		if (start >= 0) {
+			end = start + 1;
+			while (end < lines.size() && !lines.get(end).startsWith("## ")) {
+				end++;
+			}
+		}
+		else {
+			start = lines.indexOf("## Micro-benchmarks (JMH)");
+			if (start < 0) {
+				start = lines.indexOf("## Limits and what they come from");
+			}
+			if (start < 0) {
+				start = lines.size();
+				if (!lines.isEmpty() && !lines.get(start - 1).isEmpty()) {
+					lines.add("");
+					start++;
+				}
+			}
+			end = start;
+		}
+		List<String> replaced = new java.util.ArrayList<>(lines.subList(0, start));
+		replaced.addAll(List.of(section.stripTrailing().split("\n", -1)));
+		replaced.add("");
+		replaced.addAll(lines.subList(end, lines.size()));
+		Files.writeString(markdown, String.join("\n", replaced) + "\n");
 	}
 
 	static LoadGenerator.Result bestPassing(List<LoadGenerator.Result> steps) {

@@ -51,6 +51,12 @@ final class Results {
 	/** Scenario 4 on an otherwise idle node. */
 	Search.Figures searchIdle;
 
+	/** Attachments (issue 22): documents, then photos. */
+	List<AttachmentUploads.Round> uploads = List.of();
+
+	/** How long the attachments part took, files, visitors and both rounds. */
+	double uploadsSeconds;
+
 	List<Micro.Score> jmh = List.of();
 
 	double totalSeconds;

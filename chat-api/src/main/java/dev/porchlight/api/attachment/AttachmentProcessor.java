@@ -17,7 +17,11 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.imageio.IIOException;
@@ -42,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * with a thumbnail. Pictures larger than a number of pixels are refused from their
  * header, before anything is decoded, and only a few are decoded at once.
  */
-public final class AttachmentProcessor {
+public final class AttachmentProcessor implements AutoCloseable {
 
 	private static final AtomicBoolean PLUGINS_SCANNED = new AtomicBoolean();
 
@@ -52,7 +56,10 @@ public final class AttachmentProcessor {
 
 	private final long maxPixels;
 
-	private final Semaphore workers;
+	/**
+	 * At most {@code imageWorkers} pictures are decoded at once, each on its own thread.
+	 */
+	private final ExecutorService pictures;
 
 	private final int thumbnailSize;
 
@@ -60,8 +67,8 @@ public final class AttachmentProcessor {
 	 * A processor.
 	 * @param maxPixels refuse images with more pixels (checked from the header, before
 	 * decoding)
-	 * @param imageWorkers at most this many images decoded at once (a fair semaphore;
-	 * waiting is fine)
+	 * @param imageWorkers at most this many pictures decoded at once, each on a platform
+	 * thread of its own (others wait their turn)
 	 * @param thumbnailSize longer side of thumbnails in pixels (320)
 	 */
 	public AttachmentProcessor(long maxPixels, int imageWorkers, int thumbnailSize) {
@@ -69,7 +76,8 @@ public final class AttachmentProcessor {
 			throw new IllegalArgumentException("maxPixels, imageWorkers and thumbnailSize must be positive");
 		}
 		this.maxPixels = maxPixels;
-		this.workers = new Semaphore(imageWorkers, true);
+		this.pictures = Executors.newFixedThreadPool(imageWorkers,
+				Thread.ofPlatform().name("porchlight-picture-", 1).daemon(true).factory());
 		this.thumbnailSize = thumbnailSize;
 		if (PLUGINS_SCANNED.compareAndSet(false, true)) {
 			// Finds the WebP and JPEG readers with the application's class
@@ -93,9 +101,44 @@ public final class AttachmentProcessor {
 		return switch (kind) {
 			case PDF -> new Processed("application/pdf", 0, 0, upload, null, null);
 			case TEXT -> new Processed("text/plain", 0, 0, upload, null, null);
-			case GIF -> withOriginal(processGif(upload, workDir), upload, keepOriginal);
-			case JPEG, PNG, WEBP -> withOriginal(processStill(kind, upload, workDir), upload, keepOriginal);
+			case GIF -> withOriginal(onPictureThread(() -> processGif(upload, workDir)), upload, keepOriginal);
+			case JPEG, PNG, WEBP ->
+				withOriginal(onPictureThread(() -> processStill(kind, upload, workDir)), upload, keepOriginal);
 		};
+	}
+
+	/**
+	 * Decoding and encoding a picture is seconds of CPU: done on one of the pool's
+	 * platform threads, never on the request's virtual thread, which would keep one of
+	 * the few carrier threads busy and stall every other request and socket of the node
+	 * meanwhile. The request's thread waits unmounted.
+	 */
+	private Processed onPictureThread(Callable<Processed> work) throws IOException {
+		Future<Processed> result = this.pictures.submit(work);
+		try {
+			return result.get();
+		}
+		catch (InterruptedException ex) {
+			result.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while a picture was processed");
+		}
+		catch (ExecutionException ex) {
+			switch (ex.getCause()) {
+				case IOException io -> throw io;
+				case RuntimeException runtime -> throw runtime;
+				case Error error -> throw error;
+				default -> throw new IllegalStateException(ex.getCause());
+			}
+		}
+	}
+
+	/**
+	 * Stops the picture threads (the application is closing).
+	 */
+	@Override
+	public void close() {
+		this.pictures.shutdownNow();
 	}
 
 	private static Processed withOriginal(Processed processed, Path upload, boolean keepOriginal) {
@@ -128,15 +171,11 @@ public final class AttachmentProcessor {
 				throw unreadable(null);
 			}
 			checkPixels(width, height, this.maxPixels);
-			acquire();
 			try {
 				return encodeStill(kind, decoded(reader, 0), orientation, workDir);
 			}
 			catch (RuntimeException ex) {
 				throw rejection(ex);
-			}
-			finally {
-				this.workers.release();
 			}
 		}
 		finally {
@@ -172,7 +211,6 @@ public final class AttachmentProcessor {
 			catch (RuntimeException ex) {
 				throw rejection(ex);
 			}
-			acquire();
 			try {
 				Path file = Files.createTempFile(workDir, "file-", ".gif");
 				BufferedImage first;
@@ -188,9 +226,6 @@ public final class AttachmentProcessor {
 			}
 			catch (RuntimeException ex) {
 				throw rejection(ex);
-			}
-			finally {
-				this.workers.release();
 			}
 		}
 		finally {
@@ -213,16 +248,6 @@ public final class AttachmentProcessor {
 							: ContentSniffer.UNSUPPORTED);
 		}
 		return readers.next();
-	}
-
-	private void acquire() throws InterruptedIOException {
-		try {
-			this.workers.acquire();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new InterruptedIOException("Interrupted while waiting to decode a picture");
-		}
 	}
 
 	/**

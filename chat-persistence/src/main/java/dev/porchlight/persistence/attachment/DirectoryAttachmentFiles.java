@@ -19,11 +19,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Repository;
 
 /**
- * The bytes of attachments in a directory: {@code
- * <dir>
- * /<2 hex>/<2 hex>/<id>.<variant>}, each written to a temporary name beside it and moved
- * into place, so a reader sees a whole file or none. Every node must see the same
- * directory (a shared volume).
+ * The bytes of attachments in a directory: each variant in a file named after the id and
+ * the variant's letter, under two levels of directories named by the id's first hex
+ * digits (ab/cd/abcd….f). Each is written to a temporary name beside it and moved into
+ * place, so a reader sees a whole file or none. Every node must see the same directory (a
+ * shared volume).
  */
 @Repository
 @ConditionalOnProperty(name = "porchlight.attachments.store", havingValue = "filesystem")

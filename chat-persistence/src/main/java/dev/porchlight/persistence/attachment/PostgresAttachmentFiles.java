@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The bytes of attachments in PostgreSQL ({@code attachment_chunk}, V12): each variant in
  * chunks of {@value #CHUNK} bytes, written and read one chunk per statement, so neither
- * side ever holds more than a chunk.
+ * side ever holds more than a chunk; a variant is written in one transaction.
  */
 @Repository
 @ConditionalOnProperty(name = "porchlight.attachments.store", havingValue = "postgres", matchIfMissing = true)
@@ -34,7 +35,14 @@ class PostgresAttachmentFiles implements AttachmentFiles {
 		this.jdbc = jdbc;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * In one transaction on one connection: readers see the whole file or none of it, and
+	 * a file that fails half way leaves nothing.
+	 */
 	@Override
+	@Transactional(rollbackFor = IOException.class)
 	public long write(AttachmentId id, Variant variant, InputStream content) throws IOException {
 		remove(id, variant);
 		byte[] buffer = new byte[CHUNK];
