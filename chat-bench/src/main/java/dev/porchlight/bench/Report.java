@@ -479,11 +479,12 @@ final class Report {
 						+ "%.0f ms p50 and %.0f ms at most during the documents, %.0f ms p50 and %.0f ms at most during "
 						+ "the photos%s; uploads answered other than 201: %d of documents, %d of photos%s.\n\n",
 				documents.probe(50), documents.probe(100), photos.probe(50), photos.probe(100),
-				(photos.probe(100) <= 1000) ? "" : String.format(Locale.ROOT,
-						". Requests waited up to %.1f s while pictures were decoded: the image workers "
-								+ "(platform threads of their own) share the %d cores with the carrier threads "
-								+ "of every other request",
-						photos.probe(100) / 1000, Runtime.getRuntime().availableProcessors()),
+				(photos.probe(100) <= 1000) ? ""
+						: String.format(Locale.ROOT,
+								". Requests waited up to %.1f s while pictures were decoded: the image workers "
+										+ "(platform threads of their own) share the %d cores with the carrier threads "
+										+ "of every other request",
+								photos.probe(100) / 1000, Runtime.getRuntime().availableProcessors()),
 				documents.uploads() - documents.created(), photos.uploads() - photos.created(),
 				(documents.problems().isEmpty() && photos.problems().isEmpty()) ? "" : " (" + String.join("; ",
 						java.util.stream.Stream.concat(documents.problems().stream(), photos.problems().stream())
