@@ -194,7 +194,7 @@ class Uploads {
 
 	private long write(AttachmentId id, Variant variant, Path file) throws IOException {
 		try (InputStream in = Files.newInputStream(file)) {
-			return this.files.write(id, variant, in);
+			return this.files.write(id, variant, in, Files.size(file));
 		}
 	}
 

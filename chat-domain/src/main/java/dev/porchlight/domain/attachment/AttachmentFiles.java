@@ -18,10 +18,12 @@ public interface AttachmentFiles {
 	 * @param id the file
 	 * @param variant which variant
 	 * @param content the bytes, read to the end
+	 * @param size how many bytes the content has (an object store needs it up front)
 	 * @return how many bytes were stored
-	 * @throws IOException when the content cannot be read or stored
+	 * @throws IOException when the content cannot be read or stored, or has not
+	 * {@code size} bytes
 	 */
-	long write(AttachmentId id, Variant variant, InputStream content) throws IOException;
+	long write(AttachmentId id, Variant variant, InputStream content, long size) throws IOException;
 
 	/**
 	 * Opens one variant of a file for reading.

@@ -42,14 +42,17 @@ class DirectoryAttachmentFiles implements AttachmentFiles {
 	}
 
 	@Override
-	public long write(AttachmentId id, Variant variant, InputStream content) throws IOException {
+	public long write(AttachmentId id, Variant variant, InputStream content, long size) throws IOException {
 		Path target = path(id, variant);
 		Files.createDirectories(target.getParent());
 		Path temporary = Files.createTempFile(target.getParent(), id + ".", ".part");
 		try {
-			long size = Files.copy(content, temporary, StandardCopyOption.REPLACE_EXISTING);
+			long copied = Files.copy(content, temporary, StandardCopyOption.REPLACE_EXISTING);
+			if (copied != size) {
+				throw new IOException("the content had " + copied + " bytes, not " + size);
+			}
 			Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			return size;
+			return copied;
 		}
 		finally {
 			Files.deleteIfExists(temporary);

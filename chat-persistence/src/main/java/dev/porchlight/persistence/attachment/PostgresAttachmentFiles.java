@@ -43,7 +43,7 @@ class PostgresAttachmentFiles implements AttachmentFiles {
 	 */
 	@Override
 	@Transactional(rollbackFor = IOException.class)
-	public long write(AttachmentId id, Variant variant, InputStream content) throws IOException {
+	public long write(AttachmentId id, Variant variant, InputStream content, long size) throws IOException {
 		remove(id, variant);
 		byte[] buffer = new byte[CHUNK];
 		long total = 0;
@@ -65,6 +65,9 @@ class PostgresAttachmentFiles implements AttachmentFiles {
 				if (filled < CHUNK) {
 					break;
 				}
+			}
+			if (total != size) {
+				throw new IOException("the content had " + total + " bytes, not " + size);
 			}
 			return total;
 		}

@@ -90,24 +90,28 @@ class AttachmentStoresIntegrationTests {
 		// Two and a half chunks, so the seams are crossed.
 		byte[] file = random(PostgresAttachmentFiles.CHUNK * 2 + PostgresAttachmentFiles.CHUNK / 2, 1);
 		byte[] thumbnail = random(1000, 2);
-		assertThat(store.write(id, Variant.FILE, new ByteArrayInputStream(file))).isEqualTo(file.length);
-		store.write(id, Variant.THUMBNAIL, new ByteArrayInputStream(thumbnail));
+		assertThat(store.write(id, Variant.FILE, new ByteArrayInputStream(file), file.length)).isEqualTo(file.length);
+		store.write(id, Variant.THUMBNAIL, new ByteArrayInputStream(thumbnail), thumbnail.length);
 		assertThat(read(store, id, Variant.FILE)).contains(file);
 		assertThat(read(store, id, Variant.THUMBNAIL)).contains(thumbnail);
 		assertThat(read(store, id, Variant.ORIGINAL)).isEmpty();
 		// Exactly one chunk, and an empty file.
 		byte[] exact = random(PostgresAttachmentFiles.CHUNK, 3);
-		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(exact));
+		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(exact), exact.length);
 		assertThat(read(store, id, Variant.ORIGINAL)).contains(exact);
-		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(new byte[0]));
+		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(new byte[0]), 0);
 		assertThat(read(store, id, Variant.ORIGINAL)).contains(new byte[0]);
 		// Writing again replaces, also with fewer chunks.
-		store.write(id, Variant.FILE, new ByteArrayInputStream(thumbnail));
+		store.write(id, Variant.FILE, new ByteArrayInputStream(thumbnail), thumbnail.length);
 		assertThat(read(store, id, Variant.FILE)).contains(thumbnail);
 		// A stream that fails half way leaves nothing.
 		AttachmentId broken = AttachmentId.random();
-		assertThatExceptionOfType(IOException.class)
-			.isThrownBy(() -> store.write(broken, Variant.FILE, failingAfter(PostgresAttachmentFiles.CHUNK + 10)));
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> store.write(broken, Variant.FILE,
+				failingAfter(PostgresAttachmentFiles.CHUNK + 10), PostgresAttachmentFiles.CHUNK * 2));
+		assertThat(read(store, broken, Variant.FILE)).isEmpty();
+		// Fewer bytes than said: refused, nothing kept.
+		assertThatExceptionOfType(IOException.class).isThrownBy(
+				() -> store.write(broken, Variant.FILE, new ByteArrayInputStream(thumbnail), thumbnail.length + 1));
 		assertThat(read(store, broken, Variant.FILE)).isEmpty();
 		store.delete(List.of(id, AttachmentId.random()));
 		for (Variant variant : Variant.values()) {
