@@ -9,7 +9,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Attachment settings (docs/attachments.md).
  *
- * @param store where the bytes live: {@code postgres} or {@code filesystem}
+ * @param store where the bytes live: {@code postgres}, {@code filesystem} or {@code s3}
+ * (an S3 bucket or an S3-compatible server's, {@code porchlight.attachments.s3.*})
  * @param directory the directory of the {@code filesystem} store
  * @param maxFileSize the largest file accepted
  * @param maxPerMessage files at most in one message
@@ -30,8 +31,8 @@ public record AttachmentProperties(@DefaultValue("postgres") String store,
 		@DefaultValue("1h") Duration linkTtl, @DefaultValue("24h") Duration unsentAfter) {
 
 	public AttachmentProperties {
-		if (!store.equals("postgres") && !store.equals("filesystem")) {
-			throw new IllegalArgumentException("porchlight.attachments.store is postgres or filesystem");
+		if (!store.equals("postgres") && !store.equals("filesystem") && !store.equals("s3")) {
+			throw new IllegalArgumentException("porchlight.attachments.store is postgres, filesystem or s3");
 		}
 		if (maxFileSize.toBytes() < 1 || maxPerMessage < 1 || maxPixels < 1 || imageWorkers < 1 || thumbnailSize < 16
 				|| linkTtl.isNegative() || linkTtl.isZero()) {

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
@@ -59,7 +58,9 @@ public class AttachmentWork {
 			}
 			while (gone.size() == BATCH);
 		}
-		catch (DataAccessException ex) {
+		catch (RuntimeException ex) {
+			// The records or the bytes could not be reached: the next sweep tries again.
+			// Bytes whose record went meanwhile are never served again.
 			log.warn("Unsent uploads could not be cleared this time: {}", ex.getClass().getSimpleName());
 		}
 	}

@@ -99,7 +99,7 @@ class Uploads {
 			work = Files.createTempDirectory("porchlight-upload-");
 			Path upload = work.resolve("upload");
 			receive(body, upload);
-			boolean keepOriginal = this.attachments.keepsOriginals(conversation.conversation().siteId());
+			boolean keepOriginal = keepsOriginals(conversation);
 			AttachmentProcessor.Processed processed = process(upload, work, keepOriginal);
 			return store(conversation, uploader, cleanName, processed);
 		}
@@ -146,6 +146,17 @@ class Uploads {
 		}
 		catch (IOException ex) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "upload_interrupted", "The upload did not arrive whole.");
+		}
+	}
+
+	private boolean keepsOriginals(LiveConversation conversation) {
+		try {
+			return this.attachments.keepsOriginals(conversation.conversation().siteId());
+		}
+		catch (DataAccessException ex) {
+			log.warn("An upload could not be taken: {}", ex.getClass().getSimpleName());
+			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
+					"The file could not be stored; nothing was kept. Try again.");
 		}
 	}
 

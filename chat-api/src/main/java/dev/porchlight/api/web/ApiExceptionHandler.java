@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -93,6 +94,18 @@ class ApiExceptionHandler {
 	@ExceptionHandler(NoResourceFoundException.class)
 	ResponseEntity<ApiError> noResource(NoResourceFoundException ex) {
 		return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new ApiError("not_found", "Nothing lives here."));
+	}
+
+	/**
+	 * PostgreSQL or Redis cannot be reached: the caller may try again shortly, and the
+	 * log gets one line, not a stack trace per request while a store is down.
+	 */
+	@ExceptionHandler(DataAccessException.class)
+	ResponseEntity<ApiError> unavailable(DataAccessException ex) {
+		log.warn("A request failed because a store could not be reached: {}", ex.getClass().getSimpleName());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(new ApiError("unavailable", "This cannot be done right now. Please try again in a moment."));
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -74,6 +74,18 @@ class PostgresOutageIntegrationTests {
 						.as("messages are acknowledged while PostgreSQL is down")
 						.isEqualTo(5 + i);
 				}
+				// What needs PostgreSQL says so, in one line of log each, and keeps
+				// nothing.
+				ApiClient api = new ApiClient(port).header("Authorization", "Bearer " + token);
+				ApiClient.Response upload = api.postBytes(
+						"/api/v1/visitor/conversations/" + conversation + "/attachments?name=note.txt",
+						"a note".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain");
+				assertThat(upload.status()).isEqualTo(503);
+				assertThat(upload.text("/error")).isEqualTo("storage_unavailable");
+				ApiClient.Response files = api.get("/api/v1/visitor/conversations/" + conversation + "/attachments");
+				assertThat(files.status()).isEqualTo(503);
+				assertThat(files.text("/error")).isEqualTo("unavailable");
+				assertThat(files.header("Retry-After")).contains("5");
 				assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
 				assertThat(HttpProbe.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
 
