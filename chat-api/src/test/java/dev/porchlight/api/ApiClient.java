@@ -77,6 +77,25 @@ public final class ApiClient {
 	}
 
 	/**
+	 * Posts a body of unknown length (sent chunked, without {@code Content-Length}).
+	 * @param path the path with its query
+	 * @param body the bytes
+	 * @param contentType what the client claims they are
+	 * @return the response
+	 */
+	public Response postChunked(String path, byte[] body, String contentType) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+			.header("Content-Type", contentType);
+		if (this.sendCsrf) {
+			cookie("XSRF-TOKEN").ifPresent((token) -> request.header("X-XSRF-TOKEN", token));
+		}
+		this.headers.forEach(request::header);
+		return new Response(exchange(request, HttpResponse.BodyHandlers.ofString(), "POST " + path));
+	}
+
+	/**
 	 * Fetches bytes (a file).
 	 * @param path the path with its query
 	 * @return the response with its body as bytes

@@ -25,6 +25,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -46,6 +48,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class AttachmentController {
+
+	private static final Logger log = LoggerFactory.getLogger(AttachmentController.class);
 
 	private final LiveConversations live;
 
@@ -141,7 +145,13 @@ class AttachmentController {
 		if (!this.attachments.removeUnsent(id, conversation.id(), uploader)) {
 			throw ApiException.notFound("file");
 		}
-		this.files.delete(List.of(id));
+		try {
+			this.files.delete(List.of(id));
+		}
+		catch (RuntimeException ex) {
+			// Its record is gone: the bytes are never served again.
+			log.warn("The bytes of a file taken back could not be deleted: {}", ex.getClass().getSimpleName());
+		}
 	}
 
 	@GetMapping("/api/v1/sites/{id}/attachments")

@@ -21,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param thumbnailSize the longer side of thumbnails, in pixels
  * @param linkTtl how long a signed link works (rounded up to the next 5 minutes)
  * @param unsentAfter an upload no message took is deleted after this
+ * @param siteUploadsPerHour uploads all visitors of one site together may make per hour
+ * (staff uploads do not count)
  */
 @ConfigurationProperties("porchlight.attachments")
 public record AttachmentProperties(@DefaultValue("postgres") String store,
@@ -28,7 +30,8 @@ public record AttachmentProperties(@DefaultValue("postgres") String store,
 		@DefaultValue("10") int maxPerMessage, @DefaultValue("30") int visitorUploadsPerHour,
 		@DefaultValue("300") int staffUploadsPerHour, @DefaultValue("40000000") long maxPixels,
 		@DefaultValue("2") int imageWorkers, @DefaultValue("320") int thumbnailSize,
-		@DefaultValue("1h") Duration linkTtl, @DefaultValue("24h") Duration unsentAfter) {
+		@DefaultValue("1h") Duration linkTtl, @DefaultValue("24h") Duration unsentAfter,
+		@DefaultValue("600") int siteUploadsPerHour) {
 
 	public AttachmentProperties {
 		if (!store.equals("postgres") && !store.equals("filesystem") && !store.equals("s3")) {

@@ -53,15 +53,18 @@ class FileController {
 	}
 
 	@GetMapping("/files/{id}/{variant}")
-	void file(@PathVariable String id, @PathVariable String variant, @RequestParam(required = false) @Nullable Long exp,
+	void file(@PathVariable String id, @PathVariable String variant,
+			@RequestParam(name = "exp", required = false) @Nullable String expiry,
 			@RequestParam(required = false) @Nullable String sig,
 			@RequestParam(required = false, defaultValue = "0") String download, HttpServletResponse response)
 			throws IOException {
 		AttachmentId attachmentId;
 		Variant which;
+		Long exp;
 		try {
 			attachmentId = AttachmentId.parse(id);
 			which = Variant.of(variant);
+			exp = (expiry != null) ? Long.valueOf(expiry) : null;
 		}
 		catch (DomainException | IllegalArgumentException ex) {
 			throw invalid();
@@ -84,31 +87,44 @@ class FileController {
 			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
 					"The file cannot be read right now. Try again.");
 		}
-		try (AttachmentFiles.Content content = opened.orElseThrow(() -> ApiException.notFound("file"))) {
-			String type = stored.attachment().mediaType();
-			boolean thumbnail = which == Variant.THUMBNAIL;
-			boolean inline = stored.attachment().image() && which != Variant.ORIGINAL && !"1".equals(download);
-			InputStream in = new BufferedInputStream(content.stream(), 64 * 1024);
-			response.setStatus(HttpStatus.OK.value());
-			response.setContentType(thumbnail ? thumbnailType(in) : contentType(type, which));
-			response.setContentLengthLong(content.size());
-			response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
-					(inline ? ContentDisposition.inline() : ContentDisposition.attachment())
-						.filename(thumbnail ? "thumbnail-" + stored.attachment().name() : stored.attachment().name(),
-								StandardCharsets.UTF_8)
-						.build()
-						.toString());
-			response.setHeader("X-Content-Type-Options", "nosniff");
-			response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
-			response.setHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=" + this.links.secondsLeft(exp));
-			try (OutputStream out = response.getOutputStream()) {
-				copy(in, out);
-			}
-			catch (IOException ex) {
+		AttachmentFiles.Content content = opened.orElseThrow(() -> ApiException.notFound("file"));
+		try (content) {
+			send(stored, which, exp, download, content, response);
+		}
+		catch (IOException | RuntimeException ex) {
+			if (response.isCommitted()) {
 				// The answer has begun: nothing more can be said. Usually the client went
 				// away (a closed tab, a cancelled download).
 				log.debug("A file was not sent whole: {}", ex.getClass().getSimpleName());
+				return;
 			}
+			log.warn("A file could not be read: {}", ex.getClass().getSimpleName());
+			response.reset();
+			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
+					"The file cannot be read right now. Try again.");
+		}
+	}
+
+	private void send(Attachments.Stored stored, Variant which, long exp, String download,
+			AttachmentFiles.Content content, HttpServletResponse response) throws IOException {
+		String type = stored.attachment().mediaType();
+		boolean thumbnail = which == Variant.THUMBNAIL;
+		boolean inline = stored.attachment().image() && which != Variant.ORIGINAL && !"1".equals(download);
+		InputStream in = new BufferedInputStream(content.stream(), 64 * 1024);
+		response.setStatus(HttpStatus.OK.value());
+		response.setContentType(thumbnail ? thumbnailType(in) : contentType(type, which));
+		response.setContentLengthLong(content.size());
+		response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+				(inline ? ContentDisposition.inline() : ContentDisposition.attachment())
+					.filename(thumbnail ? "thumbnail-" + stored.attachment().name() : stored.attachment().name(),
+							StandardCharsets.UTF_8)
+					.build()
+					.toString());
+		response.setHeader("X-Content-Type-Options", "nosniff");
+		response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+		response.setHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=" + this.links.secondsLeft(exp));
+		try (OutputStream out = response.getOutputStream()) {
+			copy(in, out);
 		}
 	}
 

@@ -54,6 +54,8 @@ class Uploads {
 
 	private final RateLimit staffUploads;
 
+	private final RateLimit siteUploads;
+
 	private final long maxBytes;
 
 	private final Clock clock = Clock.systemUTC();
@@ -68,6 +70,8 @@ class Uploads {
 		this.visitorUploads = new RateLimit("attachments.uploads.visitor", properties.visitorUploadsPerHour(),
 				Duration.ofHours(1));
 		this.staffUploads = new RateLimit("attachments.uploads.staff", properties.staffUploadsPerHour(),
+				Duration.ofHours(1));
+		this.siteUploads = new RateLimit("attachments.uploads.site", properties.siteUploadsPerHour(),
 				Duration.ofHours(1));
 		this.maxBytes = properties.maxFileSize().toBytes();
 	}
@@ -87,12 +91,12 @@ class Uploads {
 		if (declaredLength > this.maxBytes) {
 			throw tooLarge();
 		}
-		RateLimiter.Decision decision = this.limiter.tryAcquire(
-				(uploader.kind() == Sender.Kind.VISITOR) ? this.visitorUploads : this.staffUploads,
-				String.valueOf(uploader.id()));
-		if (!decision.allowed()) {
-			throw ApiException.tooManyRequests("rate_limited", "Too many files sent; try again later.",
-					decision.retryAfter());
+		boolean visitor = uploader.kind() == Sender.Kind.VISITOR;
+		limit(visitor ? this.visitorUploads : this.staffUploads, String.valueOf(uploader.id()));
+		if (visitor) {
+			// After the visitor's own: one refused for their own flood takes nothing from
+			// what every visitor of the site shares.
+			limit(this.siteUploads, conversation.conversation().siteId().toString());
 		}
 		Path work = null;
 		try {
@@ -112,6 +116,14 @@ class Uploads {
 			if (work != null) {
 				delete(work);
 			}
+		}
+	}
+
+	private void limit(RateLimit limit, String key) {
+		RateLimiter.Decision decision = this.limiter.tryAcquire(limit, key);
+		if (!decision.allowed()) {
+			throw ApiException.tooManyRequests("rate_limited", "Too many files sent; try again later.",
+					decision.retryAfter());
 		}
 	}
 

@@ -34,6 +34,8 @@ import dev.porchlight.domain.visitor.Revocations;
 import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.domain.visitor.Visitors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -49,6 +51,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class CustomerManagement {
+
+	private static final Logger log = LoggerFactory.getLogger(CustomerManagement.class);
 
 	private final Customers customers;
 
@@ -231,9 +235,16 @@ public class CustomerManagement {
 			this.revocations.revoke(visitor, Duration.ofDays(1));
 		}
 		gone.forEach(this.live::forget);
-		// Their files: the records, then the bytes.
+		// Their files: the records, then the bytes (never served again once their record
+		// is gone, even if the store cannot delete them now).
 		List<AttachmentId> files = this.attachments.removeOf(gone);
-		this.files.delete(files);
+		try {
+			this.files.delete(files);
+		}
+		catch (RuntimeException ex) {
+			log.warn("The bytes of {} erased files could not be deleted: {}", files.size(),
+					ex.getClass().getSimpleName());
+		}
 		record(actor, "customer.erased", id,
 				Map.of("conversations", String.valueOf(gone.size()), "files", String.valueOf(files.size())));
 		// Dashboards drop them, the archived and the new alike (those of staff who serve

@@ -12,7 +12,7 @@ import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.attachment.Attachments;
 import dev.porchlight.domain.common.DomainException;
-import dev.porchlight.domain.conversation.Attachment;
+import dev.porchlight.domain.conversation.AttachmentId;
 import dev.porchlight.domain.conversation.Conversation;
 import dev.porchlight.domain.conversation.ConversationStatus;
 import dev.porchlight.domain.conversation.LiveConversation;
@@ -28,6 +28,8 @@ import dev.porchlight.domain.visitor.Visitors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -40,6 +42,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ConversationCommands {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConversationCommands.class);
 
 	private final LiveConversations live;
 
@@ -159,14 +163,33 @@ class ConversationCommands {
 		// What all visitors of the site share, counted after the visitor's own limit.
 		Quota site = connection.isVisitor() ? new Quota(this.siteMessages, connection.visitor().siteId().toString())
 				: null;
-		List<Attachment> files = claim(connection, frame);
+		Attachments.Claim files = claim(connection, frame);
 		LiveConversations.Appended appended;
 		boolean waitForReplicas = this.replicaAcks.enabled();
-		this.admission.enter();
+		try {
+			this.admission.enter();
+		}
+		catch (RuntimeException ex) {
+			release(files.fresh(), frame);
+			throw ex;
+		}
 		try {
 			// One round trip: limits, de-duplication, append, state and events together.
-			appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
-					files, this.clock.instant(), quota, site, !waitForReplicas);
+			try {
+				appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
+						files.attachments(), this.clock.instant(), quota, site, !waitForReplicas);
+			}
+			catch (RuntimeException ex) {
+				// Not stored (refused, or Redis away): the files are the sender's to send
+				// again.
+				release(files.fresh(), frame);
+				throw ex;
+			}
+			if (appended.duplicate()) {
+				// Stored before, by an attempt that did not take these: they are not in
+				// it.
+				release(files.fresh(), frame);
+			}
 			if (waitForReplicas) {
 				// With porchlight.live.replica-acks nobody hears of the message before
 				// replicas hold it. A resend found as a duplicate is announced again: its
@@ -192,9 +215,9 @@ class ConversationCommands {
 	 * messages with files): each must be the sender's, uploaded into this conversation,
 	 * and not sent with another message.
 	 */
-	private List<Attachment> claim(Connection connection, ClientFrame.Send frame) {
+	private Attachments.Claim claim(Connection connection, ClientFrame.Send frame) {
 		if (frame.attachments().isEmpty()) {
-			return List.of();
+			return NO_FILES;
 		}
 		if (frame.attachments().size() > this.maxAttachments) {
 			throw new ProtocolException("too_many_attachments",
@@ -214,6 +237,25 @@ class ConversationCommands {
 	}
 
 	private static final long FILES_RETRY_MILLIS = 5_000;
+
+	private static final Attachments.Claim NO_FILES = new Attachments.Claim(List.of(), List.of());
+
+	/**
+	 * Gives uploads back that this attempt took but the message does not carry. Best
+	 * effort: an upload left taken cannot be sent with another message, and its sender
+	 * can upload the file again.
+	 */
+	private void release(List<AttachmentId> fresh, ClientFrame.Send frame) {
+		if (fresh.isEmpty()) {
+			return;
+		}
+		try {
+			this.attachments.release(fresh, frame.clientId());
+		}
+		catch (DataAccessException ex) {
+			logger.warn("Files of a message that was not stored stay taken: {}", ex.getClass().getSimpleName());
+		}
+	}
 
 	@Nullable ServerFrame subscribe(Connection connection, ClientFrame.Subscribe frame) {
 		LiveConversation conversation = this.access.accessible(connection, frame.conversationId());

@@ -52,7 +52,8 @@ import static org.awaitility.Awaitility.await;
  * archive, resume, search, export and erase.
  */
 @PorchlightTest(properties = { "porchlight.attachments.max-file-size=300KB",
-		"porchlight.attachments.visitor-uploads-per-hour=12", "porchlight.attachments.max-per-message=3" })
+		"porchlight.attachments.visitor-uploads-per-hour=12", "porchlight.attachments.max-per-message=3",
+		"porchlight.attachments.site-uploads-per-hour=16", "porchlight.live.message-window=1h" })
 class AttachmentIntegrationTests {
 
 	private static final Duration ARCHIVED = Duration.ofSeconds(30);
@@ -300,6 +301,12 @@ class AttachmentIntegrationTests {
 		assertThat(tooLarge.text("/message")).contains("300 KB");
 		assertThat(visitor.tryUpload(conversation, "empty.txt", new byte[0], "text/plain").text("/error"))
 			.isEqualTo("empty_file");
+		// Without a Content-Length the limit holds while the body is read.
+		ApiClient.Response chunked = visitor.api.postChunked(
+				"/api/v1/visitor/conversations/" + conversation + "/attachments?name=big.pdf", large,
+				"application/pdf");
+		assertThat(chunked.status()).isEqualTo(413);
+		assertThat(chunked.text("/error")).isEqualTo("file_too_large");
 
 		List<JsonNode> uploaded = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
@@ -309,8 +316,9 @@ class AttachmentIntegrationTests {
 				uploaded.stream().map((file) -> file.path("id").asString()).toList()));
 		assertThat(visitor.socket.next("error").path("code").asString()).isEqualTo("too_many_attachments");
 
-		// 12 an hour: the empty one and the 4 taken count too (the one too large was
-		// refused before it was read).
+		// 12 an hour: the empty one, the chunked one and the 4 taken count too (the first
+		// one too large was refused from its Content-Length, before anything was
+		// counted).
 		ApiClient.Response last = null;
 		int accepted = 0;
 		for (int i = 0; i < 8; i++) {
@@ -319,10 +327,28 @@ class AttachmentIntegrationTests {
 				accepted++;
 			}
 		}
-		assertThat(accepted).isEqualTo(7);
+		assertThat(accepted).isEqualTo(6);
 		assertThat(last.status()).isEqualTo(429);
 		assertThat(last.text("/error")).isEqualTo("rate_limited");
 		assertThat(last.header("Retry-After")).isPresent();
+
+		// 16 an hour for all visitors of the site: the first visitor's 12 count (not
+		// their refused 13th), so another visitor has 4 left.
+		Visitor other = visitor();
+		String theirs = other.start();
+		int taken = 0;
+		ApiClient.Response refused = null;
+		for (int i = 0; i < 6 && refused == null; i++) {
+			ApiClient.Response response = other.tryUpload(theirs, "site" + i + ".txt", "x".getBytes(), "text/plain");
+			if (response.status() == 201) {
+				taken++;
+			}
+			else {
+				refused = response;
+			}
+		}
+		assertThat(taken).isEqualTo(4);
+		assertThat(refused.status()).isEqualTo(429);
 	}
 
 	@Test
@@ -367,6 +393,7 @@ class AttachmentIntegrationTests {
 		assertThat(fetchError(url.replace("/f?", "/o?"))).isEqualTo("403 invalid_link");
 		assertThat(fetchError(url.replaceFirst("exp=(\\d+)", "exp=9$1"))).isEqualTo("403 invalid_link");
 		assertThat(fetchError(url.substring(0, url.indexOf("&sig=")))).isEqualTo("403 invalid_link");
+		assertThat(fetchError(url.replaceFirst("exp=(\\d+)", "exp=soon"))).isEqualTo("403 invalid_link");
 		assertThat(fetchError("/files/" + id + "/f")).isEqualTo("403 invalid_link");
 		// A link that was good an hour ago (signed as then) no longer is.
 		AttachmentLinks then = new AttachmentLinks(this.secrets, this.properties,
@@ -415,6 +442,41 @@ class AttachmentIntegrationTests {
 			.put("/api/v1/sites/" + this.site.id() + "/attachments", ApiClient.json(Map.of("keepOriginals", true)))
 			.status()).as("owners only").isEqualTo(403);
 		assertThat(this.owner.get(inConversation).json()).hasSize(1);
+	}
+
+	@Test
+	void anUploadAMessageDoesNotCarryIsGivenBack() {
+		Visitor visitor = visitor();
+		String conversation = visitor.start();
+		JsonNode first = visitor.upload(conversation, "first.txt", "first".getBytes(), "text/plain");
+		visitor.sendFiles(conversation, "m1", null, first);
+		// A resend of m1 naming another file: m1 is stored already, without it.
+		JsonNode second = visitor.upload(conversation, "second.txt", "second".getBytes(), "text/plain");
+		visitor.socket.send(Map.of("type", "send", "conversationId", conversation, "clientId", "m1", "attachments",
+				List.of(second.path("id").asString())));
+		assertThat(visitor.socket.next("ack").path("duplicate").asBoolean()).isTrue();
+		String files = "/api/v1/visitor/conversations/" + conversation + "/attachments";
+		assertThat(visitor.api.get(files).json()).extracting((file) -> file.path("name").asString())
+			.containsExactly("first.txt");
+		assertThat(visitor.api.delete(files + "/" + second.path("id").asString()).status())
+			.as("given back, so its sender can take it back")
+			.isEqualTo(204);
+		// A message refused (the visitor's message limit, 20 per window, here an hour):
+		// its
+		// file is given back.
+		JsonNode third = visitor.upload(conversation, "third.txt", "third".getBytes(), "text/plain");
+		for (int i = 0; i < 25; i++) {
+			visitor.socket
+				.send(Map.of("type", "send", "conversationId", conversation, "clientId", "t" + i, "body", "text " + i));
+		}
+		visitor.socket.send(Map.of("type", "send", "ref", "m2", "conversationId", conversation, "clientId", "m2",
+				"attachments", List.of(third.path("id").asString())));
+		JsonNode refusal = visitor.socket.next(
+				(frame) -> frame.path("type").asString().equals("error") && frame.path("ref").asString().equals("m2"),
+				"the refusal of m2");
+		assertThat(refusal.path("code").asString()).isEqualTo("rate_limited");
+		assertThat(visitor.api.get(files).json()).hasSize(1);
+		assertThat(visitor.api.delete(files + "/" + third.path("id").asString()).status()).isEqualTo(204);
 	}
 
 	@Test

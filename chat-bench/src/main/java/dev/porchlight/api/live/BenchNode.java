@@ -107,7 +107,7 @@ public final class BenchNode implements AutoCloseable {
 		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
 				admission, limiter, null, null, null, null, replicaAcks, properties, meters, null,
 				new AttachmentProperties("postgres", "attachments", DataSize.ofMegabytes(10), 10, 30, 300, 40_000_000,
-						2, 320, Duration.ofHours(1), Duration.ofHours(24)));
+						2, 320, Duration.ofHours(1), Duration.ofHours(24), 600));
 		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections, properties,
 				views, new PorchlightProperties(URI.create("http://localhost:8080"), Duration.ofMinutes(15),
 						Integer.MAX_VALUE));

@@ -35,12 +35,20 @@ public interface Attachments {
 	 * @param uploader who sends the message
 	 * @param message the message's client id
 	 * @param ids the uploads, in the order the message shows them
-	 * @return what the message says about each, in that order
+	 * @return what the message says about each, in that order, and which of them this
+	 * call took (the others an earlier attempt of the same message had taken)
 	 * @throws DomainException {@code attachment_not_found} when one is not the sender's
 	 * to send
 	 */
-	List<Attachment> claim(ConversationId conversation, Sender uploader, ClientMessageId message,
-			List<AttachmentId> ids);
+	Claim claim(ConversationId conversation, Sender uploader, ClientMessageId message, List<AttachmentId> ids);
+
+	/**
+	 * Gives uploads back that a message took but that it does not carry: the message was
+	 * not stored, or one with its client id was stored before without them.
+	 * @param ids the uploads
+	 * @param message the message that took them
+	 */
+	void release(List<AttachmentId> ids, ClientMessageId message);
 
 	Optional<Stored> find(AttachmentId id);
 
@@ -86,6 +94,21 @@ public interface Attachments {
 	 * @param keep whether it keeps the bytes of images as uploaded
 	 */
 	void keepOriginals(SiteId site, boolean keep);
+
+	/**
+	 * Uploads given to a message.
+	 *
+	 * @param attachments what the message says about each, in its order
+	 * @param fresh those no earlier attempt of the message had taken
+	 */
+	record Claim(List<Attachment> attachments, List<AttachmentId> fresh) {
+
+		public Claim {
+			attachments = List.copyOf(attachments);
+			fresh = List.copyOf(fresh);
+		}
+
+	}
 
 	/**
 	 * An uploaded file and where it belongs.

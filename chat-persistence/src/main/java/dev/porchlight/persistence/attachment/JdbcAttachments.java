@@ -67,35 +67,55 @@ class JdbcAttachments implements Attachments {
 
 	@Override
 	@Transactional
-	public List<Attachment> claim(ConversationId conversation, Sender uploader, ClientMessageId message,
-			List<AttachmentId> ids) {
+	public Claim claim(ConversationId conversation, Sender uploader, ClientMessageId message, List<AttachmentId> ids) {
 		if (ids.isEmpty()) {
-			return List.of();
+			return new Claim(List.of(), List.of());
 		}
 		// One statement: every upload the sender's, in the conversation, free or already
 		// this
 		// message's (a resend); two messages claiming one upload at once serialise on its
 		// row.
-		List<Attachment> claimed = this.jdbc.sql("""
-				update attachment set client_msg_id = :message
-				 where id = any(:ids) and conversation_id = :conversation and uploader_kind = :kind
-				   and uploader_id = :uploader and (client_msg_id is null or client_msg_id = :message)
-				returning id, name, media_type, size, width, height
+		List<Object[]> claimed = this.jdbc.sql("""
+				with target as (
+				    select id, client_msg_id as before from attachment
+				     where id = any(:ids) and conversation_id = :conversation and uploader_kind = :kind
+				       and uploader_id = :uploader and (client_msg_id is null or client_msg_id = :message)
+				       for update)
+				update attachment a set client_msg_id = :message from target t where a.id = t.id
+				returning a.id, a.name, a.media_type, a.size, a.width, a.height, t.before
 				""")
 			.param("message", message.value())
 			.param("ids", ids.stream().map(AttachmentId::value).toArray(UUID[]::new))
 			.param("conversation", conversation.value())
 			.param("kind", uploader.kind().name())
 			.param("uploader", uploader.id())
-			.query((row, rowNum) -> attachment(row))
+			.query((row, rowNum) -> new Object[] { attachment(row), row.getString("before") == null })
 			.list();
 		if (claimed.size() != ids.stream().distinct().count()) {
 			// Not all of them: none of them (the transaction rolls back).
 			throw new DomainException("attachment_not_found", "A file of this message was not found: upload it again.");
 		}
 		Map<AttachmentId, Attachment> byId = new HashMap<>();
-		claimed.forEach((attachment) -> byId.put(attachment.id(), attachment));
-		return ids.stream().distinct().map(byId::get).toList();
+		List<AttachmentId> fresh = new java.util.ArrayList<>();
+		for (Object[] row : claimed) {
+			Attachment attachment = (Attachment) row[0];
+			byId.put(attachment.id(), attachment);
+			if ((Boolean) row[1]) {
+				fresh.add(attachment.id());
+			}
+		}
+		return new Claim(ids.stream().distinct().map(byId::get).toList(), fresh);
+	}
+
+	@Override
+	public void release(List<AttachmentId> ids, ClientMessageId message) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		this.jdbc.sql("update attachment set client_msg_id = null where id = any(:ids) and client_msg_id = :message")
+			.param("ids", ids.stream().map(AttachmentId::value).toArray(UUID[]::new))
+			.param("message", message.value())
+			.update();
 	}
 
 	@Override

@@ -139,15 +139,27 @@ class AttachmentStoresIntegrationTests {
 				new ClientMessageId("m1"), List.of(first.id(), AttachmentId.random())));
 		assertThat(this.attachments.find(first.id()).orElseThrow().message()).isNull();
 		// In the order the message names them; again for a resend; never for another.
-		List<Attachment> claimed = this.attachments.claim(conversation, visitor, new ClientMessageId("m1"),
+		Attachments.Claim claimed = this.attachments.claim(conversation, visitor, new ClientMessageId("m1"),
 				List.of(second.id(), first.id()));
-		assertThat(claimed).extracting(Attachment::name).containsExactly("b.pdf", "a.png");
-		assertThat(this.attachments.claim(conversation, visitor, new ClientMessageId("m1"), List.of(first.id())))
-			.hasSize(1);
+		assertThat(claimed.attachments()).extracting(Attachment::name).containsExactly("b.pdf", "a.png");
+		assertThat(claimed.fresh()).containsExactlyInAnyOrder(first.id(), second.id());
+		Attachments.Claim again = this.attachments.claim(conversation, visitor, new ClientMessageId("m1"),
+				List.of(first.id()));
+		assertThat(again.attachments()).hasSize(1);
+		assertThat(again.fresh()).as("taken by the first attempt").isEmpty();
 		assertThatExceptionOfType(DomainException.class).isThrownBy(
 				() -> this.attachments.claim(conversation, visitor, new ClientMessageId("m2"), List.of(first.id())));
 		assertThat(this.attachments.sentIn(List.of(conversation))).extracting(Attachments.Stored::id)
 			.containsExactlyInAnyOrder(first.id(), second.id());
+		// Given back (the message was not stored): free for another message; another
+		// message's release changes nothing.
+		this.attachments.release(List.of(second.id()), new ClientMessageId("other"));
+		assertThat(this.attachments.find(second.id()).orElseThrow().message()).isNotNull();
+		this.attachments.release(List.of(second.id()), new ClientMessageId("m1"));
+		assertThat(this.attachments.find(second.id()).orElseThrow().message()).isNull();
+		assertThat(
+				this.attachments.claim(conversation, visitor, new ClientMessageId("m3"), List.of(second.id())).fresh())
+			.containsExactly(second.id());
 		// Unsent uploads are forgotten after a while; sent ones stay until erased.
 		Attachments.Stored unsent = stored(conversation, visitor, "c.txt");
 		this.attachments.add(unsent);
