@@ -16,12 +16,15 @@ import java.io.InterruptedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.imageio.IIOException;
@@ -60,6 +63,9 @@ public final class AttachmentProcessor implements AutoCloseable {
 	 * At most {@code imageWorkers} pictures are decoded at once, each on its own thread.
 	 */
 	private final ExecutorService pictures;
+
+	/** The longest a request waits for its picture, a worker's turn included. */
+	static final Duration PICTURE_DEADLINE = Duration.ofMinutes(2);
 
 	private final int thumbnailSize;
 
@@ -116,7 +122,13 @@ public final class AttachmentProcessor implements AutoCloseable {
 	private Processed onPictureThread(Callable<Processed> work) throws IOException {
 		Future<Processed> result = this.pictures.submit(work);
 		try {
-			return result.get();
+			return result.get(PICTURE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			// Waiting for a worker counts too: a picture that takes this long is refused
+			// rather than held against the request for ever.
+			result.cancel(true);
+			throw new AttachmentRejectedException("unreadable_image", "This picture took too long to read.");
 		}
 		catch (InterruptedException ex) {
 			result.cancel(true);

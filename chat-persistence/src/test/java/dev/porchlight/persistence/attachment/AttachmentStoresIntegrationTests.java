@@ -73,49 +73,15 @@ class AttachmentStoresIntegrationTests {
 		// The application's own (transactional) one, and a plain one: both leave nothing
 		// of a
 		// file that fails half way.
-		keepsEveryVariant(this.configured);
-		keepsEveryVariant(new PostgresAttachmentFiles(this.jdbc));
+		StoreChecks.keepsEveryVariant(this.configured);
+		StoreChecks.keepsEveryVariant(new PostgresAttachmentFiles(this.jdbc));
 	}
 
 	@Test
 	void aDirectoryKeepsEveryVariantByteForByte() throws IOException {
-		keepsEveryVariant(new DirectoryAttachmentFiles(this.directory));
+		StoreChecks.keepsEveryVariant(new DirectoryAttachmentFiles(this.directory));
 		try (var files = Files.walk(this.directory)) {
 			assertThat(files.filter(Files::isRegularFile).toList()).as("nothing left behind").isEmpty();
-		}
-	}
-
-	private void keepsEveryVariant(AttachmentFiles store) throws IOException {
-		AttachmentId id = AttachmentId.random();
-		// Two and a half chunks, so the seams are crossed.
-		byte[] file = random(PostgresAttachmentFiles.CHUNK * 2 + PostgresAttachmentFiles.CHUNK / 2, 1);
-		byte[] thumbnail = random(1000, 2);
-		assertThat(store.write(id, Variant.FILE, new ByteArrayInputStream(file), file.length)).isEqualTo(file.length);
-		store.write(id, Variant.THUMBNAIL, new ByteArrayInputStream(thumbnail), thumbnail.length);
-		assertThat(read(store, id, Variant.FILE)).contains(file);
-		assertThat(read(store, id, Variant.THUMBNAIL)).contains(thumbnail);
-		assertThat(read(store, id, Variant.ORIGINAL)).isEmpty();
-		// Exactly one chunk, and an empty file.
-		byte[] exact = random(PostgresAttachmentFiles.CHUNK, 3);
-		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(exact), exact.length);
-		assertThat(read(store, id, Variant.ORIGINAL)).contains(exact);
-		store.write(id, Variant.ORIGINAL, new ByteArrayInputStream(new byte[0]), 0);
-		assertThat(read(store, id, Variant.ORIGINAL)).contains(new byte[0]);
-		// Writing again replaces, also with fewer chunks.
-		store.write(id, Variant.FILE, new ByteArrayInputStream(thumbnail), thumbnail.length);
-		assertThat(read(store, id, Variant.FILE)).contains(thumbnail);
-		// A stream that fails half way leaves nothing.
-		AttachmentId broken = AttachmentId.random();
-		assertThatExceptionOfType(IOException.class).isThrownBy(() -> store.write(broken, Variant.FILE,
-				failingAfter(PostgresAttachmentFiles.CHUNK + 10), PostgresAttachmentFiles.CHUNK * 2));
-		assertThat(read(store, broken, Variant.FILE)).isEmpty();
-		// Fewer bytes than said: refused, nothing kept.
-		assertThatExceptionOfType(IOException.class).isThrownBy(
-				() -> store.write(broken, Variant.FILE, new ByteArrayInputStream(thumbnail), thumbnail.length + 1));
-		assertThat(read(store, broken, Variant.FILE)).isEmpty();
-		store.delete(List.of(id, AttachmentId.random()));
-		for (Variant variant : Variant.values()) {
-			assertThat(read(store, id, variant)).isEmpty();
 		}
 	}
 
@@ -188,40 +154,6 @@ class AttachmentStoresIntegrationTests {
 						name.endsWith(".png") ? "image/png" : name.endsWith(".pdf") ? "application/pdf" : "text/plain",
 						10, name.endsWith(".png") ? 4 : 0, name.endsWith(".png") ? 3 : 0),
 				SiteId.random(), conversation, uploader, false, null, NOW);
-	}
-
-	private static Optional<byte[]> read(AttachmentFiles store, AttachmentId id, Variant variant) throws IOException {
-		Optional<AttachmentFiles.Content> content = store.open(id, variant);
-		if (content.isEmpty()) {
-			return Optional.empty();
-		}
-		try (AttachmentFiles.Content opened = content.get()) {
-			byte[] bytes = opened.stream().readAllBytes();
-			assertThat(bytes).hasSize((int) opened.size());
-			return Optional.of(bytes);
-		}
-	}
-
-	private static byte[] random(int size, long seed) {
-		byte[] bytes = new byte[size];
-		new Random(seed).nextBytes(bytes);
-		return bytes;
-	}
-
-	private static InputStream failingAfter(int bytes) {
-		return new InputStream() {
-
-			private int read;
-
-			@Override
-			public int read() throws IOException {
-				if (this.read++ >= bytes) {
-					throw new IOException("the upload broke off");
-				}
-				return 7;
-			}
-
-		};
 	}
 
 }
