@@ -225,6 +225,20 @@ class OpenApiContractIntegrationTests {
 				204);
 		expect(owner, "GET", "/api/v1/team", "/api/v1/team", null, 200);
 
+		// Insights (docs/insights.md).
+		String period = "?site=" + siteId + "&days=30";
+		expect(owner, "GET", "/api/v1/insights/asks", "/api/v1/insights/asks" + period, null, 200);
+		expect(owner, "GET", "/api/v1/insights/people", "/api/v1/insights/people" + period, null, 200);
+		expect(owner, "GET", "/api/v1/insights/answers", "/api/v1/insights/answers" + period, null, 200);
+		expect(owner, "GET", "/api/v1/insights/export", "/api/v1/insights/export" + period + "&figure=arrivals", null,
+				200);
+		expect(owner, "PUT", "/api/v1/insights/rules", "/api/v1/insights/rules?site=" + siteId,
+				ApiClient.json(Map.of("key", "ankh", "hidden", true)), 200);
+		expect(owner, "GET", "/api/v1/insights/rules", "/api/v1/insights/rules?site=" + siteId, null, 200);
+		expect(owner, "DELETE", "/api/v1/insights/rules", "/api/v1/insights/rules?site=" + siteId + "&key=ankh", null,
+				204);
+		expect(owner, "POST", "/api/v1/insights/rebuild", "/api/v1/insights/rebuild", null, 202);
+
 		// Email continuity (docs/email.md).
 		expect(owner, "GET", "/api/v1/email", "/api/v1/email", null, 200);
 		expect(owner, "GET", "/api/v1/me/email-notifications", "/api/v1/me/email-notifications", null, 200);

@@ -211,6 +211,13 @@ class SecurityConfiguration {
 				.requestMatchers("/api/v1/customers/**", "/api/v1/conversations/**", "/api/v1/canned-responses",
 						"/api/v1/canned-responses/**")
 				.hasAnyRole("OWNER", "AGENT")
+				// Insights: staff, for the sites they serve; counting everything again:
+				// the
+				// owner.
+				.requestMatchers(HttpMethod.POST, "/api/v1/insights/rebuild")
+				.hasRole("OWNER")
+				.requestMatchers("/api/v1/insights/**")
+				.hasAnyRole("OWNER", "AGENT")
 				.requestMatchers(HttpMethod.GET, "/api/v1/team")
 				.hasAnyRole("OWNER", "AGENT")
 				.requestMatchers("/api/v1/accounts", "/api/v1/accounts/**")

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.porchlight.api.web.Csv;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.conversation.ConversationId;
@@ -119,11 +120,11 @@ class Exports {
 					.append(',')
 					.append(entry.sender().kind().name().toLowerCase(Locale.ROOT))
 					.append(',')
-					.append(cell(name(entry.sender(), names)))
+					.append(Csv.cell(name(entry.sender(), names)))
 					.append(',')
-					.append(cell((entry.body() != null) ? entry.body().text() : ""))
+					.append(Csv.cell((entry.body() != null) ? entry.body().text() : ""))
 					.append(',')
-					.append(cell(files(entry)))
+					.append(Csv.cell(files(entry)))
 					.append("\r\n")));
 		return out.toString();
 	}
@@ -164,15 +165,6 @@ class Exports {
 			case STAFF -> names.computeIfAbsent(sender.accountId(),
 					(id) -> this.accounts.findById(id).map((account) -> account.displayName()).orElse("Staff"));
 		};
-	}
-
-	/**
-	 * A CSV cell: quoted, quotes doubled, and a leading character that spreadsheets treat
-	 * as a formula defused with an apostrophe.
-	 */
-	static String cell(String value) {
-		String safe = (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) ? "'" + value : value;
-		return '"' + safe.replace("\"", "\"\"") + '"';
 	}
 
 	/**

@@ -156,7 +156,9 @@ class OpenApiConfiguration {
 		}
 		error(responses, "403", "Not allowed: role, CSRF token, origin or identity (forbidden, csrf_token_invalid, "
 				+ "origin_not_allowed, identity_invalid).");
-		if (path.contains("{") || call.equals("POST /api/v1/visitor/session")) {
+		if (path.contains("{") || call.equals("POST /api/v1/visitor/session")
+				|| (path.startsWith("/api/v1/insights/") && !path.equals("/api/v1/insights/rebuild"))) {
+			// Insights name their site (and a correction its term) as parameters.
 			error(responses, "404", "No such thing, or not one the caller may see (not_found).");
 		}
 		if (UPLOADS.contains(call)) {

@@ -1,0 +1,27 @@
+package dev.porchlight.api.insight;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Insight settings (docs/insights.md).
+ *
+ * @param interval how often a node looks for conversations to count
+ * @param batch conversations counted in one transaction
+ * @param budget how long one look may go on counting batches before it lets the next wait
+ */
+@ConfigurationProperties("porchlight.insights")
+public record InsightProperties(@DefaultValue("15s") Duration interval, @DefaultValue("100") int batch,
+		@DefaultValue("10s") Duration budget) {
+
+	public InsightProperties {
+		if (interval.isNegative() || interval.isZero() || batch < 1 || batch > 10_000 || budget.isNegative()
+				|| budget.isZero()) {
+			throw new IllegalArgumentException(
+					"porchlight.insights: interval and budget are positive, batch is 1 to 10000");
+		}
+	}
+
+}

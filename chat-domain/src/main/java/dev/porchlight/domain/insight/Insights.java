@@ -1,0 +1,81 @@
+package dev.porchlight.domain.insight;
+
+import java.util.List;
+
+import dev.porchlight.domain.site.SiteId;
+
+/**
+ * The counts behind a site's insights, kept from the archive. Callers check that the
+ * staff member serves the site; a figure never names a customer of another site.
+ */
+public interface Insights {
+
+	/**
+	 * @param site the site
+	 * @param period the days
+	 * @param limit how many terms each list holds at most
+	 * @return what customers asked for
+	 */
+	Asks asks(SiteId site, Period period, int limit);
+
+	/**
+	 * @param site the site
+	 * @param period the days
+	 * @return who the customers were
+	 */
+	People people(SiteId site, Period period);
+
+	/**
+	 * @param site the site
+	 * @param period the days
+	 * @return how the shop answered
+	 */
+	Answers answers(SiteId site, Period period);
+
+	/**
+	 * Counts conversations archived or changed since they were last counted: one batch,
+	 * done by one node at a time.
+	 * @param batch how many conversations at most
+	 * @return how many were counted (0 when none waited or another node was counting)
+	 */
+	int count(int batch);
+
+	/**
+	 * Puts the conversation that has waited longest to be counted at the back of the
+	 * queue, after counting it failed, so that it holds up no other.
+	 */
+	void postponeOldest();
+
+	/**
+	 * @return how many conversations wait to be counted
+	 */
+	long waiting();
+
+	/**
+	 * Forgets every count and marks every conversation to be counted again.
+	 * @return how many conversations were marked
+	 */
+	long rebuild();
+
+	/**
+	 * @param site the site
+	 * @return the site's corrections
+	 */
+	List<Term.Rule> rules(SiteId site);
+
+	/**
+	 * Sets or replaces a correction.
+	 * @param site the site
+	 * @param rule the correction
+	 */
+	void correct(SiteId site, Term.Rule rule);
+
+	/**
+	 * Removes a correction.
+	 * @param site the site
+	 * @param key the term
+	 * @return whether there was one
+	 */
+	boolean uncorrect(SiteId site, String key);
+
+}

@@ -1,0 +1,562 @@
+package dev.porchlight.persistence.insight;
+
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.ToIntFunction;
+
+import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.insight.Answers;
+import dev.porchlight.domain.insight.Asks;
+import dev.porchlight.domain.insight.Insights;
+import dev.porchlight.domain.insight.People;
+import dev.porchlight.domain.insight.Period;
+import dev.porchlight.domain.insight.Term;
+import dev.porchlight.domain.site.SiteId;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Insights from the counts of V13. Counting takes a batch of marked conversations and
+ * recounts each in three statements: its row (recomputed whole from its messages), the
+ * terms of its customer messages not counted yet (with the mark of how far it got, in the
+ * same statement, so both see the same messages), and who it belongs to in its terms (a
+ * customer linked or merged since). One node counts at a time (an advisory lock), so the
+ * day counts that triggers keep are never updated by two counts at once.
+ */
+@Repository
+class JdbcInsights implements Insights {
+
+	/** The advisory lock of the count: "insights" in ASCII, as a number. */
+	private static final long COUNT_LOCK = 0x696e_7369_6768_7473L;
+
+	/** A term needs this many people in the period to be shown. */
+	private static final int MIN_PEOPLE = 2;
+
+	private static final int MAX_KEY = 200;
+
+	/** A phrase in this share of a shorter term's conversations stands for it. */
+	private static final double COVERED_SHARE = 0.8;
+
+	private static final String CLAIM = """
+			delete from insight_pending
+			 where conversation_id in (select conversation_id from insight_pending
+			                            order by touched_at limit :batch for update skip locked)
+			returning conversation_id
+			""";
+
+	private static final String CONVERSATIONS = """
+			insert into insight_conversation (conversation_id, site_id, day, local_dow, local_hour, who, known, page,
+			                                  referrer, customer_messages, staff_messages, first_message_at,
+			                                  first_reply_at, first_reply_by, closed_at, closed_by, started_at)
+			select c.id, c.site_id, (c.started_at at time zone z.zone)::date,
+			       extract(isodow from c.started_at at time zone z.zone), extract(hour from c.started_at at time zone z.zone),
+			       coalesce(c.customer_id, c.visitor_id), c.customer_id is not null,
+			       left(regexp_replace(c.context ->> 'url', '[?#].*$', ''), 300),
+			       lower(substring(c.context ->> 'referrer' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)')),
+			       coalesce(n.visitor, 0), coalesce(n.staff, 0), n.first_at, r.sent_at, r.author_id,
+			       c.closed_at,
+			       case when c.closed_at is not null
+			            then coalesce((select e.author_id from conversation_event e
+			                            where e.conversation_id = c.id and e.kind = 'CLOSED' and e.sender_kind = 'STAFF'
+			                            order by e.seq desc limit 1), c.assignee_id) end,
+			       c.started_at
+			  from conversation c
+			  join site s on s.id = c.site_id
+			  cross join lateral (select coalesce(s.widget_settings #>> '{businessHours,zone}', 'UTC') as zone) z
+			  cross join lateral (select count(*) filter (where m.sender_kind = 'VISITOR') as visitor,
+			                             count(*) filter (where m.sender_kind = 'STAFF') as staff,
+			                             min(m.sent_at) filter (where m.sender_kind = 'VISITOR') as first_at
+			                        from message m where m.conversation_id = c.id) n
+			  left join lateral (select m.sent_at, m.author_id from message m
+			                      where m.conversation_id = c.id and m.sender_kind = 'STAFF' and m.sent_at >= n.first_at
+			                      order by m.seq limit 1) r on true
+			 where c.id = any(:ids)
+			on conflict (conversation_id) do update
+			   set who = excluded.who, known = excluded.known, page = excluded.page, referrer = excluded.referrer,
+			       customer_messages = excluded.customer_messages, staff_messages = excluded.staff_messages,
+			       first_message_at = excluded.first_message_at, first_reply_at = excluded.first_reply_at,
+			       first_reply_by = excluded.first_reply_by, closed_at = excluded.closed_at,
+			       closed_by = excluded.closed_by
+			""";
+
+	private static final String TERMS = """
+			with src as (
+			    select m.conversation_id, m.seq, m.sender_kind, m.body, i.site_id, i.day, i.who, s.search_config
+			      from insight_conversation i
+			      join site s on s.id = i.site_id
+			      join message m on m.conversation_id = i.conversation_id and m.seq > i.term_seq
+			     where i.conversation_id = any(:ids)),
+			added as (
+			    insert into insight_term (conversation_id, term, site_id, day, who, surface)
+			    select distinct on (src.conversation_id, t.term)
+			           src.conversation_id, t.term, src.site_id, src.day, src.who, t.surface
+			      from src cross join lateral porchlight_insight_terms(src.search_config, src.body) t
+			     where src.sender_kind = 'VISITOR'
+			     order by src.conversation_id, t.term, src.seq
+			    on conflict (conversation_id, term) do nothing)
+			update insight_conversation i set term_seq = s.seq
+			  from (select conversation_id, max(seq) as seq from src group by conversation_id) s
+			 where i.conversation_id = s.conversation_id
+			""";
+
+	private static final String OWNERS = """
+			update insight_term t set who = i.who
+			  from insight_conversation i
+			 where i.conversation_id = any(:ids) and t.conversation_id = i.conversation_id and t.who <> i.who
+			""";
+
+	/**
+	 * The candidates of a period: the terms in most conversations, those that grew most
+	 * and those that shrank most, by the day counts (a conversation on two days of a
+	 * merged pair counts twice here; the figures shown are counted exactly below).
+	 */
+	private static final String CANDIDATES = """
+			with rules as (select term, hidden, merge_into from insight_term_rule where site_id = :site),
+			sums as (
+			    select coalesce(r.merge_into, d.term) as term,
+			           coalesce(sum(d.conversations) filter (where d.day >= :from), 0) as now,
+			           coalesce(sum(d.conversations) filter (where d.day < :from), 0) as before
+			      from insight_term_day d left join rules r on r.term = d.term
+			     where d.site_id = :site and d.day >= :previousFrom and d.day < :end and not coalesce(r.hidden, false)
+			     group by 1),
+			visible as (select s.* from sums s left join rules r on r.term = s.term where not coalesce(r.hidden, false))
+			(select term from visible where now >= :min order by now desc, term limit :k)
+			union
+			(select term from visible where now > before and now >= :min order by now - before desc, now desc, term limit :k)
+			union
+			(select term from visible where before > now and before >= :min order by before - now desc, before desc, term
+			 limit :k)
+			""";
+
+	private static final String EXACT = """
+			with rules as (select term, merge_into from insight_term_rule where site_id = :site and merge_into is not null),
+			wanted as (select unnest(cast(:keys as text[])) as key),
+			sources as (select w.key, w.key as term from wanted w
+			            union all
+			            select w.key, r.term from wanted w join rules r on r.merge_into = w.key)
+			select s.key,
+			       count(distinct t.conversation_id) filter (where t.day >= :from) as now_conversations,
+			       count(distinct t.who) filter (where t.day >= :from) as now_people,
+			       count(distinct t.conversation_id) filter (where t.day < :from) as before_conversations,
+			       count(distinct t.who) filter (where t.day < :from) as before_people,
+			       mode() within group (order by t.surface) filter (where t.day >= :from) as label_now,
+			       mode() within group (order by t.surface) as label_any,
+			       array_remove(array_agg(distinct s.term), s.key) as merged
+			  from sources s
+			  join insight_term t on t.site_id = :site and t.term = s.term and t.day >= :previousFrom and t.day < :end
+			 group by s.key
+			""";
+
+	private static final String PEOPLE = """
+			with c as (select who, known, customer_messages from insight_conversation
+			            where site_id = :site and day >= :from and day < :end),
+			per as (select who, bool_or(known) as known, count(*) as n, sum(customer_messages) as messages
+			          from c group by who),
+			firsts as (select p.who, (select min(f.day) from insight_conversation f
+			                           where f.site_id = :site and f.who = p.who) as first_day
+			             from per p)
+			select (select count(*) from c) as conversations,
+			       (select count(*) from insight_conversation
+			         where site_id = :site and day >= :previousFrom and day < :from) as previous,
+			       (select count(*) from per) as people,
+			       (select count(*) from firsts where first_day >= :from) as new_people,
+			       (select count(*) from per where known) as identified,
+			       (select count(*) from per where n = 1) as one,
+			       (select count(*) from per where n = 2) as two,
+			       (select count(*) from per where n between 3 and 5) as few,
+			       (select count(*) from per where n >= 6) as many
+			""";
+
+	private static final String LONGEST = """
+			select i.who, coalesce(cu.name, cu.email::text) as name, count(*) as conversations,
+			       sum(i.customer_messages) as messages
+			  from insight_conversation i join customer cu on cu.id = i.who
+			 where i.site_id = :site and i.day >= :from and i.day < :end and i.known
+			 group by i.who, cu.name, cu.email
+			 order by messages desc, conversations desc, i.who
+			 limit 5
+			""";
+
+	private static final String FIGURES = """
+			count(*) filter (where customer_messages > 0) as asked,
+			count(first_reply_at) as replied,
+			count(*) filter (where customer_messages > 0 and first_reply_at is null) as waiting,
+			percentile_cont(0.5) within group (order by extract(epoch from first_reply_at - first_message_at))
+			    as reply_median,
+			percentile_cont(0.9) within group (order by extract(epoch from first_reply_at - first_message_at))
+			    as reply_p90,
+			count(closed_at) as closed,
+			percentile_cont(0.5) within group (order by extract(epoch from closed_at - started_at)) as close_median,
+			percentile_cont(0.9) within group (order by extract(epoch from closed_at - started_at)) as close_p90
+			""";
+
+	private final JdbcClient jdbc;
+
+	JdbcInsights(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	@Override
+	@Transactional
+	public int count(int batch) {
+		Boolean mine = this.jdbc.sql("select pg_try_advisory_xact_lock(:key)")
+			.param("key", COUNT_LOCK)
+			.query(Boolean.class)
+			.single();
+		if (!Boolean.TRUE.equals(mine)) {
+			return 0;
+		}
+		UUID[] ids = this.jdbc.sql(CLAIM).param("batch", batch).query(UUID.class).list().toArray(UUID[]::new);
+		if (ids.length == 0) {
+			return 0;
+		}
+		this.jdbc.sql(CONVERSATIONS).param("ids", ids).update();
+		this.jdbc.sql(TERMS).param("ids", ids).update();
+		this.jdbc.sql(OWNERS).param("ids", ids).update();
+		return ids.length;
+	}
+
+	@Override
+	public void postponeOldest() {
+		this.jdbc.sql("""
+				update insight_pending set touched_at = now()
+				 where conversation_id = (select conversation_id from insight_pending order by touched_at limit 1
+				                           for update skip locked)
+				""").update();
+	}
+
+	@Override
+	public long waiting() {
+		return this.jdbc.sql("select count(*) from insight_pending").query(Long.class).single();
+	}
+
+	@Override
+	@Transactional
+	public long rebuild() {
+		// Waits for a count in progress, so none writes into what was just emptied.
+		this.jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", COUNT_LOCK).query((row) -> {
+		});
+		return this.jdbc.sql("select porchlight_insights_rebuild()").query(Long.class).single();
+	}
+
+	@Override
+	@Transactional(readOnly = true)
+	public Asks asks(SiteId site, Period period, int limit) {
+		Period previous = period.previous();
+		List<String> keys = this.jdbc.sql(CANDIDATES)
+			.param("site", site.value())
+			.param("from", Date.valueOf(period.from()))
+			.param("previousFrom", Date.valueOf(previous.from()))
+			.param("end", Date.valueOf(period.end()))
+			.param("min", MIN_PEOPLE)
+			.param("k", limit * 2)
+			.query(String.class)
+			.list();
+		if (keys.isEmpty()) {
+			return new Asks(List.of(), List.of(), List.of());
+		}
+		List<Term> terms = this.jdbc.sql(EXACT)
+			.param("site", site.value())
+			.param("keys", keys.toArray(String[]::new))
+			.param("from", Date.valueOf(period.from()))
+			.param("previousFrom", Date.valueOf(previous.from()))
+			.param("end", Date.valueOf(period.end()))
+			.query(JdbcInsights::term)
+			.list();
+		List<Term> top = terms.stream()
+			.filter((term) -> term.customers() >= MIN_PEOPLE && !covered(term, terms, Term::conversations))
+			.sorted(Comparator.comparingInt(Term::conversations)
+				.reversed()
+				.thenComparing(Comparator.comparingInt(Term::customers).reversed())
+				.thenComparing(Term::label))
+			.limit(limit)
+			.toList();
+		List<Term> rising = terms.stream()
+			.filter((term) -> term.customers() >= MIN_PEOPLE && term.conversations() > term.previousConversations()
+					&& !covered(term, terms, Term::conversations))
+			.sorted(byChange((term) -> term.conversations() - term.previousConversations()))
+			.limit(limit)
+			.toList();
+		List<Term> fading = terms.stream()
+			.filter((term) -> term.previousCustomers() >= MIN_PEOPLE
+					&& term.previousConversations() > term.conversations()
+					&& !covered(term, terms, Term::previousConversations))
+			.sorted(byChange((term) -> term.previousConversations() - term.conversations()))
+			.limit(limit)
+			.toList();
+		return new Asks(top, rising, fading);
+	}
+
+	/**
+	 * Whether a longer phrase says the same: one that contains the term's words in a row
+	 * and was used in at least {@value #COVERED_SHARE} of as many conversations ("gift"
+	 * and "wrapping" when nearly everyone wrote "gift wrapping").
+	 */
+	private static boolean covered(Term term, List<Term> all, ToIntFunction<Term> count) {
+		String words = " " + term.key() + " ";
+		int own = count.applyAsInt(term);
+		return all.stream()
+			.anyMatch((other) -> other.key().length() > term.key().length() && (" " + other.key() + " ").contains(words)
+					&& count.applyAsInt(other) >= COVERED_SHARE * own);
+	}
+
+	private static Comparator<Term> byChange(ToIntFunction<Term> change) {
+		return Comparator.comparingInt(change)
+			.reversed()
+			.thenComparing(Comparator.comparingInt(Term::conversations).reversed())
+			.thenComparing(Term::label);
+	}
+
+	private static Term term(ResultSet row, int rowNum) throws SQLException {
+		int now = row.getInt("now_conversations");
+		int before = row.getInt("before_conversations");
+		String label = row.getString("label_now");
+		List<String> merged = Arrays.stream((Object[]) row.getArray("merged").getArray())
+			.map(String.class::cast)
+			.sorted()
+			.toList();
+		return new Term(row.getString("key"), (label != null) ? label : row.getString("label_any"), now,
+				row.getInt("now_people"), before, row.getInt("before_people"), Term.isRising(now, before), merged);
+	}
+
+	@Override
+	@Transactional(readOnly = true)
+	public People people(SiteId site, Period period) {
+		Map<String, Object> range = range(site, period);
+		Summary summary = this.jdbc.sql(PEOPLE)
+			.params(range)
+			.query((row, rowNum) -> new Summary(row.getInt("conversations"), row.getInt("previous"),
+					row.getInt("people"), row.getInt("new_people"), row.getInt("identified"),
+					List.of(new People.Count("1", row.getInt("one")), new People.Count("2", row.getInt("two")),
+							new People.Count("3-5", row.getInt("few")), new People.Count("6+", row.getInt("many")))))
+			.single();
+		Map<LocalDate, Integer> perDay = new HashMap<>();
+		this.jdbc.sql("""
+				select day, count(*) as n from insight_conversation
+				 where site_id = :site and day >= :from and day < :end group by day
+				""").params(range).query((row) -> {
+			perDay.put(row.getDate("day").toLocalDate(), row.getInt("n"));
+		});
+		List<People.Day> days = period.from()
+			.datesUntil(period.end())
+			.map((day) -> new People.Day(day, perDay.getOrDefault(day, 0)))
+			.toList();
+		int[][] arrivals = new int[7][24];
+		this.jdbc.sql("""
+				select local_dow, local_hour, count(*) as n from insight_conversation
+				 where site_id = :site and day >= :from and day < :end group by local_dow, local_hour
+				""").params(range).query((row) -> {
+			arrivals[row.getInt("local_dow") - 1][row.getInt("local_hour")] = row.getInt("n");
+		});
+		List<People.Count> pages = this.jdbc.sql("""
+				select page as label, count(*) as n from insight_conversation
+				 where site_id = :site and day >= :from and day < :end and page is not null
+				 group by page order by n desc, page limit 10
+				""").params(range).query(JdbcInsights::count).list();
+		List<People.Count> referrers = this.jdbc.sql("""
+				select coalesce(referrer, '') as label, count(*) as n from insight_conversation
+				 where site_id = :site and day >= :from and day < :end
+				 group by referrer order by n desc, referrer nulls first limit 10
+				""").params(range).query(JdbcInsights::count).list();
+		List<People.Story> longest = this.jdbc.sql(LONGEST)
+			.params(range)
+			.query((row, rowNum) -> new People.Story(row.getObject("who", UUID.class).toString(), row.getString("name"),
+					row.getInt("conversations"), row.getInt("messages")))
+			.list();
+		return new People(summary.conversations(), summary.previous(), summary.people(), summary.newPeople(),
+				summary.people() - summary.newPeople(), summary.identified(), summary.perPerson(), days, arrivals,
+				pages, referrers, longest);
+	}
+
+	private static People.Count count(ResultSet row, int rowNum) throws SQLException {
+		return new People.Count(row.getString("label"), row.getInt("n"));
+	}
+
+	@Override
+	@Transactional(readOnly = true)
+	public Answers answers(SiteId site, Period period) {
+		Map<String, Object> range = range(site, period);
+		Map<Integer, Answers.Figures> hours = new HashMap<>();
+		List<Answers.Figures> all = new ArrayList<>();
+		this.jdbc.sql("select grouping(local_hour) as whole, local_hour, " + FIGURES + """
+				  from insight_conversation
+				 where site_id = :site and day >= :from and day < :end
+				 group by grouping sets ((), (local_hour))
+				""").params(range).query((row) -> {
+			if (row.getInt("whole") == 1) {
+				all.add(figures(row, "", null));
+			}
+			else {
+				int hour = row.getInt("local_hour");
+				hours.put(hour, figures(row, String.format("%02d", hour), null));
+			}
+		});
+		List<Answers.Figures> byHour = new ArrayList<>();
+		for (int hour = 0; hour < 24; hour++) {
+			byHour.add(hours.getOrDefault(hour,
+					new Answers.Figures(String.format("%02d", hour), null, 0, 0, 0, null, null, 0, null, null)));
+		}
+		List<Answers.Figures> byStaff = byStaff(range);
+		Answers.Figures whole = all.isEmpty() ? new Answers.Figures("", null, 0, 0, 0, null, null, 0, null, null)
+				: all.getFirst();
+		return new Answers(whole, byHour, byStaff);
+	}
+
+	/**
+	 * Replies counted by who replied first, closes by who had the conversation when it
+	 * closed: two groupings, one row per staff member.
+	 */
+	private List<Answers.Figures> byStaff(Map<String, Object> range) {
+		Map<UUID, Answers.Figures> replies = new HashMap<>();
+		this.jdbc.sql("select first_reply_by as staff, " + FIGURES + """
+				  from insight_conversation
+				 where site_id = :site and day >= :from and day < :end and first_reply_by is not null
+				 group by first_reply_by
+				""").params(range).query((row) -> {
+			replies.put(row.getObject("staff", UUID.class), figures(row, "", null));
+		});
+		Map<UUID, Answers.Figures> closes = new HashMap<>();
+		this.jdbc.sql("select closed_by as staff, " + FIGURES + """
+				  from insight_conversation
+				 where site_id = :site and day >= :from and day < :end and closed_by is not null
+				 group by closed_by
+				""").params(range).query((row) -> {
+			closes.put(row.getObject("staff", UUID.class), figures(row, "", null));
+		});
+		Set<UUID> staff = new LinkedHashSet<>(replies.keySet());
+		staff.addAll(closes.keySet());
+		if (staff.isEmpty()) {
+			return List.of();
+		}
+		Map<UUID, String> names = new HashMap<>();
+		this.jdbc.sql("select id, display_name from account where id = any(:ids)")
+			.param("ids", staff.toArray(UUID[]::new))
+			.query((row) -> {
+				names.put(row.getObject("id", UUID.class), row.getString("display_name"));
+			});
+		List<Answers.Figures> rows = new ArrayList<>();
+		for (UUID id : staff) {
+			if (!names.containsKey(id)) {
+				// A staff member removed since: their figures are in the totals only.
+				continue;
+			}
+			Answers.Figures reply = replies.get(id);
+			Answers.Figures close = closes.get(id);
+			rows.add(new Answers.Figures(names.get(id), id.toString(), (reply != null) ? reply.replied() : 0,
+					(reply != null) ? reply.replied() : 0, 0, (reply != null) ? reply.replyMedian() : null,
+					(reply != null) ? reply.replyP90() : null, (close != null) ? close.closed() : 0,
+					(close != null) ? close.closeMedian() : null, (close != null) ? close.closeP90() : null));
+		}
+		rows.sort(Comparator.comparingInt(Answers.Figures::replied)
+			.reversed()
+			.thenComparing(Comparator.comparingInt(Answers.Figures::closed).reversed())
+			.thenComparing(Answers.Figures::label));
+		return rows;
+	}
+
+	private static Answers.Figures figures(ResultSet row, String label, @Nullable String staff) throws SQLException {
+		return new Answers.Figures(label, staff, row.getInt("asked"), row.getInt("replied"), row.getInt("waiting"),
+				seconds(row, "reply_median"), seconds(row, "reply_p90"), row.getInt("closed"),
+				seconds(row, "close_median"), seconds(row, "close_p90"));
+	}
+
+	private static @Nullable Double seconds(ResultSet row, String column) throws SQLException {
+		double value = row.getDouble(column);
+		return row.wasNull() ? null : Math.round(value * 10) / 10.0;
+	}
+
+	private static Map<String, Object> range(SiteId site, Period period) {
+		return Map.of("site", site.value(), "from", Date.valueOf(period.from()), "previousFrom",
+				Date.valueOf(period.previous().from()), "end", Date.valueOf(period.end()));
+	}
+
+	@Override
+	public List<Term.Rule> rules(SiteId site) {
+		return this.jdbc
+			.sql("select term, hidden, merge_into from insight_term_rule where site_id = :site order by term")
+			.param("site", site.value())
+			.query((row, rowNum) -> new Term.Rule(row.getString("term"), row.getBoolean("hidden"),
+					row.getString("merge_into")))
+			.list();
+	}
+
+	@Override
+	@Transactional
+	public void correct(SiteId site, Term.Rule rule) {
+		String key = key(rule.key());
+		String into = (rule.mergeInto() != null) ? key(rule.mergeInto()) : null;
+		if (into == null && !rule.hidden()) {
+			throw new DomainException("invalid_rule", "A correction hides the term or merges it into another.");
+		}
+		if (key.equals(into)) {
+			throw new DomainException("invalid_merge", "A term cannot be merged into itself.");
+		}
+		if (into != null) {
+			String further = this.jdbc
+				.sql("select merge_into from insight_term_rule where site_id = :site and term = :term")
+				.param("site", site.value())
+				.param("term", into)
+				.query(String.class)
+				.optional()
+				.orElse(null);
+			if (further != null) {
+				throw new DomainException("invalid_merge",
+						"'" + into + "' is itself counted as '" + further + "': merge into that instead.");
+			}
+			// What was merged into this term now goes where it goes.
+			this.jdbc.sql("""
+					update insight_term_rule set merge_into = :into
+					 where site_id = :site and merge_into = :term and term <> :into
+					""").param("site", site.value()).param("term", key).param("into", into).update();
+			this.jdbc.sql("delete from insight_term_rule where site_id = :site and term = :into and merge_into = :term")
+				.param("site", site.value())
+				.param("term", key)
+				.param("into", into)
+				.update();
+		}
+		this.jdbc.sql("""
+				insert into insight_term_rule (site_id, term, hidden, merge_into) values (:site, :term, :hidden, :into)
+				on conflict (site_id, term) do update set hidden = excluded.hidden, merge_into = excluded.merge_into
+				""")
+			.param("site", site.value())
+			.param("term", key)
+			.param("hidden", rule.hidden())
+			.param("into", into)
+			.update();
+	}
+
+	@Override
+	public boolean uncorrect(SiteId site, String key) {
+		return this.jdbc.sql("delete from insight_term_rule where site_id = :site and term = :term")
+			.param("site", site.value())
+			.param("term", key)
+			.update() > 0;
+	}
+
+	private static String key(String key) {
+		String trimmed = key.strip();
+		if (trimmed.isEmpty() || trimmed.length() > MAX_KEY) {
+			throw new DomainException("invalid_term", "A term is 1 to " + MAX_KEY + " characters.");
+		}
+		return trimmed;
+	}
+
+	private record Summary(int conversations, int previous, int people, int newPeople, int identified,
+			List<People.Count> perPerson) {
+	}
+
+}

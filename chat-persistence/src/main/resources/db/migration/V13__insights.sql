@@ -1,0 +1,167 @@
+-- Insights (issue 23): what customers ask for, who they are, how the shop answers.
+--
+-- Counted incrementally from what is archived. Every archive batch upserts its
+-- conversations' rows; a trigger marks them in insight_pending, and a scheduled job
+-- (JdbcInsights.count) takes marked conversations in batches and recounts them:
+--  * insight_conversation: one narrow row per conversation (its day, hour and weekday in
+--    the site's zone, who it was, where it started, how it was answered);
+--  * insight_term: the words and two- and three-word phrases the customer (never staff)
+--    used in it, once per conversation, stemmed in the site's search language with its
+--    stop words dropped, with the surface form first written;
+--  * insight_term_day: conversations per site, day and term, kept by triggers on
+--    insight_term, so that ranking a period's terms reads one small row per day and term.
+-- Everything here is derived: porchlight_insights_rebuild() empties it and marks every
+-- conversation again. Deleting a conversation (erasing its customer) deletes its rows, and
+-- the day counts follow.
+
+create table insight_pending (
+    conversation_id uuid primary key references conversation (id) on delete cascade,
+    touched_at      timestamptz not null default now()
+);
+create index insight_pending_touched_idx on insight_pending (touched_at);
+
+create table insight_conversation (
+    conversation_id   uuid primary key references conversation (id) on delete cascade,
+    site_id           uuid        not null,
+    -- The start, in the site's time zone when first counted.
+    day               date        not null,
+    local_dow         smallint    not null check (local_dow between 1 and 7),
+    local_hour        smallint    not null check (local_hour between 0 and 23),
+    -- The customer, else the visitor (a browser that came back is a returning person too).
+    who               uuid        not null,
+    known             boolean     not null,
+    page              text,
+    referrer          text,
+    customer_messages integer     not null,
+    staff_messages    integer     not null,
+    first_message_at  timestamptz,
+    first_reply_at    timestamptz,
+    first_reply_by    uuid,
+    closed_at         timestamptz,
+    closed_by         uuid,
+    started_at        timestamptz not null,
+    -- Messages up to this sequence have had their terms counted.
+    term_seq          bigint      not null default 0
+);
+create index insight_conversation_site_day_idx on insight_conversation (site_id, day);
+create index insight_conversation_who_idx on insight_conversation (site_id, who, day);
+
+create table insight_term (
+    conversation_id uuid not null references conversation (id) on delete cascade,
+    term            text not null,
+    site_id         uuid not null,
+    day             date not null,
+    who             uuid not null,
+    surface         text not null,
+    primary key (conversation_id, term)
+);
+create index insight_term_site_term_day_idx on insight_term (site_id, term, day) include (who, surface);
+
+create table insight_term_day (
+    site_id       uuid    not null references site (id) on delete cascade,
+    day           date    not null,
+    term          text    not null,
+    conversations integer not null check (conversations > 0),
+    primary key (site_id, day, term)
+);
+
+-- Staff's corrections: a term hidden, or counted as another.
+create table insight_term_rule (
+    site_id    uuid not null references site (id) on delete cascade,
+    term       text not null,
+    hidden     boolean not null default false,
+    merge_into text,
+    check (hidden or merge_into is not null),
+    check (merge_into is distinct from term),
+    primary key (site_id, term)
+);
+
+-- The terms of a text: each word (stemmed in the configuration given, its stop words
+-- dropped) and each two and three words in a row, as stems (the key) and as written, in
+-- lower case (the label). ASCII punctuation separates words, as in search; a stop word, a
+-- bare number or the end of a sentence or clause breaks a phrase (the punctuation that
+-- ends one becomes the number 0, which takes a position and is no term).
+create function porchlight_insight_terms(config regconfig, body text) returns table (term text, surface text)
+    immutable parallel safe strict language sql
+begin atomic
+    with cleaned as (select regexp_replace(regexp_replace(body, '[.,;:!?()"[\]{}]+', ' 0 ', 'g'),
+                                           '[!-/:-@[-`{-~]+', ' ', 'g') as words),
+         stems as (select p.pos, s.lexeme as stem
+                     from cleaned, unnest(to_tsvector(config, cleaned.words)) s, unnest(s.positions) p(pos)),
+         plain as (select p.pos, s.lexeme as word
+                     from cleaned, unnest(to_tsvector('simple'::regconfig, cleaned.words)) s,
+                          unnest(s.positions) p(pos)),
+         tokens as (select stems.pos, stems.stem, plain.word
+                      from stems join plain on plain.pos = stems.pos
+                     where stems.stem ~ '[[:alpha:]]' and char_length(stems.stem) > 1)
+    select t1.stem, t1.word from tokens t1
+    union all
+    select t1.stem || ' ' || t2.stem, t1.word || ' ' || t2.word
+      from tokens t1 join tokens t2 on t2.pos = t1.pos + 1
+    union all
+    select t1.stem || ' ' || t2.stem || ' ' || t3.stem, t1.word || ' ' || t2.word || ' ' || t3.word
+      from tokens t1 join tokens t2 on t2.pos = t1.pos + 1 join tokens t3 on t3.pos = t1.pos + 2;
+end;
+
+-- Every conversation an archive batch (or anything else) writes is marked for counting.
+-- The upsert (rather than "do nothing") holds the mark's row until the writer commits, so
+-- a count that takes the mark meanwhile waits for the commit and then sees its messages.
+create function porchlight_insight_mark() returns trigger language plpgsql as $$
+begin
+    insert into insight_pending (conversation_id)
+    select distinct id from touched
+    on conflict (conversation_id) do update set touched_at = excluded.touched_at;
+    return null;
+end
+$$;
+create trigger insight_mark_on_insert after insert on conversation
+    referencing new table as touched for each statement execute function porchlight_insight_mark();
+create trigger insight_mark_on_update after update on conversation
+    referencing new table as touched for each statement execute function porchlight_insight_mark();
+
+-- The day counts follow the terms, whatever adds or deletes them.
+create function porchlight_insight_terms_added() returns trigger language plpgsql as $$
+begin
+    insert into insight_term_day (site_id, day, term, conversations)
+    select site_id, day, term, count(*) from added group by site_id, day, term
+     order by site_id, day, term
+    on conflict (site_id, day, term) do update
+       set conversations = insight_term_day.conversations + excluded.conversations;
+    return null;
+end
+$$;
+create trigger insight_term_on_insert after insert on insight_term
+    referencing new table as added for each statement execute function porchlight_insight_terms_added();
+
+create function porchlight_insight_terms_removed() returns trigger language plpgsql as $$
+begin
+    with gone as (select site_id, day, term, count(*) as n from removed group by site_id, day, term),
+         lowered as (update insight_term_day d set conversations = d.conversations - g.n
+                       from gone g
+                      where d.site_id = g.site_id and d.day = g.day and d.term = g.term and d.conversations > g.n)
+    delete from insight_term_day d
+     using gone g
+     where d.site_id = g.site_id and d.day = g.day and d.term = g.term and d.conversations <= g.n;
+    return null;
+end
+$$;
+create trigger insight_term_on_delete after delete on insight_term
+    referencing old table as removed for each statement execute function porchlight_insight_terms_removed();
+
+-- Everything counted again from the archive: one command for operators
+-- (docs/insights.md). The scheduled count then works through the marks.
+create function porchlight_insights_rebuild() returns bigint
+    volatile language plpgsql as $$
+declare
+    marked bigint;
+begin
+    truncate insight_term, insight_term_day, insight_conversation;
+    insert into insight_pending (conversation_id) select id from conversation
+    on conflict (conversation_id) do nothing;
+    get diagnostics marked = row_count;
+    return marked;
+end
+$$;
+
+-- What is already archived is counted by the scheduled job after the upgrade.
+insert into insight_pending (conversation_id) select id from conversation;
