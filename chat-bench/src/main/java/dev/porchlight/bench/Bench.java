@@ -38,7 +38,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * measure search on an idle node, then with chat at {@code --chat-rate} messages/s,
  * default 300, about half of the last measured capacity), {@code --uploads} (only issue
  * 22's attachments: one node, visitors uploading a 10 MB document each at once, then a 10
- * MB photo each; replaces that section of {@code docs/benchmarks.md}).
+ * MB photo each; replaces that section of {@code docs/benchmarks.md}), {@code --insights
+ * [MESSAGES]} (only issue 23's insights: a year of history seeded, counted by the node,
+ * the page loaded; replaces that section).
  */
 public final class Bench {
 
@@ -77,6 +79,28 @@ public final class Bench {
 		// Interrupted (Ctrl-C), the run still stops every process it started.
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(Node::close)));
 		try {
+			if (List.of(args).contains("--insights")) {
+				// Insights alone (issue 23): one node, a year of seeded history.
+				log("Starting one Porchlight node");
+				Node node = Node.porchlight("porchlight-a", jar, work, jdbcUrl, redisUrl, plan.heap);
+				nodes.add(node);
+				node.awaitReady();
+				Api owner = new Api(node.port);
+				owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
+				String size = arg(args, "--insights", null);
+				int messages = (size != null && size.matches("[0-9]+")) ? Integer.parseInt(size) : plan.searchMessages;
+				results.insights = InsightPage.run(owner, node, jdbcUrl, work.resolve("postgres"), messages, 5,
+						plan.searchDuration);
+				node.close();
+				redis.close();
+				postgres.close();
+				String command = "chat-bench/run --insights" + ((size != null) ? " " + size : "")
+						+ (quick ? " --quick" : "");
+				Report.replaceSection(repo.resolve("docs/benchmarks.md"),
+						InsightPage.section(results.insights, command, results.postgresVersion));
+				log("Done: the insights section of docs/benchmarks.md replaced");
+				System.exit(0);
+			}
 			if (List.of(args).contains("--uploads")) {
 				// Attachments alone: one node, no peer, no other scenario.
 				log("Starting one Porchlight node");
@@ -300,6 +324,12 @@ public final class Bench {
 
 			// Attachments (issue 22): many visitors upload 10 MB at once, on node A.
 			uploads(results, plan, owner, a, work);
+
+			// Insights (issue 23): a year of history seeded beside scenario 4's, on node
+			// A.
+			log("Insights");
+			results.insights = InsightPage.run(owner, a, jdbcUrl, work.resolve("postgres"), plan.searchMessages, 5,
+					plan.searchDuration);
 		}
 		finally {
 			for (Node node : nodes) {

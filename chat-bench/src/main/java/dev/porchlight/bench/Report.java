@@ -257,6 +257,12 @@ final class Report {
 			md.append(uploads(r, plan, "chat-bench/run --uploads" + (r.quick ? " --quick" : "")));
 		}
 
+		// Insights (issue 23)
+		if (r.insights != null) {
+			md.append(InsightPage.section(r.insights, "chat-bench/run --insights" + (r.quick ? " --quick" : ""),
+					r.postgresVersion));
+		}
+
 		// Micro
 		md.append("## Micro-benchmarks (JMH)\n\n");
 		md.append("`dev.porchlight.bench.micro`, one fork, average time per operation; the store benchmarks run "

@@ -57,6 +57,8 @@ final class Results {
 	/** How long the attachments part took, files, visitors and both rounds. */
 	double uploadsSeconds;
 
+	InsightPage.Result insights;
+
 	List<Micro.Score> jmh = List.of();
 
 	double totalSeconds;
