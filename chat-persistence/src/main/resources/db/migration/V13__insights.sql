@@ -65,6 +65,25 @@ create table insight_term_day (
     primary key (site_id, day, term)
 );
 
+-- When each site last had conversations counted, and the pages kept: a page of the last
+-- N days (top, rising and fading terms, people, answers) as computed at computed_at for
+-- the N days up to last_day, reused while nothing new was counted for the site (or for a
+-- short while after, docs/insights.md), and recomputed by the job while someone reads it.
+create table insight_site (
+    site_id    uuid primary key references site (id) on delete cascade,
+    counted_at timestamptz not null
+);
+
+create table insight_page (
+    site_id     uuid        not null references site (id) on delete cascade,
+    days        integer     not null,
+    last_day    date        not null,
+    computed_at timestamptz not null,
+    read_at     timestamptz not null,
+    page        jsonb       not null,
+    primary key (site_id, days)
+);
+
 -- Staff's corrections: a term hidden, or counted as another.
 create table insight_term_rule (
     site_id    uuid not null references site (id) on delete cascade,
@@ -80,28 +99,56 @@ create table insight_term_rule (
 -- dropped) and each two and three words in a row, as stems (the key) and as written, in
 -- lower case (the label). ASCII punctuation separates words, as in search; a stop word, a
 -- bare number or the end of a sentence or clause breaks a phrase (the punctuation that
--- ends one becomes the number 0, which takes a position and is no term).
+-- ends one becomes the number 0, which takes a position and is no term). Stems and
+-- surface forms come from two parses of the same text, whose positions match. A loop over
+-- arrays: about five times faster than the same with joins of the lexemes in SQL.
 create function porchlight_insight_terms(config regconfig, body text) returns table (term text, surface text)
-    immutable parallel safe strict language sql
-begin atomic
-    with cleaned as (select regexp_replace(regexp_replace(body, '[.,;:!?()"[\]{}]+', ' 0 ', 'g'),
-                                           '[!-/:-@[-`{-~]+', ' ', 'g') as words),
-         stems as (select p.pos, s.lexeme as stem
-                     from cleaned, unnest(to_tsvector(config, cleaned.words)) s, unnest(s.positions) p(pos)),
-         plain as (select p.pos, s.lexeme as word
-                     from cleaned, unnest(to_tsvector('simple'::regconfig, cleaned.words)) s,
-                          unnest(s.positions) p(pos)),
-         tokens as (select stems.pos, stems.stem, plain.word
-                      from stems join plain on plain.pos = stems.pos
-                     where stems.stem ~ '[[:alpha:]]' and char_length(stems.stem) > 1)
-    select t1.stem, t1.word from tokens t1
-    union all
-    select t1.stem || ' ' || t2.stem, t1.word || ' ' || t2.word
-      from tokens t1 join tokens t2 on t2.pos = t1.pos + 1
-    union all
-    select t1.stem || ' ' || t2.stem || ' ' || t3.stem, t1.word || ' ' || t2.word || ' ' || t3.word
-      from tokens t1 join tokens t2 on t2.pos = t1.pos + 1 join tokens t3 on t3.pos = t1.pos + 2;
-end;
+    immutable parallel safe strict language plpgsql as $$
+declare
+    words constant text := regexp_replace(regexp_replace(body, '[.,;:!?()"[\]{}]+', ' 0 ', 'g'),
+                                          '[!-/:-@[-`{-~]+', ' ', 'g');
+    stems text[] := '{}';
+    plain text[] := '{}';
+    lexeme record;
+    p integer;
+    last integer := 0;
+begin
+    for lexeme in select s.lexeme, s.positions from unnest(to_tsvector(config, words)) s loop
+        if char_length(lexeme.lexeme) > 1 and lexeme.lexeme ~ '[[:alpha:]]' then
+            foreach p in array lexeme.positions loop
+                stems[p] := lexeme.lexeme;
+                last := greatest(last, p);
+            end loop;
+        end if;
+    end loop;
+    if last = 0 then
+        return;
+    end if;
+    for lexeme in select s.lexeme, s.positions from unnest(to_tsvector('simple'::regconfig, words)) s loop
+        foreach p in array lexeme.positions loop
+            if p <= last then
+                plain[p] := lexeme.lexeme;
+            end if;
+        end loop;
+    end loop;
+    for p in 1 .. last loop
+        continue when stems[p] is null;
+        term := stems[p];
+        surface := plain[p];
+        return next;
+        if stems[p + 1] is not null then
+            term := term || ' ' || stems[p + 1];
+            surface := surface || ' ' || plain[p + 1];
+            return next;
+            if stems[p + 2] is not null then
+                term := term || ' ' || stems[p + 2];
+                surface := surface || ' ' || plain[p + 2];
+                return next;
+            end if;
+        end if;
+    end loop;
+end
+$$;
 
 -- Every conversation an archive batch (or anything else) writes is marked for counting.
 -- The upsert (rather than "do nothing") holds the mark's row until the writer commits, so
@@ -148,6 +195,17 @@ $$;
 create trigger insight_term_on_delete after delete on insight_term
     referencing old table as removed for each statement execute function porchlight_insight_terms_removed();
 
+-- A conversation removed (its customer erased, its site deleted) takes the kept pages of
+-- its site with it: no kept figure outlives what it counted.
+create function porchlight_insight_conversations_removed() returns trigger language plpgsql as $$
+begin
+    delete from insight_page where site_id in (select distinct site_id from removed);
+    return null;
+end
+$$;
+create trigger insight_conversation_on_delete after delete on insight_conversation
+    referencing old table as removed for each statement execute function porchlight_insight_conversations_removed();
+
 -- Everything counted again from the archive: one command for operators
 -- (docs/insights.md). The scheduled count then works through the marks.
 create function porchlight_insights_rebuild() returns bigint
@@ -155,7 +213,7 @@ create function porchlight_insights_rebuild() returns bigint
 declare
     marked bigint;
 begin
-    truncate insight_term, insight_term_day, insight_conversation;
+    truncate insight_term, insight_term_day, insight_conversation, insight_page, insight_site;
     insert into insight_pending (conversation_id) select id from conversation
     on conflict (conversation_id) do nothing;
     get diagnostics marked = row_count;

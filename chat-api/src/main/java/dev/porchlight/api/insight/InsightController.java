@@ -18,6 +18,7 @@ import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.insight.Answers;
 import dev.porchlight.domain.insight.Asks;
 import dev.porchlight.domain.insight.Insights;
+import dev.porchlight.domain.insight.Page;
 import dev.porchlight.domain.insight.People;
 import dev.porchlight.domain.insight.Period;
 import dev.porchlight.domain.insight.Term;
@@ -56,20 +57,21 @@ class InsightController {
 
 	private static final int DEFAULT_DAYS = 30;
 
-	private static final int MAX_TERMS = 50;
-
 	private final Insights insights;
 
 	private final Sites sites;
 
 	private final AuditLog audit;
 
+	private final InsightProperties properties;
+
 	private final Clock clock = Clock.systemUTC();
 
-	InsightController(Insights insights, Sites sites, AuditLog audit) {
+	InsightController(Insights insights, Sites sites, AuditLog audit, InsightProperties properties) {
 		this.insights = insights;
 		this.sites = sites;
 		this.audit = audit;
+		this.properties = properties;
 	}
 
 	@GetMapping("/api/v1/insights/asks")
@@ -80,11 +82,13 @@ class InsightController {
 			@RequestParam(defaultValue = "20") String limit) {
 		Scope scope = scope(staff, site, days, from, to);
 		int max = number(limit, "limit");
-		if (max < 1 || max > MAX_TERMS) {
-			throw new DomainException("invalid_limit", "The limit is between 1 and " + MAX_TERMS + ".");
+		if (max < 1 || max > Page.TERMS) {
+			throw new DomainException("invalid_limit", "The limit is between 1 and " + Page.TERMS + ".");
 		}
-		Asks asks = this.insights.asks(scope.site().id(), scope.period(), max);
-		return new AsksResult(scope.view(this.insights.waiting()), asks.top(), asks.rising(), asks.fading());
+		Page page = page(scope);
+		Asks asks = page.asks();
+		return new AsksResult(view(scope, page), first(asks.top(), max), first(asks.rising(), max),
+				first(asks.fading(), max));
 	}
 
 	@GetMapping("/api/v1/insights/people")
@@ -94,8 +98,8 @@ class InsightController {
 			@RequestParam(required = false) @Nullable String from,
 			@RequestParam(required = false) @Nullable String to) {
 		Scope scope = scope(staff, site, days, from, to);
-		return new PeopleResult(scope.view(this.insights.waiting()),
-				this.insights.people(scope.site().id(), scope.period()));
+		Page page = page(scope);
+		return new PeopleResult(view(scope, page), page.people());
 	}
 
 	@GetMapping("/api/v1/insights/answers")
@@ -105,8 +109,8 @@ class InsightController {
 			@RequestParam(required = false) @Nullable String from,
 			@RequestParam(required = false) @Nullable String to) {
 		Scope scope = scope(staff, site, days, from, to);
-		return new AnswersResult(scope.view(this.insights.waiting()),
-				this.insights.answers(scope.site().id(), scope.period()));
+		Page page = page(scope);
+		return new AnswersResult(view(scope, page), page.answers());
 	}
 
 	/**
@@ -124,9 +128,10 @@ class InsightController {
 		Figure chosen = Figure.parse(figure);
 		SiteId id = scope.site().id();
 		Period period = scope.period();
+		Page page = page(scope);
 		String csv = switch (chosen) {
 			case TERMS, RISING, FADING -> {
-				Asks asks = this.insights.asks(id, period, MAX_TERMS);
+				Asks asks = page.asks();
 				List<Term> terms = (chosen == Figure.TERMS) ? asks.top()
 						: (chosen == Figure.RISING) ? asks.rising() : asks.fading();
 				yield table("term,key,conversations,people,previous_conversations,previous_people,rising,merged", terms,
@@ -134,20 +139,20 @@ class InsightController {
 								term.previousConversations(), term.previousCustomers(), term.rising(),
 								String.join(" | ", term.merged())));
 			}
-			case DAYS -> table("day,conversations", this.insights.people(id, period).days(),
-					(day) -> List.of(day.day(), day.conversations()));
-			case ARRIVALS -> arrivals(this.insights.people(id, period).arrivals());
-			case PAGES -> table("page,conversations", this.insights.people(id, period).pages(),
+			case DAYS ->
+				table("day,conversations", page.people().days(), (day) -> List.of(day.day(), day.conversations()));
+			case ARRIVALS -> arrivals(page.people().arrivals());
+			case PAGES ->
+				table("page,conversations", page.people().pages(), (count) -> List.of(count.label(), count.count()));
+			case REFERRERS -> table("referrer,conversations", page.people().referrers(),
 					(count) -> List.of(count.label(), count.count()));
-			case REFERRERS -> table("referrer,conversations", this.insights.people(id, period).referrers(),
-					(count) -> List.of(count.label(), count.count()));
-			case PEOPLE -> people(this.insights.people(id, period));
-			case STORIES -> table("customer_id,name,conversations,messages", this.insights.people(id, period).longest(),
+			case PEOPLE -> people(page.people());
+			case STORIES -> table("customer_id,name,conversations,messages", page.people().longest(),
 					(story) -> List.of(story.customer(), (story.name() != null) ? story.name() : "",
 							story.conversations(), story.messages()));
-			case HOURS -> figures("hour", this.insights.answers(id, period).byHour());
-			case STAFF -> figures("staff", this.insights.answers(id, period).byStaff());
-			case ANSWERS -> figures("all", List.of(this.insights.answers(id, period).all()));
+			case HOURS -> figures("hour", page.answers().byHour());
+			case STAFF -> figures("staff", page.answers().byStaff());
+			case ANSWERS -> figures("all", List.of(page.answers().all()));
 		};
 		this.audit.record(Actor.of(staff, http)
 			.did(this.clock.instant(), "insights.exported", "site:" + id,
@@ -213,22 +218,33 @@ class InsightController {
 		return new Rebuild(marked);
 	}
 
+	private Page page(Scope scope) {
+		return this.insights.page(scope.site().id(), scope.period(), scope.lastDays(), this.properties.fresh());
+	}
+
+	private PeriodView view(Scope scope, Page page) {
+		Period previous = scope.period().previous();
+		return new PeriodView(scope.site().id().toString(), scope.site().name(), scope.zone().getId(),
+				scope.period().from().toString(), scope.period().to().toString(), previous.from().toString(),
+				previous.to().toString(), page.computedAt().toString(), this.insights.waiting());
+	}
+
+	private static <T> List<T> first(List<T> list, int max) {
+		return (list.size() > max) ? list.subList(0, max) : list;
+	}
+
 	private Scope scope(StaffPrincipal staff, @Nullable String site, @Nullable String days, @Nullable String from,
 			@Nullable String to) {
 		Site chosen = site(staff, site);
 		ZoneId zone = chosen.widget().businessHours().zone();
 		LocalDate today = LocalDate.now(this.clock.withZone(zone));
-		Period period;
 		if (from != null || to != null) {
 			if (from == null || to == null || days != null) {
 				throw new DomainException("invalid_period", "Give 'from' and 'to' together, or 'days', not both.");
 			}
-			period = new Period(date(from, "from"), date(to, "to"));
+			return new Scope(chosen, zone, new Period(date(from, "from"), date(to, "to")), false);
 		}
-		else {
-			period = Period.last((days != null) ? number(days, "days") : DEFAULT_DAYS, today);
-		}
-		return new Scope(chosen, zone, period);
+		return new Scope(chosen, zone, Period.last((days != null) ? number(days, "days") : DEFAULT_DAYS, today), true);
 	}
 
 	private Site site(StaffPrincipal staff, @Nullable String site) {
@@ -353,15 +369,11 @@ class InsightController {
 
 	}
 
-	private record Scope(Site site, ZoneId zone, Period period) {
-
-		PeriodView view(long waiting) {
-			Period previous = this.period.previous();
-			return new PeriodView(this.site.id().toString(), this.site.name(), this.zone.getId(),
-					this.period.from().toString(), this.period.to().toString(), previous.from().toString(),
-					previous.to().toString(), waiting);
-		}
-
+	/**
+	 * @param lastDays whether the period is the last N days up to the site's today (a
+	 * page kept and reused)
+	 */
+	private record Scope(Site site, ZoneId zone, Period period, boolean lastDays) {
 	}
 
 	/**
@@ -374,10 +386,11 @@ class InsightController {
 	 * @param to the last day
 	 * @param previousFrom the first day of the period compared with
 	 * @param previousTo its last day
+	 * @param computedAt when the figures were computed from the counts
 	 * @param waiting conversations archived but not counted yet (on every site)
 	 */
 	record PeriodView(String siteId, String siteName, String zone, String from, String to, String previousFrom,
-			String previousTo, long waiting) {
+			String previousTo, String computedAt, long waiting) {
 	}
 
 	/**

@@ -14,13 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("porchlight.insights")
 public record InsightProperties(@DefaultValue("15s") Duration interval, @DefaultValue("100") int batch,
-		@DefaultValue("10s") Duration budget) {
+		@DefaultValue("10s") Duration budget, @DefaultValue("5m") Duration fresh) {
 
 	public InsightProperties {
 		if (interval.isNegative() || interval.isZero() || batch < 1 || batch > 10_000 || budget.isNegative()
-				|| budget.isZero()) {
+				|| budget.isZero() || fresh.isNegative()) {
 			throw new IllegalArgumentException(
-					"porchlight.insights: interval and budget are positive, batch is 1 to 10000");
+					"porchlight.insights: interval and budget are positive, fresh not negative, batch is 1 to 10000");
 		}
 	}
 

@@ -34,6 +34,7 @@ class InsightWork {
 				counted = this.insights.count(this.properties.batch());
 			}
 			while (counted == this.properties.batch() && System.nanoTime() < deadline);
+			this.insights.refreshPages(this.properties.fresh());
 		}
 		catch (RuntimeException ex) {
 			// PostgreSQL away, or one conversation in the batch that cannot be counted:

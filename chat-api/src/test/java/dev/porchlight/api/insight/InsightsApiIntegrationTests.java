@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * scheduled count pick it up, and the API shows it only to staff who serve the site, as
  * JSON and CSV, with every bad parameter a 400.
  */
-@PorchlightTest(properties = { "porchlight.archive.interval=200ms", "porchlight.insights.interval=300ms" })
+@PorchlightTest(properties = { "porchlight.archive.interval=200ms", "porchlight.insights.interval=300ms",
+		"porchlight.insights.fresh=0s" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InsightsApiIntegrationTests {
 

@@ -1,5 +1,6 @@
 package dev.porchlight.domain.insight;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.porchlight.domain.site.SiteId;
@@ -31,6 +32,27 @@ public interface Insights {
 	 * @return how the shop answered
 	 */
 	Answers answers(SiteId site, Period period);
+
+	/**
+	 * The whole page for a period. A page of the last N days ({@code kept}) is kept and
+	 * reused while nothing new was counted for the site, or while it is younger than
+	 * {@code fresh}; a kept page is dropped when staff correct a term or a conversation
+	 * it counted is removed (a customer erased). Any other period is computed each time.
+	 * @param site the site
+	 * @param period the days
+	 * @param kept whether the period is the last N days up to the site's today
+	 * @param fresh how long a kept page may be reused after something new was counted
+	 * @return the page
+	 */
+	Page page(SiteId site, Period period, boolean kept, Duration fresh);
+
+	/**
+	 * Computes again the kept pages someone read in the last day that are older than
+	 * {@code fresh} and have something new to show, or whose last day has passed.
+	 * @param fresh how long a kept page may be reused after something new was counted
+	 * @return how many were computed
+	 */
+	int refreshPages(Duration fresh);
 
 	/**
 	 * Counts conversations archived or changed since they were last counted: one batch,

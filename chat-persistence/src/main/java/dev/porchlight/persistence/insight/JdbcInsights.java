@@ -3,6 +3,9 @@ package dev.porchlight.persistence.insight;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.ToIntFunction;
@@ -19,29 +23,39 @@ import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.insight.Answers;
 import dev.porchlight.domain.insight.Asks;
 import dev.porchlight.domain.insight.Insights;
+import dev.porchlight.domain.insight.Page;
 import dev.porchlight.domain.insight.People;
 import dev.porchlight.domain.insight.Period;
 import dev.porchlight.domain.insight.Term;
 import dev.porchlight.domain.site.SiteId;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Insights from the counts of V13. Counting takes a batch of marked conversations and
- * recounts each in three statements: its row (recomputed whole from its messages), the
- * terms of its customer messages not counted yet (with the mark of how far it got, in the
- * same statement, so both see the same messages), and who it belongs to in its terms (a
- * customer linked or merged since). One node counts at a time (an advisory lock), so the
- * day counts that triggers keep are never updated by two counts at once.
+ * Insights from the counts of V13. A page of the last N days is kept as JSON
+ * ({@code insight_page}) and reused while nothing new was counted for its site, or for a
+ * while after; ranking a period's terms reads every day count of both periods, which
+ * grows with the vocabulary, so the page a shop owner opens every day is computed by the
+ * job rather than on the request. Any other period is computed when asked for. Counting
+ * takes a batch of marked conversations and recounts each in three statements: its row
+ * (recomputed whole from its messages), the terms of its customer messages not counted
+ * yet (with the mark of how far it got, in the same statement, so both see the same
+ * messages), and who it belongs to in its terms (a customer linked or merged since). One
+ * node counts at a time (an advisory lock), so the day counts that triggers keep are
+ * never updated by two counts at once.
  */
 @Repository
 class JdbcInsights implements Insights {
 
 	/** The advisory lock of the count: "insights" in ASCII, as a number. */
 	private static final long COUNT_LOCK = 0x696e_7369_6768_7473L;
+
+	/** The advisory lock of refreshing kept pages: one node at a time. */
+	private static final long PAGES_LOCK = COUNT_LOCK + 1;
 
 	/** A term needs this many people in the period to be shown. */
 	private static final int MIN_PEOPLE = 2;
@@ -204,6 +218,8 @@ class JdbcInsights implements Insights {
 			percentile_cont(0.9) within group (order by extract(epoch from closed_at - started_at)) as close_p90
 			""";
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private final JdbcClient jdbc;
 
 	JdbcInsights(JdbcClient jdbc) {
@@ -227,6 +243,11 @@ class JdbcInsights implements Insights {
 		this.jdbc.sql(CONVERSATIONS).param("ids", ids).update();
 		this.jdbc.sql(TERMS).param("ids", ids).update();
 		this.jdbc.sql(OWNERS).param("ids", ids).update();
+		this.jdbc.sql("""
+				insert into insight_site (site_id, counted_at)
+				select distinct site_id, now() from insight_conversation where conversation_id = any(:ids)
+				on conflict (site_id) do update set counted_at = excluded.counted_at
+				""").param("ids", ids).update();
 		return ids.length;
 	}
 
@@ -251,6 +272,88 @@ class JdbcInsights implements Insights {
 		this.jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", COUNT_LOCK).query((row) -> {
 		});
 		return this.jdbc.sql("select porchlight_insights_rebuild()").query(Long.class).single();
+	}
+
+	@Override
+	public Page page(SiteId site, Period period, boolean kept, Duration fresh) {
+		if (kept) {
+			Optional<String> stored = this.jdbc.sql("""
+					update insight_page p set read_at = now()
+					  from (select p2.site_id, p2.days from insight_page p2
+					          left join insight_site c on c.site_id = p2.site_id
+					         where p2.site_id = :site and p2.days = :days and p2.last_day = :lastDay
+					           and (p2.computed_at >= coalesce(c.counted_at, '-infinity')
+					                or p2.computed_at > now() - cast(:fresh as interval))) f
+					 where p.site_id = f.site_id and p.days = f.days
+					returning p.page::text
+					""")
+				.param("site", site.value())
+				.param("days", period.days())
+				.param("lastDay", Date.valueOf(period.to()))
+				.param("fresh", fresh.toMillis() + " milliseconds")
+				.query(String.class)
+				.optional();
+			if (stored.isPresent()) {
+				return JSON.readValue(stored.get(), Page.class);
+			}
+		}
+		Page page = compute(site, period);
+		if (kept) {
+			keep(site, period, page);
+		}
+		return page;
+	}
+
+	@Override
+	@Transactional
+	public int refreshPages(Duration fresh) {
+		Boolean mine = this.jdbc.sql("select pg_try_advisory_xact_lock(:key)")
+			.param("key", PAGES_LOCK)
+			.query(Boolean.class)
+			.single();
+		if (!Boolean.TRUE.equals(mine)) {
+			return 0;
+		}
+		List<Kept> due = this.jdbc.sql("""
+				select p.site_id, p.days, t.today
+				  from insight_page p
+				  join site s on s.id = p.site_id
+				  left join insight_site c on c.site_id = p.site_id
+				  cross join lateral (select (now() at time zone coalesce(s.widget_settings #>> '{businessHours,zone}',
+				                                                          'UTC'))::date as today) t
+				 where p.read_at > now() - interval '1 day'
+				   and (p.last_day <> t.today
+				        or (p.computed_at < c.counted_at and p.computed_at <= now() - cast(:fresh as interval)))
+				""")
+			.param("fresh", fresh.toMillis() + " milliseconds")
+			.query((row, rowNum) -> new Kept(new SiteId(row.getObject("site_id", UUID.class)), row.getInt("days"),
+					row.getDate("today").toLocalDate()))
+			.list();
+		for (Kept page : due) {
+			Period period = Period.last(page.days(), page.today());
+			keep(page.site(), period, compute(page.site(), period));
+		}
+		return due.size();
+	}
+
+	private Page compute(SiteId site, Period period) {
+		Instant computed = this.jdbc.sql("select now()").query(Timestamp.class).single().toInstant();
+		return new Page(asks(site, period, Page.TERMS), people(site, period), answers(site, period), computed);
+	}
+
+	private void keep(SiteId site, Period period, Page page) {
+		this.jdbc.sql("""
+				insert into insight_page (site_id, days, last_day, computed_at, read_at, page)
+				values (:site, :days, :lastDay, :computedAt, now(), cast(:page as jsonb))
+				on conflict (site_id, days) do update
+				   set last_day = excluded.last_day, computed_at = excluded.computed_at, page = excluded.page
+				""")
+			.param("site", site.value())
+			.param("days", period.days())
+			.param("lastDay", Date.valueOf(period.to()))
+			.param("computedAt", Timestamp.from(page.computedAt()))
+			.param("page", JSON.writeValueAsString(page))
+			.update();
 	}
 
 	@Override
@@ -528,6 +631,7 @@ class JdbcInsights implements Insights {
 				.param("into", into)
 				.update();
 		}
+		forget(site);
 		this.jdbc.sql("""
 				insert into insight_term_rule (site_id, term, hidden, merge_into) values (:site, :term, :hidden, :into)
 				on conflict (site_id, term) do update set hidden = excluded.hidden, merge_into = excluded.merge_into
@@ -540,11 +644,18 @@ class JdbcInsights implements Insights {
 	}
 
 	@Override
+	@Transactional
 	public boolean uncorrect(SiteId site, String key) {
+		forget(site);
 		return this.jdbc.sql("delete from insight_term_rule where site_id = :site and term = :term")
 			.param("site", site.value())
 			.param("term", key)
 			.update() > 0;
+	}
+
+	/** Drops the site's kept pages: they counted terms as they were corrected before. */
+	private void forget(SiteId site) {
+		this.jdbc.sql("delete from insight_page where site_id = :site").param("site", site.value()).update();
 	}
 
 	private static String key(String key) {
@@ -553,6 +664,9 @@ class JdbcInsights implements Insights {
 			throw new DomainException("invalid_term", "A term is 1 to " + MAX_KEY + " characters.");
 		}
 		return trimmed;
+	}
+
+	private record Kept(SiteId site, int days, LocalDate today) {
 	}
 
 	private record Summary(int conversations, int previous, int people, int newPeople, int identified,

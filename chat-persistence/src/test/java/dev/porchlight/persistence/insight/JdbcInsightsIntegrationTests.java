@@ -1,5 +1,6 @@
 package dev.porchlight.persistence.insight;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,6 +28,7 @@ import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.insight.Answers;
 import dev.porchlight.domain.insight.Asks;
 import dev.porchlight.domain.insight.Insights;
+import dev.porchlight.domain.insight.Page;
 import dev.porchlight.domain.insight.People;
 import dev.porchlight.domain.insight.Period;
 import dev.porchlight.domain.insight.Term;
@@ -307,6 +309,46 @@ class JdbcInsightsIntegrationTests {
 	}
 
 	@Test
+	void aPageOfTheLastDaysIsKeptUntilSomethingNewIsCountedAndGoesWithAnErasureOrACorrection() {
+		Site site = site("Kept");
+		CustomerId kim = customer("Kim Kept", "kim@example.com");
+		chat(site, kim, day(-2), "A copper kettle please", "Copper kettle, yes");
+		chat(site, this.people.get(0), day(-2), "A copper kettle for me");
+		countAll();
+		Duration fresh = Duration.ofMinutes(5);
+		Page first = this.insights.page(site.id(), PERIOD, true, fresh);
+		assertThat(key(first, "copper kettl").conversations()).isEqualTo(2);
+		Page again = this.insights.page(site.id(), PERIOD, true, fresh);
+		assertThat(again.computedAt()).as("nothing new: the kept page").isEqualTo(first.computedAt());
+		assertThat(again.asks()).isEqualTo(first.asks());
+		assertThat(again.people().arrivals()).isDeepEqualTo(first.people().arrivals());
+		chat(site, this.people.get(1), day(-1), "Copper kettle in stock?");
+		countAll();
+		assertThat(this.insights.page(site.id(), PERIOD, true, fresh).computedAt())
+			.as("something new, but the page is fresh")
+			.isEqualTo(first.computedAt());
+		Page second = this.insights.page(site.id(), PERIOD, true, Duration.ZERO);
+		assertThat(second.computedAt()).isAfter(first.computedAt());
+		assertThat(key(second, "copper kettl").conversations()).isEqualTo(3);
+		assertThat(this.insights.page(site.id(), PERIOD, false, fresh).computedAt()).as("another period: computed")
+			.isAfter(second.computedAt());
+		// The job computes a page again once its last day has passed (PERIOD is not
+		// today).
+		assertThat(this.insights.refreshPages(fresh)).isPositive();
+		assertThat(kept(site)).isEqualTo(1);
+		this.insights.correct(site.id(), new Term.Rule("copper", true, null));
+		assertThat(kept(site)).as("a correction drops the kept pages").isZero();
+		assertThat(this.insights.page(site.id(), PERIOD, true, fresh).people().longest())
+			.extracting(People.Story::customer)
+			.contains(kim.toString());
+		this.stories.erase(kim);
+		assertThat(kept(site)).as("an erasure drops the kept pages").isZero();
+		Page after = this.insights.page(site.id(), PERIOD, true, fresh);
+		assertThat(after.people().longest()).extracting(People.Story::customer).doesNotContain(kim.toString());
+		assertThat(key(after, "copper kettl").conversations()).isEqualTo(2);
+	}
+
+	@Test
 	void aRebuildCountsTheSameAgain() {
 		Asks before = this.insights.asks(this.shop.id(), PERIOD, 20);
 		assertThat(this.insights.rebuild()).isPositive();
@@ -327,6 +369,22 @@ class JdbcInsightsIntegrationTests {
 				 where t.n is distinct from d.conversations
 				""").query(Long.class).single();
 		assertThat(mismatched).isZero();
+	}
+
+	private static Term key(Page page, String key) {
+		return page.asks()
+			.top()
+			.stream()
+			.filter((term) -> term.key().equals(key))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no term " + key + " in " + page.asks().top()));
+	}
+
+	private int kept(Site site) {
+		return this.jdbc.sql("select count(*) from insight_page where site_id = :site")
+			.param("site", site.id().value())
+			.query(Integer.class)
+			.single();
 	}
 
 	private Term term(Site site, String key) {
