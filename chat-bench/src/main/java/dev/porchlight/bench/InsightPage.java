@@ -70,17 +70,18 @@ final class InsightPage {
 	 * Page loads for one period.
 	 *
 	 * @param days the period
+	 * @param first milliseconds of the first load, which computes the page (then kept)
 	 * @param pages page loads (three calls each)
 	 * @param p50 milliseconds
 	 * @param p95 milliseconds
 	 * @param max milliseconds
 	 * @param failed calls that did not answer 200
 	 */
-	record Load(int days, long pages, double p50, double p95, double max, long failed) {
+	record Load(int days, double first, long pages, double p50, double p95, double max, long failed) {
 	}
 
-	record Result(Seeded seeded, Counted counted, List<Load> loads, int clients, String risingTop,
-			int risingConversations, int risingPrevious, double seconds) {
+	record Result(Seeded seeded, Counted counted, List<Load> loads, int clients, List<String> rising, String planted,
+			double seconds) {
 	}
 
 	private InsightPage() {
@@ -104,13 +105,26 @@ final class InsightPage {
 		for (int days : new int[] { 30, 365 }) {
 			loads.add(load(node.port, owner, siteId, days, clients, duration));
 			Load load = loads.getLast();
-			Bench.log(String.format(Locale.ROOT, "%d days: %d pages, p50 %.1f ms, p95 %.1f ms, max %.1f ms", days,
+			Bench.log(String.format(Locale.ROOT,
+					"%d days: first %.0f ms, then %d pages, p50 %.1f ms, p95 %.1f ms, max %.1f ms", days, load.first(),
 					load.pages(), load.p50(), load.p95(), load.max()));
 		}
-		JsonNode rising = owner.getJson("/api/v1/insights/asks?site=" + siteId + "&days=30").path("rising").path(0);
-		return new Result(seeded, counted, loads, clients, rising.path("label").asString(""),
-				rising.path("conversations").asInt(), rising.path("previousConversations").asInt(),
-				(System.nanoTime() - started) / 1e9);
+		List<String> rising = new ArrayList<>();
+		String planted = "not in the list";
+		JsonNode list = owner.getJson("/api/v1/insights/asks?site=" + siteId + "&days=30").path("rising");
+		for (int i = 0; i < list.size(); i++) {
+			JsonNode term = list.get(i);
+			String line = String.format(Locale.ROOT, "*%s* (%d conversations, %d the 30 days before)",
+					term.path("label").asString(), term.path("conversations").asInt(),
+					term.path("previousConversations").asInt());
+			if (i < 5) {
+				rising.add(line);
+			}
+			if (term.path("label").asString().equals(PLANTED)) {
+				planted = "number " + (i + 1) + ": " + line;
+			}
+		}
+		return new Result(seeded, counted, loads, clients, rising, planted, (System.nanoTime() - started) / 1e9);
 	}
 
 	static Seeded seed(String jdbcUrl, UUID site, UUID staff, int messages) throws Exception {
@@ -357,7 +371,11 @@ final class InsightPage {
 		Histogram histogram = new Histogram(60_000_000_000L, 3);
 		long[] failed = new long[1];
 		ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+		double first;
 		try {
+			long cold = System.nanoTime();
+			pageOnce(signedIn, calls, pool, failed);
+			first = (System.nanoTime() - cold) / 1e6;
 			List<Future<?>> workers = new ArrayList<>();
 			long deadline = System.nanoTime() + duration.toNanos();
 			for (int c = 0; c < clients; c++) {
@@ -380,7 +398,7 @@ final class InsightPage {
 		finally {
 			pool.shutdown();
 		}
-		return new Load(days, histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1e6,
+		return new Load(days, first, histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1e6,
 				histogram.getValueAtPercentile(95) / 1e6, histogram.getMaxValue() / 1e6, failed[0]);
 	}
 
@@ -431,7 +449,8 @@ final class InsightPage {
 		md.append(String.format(Locale.ROOT,
 				"**The page**: %d clients each loading it again and again for the duration (its three calls, "
 						+ "`asks`, `people` and `answers`, at once as the dashboard makes them; a page's time is the "
-						+ "slowest of the three), on an otherwise idle node.%n%n",
+						+ "slowest of the three), on an otherwise idle node. The first load of a period computes "
+						+ "the page, which is then kept (docs/insights.md) and refreshed by the job.%n%n",
 				r.clients()));
 		md.append("| period | page loads | p50 | p95 | max | failed calls | goal | |\n");
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -442,10 +461,8 @@ final class InsightPage {
 					(load.p95() <= 200 && load.failed() == 0) ? "met" : "**not met**"));
 		}
 		md.append(String.format(Locale.ROOT,
-				"%nOn top of *rising* for the last 30 days: *%s*, %d conversations against %d the 30 days before "
-						+ "(the planted request: %s).%n%n",
-				r.risingTop(), r.risingConversations(), r.risingPrevious(),
-				r.risingTop().equals(PLANTED) ? "found" : "**not found**"));
+				"%nRising in the last 30 days (largest growth first): %s. The planted request *%s*: %s.%n%n",
+				String.join("; ", r.rising()), PLANTED, r.planted()));
 		return md.toString();
 	}
 
