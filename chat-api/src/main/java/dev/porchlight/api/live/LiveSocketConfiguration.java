@@ -18,7 +18,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,10 +39,6 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @EnableScheduling
 @EnableConfigurationProperties({ LiveProperties.class, FrameLimits.class })
 class LiveSocketConfiguration implements WebSocketConfigurer {
-
-	private static final String TOMCAT_WEBSOCKET_BUFFER = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
-
-	private static final int SOCKET_BUFFER_BYTES = 1024;
 
 	private final LiveSocketHandler handler;
 
@@ -82,26 +77,6 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 			.setHandshakeHandler(staffHandshake)
 			.addInterceptors(new StaffHandshakeInterceptor(this.porchlight))
 			.setAllowedOriginPatterns("*");
-	}
-
-	/**
-	 * Every open socket keeps buffers that Tomcat sizes at 8 KiB each: a read and a write
-	 * buffer per connection, and for a WebSocket a frame input buffer, an output buffer
-	 * and an encoder buffer. A widget's socket is mostly idle and its frames are short,
-	 * so 1 KiB each (larger frames take several reads or writes) cuts an idle socket's
-	 * memory to a fraction (docs/benchmarks.md, scenario 1). The WebSocket sizes are a
-	 * system property Tomcat reads once, when its WebSocket classes load, so it is set
-	 * before the server starts.
-	 */
-	@Bean
-	TomcatConnectorCustomizer smallSocketBuffers() {
-		if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER) == null) {
-			System.setProperty(TOMCAT_WEBSOCKET_BUFFER, String.valueOf(SOCKET_BUFFER_BYTES));
-		}
-		return (connector) -> {
-			connector.setProperty("socket.appReadBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
-			connector.setProperty("socket.appWriteBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
-		};
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package dev.porchlight.api.web;
 
-import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,16 +8,13 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Every layer that can refuse a malformed request answers it the same way
- * ({@link MalformedRequests}): Tomcat before any filter, the first filter for undecodable
- * parameters, Spring Security's firewall for addresses and headers it does not allow.
+ * ({@link MalformedRequests}): Tomcat before any filter
+ * ({@code TomcatClientErrorsConfiguration}, in a Tomcat build), the first filter for
+ * undecodable parameters, Spring Security's firewall for addresses and headers it does
+ * not allow.
  */
 @Configuration(proxyBeanMethods = false)
 class ClientErrorsConfiguration {
-
-	@Bean
-	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> rejectedRequestValve() {
-		return (factory) -> factory.addEngineValves(new RejectedRequestValve());
-	}
 
 	@Bean
 	FilterRegistrationBean<MalformedParametersFilter> malformedParametersFilter() {

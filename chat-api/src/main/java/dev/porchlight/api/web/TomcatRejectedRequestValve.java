@@ -13,9 +13,9 @@ import org.apache.catalina.valves.ValveBase;
  * page without security headers. This valve, first in the engine's pipeline, answers them
  * like every other malformed request instead.
  */
-class RejectedRequestValve extends ValveBase {
+class TomcatRejectedRequestValve extends ValveBase {
 
-	RejectedRequestValve() {
+	TomcatRejectedRequestValve() {
 		super(true);
 	}
 
