@@ -471,9 +471,9 @@ public final class Bench {
 		Results.Idle idle = new Results.Idle(node.name, sockets, open, failed, held, rssBefore, rssAfter, heapBefore,
 				heapAfter, directBefore, directAfter, connectSeconds);
 		log(String.format(
-				"%s: %d open, %d failed, %d still open at the end; RSS %.1f -> %.1f MiB = %.1f KiB/socket; heap %.1f KiB/socket, direct %.1f KiB/socket",
-				node.name, open, failed, held, rssBefore / 1048576.0, rssAfter / 1048576.0, idle.rssPerSocket() / 1024,
-				idle.heapPerSocket() / 1024, idle.directPerSocket() / 1024));
+				"%s: %d open in %.1f s, %d failed, %d still open at the end; RSS %.1f -> %.1f MiB = %.1f KiB/socket; heap %.1f KiB/socket, direct %.1f KiB/socket",
+				node.name, open, connectSeconds, failed, held, rssBefore / 1048576.0, rssAfter / 1048576.0,
+				idle.rssPerSocket() / 1024, idle.heapPerSocket() / 1024, idle.directPerSocket() / 1024));
 		LoadGenerator.sleep(Duration.ofSeconds(3));
 		return idle;
 	}
