@@ -421,6 +421,9 @@ public final class Bench {
 		log("Idle sockets: " + sockets + " on " + node.name + " from " + processes + " generator processes");
 		if (jvm) {
 			node.gc();
+			// The same histogram before the sockets: what each socket keeps is the
+			// difference.
+			node.histogram(node.workDir().resolve(node.name + "-idle-histogram-before.txt"));
 		}
 		LoadGenerator.sleep(Duration.ofSeconds(2));
 		long rssBefore = node.rssBytes();
