@@ -55,7 +55,9 @@ create table insight_term (
     surface         text not null,
     primary key (conversation_id, term)
 );
-create index insight_term_site_term_day_idx on insight_term (site_id, term, day) include (who, surface);
+-- Counting a term's conversations and people in a period reads only this index.
+create index insight_term_site_term_day_idx on insight_term (site_id, term, day)
+    include (who, surface, conversation_id);
 
 create table insight_term_day (
     site_id       uuid    not null references site (id) on delete cascade,

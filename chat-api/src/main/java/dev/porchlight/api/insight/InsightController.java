@@ -127,8 +127,8 @@ class InsightController {
 		Scope scope = scope(staff, site, days, from, to);
 		Figure chosen = Figure.parse(figure);
 		SiteId id = scope.site().id();
-		Period period = scope.period();
 		Page page = page(scope);
+		Period period = page.period();
 		String csv = switch (chosen) {
 			case TERMS, RISING, FADING -> {
 				Asks asks = page.asks();
@@ -219,14 +219,17 @@ class InsightController {
 	}
 
 	private Page page(Scope scope) {
-		return this.insights.page(scope.site().id(), scope.period(), scope.lastDays(), this.properties.fresh());
+		return this.insights.page(scope.site().id(), scope.period(), scope.lastDays());
 	}
 
 	private PeriodView view(Scope scope, Page page) {
-		Period previous = scope.period().previous();
+		// A kept page covers its own period, which ends a day earlier until the job has
+		// computed it for the new day.
+		Period period = page.period();
+		Period previous = period.previous();
 		return new PeriodView(scope.site().id().toString(), scope.site().name(), scope.zone().getId(),
-				scope.period().from().toString(), scope.period().to().toString(), previous.from().toString(),
-				previous.to().toString(), page.computedAt().toString(), this.insights.waiting());
+				period.from().toString(), period.to().toString(), previous.from().toString(), previous.to().toString(),
+				page.computedAt().toString(), this.insights.waiting());
 	}
 
 	private static <T> List<T> first(List<T> list, int max) {

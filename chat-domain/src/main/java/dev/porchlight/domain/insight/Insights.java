@@ -34,22 +34,24 @@ public interface Insights {
 	Answers answers(SiteId site, Period period);
 
 	/**
-	 * The whole page for a period. A page of the last N days ({@code kept}) is kept and
-	 * reused while nothing new was counted for the site, or while it is younger than
-	 * {@code fresh}; a kept page is dropped when staff correct a term or a conversation
-	 * it counted is removed (a customer erased). Any other period is computed each time.
+	 * The whole page for a period. A page of the last N days ({@code kept}) is kept once
+	 * computed and shown as kept (for its own period, which may end a day earlier) until
+	 * {@link #refreshPages} computes it again; a kept page is dropped when staff correct
+	 * a term or a conversation it counted is removed (a customer erased), and then
+	 * computed on the next request. Any other period is computed each time.
 	 * @param site the site
 	 * @param period the days
 	 * @param kept whether the period is the last N days up to the site's today
-	 * @param fresh how long a kept page may be reused after something new was counted
 	 * @return the page
 	 */
-	Page page(SiteId site, Period period, boolean kept, Duration fresh);
+	Page page(SiteId site, Period period, boolean kept);
 
 	/**
-	 * Computes again the kept pages someone read in the last day that are older than
-	 * {@code fresh} and have something new to show, or whose last day has passed.
-	 * @param fresh how long a kept page may be reused after something new was counted
+	 * Computes again the kept pages someone read in the last day that have something new
+	 * to show and are older than {@code fresh} for every 30 days they cover (a year's
+	 * page: twelve times as long as a month's), or whose last day has passed.
+	 * @param fresh how long a kept page of 30 days is shown after something new was
+	 * counted
 	 * @return how many were computed
 	 */
 	int refreshPages(Duration fresh);

@@ -57,6 +57,12 @@ class JdbcInsights implements Insights {
 	/** The advisory lock of refreshing kept pages: one node at a time. */
 	private static final long PAGES_LOCK = COUNT_LOCK + 1;
 
+	/**
+	 * Candidates ranked beyond a list's length, for those a longer phrase covers or too
+	 * few people used.
+	 */
+	private static final int CANDIDATES_SPARE = 10;
+
 	/** A term needs this many people in the period to be shown. */
 	private static final int MIN_PEOPLE = 2;
 
@@ -156,23 +162,28 @@ class JdbcInsights implements Insights {
 			 limit :k)
 			""";
 
+	/**
+	 * What the candidates' counts are exactly, from one read of their rows in both
+	 * periods: distinct conversations and people per period, and how often each spelling
+	 * was written (for the label). Hash aggregates over the rows read once, rather than a
+	 * sort per distinct count.
+	 */
 	private static final String EXACT = """
 			with rules as (select term, merge_into from insight_term_rule where site_id = :site and merge_into is not null),
 			wanted as (select unnest(cast(:keys as text[])) as key),
 			sources as (select w.key, w.key as term from wanted w
 			            union all
-			            select w.key, r.term from wanted w join rules r on r.merge_into = w.key)
-			select s.key,
-			       count(distinct t.conversation_id) filter (where t.day >= :from) as now_conversations,
-			       count(distinct t.who) filter (where t.day >= :from) as now_people,
-			       count(distinct t.conversation_id) filter (where t.day < :from) as before_conversations,
-			       count(distinct t.who) filter (where t.day < :from) as before_people,
-			       mode() within group (order by t.surface) filter (where t.day >= :from) as label_now,
-			       mode() within group (order by t.surface) as label_any,
-			       array_remove(array_agg(distinct s.term), s.key) as merged
-			  from sources s
-			  join insight_term t on t.site_id = :site and t.term = s.term and t.day >= :previousFrom and t.day < :end
-			 group by s.key
+			            select w.key, r.term from wanted w join rules r on r.merge_into = w.key),
+			found as materialized (
+			    select s.key, t.conversation_id, t.who, t.surface, t.day >= :from as recent
+			      from sources s
+			      join insight_term t on t.site_id = :site and t.term = s.term and t.day >= :previousFrom and t.day < :end)
+			select key, recent, 'c' as kind, null as surface, count(*) as n
+			  from (select distinct key, recent, conversation_id from found) c group by key, recent
+			union all
+			select key, recent, 'p', null, count(*) from (select distinct key, recent, who from found) p group by key, recent
+			union all
+			select key, recent, 's', surface, count(*) from found group by key, recent, surface
 			""";
 
 	private static final String PEOPLE = """
@@ -275,26 +286,28 @@ class JdbcInsights implements Insights {
 	}
 
 	@Override
-	public Page page(SiteId site, Period period, boolean kept, Duration fresh) {
+	public Page page(SiteId site, Period period, boolean kept) {
 		if (kept) {
-			Optional<String> stored = this.jdbc.sql("""
-					update insight_page p set read_at = now()
-					  from (select p2.site_id, p2.days from insight_page p2
-					          left join insight_site c on c.site_id = p2.site_id
-					         where p2.site_id = :site and p2.days = :days and p2.last_day = :lastDay
-					           and (p2.computed_at >= coalesce(c.counted_at, '-infinity')
-					                or p2.computed_at > now() - cast(:fresh as interval))) f
-					 where p.site_id = f.site_id and p.days = f.days
-					returning p.page::text
+			// A kept page is shown as it is (its own period and computedAt say what it
+			// covers); the job computes it again when it is due, so that no request waits
+			// for a long period to be computed. Reading it marks it read, at most once a
+			// minute, so that concurrent readers do not queue for the row.
+			Optional<Stored> stored = this.jdbc.sql("""
+					select page::text as page, read_at < now() - interval '1 minute' as touch from insight_page
+					 where site_id = :site and days = :days and computed_at > now() - interval '1 day'
 					""")
 				.param("site", site.value())
 				.param("days", period.days())
-				.param("lastDay", Date.valueOf(period.to()))
-				.param("fresh", fresh.toMillis() + " milliseconds")
-				.query(String.class)
+				.query((row, rowNum) -> new Stored(row.getString("page"), row.getBoolean("touch")))
 				.optional();
 			if (stored.isPresent()) {
-				return JSON.readValue(stored.get(), Page.class);
+				if (stored.get().touch()) {
+					this.jdbc.sql("""
+							update insight_page set read_at = now()
+							 where site_id = :site and days = :days and read_at < now() - interval '1 minute'
+							""").param("site", site.value()).param("days", period.days()).update();
+				}
+				return JSON.readValue(stored.get().page(), Page.class);
 			}
 		}
 		Page page = compute(site, period);
@@ -323,7 +336,8 @@ class JdbcInsights implements Insights {
 				                                                          'UTC'))::date as today) t
 				 where p.read_at > now() - interval '1 day'
 				   and (p.last_day <> t.today
-				        or (p.computed_at < c.counted_at and p.computed_at <= now() - cast(:fresh as interval)))
+				        or (p.computed_at < c.counted_at
+				            and p.computed_at <= now() - cast(:fresh as interval) * p.days / 30.0))
 				""")
 			.param("fresh", fresh.toMillis() + " milliseconds")
 			.query((row, rowNum) -> new Kept(new SiteId(row.getObject("site_id", UUID.class)), row.getInt("days"),
@@ -338,7 +352,7 @@ class JdbcInsights implements Insights {
 
 	private Page compute(SiteId site, Period period) {
 		Instant computed = this.jdbc.sql("select now()").query(Timestamp.class).single().toInstant();
-		return new Page(asks(site, period, Page.TERMS), people(site, period), answers(site, period), computed);
+		return new Page(period, asks(site, period, Page.TERMS), people(site, period), answers(site, period), computed);
 	}
 
 	private void keep(SiteId site, Period period, Page page) {
@@ -366,20 +380,33 @@ class JdbcInsights implements Insights {
 			.param("previousFrom", Date.valueOf(previous.from()))
 			.param("end", Date.valueOf(period.end()))
 			.param("min", MIN_PEOPLE)
-			.param("k", limit * 2)
+			.param("k", limit + CANDIDATES_SPARE)
 			.query(String.class)
 			.list();
 		if (keys.isEmpty()) {
 			return new Asks(List.of(), List.of(), List.of());
 		}
-		List<Term> terms = this.jdbc.sql(EXACT)
+		Map<String, Counts> counts = new HashMap<>();
+		this.jdbc.sql(EXACT)
 			.param("site", site.value())
 			.param("keys", keys.toArray(String[]::new))
 			.param("from", Date.valueOf(period.from()))
 			.param("previousFrom", Date.valueOf(previous.from()))
 			.param("end", Date.valueOf(period.end()))
-			.query(JdbcInsights::term)
-			.list();
+			.query((row) -> {
+				counts.computeIfAbsent(row.getString("key"), (key) -> new Counts())
+					.add(row.getBoolean("recent"), row.getString("kind"), row.getString("surface"), row.getInt("n"));
+			});
+		Map<String, List<String>> merged = new HashMap<>();
+		for (Term.Rule rule : rules(site)) {
+			if (rule.mergeInto() != null) {
+				merged.computeIfAbsent(rule.mergeInto(), (key) -> new ArrayList<>()).add(rule.key());
+			}
+		}
+		List<Term> terms = counts.entrySet()
+			.stream()
+			.map((entry) -> entry.getValue().term(entry.getKey(), merged.getOrDefault(entry.getKey(), List.of())))
+			.toList();
 		List<Term> top = terms.stream()
 			.filter((term) -> term.customers() >= MIN_PEOPLE && !covered(term, terms, Term::conversations))
 			.sorted(Comparator.comparingInt(Term::conversations)
@@ -422,18 +449,6 @@ class JdbcInsights implements Insights {
 			.reversed()
 			.thenComparing(Comparator.comparingInt(Term::conversations).reversed())
 			.thenComparing(Term::label);
-	}
-
-	private static Term term(ResultSet row, int rowNum) throws SQLException {
-		int now = row.getInt("now_conversations");
-		int before = row.getInt("before_conversations");
-		String label = row.getString("label_now");
-		List<String> merged = Arrays.stream((Object[]) row.getArray("merged").getArray())
-			.map(String.class::cast)
-			.sorted()
-			.toList();
-		return new Term(row.getString("key"), (label != null) ? label : row.getString("label_any"), now,
-				row.getInt("now_people"), before, row.getInt("before_people"), Term.isRising(now, before), merged);
 	}
 
 	@Override
@@ -667,6 +682,70 @@ class JdbcInsights implements Insights {
 	}
 
 	private record Kept(SiteId site, int days, LocalDate today) {
+	}
+
+	private record Stored(String page, boolean touch) {
+	}
+
+	/**
+	 * A term's counts as {@link #EXACT} reads them: conversations and people in the
+	 * period and the one before, and how often each spelling was written.
+	 */
+	private static final class Counts {
+
+		private int conversations;
+
+		private int people;
+
+		private int previousConversations;
+
+		private int previousPeople;
+
+		private final Map<String, Integer> recentSpellings = new HashMap<>();
+
+		private final Map<String, Integer> spellings = new HashMap<>();
+
+		void add(boolean recent, String kind, @Nullable String surface, int n) {
+			switch (kind) {
+				case "c" -> {
+					if (recent) {
+						this.conversations = n;
+					}
+					else {
+						this.previousConversations = n;
+					}
+				}
+				case "p" -> {
+					if (recent) {
+						this.people = n;
+					}
+					else {
+						this.previousPeople = n;
+					}
+				}
+				default -> {
+					if (recent) {
+						this.recentSpellings.merge(surface, n, Integer::sum);
+					}
+					this.spellings.merge(surface, n, Integer::sum);
+				}
+			}
+		}
+
+		Term term(String key, List<String> merged) {
+			// How customers wrote it most often in the period (else before), the first in
+			// alphabetical order among equals.
+			Map<String, Integer> source = this.recentSpellings.isEmpty() ? this.spellings : this.recentSpellings;
+			String label = source.entrySet()
+				.stream()
+				.min(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+				.map(Map.Entry::getKey)
+				.orElse(key);
+			return new Term(key, label, this.conversations, this.people, this.previousConversations,
+					this.previousPeople, Term.isRising(this.conversations, this.previousConversations),
+					merged.stream().sorted().toList());
+		}
+
 	}
 
 	private record Summary(int conversations, int previous, int people, int newPeople, int identified,

@@ -3,6 +3,7 @@ package dev.porchlight.persistence.insight;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,11 @@ import dev.porchlight.domain.insight.Page;
 import dev.porchlight.domain.insight.People;
 import dev.porchlight.domain.insight.Period;
 import dev.porchlight.domain.insight.Term;
+import dev.porchlight.domain.site.BusinessHours;
+import dev.porchlight.domain.site.SearchLanguage;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.site.WidgetSettings;
 import dev.porchlight.domain.visitor.Visitor;
 import dev.porchlight.domain.visitor.Visitors;
 import dev.porchlight.persistence.PersistenceTestApplication;
@@ -224,6 +228,34 @@ class JdbcInsightsIntegrationTests {
 	}
 
 	@Test
+	void termsAreInTheSitesLanguageAndHoursInItsTimeZone() {
+		WidgetSettings defaults = WidgetSettings.defaults();
+		Site created = Site.create("Gravur & Co", List.of(), day(-100));
+		Site site = created
+			.withSettings(created.name(), List.of(), created.identityMode(),
+					new WidgetSettings(defaults.colour(), defaults.position(), defaults.greeting(),
+							defaults.awayMessage(), defaults.preChatForm(), defaults.typingPreview(),
+							new BusinessHours(ZoneId.of("Europe/Berlin"), List.of())))
+			.withSearchLanguage(SearchLanguage.GERMAN);
+		this.sites.add(site);
+		chat(site, this.people.get(0), day(-3), "Ich möchte eine Gravur auf dem Ring.");
+		chat(site, this.people.get(1), day(-2), "Sind Gravuren auf den Ringen möglich?");
+		chat(site, this.people.get(2), day(-1), "Was kostet die Gravur?");
+		countAll();
+		Asks asks = this.insights.asks(site.id(), PERIOD, 20);
+		Term engraving = asks.top().stream().filter((term) -> term.key().equals("gravur")).findFirst().orElseThrow();
+		assertThat(engraving.conversations()).isEqualTo(3);
+		assertThat(engraving.label()).isEqualTo("gravur");
+		assertThat(asks.top()).extracting(Term::key).contains("ring").doesNotContain("ich", "auf", "dem", "die", "was");
+		// 10:00 UTC in June is 12:00 in Berlin.
+		int atNoon = 0;
+		for (int[] weekday : this.insights.people(site.id(), PERIOD).arrivals()) {
+			atNoon += weekday[12];
+		}
+		assertThat(atNoon).isEqualTo(3);
+	}
+
+	@Test
 	void newAndReturningPeopleArrivalsAndLongestStories() {
 		Site site = site("People");
 		CustomerId regular = this.people.get(0);
@@ -309,41 +341,54 @@ class JdbcInsightsIntegrationTests {
 	}
 
 	@Test
-	void aPageOfTheLastDaysIsKeptUntilSomethingNewIsCountedAndGoesWithAnErasureOrACorrection() {
+	void aPageOfTheLastDaysIsKeptComputedAgainByTheJobAndGoesWithAnErasureOrACorrection() {
 		Site site = site("Kept");
 		CustomerId kim = customer("Kim Kept", "kim@example.com");
 		chat(site, kim, day(-2), "A copper kettle please", "Copper kettle, yes");
 		chat(site, this.people.get(0), day(-2), "A copper kettle for me");
 		countAll();
-		Duration fresh = Duration.ofMinutes(5);
-		Page first = this.insights.page(site.id(), PERIOD, true, fresh);
+		Page first = this.insights.page(site.id(), PERIOD, true);
+		assertThat(first.period()).isEqualTo(PERIOD);
 		assertThat(key(first, "copper kettl").conversations()).isEqualTo(2);
-		Page again = this.insights.page(site.id(), PERIOD, true, fresh);
-		assertThat(again.computedAt()).as("nothing new: the kept page").isEqualTo(first.computedAt());
-		assertThat(again.asks()).isEqualTo(first.asks());
-		assertThat(again.people().arrivals()).isDeepEqualTo(first.people().arrivals());
 		chat(site, this.people.get(1), day(-1), "Copper kettle in stock?");
 		countAll();
-		assertThat(this.insights.page(site.id(), PERIOD, true, fresh).computedAt())
-			.as("something new, but the page is fresh")
+		Page again = this.insights.page(site.id(), PERIOD, true);
+		assertThat(again.computedAt()).as("shown as kept until the job computes it again")
 			.isEqualTo(first.computedAt());
-		Page second = this.insights.page(site.id(), PERIOD, true, Duration.ZERO);
-		assertThat(second.computedAt()).isAfter(first.computedAt());
-		assertThat(key(second, "copper kettl").conversations()).isEqualTo(3);
-		assertThat(this.insights.page(site.id(), PERIOD, false, fresh).computedAt()).as("another period: computed")
-			.isAfter(second.computedAt());
-		// The job computes a page again once its last day has passed (PERIOD is not
-		// today).
-		assertThat(this.insights.refreshPages(fresh)).isPositive();
+		assertThat(again.asks()).isEqualTo(first.asks());
+		assertThat(again.people().arrivals()).isDeepEqualTo(first.people().arrivals());
+		assertThat(this.insights.page(site.id(), PERIOD, false).computedAt()).as("another period: computed")
+			.isAfter(first.computedAt());
+		// Something new was counted, but the page is younger than five minutes: not due.
+		// Its last day has passed, though (PERIOD is not today): the job computes it for
+		// today.
+		assertThat(this.insights.refreshPages(Duration.ofMinutes(5))).isPositive();
+		Page today = this.insights.page(site.id(), PERIOD, true);
+		assertThat(today.computedAt()).isAfter(first.computedAt());
+		assertThat(today.period().to()).isAfter(PERIOD.to());
+		assertThat(this.insights.refreshPages(Duration.ofMinutes(5))).as("nothing due any more").isZero();
 		assertThat(kept(site)).isEqualTo(1);
+		// Something new: due once the page is older than fresh (per 30 days it covers).
+		chat(site, this.people.get(2), Instant.now().minusSeconds(60), "Copper kettle, is it copper?");
+		countAll();
+		assertThat(this.insights.refreshPages(Duration.ofMinutes(5))).as("younger than 5 min × 28 / 30").isZero();
+		this.jdbc
+			.sql("update insight_page set computed_at = computed_at - interval '281 seconds' where site_id = :site")
+			.param("site", site.id().value())
+			.update();
+		assertThat(this.insights.refreshPages(Duration.ofMinutes(5))).isPositive();
+		Page refreshed = this.insights.page(site.id(), PERIOD, true);
+		assertThat(refreshed.computedAt()).isAfter(today.computedAt().minusSeconds(281));
+		assertThat(refreshed.people().conversations()).isEqualTo(1);
 		this.insights.correct(site.id(), new Term.Rule("copper", true, null));
 		assertThat(kept(site)).as("a correction drops the kept pages").isZero();
-		assertThat(this.insights.page(site.id(), PERIOD, true, fresh).people().longest())
-			.extracting(People.Story::customer)
-			.contains(kim.toString());
+		Page corrected = this.insights.page(site.id(), PERIOD, true);
+		assertThat(corrected.computedAt()).isAfter(first.computedAt());
+		assertThat(corrected.people().longest()).extracting(People.Story::customer).contains(kim.toString());
+		assertThat(kept(site)).isEqualTo(1);
 		this.stories.erase(kim);
 		assertThat(kept(site)).as("an erasure drops the kept pages").isZero();
-		Page after = this.insights.page(site.id(), PERIOD, true, fresh);
+		Page after = this.insights.page(site.id(), PERIOD, true);
 		assertThat(after.people().longest()).extracting(People.Story::customer).doesNotContain(kim.toString());
 		assertThat(key(after, "copper kettl").conversations()).isEqualTo(2);
 	}
