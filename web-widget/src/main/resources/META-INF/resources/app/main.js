@@ -7,6 +7,7 @@ import { NATIVE, LOCALES, browserLocale, chooseLocale, chosenLocale, loadTexts, 
 import { Inbox } from './inbox.js';
 import { showConversation } from './conversation.js';
 import { showCustomer } from './customer.js';
+import { showInsights } from './insights.js';
 import { showSearch } from './search.js';
 import { showSettings } from './settings.js';
 
@@ -140,6 +141,9 @@ function route() {
 	}
 	else if (parts[0] === 'search') {
 		app.leave = showSearch(view, app, params);
+	}
+	else if (parts[0] === 'insights') {
+		app.leave = showInsights(view, app, params);
 	}
 	else if (parts[0] === 'settings') {
 		app.leave = showSettings(view, app);
