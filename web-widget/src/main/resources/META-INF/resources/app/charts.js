@@ -79,5 +79,5 @@ export function heatMap(arrivals, days, label) {
 export function meter(value, max) {
 	return svg('svg', { class: 'meter', 'aria-hidden': 'true', focusable: 'false' },
 		svg('rect', { class: 'track', width: '100%', height: '100%' }),
-		svg('rect', { class: 'bar', width: (max ? Math.max(1, value / max * 100) : 0).toFixed(1) + '%', height: '100%' }));
+		svg('rect', { class: 'bar', width: (max && value ? Math.max(1, value / max * 100) : 0).toFixed(1) + '%', height: '100%' }));
 }

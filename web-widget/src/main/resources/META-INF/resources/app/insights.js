@@ -10,6 +10,10 @@ import { bars, heatMap, hiddenTable, meter, sparkline } from './charts.js';
 
 const PERIODS = [7, 30, 90, 365];
 
+// The control just changed: the page is drawn again for the new route, and the focus
+// stays on it (not on the heading) so a keyboard user can go on choosing.
+let changed = null;
+
 export function showInsights(view, app, params) {
 	let alive = true;
 	// How each term was written, kept while the page is open: a term just hidden is
@@ -24,7 +28,7 @@ export function showInsights(view, app, params) {
 	};
 	const choose = (id, label, value, options, onchange) => h('div', { className: 'control' },
 		h('label', { htmlFor: id }, label),
-		h('select', { id, onchange: (event) => onchange(event.target.value) },
+		h('select', { id, onchange: (event) => { changed = id; onchange(event.target.value); } },
 			options.map(([v, text]) => h('option', { value: v, selected: String(v) === String(value) }, text))));
 	const status = h('p', { id: 'insights-status', className: 'status-line', role: 'status' });
 	const body = h('div', { id: 'insights-body' }, h('p', {}, '…'));
@@ -34,6 +38,10 @@ export function showInsights(view, app, params) {
 			choose('insights-days', t('insightsPeriod'), days, PERIODS.map((n) => [n, t('lastDays', { n })]),
 				(value) => go({ days: value }))),
 		status, body));
+	if (changed && document.getElementById(changed)) {
+		document.getElementById(changed).focus();
+	}
+	changed = null;
 	if (!site) {
 		clear(body, h('p', { className: 'empty' }, t('insightsNoSite')));
 		return () => { alive = false; };
@@ -73,9 +81,9 @@ export function showInsights(view, app, params) {
 		const all = [...asks.top, ...asks.rising, ...asks.fading];
 		const labels = new Map(all.map((term) => [term.key, term.label]));
 		labels.forEach((label, key) => seen.set(key, label));
-		const list = (id, title, terms, figure) => h('section', { className: 'figure terms', 'aria-labelledby': id + '-title' },
+		const list = (id, title, terms, figure) => h('section', { className: 'figure terms' },
 			h('div', { className: 'figure-head' }, h('h3', { id: id + '-title' }, title), csv(figure, title)),
-			terms.length ? h('ol', { id, className: 'term-list' }, terms.map((term) => termItem(term, labels, period)))
+			terms.length ? h('ol', { id, className: 'term-list' }, terms.map((term) => termItem(id, term, labels, period)))
 				: h('p', { id, className: 'empty' }, t('noTerms')));
 		return h('section', { className: 'insight-part', 'aria-labelledby': 'asks-title' },
 			h('h2', { id: 'asks-title' }, t('asksTitle')),
@@ -85,7 +93,7 @@ export function showInsights(view, app, params) {
 			correctionsPart(rules));
 	}
 
-	function termItem(term, labels, period) {
+	function termItem(list, term, labels, period) {
 		const phrase = term.label.includes(' ') ? '"' + term.label + '"' : term.label;
 		const search = new URLSearchParams({ q: phrase, site, from: period.from, to: period.to });
 		const change = term.previousConversations === term.conversations ? 'termSame'
@@ -94,7 +102,7 @@ export function showInsights(view, app, params) {
 		const others = [...labels].filter(([key]) => key !== term.key);
 		const hidden = (text) => h('span', { className: 'visually-hidden' }, ' ' + text);
 		const mergeForm = () => {
-			const id = 'merge-' + term.key.replaceAll(' ', '-');
+			const id = list + '-merge-' + term.key.replaceAll(' ', '-');
 			const select = h('select', { id }, others.map(([key, label]) => h('option', { value: key }, label)));
 			clear(actions, h('form', { className: 'inline', onsubmit: (event) => {
 				event.preventDefault();
@@ -116,13 +124,13 @@ export function showInsights(view, app, params) {
 			h('p', { className: 'meta' }, t(change + (term.conversations === 1 ? 'One' : ''),
 				{ n: number(term.conversations), before: number(term.previousConversations) }), ' · ',
 			count('termPeople', term.customers)),
-			term.merged.length ? h('p', { className: 'meta' }, t('mergedAlso', { terms: term.merged.join(', ') })) : null,
+			term.merged.length ? h('p', { className: 'meta' }, t('mergedAlso', { terms: term.merged.map((key) => seen.get(key) || key).join(', ') })) : null,
 			actions);
 	}
 
 	function correctionsPart(rules) {
 		const name = (key) => seen.get(key) || key;
-		return h('section', { className: 'figure corrections', 'aria-labelledby': 'corrections-title' },
+		return h('section', { className: 'figure corrections' },
 			h('h3', { id: 'corrections-title' }, t('corrections')),
 			rules.length ? h('ul', { id: 'insights-rules', className: 'plain-list' }, rules.map((rule) => h('li', {},
 				rule.hidden ? t('ruleHidden', { key: name(rule.key) }) : t('ruleMerged', { key: name(rule.key), into: name(rule.mergeInto) }),
@@ -146,7 +154,7 @@ export function showInsights(view, app, params) {
 
 	function peopleSection(people, period) {
 		const max = (list) => Math.max(0, ...list.map((c) => c.count));
-		const counted = (id, title, list, figure, label) => h('section', { className: 'figure', 'aria-labelledby': id + '-title' },
+		const counted = (id, title, list, figure, label) => h('section', { className: 'figure' },
 			h('div', { className: 'figure-head' }, h('h3', { id: id + '-title' }, title), csv(figure, title)),
 			list.length ? h('ul', { id, className: 'counts' }, list.map((c) => h('li', {},
 				h('span', { className: 'count-label' }, label(c.label)), h('span', { className: 'count' }, number(c.count)),
@@ -174,15 +182,15 @@ export function showInsights(view, app, params) {
 				tile(t('factReturning'), number(people.returningPeople)),
 				tile(t('factIdentified'), number(people.identified))),
 			h('div', { className: 'figures' },
-				counted('per-person', t('perPersonTitle'), people.perPerson, 'people', (label) => t('perPersonLabel', { label })),
-				h('section', { className: 'figure wide', 'aria-labelledby': 'days-title' },
+				counted('per-person', t('perPersonTitle'), people.perPerson, 'people', (label) => t(label === '1' ? 'perPersonLabelOne' : 'perPersonLabel', { label })),
+				h('section', { className: 'figure wide' },
 					h('div', { className: 'figure-head' }, h('h3', { id: 'days-title' }, t('daysTitle')), csv('days', t('daysTitle'))),
 					h('div', { id: 'days-chart' }, sparkline(perDay, daysLabel)),
 					h('p', { className: 'axis-labels meta', 'aria-hidden': 'true' }, h('span', {}, day(period.from)),
 						h('span', {}, day(period.to))),
 					hiddenTable(t('daysTitle'), [t('colDay'), t('conversations')],
 						people.days.map((d) => [day(d.day), number(d.conversations)]))),
-				h('section', { className: 'figure wide', 'aria-labelledby': 'arrivals-title' },
+				h('section', { className: 'figure wide' },
 					h('div', { className: 'figure-head' }, h('h3', { id: 'arrivals-title' }, t('arrivalsTitle')),
 						csv('arrivals', t('arrivalsTitle'))),
 					h('div', { id: 'arrivals-chart' }, heatMap(people.arrivals, weekdays, t('arrivalsTitle') + ': ' + heatLabel)),
@@ -190,13 +198,13 @@ export function showInsights(view, app, params) {
 						people.arrivals.map((row, d) => [weekdays[d], ...row.map(number)]))),
 				counted('pages', t('pagesTitle'), people.pages, 'pages', (label) => label),
 				counted('referrers', t('referrersTitle'), people.referrers, 'referrers', (label) => label || t('directOrUnknown')),
-				h('section', { className: 'figure', 'aria-labelledby': 'stories-title' },
+				h('section', { className: 'figure' },
 					h('div', { className: 'figure-head' }, h('h3', { id: 'stories-title' }, t('storiesTitle')),
 						csv('stories', t('storiesTitle'))),
 					people.longest.length ? h('ol', { id: 'stories', className: 'plain-list' }, people.longest.map((story) => h('li', {},
 						h('a', { href: '#/customers/' + story.customer }, story.name || t('customer')), ' ',
-						h('span', { className: 'meta' }, t('storyFacts', { conversations: number(story.conversations),
-							messages: number(story.messages) })))))
+						h('span', { className: 'meta' }, count('storyConversations', story.conversations), ', ',
+							count('storyMessages', story.messages)))))
 						: h('p', { id: 'stories', className: 'empty' }, t('noneYet')))));
 	}
 
@@ -217,7 +225,7 @@ export function showInsights(view, app, params) {
 				tile(t('toClose'), duration(all.closeMedian), t('p90', { value: duration(all.closeP90) })),
 				tile(t('waitingNoReply'), number(all.waiting), t('repliedOf', { replied: number(all.replied), asked: number(all.asked) }))),
 			h('div', { className: 'figures' },
-				h('section', { className: 'figure wide', 'aria-labelledby': 'hours-title' },
+				h('section', { className: 'figure wide' },
 					h('div', { className: 'figure-head' }, h('h3', { id: 'hours-title' }, t('hoursTitle')), csv('hours', t('hoursTitle'))),
 					h('div', { id: 'hours-chart' }, bars(asked, t('hoursTitle') + ': ' + hourLabel, answers.byHour.map((row) => row.waiting))),
 					h('p', { className: 'axis-labels meta', 'aria-hidden': 'true' },
@@ -226,7 +234,7 @@ export function showInsights(view, app, params) {
 						h('span', { className: 'key waiting' }), t('colWaiting')),
 					hiddenTable(t('hoursTitle'), [t('colHour'), t('colAsked'), t('colWaiting'), t('colReplyMedian')],
 						answers.byHour.map((row) => [row.label, number(row.asked), number(row.waiting), duration(row.replyMedian)]))),
-				h('section', { className: 'figure wide', 'aria-labelledby': 'staff-title' },
+				h('section', { className: 'figure wide' },
 					h('div', { className: 'figure-head' }, h('h3', { id: 'staff-title' }, t('byStaffTitle')), csv('staff', t('byStaffTitle'))),
 					answers.byStaff.length ? h('div', { className: 'table-scroll', tabIndex: 0, role: 'region', 'aria-labelledby': 'staff-title' },
 						h('table', { id: 'staff-table', className: 'figures-table' },
