@@ -229,7 +229,7 @@ class InsightController {
 		Period previous = period.previous();
 		return new PeriodView(scope.site().id().toString(), scope.site().name(), scope.zone().getId(),
 				period.from().toString(), period.to().toString(), previous.from().toString(), previous.to().toString(),
-				page.computedAt().toString(), this.insights.waiting());
+				page.computedAt().toString(), this.insights.waiting(scope.site().id()));
 	}
 
 	private static <T> List<T> first(List<T> list, int max) {
@@ -390,7 +390,7 @@ class InsightController {
 	 * @param previousFrom the first day of the period compared with
 	 * @param previousTo its last day
 	 * @param computedAt when the figures were computed from the counts
-	 * @param waiting conversations archived but not counted yet (on every site)
+	 * @param waiting the site's conversations archived but not counted yet
 	 */
 	record PeriodView(String siteId, String siteName, String zone, String from, String to, String previousFrom,
 			String previousTo, String computedAt, long waiting) {

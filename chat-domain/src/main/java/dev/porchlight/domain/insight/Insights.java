@@ -71,9 +71,10 @@ public interface Insights {
 	void postponeOldest();
 
 	/**
-	 * @return how many conversations wait to be counted
+	 * @param site a site
+	 * @return how many of its conversations wait to be counted
 	 */
-	long waiting();
+	long waiting(SiteId site);
 
 	/**
 	 * Forgets every count and marks every conversation to be counted again.

@@ -272,8 +272,11 @@ class JdbcInsights implements Insights {
 	}
 
 	@Override
-	public long waiting() {
-		return this.jdbc.sql("select count(*) from insight_pending").query(Long.class).single();
+	public long waiting(SiteId site) {
+		return this.jdbc.sql("""
+				select count(*) from insight_pending p join conversation c on c.id = p.conversation_id
+				 where c.site_id = :site
+				""").param("site", site.value()).query(Long.class).single();
 	}
 
 	@Override

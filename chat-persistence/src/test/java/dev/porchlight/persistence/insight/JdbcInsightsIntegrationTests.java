@@ -475,7 +475,9 @@ class JdbcInsightsIntegrationTests {
 		for (int i = 0; i < 1000 && this.insights.count(500) > 0; i++) {
 			// until nothing waits
 		}
-		assertThat(this.insights.waiting()).isZero();
+		Long waiting = this.jdbc.sql("select count(*) from insight_pending").query(Long.class).single();
+		assertThat(waiting).isZero();
+		assertThat(this.insights.waiting(this.shop.id())).isZero();
 	}
 
 	private static Instant day(int offset) {
