@@ -457,8 +457,8 @@ final class InsightPage {
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		for (Load load : r.loads()) {
 			md.append(String.format(Locale.ROOT,
-					"| %d days | %.0f ms | %d | %.1f ms | %.1f ms | %.1f ms | %d | p95 ≤ 200 ms | %s |%n",
-					load.days(), load.first(), load.pages(), load.p50(), load.p95(), load.max(), load.failed(),
+					"| %d days | %.0f ms | %d | %.1f ms | %.1f ms | %.1f ms | %d | p95 ≤ 200 ms | %s |%n", load.days(),
+					load.first(), load.pages(), load.p50(), load.p95(), load.max(), load.failed(),
 					(load.p95() <= 200 && load.failed() == 0) ? "met" : "**not met**"));
 		}
 		md.append(String.format(Locale.ROOT,
