@@ -153,13 +153,15 @@ end
 $$;
 
 -- Every conversation an archive batch (or anything else) writes is marked for counting.
--- The upsert (rather than "do nothing") holds the mark's row until the writer commits, so
--- a count that takes the mark meanwhile waits for the commit and then sees its messages.
+-- An existing mark is locked until the writer commits ("do update ... where false" locks
+-- the row and writes nothing), so the count, which skips locked marks, never takes a mark
+-- while the messages it stands for are uncommitted; a mark the count holds makes the
+-- writer wait, then mark again.
 create function porchlight_insight_mark() returns trigger language plpgsql as $$
 begin
     insert into insight_pending (conversation_id)
     select distinct id from touched
-    on conflict (conversation_id) do update set touched_at = excluded.touched_at;
+    on conflict (conversation_id) do update set touched_at = excluded.touched_at where false;
     return null;
 end
 $$;

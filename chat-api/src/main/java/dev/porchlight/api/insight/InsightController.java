@@ -63,15 +63,12 @@ class InsightController {
 
 	private final AuditLog audit;
 
-	private final InsightProperties properties;
-
 	private final Clock clock = Clock.systemUTC();
 
-	InsightController(Insights insights, Sites sites, AuditLog audit, InsightProperties properties) {
+	InsightController(Insights insights, Sites sites, AuditLog audit) {
 		this.insights = insights;
 		this.sites = sites;
 		this.audit = audit;
-		this.properties = properties;
 	}
 
 	@GetMapping("/api/v1/insights/asks")
