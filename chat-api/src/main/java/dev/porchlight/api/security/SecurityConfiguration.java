@@ -16,6 +16,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -29,13 +30,15 @@ import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * Who may call what. Three filter chains:
+ * Who may call what. The main filter chains:
  * <ul>
  * <li>the visitor API ({@code /api/v1/visitor/**}): stateless, authenticated by a visitor
  * token in the {@code Authorization} header, callable cross-origin from the sites'
  * allowed origins only, no cookies (so no CSRF);</li>
  * <li>the widget's chat frame ({@code /widget/frame}): embeddable by the site's origins
  * only, stateless;</li>
+ * <li>the visitor's WebSocket upgrade ({@code /ws/v1/visitor}): stateless, checked by its
+ * handshake interceptor;</li>
  * <li>everything else: staff sessions (a cookie stored in Redis, shared by all nodes),
  * CSRF protection for every state-changing call, session-fixation protection, and default
  * deny for anything not listed.</li>
@@ -167,6 +170,46 @@ class SecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The visitor's WebSocket upgrade: its handshake interceptor checks the visitor token
+	 * and the origin itself ({@code VisitorHandshakeInterceptor}), and a visitor has no
+	 * cookie, so nothing here reads or writes one: no session, no CSRF token (the
+	 * application chain would mint and set one on every upgrade), no anonymous
+	 * authentication. Every visitor's page load opens one of these, so it stays short.
+	 */
+	@Bean
+	@Order(3)
+	SecurityFilterChain visitorSocket(HttpSecurity http) throws Exception {
+		JsonSecurityErrors errors = new JsonSecurityErrors();
+		http.securityMatcher("/ws/v1/visitor")
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.securityContext((context) -> context.requireExplicitSave(true))
+			.anonymous((anonymous) -> anonymous.disable())
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/ws/v1/visitor")
+				.permitAll()
+				.anyRequest()
+				.denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.frameOptions((frame) -> frame.deny())
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
+		return http.build();
+	}
+
+	/**
+	 * Spring Security's own observations (a timer around every filter of every request,
+	 * and around every authorisation) are off: nothing reads them, and on the visitor's
+	 * upgrade they cost more than the filters they time. Requests are still timed by
+	 * {@code http.server.requests}.
+	 */
+	@Bean
+	SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
+	}
+
 	/** A file served never runs anything, even opened as a page of its own. */
 	static final String FILES_POLICY = "default-src 'none'; sandbox";
 
@@ -226,10 +269,8 @@ class SecurityConfiguration {
 				.hasRole("OWNER")
 				.requestMatchers("/api/v1/email", "/api/v1/email/**")
 				.hasRole("OWNER")
-				// WebSockets: the handshake interceptors check origin and credentials
-				// themselves.
-				.requestMatchers(HttpMethod.GET, "/ws/v1/visitor")
-				.permitAll()
+				// The staff WebSocket: its handshake interceptor checks the origin itself
+				// (the visitor's has a chain of its own, above).
 				.requestMatchers(HttpMethod.GET, "/ws/v1/staff")
 				.hasAnyRole("OWNER", "AGENT")
 				.anyRequest()

@@ -1,9 +1,13 @@
 package dev.porchlight.api.websocket;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,6 +69,42 @@ class HandshakeIntegrationTests {
 			.token();
 		assertThat(hello("/ws/v1/visitor", APP, Map.of(), token)).contains("\"role\":\"visitor\"");
 		assertThat(hello("/ws/v1/visitor", SHOP, Map.of(), token)).contains("\"role\":\"visitor\"");
+	}
+
+	@Test
+	void aVisitorUpgradeReadsNoCookieAndSetsNone() throws Exception {
+		String token = this.tokens.issue(this.site.id(), dev.porchlight.domain.visitor.VisitorId.random(), null)
+			.token();
+		// A visitor has no session: the answer mints no session and no CSRF token (the
+		// staff chain would set an XSRF-TOKEN cookie), and a stray staff cookie on the
+		// request changes nothing.
+		for (String cookie : List.of("", "Cookie: PORCHLIGHT_SESSION=not-a-session\r\n")) {
+			try (Socket socket = new Socket("127.0.0.1", this.port)) {
+				socket.setSoTimeout(10_000);
+				socket.getOutputStream()
+					.write(("GET /ws/v1/visitor HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
+							+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+							+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: " + SHOP + "\r\n" + cookie
+							+ "Sec-WebSocket-Protocol: porchlight.v1, porchlight.token." + token + "\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
+				assertThat(head(socket.getInputStream())).startsWith("HTTP/1.1 101")
+					.containsIgnoringCase("Sec-WebSocket-Protocol: porchlight.v1\r\n")
+					.doesNotContainIgnoringCase("Set-Cookie")
+					.doesNotContain(token);
+			}
+		}
+	}
+
+	private static String head(InputStream in) throws IOException {
+		StringBuilder head = new StringBuilder();
+		while (!head.toString().endsWith("\r\n\r\n")) {
+			int b = in.read();
+			if (b < 0) {
+				break;
+			}
+			head.append((char) b);
+		}
+		return head.toString();
 	}
 
 	@Test

@@ -5,12 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +26,7 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -52,6 +51,27 @@ class RedisPresences implements Presences {
 
 	/** The longest wait for the snapshot's answers, as for any Redis command. */
 	private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+	/**
+	 * Drops expired sightings and answers whether anyone present is not away: one round
+	 * trip (every socket that opens asks).
+	 */
+	private static final RedisScript<Long> ANY_STAFF_AVAILABLE = RedisScript.of("""
+			redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+			for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')) do
+			  if redis.call('SISMEMBER', KEYS[2], id) == 0 then
+			    return 1
+			  end
+			end
+			return 0
+			""", Long.class);
+
+	/** Writes a visitor's sighting and its expiry in one round trip. */
+	private static final RedisScript<Long> VISITOR_SEEN = RedisScript.of("""
+			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return 1
+			""", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -81,33 +101,31 @@ class RedisPresences implements Presences {
 
 	@Override
 	public boolean anyStaffAvailable() {
-		long now = Instant.now().toEpochMilli();
-		this.redis.opsForZSet().removeRangeByScore(STAFF, 0, now);
-		Set<String> present = this.redis.opsForZSet().rangeByScore(STAFF, now, Double.MAX_VALUE);
-		if (present == null || present.isEmpty()) {
-			return false;
-		}
-		Set<String> away = this.redis.opsForSet().members(AWAY);
-		return present.stream().anyMatch((id) -> away == null || !away.contains(id));
+		return Long.valueOf(1)
+			.equals(this.redis.execute(ANY_STAFF_AVAILABLE, List.of(STAFF, AWAY),
+					String.valueOf(Instant.now().toEpochMilli())));
 	}
 
 	@Override
 	public void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, @Nullable String browser,
 			Duration ttl) {
-		String key = key(visitor);
-		Map<String, String> fields = new HashMap<>();
-		fields.put("at", String.valueOf(Instant.now().toEpochMilli()));
+		List<String> arguments = new ArrayList<>(9);
+		arguments.add(String.valueOf(ttl.toMillis()));
+		arguments.add("at");
+		arguments.add(String.valueOf(Instant.now().toEpochMilli()));
 		if (page != null) {
-			fields.put("page", page);
+			arguments.add("page");
+			arguments.add(page);
 		}
 		if (title != null) {
-			fields.put("title", title);
+			arguments.add("title");
+			arguments.add(title);
 		}
 		if (browser != null) {
-			fields.put("browser", browser);
+			arguments.add("browser");
+			arguments.add(browser);
 		}
-		this.redis.opsForHash().putAll(key, fields);
-		this.redis.expire(key, ttl);
+		this.redis.execute(VISITOR_SEEN, List.of(key(visitor)), arguments.toArray());
 	}
 
 	@Override

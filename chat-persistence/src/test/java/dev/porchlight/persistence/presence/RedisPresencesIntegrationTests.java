@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.presence.Presences;
 import dev.porchlight.domain.presence.Presences.VisitorPresence;
 import dev.porchlight.domain.visitor.VisitorId;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +26,9 @@ class RedisPresencesIntegrationTests {
 
 	@Autowired
 	Presences presences;
+
+	@Autowired
+	StringRedisTemplate redis;
 
 	@Test
 	void aSightingKeepsWhatALaterOneLeavesOut() {
@@ -35,6 +41,38 @@ class RedisPresencesIntegrationTests {
 		assertThat(seen.browser()).isEqualTo("Firefox on Windows");
 		this.presences.visitorGone(visitor);
 		assertThat(this.presences.visitor(visitor)).isEmpty();
+	}
+
+	@Test
+	void aSightingExpiresAfterItsTimeToLive() {
+		VisitorId visitor = VisitorId.random();
+		this.presences.visitorSeen(visitor, null, null, null, Duration.ofSeconds(90));
+		assertThat(this.redis.getExpire("pl:{v:" + visitor + "}:presence", TimeUnit.MILLISECONDS)).isBetween(1L,
+				90_000L);
+		assertThat(this.presences.visitor(visitor).orElseThrow().seenAtMillis()).isPositive();
+	}
+
+	@Test
+	void staffAreAvailableWhenSomeoneSeenAndUnexpiredIsNotAway() {
+		this.redis.delete(List.of(RedisPresences.STAFF, RedisPresences.AWAY));
+		assertThat(this.presences.anyStaffAvailable()).isFalse();
+		AccountId owner = AccountId.random();
+		AccountId agent = AccountId.random();
+		this.presences.staffSeen(owner, Duration.ofMinutes(1));
+		assertThat(this.presences.anyStaffAvailable()).isTrue();
+		this.presences.staffAvailability(owner, false);
+		assertThat(this.presences.anyStaffAvailable()).isFalse();
+		// A sighting already past its expiry counts for nothing (and is dropped).
+		this.presences.staffSeen(agent, Duration.ofSeconds(-1));
+		assertThat(this.presences.anyStaffAvailable()).isFalse();
+		assertThat(this.redis.opsForZSet().score(RedisPresences.STAFF, agent.toString())).isNull();
+		this.presences.staffSeen(agent, Duration.ofMinutes(1));
+		assertThat(this.presences.anyStaffAvailable()).isTrue();
+		this.presences.staffGone(agent);
+		this.presences.staffAvailability(owner, true);
+		assertThat(this.presences.anyStaffAvailable()).isTrue();
+		this.presences.staffGone(owner);
+		assertThat(this.presences.anyStaffAvailable()).isFalse();
 	}
 
 	@Test
