@@ -33,7 +33,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * Arguments: {@code --quick} (a short run that only checks the harness works),
  * {@code --repo DIR}, {@code --jar PATH} (porchlight.jar), {@code --profile RATE} (only
  * Porchlight at that rate, 30 s to warm up, then 20 s with a Flight Recorder recording
- * per node), {@code --idle N} (only N idle sockets on one Porchlight node),
+ * per node), {@code --idle N} (only N idle sockets on one Porchlight node, then on one
+ * peer node; {@code --idle-profile} adds a CPU profile of the opening),
  * {@code --search-only [MESSAGES]} (only scenario 4: seed MESSAGES, default 1,000,000,
  * measure search on an idle node, then with chat at {@code --chat-rate} messages/s,
  * default 300, about half of the last measured capacity), {@code --uploads} (only issue
@@ -173,10 +174,15 @@ public final class Bench {
 
 			String idleOnly = arg(args, "--idle", null);
 			if (idleOnly != null) {
-				// Memory per idle socket of one Porchlight node only, e.g. after a
-				// change.
-				idle(a, true, Integer.parseInt(idleOnly), Math.max(1, Integer.parseInt(idleOnly) / 4000 + 1), siteKey,
-						porchlight.session(), true);
+				// Memory per idle socket and the time to open them, one Porchlight node
+				// then one peer node, e.g. after a change. With --idle-profile, the
+				// Porchlight node's CPU while the sockets open is sampled by
+				// async-profiler (idle-open.collapsed beside the run).
+				int sockets = Integer.parseInt(idleOnly);
+				int processes = Math.max(1, sockets / 4000 + 1);
+				Path profiler = List.of(args).contains("--idle-profile") ? Machine.asyncProfiler(work) : null;
+				idle(a, true, sockets, processes, siteKey, porchlight.session(), true, profiler);
+				idle(peerA, false, sockets, processes, siteKey, "-", false, null);
 				nodes.forEach(Node::close);
 				redis.close();
 				postgres.close();
@@ -242,8 +248,8 @@ public final class Bench {
 
 			// Scenario 1: idle sockets, Porchlight node A then peer node A.
 			results.idlePorchlight = idle(a, true, plan.idleSockets, plan.idleProcesses, siteKey, porchlight.session(),
-					true);
-			results.idlePeer = idle(peerA, false, plan.idleSockets, plan.idleProcesses, siteKey, "-", false);
+					true, null);
+			results.idlePeer = idle(peerA, false, plan.idleSockets, plan.idleProcesses, siteKey, "-", false, null);
 
 			// Scenario 2: sustained messages across two nodes, A/B/A/B.
 			log("Setting up " + plan.visitors + " visitors and two owner sockets per system");
@@ -416,11 +422,38 @@ public final class Bench {
 		return steps;
 	}
 
+	/**
+	 * Visitors who arrive and leave before a node is measured, in rounds of 10,000 (a
+	 * generator process holds at most 20,000 sockets).
+	 */
+	static final int IDLE_WARMUP = 30_000;
+
+	/**
+	 * Holds idle visitor sockets on one node and measures what they cost: first
+	 * {@link #IDLE_WARMUP} visitors arrive and leave, because a node in service has
+	 * compiled its handshake path (C2 compiles a method after about 10,000 calls; a run
+	 * warmed by 10,000 visitors still spent 10 s of the node's CPU compiling the
+	 * handshake while it measured), then {@code sockets} visitors each ask for a token
+	 * and then open their socket, timed apart (the peer issues no tokens).
+	 * @param profiler async-profiler's library, to sample the node's CPU while the
+	 * measured sockets open (written to {@code idle-open.collapsed}), or {@code null}
+	 */
 	static Results.Idle idle(Node node, boolean jvm, int sockets, int processes, String siteKey, String session,
-			boolean porchlight) throws Exception {
+			boolean porchlight, Path profiler) throws Exception {
+		log("Idle sockets: " + IDLE_WARMUP + " visitors arrive and leave on " + node.name + " to warm it up");
+		for (int round = 0; round < IDLE_WARMUP / 10_000; round++) {
+			try (IdleGenerators warmup = new IdleGenerators(porchlight, node.port, 10_000, 1, siteKey, session)) {
+				warmup.await("TOKENS", Duration.ofMinutes(5));
+				warmup.next();
+				warmup.await("READY", Duration.ofMinutes(5));
+				warmup.next();
+				warmup.await("HELD", Duration.ofMinutes(1));
+			}
+		}
 		log("Idle sockets: " + sockets + " on " + node.name + " from " + processes + " generator processes");
+		// The warm-up's garbage collected on both systems, so that neither counts it.
+		node.gc();
 		if (jvm) {
-			node.gc();
 			// The same histogram before the sockets: what each socket keeps is the
 			// difference.
 			node.histogram(node.workDir().resolve(node.name + "-idle-histogram-before.txt"));
@@ -429,75 +462,53 @@ public final class Bench {
 		long rssBefore = node.rssBytes();
 		double heapBefore = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
 		double directBefore = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
-		String java = ProcessHandle.current().info().command().orElse("java");
-		List<Process> generators = new ArrayList<>();
-		long started = System.nanoTime();
-		for (int p = 0; p < processes; p++) {
-			int count = sockets / processes + ((p < sockets % processes) ? 1 : 0);
-			generators.add(new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-					IdleClients.class.getName(), porchlight ? "porchlight" : "peer", String.valueOf(node.port),
-					String.valueOf(count), String.valueOf(p), siteKey, session)
-				.redirectError(ProcessBuilder.Redirect.INHERIT)
-				.start());
-		}
-		long open = 0;
-		long failed = 0;
-		for (Process generator : generators) {
-			String line = readLine(generator, Duration.ofMinutes(10));
-			String[] parts = line.split(" ");
-			open += Long.parseLong(parts[1]);
-			failed += Long.parseLong(parts[2]);
-		}
-		double connectSeconds = (System.nanoTime() - started) / 1e9;
-		LoadGenerator.sleep(Duration.ofSeconds(5));
-		if (jvm) {
+		try (IdleGenerators generators = new IdleGenerators(porchlight, node.port, sockets, processes, siteKey,
+				session)) {
+			double nodeCpuStart = node.cpuSeconds();
+			long started = System.nanoTime();
+			long[] tokens = generators.await("TOKENS", Duration.ofMinutes(10));
+			double tokenSeconds = (System.nanoTime() - started) / 1e9;
+			double tokenCpu = node.cpuSeconds() - nodeCpuStart;
+			double generatorCpuBefore = generators.cpuSeconds();
+			if (profiler != null) {
+				node.startProfiler(profiler);
+			}
+			double nodeCpuBefore = node.cpuSeconds();
+			started = System.nanoTime();
+			generators.next();
+			long[] ready = generators.await("READY", Duration.ofMinutes(10));
+			double connectSeconds = (System.nanoTime() - started) / 1e9;
+			double nodeCpu = node.cpuSeconds() - nodeCpuBefore;
+			double generatorCpu = generators.cpuSeconds() - generatorCpuBefore;
+			if (profiler != null) {
+				node.stopProfiler(profiler, node.workDir().resolve("idle-open.collapsed"));
+			}
+			long open = ready[0];
+			LoadGenerator.sleep(Duration.ofSeconds(5));
 			node.gc();
 			LoadGenerator.sleep(Duration.ofSeconds(1));
-		}
-		if (jvm) {
-			node.histogram(node.workDir().resolve(node.name + "-idle-histogram.txt"));
-		}
-		long rssAfter = node.rssBytes();
-		double heapAfter = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
-		double directAfter = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
-		long held = 0;
-		for (Process generator : generators) {
-			Writer stdin = new OutputStreamWriter(generator.getOutputStream(), StandardCharsets.UTF_8);
-			stdin.write("done\n");
-			stdin.flush();
-		}
-		for (Process generator : generators) {
-			String line = readLine(generator, Duration.ofMinutes(1));
-			held += Long.parseLong(line.split(" ")[1]);
-			generator.waitFor(30, TimeUnit.SECONDS);
-		}
-		Results.Idle idle = new Results.Idle(node.name, sockets, open, failed, held, rssBefore, rssAfter, heapBefore,
-				heapAfter, directBefore, directAfter, connectSeconds);
-		log(String.format(
-				"%s: %d open in %.1f s, %d failed, %d still open at the end; RSS %.1f -> %.1f MiB = %.1f KiB/socket; heap %.1f KiB/socket, direct %.1f KiB/socket",
-				node.name, open, connectSeconds, failed, held, rssBefore / 1048576.0, rssAfter / 1048576.0,
-				idle.rssPerSocket() / 1024, idle.heapPerSocket() / 1024, idle.directPerSocket() / 1024));
-		LoadGenerator.sleep(Duration.ofSeconds(3));
-		return idle;
-	}
-
-	private static String readLine(Process process, Duration timeout) throws Exception {
-		BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
-		CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-			try {
-				String text;
-				while ((text = reader.readLine()) != null) {
-					if (text.startsWith("READY") || text.startsWith("HELD")) {
-						return text;
-					}
-				}
-				throw new IllegalStateException("Generator ended without a result");
+			if (jvm) {
+				node.histogram(node.workDir().resolve(node.name + "-idle-histogram.txt"));
 			}
-			catch (java.io.IOException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
-		return line.get(timeout.toSeconds(), TimeUnit.SECONDS);
+			long rssAfter = node.rssBytes();
+			double heapAfter = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
+			double directAfter = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
+			generators.next();
+			long held = generators.await("HELD", Duration.ofMinutes(1))[0];
+			Results.Idle idle = new Results.Idle(node.name, sockets, open, ready[1], held, rssBefore, rssAfter,
+					heapBefore, heapAfter, directBefore, directAfter, porchlight ? tokenSeconds : 0, connectSeconds,
+					porchlight ? tokenCpu : 0, nodeCpu);
+			log(String.format(
+					"%s: %s%d open in %.1f s, %d failed, %d still open at the end; RSS %.1f -> %.1f MiB = %.1f KiB/socket; heap %.1f KiB/socket, direct %.1f KiB/socket; CPU while opening: node %.2f ms/socket, generators %.2f ms/socket",
+					node.name,
+					porchlight ? String.format("%d tokens in %.1f s (node CPU %.2f ms each), ", tokens[0], tokenSeconds,
+							1000 * tokenCpu / Math.max(1, tokens[0])) : "",
+					open, connectSeconds, ready[1], held, rssBefore / 1048576.0, rssAfter / 1048576.0,
+					idle.rssPerSocket() / 1024, idle.heapPerSocket() / 1024, idle.directPerSocket() / 1024,
+					1000 * nodeCpu / Math.max(1, open), 1000 * generatorCpu / Math.max(1, open)));
+			LoadGenerator.sleep(Duration.ofSeconds(3));
+			return idle;
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.porchlight.bench;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +26,8 @@ final class BrowserSocket {
 
 	private final Socket socket;
 
+	private final InputStream in;
+
 	private final OutputStream out;
 
 	private final boolean engineIo;
@@ -34,8 +37,9 @@ final class BrowserSocket {
 	/** The extensions the server agreed to (e.g. permessage-deflate), empty for none. */
 	final String extensions;
 
-	private BrowserSocket(Socket socket, boolean engineIo, String extensions) throws IOException {
+	private BrowserSocket(Socket socket, InputStream in, boolean engineIo, String extensions) throws IOException {
 		this.socket = socket;
+		this.in = in;
 		this.out = socket.getOutputStream();
 		this.engineIo = engineIo;
 		this.extensions = extensions;
@@ -79,7 +83,12 @@ final class BrowserSocket {
 		OutputStream out = socket.getOutputStream();
 		out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
 		out.flush();
-		String head = readHead(socket.getInputStream());
+		// Buffered: read a byte at a time from the socket itself, every byte of the
+		// answer would be a system call of this process, and the process shares the
+		// machine with the server it measures (a longer answer would cost the machine
+		// more for the generator's sake).
+		InputStream in = new BufferedInputStream(socket.getInputStream(), 1024);
+		String head = readHead(in);
 		if (!head.startsWith("HTTP/1.1 101")) {
 			socket.close();
 			throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(""));
@@ -90,7 +99,7 @@ final class BrowserSocket {
 			.findFirst()
 			.orElse("");
 		socket.setSoTimeout(0);
-		BrowserSocket browser = new BrowserSocket(socket, engineIo, extensions);
+		BrowserSocket browser = new BrowserSocket(socket, in, engineIo, extensions);
 		Thread.ofVirtual().name("browser-socket").start(browser::read);
 		if (engineIo) {
 			browser.sendText("40");
@@ -115,7 +124,7 @@ final class BrowserSocket {
 	/** Reads frames and drops them; answers Engine.IO pings ("2") with pongs ("3"). */
 	private void read() {
 		try {
-			InputStream in = this.socket.getInputStream();
+			InputStream in = this.in;
 			byte[] buffer = new byte[4096];
 			while (!this.closed) {
 				int first = in.read();

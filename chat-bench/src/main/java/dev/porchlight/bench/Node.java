@@ -2,6 +2,7 @@ package dev.porchlight.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -88,7 +89,9 @@ final class Node implements AutoCloseable {
 
 	static Node peer(String name, Path peerDir, Path workDir, String redisUrl) {
 		int port = freePort();
-		List<String> command = List.of("node", peerDir.resolve("server.js").toAbsolutePath().toString());
+		// --expose-gc: scenario 1 collects the peer's garbage before it reads its RSS, as
+		// it does Porchlight's (GET /gc).
+		List<String> command = List.of("node", "--expose-gc", peerDir.resolve("server.js").toAbsolutePath().toString());
 		return start(name, port, command, Map.of("PORT", String.valueOf(port), "REDIS_URL", redisUrl), workDir,
 				"/health");
 	}
@@ -169,7 +172,24 @@ final class Node implements AutoCloseable {
 	}
 
 	/** A full GC in the JVM ({@code jcmd PID GC.run}), so heap figures are live data. */
+	/** A full collection: {@code jcmd GC.run} for a JVM, {@code GET /gc} for the peer. */
 	void gc() {
+		if (this.healthPath.equals("/health")) {
+			try {
+				HttpURLConnection gc = (HttpURLConnection) URI.create("http://127.0.0.1:" + this.port + "/gc")
+					.toURL()
+					.openConnection();
+				gc.setConnectTimeout(5_000);
+				gc.setReadTimeout(30_000);
+				if (gc.getResponseCode() != 200) {
+					throw new IllegalStateException(this.name + " did not collect: " + gc.getResponseCode());
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			return;
+		}
 		jcmd("GC.run");
 	}
 
@@ -309,13 +329,23 @@ final class Node implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A free port below the kernel's ephemeral range (32768 and up on Linux). A port the
+	 * kernel handed out as free is also one it may hand to any outgoing connection in the
+	 * seconds before the node binds it (the node's own connections to PostgreSQL, Redis
+	 * and mail while it starts), and then the node cannot start.
+	 */
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+		for (int attempt = 0; attempt < 200; attempt++) {
+			int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+			try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+				return socket.getLocalPort();
+			}
+			catch (IOException ex) {
+				// Taken; another.
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		throw new UncheckedIOException(new IOException("no free port between 20000 and 32000"));
 	}
 
 }

@@ -97,7 +97,8 @@ final class Results {
 	}
 
 	record Idle(String node, int wanted, long open, long failed, long heldToEnd, long rssBefore, long rssAfter,
-			double heapBefore, double heapAfter, double directBefore, double directAfter, double connectSeconds) {
+			double heapBefore, double heapAfter, double directBefore, double directAfter, double tokenSeconds,
+			double connectSeconds, double tokenCpuSeconds, double connectCpuSeconds) {
 
 		double rssPerSocket() {
 			return (this.rssAfter - this.rssBefore) / (double) Math.max(1, this.open);
