@@ -3,6 +3,8 @@ package dev.porchlight.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.porchlight.persistence.testing.FreePorts;
+
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -52,16 +54,11 @@ public final class TestNodes {
 	}
 
 	/**
-	 * @return a port nothing listens on right now, for a node that must keep its port
-	 * across a restart
+	 * @return a port nothing listens on right now, outside the ephemeral range (see
+	 * {@link FreePorts}), for a node or engine a test starts itself
 	 */
 	public static int freePort() {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+		return FreePorts.next();
 	}
 
 	/**

@@ -35,6 +35,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * Porchlight at that rate, 30 s to warm up, then 20 s with a Flight Recorder recording
  * per node), {@code --idle N} (only N idle sockets on one Porchlight node, then on one
  * peer node; {@code --idle-profile} adds a CPU profile of the opening),
+ * {@code --capacity} (only scenario 2's capacity search for Porchlight, twice),
  * {@code --search-only [MESSAGES]} (only scenario 4: seed MESSAGES, default 1,000,000,
  * measure search on an idle node, then with chat at {@code --chat-rate} messages/s,
  * default 300, about half of the last measured capacity), {@code --uploads} (only issue
@@ -222,6 +223,22 @@ public final class Bench {
 				System.exit(0);
 			}
 
+			if (List.of(args).contains("--capacity")) {
+				// Scenario 2's capacity search for Porchlight alone, twice, e.g. to
+				// compare two builds (MAVEN_ARGS=-Pjetty): no idle sockets, no peer.
+				try (LoadGenerator load = new LoadGenerator(porchlight, plan.visitors)) {
+					log("Warming up");
+					load.run(plan.startRate, plan.warmup);
+					for (int round = 1; round <= 2; round++) {
+						double capacity = Results.Pair.capacity(capacity(load, plan.startRate, plan));
+						log(String.format("Capacity, round %d: %.0f visitor messages/s", round, capacity));
+					}
+				}
+				nodes.forEach(Node::close);
+				redis.close();
+				postgres.close();
+				System.exit(0);
+			}
 			String costRate = arg(args, "--cost", null);
 			if (costRate != null) {
 				// CPU per message of each system at one rate, process by process: robust

@@ -1,8 +1,5 @@
 package dev.porchlight.api.archive;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +9,7 @@ import java.util.Map;
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.HttpProbe;
 import dev.porchlight.api.PorchlightApplication;
+import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
@@ -43,7 +41,7 @@ class PostgresOutageIntegrationTests {
 
 	@Test
 	void liveChatSurvivesAPostgresOutageAndArchivalCatchesUp() throws Exception {
-		int pgPort = freePort();
+		int pgPort = TestNodes.freePort();
 		EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(this.postgresDir, "porchlight", false, pgPort);
 		EmbeddedRedisConnectionDetails redis = RealEngines.get().isolated("outage").redis();
 		ConfigurableApplicationContext app = new SpringApplicationBuilder(PorchlightApplication.class).run(
@@ -121,12 +119,6 @@ class PostgresOutageIntegrationTests {
 				.param(conversation)
 				.query(Long.class)
 				.single(), (archived) -> archived == count);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

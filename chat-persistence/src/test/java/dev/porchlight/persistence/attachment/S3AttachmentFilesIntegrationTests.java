@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import dev.porchlight.domain.attachment.AttachmentFiles;
 import dev.porchlight.domain.attachment.Variant;
 import dev.porchlight.domain.conversation.AttachmentId;
+import dev.porchlight.persistence.testing.FreePorts;
 import dev.porchlight.persistence.testing.ProcessLogs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +71,7 @@ class S3AttachmentFilesIntegrationTests {
 	@BeforeAll
 	static void startS3Mock() throws Exception {
 		assertThat(JAR).as("S3Mock's jar (copied by mvn generate-test-resources)").isRegularFile();
-		int port = freePort();
+		int port = FreePorts.next();
 		endpoint = "http://127.0.0.1:" + port;
 		Path log = work.resolve("s3mock.log");
 		String java = ProcessHandle.current()
@@ -249,12 +249,6 @@ class S3AttachmentFilesIntegrationTests {
 			.stream()
 			.map((object) -> object.key())
 			.toList();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static boolean listening(int port) {
