@@ -453,7 +453,8 @@ public final class Bench {
 	 * handshake while it measured), then {@code sockets} visitors each ask for a token
 	 * and then open their socket, timed apart (the peer issues no tokens).
 	 * @param profiler async-profiler's library, to sample the node's CPU while the
-	 * measured sockets open (written to {@code idle-open.collapsed}), or {@code null}
+	 * measured visitors get their tokens and while their sockets open (written to
+	 * {@code idle-tokens.collapsed} and {@code idle-open.collapsed}), or {@code null}
 	 */
 	static Results.Idle idle(Node node, boolean jvm, int sockets, int processes, String siteKey, String session,
 			boolean porchlight, Path profiler) throws Exception {
@@ -481,11 +482,17 @@ public final class Bench {
 		double directBefore = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
 		try (IdleGenerators generators = new IdleGenerators(porchlight, node.port, sockets, processes, siteKey,
 				session)) {
+			if (profiler != null && porchlight) {
+				node.startProfiler(profiler);
+			}
 			double nodeCpuStart = node.cpuSeconds();
 			long started = System.nanoTime();
 			long[] tokens = generators.await("TOKENS", Duration.ofMinutes(10));
 			double tokenSeconds = (System.nanoTime() - started) / 1e9;
 			double tokenCpu = node.cpuSeconds() - nodeCpuStart;
+			if (profiler != null && porchlight) {
+				node.stopProfiler(profiler, node.workDir().resolve("idle-tokens.collapsed"));
+			}
 			double generatorCpuBefore = generators.cpuSeconds();
 			if (profiler != null) {
 				node.startProfiler(profiler);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.porchlight.api.visitor.VisitorTokenAuthenticationFilter;
 import dev.porchlight.api.visitor.VisitorTokens;
+import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Revocations;
 
@@ -62,15 +63,16 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain visitorApi(HttpSecurity http, VisitorTokens tokens, Revocations revocations, Sites sites)
-			throws Exception {
+	SecurityFilterChain visitorApi(HttpSecurity http, VisitorTokens tokens, Revocations revocations, Sites sites,
+			PorchlightProperties porchlight) throws Exception {
 		JsonSecurityErrors errors = new JsonSecurityErrors();
 		http.securityMatcher("/api/v1/visitor/**")
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable())
 			.securityContext((context) -> context.requireExplicitSave(true))
-			.cors((cors) -> cors.configurationSource(new SiteOriginsCorsConfigurationSource(sites)))
+			.cors((cors) -> cors
+				.configurationSource(new SiteOriginsCorsConfigurationSource(sites, porchlight.appOrigin())))
 			.addFilterBefore(new VisitorTokenAuthenticationFilter(tokens, revocations), BasicAuthenticationFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.POST, "/api/v1/visitor/session")
 				.permitAll()

@@ -3,6 +3,7 @@ package dev.porchlight.api.security;
 import java.time.Duration;
 import java.util.List;
 
+import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,8 +29,11 @@ final class SiteOriginsCorsConfigurationSource implements CorsConfigurationSourc
 
 	private final Sites sites;
 
-	SiteOriginsCorsConfigurationSource(Sites sites) {
+	private final AllowedOrigin appOrigin;
+
+	SiteOriginsCorsConfigurationSource(Sites sites, AllowedOrigin appOrigin) {
 		this.sites = sites;
+		this.appOrigin = appOrigin;
 	}
 
 	@Override
@@ -44,6 +48,13 @@ final class SiteOriginsCorsConfigurationSource implements CorsConfigurationSourc
 			look.setAllowedMethods(List.of("GET"));
 			look.setAllowCredentials(false);
 			return look;
+		}
+		if (this.appOrigin.matches(origin)) {
+			// The widget frame's own calls (every visitor's token request): the browser
+			// sees them as same-origin and needs no grant; without this, each would read
+			// every site. (Porchlight sees them as cross-origin only when the Host it is
+			// reached by is not its public address, as behind some proxies.)
+			return null;
 		}
 		List<Site> all = this.sites.all();
 		if (all.stream().noneMatch((site) -> site.allowsOrigin(origin))) {

@@ -78,8 +78,8 @@ class VisitorSessions {
 		IdentityOutcome identity = IdentityOutcome.NONE;
 		// Only a link the site vouched for carries a customer into the token; in enforced
 		// mode only a link vouched for in this very session (a token expires, the
-		// browser's credential does not).
-		CustomerId customer = (site.identityMode() != IdentityMode.ENFORCED)
+		// browser's credential does not). A visitor created just now has no link yet.
+		CustomerId customer = (site.identityMode() != IdentityMode.ENFORCED && newSecret == null)
 				? this.visitors.verifiedCustomer(visitor.id()).orElse(null) : null;
 		VisitorSessionRequest.Identity claimed = request.identity();
 		if (claimed != null && site.identityMode() != IdentityMode.OFF) {

@@ -53,18 +53,14 @@ class RedisPresences implements Presences {
 	private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
 	/**
-	 * Drops expired sightings and answers whether anyone present is not away: one round
-	 * trip (every socket that opens asks).
+	 * Drops expired sightings and answers who is present, in one round trip (every socket
+	 * that opens asks). Who is away is a second key, in another cluster slot, so it is
+	 * asked apart, and only when someone is present.
 	 */
-	private static final RedisScript<Long> ANY_STAFF_AVAILABLE = RedisScript.of("""
+	private static final RedisScript<List> PRESENT_STAFF = RedisScript.of("""
 			redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
-			for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')) do
-			  if redis.call('SISMEMBER', KEYS[2], id) == 0 then
-			    return 1
-			  end
-			end
-			return 0
-			""", Long.class);
+			return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+			""", List.class);
 
 	/** Writes a visitor's sighting and its expiry in one round trip. */
 	private static final RedisScript<Long> VISITOR_SEEN = RedisScript.of("""
@@ -101,9 +97,13 @@ class RedisPresences implements Presences {
 
 	@Override
 	public boolean anyStaffAvailable() {
-		return Long.valueOf(1)
-			.equals(this.redis.execute(ANY_STAFF_AVAILABLE, List.of(STAFF, AWAY),
-					String.valueOf(Instant.now().toEpochMilli())));
+		List<?> present = this.redis.execute(PRESENT_STAFF, List.of(STAFF),
+				String.valueOf(Instant.now().toEpochMilli()));
+		if (present == null || present.isEmpty()) {
+			return false;
+		}
+		Map<Object, Boolean> away = this.redis.opsForSet().isMember(AWAY, present.toArray());
+		return away != null && away.containsValue(Boolean.FALSE);
 	}
 
 	@Override
