@@ -287,8 +287,13 @@ class DashboardBrowserTests {
 				driver) -> driver.findElements(By.cssSelector("#transcript .body")).size() == XssCorpus.ENTRIES.size());
 		assertThat(this.owner.findElements(By.cssSelector("#transcript .body")).stream().map(WebElement::getText))
 			.containsExactlyElementsOf(XssCorpus.ENTRIES.stream().map(String::strip).toList());
-		assertThat(this.owner.findElement(By.cssSelector("#inbox-list li[data-id='" + conversation + "'] .preview"))
-			.getText()).isEqualTo(XssCorpus.ENTRIES.get(XssCorpus.ENTRIES.size() - 1));
+		// The inbox comes over the staff socket, which may answer after the transcript's
+		// request: waited for, then compared exactly.
+		By preview = By.cssSelector("#inbox-list li[data-id='" + conversation + "'] .preview");
+		String last = XssCorpus.ENTRIES.get(XssCorpus.ENTRIES.size() - 1);
+		this.wait
+			.until((driver) -> driver.findElements(preview).stream().anyMatch((shown) -> last.equals(shown.getText())));
+		assertThat(this.owner.findElement(preview).getText()).isEqualTo(last);
 
 		this.owner.get(PORCHLIGHT + "/app/#/search?q=prize");
 		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversation-results mark")));
