@@ -1,10 +1,5 @@
 package dev.porchlight.bench;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.persistence.conversation.BenchAppends;
 import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
@@ -182,8 +175,8 @@ public final class Bench {
 				int sockets = Integer.parseInt(idleOnly);
 				int processes = Math.max(1, sockets / 4000 + 1);
 				Path profiler = List.of(args).contains("--idle-profile") ? Machine.asyncProfiler(work) : null;
-				idle(a, true, sockets, processes, siteKey, porchlight.session(), true, profiler);
-				idle(peerA, false, sockets, processes, siteKey, "-", false, null);
+				IdleSockets.measure(a, true, sockets, processes, siteKey, porchlight.session(), true, profiler);
+				IdleSockets.measure(peerA, false, sockets, processes, siteKey, "-", false, null);
 				nodes.forEach(Node::close);
 				redis.close();
 				postgres.close();
@@ -264,9 +257,10 @@ public final class Bench {
 			}
 
 			// Scenario 1: idle sockets, Porchlight node A then peer node A.
-			results.idlePorchlight = idle(a, true, plan.idleSockets, plan.idleProcesses, siteKey, porchlight.session(),
-					true, null);
-			results.idlePeer = idle(peerA, false, plan.idleSockets, plan.idleProcesses, siteKey, "-", false, null);
+			results.idlePorchlight = IdleSockets.measure(a, true, plan.idleSockets, plan.idleProcesses, siteKey,
+					porchlight.session(), true, null);
+			results.idlePeer = IdleSockets.measure(peerA, false, plan.idleSockets, plan.idleProcesses, siteKey, "-",
+					false, null);
 
 			// Scenario 2: sustained messages across two nodes, A/B/A/B.
 			log("Setting up " + plan.visitors + " visitors and two owner sockets per system");
@@ -437,102 +431,6 @@ public final class Bench {
 			LoadGenerator.sleep(Duration.ofSeconds(1));
 		}
 		return steps;
-	}
-
-	/**
-	 * Visitors who arrive and leave before a node is measured, in rounds of 10,000 (a
-	 * generator process holds at most 20,000 sockets).
-	 */
-	static final int IDLE_WARMUP = 30_000;
-
-	/**
-	 * Holds idle visitor sockets on one node and measures what they cost: first
-	 * {@link #IDLE_WARMUP} visitors arrive and leave, because a node in service has
-	 * compiled its handshake path (C2 compiles a method after about 10,000 calls; a run
-	 * warmed by 10,000 visitors still spent 10 s of the node's CPU compiling the
-	 * handshake while it measured), then {@code sockets} visitors each ask for a token
-	 * and then open their socket, timed apart (the peer issues no tokens).
-	 * @param profiler async-profiler's library, to sample the node's CPU while the
-	 * measured visitors get their tokens and while their sockets open (written to
-	 * {@code idle-tokens.collapsed} and {@code idle-open.collapsed}), or {@code null}
-	 */
-	static Results.Idle idle(Node node, boolean jvm, int sockets, int processes, String siteKey, String session,
-			boolean porchlight, Path profiler) throws Exception {
-		log("Idle sockets: " + IDLE_WARMUP + " visitors arrive and leave on " + node.name + " to warm it up");
-		for (int round = 0; round < IDLE_WARMUP / 10_000; round++) {
-			try (IdleGenerators warmup = new IdleGenerators(porchlight, node.port, 10_000, 1, siteKey, session)) {
-				warmup.await("TOKENS", Duration.ofMinutes(5));
-				warmup.next();
-				warmup.await("READY", Duration.ofMinutes(5));
-				warmup.next();
-				warmup.await("HELD", Duration.ofMinutes(1));
-			}
-		}
-		log("Idle sockets: " + sockets + " on " + node.name + " from " + processes + " generator processes");
-		// The warm-up's garbage collected on both systems, so that neither counts it.
-		node.gc();
-		if (jvm) {
-			// The same histogram before the sockets: what each socket keeps is the
-			// difference.
-			node.histogram(node.workDir().resolve(node.name + "-idle-histogram-before.txt"));
-		}
-		LoadGenerator.sleep(Duration.ofSeconds(2));
-		long rssBefore = node.rssBytes();
-		double heapBefore = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
-		double directBefore = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
-		try (IdleGenerators generators = new IdleGenerators(porchlight, node.port, sockets, processes, siteKey,
-				session)) {
-			if (profiler != null && porchlight) {
-				node.startProfiler(profiler);
-			}
-			double nodeCpuStart = node.cpuSeconds();
-			long started = System.nanoTime();
-			long[] tokens = generators.await("TOKENS", Duration.ofMinutes(10));
-			double tokenSeconds = (System.nanoTime() - started) / 1e9;
-			double tokenCpu = node.cpuSeconds() - nodeCpuStart;
-			if (profiler != null && porchlight) {
-				node.stopProfiler(profiler, node.workDir().resolve("idle-tokens.collapsed"));
-			}
-			double generatorCpuBefore = generators.cpuSeconds();
-			if (profiler != null) {
-				node.startProfiler(profiler);
-			}
-			double nodeCpuBefore = node.cpuSeconds();
-			started = System.nanoTime();
-			generators.next();
-			long[] ready = generators.await("READY", Duration.ofMinutes(10));
-			double connectSeconds = (System.nanoTime() - started) / 1e9;
-			double nodeCpu = node.cpuSeconds() - nodeCpuBefore;
-			double generatorCpu = generators.cpuSeconds() - generatorCpuBefore;
-			if (profiler != null) {
-				node.stopProfiler(profiler, node.workDir().resolve("idle-open.collapsed"));
-			}
-			long open = ready[0];
-			LoadGenerator.sleep(Duration.ofSeconds(5));
-			node.gc();
-			LoadGenerator.sleep(Duration.ofSeconds(1));
-			if (jvm) {
-				node.histogram(node.workDir().resolve(node.name + "-idle-histogram.txt"));
-			}
-			long rssAfter = node.rssBytes();
-			double heapAfter = jvm ? node.metric("jvm_memory_used_bytes", "area=\"heap\"") : 0;
-			double directAfter = jvm ? node.metric("jvm_buffer_memory_used_bytes", "id=\"direct\"") : 0;
-			generators.next();
-			long held = generators.await("HELD", Duration.ofMinutes(1))[0];
-			Results.Idle idle = new Results.Idle(node.name, sockets, open, ready[1], held, rssBefore, rssAfter,
-					heapBefore, heapAfter, directBefore, directAfter, porchlight ? tokenSeconds : 0, connectSeconds,
-					porchlight ? tokenCpu : 0, nodeCpu);
-			log(String.format(
-					"%s: %s%d open in %.1f s, %d failed, %d still open at the end; RSS %.1f -> %.1f MiB = %.1f KiB/socket; heap %.1f KiB/socket, direct %.1f KiB/socket; CPU while opening: node %.2f ms/socket, generators %.2f ms/socket",
-					node.name,
-					porchlight ? String.format("%d tokens in %.1f s (node CPU %.2f ms each), ", tokens[0], tokenSeconds,
-							1000 * tokenCpu / Math.max(1, tokens[0])) : "",
-					open, connectSeconds, ready[1], held, rssBefore / 1048576.0, rssAfter / 1048576.0,
-					idle.rssPerSocket() / 1024, idle.heapPerSocket() / 1024, idle.directPerSocket() / 1024,
-					1000 * nodeCpu / Math.max(1, open), 1000 * generatorCpu / Math.max(1, open)));
-			LoadGenerator.sleep(Duration.ofSeconds(3));
-			return idle;
-		}
 	}
 
 	/**

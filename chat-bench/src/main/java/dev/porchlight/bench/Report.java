@@ -95,7 +95,7 @@ final class Report {
 						+ "socket keeps on the heap is the live heap after GC; memory per socket adds the two. (Without "
 						+ "pre-touching, RSS growth follows whichever heap pages the garbage of the handshakes touched, "
 						+ "not what the sockets keep.) The peer's RSS growth holds its heap.\n\n",
-				plan.idleSockets(), plan.idleProcesses(), Bench.IDLE_WARMUP));
+				plan.idleSockets(), plan.idleProcesses(), IdleSockets.WARMUP));
 		md.append("| figure | Porchlight | Socket.IO peer | goal | Porchlight vs goal | ratio Porchlight / peer |\n");
 		md.append("| --- | --- | --- | --- | --- | --- |\n");
 		md.append(String.format(Locale.ROOT, "| sockets open (failed) | %d (%d) | %d (%d) | ≥ 15,000 | %s | |\n",
