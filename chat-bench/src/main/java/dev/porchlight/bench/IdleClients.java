@@ -42,7 +42,7 @@ public final class IdleClients {
 		var heartbeat = Executors.newSingleThreadScheduledExecutor();
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
 		// First what the widget asks for when its page loads: a visitor token each (the
-		// peer issues no credentials). Then, on "open", the sockets.
+		// peer issues no credentials). Then, on the next line of input, the sockets.
 		String[] tokens = new String[count];
 		if (porchlight) {
 			run(count, (k) -> tokens[k] = system.token(0, source(process, k)), failed);
