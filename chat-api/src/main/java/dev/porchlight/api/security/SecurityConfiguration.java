@@ -65,12 +65,7 @@ class SecurityConfiguration {
 	@Order(1)
 	SecurityFilterChain visitorApi(HttpSecurity http, VisitorTokens tokens, Revocations revocations, Sites sites,
 			PorchlightProperties porchlight) throws Exception {
-		JsonSecurityErrors errors = new JsonSecurityErrors();
-		http.securityMatcher("/api/v1/visitor/**")
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable())
-			.requestCache((cache) -> cache.disable())
-			.securityContext((context) -> context.requireExplicitSave(true))
+		withoutCookies(http).securityMatcher("/api/v1/visitor/**")
 			.cors((cors) -> cors
 				.configurationSource(new SiteOriginsCorsConfigurationSource(sites, porchlight.appOrigin())))
 			.addFilterBefore(new VisitorTokenAuthenticationFilter(tokens, revocations), BasicAuthenticationFilter.class)
@@ -82,7 +77,6 @@ class SecurityConfiguration {
 				.permitAll()
 				.anyRequest()
 				.hasRole("VISITOR"))
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
 				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
@@ -97,17 +91,11 @@ class SecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain widgetFrame(HttpSecurity http) throws Exception {
-		JsonSecurityErrors errors = new JsonSecurityErrors();
-		http.securityMatcher("/widget/frame")
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable())
-			.requestCache((cache) -> cache.disable())
-			.securityContext((context) -> context.requireExplicitSave(true))
+		withoutCookies(http).securityMatcher("/widget/frame")
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/widget/frame")
 				.permitAll()
 				.anyRequest()
 				.denyAll())
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
 			.headers((headers) -> headers.frameOptions((frame) -> frame.disable())
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
 				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
@@ -122,12 +110,7 @@ class SecurityConfiguration {
 	@Bean
 	@Order(3)
 	SecurityFilterChain mail(HttpSecurity http) throws Exception {
-		JsonSecurityErrors errors = new JsonSecurityErrors();
-		http.securityMatcher("/api/v1/email/inbound", "/email/opt-out")
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable())
-			.requestCache((cache) -> cache.disable())
-			.securityContext((context) -> context.requireExplicitSave(true))
+		withoutCookies(http).securityMatcher("/api/v1/email/inbound", "/email/opt-out")
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.POST, "/api/v1/email/inbound")
 				.permitAll()
 				.requestMatchers(HttpMethod.GET, "/email/opt-out")
@@ -136,7 +119,6 @@ class SecurityConfiguration {
 				.permitAll()
 				.anyRequest()
 				.denyAll())
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.frameOptions((frame) -> frame.deny())
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
@@ -152,18 +134,12 @@ class SecurityConfiguration {
 	@Bean
 	@Order(3)
 	SecurityFilterChain files(HttpSecurity http) throws Exception {
-		JsonSecurityErrors errors = new JsonSecurityErrors();
-		http.securityMatcher("/files/**")
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable())
-			.requestCache((cache) -> cache.disable())
-			.securityContext((context) -> context.requireExplicitSave(true))
+		withoutCookies(http).securityMatcher("/files/**")
 			.anonymous((anonymous) -> anonymous.disable())
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/files/**")
 				.permitAll()
 				.anyRequest()
 				.denyAll())
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(FILES_POLICY))
 				.cacheControl((cache) -> cache.disable())
 				.frameOptions((frame) -> frame.deny())
@@ -182,18 +158,12 @@ class SecurityConfiguration {
 	@Bean
 	@Order(3)
 	SecurityFilterChain visitorSocket(HttpSecurity http) throws Exception {
-		JsonSecurityErrors errors = new JsonSecurityErrors();
-		http.securityMatcher("/ws/v1/visitor")
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable())
-			.requestCache((cache) -> cache.disable())
-			.securityContext((context) -> context.requireExplicitSave(true))
+		withoutCookies(http).securityMatcher("/ws/v1/visitor")
 			.anonymous((anonymous) -> anonymous.disable())
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/ws/v1/visitor")
 				.permitAll()
 				.anyRequest()
 				.denyAll())
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.frameOptions((frame) -> frame.deny())
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
@@ -283,6 +253,20 @@ class SecurityConfiguration {
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
 				.permissionsPolicyHeader((permissions) -> permissions.policy(PERMISSIONS_POLICY)));
 		return http.build();
+	}
+
+	/**
+	 * What every chain without staff sessions shares: no session is created or read, no
+	 * CSRF token (there is no cookie to ride on), no saved request, a security context
+	 * that is never stored, and errors as JSON.
+	 */
+	private static HttpSecurity withoutCookies(HttpSecurity http) throws Exception {
+		JsonSecurityErrors errors = new JsonSecurityErrors();
+		return http.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.securityContext((context) -> context.requireExplicitSave(true))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors));
 	}
 
 	@Bean
