@@ -29,6 +29,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * per node), {@code --idle N} (only N idle sockets on one Porchlight node, then on one
  * peer node; {@code --idle-profile} adds a CPU profile of the opening),
  * {@code --capacity} (only scenario 2's capacity search for Porchlight, twice),
+ * {@code --sustained} (only scenario 2, with the peer; rewrites that section),
  * {@code --search-only [MESSAGES]} (only scenario 4: seed MESSAGES, default 1,000,000,
  * measure search on an idle node, then with chat at {@code --chat-rate} messages/s,
  * default 300, about half of the last measured capacity), {@code --uploads} (only issue
@@ -166,6 +167,22 @@ public final class Bench {
 			peerB.awaitReady();
 			ChatSystem.SocketIo peer = new ChatSystem.SocketIo(List.of(peerA.port, peerB.port));
 
+			if (List.of(args).contains("--sustained")) {
+				// Scenario 2 alone, with the peer, e.g. after a change to the live path:
+				// rewrites only that section of docs/benchmarks.md and the plot.
+				sustained(results, plan, porchlight, peer, a, b, peerA, siteKey);
+				nodes.forEach(Node::close);
+				redis.close();
+				postgres.close();
+				results.totalSeconds = (System.nanoTime() - benchStarted) / 1e9;
+				Report.replaceSection(repo.resolve("docs/benchmarks.md"),
+						Report.sustained(results, plan, "chat-bench/run --sustained" + (quick ? " --quick" : "")));
+				Files.writeString(repo.resolve("docs/benchmarks-latency.svg"),
+						Plot.latencyVsLoad(results.pairs.get(0)));
+				log(String.format("Done in %.0f s: scenario 2 of docs/benchmarks.md and its plot replaced",
+						results.totalSeconds));
+				System.exit(0);
+			}
 			String idleOnly = arg(args, "--idle", null);
 			if (idleOnly != null) {
 				// Memory per idle socket and the time to open them, one Porchlight node
@@ -263,63 +280,7 @@ public final class Bench {
 					false, null);
 
 			// Scenario 2: sustained messages across two nodes, A/B/A/B.
-			log("Setting up " + plan.visitors + " visitors and two owner sockets per system");
-			try (LoadGenerator porchlightLoad = new LoadGenerator(porchlight, plan.visitors);
-					LoadGenerator peerLoad = new LoadGenerator(peer, plan.visitors)) {
-				log("Warming up");
-				porchlightLoad.run(plan.startRate, plan.warmup);
-				peerLoad.run(plan.startRate, plan.warmup);
-				double cpuBefore = a.cpuSeconds() + b.cpuSeconds();
-				for (int pair = 0; pair < plan.pairs; pair++) {
-					Results.Pair result = new Results.Pair();
-					double from = (pair == 0) ? plan.startRate
-							: Math.max(plan.startRate, results.pairs.get(0).porchlightCapacity() * 0.5);
-					double peerFrom = (pair == 0) ? plan.startRate
-							: Math.max(plan.startRate, results.pairs.get(0).peerCapacity() * 0.5);
-					result.porchlight = capacity(porchlightLoad, from, plan);
-					result.peer = capacity(peerLoad, peerFrom, plan);
-					double half = Math.max(plan.startRate / 2, result.peerCapacity() * 0.5);
-					log("Pair " + (pair + 1) + ": both at 50% of the peer's capacity, " + Math.round(half) + "/s");
-					result.halfRate = half;
-					settle(porchlightLoad);
-					result.porchlightAtHalf = porchlightLoad.run(half, plan.step);
-					log(result.porchlightAtHalf.line());
-					settle(peerLoad);
-					result.peerAtHalf = peerLoad.run(half, plan.step);
-					log(result.peerAtHalf.line());
-					results.pairs.add(result);
-				}
-				results.porchlightCpuSeconds = a.cpuSeconds() + b.cpuSeconds() - cpuBefore;
-				results.porchlightCapacityHeap = a.metric("jvm_memory_used_bytes", "area=\"heap\"");
-
-				// Overload: twice Porchlight's capacity, then back to half of it.
-				double capacity = Math.max(plan.startRate, results.medianPorchlightCapacity());
-				log(String.format("Overload: %.0f/s for %d s, then %.0f/s", 2 * capacity, plan.overload.toSeconds(),
-						capacity / 2));
-				settle(porchlightLoad);
-				results.overload = porchlightLoad.run(2 * capacity, plan.overload);
-				log(results.overload.line());
-				results.afterOverload = porchlightLoad.run(capacity / 2, plan.recovery);
-				log(results.afterOverload.line());
-				settle(peerLoad);
-				results.peerOverload = peerLoad.run(2 * capacity, plan.overload);
-				log(results.peerOverload.line());
-				results.peerAfterOverload = peerLoad.run(capacity / 2, plan.recovery);
-				log(results.peerAfterOverload.line());
-
-				// One node of each, visitors and owners on the same node.
-				log("Single node: one Porchlight node against one peer node");
-				try (LoadGenerator single = new LoadGenerator(
-						new ChatSystem.Porchlight(List.of(a.port), siteKey, porchlight.session()), plan.visitors);
-						LoadGenerator singlePeer = new LoadGenerator(new ChatSystem.SocketIo(List.of(peerA.port)),
-								plan.visitors)) {
-					single.run(plan.startRate, plan.step);
-					singlePeer.run(plan.startRate, plan.step);
-					results.singlePorchlight = capacity(single, plan.startRate, plan);
-					results.singlePeer = capacity(singlePeer, plan.startRate, plan);
-				}
-
-			}
+			sustained(results, plan, porchlight, peer, a, b, peerA, siteKey);
 
 			// Scenario 3: archival, with no sockets open (the live path is measured
 			// above), twice: many messages in few conversations, and few in very many.
@@ -398,6 +359,72 @@ public final class Bench {
 		long started = System.nanoTime();
 		results.uploads = AttachmentUploads.run(system, node, plan.uploads, work.resolveSibling("bench-uploads"), work);
 		results.uploadsSeconds = (System.nanoTime() - started) / 1e9;
+	}
+
+	/**
+	 * Scenario 2: capacity searches of both systems in A/B pairs, each pair then at half
+	 * of the peer's capacity, an overload step at twice Porchlight's median capacity and
+	 * the recovery after it, and one node of each against the other.
+	 */
+	static void sustained(Results results, Plan plan, ChatSystem.Porchlight porchlight, ChatSystem.SocketIo peer,
+			Node a, Node b, Node peerA, String siteKey) {
+		log("Setting up " + plan.visitors + " visitors and two owner sockets per system");
+		try (LoadGenerator porchlightLoad = new LoadGenerator(porchlight, plan.visitors);
+				LoadGenerator peerLoad = new LoadGenerator(peer, plan.visitors)) {
+			log("Warming up");
+			porchlightLoad.run(plan.startRate, plan.warmup);
+			peerLoad.run(plan.startRate, plan.warmup);
+			double cpuBefore = a.cpuSeconds() + b.cpuSeconds();
+			for (int pair = 0; pair < plan.pairs; pair++) {
+				Results.Pair result = new Results.Pair();
+				double from = (pair == 0) ? plan.startRate
+						: Math.max(plan.startRate, results.pairs.get(0).porchlightCapacity() * 0.5);
+				double peerFrom = (pair == 0) ? plan.startRate
+						: Math.max(plan.startRate, results.pairs.get(0).peerCapacity() * 0.5);
+				result.porchlight = capacity(porchlightLoad, from, plan);
+				result.peer = capacity(peerLoad, peerFrom, plan);
+				double half = Math.max(plan.startRate / 2, result.peerCapacity() * 0.5);
+				log("Pair " + (pair + 1) + ": both at 50% of the peer's capacity, " + Math.round(half) + "/s");
+				result.halfRate = half;
+				settle(porchlightLoad);
+				result.porchlightAtHalf = porchlightLoad.run(half, plan.step);
+				log(result.porchlightAtHalf.line());
+				settle(peerLoad);
+				result.peerAtHalf = peerLoad.run(half, plan.step);
+				log(result.peerAtHalf.line());
+				results.pairs.add(result);
+			}
+			results.porchlightCpuSeconds = a.cpuSeconds() + b.cpuSeconds() - cpuBefore;
+			results.porchlightCapacityHeap = a.metric("jvm_memory_used_bytes", "area=\"heap\"");
+
+			// Overload: twice Porchlight's capacity, then back to half of it.
+			double capacity = Math.max(plan.startRate, results.medianPorchlightCapacity());
+			log(String.format("Overload: %.0f/s for %d s, then %.0f/s", 2 * capacity, plan.overload.toSeconds(),
+					capacity / 2));
+			settle(porchlightLoad);
+			results.overload = porchlightLoad.run(2 * capacity, plan.overload);
+			log(results.overload.line());
+			results.afterOverload = porchlightLoad.run(capacity / 2, plan.recovery);
+			log(results.afterOverload.line());
+			settle(peerLoad);
+			results.peerOverload = peerLoad.run(2 * capacity, plan.overload);
+			log(results.peerOverload.line());
+			results.peerAfterOverload = peerLoad.run(capacity / 2, plan.recovery);
+			log(results.peerAfterOverload.line());
+
+			// One node of each, visitors and owners on the same node.
+			log("Single node: one Porchlight node against one peer node");
+			try (LoadGenerator single = new LoadGenerator(
+					new ChatSystem.Porchlight(List.of(a.port), siteKey, porchlight.session()), plan.visitors);
+					LoadGenerator singlePeer = new LoadGenerator(new ChatSystem.SocketIo(List.of(peerA.port)),
+							plan.visitors)) {
+				single.run(plan.startRate, plan.step);
+				singlePeer.run(plan.startRate, plan.step);
+				results.singlePorchlight = capacity(single, plan.startRate, plan);
+				results.singlePeer = capacity(singlePeer, plan.startRate, plan);
+			}
+
+		}
 	}
 
 	/**

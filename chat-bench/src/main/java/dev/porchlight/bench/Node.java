@@ -84,6 +84,12 @@ final class Node implements AutoCloseable {
 				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres",
 				"--spring.datasource.password=", "--spring.data.redis.url=" + redisUrl, "--logging.level.root=WARN",
 				"--logging.level.dev.porchlight=INFO"));
+		// Extra JVM options for the nodes, e.g. to compare collectors:
+		// BENCH_NODE_JVM_OPTS="-XX:+UseZGC" chat-bench/run --capacity
+		String extra = System.getenv("BENCH_NODE_JVM_OPTS");
+		if (extra != null && !extra.isBlank()) {
+			command.addAll(1, List.of(extra.trim().split("\\s+")));
+		}
 		return start(name, port, command, Map.of(), workDir, "/actuator/health/readiness");
 	}
 

@@ -133,81 +133,7 @@ final class Report {
 				1000 * p.tokenCpuSeconds() / Math.max(1, p.open())));
 
 		// Scenario 2
-		md.append("## 2. Sustained messages across two nodes\n\n");
-		md.append(
-				"| pair | Porchlight capacity | peer capacity | capacity ratio | rate at 50% of peer capacity | Porchlight p99 there | peer p99 there | p99 ratio |\n");
-		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-		int n = 1;
-		for (Results.Pair pair : r.pairs) {
-			md.append(String.format(Locale.ROOT, "| %d | %s/s | %s/s | %.2f | %.0f/s | %.1f ms | %.1f ms | %.2f |\n",
-					n++, cap(pair.porchlightCapacity(), pair.porchlightCapped()),
-					cap(pair.peerCapacity(), pair.peerCapped()), pair.porchlightCapacity() / pair.peerCapacity(),
-					pair.halfRate, pair.porchlightAtHalf.p(99), pair.peerAtHalf.p(99),
-					pair.porchlightAtHalf.p(99) / pair.peerAtHalf.p(99)));
-		}
-		md.append("\n(\"≥\" means every step passed: the real capacity is higher than the last step.)\n\n");
-		LoadGenerator.Result best = bestPassing(r.pairs.get(0).porchlight);
-		md.append("Goal check at Porchlight's capacity step of the first pair (both nodes, visitor → owner):\n\n");
-		md.append("| figure | measured | goal | |\n| --- | --- | --- | --- |\n");
-		md.append(String.format(Locale.ROOT,
-				"| capacity, Porchlight / peer (median of %d pairs) | %.2f (%.0f/s against %.0f/s) | ≥ 1.5 | %s |\n",
-				r.pairs.size(), r.medianCapacityRatio(), r.medianPorchlightCapacity(), r.medianPeerCapacity(),
-				met(r.medianCapacityRatio() >= 1.5)));
-		if (best != null) {
-			md.append(String.format(Locale.ROOT, "| owner delivery p50 | %.1f ms | ≤ 5 ms | %s |\n", best.p(50),
-					met(best.p(50) <= 5)));
-			md.append(String.format(Locale.ROOT, "| owner delivery p99 | %.1f ms | ≤ 50 ms | %s |\n", best.p(99),
-					met(best.p(99) <= 50)));
-			md.append(String.format(Locale.ROOT, "| lost | %d of %d | 0 | %s |\n", best.lost(), best.sent(),
-					met(best.lost() == 0)));
-			md.append(String.format(Locale.ROOT, "| owner → visitor p50 / p99 | %.1f / %.1f ms | | |\n",
-					best.ownerP(50), best.ownerP(99)));
-		}
-		if (!r.singlePorchlight.isEmpty()) {
-			double single = Results.Pair.capacity(r.singlePorchlight);
-			double singlePeer = Results.Pair.capacity(r.singlePeer);
-			md.append(String.format(Locale.ROOT,
-					"| one node against one peer node (visitors and owner on the same node) | %s/s against %s/s (%.2f) | | |\n",
-					cap(single, capped(r.singlePorchlight)), cap(singlePeer, capped(r.singlePeer)),
-					single / Math.max(1, singlePeer)));
-		}
-		if (r.overload != null) {
-			md.append("\n**Overload.** Twice Porchlight's median capacity for " + plan.overload().toSeconds()
-					+ " s, then half of it for " + plan.recovery().toSeconds()
-					+ " s; a message Porchlight refuses (`error unavailable` with `retryAfterMs`) was never stored "
-					+ "and is counted as refused, not lost. The peer has no way to refuse: it queues.\n\n");
-			md.append("| system | offered | sent | acknowledged | refused | acknowledged but never delivered | "
-					+ "p99 of what was accepted | max | after the drop: p99 back under 50 ms from second |\n");
-			md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-			overloadRow(md, r.overload, r.afterOverload);
-			if (r.peerOverload != null) {
-				overloadRow(md, r.peerOverload, r.peerAfterOverload);
-			}
-			md.append(String.format(Locale.ROOT,
-					"\nGoal (Porchlight): no acknowledged message lost, p99 of what is accepted under 1 s, normal "
-							+ "latency back within 10 s of the drop: **%s**.\n",
-					met(r.overload.ackedLost() == 0 && r.overload.p(99) < 1000 && recoverySecond(r.afterOverload) >= 0
-							&& recoverySecond(r.afterOverload) <= 10)));
-		}
-		md.append("\nEvery step of the first pair (latency from due time to delivery, visitor → owner):\n\n");
-		md.append(
-				"| system | rate | sent | lost | p50 | p99 | p99.9 | max | owner→visitor p99 | late sends | result |\n");
-		md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-		for (List<LoadGenerator.Result> steps : List.of(r.pairs.get(0).porchlight, r.pairs.get(0).peer)) {
-			for (LoadGenerator.Result s : steps) {
-				md.append(String.format(Locale.ROOT,
-						"| %s | %.0f/s | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d | %s |\n",
-						s.system(), s.rate(), s.sent(), s.lost() + s.ownerLost(), s.p(50), s.p(99), s.p(99.9),
-						s.latency().getMaxValue() / 1000.0, s.ownerP(99), s.lateSends(),
-						s.meets() ? "meets" : "fails"));
-			}
-		}
-		md.append("\n![latency vs load](benchmarks-latency.svg)\n\n");
-		md.append(String.format(Locale.ROOT,
-				"CPU used by the two Porchlight nodes during the A/B runs: %.0f s. What limits this figure: the two "
-						+ "cores are shared by the generator (which parses every frame it receives), Redis, PostgreSQL, the "
-						+ "archiver and both systems' idle fixtures; see *Limits* below.\n\n",
-				r.porchlightCpuSeconds));
+		md.append(sustained(r, plan, null));
 
 		// Scenario 3
 		md.append("## 3. Archival into PostgreSQL\n\n");
@@ -298,6 +224,101 @@ final class Report {
 		}
 		Files.writeString(markdown, md.toString());
 		Files.writeString(svg, Plot.latencyVsLoad(r.pairs.get(0)));
+	}
+
+	/**
+	 * Scenario 2's section heading; {@link #replaceSection} finds it by this line.
+	 */
+	static final String SUSTAINED_HEADING = "## 2. Sustained messages across two nodes";
+
+	/**
+	 * Scenario 2's section: capacity pairs against the peer, the goal check, overload and
+	 * one node against one peer node, every step of the first pair.
+	 * @param command the command that rewrote this section alone, or {@code null} in a
+	 * full run
+	 */
+	static String sustained(Results r, Bench.Plan plan, String command) {
+		StringBuilder md = new StringBuilder(SUSTAINED_HEADING + "\n\n");
+		if (command != null) {
+			md.append(String.format(Locale.ROOT,
+					"Rewritten alone by `%s` (%s, %.0f s): the other sections are from earlier runs.\n\n", command,
+					r.startedAt, r.totalSeconds));
+		}
+		md.append(
+				"| pair | Porchlight capacity | peer capacity | capacity ratio | rate at 50% of peer capacity | Porchlight p99 there | peer p99 there | p99 ratio |\n");
+		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		int n = 1;
+		for (Results.Pair pair : r.pairs) {
+			md.append(String.format(Locale.ROOT, "| %d | %s/s | %s/s | %.2f | %.0f/s | %.1f ms | %.1f ms | %.2f |\n",
+					n++, cap(pair.porchlightCapacity(), pair.porchlightCapped()),
+					cap(pair.peerCapacity(), pair.peerCapped()), pair.porchlightCapacity() / pair.peerCapacity(),
+					pair.halfRate, pair.porchlightAtHalf.p(99), pair.peerAtHalf.p(99),
+					pair.porchlightAtHalf.p(99) / pair.peerAtHalf.p(99)));
+		}
+		md.append("\n(\"≥\" means every step passed: the real capacity is higher than the last step.)\n\n");
+		LoadGenerator.Result best = bestPassing(r.pairs.get(0).porchlight);
+		md.append("Goal check at Porchlight's capacity step of the first pair (both nodes, visitor → owner):\n\n");
+		md.append("| figure | measured | goal | |\n| --- | --- | --- | --- |\n");
+		md.append(String.format(Locale.ROOT,
+				"| capacity, Porchlight / peer (median of %d pairs) | %.2f (%.0f/s against %.0f/s) | ≥ 1.5 | %s |\n",
+				r.pairs.size(), r.medianCapacityRatio(), r.medianPorchlightCapacity(), r.medianPeerCapacity(),
+				met(r.medianCapacityRatio() >= 1.5)));
+		if (best != null) {
+			md.append(String.format(Locale.ROOT, "| owner delivery p50 | %.1f ms | ≤ 5 ms | %s |\n", best.p(50),
+					met(best.p(50) <= 5)));
+			md.append(String.format(Locale.ROOT, "| owner delivery p99 | %.1f ms | ≤ 50 ms | %s |\n", best.p(99),
+					met(best.p(99) <= 50)));
+			md.append(String.format(Locale.ROOT, "| lost | %d of %d | 0 | %s |\n", best.lost(), best.sent(),
+					met(best.lost() == 0)));
+			md.append(String.format(Locale.ROOT, "| owner → visitor p50 / p99 | %.1f / %.1f ms | | |\n",
+					best.ownerP(50), best.ownerP(99)));
+		}
+		if (!r.singlePorchlight.isEmpty()) {
+			double single = Results.Pair.capacity(r.singlePorchlight);
+			double singlePeer = Results.Pair.capacity(r.singlePeer);
+			md.append(String.format(Locale.ROOT,
+					"| one node against one peer node (visitors and owner on the same node) | %s/s against %s/s (%.2f) | | |\n",
+					cap(single, capped(r.singlePorchlight)), cap(singlePeer, capped(r.singlePeer)),
+					single / Math.max(1, singlePeer)));
+		}
+		if (r.overload != null) {
+			md.append("\n**Overload.** Twice Porchlight's median capacity for " + plan.overload().toSeconds()
+					+ " s, then half of it for " + plan.recovery().toSeconds()
+					+ " s; a message Porchlight refuses (`error unavailable` with `retryAfterMs`) was never stored "
+					+ "and is counted as refused, not lost. The peer has no way to refuse: it queues.\n\n");
+			md.append("| system | offered | sent | acknowledged | refused | acknowledged but never delivered | "
+					+ "p99 of what was accepted | max | after the drop: p99 back under 50 ms from second |\n");
+			md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+			overloadRow(md, r.overload, r.afterOverload);
+			if (r.peerOverload != null) {
+				overloadRow(md, r.peerOverload, r.peerAfterOverload);
+			}
+			md.append(String.format(Locale.ROOT,
+					"\nGoal (Porchlight): no acknowledged message lost, p99 of what is accepted under 1 s, normal "
+							+ "latency back within 10 s of the drop: **%s**.\n",
+					met(r.overload.ackedLost() == 0 && r.overload.p(99) < 1000 && recoverySecond(r.afterOverload) >= 0
+							&& recoverySecond(r.afterOverload) <= 10)));
+		}
+		md.append("\nEvery step of the first pair (latency from due time to delivery, visitor → owner):\n\n");
+		md.append(
+				"| system | rate | sent | lost | p50 | p99 | p99.9 | max | owner→visitor p99 | late sends | result |\n");
+		md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		for (List<LoadGenerator.Result> steps : List.of(r.pairs.get(0).porchlight, r.pairs.get(0).peer)) {
+			for (LoadGenerator.Result s : steps) {
+				md.append(String.format(Locale.ROOT,
+						"| %s | %.0f/s | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d | %s |\n",
+						s.system(), s.rate(), s.sent(), s.lost() + s.ownerLost(), s.p(50), s.p(99), s.p(99.9),
+						s.latency().getMaxValue() / 1000.0, s.ownerP(99), s.lateSends(),
+						s.meets() ? "meets" : "fails"));
+			}
+		}
+		md.append("\n![latency vs load](benchmarks-latency.svg)\n\n");
+		md.append(String.format(Locale.ROOT,
+				"CPU used by the two Porchlight nodes during the A/B runs: %.0f s. What limits this figure: the two "
+						+ "cores are shared by the generator (which parses every frame it receives), Redis, PostgreSQL, the "
+						+ "archiver and both systems' idle fixtures; see *Limits* below.\n\n",
+				r.porchlightCpuSeconds));
+		return md.toString();
 	}
 
 	/**
