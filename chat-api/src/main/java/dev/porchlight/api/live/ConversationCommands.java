@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.api.visitor.VisitorPrincipal;
@@ -155,7 +156,13 @@ class ConversationCommands {
 		return new ServerFrame.Started(this.views.visitor(started), frame.ref());
 	}
 
-	ServerFrame send(Connection connection, ClientFrame.Send frame) {
+	/**
+	 * Stores a message. On the common path (no files, no waiting for replicas) the answer
+	 * follows when Redis has run the append: the socket's next frame is handled
+	 * meanwhile, and its appends reach Redis in the order they were sent.
+	 * @return the {@code ack}, done or under way
+	 */
+	CompletableFuture<ServerFrame> send(Connection connection, ClientFrame.Send frame) {
 		this.access.mayWrite(connection, frame.conversationId());
 		Quota quota = connection.isVisitor()
 				? new Quota(this.visitorMessages, connection.visitor().visitorId().toString())
@@ -163,6 +170,29 @@ class ConversationCommands {
 		// What all visitors of the site share, counted after the visitor's own limit.
 		Quota site = connection.isVisitor() ? new Quota(this.siteMessages, connection.visitor().siteId().toString())
 				: null;
+		if (frame.attachments().isEmpty() && !this.replicaAcks.enabled()) {
+			// One round trip: limits, de-duplication, append, state and events together.
+			this.admission.enter();
+			CompletableFuture<LiveConversations.Appended> appending;
+			try {
+				appending = this.live.appendAsync(frame.conversationId(), frame.clientId(), connection.sender(),
+						frame.body(), List.of(), this.clock.instant(), quota, site);
+			}
+			catch (RuntimeException ex) {
+				this.admission.leave();
+				throw ex;
+			}
+			return appending.whenComplete((appended, failure) -> this.admission.leave())
+				.thenApply((appended) -> ack(frame, appended));
+		}
+		return CompletableFuture.completedFuture(sendAndWait(connection, frame, quota, site));
+	}
+
+	/**
+	 * A message with files (released again if it is not stored) or one nobody may hear of
+	 * before replicas hold it: stored before the handler goes on.
+	 */
+	private ServerFrame sendAndWait(Connection connection, ClientFrame.Send frame, Quota quota, @Nullable Quota site) {
 		Attachments.Claim files = claim(connection, frame);
 		LiveConversations.Appended appended;
 		boolean waitForReplicas = this.replicaAcks.enabled();
@@ -174,7 +204,6 @@ class ConversationCommands {
 			throw ex;
 		}
 		try {
-			// One round trip: limits, de-duplication, append, state and events together.
 			try {
 				appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
 						files.attachments(), this.clock.instant(), quota, site, !waitForReplicas);
@@ -203,6 +232,10 @@ class ConversationCommands {
 		finally {
 			this.admission.leave();
 		}
+		return ack(frame, appended);
+	}
+
+	private ServerFrame ack(ClientFrame.Send frame, LiveConversations.Appended appended) {
 		if (!appended.duplicate()) {
 			this.messagesIn.increment();
 		}

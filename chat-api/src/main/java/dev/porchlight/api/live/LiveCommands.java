@@ -38,8 +38,11 @@ class LiveCommands {
 
 	private final FrameLimits limits;
 
+	private final FrameAnswers answers;
+
 	LiveCommands(ConversationCommands conversations, PresenceCommands presence, LiveConversations live, Access access,
-			Views views, Presences presences, LiveProperties properties, FrameLimits limits) {
+			Views views, Presences presences, LiveProperties properties, FrameLimits limits, FrameAnswers answers) {
+		this.answers = answers;
 		this.limits = limits;
 		this.conversations = conversations;
 		this.presence = presence;
@@ -52,7 +55,7 @@ class LiveCommands {
 
 	/**
 	 * Handles one frame.
-	 * @return the direct answer, or null
+	 * @return the direct answer, or null (none, or one that follows later)
 	 */
 	@Nullable ServerFrame handle(Connection connection, ClientFrame frame) {
 		FrameLimits.Kind kind = FrameLimits.kindOf(frame);
@@ -68,7 +71,9 @@ class LiveCommands {
 		return switch (frame) {
 			case ClientFrame.Ping ping -> new ServerFrame.Pong(ping.ref());
 			case ClientFrame.Start start -> this.conversations.start(connection, start);
-			case ClientFrame.Send send -> this.conversations.send(connection, send);
+			// Answered when Redis has stored it; the socket's next frame meanwhile.
+			case ClientFrame.Send send ->
+				this.answers.now(connection, send.ref(), this.conversations.send(connection, send));
 			case ClientFrame.Subscribe subscribe -> this.conversations.subscribe(connection, subscribe);
 			case ClientFrame.Unsubscribe unsubscribe -> this.conversations.unsubscribe(connection, unsubscribe);
 			case ClientFrame.Read read -> this.conversations.read(connection, read);

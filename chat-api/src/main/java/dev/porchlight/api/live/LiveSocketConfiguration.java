@@ -53,9 +53,10 @@ class LiveSocketConfiguration implements WebSocketConfigurer {
 
 	LiveSocketConfiguration(LiveCommands commands, PresenceCommands presence, Connections connections,
 			Subscriptions subscriptions, LiveProperties properties, VisitorTokens tokens, Sites sites,
-			PorchlightProperties porchlight, Revocations revocations, MeterRegistry meters) {
+			PorchlightProperties porchlight, Revocations revocations, MeterRegistry meters, FrameAnswers answers) {
 		this.revocations = revocations;
-		this.handler = new LiveSocketHandler(commands, presence, connections, subscriptions, properties, meters);
+		this.handler = new LiveSocketHandler(commands, presence, connections, subscriptions, properties, meters,
+				answers);
 		this.tokens = tokens;
 		this.sites = sites;
 		this.porchlight = porchlight;

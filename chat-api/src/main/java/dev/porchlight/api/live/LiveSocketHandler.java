@@ -45,8 +45,11 @@ class LiveSocketHandler extends TextWebSocketHandler {
 
 	private final MeterRegistry meters;
 
+	private final FrameAnswers answers;
+
 	LiveSocketHandler(LiveCommands commands, PresenceCommands presence, Connections connections,
-			Subscriptions subscriptions, LiveProperties properties, MeterRegistry meters) {
+			Subscriptions subscriptions, LiveProperties properties, MeterRegistry meters, FrameAnswers answers) {
+		this.answers = answers;
 		this.commands = commands;
 		this.presence = presence;
 		this.connections = connections;
@@ -62,7 +65,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			// only says so. Never registered, so it gets nothing else.
 			OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, this.properties.sendBufferBytes(),
 					this.properties.sendTimeLimit().toNanos());
-			outbox.open(Wire.write(unavailable(null)));
+			outbox.open(Wire.write(FrameAnswers.unavailable(null)));
 			outbox.closeWhenFlushed(CloseCodes.RESTART);
 			return;
 		}
@@ -80,7 +83,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			outbox.open(Wire.write(this.commands.welcome(connection)));
 		}
 		catch (DataAccessException ex) {
-			outbox.open(Wire.write(unavailable(null)));
+			outbox.open(Wire.write(FrameAnswers.unavailable(null)));
 			outbox.closeWhenFlushed(CloseCodes.RESTART);
 		}
 	}
@@ -118,25 +121,8 @@ class LiveSocketHandler extends TextWebSocketHandler {
 				connection.reply(Wire.write(answer));
 			}
 		}
-		catch (ProtocolException ex) {
-			refuse(connection, ServerFrame.Error.of((ref != null) ? ref : ex.ref(), ex.code(), ex.getMessage(),
-					ex.retryAfterMillis()));
-		}
-		catch (RateLimitExceededException ex) {
-			refuse(connection, ServerFrame.Error.of(ref, "rate_limited", "Too many requests; slow down.",
-					Math.max(1, ex.retryAfter().toMillis())));
-		}
-		catch (DomainException ex) {
-			refuse(connection, ServerFrame.Error.of(ref, ex.code(), ex.getMessage(), 0));
-		}
-		catch (DataAccessException ex) {
-			log.warn("Live storage unavailable: {}", ex.getMessage());
-			refuse(connection, unavailable(ref));
-		}
 		catch (RuntimeException ex) {
-			log.error("Unexpected failure handling a frame", ex);
-			refuse(connection,
-					ServerFrame.Error.of(ref, "internal_error", "Something went wrong on our side; retry.", 1000));
+			this.answers.refuse(connection, this.answers.error(ref, ex), true);
 		}
 	}
 
@@ -199,20 +185,6 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			case 1000, 1001, 1006, 1008, 1009, 1011, 1012, 4401, 4403, 4408, 4500 -> String.valueOf(code);
 			default -> "other";
 		};
-	}
-
-	private void refuse(Connection connection, ServerFrame.Error error) {
-		connection.reply(Wire.write(error));
-		// The server's own trouble is not the client's abuse: a client resending through
-		// a Redis failover or an overload must not be disconnected for it.
-		boolean serversFault = error.code().equals("unavailable") || error.code().equals("internal_error");
-		if (!serversFault && connection.tooManyErrors(this.properties.errorsBeforeClose())) {
-			connection.closeWhenFlushed(CloseCodes.ABUSE);
-		}
-	}
-
-	private static ServerFrame.Error unavailable(@Nullable String ref) {
-		return ServerFrame.Error.of(ref, "unavailable", "Chat is briefly unavailable; retry shortly.", 1000);
 	}
 
 }

@@ -124,9 +124,11 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 	 * Sends the answer to a frame of this socket's own, on the thread that handled it:
 	 * written right here when nothing is queued or being written (no other thread to
 	 * start or wake, which measured about a tenth of a node's CPU under load), else
-	 * queued behind the rest. Frames others queue meanwhile are written by this thread
-	 * too, so only for the thread that serves this socket, which may wait for its own
-	 * client.
+	 * queued behind the rest. Frames others queued while it was written go to a drainer
+	 * of their own: the handling thread returns to read the socket's next frame instead
+	 * of writing a busy socket's stream of events (a staff socket hearing thousands of
+	 * messages a second would otherwise hold its own next message back). Only for the
+	 * thread that serves this socket, which may wait for its own client.
 	 * @param frame the frame's text
 	 */
 	void reply(String frame) {
@@ -148,7 +150,35 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 			send(frame);
 		}
 		else if (writeOrDrop(List.of(frame))) {
-			drain();
+			handOver();
+		}
+	}
+
+	/**
+	 * After an inline write: a background drainer for what others queued meanwhile, or
+	 * else the end of draining (and the close that waited for it).
+	 */
+	private void handOver() {
+		boolean more;
+		CloseStatus closeNow = null;
+		this.lock.lock();
+		try {
+			more = this.queue != null && !this.queue.isEmpty();
+			if (!more) {
+				this.draining = false;
+				closeNow = this.closeWhenFlushed;
+				this.queue = null;
+				this.drained.signalAll();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (more) {
+			drainInBackground();
+		}
+		else if (closeNow != null) {
+			close(closeNow);
 		}
 	}
 

@@ -1,13 +1,24 @@
 package dev.porchlight.api.live;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.site.Sites;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The protocol conformance suite against one node.
+ * The protocol conformance suite against one node, and what only one node on a single
+ * Redis shows.
  */
 @PorchlightTest(properties = "porchlight.live.visitor-messages=40")
 class LiveProtocolIntegrationTests extends ProtocolConformance {
@@ -18,6 +29,9 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 	@Autowired
 	Sites sites;
 
+	@Autowired
+	StringRedisTemplate redis;
+
 	@Override
 	int port() {
 		return this.port;
@@ -26,6 +40,44 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 	@Override
 	Sites sites() {
 		return this.sites;
+	}
+
+	/**
+	 * A socket's next frame is handled while its message is being stored: a busy socket
+	 * (a dashboard hearing thousands of messages) does not hold its own next message back
+	 * for each round trip to Redis.
+	 */
+	@Test
+	void aSocketsNextFrameIsAnsweredWhileItsMessageIsBeingStored() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		String conversation = start(visitor);
+		// Redis holds every write for a moment: the append waits in Redis.
+		pauseRedisWrites(1_500);
+		try {
+			Map<String, Object> message = send(conversation, "m1", "Is the blue kettle back in stock?");
+			message.put("ref", "a");
+			visitor.send(message);
+			visitor.send(Map.of("type", "ping", "ref", "p"));
+			assertThat(visitor.next("pong").path("ref").asString()).isEqualTo("p");
+			JsonNode ack = visitor.next("ack");
+			assertThat(ack.path("ref").asString()).isEqualTo("a");
+			assertThat(ack.path("seq").asLong()).isEqualTo(1);
+			List<String> arrivals = visitor.arrivals();
+			assertThat(arrivals.indexOf("pong")).isLessThan(arrivals.indexOf("ack"));
+		}
+		finally {
+			this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("UNPAUSE")));
+		}
+	}
+
+	private void pauseRedisWrites(long millis) {
+		this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("PAUSE"),
+				bytes(String.valueOf(millis)), bytes("WRITE")));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

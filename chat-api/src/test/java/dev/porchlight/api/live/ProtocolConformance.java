@@ -78,6 +78,30 @@ abstract class ProtocolConformance {
 	}
 
 	@Test
+	void messagesSentWithoutWaitingForTheirAcksAreStoredInTheOrderSent() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		String conversation = start(visitor);
+		int count = 30;
+		for (int i = 1; i <= count; i++) {
+			visitor.send(send(conversation, "burst-" + i, "Line " + i + " of my order notes"));
+		}
+		Map<String, Long> seqs = new HashMap<>();
+		for (int i = 1; i <= count; i++) {
+			JsonNode ack = visitor.next("ack");
+			seqs.put(ack.path("clientId").asString(), ack.path("seq").asLong());
+		}
+		for (int i = 1; i <= count; i++) {
+			assertThat(seqs.get("burst-" + i)).as("the sequence of message %d", i).isEqualTo(i);
+		}
+		for (int i = 1; i <= count; i++) {
+			JsonNode event = visitor.next("event");
+			assertThat(event.path("seq").asLong()).isEqualTo(i);
+			assertThat(event.path("message").path("body").asString()).isEqualTo("Line " + i + " of my order notes");
+		}
+	}
+
+	@Test
 	void sendingTheSameClientIdAgainReturnsTheSameAckAndStoresNothing() {
 		LiveClient visitor = visitor(newVisitor());
 		String conversation = start(visitor);

@@ -1,6 +1,5 @@
 package dev.porchlight.api.live;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.UUID;
 
 import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.api.visitor.VisitorPrincipal;
-import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LiveEvents;
@@ -42,11 +40,11 @@ public final class BenchNode implements AutoCloseable {
 
 	private final LiveEvents events;
 
-	private final LiveCommands commands;
-
 	private final InboxCoalescer inbox;
 
 	private final Connection sender;
+
+	private final ConversationCommands conversations;
 
 	private final UUID conversation;
 
@@ -104,15 +102,10 @@ public final class BenchNode implements AutoCloseable {
 			}
 
 		}, properties, meters);
-		ConversationCommands conversations = new ConversationCommands(live, access, subscriptions, log, views,
-				admission, limiter, null, null, null, null, replicaAcks, properties, meters, null,
+		this.conversations = new ConversationCommands(live, access, subscriptions, log, views, admission, limiter, null,
+				null, null, null, replicaAcks, properties, meters, null,
 				new AttachmentProperties("postgres", "attachments", DataSize.ofMegabytes(10), 10, 30, 300, 40_000_000,
 						2, 320, Duration.ofHours(1), Duration.ofHours(24), 600));
-		PresenceCommands presence = new PresenceCommands(access, this.events, null, null, null, connections, properties,
-				views, new PorchlightProperties(URI.create("http://localhost:8080"), Duration.ofMinutes(15),
-						Integer.MAX_VALUE));
-		this.commands = new LiveCommands(conversations, presence, live, access, views, null, properties,
-				new FrameLimits(5, 60, 20, 300, 10, 60, 100, 300, 30, 180));
 		ConversationId id = new ConversationId(this.conversation);
 		VisitorPrincipal principal = new VisitorPrincipal(new SiteId(site), new VisitorId(this.visitor), NO_CUSTOMER,
 				Instant.now().plusSeconds(3600));
@@ -159,13 +152,14 @@ public final class BenchNode implements AutoCloseable {
 
 	/**
 	 * One {@code send} frame of a visitor, decoded and handled up to the answer (the
-	 * ack).
+	 * ack): the socket's handler goes on once the append is sent to Redis, and the ack
+	 * follows when Redis answers, which this waits for.
 	 */
 	public Object send() {
 		String frame = "{\"type\":\"send\",\"ref\":\"r1\",\"conversationId\":\"" + this.conversation
 				+ "\",\"clientId\":\"j" + (this.clientIds++)
 				+ "\",\"body\":\"Is the silver ring available in size 7?\"}";
-		return Wire.write(this.commands.handle(this.sender, ClientFrame.decode(frame)));
+		return Wire.write(this.conversations.send(this.sender, (ClientFrame.Send) ClientFrame.decode(frame)).join());
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.porchlight.domain.conversation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.ratelimit.Quota;
@@ -106,6 +107,25 @@ public interface LiveConversations {
 	 */
 	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
 			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared, boolean announce);
+
+	/**
+	 * Appends a message and its events like
+	 * {@link #append(ConversationId, ClientMessageId, Sender, MessageBody, List, Instant, Quota, Quota, boolean)},
+	 * without waiting for the store: the caller goes on (e.g. to a socket's next frame)
+	 * while the step is under way. Steps started one after the other by one caller are
+	 * stored in that order. This default does the step before it returns.
+	 * @return the outcome, or the failure the synchronous form would throw
+	 */
+	default CompletableFuture<Appended> appendAsync(ConversationId id, ClientMessageId clientId, Sender sender,
+			MessageBody body, List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared) {
+		try {
+			return CompletableFuture
+				.completedFuture(append(id, clientId, sender, body, attachments, at, quota, shared, true));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * Appends a message that counts against no quota.

@@ -41,15 +41,24 @@ final class LettuceFutures {
 			throw new QueryTimeoutException("Redis did not answer within " + timeout, ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			if (cause instanceof io.lettuce.core.RedisConnectionException) {
-				throw new RedisConnectionFailureException(cause.getMessage(), cause);
-			}
-			if (cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
-				throw new QueryTimeoutException(cause.getMessage(), cause);
-			}
-			throw new RedisSystemException(cause.getMessage(), cause);
+			throw translate((ex.getCause() != null) ? ex.getCause() : ex);
 		}
+	}
+
+	/**
+	 * The Spring exception for a command's failure, as the template would throw it.
+	 */
+	static RuntimeException translate(Throwable cause) {
+		if (cause instanceof io.lettuce.core.RedisConnectionException) {
+			return new RedisConnectionFailureException(cause.getMessage(), cause);
+		}
+		if (cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
+			return new QueryTimeoutException(cause.getMessage(), cause);
+		}
+		if (cause instanceof org.springframework.dao.DataAccessException translated) {
+			return translated;
+		}
+		return new RedisSystemException(cause.getMessage(), cause);
 	}
 
 }

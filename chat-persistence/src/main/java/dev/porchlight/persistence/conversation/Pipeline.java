@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 import io.lettuce.core.RedisFuture;
@@ -107,6 +110,57 @@ final class Pipeline {
 				return async.eval(script.body(), ScriptOutputType.MULTI, call[0], call[1]);
 			});
 		}
+	}
+
+	/**
+	 * Runs one script without waiting for it: the answer completes the future on the
+	 * connection's I/O thread, failures as the Spring exceptions the template throws.
+	 * Calls made one after the other run in Redis in that order (one shared connection),
+	 * but for one case: a call that finds the script unknown (Redis restarted) is sent
+	 * again whole, after a later call that another connection's load of the script made
+	 * known in between.
+	 * @param script the script
+	 * @param keysAndArgs its keys and arguments
+	 * @return the script's answer
+	 */
+	CompletableFuture<Object> scriptAsync(Script script, byte[][][] keysAndArgs) {
+		return send((async) -> async.evalsha(script.sha(), ScriptOutputType.MULTI, keysAndArgs[0], keysAndArgs[1]))
+			.exceptionallyCompose((failure) -> {
+				Throwable cause = unwrap(failure);
+				if (cause instanceof RedisNoScriptException) {
+					// Redis does not know it yet: sent whole, which makes Redis remember
+					// it.
+					return send((async) -> async.eval(script.body(), ScriptOutputType.MULTI, keysAndArgs[0],
+							keysAndArgs[1]));
+				}
+				return CompletableFuture.failedFuture(cause);
+			})
+			.exceptionallyCompose(
+					(failure) -> CompletableFuture.failedFuture(LettuceFutures.translate(unwrap(failure))));
+	}
+
+	private CompletableFuture<Object> send(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<Object>> command) {
+		try {
+			return this.redis.execute((RedisCallback<CompletableFuture<Object>>) (connection) -> {
+				@SuppressWarnings("unchecked")
+				RedisClusterAsyncCommands<byte[], byte[]> async = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+					.getNativeConnection();
+				return command.apply(async).toCompletableFuture();
+			});
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
 	}
 
 	static byte[] bytes(String text) {

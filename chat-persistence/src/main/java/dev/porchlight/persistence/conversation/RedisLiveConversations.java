@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 
 import dev.porchlight.domain.account.AccountId;
@@ -142,6 +143,34 @@ class RedisLiveConversations implements LiveConversations {
 			acquire(quota);
 			acquire(shared);
 		}
+		// Through the pipeline rather than the template: on a virtual thread the
+		// template's timed wait costs a timer task per message (see Pipeline).
+		List<?> result = (List<?>) this.pipeline
+			.script(LiveScripts.APPEND_SCRIPT, List.of(id),
+					(ignored) -> appendCall(id, clientId, sender, body, attachments, millis, quota, shared, announce))
+			.get(0);
+		return appended(id, clientId, sender, body, attachments, millis, result);
+	}
+
+	@Override
+	public CompletableFuture<Appended> appendAsync(ConversationId id, ClientMessageId clientId, Sender sender,
+			MessageBody body, List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared) {
+		if (this.cluster || (body.isEmpty() && attachments.isEmpty())) {
+			// On a cluster the limits and indexes are commands of their own around the
+			// script: done in turn, as append does them.
+			return LiveConversations.super.appendAsync(id, clientId, sender, body, attachments, at, quota, shared);
+		}
+		long millis = at.toEpochMilli();
+		return this.pipeline
+			.scriptAsync(LiveScripts.APPEND_SCRIPT,
+					appendCall(id, clientId, sender, body, attachments, millis, quota, shared, true))
+			.thenApply((result) -> appended(id, clientId, sender, body, attachments, millis, (List<?>) result));
+	}
+
+	/** The append script's keys and arguments. */
+	private byte[][][] appendCall(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
+			List<Attachment> attachments, long millis, @Nullable Quota quota, @Nullable Quota shared,
+			boolean announce) {
 		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id))
 				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), limitKey(quota), RedisKeys.INBOX,
 						RedisKeys.awaitingArchive(id), limitKey(shared));
@@ -151,11 +180,12 @@ class RedisLiveConversations implements LiveConversations {
 				RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits(quota, inScript), window(quota, inScript),
 				announce ? "1" : "0", permits(shared, inScript), window(shared, inScript),
 				Objects.requireNonNullElse(AttachmentJson.write(attachments), ""));
-		// Through the pipeline rather than the template: on a virtual thread the
-		// template's timed wait costs a timer task per message (see Pipeline).
-		List<?> result = (List<?>) this.pipeline
-			.script(LiveScripts.APPEND_SCRIPT, List.of(id), (ignored) -> new byte[][][] { bytes(keys), bytes(args) })
-			.get(0);
+		return new byte[][][] { bytes(keys), bytes(args) };
+	}
+
+	/** What the append script's answer means. */
+	private Appended appended(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
+			List<Attachment> attachments, long millis, List<?> result) {
 		long outcome = number(result.get(0));
 		if (outcome == -1) {
 			throw new ConversationNotFoundException();

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.conversation.ClientMessageId;
@@ -38,6 +40,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -236,6 +239,54 @@ class RedisLiveConversationsIntegrationTests {
 		this.live.announce(conversation.id(), closed.seq(), closed.seq());
 		assertThat(this.live.after(conversation.id(), 3, 100)).extracting(LogEntry::kind)
 			.containsExactly(LogEntry.Kind.CLOSED);
+	}
+
+	@Test
+	void appendsSentWithoutWaitingAreStoredInTheOrderSentAndFailAsTheWaitingOnesDo() {
+		Conversation conversation = start(null);
+		Sender sender = Sender.visitor(this.visitor);
+		List<CompletableFuture<LiveConversations.Appended>> sent = new ArrayList<>();
+		for (int i = 1; i <= 50; i++) {
+			sent.add(this.live.appendAsync(conversation.id(), new ClientMessageId("a" + i), sender,
+					new MessageBody("Note " + i), List.of(), T0.plusSeconds(1), null, null));
+		}
+		for (int i = 1; i <= 50; i++) {
+			LiveConversations.Appended appended = sent.get(i - 1).orTimeout(10, TimeUnit.SECONDS).join();
+			assertThat(appended.duplicate()).isFalse();
+			assertThat(appended.entry().seq()).isEqualTo(i);
+		}
+		assertThat(this.live.after(conversation.id(), 0, 100)).extracting((entry) -> entry.body().text())
+			.containsExactlyElementsOf(
+					java.util.stream.IntStream.rangeClosed(1, 50).mapToObj((i) -> "Note " + i).toList());
+		// A resend is answered with the original, as by append.
+		LiveConversations.Appended again = this.live
+			.appendAsync(conversation.id(), new ClientMessageId("a7"), sender, new MessageBody("Note 7"), List.of(),
+					T0.plusSeconds(2), null, null)
+			.orTimeout(10, TimeUnit.SECONDS)
+			.join();
+		assertThat(again.duplicate()).isTrue();
+		assertThat(again.entry().seq()).isEqualTo(7);
+		// Failures are the same exceptions append throws, completing the future.
+		assertThatThrownBy(() -> this.live
+			.appendAsync(ConversationId.random(), new ClientMessageId("x"), sender, new MessageBody("hi"), List.of(),
+					T0, null, null)
+			.orTimeout(10, TimeUnit.SECONDS)
+			.join()).hasCauseInstanceOf(ConversationNotFoundException.class);
+		RateLimit one = new RateLimit("test.async", 1, Duration.ofMinutes(1));
+		Quota quota = new Quota(one, conversation.id().toString());
+		assertThat(this.live
+			.appendAsync(conversation.id(), new ClientMessageId("q1"), sender, new MessageBody("hi"), List.of(), T0,
+					quota, null)
+			.orTimeout(10, TimeUnit.SECONDS)
+			.join()
+			.entry()
+			.seq()).isEqualTo(51);
+		assertThatThrownBy(() -> this.live
+			.appendAsync(conversation.id(), new ClientMessageId("q2"), sender, new MessageBody("hi"), List.of(), T0,
+					quota, null)
+			.orTimeout(10, TimeUnit.SECONDS)
+			.join()).hasCauseInstanceOf(RateLimitExceededException.class);
+		assertThat(this.live.find(conversation.id()).orElseThrow().lastSeq()).isEqualTo(51);
 	}
 
 	@Test

@@ -1,0 +1,224 @@
+package dev.porchlight.api.live;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketExtension;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The outbox's hand-over: the thread that answers a socket's own frame writes the answer
+ * and returns to the socket's next frame; what others queued meanwhile is written by a
+ * drainer of its own, in order.
+ */
+class OutboxSessionDecoratorUnitTests {
+
+	private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+	@Test
+	void theAnsweringThreadLeavesQueuedEventsToADrainerAndReturns() throws Exception {
+		CountDownLatch inAck = new CountDownLatch(1);
+		CountDownLatch queued = new CountDownLatch(1);
+		CountDownLatch gate = new CountDownLatch(1);
+		RecordingSession session = new RecordingSession((payload) -> {
+			if (payload.equals("ack-1")) {
+				inAck.countDown();
+				pass(queued);
+			}
+			else if (payload.equals("event-1")) {
+				// The client reads slowly: this write takes until the test lets it go.
+				pass(gate);
+			}
+		});
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, 1 << 20, DEADLINE.toNanos());
+		outbox.open("welcome");
+		await().atMost(DEADLINE).until(() -> session.sent.equals(List.of("welcome")));
+
+		Thread answering = Thread.ofVirtual().start(() -> outbox.reply("ack-1"));
+		assertThat(inAck.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// Events for this socket arrive while its answer is being written.
+		outbox.send("event-1");
+		outbox.send("event-2");
+		queued.countDown();
+
+		// The answering thread is free again although event-1 is still being written.
+		assertThat(answering.join(DEADLINE)).isTrue();
+		assertThat(gate.getCount()).isEqualTo(1);
+		await().atMost(DEADLINE).until(() -> session.writing.contains("event-1"));
+		assertThat(session.sent).containsExactly("welcome", "ack-1");
+
+		gate.countDown();
+		await().atMost(DEADLINE).until(() -> session.sent.size() == 4);
+		assertThat(session.sent).containsExactly("welcome", "ack-1", "event-1", "event-2");
+		// Drained: the next answer is written inline again.
+		await().atMost(DEADLINE).until(() -> outbox.queued() == 0);
+		Thread second = Thread.ofVirtual().start(() -> outbox.reply("ack-2"));
+		assertThat(second.join(DEADLINE)).isTrue();
+		await().atMost(DEADLINE).until(() -> session.sent.size() == 5);
+		assertThat(session.sent).endsWith("ack-2");
+	}
+
+	@Test
+	void aCloseWaitingForAnInlineAnswerFollowsIt() throws Exception {
+		CountDownLatch inAck = new CountDownLatch(1);
+		CountDownLatch closing = new CountDownLatch(1);
+		RecordingSession session = new RecordingSession((payload) -> {
+			if (payload.equals("error")) {
+				inAck.countDown();
+				pass(closing);
+			}
+		});
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, 1 << 20, DEADLINE.toNanos());
+		outbox.open("welcome");
+		await().atMost(DEADLINE).until(() -> session.sent.equals(List.of("welcome")));
+
+		Thread answering = Thread.ofVirtual().start(() -> outbox.reply("error"));
+		assertThat(inAck.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		outbox.closeWhenFlushed(CloseCodes.ABUSE);
+		assertThat(session.closedWith).isNull();
+		closing.countDown();
+
+		assertThat(answering.join(DEADLINE)).isTrue();
+		await().atMost(DEADLINE).until(() -> session.closedWith != null);
+		assertThat(session.closedWith).isEqualTo(CloseCodes.ABUSE);
+		assertThat(session.sent).containsExactly("welcome", "error");
+	}
+
+	private static void pass(CountDownLatch latch) {
+		try {
+			if (!latch.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+				throw new IllegalStateException("The test did not go on in time");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A socket that records what is written to it, in order. */
+	private static final class RecordingSession implements WebSocketSession {
+
+		/** Frames whose write has started. */
+		final List<String> writing = new CopyOnWriteArrayList<>();
+
+		/** Frames written. */
+		final List<String> sent = new CopyOnWriteArrayList<>();
+
+		volatile @Nullable CloseStatus closedWith;
+
+		private final java.util.function.Consumer<String> onWrite;
+
+		private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+
+		RecordingSession(java.util.function.Consumer<String> onWrite) {
+			this.onWrite = onWrite;
+		}
+
+		@Override
+		public void sendMessage(WebSocketMessage<?> message) {
+			String payload = ((TextMessage) message).getPayload();
+			this.writing.add(payload);
+			this.onWrite.accept(payload);
+			this.sent.add(payload);
+		}
+
+		@Override
+		public boolean isOpen() {
+			return this.closedWith == null;
+		}
+
+		@Override
+		public void close() {
+			close(CloseStatus.NORMAL);
+		}
+
+		@Override
+		public void close(CloseStatus status) {
+			this.closedWith = status;
+		}
+
+		@Override
+		public String getId() {
+			return "test";
+		}
+
+		@Override
+		public @Nullable URI getUri() {
+			return null;
+		}
+
+		@Override
+		public HttpHeaders getHandshakeHeaders() {
+			return new HttpHeaders();
+		}
+
+		@Override
+		public Map<String, Object> getAttributes() {
+			return this.attributes;
+		}
+
+		@Override
+		public @Nullable Principal getPrincipal() {
+			return null;
+		}
+
+		@Override
+		public @Nullable InetSocketAddress getLocalAddress() {
+			return null;
+		}
+
+		@Override
+		public @Nullable InetSocketAddress getRemoteAddress() {
+			return null;
+		}
+
+		@Override
+		public @Nullable String getAcceptedProtocol() {
+			return null;
+		}
+
+		@Override
+		public void setTextMessageSizeLimit(int messageSizeLimit) {
+		}
+
+		@Override
+		public int getTextMessageSizeLimit() {
+			return 0;
+		}
+
+		@Override
+		public void setBinaryMessageSizeLimit(int messageSizeLimit) {
+		}
+
+		@Override
+		public int getBinaryMessageSizeLimit() {
+			return 0;
+		}
+
+		@Override
+		public List<WebSocketExtension> getExtensions() {
+			return List.of();
+		}
+
+	}
+
+}
