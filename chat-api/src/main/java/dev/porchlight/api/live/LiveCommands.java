@@ -38,10 +38,14 @@ class LiveCommands {
 
 	private final FrameLimits limits;
 
+	private final MessageCommands messages;
+
 	private final FrameAnswers answers;
 
-	LiveCommands(ConversationCommands conversations, PresenceCommands presence, LiveConversations live, Access access,
-			Views views, Presences presences, LiveProperties properties, FrameLimits limits, FrameAnswers answers) {
+	LiveCommands(ConversationCommands conversations, MessageCommands messages, PresenceCommands presence,
+			LiveConversations live, Access access, Views views, Presences presences, LiveProperties properties,
+			FrameLimits limits, FrameAnswers answers) {
+		this.messages = messages;
 		this.answers = answers;
 		this.limits = limits;
 		this.conversations = conversations;
@@ -73,7 +77,7 @@ class LiveCommands {
 			case ClientFrame.Start start -> this.conversations.start(connection, start);
 			// Answered when Redis has stored it; the socket's next frame meanwhile.
 			case ClientFrame.Send send ->
-				this.answers.now(connection, send.ref(), this.conversations.send(connection, send));
+				this.answers.now(connection, send.ref(), this.messages.send(connection, send));
 			case ClientFrame.Subscribe subscribe -> this.conversations.subscribe(connection, subscribe);
 			case ClientFrame.Unsubscribe unsubscribe -> this.conversations.unsubscribe(connection, unsubscribe);
 			case ClientFrame.Read read -> this.conversations.read(connection, read);

@@ -12,12 +12,10 @@ import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LiveEvents;
 import dev.porchlight.domain.customer.CustomerId;
-import dev.porchlight.domain.ratelimit.RateLimiter;
 import dev.porchlight.domain.replication.Replicas;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.persistence.conversation.BenchAppends;
-import dev.porchlight.persistence.ratelimit.BenchRateLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -44,7 +42,7 @@ public final class BenchNode implements AutoCloseable {
 
 	private final Connection sender;
 
-	private final ConversationCommands conversations;
+	private final MessageCommands messages;
 
 	private final UUID conversation;
 
@@ -71,7 +69,6 @@ public final class BenchNode implements AutoCloseable {
 				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60), false, 0,
 				Duration.ofMillis(500), Integer.MAX_VALUE, Integer.MAX_VALUE);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		RateLimiter limiter = BenchRateLimits.limiter(redis);
 		this.events = BenchAppends.events(redis, factory);
 		Connections connections = new Connections(this.events);
 		Subscriptions subscriptions = new Subscriptions(this.events);
@@ -102,8 +99,7 @@ public final class BenchNode implements AutoCloseable {
 			}
 
 		}, properties, meters);
-		this.conversations = new ConversationCommands(live, access, subscriptions, log, views, admission, limiter, null,
-				null, null, null, replicaAcks, properties, meters, null,
+		this.messages = new MessageCommands(live, access, admission, replicaAcks, properties, meters, null,
 				new AttachmentProperties("postgres", "attachments", DataSize.ofMegabytes(10), 10, 30, 300, 40_000_000,
 						2, 320, Duration.ofHours(1), Duration.ofHours(24), 600));
 		ConversationId id = new ConversationId(this.conversation);
@@ -159,7 +155,7 @@ public final class BenchNode implements AutoCloseable {
 		String frame = "{\"type\":\"send\",\"ref\":\"r1\",\"conversationId\":\"" + this.conversation
 				+ "\",\"clientId\":\"j" + (this.clientIds++)
 				+ "\",\"body\":\"Is the silver ring available in size 7?\"}";
-		return Wire.write(this.conversations.send(this.sender, (ClientFrame.Send) ClientFrame.decode(frame)).join());
+		return Wire.write(this.messages.send(this.sender, (ClientFrame.Send) ClientFrame.decode(frame)).join());
 	}
 
 	/**
