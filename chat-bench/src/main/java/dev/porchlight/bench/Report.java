@@ -244,6 +244,10 @@ final class Report {
 					"Rewritten alone by `%s` (%s, %.0f s): the other sections are from earlier runs.\n\n", command,
 					r.startedAt, r.totalSeconds));
 		}
+		String jvm = System.getenv("BENCH_NODE_JVM_OPTS");
+		if (jvm != null && !jvm.isBlank()) {
+			md.append("Porchlight nodes started with `" + jvm.trim() + "` besides the usual options.\n\n");
+		}
 		md.append(
 				"| pair | Porchlight capacity | peer capacity | capacity ratio | rate at 50% of peer capacity | Porchlight p99 there | peer p99 there | p99 ratio |\n");
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
