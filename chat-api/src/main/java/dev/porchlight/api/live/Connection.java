@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.visitor.VisitorPrincipal;
@@ -53,6 +54,8 @@ final class Connection {
 	private volatile boolean refused;
 
 	private @Nullable FrameBudget budget;
+
+	private @Nullable Semaphore sends;
 
 	private volatile long lastHeardMillis = System.currentTimeMillis();
 
@@ -227,6 +230,16 @@ final class Connection {
 			this.budget = new FrameBudget(limits, nowNanos);
 		}
 		return this.budget;
+	}
+
+	/**
+	 * The places for this socket's messages being stored at once, made on first use.
+	 */
+	synchronized Semaphore sends(int places) {
+		if (this.sends == null) {
+			this.sends = new Semaphore(places);
+		}
+		return this.sends;
 	}
 
 	boolean allowedIn(ConversationId conversation) {

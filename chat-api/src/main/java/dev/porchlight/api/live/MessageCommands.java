@@ -3,6 +3,7 @@ package dev.porchlight.api.live;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.domain.attachment.Attachments;
@@ -54,6 +55,14 @@ class MessageCommands {
 
 	private final Clock clock = Clock.systemUTC();
 
+	/**
+	 * Messages of one socket being stored at once, at most: enough that a busy socket's
+	 * next message need not wait for the previous one's round trip, few enough that one
+	 * sender neither takes the node's room for writes in flight ({@link Admission}) nor
+	 * hands its followers a burst larger than their outbox allows.
+	 */
+	static final int SENDS_IN_FLIGHT = 8;
+
 	MessageCommands(LiveConversations live, Access access, Admission admission, ReplicaAcks replicaAcks,
 			LiveProperties properties, MeterRegistry meters, Attachments attachments,
 			AttachmentProperties attachmentProperties) {
@@ -87,20 +96,44 @@ class MessageCommands {
 				: null;
 		if (frame.attachments().isEmpty() && !this.replicaAcks.enabled()) {
 			// One round trip: limits, de-duplication, append, state and events together.
-			this.admission.enter();
+			Semaphore places = connection.sends(SENDS_IN_FLIGHT);
+			take(places);
 			CompletableFuture<LiveConversations.Appended> appending;
 			try {
-				appending = this.live.appendAsync(frame.conversationId(), frame.clientId(), connection.sender(),
-						frame.body(), List.of(), this.clock.instant(), quota, site);
+				this.admission.enter();
+				try {
+					appending = this.live.appendAsync(frame.conversationId(), frame.clientId(), connection.sender(),
+							frame.body(), List.of(), this.clock.instant(), quota, site);
+				}
+				catch (RuntimeException ex) {
+					this.admission.leave();
+					throw ex;
+				}
 			}
 			catch (RuntimeException ex) {
-				this.admission.leave();
+				places.release();
 				throw ex;
 			}
-			return appending.whenComplete((appended, failure) -> this.admission.leave())
-				.thenApply((appended) -> ack(frame, appended));
+			return appending.whenComplete((appended, failure) -> {
+				this.admission.leave();
+				places.release();
+			}).thenApply((appended) -> ack(frame, appended));
 		}
 		return CompletableFuture.completedFuture(sendAndWait(connection, frame, quota, site));
+	}
+
+	/**
+	 * Waits, with the socket's next frames, while this socket has
+	 * {@link #SENDS_IN_FLIGHT} messages being stored.
+	 */
+	private static void take(Semaphore places) {
+		try {
+			places.acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ProtocolException("unavailable", "Chat is busy; retry shortly.", 1000);
+		}
 	}
 
 	/**

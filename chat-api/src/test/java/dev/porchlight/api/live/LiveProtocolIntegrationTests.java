@@ -71,6 +71,41 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 		}
 	}
 
+	/**
+	 * A socket has at most {@link MessageCommands#SENDS_IN_FLIGHT} messages being stored
+	 * at once; its next frames wait for room, so one sender cannot take the node's room
+	 * for writes or burst past its followers' outboxes.
+	 */
+	@Test
+	void aSocketWaitsForRoomWhenItHasTooManyMessagesBeingStored() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		String conversation = start(visitor);
+		pauseRedisWrites(1_500);
+		try {
+			for (int i = 1; i <= MessageCommands.SENDS_IN_FLIGHT + 1; i++) {
+				visitor.send(send(conversation, "w" + i, "Order note " + i));
+			}
+			visitor.send(Map.of("type", "ping", "ref", "p"));
+			visitor.next("pong");
+			List<String> arrivals = visitor.arrivals();
+			// The ping waited behind the send that found no room, which waited for the
+			// first message to be stored.
+			assertThat(arrivals.indexOf("ack")).isNotNegative().isLessThan(arrivals.indexOf("pong"));
+			for (int i = 1; i <= MessageCommands.SENDS_IN_FLIGHT + 1; i++) {
+				String clientId = "w" + i;
+				assertThat(visitor
+					.next((frame) -> frame.path("type").asString().equals("ack")
+							&& frame.path("clientId").asString().equals(clientId), "the ack of " + clientId)
+					.path("seq")
+					.asLong()).isEqualTo(i);
+			}
+		}
+		finally {
+			this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("UNPAUSE")));
+		}
+	}
+
 	private void pauseRedisWrites(long millis) {
 		this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("PAUSE"),
 				bytes(String.valueOf(millis)), bytes("WRITE")));
