@@ -165,10 +165,7 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 		try {
 			more = this.queue != null && !this.queue.isEmpty();
 			if (!more) {
-				this.draining = false;
-				closeNow = this.closeWhenFlushed;
-				this.queue = null;
-				this.drained.signalAll();
+				closeNow = stopDraining();
 			}
 		}
 		finally {
@@ -346,6 +343,18 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 		this.drained.signalAll();
 	}
 
+	/**
+	 * Called with the lock held when nothing is left to write: nobody drains any more, an
+	 * idle socket gives its queue back, and waiting catch-ups are woken.
+	 * @return the close that waited for the queue to be written, or null
+	 */
+	private @Nullable CloseStatus stopDraining() {
+		this.draining = false;
+		this.queue = null;
+		this.drained.signalAll();
+		return this.closeWhenFlushed;
+	}
+
 	private void drainInBackground() {
 		Thread.ofVirtual().name("socket-out-" + getId()).start(this::drain);
 	}
@@ -363,12 +372,11 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 					frames.add(next);
 				}
 				if (frames.isEmpty()) {
-					this.draining = false;
-					closeNow = this.closeWhenFlushed;
-					// An idle socket gives its queue back.
-					this.queue = null;
+					closeNow = stopDraining();
 				}
-				this.drained.signalAll();
+				else {
+					this.drained.signalAll();
+				}
 			}
 			finally {
 				this.lock.unlock();

@@ -53,8 +53,7 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 		visitor.next("welcome");
 		String conversation = start(visitor);
 		// Redis holds every write for a moment: the append waits in Redis.
-		pauseRedisWrites(1_500);
-		try {
+		whileRedisHoldsWrites(() -> {
 			Map<String, Object> message = send(conversation, "m1", "Is the blue kettle back in stock?");
 			message.put("ref", "a");
 			visitor.send(message);
@@ -65,10 +64,7 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 			assertThat(ack.path("seq").asLong()).isEqualTo(1);
 			List<String> arrivals = visitor.arrivals();
 			assertThat(arrivals.indexOf("pong")).isLessThan(arrivals.indexOf("ack"));
-		}
-		finally {
-			this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("UNPAUSE")));
-		}
+		});
 	}
 
 	/**
@@ -81,8 +77,7 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 		LiveClient visitor = visitor(newVisitor());
 		visitor.next("welcome");
 		String conversation = start(visitor);
-		pauseRedisWrites(1_500);
-		try {
+		whileRedisHoldsWrites(() -> {
 			for (int i = 1; i <= MessageCommands.SENDS_IN_FLIGHT + 1; i++) {
 				visitor.send(send(conversation, "w" + i, "Order note " + i));
 			}
@@ -100,15 +95,22 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 					.path("seq")
 					.asLong()).isEqualTo(i);
 			}
+		});
+	}
+
+	/**
+	 * Runs the steps while Redis holds every write for 1.5 s (`CLIENT PAUSE … WRITE`),
+	 * and lets go after them.
+	 */
+	private void whileRedisHoldsWrites(Runnable steps) {
+		this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("PAUSE"),
+				bytes("1500"), bytes("WRITE")));
+		try {
+			steps.run();
 		}
 		finally {
 			this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("UNPAUSE")));
 		}
-	}
-
-	private void pauseRedisWrites(long millis) {
-		this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("PAUSE"),
-				bytes(String.valueOf(millis)), bytes("WRITE")));
 	}
 
 	private static byte[] bytes(String text) {
