@@ -225,22 +225,17 @@ class JdbcSearch implements Search {
 			""";
 
 	/**
-	 * The best messages of each conversation on the page: among those matching a clause,
-	 * most clauses covered, then the densest; a conversation found by its customer alone
-	 * has none that match and shows its first message.
+	 * The best messages of each conversation on the page
+	 * ({@code porchlight_best_messages}: among its 30 latest messages with a query word
+	 * and the 3 latest with all of them, most clauses covered, then the densest); a
+	 * conversation found by its customer alone has none that match and shows its first
+	 * message.
 	 */
 	private static final String BEST_MESSAGES = """
 			select p.id as conversation_id, b.seq, b.body, b.config, b.covered
 			  from unnest(cast(:ids as uuid[])) as p(id),
-			       lateral ((select x.seq, x.body, x.config, x.covered
-			                   from (select m.seq, m.body, cast(m.search_config as text) as config,
-			                                array(select t.i from unnest(cast(:terms as tsquery[])) with ordinality as t(q, i)
-			                                       where m.search_vector @@ t.q) as covered,
-			                                ts_rank_cd(m.search_vector, cast(:anyTerm as tsquery), 32) as density
-			                           from message m
-			                          where m.conversation_id = p.id and m.search_vector @@ cast(:anyTerm as tsquery)) x
-			                  order by cardinality(x.covered) desc, x.density desc, x.seq
-			                  limit 3)
+			       lateral (select * from porchlight_best_messages(p.id, cast(:terms as tsquery[]),
+			                                                       cast(:anyTerm as tsquery), cast(:allTerms as tsquery))
 			                union all
 			                (select m.seq, m.body, cast(m.search_config as text), cast('{}' as bigint[])
 			                   from message m
@@ -492,6 +487,9 @@ class JdbcSearch implements Search {
 			.param("ids", page.stream().map((row) -> row.id).toArray(UUID[]::new))
 			.param("terms", built.terms().toArray(String[]::new))
 			.param("anyTerm", built.anyTerm())
+			// Every clause in one message: searched for apart only when there is more
+			// than one.
+			.param("allTerms", (built.terms().size() > 1) ? built.ranking() : null)
 			.query((row, rowNum) -> {
 				Set<Integer> coveredSet = new HashSet<>();
 				for (Object value : (Object[]) row.getArray("covered").getArray()) {

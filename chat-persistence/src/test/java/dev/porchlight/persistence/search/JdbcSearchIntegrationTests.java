@@ -215,6 +215,32 @@ class JdbcSearchIntegrationTests {
 	}
 
 	@Test
+	void aLongConversationsSnippetComesFromItsLatestMatchesOrFromAMessageWithEveryWord() {
+		// 60 messages that mention the kettle; only the first also names the descaler.
+		String[] messages = new String[60];
+		messages[0] = "The kettle descaler arrived broken.";
+		for (int i = 1; i < messages.length; i++) {
+			messages[i] = "Another kettle question, number " + i + ".";
+		}
+		Conversation kettle = conversation(this.shop, null, 50, messages);
+
+		ConversationHit both = this.search.conversations(query("kettle descaler")).hits().get(0);
+		assertThat(both.conversation()).isEqualTo(kettle.id());
+		assertThat(both.seq()).isEqualTo(1);
+		assertThat(both.snippet()).filteredOn(ConversationHit.Segment::match)
+			.extracting((segment) -> segment.text().toLowerCase())
+			.containsExactly("kettle", "descaler");
+
+		// One word: the best of the 30 latest messages that have it, not all 60 read.
+		ConversationHit one = this.search.conversations(query("kettle")).hits().get(0);
+		assertThat(one.conversation()).isEqualTo(kettle.id());
+		assertThat(one.seq()).isGreaterThan(30);
+		assertThat(one.snippet()).filteredOn(ConversationHit.Segment::match)
+			.extracting(ConversationHit.Segment::text)
+			.containsExactly("kettle");
+	}
+
+	@Test
 	void theFullTextQueryUsesTheGinIndexForRareWordsAndTheNewestConversationsForCommonOnes() {
 		// Enough conversations that a sequential scan would be the planner's choice
 		// without the index: 30,000, each mentioning "shipping" and a number of its own.
