@@ -333,19 +333,27 @@ final class Report {
 		Search.Figures s = r.search;
 		Search.Seeded seeded = s.seeded();
 		StringBuilder md = new StringBuilder("## 4. Search\n\n");
+		double chatRate = s.chat().rate();
 		md.append(String.format(Locale.ROOT,
 				"%,d archived messages in %,d conversations and %,d customers, generated shop-chat text (skewed choice of "
 						+ "products, places, order numbers), loaded with `COPY` in %.1f s (%.0f rows/s, indexes dropped); "
-						+ "every search structure built again in %.1f s (with `analyze`). Then searchers loop over the queries "
-						+ "through the REST API for %d s: one on an otherwise idle node (the latency of the API path itself), "
-						+ "then %d while chat runs at half of Porchlight's capacity. Queries: customer `Lindqvst` (a typo, "
-						+ "trigram), full text `ankh pendant Tartu`, broad term `order` (in most conversations), and without "
-						+ "a goal a phone number, a customer's name in conversation search and an order number. "
-						+ "SQL columns: the core statement alone (candidates and ranking, or the customer lookup) with its "
-						+ "index, and `ILIKE` over the raw text for comparison.\n\n",
+						+ "every search structure built again in %.1f s (with `analyze`). Then searches go through the REST "
+						+ "API for %d s each time, after 10 s of warming up: (1) one searcher, each query sent when the last "
+						+ "is answered, on an otherwise idle node: the latency of the API path itself; (2) with chat at "
+						+ "%.0f messages/s (half of Porchlight's capacity in scenario 2), %s started on a steady clock "
+						+ "whatever the answers, latency counted from when each was due: a team searching while customers "
+						+ "chat; (3) with the same chat, %s: search taking all the machine it can get, which shows what it "
+						+ "then costs chat. Queries, in turn: customer `Lindqvst` (a typo, trigram), full text `ankh "
+						+ "pendant Tartu`, broad term `order` (in most conversations), and without a goal a phone number, "
+						+ "a customer's name in conversation search, an order number and `GET /api/v1/me` (a signed-in "
+						+ "request without search). SQL columns: the core statement alone (candidates and ranking, or "
+						+ "the customer lookup) with its index, and `ILIKE` over the raw text for comparison. "
+						+ "`chat-bench/run --search-only [MESSAGES] [--chat-rate N]` runs this section alone.\n\n",
 				seeded.messages(), seeded.conversations(), seeded.customers(), seeded.copySeconds(),
 				(seeded.messages() + 2.0 * seeded.conversations() + seeded.customers()) / seeded.copySeconds(),
-				seeded.indexSeconds(), plan.searchDuration().toSeconds(), s.searchers()));
+				seeded.indexSeconds(), plan.searchDuration().toSeconds(), chatRate,
+				(r.searchPaced != null) ? r.searchPaced.searching().describe() : "no searches",
+				s.searching().describe()));
 		md.append("| index | built in | size |\n| --- | --- | --- |\n");
 		for (Search.Index index : seeded.indexes()) {
 			String name = index.name().contains(" ") ? index.name() : "`" + index.name() + "`";
@@ -356,7 +364,7 @@ final class Report {
 		md.append(
 				"| query | node | requests | API p50 | API p95 | goal | | SQL with index p50 | SQL with ILIKE p50 |\n");
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-		for (Search.Figures figures : java.util.Arrays.asList(r.searchIdle, s)) {
+		for (Search.Figures figures : java.util.Arrays.asList(r.searchIdle, r.searchPaced, s)) {
 			if (figures == null) {
 				continue;
 			}
@@ -372,11 +380,17 @@ final class Report {
 				double ilike = figures.ilike().get(e.getKey()).getValueAtPercentile(50) / 1000.0;
 				md.append(String.format(Locale.ROOT,
 						"| %s | %s | %d | %.1f ms | %.1f ms | %s | %s | %.1f ms | %.1f ms |\n", e.getKey(),
-						(figures.chat() != null) ? "chat running" : "idle", h.getTotalCount(), p50, p95, goal,
-						goalSet ? met(ok) : "", fts, ilike));
+						((figures.chat() != null) ? "chat, " : "idle, ") + figures.searching().describe(),
+						h.getTotalCount(), p50, p95, goal, goalSet ? met(ok) : "", fts, ilike));
 			}
 		}
-		md.append(String.format(Locale.ROOT, "\nChat meanwhile: %s.\n\n", s.chat().line()));
+		md.append('\n');
+		for (Search.Figures figures : java.util.Arrays.asList(r.searchPaced, s)) {
+			if (figures != null) {
+				md.append(String.format(Locale.ROOT, "Chat during %s: %s.\n\n", figures.searching().describe(),
+						figures.chat().line()));
+			}
+		}
 		return md.toString();
 	}
 

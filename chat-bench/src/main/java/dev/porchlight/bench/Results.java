@@ -45,8 +45,11 @@ final class Results {
 
 	final List<Archival.Figures> archival = new ArrayList<>();
 
-	/** Scenario 4 with chat running. */
+	/** Scenario 4 with chat running and searchers without pause. */
 	Search.Figures search;
+
+	/** Scenario 4 with chat running and searches at a steady rate. */
+	Search.Figures searchPaced;
 
 	/** Scenario 4 on an otherwise idle node. */
 	Search.Figures searchIdle;

@@ -94,7 +94,36 @@ final class Search {
 	}
 
 	record Figures(Seeded seeded, Map<String, Histogram> api, Map<String, Histogram> fts, Map<String, Histogram> ilike,
-			int searchers, LoadGenerator.Result chat) {
+			Searching searching, LoadGenerator.Result chat) {
+	}
+
+	/**
+	 * How searches arrive: {@code searchers} clients each sending the next query when the
+	 * last is answered (closed loop: they take whatever the machine has left), or, if
+	 * {@code perSecond} is above 0, searches started on a steady clock whatever the
+	 * answers (open loop: latency counted from each search's due time, so a slow answer
+	 * delays nothing and hides nothing).
+	 *
+	 * @param searchers clients of a closed loop
+	 * @param perSecond searches started per second in an open loop, or 0
+	 */
+	record Searching(int searchers, double perSecond) {
+
+		static Searching closed(int searchers) {
+			return new Searching(searchers, 0);
+		}
+
+		static Searching paced(double perSecond) {
+			return new Searching(0, perSecond);
+		}
+
+		String describe() {
+			if (this.perSecond > 0) {
+				return String.format(java.util.Locale.ROOT, "%.0f searches/s", this.perSecond);
+			}
+			return (this.searchers == 1) ? "one searcher" : this.searchers + " searchers without pause";
+		}
+
 	}
 
 	private Search() {
@@ -351,29 +380,35 @@ final class Search {
 	}
 
 	/**
-	 * Five searchers (by default) loop over the queries through the REST API for a while,
-	 * with chat running meanwhile if {@code chat} is given; then the same queries run as
-	 * SQL, with the index and with ILIKE, for the baseline ratio.
+	 * Searches through the REST API for a while, as {@code searching} says, with chat
+	 * running meanwhile if {@code chat} is given; then the same queries run as SQL, with
+	 * the index and with ILIKE, for the baseline ratio.
 	 */
-	static Figures measure(int port, String jdbcUrl, int searchers, Duration duration, Seeded seeded,
+	static Figures measure(int port, String jdbcUrl, Searching searching, Duration duration, Seeded seeded,
 			java.util.function.Supplier<LoadGenerator.Result> chat) throws Exception {
 		List<Query> queries = queries();
 		Map<String, Histogram> api = new LinkedHashMap<>();
 		queries.forEach((query) -> api.put(query.kind(), new Histogram(60_000_000L, 3)));
 		Api owner = new Api(port);
 		owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
-		// Warm up: every query a few times, so the first measured ones do not pay for
-		// class loading, JIT compilation and cold caches.
-		for (int i = 0; i < 5; i++) {
+		// Warm up for 10 s (every query at least 5 times), so the measured ones do not
+		// pay
+		// for class loading, JIT compilation and cold caches: a shop's node runs for
+		// days.
+		long warm = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		for (int round = 0; round < 5 || System.nanoTime() < warm; round++) {
 			for (Query query : queries) {
 				owner.getJson(query.apiPath());
 			}
 		}
-		ExecutorService pool = Executors.newFixedThreadPool(searchers + 1);
+		ExecutorService pool = Executors.newFixedThreadPool(searching.searchers() + 1);
 		Future<LoadGenerator.Result> load = (chat != null) ? pool.submit(chat::get) : null;
 		long end = System.nanoTime() + duration.toNanos();
+		if (searching.perSecond() > 0) {
+			paced(owner, queries, api, searching.perSecond(), end);
+		}
 		List<Future<?>> workers = new ArrayList<>();
-		for (int s = 0; s < searchers; s++) {
+		for (int s = 0; s < searching.searchers(); s++) {
 			int offset = s;
 			workers.add(pool.submit(() -> {
 				int k = offset;
@@ -381,11 +416,7 @@ final class Search {
 					Query query = queries.get(k++ % queries.size());
 					long t0 = System.nanoTime();
 					owner.getJson(query.apiPath());
-					long us = (System.nanoTime() - t0) / 1000;
-					Histogram histogram = api.get(query.kind());
-					synchronized (histogram) {
-						histogram.recordValue(us);
-					}
+					record(api.get(query.kind()), (System.nanoTime() - t0) / 1000);
 				}
 				return null;
 			}));
@@ -406,7 +437,46 @@ final class Search {
 				ilike.put(query.kind(), time(db, query.ilikeSql(), query.ilikeParam(), 5));
 			}
 		}
-		return new Figures(seeded, api, fts, ilike, searchers, chatResult);
+		return new Figures(seeded, api, fts, ilike, searching, chatResult);
+	}
+
+	/**
+	 * An open loop: the next query is due every {@code 1 / perSecond} seconds and starts
+	 * on its own virtual thread then, answered or not; its latency counts from when it
+	 * was due. Waits (at most a minute) for the last ones to be answered.
+	 */
+	private static void paced(Api owner, List<Query> queries, Map<String, Histogram> api, double perSecond, long end)
+			throws InterruptedException {
+		long interval = (long) (1e9 / perSecond);
+		long start = System.nanoTime();
+		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int i = 0;; i++) {
+				long due = start + i * interval;
+				if (due >= end) {
+					break;
+				}
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					Thread.sleep(Duration.ofNanos(wait));
+				}
+				Query query = queries.get(i % queries.size());
+				requests.submit(() -> {
+					owner.getJson(query.apiPath());
+					record(api.get(query.kind()), (System.nanoTime() - due) / 1000);
+					return null;
+				});
+			}
+			requests.shutdown();
+			if (!requests.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+				throw new IllegalStateException("Searches still unanswered a minute after the last was due");
+			}
+		}
+	}
+
+	private static void record(Histogram histogram, long micros) {
+		synchronized (histogram) {
+			histogram.recordValue(micros);
+		}
 	}
 
 	private static Histogram time(Connection db, String sql, String param, int runs) throws SQLException {
