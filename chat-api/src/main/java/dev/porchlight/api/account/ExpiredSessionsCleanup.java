@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Spring Session's clean-up of expired staff sessions (it makes Redis announce their
  * expiry, which ends their sockets), run once a minute by the application's scheduler.
- * The session repository's own scheduler ({@code spring.session.data.redis.cleanup-cron},
- * turned off in application.properties) knows nothing of the application's lifecycle: it
+ * The session repository's own scheduler (turned off in
+ * {@link SessionStoreConfiguration}) knows nothing of the application's lifecycle: it
  * fired after the Redis client had stopped, at every shutdown and in paused test
  * contexts, each time logging a stack trace. The application's scheduler stops first.
  */

@@ -1,5 +1,6 @@
 package dev.porchlight.api.account;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +46,9 @@ class SignInIntegrationTests {
 
 	@Autowired
 	PasswordEncoder encoder;
+
+	@Autowired
+	RedisIndexedSessionRepository sessions;
 
 	@BeforeEach
 	void forgetThrottlesAndSessions() {
@@ -145,6 +150,26 @@ class SignInIntegrationTests {
 		ApiClient attacker = new ApiClient(this.port);
 		attacker.setCookie("PORCHLIGHT_SESSION", before);
 		assertThat(attacker.get("/api/v1/me").status()).isEqualTo(401);
+	}
+
+	@Test
+	void requestsWithinAMinuteLeaveTheStoredSessionAloneALaterOneMovesItsLastAccess() {
+		ApiClient browser = new ApiClient(this.port);
+		browser.signIn(OWNER, PASSWORD);
+		String id = this.sessions.findByPrincipalName(owner().id().toString()).keySet().iterator().next();
+		Instant stored = this.sessions.findById(id).getLastAccessedTime();
+
+		assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
+		assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
+		assertThat(this.sessions.findById(id).getLastAccessedTime()).as("not written again within a minute")
+			.isEqualTo(stored);
+
+		// As if the last request was two minutes ago: the next one moves the last access.
+		var session = this.sessions.findById(id);
+		session.setLastAccessedTime(stored.minus(Duration.ofMinutes(2)));
+		this.sessions.save(session);
+		assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
+		assertThat(this.sessions.findById(id).getLastAccessedTime()).isAfterOrEqualTo(stored);
 	}
 
 	@Test

@@ -1,0 +1,47 @@
+package dev.porchlight.api.account;
+
+import java.time.Duration;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.session.config.SessionRepositoryCustomizer;
+import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.data.redis.config.annotation.web.http.EnableRedisIndexedHttpSession;
+
+/**
+ * Staff sessions: Spring Session's indexed Redis repository (indexed by account, so any
+ * node serves any request and a password change can end every session of an account at
+ * once), and in front of it, for requests, {@link LazyTouchSessionRepository}, which
+ * saves a request's last access at most once a minute.
+ * <p>
+ * Configured here rather than by Spring Boot because Boot steps back as soon as the
+ * application has a session repository of its own, and the session filter must get the
+ * lazy one (it is primary; {@link StaffSessions} gets it too,
+ * {@link ExpiredSessionsCleanup} the Redis one). What Boot's configuration did and
+ * Porchlight uses is kept: the idle timeout {@code spring.session.timeout}, and no
+ * clean-up scheduler of the repository's own ({@link ExpiredSessionsCleanup} runs it on
+ * the application's scheduler).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableRedisIndexedHttpSession(cleanupCron = Scheduled.CRON_DISABLED)
+class SessionStoreConfiguration {
+
+	/** How stale a session's stored last access may be before a request moves it. */
+	static final Duration LAST_ACCESS_PRECISION = Duration.ofMinutes(1);
+
+	@Bean
+	SessionRepositoryCustomizer<RedisIndexedSessionRepository> sessionTimeout(
+			@Value("${spring.session.timeout:12h}") Duration timeout) {
+		return (sessions) -> sessions.setDefaultMaxInactiveInterval(timeout);
+	}
+
+	@Bean
+	@Primary
+	LazyTouchSessionRepository<?> lazyTouchSessionRepository(RedisIndexedSessionRepository sessions) {
+		return new LazyTouchSessionRepository<>(sessions, LAST_ACCESS_PRECISION);
+	}
+
+}
