@@ -391,10 +391,9 @@ final class Search {
 		queries.forEach((query) -> api.put(query.kind(), new Histogram(60_000_000L, 3)));
 		Api owner = new Api(port);
 		owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
-		// Warm up for 10 s (every query at least 5 times), so the measured ones do not
-		// pay
-		// for class loading, JIT compilation and cold caches: a shop's node runs for
-		// days.
+		// Warm up for 10 s, every query at least 5 times: a shop's node runs for days,
+		// so measured searches should not pay for class loading, JIT compilation and
+		// cold caches.
 		long warm = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		for (int round = 0; round < 5 || System.nanoTime() < warm; round++) {
 			for (Query query : queries) {
