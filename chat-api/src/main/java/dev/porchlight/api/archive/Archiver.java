@@ -95,6 +95,9 @@ public class Archiver {
 		this.lag = Timer.builder("porchlight.archive.lag")
 			.description("Time from a log entry being written to Redis to it being committed to PostgreSQL")
 			.publishPercentileHistogram()
+			// Micrometer's buckets stop at 30 s by default; an archive behind by minutes
+			// (PostgreSQL down, a backlog) must still read as how far behind.
+			.maximumExpectedValue(Duration.ofMinutes(10))
 			.register(meters);
 		this.batches = Counter.builder("porchlight.archive.batches")
 			.description("Archive transactions committed (each holds many conversations)")

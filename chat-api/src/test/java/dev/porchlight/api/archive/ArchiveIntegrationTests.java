@@ -291,6 +291,10 @@ class ArchiveIntegrationTests {
 		this.archiver.runOnce();
 		assertThat(this.meters.get("porchlight.archive.lag").timer().count()).isEqualTo(before + 2);
 		assertThat(this.meters.get("porchlight.archive.pending").gauge()).isNotNull();
+		// An archive minutes behind still reads as how far behind, not as "over 30 s".
+		assertThat(this.meters.get("porchlight.archive.lag").timer().takeSnapshot().histogramCounts())
+			.extracting((bucket) -> bucket.bucket(java.util.concurrent.TimeUnit.SECONDS))
+			.anySatisfy((seconds) -> assertThat(seconds).isGreaterThanOrEqualTo(300));
 	}
 
 	private List<Long> archivedMessageSeqs(Conversation conversation) {
