@@ -1,11 +1,17 @@
 package dev.porchlight.persistence.search;
 
+import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
@@ -75,6 +81,9 @@ class JdbcSearchIntegrationTests {
 
 	@Autowired
 	JdbcTemplate template;
+
+	@Autowired
+	DataSource dataSource;
 
 	Site shop;
 
@@ -238,6 +247,40 @@ class JdbcSearchIntegrationTests {
 		assertThat(one.snippet()).filteredOn(ConversationHit.Segment::match)
 			.extracting(ConversationHit.Segment::text)
 			.containsExactly("kettle");
+	}
+
+	@Test
+	void aConversationArchivedWhileItsCustomersDetailsChangeIsFoundByTheNewDetails() throws Exception {
+		CustomerId ruth = customer("Ruth Porter", "ruth@example.com");
+		try (Connection change = this.dataSource.getConnection()) {
+			// The owner adds Ruth's phone; not committed yet.
+			change.setAutoCommit(false);
+			try (var statement = change.prepareStatement("update customer set phone = ? where id = ?")) {
+				statement.setString(1, "+1 (415) 555-0177");
+				statement.setObject(2, ruth.value());
+				statement.executeUpdate();
+			}
+			// Meanwhile the archive adds Ruth's new conversation: it finishes, or waits
+			// for
+			// the change (which it must).
+			CompletableFuture<Conversation> archived = CompletableFuture
+				.supplyAsync(() -> conversation(this.shop, ruth, 60, "Where is my teapot?"));
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (!archived.isDone() && !aTransactionWaitsForALock() && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			change.commit();
+			Conversation conversation = archived.get(30, TimeUnit.SECONDS);
+			assertThat(ids(query("4155550177"))).as("found by the phone committed while it was archived")
+				.containsExactly(conversation.id());
+		}
+	}
+
+	private boolean aTransactionWaitsForALock() {
+		return this.jdbc.sql("""
+				select exists (select 1 from pg_stat_activity
+				                where datname = current_database() and wait_event_type = 'Lock')
+				""").query(Boolean.class).single();
 	}
 
 	@Test
