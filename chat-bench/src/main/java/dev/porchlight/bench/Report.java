@@ -338,7 +338,7 @@ final class Report {
 				"%,d archived messages in %,d conversations and %,d customers, generated shop-chat text (skewed choice of "
 						+ "products, places, order numbers), loaded with `COPY` in %.1f s (%.0f rows/s, indexes dropped); "
 						+ "every search structure built again in %.1f s (with `analyze`). Then searches go through the REST "
-						+ "API for %d s each time, after 10 s of warming up: (1) one searcher, each query sent when the last "
+						+ "API for %d s each time (twice that at a steady rate), after 10 s of warming up: (1) one searcher, each query sent when the last "
 						+ "is answered, on an otherwise idle node: the latency of the API path itself; (2) with chat at "
 						+ "%.0f messages/s (half of Porchlight's capacity in scenario 2), %s started on a steady clock "
 						+ "whatever the answers, latency counted from when each was due: a team searching while customers "
