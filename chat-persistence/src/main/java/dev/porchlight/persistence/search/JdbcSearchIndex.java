@@ -1,5 +1,6 @@
 package dev.porchlight.persistence.search;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,9 +13,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Indexes a site's archive again after its search language changed: 500 conversations per
- * transaction, in id order, so archiving and searching go on meanwhile and a repeat after
- * an interruption only does what is left (messages already in the new language are
+ * Keeps the conversations' search documents: appends what the archive marked
+ * ({@code porchlight_refresh_search}, migration V16, which says why nothing is missed),
+ * and indexes a site's archive again after its search language changed: 500 conversations
+ * per transaction, in id order, so archiving and searching go on meanwhile and a repeat
+ * after an interruption only does what is left (messages already in the new language are
  * skipped).
  */
 @Repository
@@ -39,6 +42,33 @@ class JdbcSearchIndex implements SearchIndex {
 	JdbcSearchIndex(JdbcClient jdbc, PlatformTransactionManager transactions) {
 		this.jdbc = jdbc;
 		this.transactions = new TransactionTemplate(transactions);
+	}
+
+	@Override
+	public int refresh(int batch) {
+		// One statement: its own transaction, committed before this returns.
+		return this.jdbc.sql("select porchlight_refresh_search(:batch)")
+			.param("batch", batch)
+			.query(Integer.class)
+			.single();
+	}
+
+	@Override
+	public void postponeOldest() {
+		this.jdbc.sql("""
+				update search_pending set marked_at = now()
+				 where conversation_id = (select conversation_id from search_pending order by marked_at limit 1
+				                           for update skip locked)
+				""").update();
+	}
+
+	@Override
+	public Duration behind() {
+		double seconds = this.jdbc
+			.sql("select coalesce(extract(epoch from now() - min(marked_at)), 0) from search_pending")
+			.query(Double.class)
+			.single();
+		return Duration.ofNanos(Math.max(0, Math.round(seconds * 1e9)));
 	}
 
 	@Override
