@@ -12,14 +12,15 @@
 -- Why no message is missed:
 -- * indexed_seq says up to which log sequence the document holds the conversation's
 --   messages; the job appends the messages after it, in sequence order.
--- * A writer marks after inserting messages. An existing mark is locked until the writer
---   commits ("do update ... where false" locks the row and writes nothing), and the job
---   takes only marks nobody holds (skip locked): it never takes a mark while messages it
---   stands for are uncommitted. A mark the job holds makes the writer wait, then mark again
---   after the job's commit, so the writer's messages are appended by a later run.
--- * The job also takes the documents themselves with skip locked: one being rebuilt (a
---   customer's details changed) keeps its mark for a later run. The job waits for no lock,
---   so it takes part in no deadlock.
+-- * Every transaction that inserts messages adds its own mark for each of their
+--   conversations (an insert, never an update: writers lock nothing another transaction
+--   waits for, and no mark is held for long by a busy conversation's stream of archives).
+--   A mark is seen by the job only once its writer committed, with the messages it stands
+--   for; the job reads the messages in a later statement than the one that took the
+--   marks, so it sees them.
+-- * The job takes marks and documents with skip locked (two nodes share the work; a
+--   document being rebuilt, because a customer's details changed, keeps its marks for a
+--   later run), so it waits for no lock and takes part in no deadlock.
 -- * A rebuild writes the whole document from what its statement sees and marks the
 --   conversation: messages committed after its snapshot are appended by the job.
 
@@ -27,18 +28,19 @@ alter table conversation_search add column indexed_seq bigint not null default 0
 -- Until now every archived message was appended in the archive's own transaction.
 update conversation_search s set indexed_seq = c.archived_seq from conversation c where c.id = s.conversation_id;
 
+-- No foreign key: a mark costs one insert, and the job drops marks of conversations that
+-- are gone.
 create table search_pending (
-    conversation_id uuid primary key references conversation (id) on delete cascade,
+    id              bigint generated always as identity primary key,
+    conversation_id uuid        not null,
     marked_at       timestamptz not null default now()
 );
-create index search_pending_marked_idx on search_pending (marked_at);
 
 create function porchlight_search_mark(conversations uuid[]) returns void
     volatile language sql
     begin atomic
         insert into search_pending (conversation_id)
-        select distinct id from unnest(conversations) id order by id
-        on conflict (conversation_id) do update set marked_at = excluded.marked_at where false;
+        select distinct id from unnest(conversations) id;
     end;
 
 create or replace function porchlight_message_search() returns trigger language plpgsql as $$
@@ -66,30 +68,33 @@ create or replace function porchlight_rebuild_search(conversations uuid[]) retur
         select porchlight_search_mark(array(select c.id from conversation c where c.id = any(conversations)));
     end;
 
--- One run of the job: up to `batch` marked conversations, oldest mark first. Each statement
--- of a volatile function sees what committed before it started, so the append below sees
--- every message whose writer held one of the marks taken.
+-- One run of the job: up to `batch` marks, oldest first, and every conversation they
+-- name, with all of its marks nobody holds. Each statement of a volatile function sees
+-- what committed before it started, so the append sees the messages of every mark removed
+-- before it.
 create function porchlight_refresh_search(batch integer) returns integer
     volatile language plpgsql as $$
 declare
-    taken uuid[];
+    taken integer;
+    named uuid[];
     held uuid[];
 begin
-    select array_agg(conversation_id) into taken
-      from (select conversation_id from search_pending order by marked_at limit batch
-            for update skip locked) p;
-    if taken is null then
+    select count(*), array_agg(distinct conversation_id) into taken, named
+      from (select conversation_id from search_pending order by id limit batch for update skip locked) p;
+    if taken = 0 then
         return 0;
     end if;
     select array_agg(conversation_id) into held
-      from (select conversation_id from conversation_search where conversation_id = any(taken)
+      from (select conversation_id from conversation_search where conversation_id = any(named)
              order by conversation_id for update skip locked) d;
-    -- A mark whose conversation has no document (none can, but a mark must not stay
-    -- forever) or whose document was free goes; one being rebuilt stays.
-    delete from search_pending p
-     where p.conversation_id = any(taken)
-       and (p.conversation_id = any(coalesce(held, '{}'))
-            or not exists (select 1 from conversation_search s where s.conversation_id = p.conversation_id));
+    held := coalesce(held, '{}');
+    -- The marks of a document being rebuilt stay; those of conversations that are gone go.
+    delete from search_pending
+     where id in (select p.id from search_pending p
+                   where p.conversation_id = any(held)
+                      or (p.conversation_id = any(named)
+                          and not exists (select 1 from conversation_search s where s.conversation_id = p.conversation_id))
+                     for update skip locked);
     update conversation_search s
        set document = s.document || t.added, indexed_seq = t.upto
       from (select d.conversation_id,
@@ -98,9 +103,9 @@ begin
                    max(m.seq) as upto
               from conversation_search d
               join message m on m.conversation_id = d.conversation_id and m.seq > d.indexed_seq
-             where d.conversation_id = any(coalesce(held, '{}'))
+             where d.conversation_id = any(held)
              group by d.conversation_id) t
      where s.conversation_id = t.conversation_id;
-    return cardinality(taken);
+    return taken;
 end
 $$;

@@ -12,11 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * message is found by search at most about this long after it was archived (longer only
  * when PostgreSQL falls behind); the longer, the more archive passes share one rewrite of
  * a busy conversation's document
- * @param batch conversations whose documents are written in one transaction
+ * @param batch marks taken per transaction (each archive transaction marks each of its
+ * conversations once; a run appends to every conversation its marks name)
  * @param budget how long one run may go on with full batches before it lets the next wait
  */
 @ConfigurationProperties("porchlight.search")
-public record SearchDocumentProperties(@DefaultValue("1s") Duration refreshInterval, @DefaultValue("500") int batch,
+public record SearchDocumentProperties(@DefaultValue("1s") Duration refreshInterval, @DefaultValue("2000") int batch,
 		@DefaultValue("10s") Duration budget) {
 
 	public SearchDocumentProperties {

@@ -55,17 +55,21 @@ class JdbcSearchIndex implements SearchIndex {
 
 	@Override
 	public void postponeOldest() {
+		// Every mark of the conversation named by the oldest, to the back of the queue.
 		this.jdbc.sql("""
-				update search_pending set marked_at = now()
-				 where conversation_id = (select conversation_id from search_pending order by marked_at limit 1
-				                           for update skip locked)
+				with oldest as (select conversation_id from search_pending order by id limit 1),
+				     gone as (delete from search_pending p using oldest o where p.conversation_id = o.conversation_id
+				              returning p.conversation_id)
+				insert into search_pending (conversation_id) select distinct conversation_id from gone
 				""").update();
 	}
 
 	@Override
 	public Duration behind() {
 		double seconds = this.jdbc
-			.sql("select coalesce(extract(epoch from now() - min(marked_at)), 0) from search_pending")
+			.sql("""
+					select coalesce((select extract(epoch from now() - marked_at) from search_pending order by id limit 1), 0)
+					""")
 			.query(Double.class)
 			.single();
 		return Duration.ofNanos(Math.max(0, Math.round(seconds * 1e9)));
