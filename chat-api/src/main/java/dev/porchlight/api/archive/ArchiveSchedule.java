@@ -3,9 +3,11 @@ package dev.porchlight.api.archive;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.porchlight.domain.conversation.ArchiveQueue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,12 @@ import org.springframework.stereotype.Component;
  * Runs the archiver on every node: again at once while there is work, every
  * {@code interval} when idle, with exponential back-off while PostgreSQL (or Redis) is
  * failing. Live chat never waits for any of this.
+ *
+ * <p>
+ * The archive runs on a thread of its own. Under steady load it goes from pass to pass
+ * without a pause, and Spring's scheduler runs every fixed-delay task on one thread: as
+ * one of them, it kept the socket sweep, the insights count and the search documents'
+ * refresh from running for as long as the load lasted.
  *
  * <p>
  * On shutdown it stops after the web server has drained and stopped, and before the Redis
@@ -55,13 +63,34 @@ class ArchiveSchedule implements SmartLifecycle {
 
 	private Instant notBefore = Instant.MIN;
 
+	private volatile @Nullable Thread worker;
+
 	ArchiveSchedule(Archiver archiver, ArchiveQueue queue, ArchiveProperties properties) {
 		this.archiver = archiver;
 		this.queue = queue;
 		this.properties = properties;
 	}
 
-	@Scheduled(fixedDelayString = "${porchlight.archive.interval:250ms}")
+	private void loop() {
+		while (this.running) {
+			try {
+				archive();
+			}
+			catch (RuntimeException | Error ex) {
+				// Not an outage (archive() backs off from those): logged, as the
+				// scheduler did when the archive was one of its tasks, and the next run
+				// tries again.
+				log.error("An archive run failed: {}", ex.toString());
+			}
+			// Woken early by stop(); never interrupted, so no statement of a storage
+			// client is.
+			LockSupport.parkNanos(this.properties.interval().toNanos());
+		}
+	}
+
+	/**
+	 * One run: passes while there is work, unless PostgreSQL is being waited for.
+	 */
 	void archive() {
 		if (Instant.now().isBefore(this.notBefore) || !this.running || !this.run.tryLock()) {
 			return;
@@ -114,14 +143,22 @@ class ArchiveSchedule implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
+		this.worker = Thread.ofPlatform().name("archiver").daemon().start(this::loop);
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
 		try {
+			// The run in progress finishes; then the sleeping loop is woken to see it
+			// must end.
 			if (this.run.tryLock(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 				this.run.unlock();
+				Thread thread = this.worker;
+				if (thread != null) {
+					LockSupport.unpark(thread);
+					thread.join(STOP_TIMEOUT);
+				}
 				log.info("Archiver stopped");
 			}
 			else {
