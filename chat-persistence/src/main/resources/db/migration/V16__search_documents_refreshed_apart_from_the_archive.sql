@@ -95,17 +95,21 @@ begin
                       or (p.conversation_id = any(named)
                           and not exists (select 1 from conversation_search s where s.conversation_id = p.conversation_id))
                      for update skip locked);
+    -- Each conversation's new messages by its key (the planner, left to itself, joined
+    -- the whole message table), and each document by its key.
+    with t as (
+        select d.conversation_id, x.added, x.upto
+          from conversation_search d
+          cross join lateral (select porchlight_concat(porchlight_message_vector(m.search_vector, m.search_config,
+                                                                                 m.attachments) order by m.seq) as added,
+                                     max(m.seq) as upto
+                                from message m
+                               where m.conversation_id = d.conversation_id and m.seq > d.indexed_seq) x
+         where d.conversation_id = any(held) and x.upto is not null)
     update conversation_search s
        set document = s.document || t.added, indexed_seq = t.upto
-      from (select d.conversation_id,
-                   porchlight_concat(porchlight_message_vector(m.search_vector, m.search_config, m.attachments)
-                                     order by m.seq) as added,
-                   max(m.seq) as upto
-              from conversation_search d
-              join message m on m.conversation_id = d.conversation_id and m.seq > d.indexed_seq
-             where d.conversation_id = any(held)
-             group by d.conversation_id) t
-     where s.conversation_id = t.conversation_id;
+      from t
+     where s.conversation_id = t.conversation_id and s.conversation_id = any(held);
     return taken;
 end
 $$;
