@@ -48,8 +48,6 @@ class SchemaIntegrationTests {
 				insert into message (conversation_id, seq, client_msg_id, sender_kind, body, sent_at, search_config)
 				values (?, 1, 'c1', 'VISITOR', 'Haben Sie die Größe 38? <b>ZX-99812</b> ☕', now(), 'porchlight_german')
 				""").param(conversation).update();
-		// The scheduled job's step: archived messages into their conversation's document.
-		this.jdbc.sql("select porchlight_refresh_search(10000)").query(Integer.class).single();
 		// German stems and exact words, without accents; code parts and emoji as words.
 		for (String query : List.of("gross & 38", "grosse", "zx <-> 99812", "b & '☕'")) {
 			assertThat(this.jdbc.sql("select seq from message where search_vector @@ cast(? as tsquery)")

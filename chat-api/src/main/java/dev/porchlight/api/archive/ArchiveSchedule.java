@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
  * <p>
  * The archive runs on a thread of its own. Under steady load it goes from pass to pass
  * without a pause, and Spring's scheduler runs every fixed-delay task on one thread: as
- * one of them, it kept the socket sweep, the insights count and the search documents'
- * refresh from running for as long as the load lasted.
+ * one of them, it kept the socket sweep (idle sockets, ended sessions) and the insights
+ * count from running for as long as the load lasted.
  *
  * <p>
  * On shutdown it stops after the web server has drained and stopped, and before the Redis

@@ -13,9 +13,7 @@ import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
-import dev.porchlight.domain.search.ConversationHit;
-import dev.porchlight.domain.search.ConversationQuery;
-import dev.porchlight.domain.search.Search;
+import dev.porchlight.domain.insight.Insights;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Visitor;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * The archive as scheduled on a node: it runs on a thread of its own, so a long run does
  * not hold up the node's other scheduled work.
  */
-@PorchlightTest(properties = { "porchlight.archive.interval=100ms", "porchlight.search.refresh-interval=100ms" })
+@PorchlightTest(properties = { "porchlight.archive.interval=100ms", "porchlight.insights.interval=100ms" })
 class ArchiveScheduleIntegrationTests {
 
 	@Autowired
@@ -48,7 +47,10 @@ class ArchiveScheduleIntegrationTests {
 	Visitors visitors;
 
 	@Autowired
-	Search search;
+	Insights insights;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	final CountDownLatch release = new CountDownLatch(1);
 
@@ -60,7 +62,7 @@ class ArchiveScheduleIntegrationTests {
 	}
 
 	@Test
-	void whileAnArchiveRunIsBusyTheSearchDocumentsAreStillRefreshed() throws Exception {
+	void whileAnArchiveRunIsBusyTheNodesOtherScheduledWorkGoesOn() throws Exception {
 		// The scheduled archive commits the message, then stays busy (its clean-up
 		// held).
 		CountDownLatch held = new CountDownLatch(1);
@@ -84,16 +86,14 @@ class ArchiveScheduleIntegrationTests {
 				new MessageBody("Do you sell marmalade jars?"), now);
 		assertThat(held.await(20, TimeUnit.SECONDS)).as("the archive committed and is held").isTrue();
 
-		// The refresh, another scheduled task, puts the message into its document
+		// The insights count, another scheduled task, counts the archived conversation
 		// meanwhile.
-		ConversationQuery query = new ConversationQuery("marmalade", site.id(), null, null, null, null, null,
-				ConversationQuery.Order.RELEVANCE, null, 20);
-		await("found by search while the archive run is held").atMost(Duration.ofSeconds(15))
-			.until(() -> this.search.conversations(query)
-				.hits()
-				.stream()
-				.map(ConversationHit::conversation)
-				.anyMatch(conversation.id()::equals));
+		await("counted for insights while the archive run is held").atMost(Duration.ofSeconds(15))
+			.until(() -> this.insights.waiting(site.id()) == 0
+					&& this.jdbc.sql("select count(*) from insight_conversation where conversation_id = ?")
+						.param(conversation.id().value())
+						.query(Long.class)
+						.single() == 1);
 	}
 
 }

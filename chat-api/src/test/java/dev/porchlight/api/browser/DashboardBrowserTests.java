@@ -42,8 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * on the demo store: both on the dashboard's node (a fixed port, so it can be restarted
  * under them), with this test's own context as a second node.
  */
-@PorchlightTest(properties = { "porchlight.owner.name=Olga", "porchlight.archive.interval=100ms",
-		"porchlight.search.refresh-interval=200ms" })
+@PorchlightTest(properties = { "porchlight.owner.name=Olga", "porchlight.archive.interval=100ms" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTests {
 
@@ -297,17 +296,7 @@ class DashboardBrowserTests {
 		assertThat(this.owner.findElement(preview).getText()).isEqualTo(last);
 
 		this.owner.get(PORCHLIGHT + "/app/#/search?q=prize");
-		// Archived messages reach search within a refresh interval: once the page has
-		// answered without them, it searches again.
-		this.wait.until((driver) -> {
-			if (!driver.findElements(By.cssSelector("#conversation-results mark")).isEmpty()) {
-				return true;
-			}
-			if (!driver.findElement(By.id("result-count")).getText().isEmpty()) {
-				driver.navigate().refresh();
-			}
-			return false;
-		});
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversation-results mark")));
 		assertThat(this.owner.findElement(By.cssSelector("#conversation-results mark")).getText()).isEqualTo("prize");
 		assertThat(this.owner.findElements(By.cssSelector("#conversation-results a")))
 			.allSatisfy((link) -> assertThat(link.getAttribute("href")).startsWith(PORCHLIGHT + "/app/#/c/"));

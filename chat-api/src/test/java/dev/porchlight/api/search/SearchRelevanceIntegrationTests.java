@@ -11,7 +11,6 @@ import java.util.Objects;
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.live.LiveTestClient;
-import dev.porchlight.domain.search.SearchIndex;
 import dev.porchlight.domain.site.IdentitySecret;
 import dev.porchlight.persistence.testing.UseRealEngines;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -35,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "porchlight.public-url=https://chat.porchlight.example",
 				"porchlight.owner.email=owner@shop.example", "porchlight.owner.password=owner password 123",
-				"porchlight.archive.interval=100ms", "porchlight.search.refresh-interval=100ms" })
+				"porchlight.archive.interval=100ms" })
 @UseRealEngines
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchRelevanceIntegrationTests {
@@ -44,9 +42,6 @@ class SearchRelevanceIntegrationTests {
 
 	@LocalServerPort
 	int port;
-
-	@Autowired
-	SearchIndex index;
 
 	ApiClient owner;
 
@@ -105,7 +100,6 @@ class SearchRelevanceIntegrationTests {
 			assertThat(this.owner.post("/api/v1/customers", ApiClient.json(customer)).status()).isEqualTo(201);
 		}
 		awaitArchived();
-		awaitSearchable();
 	}
 
 	@Test
@@ -311,20 +305,6 @@ class SearchRelevanceIntegrationTests {
 			Thread.sleep(100);
 		}
 		throw new AssertionError("the fixture was not archived within 30 s");
-	}
-
-	/**
-	 * Waits until every archived message is in its conversation's search document (the
-	 * scheduled refresh, within {@code porchlight.search.refresh-interval}).
-	 */
-	private void awaitSearchable() throws InterruptedException {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		while (!this.index.behind().isZero()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("the fixture's messages were not searchable within 30 s");
-			}
-			Thread.sleep(100);
-		}
 	}
 
 	private JsonNode search(String query) {

@@ -1,6 +1,5 @@
 package dev.porchlight.persistence.search;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,11 +12,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Keeps the conversations' search documents: appends what the archive marked
- * ({@code porchlight_refresh_search}, migration V16, which says why nothing is missed),
- * and indexes a site's archive again after its search language changed: 500 conversations
- * per transaction, in id order, so archiving and searching go on meanwhile and a repeat
- * after an interruption only does what is left (messages already in the new language are
+ * Indexes a site's archive again after its search language changed: 500 conversations per
+ * transaction, in id order, so archiving and searching go on meanwhile and a repeat after
+ * an interruption only does what is left (messages already in the new language are
  * skipped).
  */
 @Repository
@@ -42,37 +39,6 @@ class JdbcSearchIndex implements SearchIndex {
 	JdbcSearchIndex(JdbcClient jdbc, PlatformTransactionManager transactions) {
 		this.jdbc = jdbc;
 		this.transactions = new TransactionTemplate(transactions);
-	}
-
-	@Override
-	public int refresh(int batch) {
-		// One statement: its own transaction, committed before this returns.
-		return this.jdbc.sql("select porchlight_refresh_search(:batch)")
-			.param("batch", batch)
-			.query(Integer.class)
-			.single();
-	}
-
-	@Override
-	public void postponeOldest() {
-		// Every mark of the conversation named by the oldest, to the back of the queue.
-		this.jdbc.sql("""
-				with oldest as (select conversation_id from search_pending order by id limit 1),
-				     gone as (delete from search_pending p using oldest o where p.conversation_id = o.conversation_id
-				              returning p.conversation_id)
-				insert into search_pending (conversation_id) select distinct conversation_id from gone
-				""").update();
-	}
-
-	@Override
-	public Duration behind() {
-		double seconds = this.jdbc
-			.sql("""
-					select coalesce((select extract(epoch from now() - marked_at) from search_pending order by id limit 1), 0)
-					""")
-			.query(Double.class)
-			.single();
-		return Duration.ofNanos(Math.max(0, Math.round(seconds * 1e9)));
 	}
 
 	@Override

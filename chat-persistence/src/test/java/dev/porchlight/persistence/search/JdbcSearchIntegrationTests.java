@@ -32,7 +32,6 @@ import dev.porchlight.domain.search.ConversationQuery;
 import dev.porchlight.domain.search.ConversationQuery.Order;
 import dev.porchlight.domain.search.Cursor;
 import dev.porchlight.domain.search.Search;
-import dev.porchlight.domain.search.SearchIndex;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.site.Sites;
@@ -67,9 +66,6 @@ class JdbcSearchIntegrationTests {
 
 	@Autowired
 	Transcripts transcripts;
-
-	@Autowired
-	SearchIndex index;
 
 	@Autowired
 	Sites sites;
@@ -116,7 +112,6 @@ class JdbcSearchIntegrationTests {
 		this.delivery = conversation(this.shop, null, 10, "When will my order be delivered?",
 				"Your parcel ships tomorrow by express delivery.");
 		this.transcripts.archive(closed(this.delivery), 99, List.of());
-		refreshDocuments();
 		for (int i = 0; i < 23; i++) {
 			this.filler
 				.add(conversation(this.shop, null, 20 + i, "Question " + i + " about pendant chains and clasps.").id());
@@ -308,7 +303,6 @@ class JdbcSearchIntegrationTests {
 					  from conversation c where not exists (select 1 from message m where m.conversation_id = c.id)
 					""")
 			.update();
-		refreshDocuments();
 		this.jdbc.sql("analyze").update();
 		try {
 			assertThat(plan("ankh & pendant")).contains("conversation_search_document_idx");
@@ -386,15 +380,7 @@ class JdbcSearchIntegrationTests {
 			.archive(new Conversation(conversation.id(), conversation.siteId(), conversation.visitorId(), customer,
 					ConversationStatus.OPEN, PageContext.unknown(), start, start.plusSeconds(messages.length), null), 1,
 					log);
-		refreshDocuments();
 		return conversation;
-	}
-
-	/** What the scheduled job does in the product: archived messages into documents. */
-	private void refreshDocuments() {
-		while (this.index.refresh(1000) == 1000) {
-			// More marks wait.
-		}
 	}
 
 	private static Conversation closed(Conversation conversation) {
