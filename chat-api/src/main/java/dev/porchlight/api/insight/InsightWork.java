@@ -31,7 +31,7 @@ class InsightWork {
 		try {
 			int counted;
 			do {
-				counted = this.insights.count(this.properties.batch());
+				counted = this.insights.count(this.properties.batch(), this.properties.settle());
 			}
 			while (counted == this.properties.batch() && System.nanoTime() < deadline);
 			this.insights.refreshPages(this.properties.fresh());
@@ -50,7 +50,7 @@ class InsightWork {
 	private void oneByOne() {
 		for (int i = 0; i < this.properties.batch(); i++) {
 			try {
-				if (this.insights.count(1) == 0) {
+				if (this.insights.count(1, this.properties.settle()) == 0) {
 					return;
 				}
 			}

@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * The archive as scheduled on a node: it runs on a thread of its own, so a long run does
  * not hold up the node's other scheduled work.
  */
-@PorchlightTest(properties = { "porchlight.archive.interval=100ms", "porchlight.insights.interval=100ms" })
+@PorchlightTest(properties = { "porchlight.archive.interval=100ms", "porchlight.insights.interval=100ms",
+		"porchlight.insights.settle=0s" })
 class ArchiveScheduleIntegrationTests {
 
 	@Autowired

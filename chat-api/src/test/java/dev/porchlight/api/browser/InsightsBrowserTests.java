@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  * name), counting insights every second.
  */
 @PorchlightTest(properties = { "porchlight.owner.name=Olga", "porchlight.archive.interval=100ms",
-		"porchlight.insights.interval=1s", "porchlight.insights.fresh=0s" })
+		"porchlight.insights.interval=1s", "porchlight.insights.fresh=0s", "porchlight.insights.settle=0s" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InsightsBrowserTests {
 

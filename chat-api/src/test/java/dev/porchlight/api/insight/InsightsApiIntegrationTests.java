@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * JSON and CSV, with every bad parameter a 400.
  */
 @PorchlightTest(properties = { "porchlight.archive.interval=200ms", "porchlight.insights.interval=300ms",
-		"porchlight.insights.fresh=0s" })
+		"porchlight.insights.fresh=0s", "porchlight.insights.settle=0s" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InsightsApiIntegrationTests {
 

@@ -62,7 +62,20 @@ public interface Insights {
 	 * @param batch how many conversations at most
 	 * @return how many were counted (0 when none waited or another node was counting)
 	 */
-	int count(int batch);
+	default int count(int batch) {
+		return count(batch, Duration.ZERO);
+	}
+
+	/**
+	 * Counts conversations archived or changed since they were last counted, once they
+	 * were first marked at least {@code settled} ago: a conversation the archive keeps
+	 * writing is counted once per {@code settled}, not after every archive pass (each
+	 * count reads the whole conversation). One batch, done by one node at a time.
+	 * @param batch how many conversations at most
+	 * @param settled how long a mark waits at least
+	 * @return how many were counted (0 when none was due or another node was counting)
+	 */
+	int count(int batch, Duration settled);
 
 	/**
 	 * Puts the conversation that has waited longest to be counted at the back of the

@@ -74,6 +74,7 @@ class JdbcInsights implements Insights {
 	private static final String CLAIM = """
 			delete from insight_pending
 			 where conversation_id in (select conversation_id from insight_pending
+			                            where touched_at <= now() - make_interval(secs => :settled)
 			                            order by touched_at limit :batch for update skip locked)
 			returning conversation_id
 			""";
@@ -239,7 +240,7 @@ class JdbcInsights implements Insights {
 
 	@Override
 	@Transactional
-	public int count(int batch) {
+	public int count(int batch, Duration settled) {
 		Boolean mine = this.jdbc.sql("select pg_try_advisory_xact_lock(:key)")
 			.param("key", COUNT_LOCK)
 			.query(Boolean.class)
@@ -247,7 +248,12 @@ class JdbcInsights implements Insights {
 		if (!Boolean.TRUE.equals(mine)) {
 			return 0;
 		}
-		UUID[] ids = this.jdbc.sql(CLAIM).param("batch", batch).query(UUID.class).list().toArray(UUID[]::new);
+		UUID[] ids = this.jdbc.sql(CLAIM)
+			.param("batch", batch)
+			.param("settled", settled.toMillis() / 1000.0)
+			.query(UUID.class)
+			.list()
+			.toArray(UUID[]::new);
 		if (ids.length == 0) {
 			return 0;
 		}

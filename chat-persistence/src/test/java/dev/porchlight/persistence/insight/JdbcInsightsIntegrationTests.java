@@ -394,6 +394,36 @@ class JdbcInsightsIntegrationTests {
 	}
 
 	@Test
+	void aConversationIsCountedOnceItsMarkHasSettledAndARebuildsMarksAreDueAtOnce() {
+		countAll();
+		Site site = site("Settling");
+		chat(site, null, day(-2), "Do you ship marmalade abroad?");
+		// Just marked: not due with a minute to settle.
+		assertThat(this.insights.count(500, Duration.ofMinutes(1))).isZero();
+		assertThat(this.insights.waiting(site.id())).isEqualTo(1);
+		// Marked a minute ago: due.
+		this.jdbc.sql("""
+				update insight_pending set touched_at = now() - interval '61 seconds'
+				 where conversation_id in (select id from conversation where site_id = ?)
+				""").param(site.id().value()).update();
+		assertThat(this.insights.count(500, Duration.ofMinutes(1))).isEqualTo(1);
+		assertThat(this.insights.waiting(site.id())).isZero();
+
+		// A rebuild's marks are due at once, settling or not.
+		long marked = this.insights.rebuild();
+		int counted = 0;
+		for (int i = 0; i < 1000; i++) {
+			int batch = this.insights.count(500, Duration.ofMinutes(1));
+			if (batch == 0) {
+				break;
+			}
+			counted += batch;
+		}
+		assertThat(counted).isEqualTo(marked);
+		assertThat(this.jdbc.sql("select count(*) from insight_pending").query(Long.class).single()).isZero();
+	}
+
+	@Test
 	void aRebuildCountsTheSameAgain() {
 		Asks before = this.insights.asks(this.shop.id(), PERIOD, 20);
 		assertThat(this.insights.rebuild()).isPositive();
