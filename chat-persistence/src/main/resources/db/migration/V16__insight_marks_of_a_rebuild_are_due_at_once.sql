@@ -1,9 +1,9 @@
 -- The insights count now takes a conversation once its mark has waited
 -- porchlight.insights.settle (a minute), so that a conversation the archive keeps writing is
 -- recounted once a minute instead of after every archive pass (each count reads the whole
--- conversation; over 100,000 busy conversations it nearly doubled PostgreSQL's work during
--- the archive benchmark). A rebuild's marks are due at once: they are dated as early as can
--- be, which also puts them before any other.
+-- conversation; over 1,000 busy conversations that was a third of PostgreSQL's work during
+-- the archive benchmark, docs/benchmarks.md scenario 3). A rebuild's marks are due at once:
+-- they are dated as early as can be, which also puts them before any other.
 create or replace function porchlight_insights_rebuild() returns bigint
     volatile language plpgsql as $$
 declare
