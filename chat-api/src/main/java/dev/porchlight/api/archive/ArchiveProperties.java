@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How live conversations move into PostgreSQL.
  *
- * @param interval pause between archive runs while there is nothing to do
+ * @param interval how often an archive run starts; one that falls behind is followed at
+ * once
  * @param batch log entries written per conversation per transaction
  * @param conversationsPerPass conversations written together in one transaction at most
  * @param keepInRedis archived entries kept in Redis per conversation, so that most

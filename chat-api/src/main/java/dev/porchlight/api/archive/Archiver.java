@@ -118,6 +118,18 @@ public class Archiver {
 	 * nothing is lost, the next pass retries
 	 */
 	public int runOnce() {
+		return pass().entries();
+	}
+
+	/**
+	 * One pass, saying whether it was full: as many conversations as a pass takes, or a
+	 * conversation with more entries than a batch. A full pass leaves work waiting that
+	 * the next pass should take at once.
+	 * @return what the pass did
+	 * @throws org.springframework.dao.DataAccessException when PostgreSQL or Redis fails;
+	 * nothing is lost, the next pass retries
+	 */
+	Pass pass() {
 		List<Integer> leased = new ArrayList<>();
 		List<ConversationId> conversations = new ArrayList<>();
 		try {
@@ -132,7 +144,12 @@ public class Archiver {
 				}
 			}
 			this.pending.set(this.queue.waiting());
-			return conversations.isEmpty() ? 0 : archive(conversations);
+			if (conversations.isEmpty()) {
+				return new Pass(0, false);
+			}
+			Pass pass = archive(conversations);
+			return new Pass(pass.entries(),
+					pass.full() || conversations.size() >= this.properties.conversationsPerPass());
 		}
 		finally {
 			for (int shard : leased) {
@@ -141,12 +158,13 @@ public class Archiver {
 		}
 	}
 
-	private int archive(List<ConversationId> conversations) {
+	private Pass archive(List<ConversationId> conversations) {
 		Map<ConversationId, Long> archived = this.transcripts.archivedSeqs(conversations);
 		conversations.forEach((id) -> archived.putIfAbsent(id, 0L));
 		List<Transcripts.Batch> batches = new ArrayList<>();
 		List<ArchiveQueue.Archived> done = new ArrayList<>();
 		int entries = 0;
+		boolean full = false;
 		for (ArchiveQueue.Snapshot snapshot : this.queue.snapshots(archived, this.properties.batch())) {
 			LiveConversation state = snapshot.state();
 			if (state == null) {
@@ -163,13 +181,14 @@ public class Archiver {
 			// raised the listing's score above it, so the conversation stays listed for
 			// it.
 			boolean more = snapshot.entries().size() >= this.properties.batch();
+			full |= more;
 			batches.add(
 					new Transcripts.Batch(state.conversation(), state.assignee(), state.version(), snapshot.entries()));
 			done.add(new ArchiveQueue.Archived(snapshot.id(), Math.max(from, upTo), more ? -1 : state.version()));
 			entries += snapshot.entries().size();
 		}
 		if (batches.isEmpty()) {
-			return 0;
+			return new Pass(0, false);
 		}
 		if (entries > 0 && this.replicas != null && this.replicaAcks > 0
 				&& !this.replicas.confirmAllWrites(this.replicaAcks, this.replicaAckTimeout)) {
@@ -188,7 +207,7 @@ public class Archiver {
 		// Also when nothing new was written: a crash after an earlier commit is completed
 		// here.
 		this.queue.archived(written, this.properties.keepInRedis());
-		return entries;
+		return new Pass(entries, full);
 	}
 
 	/**
@@ -246,6 +265,15 @@ public class Archiver {
 	 */
 	void afterCommit(AfterCommit hook) {
 		this.afterCommit = hook;
+	}
+
+	/**
+	 * What one pass did.
+	 *
+	 * @param entries log entries archived
+	 * @param full whether it took as much as a pass takes, so that more is waiting
+	 */
+	record Pass(int entries, boolean full) {
 	}
 
 	/**

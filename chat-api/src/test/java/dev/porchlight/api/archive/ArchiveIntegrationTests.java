@@ -75,6 +75,9 @@ class ArchiveIntegrationTests {
 	ArchiveProperties properties;
 
 	@Autowired
+	ArchiveSchedule schedule;
+
+	@Autowired
 	MeterRegistry meters;
 
 	@Autowired
@@ -273,6 +276,28 @@ class ArchiveIntegrationTests {
 		this.live.assignStaff(conversation.id(), null);
 		this.archiver.runOnce();
 		assertThat(assignee(conversation)).isNull();
+	}
+
+	@Test
+	void aPassThatLeavesEntriesBeyondABatchIsFullAndARunGoesOnUntilAPassIsNot() {
+		while (this.archiver.runOnce() > 0) {
+			// what earlier tests left
+		}
+		Conversation conversation = conversation();
+		List<Long> acked = send(conversation, "f", 20);
+		// Batches of 7: 7 and 7 leave more waiting, the last 6 do not.
+		assertThat(this.archiver.pass()).isEqualTo(new Archiver.Pass(7, true));
+		assertThat(this.archiver.pass()).isEqualTo(new Archiver.Pass(7, true));
+		assertThat(this.archiver.pass()).isEqualTo(new Archiver.Pass(6, false));
+		assertThat(archivedMessageSeqs(conversation)).containsExactlyElementsOf(acked);
+
+		// A scheduled run takes the full passes one after the other, and stops after the
+		// first that is not full.
+		Conversation next = conversation();
+		List<Long> more = send(next, "g", 20);
+		this.schedule.archive();
+		assertThat(archivedMessageSeqs(next)).containsExactlyElementsOf(more);
+		assertThat(this.queue.awaitingArchive(1000)).doesNotContain(next.id());
 	}
 
 	private java.util.@org.jspecify.annotations.Nullable UUID assignee(Conversation conversation) {

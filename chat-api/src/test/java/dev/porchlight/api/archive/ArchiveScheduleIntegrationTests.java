@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.domain.conversation.ClientMessageId;
@@ -29,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The archive as scheduled on a node: it runs on a thread of its own, so a long run does
- * not hold up the node's other scheduled work.
+ * not hold up the node's other scheduled work, and under a steady trickle of messages it
+ * starts a pass once per interval, not again as soon as the last one found something.
  */
 @PorchlightTest(properties = { "porchlight.archive.interval=100ms", "porchlight.insights.interval=100ms",
 		"porchlight.insights.settle=0s" })
@@ -60,6 +62,44 @@ class ArchiveScheduleIntegrationTests {
 		this.release.countDown();
 		this.archiver.afterCommit((id) -> {
 		});
+	}
+
+	@Test
+	void underASteadyTrickleAPassStartsOncePerIntervalAndEveryMessageIsArchived() throws Exception {
+		long started = System.nanoTime();
+		Instant now = Instant.now();
+		Site site = Site.create("Trickle", List.of(), now);
+		this.sites.add(site);
+		Visitor visitor = Visitor.arrive(site.id(), now);
+		this.visitors.add(visitor, "hash");
+		Conversation conversation = Conversation.start(site.id(), visitor.id(), null, PageContext.unknown(), now);
+		this.live.start(conversation);
+		// Commits of this node's archive that wrote the conversation.
+		AtomicInteger commits = new AtomicInteger();
+		this.archiver.afterCommit((ids) -> {
+			if (ids.contains(conversation.id())) {
+				commits.incrementAndGet();
+			}
+		});
+		// A message every 10 ms for 1.5 s: going on from pass to pass while anything
+		// waited, the archive committed after nearly every one of them.
+		int messages = 150;
+		for (int i = 0; i < messages; i++) {
+			this.live.append(conversation.id(), new ClientMessageId("t" + i), Sender.visitor(visitor.id()),
+					new MessageBody("Tea number " + i), Instant.now());
+			Thread.sleep(10);
+		}
+		await("every message archived").atMost(Duration.ofSeconds(20))
+			.until(() -> this.jdbc.sql("select count(*) from message where conversation_id = ?")
+				.param(conversation.id().value())
+				.query(Long.class)
+				.single() == messages);
+		long elapsed = System.nanoTime() - started;
+		// Passes start at least 100 ms apart, counted from before the conversation was
+		// listed (one more for a pass under way when the count is read): however slow
+		// the machine, never more than this.
+		long most = elapsed / Duration.ofMillis(100).toNanos() + 2;
+		assertThat(commits.get()).as("commits in %d ms", elapsed / 1_000_000).isBetween(1, (int) most);
 	}
 
 	@Test
