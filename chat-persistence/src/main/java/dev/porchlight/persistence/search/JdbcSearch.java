@@ -166,10 +166,11 @@ class JdbcSearch implements Search {
 	/**
 	 * The conversations to rank: every match, or for a word in more than {@value #CAP}
 	 * conversations the most recently started ones. Without conversation filters the
-	 * document table alone answers.
+	 * document table alone answers. Each candidate brings its document along, so ranking
+	 * does not look it up again (3 of 16 ms for three words in 2,900 conversations).
 	 */
 	private static final String CANDIDATES = """
-			select cs.conversation_id as id from conversation_search cs
+			select cs.conversation_id as id, cs.document from conversation_search cs
 			 where cs.document @@ cast(:matches as tsquery)
 			   and (cast(:site as uuid) is null or cs.site_id = cast(:site as uuid))
 			   and (cast(:sites as uuid[]) is null or cs.site_id = any(cast(:sites as uuid[])))
@@ -178,7 +179,8 @@ class JdbcSearch implements Search {
 			""";
 
 	private static final String FILTERED_CANDIDATES = """
-			select cs.conversation_id as id from conversation_search cs join conversation c on c.id = cs.conversation_id
+			select cs.conversation_id as id, cs.document from conversation_search cs
+			  join conversation c on c.id = cs.conversation_id
 			""" + FILTERS + """
 			   and cs.document @@ cast(:matches as tsquery)
 			 order by cs.started_at desc, cs.conversation_id desc
@@ -188,9 +190,9 @@ class JdbcSearch implements Search {
 	private static final String BY_RELEVANCE = """
 			with candidate as (%s),
 			ranked as (
-			  select cand.id, coalesce(ts_rank_cd(cs.document, cast(:ranking as tsquery), 1 | 32), 0) as rank,
+			  select cand.id, coalesce(ts_rank_cd(cand.document, cast(:ranking as tsquery), 1 | 32), 0) as rank,
 			         count(*) over () as total
-			    from candidate cand join conversation_search cs on cs.conversation_id = cand.id
+			    from candidate cand
 			),
 			page as (
 			  select r.id, r.rank, r.total from ranked r
