@@ -258,6 +258,10 @@ public final class Bench {
 				// CPU per message of each system at one rate, process by process: robust
 				// where latency is not (a busy machine), and where profiling starts.
 				double rate = Double.parseDouble(costRate);
+				LettuceConnectionFactory stats = new LettuceConnectionFactory(
+						redisConfiguration(redis.port(), redis.password()));
+				stats.afterPropertiesSet();
+				stats.start();
 				try (LoadGenerator load = new LoadGenerator(porchlight, plan.visitors);
 						LoadGenerator peerLoad = new LoadGenerator(peer, plan.visitors)) {
 					// A minute of warm-up each, like the full run: the JIT compiler
@@ -265,11 +269,18 @@ public final class Bench {
 					load.run(rate, Duration.ofSeconds(60));
 					peerLoad.run(rate, Duration.ofSeconds(60));
 					for (int round = 0; round < 2; round++) {
+						// Redis's own account of where its CPU went, Porchlight's round
+						// alone.
+						stats.getConnection().serverCommands().resetConfigStats();
 						cost(load, rate, Map.of("porchlight-a", a.pid(), "porchlight-b", b.pid(), "redis",
 								Machine.redisPid(redis.port(), redis.password())), work);
+						log("Porchlight's Redis commands by CPU: " + redisCommands(stats));
 						cost(peerLoad, rate, Map.of("peer-a", peerA.pid(), "peer-b", peerB.pid(), "redis",
 								Machine.redisPid(redis.port(), redis.password())), work);
 					}
+				}
+				finally {
+					stats.destroy();
 				}
 				nodes.forEach(Node::close);
 				redis.close();
@@ -569,7 +580,7 @@ public final class Bench {
 		});
 		return commands.stream()
 			.sorted((x, y) -> Long.compare(y.usec(), x.usec()))
-			.limit(8)
+			.limit(12)
 			.map((c) -> String.format(java.util.Locale.ROOT, "%s %,d calls %,d ms", c.name(), c.calls(),
 					c.usec() / 1000))
 			.collect(java.util.stream.Collectors.joining("; "));
