@@ -2,6 +2,7 @@ package dev.porchlight.api.attachment;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.porchlight.domain.attachment.AttachmentFiles;
 import dev.porchlight.domain.attachment.Attachments;
@@ -32,6 +33,8 @@ public class AttachmentWork {
 
 	private final Clock clock = Clock.systemUTC();
 
+	private final ReentrantLock sweeping = new ReentrantLock();
+
 	AttachmentWork(Attachments attachments, AttachmentFiles files, AttachmentProperties properties) {
 		this.attachments = attachments;
 		this.files = files;
@@ -46,10 +49,25 @@ public class AttachmentWork {
 
 	/**
 	 * Forgets uploads no message took within {@code porchlight.attachments.unsent-after}.
-	 * Every node may run it: each takes different rows.
+	 * Every node may run it: each takes different rows. At a fixed rate, so that it runs
+	 * on a thread of its own rather than on the scheduler's one thread for fixed-delay
+	 * tasks, where deleting many files would hold up the socket sweep; a sweep still
+	 * going when the next is due lets that one pass.
 	 */
-	@Scheduled(fixedDelayString = "${porchlight.attachments.sweep-interval:10m}", initialDelayString = "1m")
+	@Scheduled(fixedRateString = "${porchlight.attachments.sweep-interval:10m}", initialDelayString = "1m")
 	void forgetUnsent() {
+		if (!this.sweeping.tryLock()) {
+			return;
+		}
+		try {
+			sweep();
+		}
+		finally {
+			this.sweeping.unlock();
+		}
+	}
+
+	private void sweep() {
 		try {
 			List<AttachmentId> gone;
 			do {

@@ -1,5 +1,7 @@
 package dev.porchlight.api.insight;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 import dev.porchlight.domain.insight.Insights;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +12,13 @@ import org.springframework.stereotype.Component;
 /**
  * Counts what was archived since the last look, on every node; one node counts at a time
  * (the others find the lock taken and wait for the next look).
+ *
+ * <p>
+ * A look starts every {@code interval} at a fixed rate, each on a thread of its own, and
+ * one still going when the next is due lets that one pass. As a fixed-delay task it ran
+ * on the one thread Spring's scheduler gives every fixed-delay task, so a long look (up
+ * to {@code budget}, or a statement waiting for a lock) held up the socket sweep, which
+ * closes silent sockets and those of ended staff sessions.
  */
 @Component
 class InsightWork {
@@ -20,13 +29,27 @@ class InsightWork {
 
 	private final InsightProperties properties;
 
+	private final ReentrantLock looking = new ReentrantLock();
+
 	InsightWork(Insights insights, InsightProperties properties) {
 		this.insights = insights;
 		this.properties = properties;
 	}
 
-	@Scheduled(fixedDelayString = "${porchlight.insights.interval:15s}", initialDelayString = "5s")
+	@Scheduled(fixedRateString = "${porchlight.insights.interval:15s}", initialDelayString = "5s")
 	void count() {
+		if (!this.looking.tryLock()) {
+			return;
+		}
+		try {
+			look();
+		}
+		finally {
+			this.looking.unlock();
+		}
+	}
+
+	private void look() {
 		long deadline = System.nanoTime() + this.properties.budget().toNanos();
 		try {
 			int counted;
