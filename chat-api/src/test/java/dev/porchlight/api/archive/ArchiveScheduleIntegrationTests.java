@@ -67,13 +67,7 @@ class ArchiveScheduleIntegrationTests {
 	@Test
 	void underASteadyTrickleAPassStartsOncePerIntervalAndEveryMessageIsArchived() throws Exception {
 		long started = System.nanoTime();
-		Instant now = Instant.now();
-		Site site = Site.create("Trickle", List.of(), now);
-		this.sites.add(site);
-		Visitor visitor = Visitor.arrive(site.id(), now);
-		this.visitors.add(visitor, "hash");
-		Conversation conversation = Conversation.start(site.id(), visitor.id(), null, PageContext.unknown(), now);
-		this.live.start(conversation);
+		Conversation conversation = conversation("Trickle");
 		// Commits of this node's archive that wrote the conversation.
 		AtomicInteger commits = new AtomicInteger();
 		this.archiver.afterCommit((ids) -> {
@@ -85,7 +79,7 @@ class ArchiveScheduleIntegrationTests {
 		// waited, the archive committed after nearly every one of them.
 		int messages = 150;
 		for (int i = 0; i < messages; i++) {
-			this.live.append(conversation.id(), new ClientMessageId("t" + i), Sender.visitor(visitor.id()),
+			this.live.append(conversation.id(), new ClientMessageId("t" + i), Sender.visitor(conversation.visitorId()),
 					new MessageBody("Tea number " + i), Instant.now());
 			Thread.sleep(10);
 		}
@@ -116,25 +110,31 @@ class ArchiveScheduleIntegrationTests {
 				Thread.currentThread().interrupt();
 			}
 		});
-		Instant now = Instant.now();
-		Site site = Site.create("Scheduled", List.of(), now);
-		this.sites.add(site);
-		Visitor visitor = Visitor.arrive(site.id(), now);
-		this.visitors.add(visitor, "hash");
-		Conversation conversation = Conversation.start(site.id(), visitor.id(), null, PageContext.unknown(), now);
-		this.live.start(conversation);
-		this.live.append(conversation.id(), new ClientMessageId("m1"), Sender.visitor(visitor.id()),
-				new MessageBody("Do you sell marmalade jars?"), now);
+		Conversation conversation = conversation("Scheduled");
+		this.live.append(conversation.id(), new ClientMessageId("m1"), Sender.visitor(conversation.visitorId()),
+				new MessageBody("Do you sell marmalade jars?"), Instant.now());
 		assertThat(held.await(20, TimeUnit.SECONDS)).as("the archive committed and is held").isTrue();
 
 		// The insights count, another scheduled task, counts the archived conversation
 		// meanwhile.
 		await("counted for insights while the archive run is held").atMost(Duration.ofSeconds(15))
-			.until(() -> this.insights.waiting(site.id()) == 0
+			.until(() -> this.insights.waiting(conversation.siteId()) == 0
 					&& this.jdbc.sql("select count(*) from insight_conversation where conversation_id = ?")
 						.param(conversation.id().value())
 						.query(Long.class)
 						.single() == 1);
+	}
+
+	/** A live conversation of a new visitor on a new site. */
+	private Conversation conversation(String siteName) {
+		Instant now = Instant.now();
+		Site site = Site.create(siteName, List.of(), now);
+		this.sites.add(site);
+		Visitor visitor = Visitor.arrive(site.id(), now);
+		this.visitors.add(visitor, "hash");
+		Conversation conversation = Conversation.start(site.id(), visitor.id(), null, PageContext.unknown(), now);
+		this.live.start(conversation);
+		return conversation;
 	}
 
 }

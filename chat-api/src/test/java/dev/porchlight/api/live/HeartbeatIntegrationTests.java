@@ -76,9 +76,14 @@ class HeartbeatIntegrationTests {
 	}
 
 	private String token() {
+		return token(this.port, this.sites);
+	}
+
+	/** A visitor token for a new site, through the widget's session endpoint. */
+	static String token(int port, Sites sites) {
 		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
-		this.sites.add(site);
-		return new ApiClient(this.port).header("Origin", APP)
+		sites.add(site);
+		return new ApiClient(port).header("Origin", APP)
 			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
 			.text("/token");
 	}

@@ -3,16 +3,10 @@ package dev.porchlight.api.live;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
-import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
-import dev.porchlight.domain.site.AllowedOrigin;
-import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +27,6 @@ import static org.awaitility.Awaitility.await;
 		"porchlight.insights.interval=100ms", "porchlight.insights.settle=0s" })
 class SweepBesideLongWorkIntegrationTests {
 
-	static final String APP = "https://chat.porchlight.example";
-
 	@LocalServerPort
 	int port;
 
@@ -49,7 +41,7 @@ class SweepBesideLongWorkIntegrationTests {
 
 	@Test
 	void aSilentSocketIsClosedWhileAnInsightsCountWaitsForALock() throws Exception {
-		String token = token();
+		String token = HeartbeatIntegrationTests.token(this.port, this.sites);
 		try (Connection holder = this.dataSource.getConnection()) {
 			holder.setAutoCommit(false);
 			try (Statement statement = holder.createStatement()) {
@@ -64,7 +56,7 @@ class SweepBesideLongWorkIntegrationTests {
 							select count(*) from pg_stat_activity
 							 where wait_event_type = 'Lock' and query like '%delete from insight_pending%'
 							""").query(Long.class).single() > 0);
-				try (LiveClient silent = LiveClient.visitor(this.port, APP, token)) {
+				try (LiveClient silent = LiveClient.visitor(this.port, HeartbeatIntegrationTests.APP, token)) {
 					silent.next("welcome");
 					await("the silent socket closed by the sweep").atMost(Duration.ofSeconds(20))
 						.until(silent::isClosed);
@@ -75,14 +67,6 @@ class SweepBesideLongWorkIntegrationTests {
 				holder.rollback();
 			}
 		}
-	}
-
-	private String token() {
-		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
-		this.sites.add(site);
-		return new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
 	}
 
 }
