@@ -57,16 +57,6 @@ public interface Insights {
 	int refreshPages(Duration fresh);
 
 	/**
-	 * Counts conversations archived or changed since they were last counted: one batch,
-	 * done by one node at a time.
-	 * @param batch how many conversations at most
-	 * @return how many were counted (0 when none waited or another node was counting)
-	 */
-	default int count(int batch) {
-		return count(batch, Duration.ZERO);
-	}
-
-	/**
 	 * Counts conversations archived or changed since they were last counted, once they
 	 * were first marked at least {@code settled} ago: a conversation the archive keeps
 	 * writing is counted once per {@code settled}, not after every archive pass (each

@@ -497,7 +497,7 @@ class JdbcInsightsIntegrationTests {
 	}
 
 	private void countAll() {
-		for (int i = 0; i < 1000 && this.insights.count(500) > 0; i++) {
+		for (int i = 0; i < 1000 && this.insights.count(500, Duration.ZERO) > 0; i++) {
 			// until nothing waits
 		}
 		Long waiting = this.jdbc.sql("select count(*) from insight_pending").query(Long.class).single();
