@@ -391,6 +391,25 @@ final class Report {
 						figures.chat().line()));
 			}
 		}
+		md.append("PostgreSQL's own time for the statements the searches ran (`pg_stat_statements`, "
+				+ "reset after each warm-up), mean planning + execution per call in ms; a full-text search runs "
+				+ "the first four, a customer search the last:\n\n");
+		md.append("| statement | idle, one searcher | chat, steady rate | chat, without pause |\n");
+		md.append("| --- | --- | --- | --- |\n");
+		Map<String, String[]> cells = new java.util.LinkedHashMap<>();
+		List<Search.Figures> runs = java.util.Arrays.asList(r.searchIdle, r.searchPaced, s);
+		for (int i = 0; i < runs.size(); i++) {
+			if (runs.get(i) == null) {
+				continue;
+			}
+			for (Search.StatementTime time : runs.get(i).statements()) {
+				cells.computeIfAbsent(time.kind(), (kind) -> new String[] { "", "", "" })[i] = String
+					.format(Locale.ROOT, "%.2f + %.2f (%d calls)", time.planMs(), time.execMs(), time.calls());
+			}
+		}
+		cells.forEach((kind, row) -> md
+			.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |\n", kind, row[0], row[1], row[2])));
+		md.append('\n');
 		return md.toString();
 	}
 

@@ -94,8 +94,38 @@ final class Search {
 	}
 
 	record Figures(Seeded seeded, Map<String, Histogram> api, Map<String, Histogram> fts, Map<String, Histogram> ilike,
-			Searching searching, LoadGenerator.Result chat) {
+			Searching searching, LoadGenerator.Result chat, List<StatementTime> statements) {
 	}
+
+	/**
+	 * PostgreSQL's own time for one kind of statement the searches ran while measured
+	 * ({@code pg_stat_statements}, reset after the warm-up): what of an API latency is
+	 * the database's work, planning included.
+	 *
+	 * @param kind what the statement does
+	 * @param calls times run
+	 * @param planMs mean planning time
+	 * @param execMs mean execution time
+	 */
+	record StatementTime(String kind, long calls, double planMs, double execMs) {
+	}
+
+	/**
+	 * The statements of a search by what they do, matched on their text; anything else
+	 * (chat's archive, sessions) is left out.
+	 */
+	private static final String STATEMENTS = """
+			select kind, sum(calls), sum(total_plan_time) / sum(calls), sum(total_exec_time) / sum(calls)
+			  from (select calls, total_plan_time, total_exec_time,
+			               case when query like '%porchlight_any(distinct%' then '1 query to tsquery'
+			                    when query like '%with candidate as%' then '2 candidates and ranking'
+			                    when query like '%document @@%last_activity_at desc%' then '2 conversations by activity'
+			                    when query like '%porchlight_best_messages%' then '3 best messages'
+			                    when query like '%select distinct w.word%' then '4 words to mark'
+			                    when query like '%word_similarity%' then '5 customers' end as kind
+			          from pg_stat_statements) s
+			 where kind is not null group by kind order by kind
+			""";
 
 	/**
 	 * How searches arrive: {@code searchers} clients each sending the next query when the
@@ -400,6 +430,9 @@ final class Search {
 				owner.getJson(query.apiPath());
 			}
 		}
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+			db.createStatement().execute("select pg_stat_statements_reset()");
+		}
 		ExecutorService pool = Executors.newFixedThreadPool(searching.searchers() + 1);
 		Future<LoadGenerator.Result> load = (chat != null) ? pool.submit(chat::get) : null;
 		long end = System.nanoTime() + duration.toNanos();
@@ -427,7 +460,14 @@ final class Search {
 		pool.shutdown();
 		Map<String, Histogram> fts = new LinkedHashMap<>();
 		Map<String, Histogram> ilike = new LinkedHashMap<>();
+		List<StatementTime> statements = new ArrayList<>();
 		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+			try (Statement read = db.createStatement(); ResultSet rows = read.executeQuery(STATEMENTS)) {
+				while (rows.next()) {
+					statements.add(new StatementTime(rows.getString(1).substring(2), rows.getLong(2), rows.getDouble(3),
+							rows.getDouble(4)));
+				}
+			}
 			db.createStatement().execute("set pg_trgm.similarity_threshold = 0.3");
 			// As the product runs its searches.
 			db.createStatement().execute("set plan_cache_mode = force_custom_plan");
@@ -436,7 +476,7 @@ final class Search {
 				ilike.put(query.kind(), time(db, query.ilikeSql(), query.ilikeParam(), 5));
 			}
 		}
-		return new Figures(seeded, api, fts, ilike, searching, chatResult);
+		return new Figures(seeded, api, fts, ilike, searching, chatResult, statements);
 	}
 
 	/**
