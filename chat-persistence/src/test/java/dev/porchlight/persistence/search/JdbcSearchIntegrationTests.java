@@ -318,6 +318,40 @@ class JdbcSearchIntegrationTests {
 		}
 	}
 
+	/**
+	 * Every search through the document index reads its pending list first; archive
+	 * passes keep rewriting the documents of busy conversations, so the list must be
+	 * merged long before GIN's default 4 MB.
+	 */
+	@Test
+	void rewrittenDocumentsWaitInAPendingListOfAtMost512KBBeforeTheyAreMergedIntoTheIndex() {
+		this.jdbc.sql("create extension if not exists pgstattuple").update();
+		Site busy = site("Busy shop");
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			ids.add(conversation(busy, null, 60 + i, "A busy conversation number " + i).id().value().toString());
+		}
+		this.jdbc.sql("select gin_clean_pending_list('conversation_search_document_idx')").query().singleValue();
+		long most = 0;
+		// 20 rounds of 20 documents of 300 new words each: about 2.5 MB of entries.
+		for (int round = 0; round < 20; round++) {
+			this.jdbc.sql("""
+					update conversation_search
+					   set document = document || to_tsvector('simple',
+					         (select string_agg('w' || :round || 'x' || n, ' ') from generate_series(1, 300) n))
+					 where conversation_id = any(cast(:ids as uuid[]))
+					""").param("round", round).param("ids", ids.toArray(String[]::new)).update();
+			long pending = this.jdbc.sql("select pending_pages from pgstatginindex('conversation_search_document_idx')")
+				.query(Long.class)
+				.single();
+			most = Math.max(most, pending);
+		}
+		// Entries do wait in the list (the archive's bulk merge), but never more than
+		// 512 kB of 8 kB pages, and the page that crossed the limit.
+		assertThat(most).isBetween(2L, 65L);
+		assertThat(this.search.conversations(query("w19x300")).hits()).hasSize(20);
+	}
+
 	private String plan(String tsquery) {
 		return this.template.execute((java.sql.Connection connection) -> {
 			try (var statement = connection.createStatement()) {
