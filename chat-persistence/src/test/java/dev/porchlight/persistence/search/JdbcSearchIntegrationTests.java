@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.porchlight.domain.account.SiteScope;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ClientMessageId;
@@ -47,6 +48,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -84,6 +86,9 @@ class JdbcSearchIntegrationTests {
 
 	@Autowired
 	DataSource dataSource;
+
+	@Autowired
+	TransactionTemplate transactions;
 
 	Site shop;
 
@@ -316,6 +321,31 @@ class JdbcSearchIntegrationTests {
 					"delete from conversation where id in (select conversation_id from message where client_msg_id = 'bulk')")
 				.update();
 		}
+	}
+
+	/**
+	 * A search is planned with its values every time, however often it runs on a
+	 * connection: its statements that choose a plan are never prepared on the server (a
+	 * generic plan picks the wrong index for a word in most conversations, and scans
+	 * every customer for a phone), while turning the text into queries, which has no plan
+	 * to choose, is prepared like any statement from its fifth run. Statements prepared
+	 * on the server are the ones {@code pg_prepared_statements} lists for the connection
+	 * (with whatever earlier tests prepared on it); the test holds one connection in a
+	 * transaction, and the searches run on it.
+	 */
+	@Test
+	void searchesAreNeverPreparedOnTheServerWhileTheirQueryBuildingIsAfterFiveRuns() {
+		List<String> prepared = this.transactions.execute((status) -> {
+			for (int i = 0; i < 8; i++) {
+				assertThat(this.search.conversations(query("ankh pendant")).hits()).isNotEmpty();
+				assertThat(this.search.customers("Lovelace", 10, SiteScope.all())).isNotEmpty();
+			}
+			return this.jdbc.sql("select statement from pg_prepared_statements").query(String.class).list();
+		});
+		assertThat(prepared).anyMatch((statement) -> statement.contains("porchlight_any("))
+			.noneMatch((statement) -> List.of("ts_rank_cd(", "porchlight_best_messages(", "word_similarity(")
+				.stream()
+				.anyMatch(statement::contains));
 	}
 
 	/**
