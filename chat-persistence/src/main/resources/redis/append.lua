@@ -8,8 +8,12 @@
 --       its window millis, announce ('1': publish the events now; '0': the caller
 --       announces them later), shared rate-limit permits (0: none), its window millis,
 --       the message's files as JSON ('': none; AttachmentJson)
+-- The conversation's state is read once, changed in a table and written back in one HSET:
+-- every Redis command a script calls costs time and, for a write, a line in the
+-- append-only file and on every replica.
 local meta, log, dedup = KEYS[1], KEYS[2], KEYS[3]
-if redis.call('EXISTS', meta) == 0 then return {-1} end
+local state = hash_table(redis.call('HGETALL', meta))
+if next(state) == nil then return {-1} end
 -- Client ids are unique per sender: another sender may well pick the same one.
 local dedup_key = ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[1]
 local existing = redis.call('HGET', dedup, dedup_key)
@@ -26,15 +30,18 @@ if existing then
   return {0, seq, at}
 end
 -- Counts the message against a fixed-window limit: nil within it, else the millis left.
+-- The window starts with its first count (in this script, so never without its expiry);
+-- a counter found over the limit without one (written by anything else) gets one then.
 local function over_limit(key, permits, window)
   local count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, window) end
+  if count <= tonumber(permits) then return nil end
   local ttl = redis.call('PTTL', key)
   if ttl < 0 then
     redis.call('PEXPIRE', key, window)
     ttl = tonumber(window)
   end
-  if count > tonumber(permits) then return ttl end
-  return nil
+  return ttl
 end
 if KEYS[4] and tonumber(ARGV[10]) > 0 then
   local ttl = over_limit(KEYS[4], ARGV[10], ARGV[11])
@@ -50,9 +57,10 @@ end
 local channel = ARGV[8]
 if ARGV[12] == '0' then channel = nil end
 local reopened = 0
-if redis.call('HGET', meta, 'status') == 'CLOSED' then
-  reopened = add_entry(meta, log, channel, ARGV[7], {'k', 'REOPENED', 'sk', ARGV[2], 'si', ARGV[3], 'at', ARGV[5]})
-  redis.call('HSET', meta, 'status', 'OPEN')
+if state.status == 'CLOSED' then
+  reopened = add_entry_to(state, log, channel, ARGV[7], {'k', 'REOPENED', 'sk', ARGV[2], 'si', ARGV[3], 'at', ARGV[5]})
+  state.status = 'OPEN'
+  state.closedAt = nil
   redis.call('HDEL', meta, 'closedAt')
 end
 local fields = {'k', 'MESSAGE', 'c', ARGV[1], 'sk', ARGV[2], 'si', ARGV[3], 'b', ARGV[4], 'at', ARGV[5]}
@@ -60,18 +68,27 @@ if ARGV[15] and ARGV[15] ~= '' then
   fields[#fields + 1] = 'a'
   fields[#fields + 1] = ARGV[15]
 end
-local seq = add_entry(meta, log, channel, ARGV[7], fields)
+local seq = add_entry_to(state, log, channel, ARGV[7], fields)
 redis.call('HSET', dedup, dedup_key, seq .. ':' .. ARGV[5])
-redis.call('HSET', meta, 'lastActivity', ARGV[5], 'preview', ARGV[6], 'lastSender', ARGV[2])
-if ARGV[2] == 'VISITOR' then
-  redis.call('HINCRBY', meta, 'unreadStaff', 1)
-else
-  redis.call('HINCRBY', meta, 'unreadVisitor', 1)
+local unread = (ARGV[2] == 'VISITOR') and 'unreadStaff' or 'unreadVisitor'
+local ver = (tonumber(state.ver) or 0) + 1
+state.lastActivity, state.preview, state.lastSender = ARGV[5], ARGV[6], ARGV[2]
+state[unread] = tostring((tonumber(state[unread]) or 0) + 1)
+state.ver = tostring(ver)
+local write = {'seq', state.seq, 'lastActivity', state.lastActivity, 'preview', state.preview,
+               'lastSender', state.lastSender, unread, state[unread], 'ver', state.ver}
+if state.pub then
+  write[#write + 1] = 'pub'
+  write[#write + 1] = state.pub
 end
-local ver = redis.call('HINCRBY', meta, 'ver', 1)
+if reopened > 0 then
+  write[#write + 1] = 'status'
+  write[#write + 1] = state.status
+end
+redis.call('HSET', meta, unpack(write))
 if KEYS[5] then
   redis.call('ZADD', KEYS[5], 'GT', ARGV[5], ARGV[7])
   redis.call('ZADD', KEYS[6], 'GT', ver, ARGV[7])
 end
-if channel then publish_state(meta, ARGV[9], ARGV[7]) end
+if channel then publish_state_of(state, ARGV[9], ARGV[7]) end
 return {1, seq, tonumber(ARGV[5]), reopened, ver}

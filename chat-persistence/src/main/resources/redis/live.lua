@@ -40,8 +40,28 @@ local function add_entry(meta, log, channel, id, fields)
   return seq
 end
 
+-- As add_entry, for a script holding the meta hash as a table (state, from HGETALL, every
+-- value a string as Redis keeps it): the sequence is taken from the table and written back
+-- into it (seq, and pub once followers were told), and the script writes the fields it
+-- changed in one HSET.
+local function add_entry_to(state, log, channel, id, fields)
+  local seq = (tonumber(state.seq) or 0) + 1
+  state.seq = tostring(seq)
+  redis.call('XADD', log, seq .. '-0', unpack(fields))
+  if channel then
+    publish_entry(channel, id, seq, fields)
+    state.pub = state.seq
+  end
+  return seq
+end
+
+-- Tells every node holding staff sockets what the conversation looks like: state is the
+-- meta hash as a table, as it is now.
+local function publish_state_of(state, inbox_channel, id)
+  redis.call('PUBLISH', inbox_channel, cjson.encode({t = 's', id = id, m = state}))
+end
+
 -- Tells every node holding staff sockets what the conversation looks like now.
 local function publish_state(meta, inbox_channel, id)
-  local state = {t = 's', id = id, m = hash_table(redis.call('HGETALL', meta))}
-  redis.call('PUBLISH', inbox_channel, cjson.encode(state))
+  publish_state_of(hash_table(redis.call('HGETALL', meta)), inbox_channel, id)
 end

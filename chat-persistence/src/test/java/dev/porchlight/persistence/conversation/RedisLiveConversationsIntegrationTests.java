@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -33,9 +38,13 @@ import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.persistence.PersistenceTestApplication;
 import dev.porchlight.persistence.testing.UseRealEngines;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +59,13 @@ class RedisLiveConversationsIntegrationTests {
 
 	private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	@Autowired
 	LiveConversations live;
+
+	@Autowired
+	DataRedisConnectionDetails redis;
 
 	private final SiteId site = SiteId.random();
 
@@ -332,6 +346,74 @@ class RedisLiveConversationsIntegrationTests {
 			.pollInterval(Duration.ofMillis(100))
 			.ignoreException(RateLimitExceededException.class)
 			.until(() -> appendWithin(visitors.get(3), "a", generous, siteQuota).entry().seq() == 1);
+	}
+
+	@Test
+	void anAppendReadsTheStateOnceWritesItOnceAndPublishesWhatItStored() throws Exception {
+		Conversation conversation = start(null);
+		send(conversation, "c1", Sender.visitor(this.visitor), "Is the ring in stock?");
+		this.live.changeStatus(conversation.id(), ConversationStatus.CLOSED, Sender.staff(this.agent),
+				T0.plusSeconds(2));
+		String meta = RedisKeys.meta(conversation.id());
+		Duration deadline = Duration.ofSeconds(20);
+		try (RawRedis monitor = RawRedis.open(this.redis, deadline);
+				RawRedis subscriber = RawRedis.open(this.redis, deadline);
+				RawRedis control = RawRedis.open(this.redis, deadline)) {
+			subscriber.send("SUBSCRIBE", RedisKeys.INBOX_CHANNEL);
+			assertThat(subscriber.read()).asInstanceOf(InstanceOfAssertFactories.LIST).contains("subscribe");
+			monitor.send("MONITOR");
+			assertThat(monitor.read()).isEqualTo("OK");
+			// A message that reopens the closed conversation, counted against a limit.
+			Quota own = new Quota(new RateLimit("test.visitor", 1000, Duration.ofMinutes(1)), this.visitor.toString());
+			this.live.append(conversation.id(), new ClientMessageId("c2"), Sender.visitor(this.visitor),
+					new MessageBody("One more question"), T0.plusSeconds(3), own, null, true);
+			// Redis runs commands one at a time: whatever the script called is monitored
+			// before this marker.
+			String marker = "after-the-append-" + UUID.randomUUID();
+			control.send("ECHO", marker);
+			assertThat(control.read()).isEqualTo(marker);
+			List<List<String>> called = new ArrayList<>();
+			for (String line = (String) monitor.read(); !line.contains(marker); line = (String) monitor.read()) {
+				if (line.contains(" lua] ")) {
+					called.add(Arrays.stream(line.substring(line.indexOf(" lua] ") + 6).split(" "))
+						.map((arg) -> arg.replace("\"", ""))
+						.toList());
+				}
+			}
+			assertThat(called).filteredOn((command) -> command.get(1).equals(meta))
+				.extracting((command) -> command.get(0).toUpperCase(Locale.ROOT))
+				.as("the state read once, the closing time dropped, the rest written in one command")
+				.containsExactly("HGETALL", "HDEL", "HSET");
+			assertThat(called).extracting((command) -> command.get(0).toUpperCase(Locale.ROOT))
+				.as("every command of the script")
+				.containsExactly("HGETALL", "HGET", "INCR", "PEXPIRE", "XADD", "PUBLISH", "HDEL", "XADD", "PUBLISH",
+						"HSET", "HSET", "ZADD", "ZADD", "PUBLISH");
+			control.send("HGETALL", meta);
+			List<?> flat = (List<?>) control.read();
+			Map<String, String> stored = new HashMap<>();
+			for (int i = 0; i < flat.size(); i += 2) {
+				stored.put((String) flat.get(i), (String) flat.get(i + 1));
+			}
+			assertThat(stored).containsEntry("status", "OPEN")
+				.containsEntry("seq", "4")
+				.containsEntry("pub", "4")
+				.containsEntry("unreadStaff", "2")
+				.containsEntry("preview", "One more question")
+				.doesNotContainKey("closedAt");
+			JsonNode state = null;
+			while (state == null) {
+				List<?> message = (List<?>) subscriber.read();
+				JsonNode event = JSON.readTree((String) message.get(2));
+				if (event.path("t").asString().equals("s")
+						&& event.path("id").asString().equals(conversation.id().toString())) {
+					state = event.path("m");
+				}
+			}
+			Map<String, String> published = new HashMap<>();
+			state.properties().forEach((field) -> published.put(field.getKey(), field.getValue().asString()));
+			assertThat(state.valueStream()).as("every value a string, as Redis keeps it").allMatch(JsonNode::isString);
+			assertThat(published).as("the state published is the state stored").isEqualTo(stored);
+		}
 	}
 
 	private LiveConversations.Appended appendWithin(Conversation conversation, String clientId, RateLimit perVisitor,
