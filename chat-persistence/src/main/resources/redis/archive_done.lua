@@ -8,13 +8,18 @@ local keep = tonumber(ARGV[1])
 local answers = {}
 for i = 1, #KEYS / 2 do
   local meta, log = KEYS[2 * i - 1], KEYS[2 * i]
-  if redis.call('EXISTS', meta) == 0 then
+  -- Every conversation's state has a sequence from its start: without one it is gone.
+  local stored = redis.call('HMGET', meta, 'archivedSeq', 'seq')
+  if not stored[2] then
     answers[i] = 0
   else
-    local current = tonumber(redis.call('HGET', meta, 'archivedSeq') or '0')
+    local current = tonumber(stored[1] or '0')
     local seq = tonumber(ARGV[i + 1])
-    if seq < current then seq = current end
-    redis.call('HSET', meta, 'archivedSeq', seq)
+    if seq > current then
+      redis.call('HSET', meta, 'archivedSeq', seq)
+    else
+      seq = current
+    end
     local keep_from = seq - keep + 1
     if keep_from > 1 then redis.call('XTRIM', log, 'MINID', keep_from .. '-0') end
     answers[i] = seq

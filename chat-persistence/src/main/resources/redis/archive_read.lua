@@ -7,11 +7,11 @@
 local answers = {}
 for i = 1, #KEYS / 2 do
   local meta, log = KEYS[2 * i - 1], KEYS[2 * i]
-  if redis.call('EXISTS', meta) == 0 then
+  local state = redis.call('HGETALL', meta)
+  if #state == 0 then
     answers[i] = {}
   else
-    answers[i] = {redis.call('HGETALL', meta),
-                  redis.call('XRANGE', log, (tonumber(ARGV[i + 1]) + 1) .. '-0', '+', 'COUNT', ARGV[1])}
+    answers[i] = {state, redis.call('XRANGE', log, (tonumber(ARGV[i + 1]) + 1) .. '-0', '+', 'COUNT', ARGV[1])}
   end
 end
 return answers
