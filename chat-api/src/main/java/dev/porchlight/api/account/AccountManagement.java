@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Everything that changes an account, each step audited. Any change that should lock
@@ -67,14 +68,22 @@ class AccountManagement {
 	}
 
 	/**
-	 * Creates a staff account with a one-time password the owner hands over.
+	 * Creates a staff account with a one-time password the owner hands over, and the
+	 * sites it serves (null: every site). The sites are checked first and written in the
+	 * same transaction, so a refused request leaves no account behind.
 	 */
-	WithOneTimePassword create(Actor actor, EmailAddress email, String displayName, Role role) {
+	@Transactional
+	WithOneTimePassword create(Actor actor, EmailAddress email, String displayName, Role role,
+			@Nullable List<SiteId> sites) {
+		checkSites(role, sites);
 		String password = OwnerBootstrap.generatePassword();
 		Instant now = this.clock.instant();
 		Account account = Account.create(email, displayName, role, this.encoder.encode(password), true, now);
 		this.accounts.add(account);
 		record(actor, "account.created", account.id(), Map.of("role", role.name()));
+		if (sites != null) {
+			setSites(actor, account.id(), sites);
+		}
 		teamChanged();
 		return new WithOneTimePassword(account, password);
 	}
@@ -157,13 +166,8 @@ class AccountManagement {
 	 */
 	Account setSites(Actor actor, AccountId target, @Nullable List<SiteId> sites) {
 		Account account = get(target);
-		if (account.role() == Role.OWNER && sites != null) {
-			throw new DomainException("invalid_sites", "Owners serve every site.");
-		}
+		checkSites(account.role(), sites);
 		SiteScope scope = (sites != null) ? SiteScope.only(sites) : SiteScope.all();
-		if (sites != null && sites.stream().anyMatch((site) -> this.sites.findById(site).isEmpty())) {
-			throw new DomainException("invalid_sites", "One of the sites does not exist.");
-		}
 		if (!scope.equals(this.accounts.siteScope(target))) {
 			this.accounts.setSiteScope(target, scope);
 			int ended = this.sessions.endAll(target);
@@ -172,6 +176,15 @@ class AccountManagement {
 							String.valueOf(ended)));
 		}
 		return account;
+	}
+
+	private void checkSites(Role role, @Nullable List<SiteId> sites) {
+		if (role == Role.OWNER && sites != null) {
+			throw new DomainException("invalid_sites", "Owners serve every site.");
+		}
+		if (sites != null && sites.stream().anyMatch((site) -> this.sites.findById(site).isEmpty())) {
+			throw new DomainException("invalid_sites", "One of the sites does not exist.");
+		}
 	}
 
 	/**

@@ -49,10 +49,7 @@ class StaffController {
 		Role role = parseRole(request.role());
 		Actor actor = Actor.of(owner, http);
 		AccountManagement.WithOneTimePassword created = this.accounts.create(actor, new EmailAddress(request.email()),
-				request.displayName(), role);
-		if (request.sites() != null) {
-			this.accounts.setSites(actor, created.account().id(), sites(request.sites()));
-		}
+				request.displayName(), role, (request.sites() != null) ? sites(request.sites()) : null);
 		return withPassword(created);
 	}
 

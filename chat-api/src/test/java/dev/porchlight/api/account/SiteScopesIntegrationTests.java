@@ -253,6 +253,26 @@ class SiteScopesIntegrationTests {
 	}
 
 	@Test
+	void anAccountRefusedForItsSitesIsNotCreatedSoTheSameRequestCanBeCorrected() {
+		String email = "refused" + System.nanoTime() + "@shop.example";
+		ApiClient.Response unknownSite = this.owner.post("/api/v1/accounts", ApiClient.json(Map.of("email", email,
+				"displayName", "Robin", "role", "AGENT", "sites", List.of(java.util.UUID.randomUUID().toString()))));
+		assertThat(unknownSite.status()).isEqualTo(400);
+		assertThat(unknownSite.text("/error")).isEqualTo("invalid_sites");
+		ApiClient.Response scopedOwner = this.owner.post("/api/v1/accounts", ApiClient
+			.json(Map.of("email", email, "displayName", "Robin", "role", "OWNER", "sites", List.of(this.x))));
+		assertThat(scopedOwner.status()).isEqualTo(400);
+		assertThat(scopedOwner.text("/error")).isEqualTo("invalid_sites");
+		assertThat(this.owner.get("/api/v1/accounts").json().findValuesAsString("email")).doesNotContain(email);
+
+		ApiClient.Response corrected = this.owner.post("/api/v1/accounts", ApiClient
+			.json(Map.of("email", email, "displayName", "Robin", "role", "AGENT", "sites", List.of(this.y))));
+		assertThat(corrected.status()).isEqualTo(201);
+		assertThat(corrected.json().at("/account/sites").toString()).isEqualTo("[\"" + this.y + "\"]");
+		assertThat(corrected.text("/oneTimePassword")).isNotBlank();
+	}
+
+	@Test
 	void changingAnAgentsSitesEndsTheirSessionsSoTheNewScopeHoldsAtOnce() {
 		LiveTestClient agentSocket = track(
 				LiveTestClient.staff(this.port, APP, this.agent.cookie("PORCHLIGHT_SESSION").orElseThrow()));
