@@ -83,22 +83,16 @@ class Access {
 
 	/**
 	 * The staff inbox as this socket may see it: the most recently active conversations
-	 * of the sites it serves. For a staff member limited to some sites the global ranking
-	 * is read further (up to {@value #LIMITED_INBOX_SCAN} conversations) and filtered,
-	 * once per socket and request, never per event.
+	 * of the sites it serves (for a staff member limited to some sites, the global
+	 * ranking read on until that many are found: once per socket and request, never per
+	 * event).
 	 */
 	List<LiveConversation> inbox(Connection connection, int limit) {
 		if (!connection.limitedToSites()) {
 			return this.live.inbox(limit);
 		}
-		return this.live.inbox(LIMITED_INBOX_SCAN)
-			.stream()
-			.filter((conversation) -> connection.serves(conversation.conversation().siteId()))
-			.limit(limit)
-			.toList();
+		return this.live.inbox(connection.sites(), limit);
 	}
-
-	static final int LIMITED_INBOX_SCAN = 5000;
 
 	static boolean visibleTo(Conversation conversation, VisitorPrincipal visitor) {
 		return conversation.visibleTo(visitor.visitorId(), visitor.customerId(), visitor.siteId());

@@ -46,6 +46,9 @@ final class Connection {
 	// The parts of a frame received so far; only while a frame spans several parts.
 	private @Nullable StringBuilder partial;
 
+	/** The UTF-8 length of {@link #partial}. */
+	private int partialBytes;
+
 	private long errorWindowStart;
 
 	private int errorsInWindow;
@@ -112,6 +115,14 @@ final class Connection {
 	}
 
 	/**
+	 * @return the sites a staff member limited to some sites serves (empty for anyone
+	 * else)
+	 */
+	Set<SiteId> sites() {
+		return (this.sites != null) ? this.sites : Set.of();
+	}
+
+	/**
 	 * Who writes through this socket, from its credentials, never from a frame.
 	 */
 	Sender sender() {
@@ -171,19 +182,22 @@ final class Connection {
 	 * Puts a frame together from the parts the server hands over.
 	 * @param part the next part
 	 * @param last whether it ends the frame
-	 * @param limit the most characters a frame may have
+	 * @param limit the most bytes a frame may have, in UTF-8 as it travelled
 	 * @return the whole frame; null while parts are missing; {@link #TOO_LARGE} (compare
 	 * by identity) when the frame exceeds the limit
 	 */
 	@Nullable String assemble(String part, boolean last, int limit) {
 		if (this.partial == null && last) {
-			return (part.length() > limit) ? TOO_LARGE : part;
+			// At most 3 bytes a character: most frames need no counting.
+			return (part.length() > limit / 3 && utf8Length(part) > limit) ? TOO_LARGE : part;
 		}
 		if (this.partial == null) {
 			this.partial = new StringBuilder(part.length() * 2);
+			this.partialBytes = 0;
 		}
 		this.partial.append(part);
-		if (this.partial.length() > limit) {
+		this.partialBytes += utf8Length(part);
+		if (this.partialBytes > limit) {
 			this.partial = null;
 			return TOO_LARGE;
 		}
@@ -284,6 +298,21 @@ final class Connection {
 	@Override
 	public String toString() {
 		return (isVisitor() ? "visitor socket " : "staff socket ") + id();
+	}
+
+	/**
+	 * The length of text in UTF-8, as a frame's limit counts it: a surrogate pair is 4
+	 * bytes (2 per half), any other character 1 to 3.
+	 */
+	static int utf8Length(CharSequence text) {
+		int bytes = text.length();
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c >= 0x80) {
+				bytes += (c < 0x800 || Character.isSurrogate(c)) ? 1 : 2;
+			}
+		}
+		return bytes;
 	}
 
 }

@@ -66,7 +66,11 @@ class PresenceCommands {
 				.map((site) -> site.widget().typingPreview())
 				.orElse(false);
 			if (preview) {
-				draft = frame.draft().substring(0, Math.min(frame.draft().length(), MAX_DRAFT));
+				// In characters (code points), as every limit of the protocol: never half
+				// an emoji.
+				String typed = frame.draft();
+				draft = typed.substring(0,
+						typed.offsetByCodePoints(0, Math.min(typed.codePointCount(0, typed.length()), MAX_DRAFT)));
 			}
 		}
 		else {

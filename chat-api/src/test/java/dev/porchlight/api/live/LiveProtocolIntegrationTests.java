@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The protocol conformance suite against one node, and what only one node on a single
  * Redis shows.
  */
-@PorchlightTest(properties = "porchlight.live.visitor-messages=40")
+@PorchlightTest(properties = { "porchlight.live.visitor-messages=40", "server.forward-headers-strategy=native" })
 class LiveProtocolIntegrationTests extends ProtocolConformance {
 
 	@LocalServerPort

@@ -30,6 +30,8 @@ import static org.awaitility.Awaitility.await;
  */
 abstract class ProtocolConformance {
 
+	private static final java.util.concurrent.atomic.AtomicInteger VISITORS = new java.util.concurrent.atomic.AtomicInteger();
+
 	static final String APP = "https://chat.porchlight.example";
 
 	Site site;
@@ -213,6 +215,10 @@ abstract class ProtocolConformance {
 						this.site.widget().preChatForm(), true, this.site.widget().businessHours())));
 		visitor.send(Map.of("type", "typing", "conversationId", conversation, "typing", true, "draft", "I wonder if"));
 		assertThat(staff.next("typing").path("draft").asString()).isEqualTo("I wonder if");
+		// Cut at 1,000 characters, never inside one.
+		visitor.send(
+				Map.of("type", "typing", "conversationId", conversation, "typing", true, "draft", "🙂".repeat(1_200)));
+		assertThat(staff.next("typing").path("draft").asString()).isEqualTo("🙂".repeat(1_000));
 	}
 
 	@Test
@@ -523,11 +529,55 @@ abstract class ProtocolConformance {
 	}
 
 	@Test
+	void aResendIsAnsweredWithItsFirstAckEvenOnceTheSenderIsRateLimited() {
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		visitor.send(send(conversation, "asked", "Is the ankh pendant in stock?"));
+		long first = visitor.next("ack").path("seq").asLong();
+		String code = null;
+		for (int i = 0; i < 60 && code == null; i++) {
+			visitor.send(send(conversation, "g" + i, "again " + i));
+			JsonNode answer = visitor.next((frame) -> frame.path("type").asString().equals("ack")
+					|| frame.path("type").asString().equals("error"), "ack or error");
+			code = answer.path("type").asString().equals("error") ? answer.path("code").asString() : null;
+		}
+		assertThat(code).isEqualTo("rate_limited");
+		// A client that missed the first ack sends the message again: it was stored, so
+		// it
+		// is acknowledged as it was, whatever the limit says now.
+		visitor.send(send(conversation, "asked", "Is the ankh pendant in stock?"));
+		JsonNode resent = visitor.next(
+				(frame) -> frame.path("type").asString().equals("ack") || frame.path("type").asString().equals("error"),
+				"ack or error");
+		assertThat(resent.path("type").asString()).as(resent.toString()).isEqualTo("ack");
+		assertThat(resent.path("seq").asLong()).isEqualTo(first);
+	}
+
+	@Test
 	void anOversizedFrameClosesTheSocketWith1009() {
 		LiveClient visitor = visitor(newVisitor());
 		visitor.next("welcome");
 		visitor.sendRaw("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(20_000) + "\"}");
 		assertThat(visitor.awaitClose()).isEqualTo(1009);
+	}
+
+	@Test
+	void theFrameLimitCountsBytesSoAFrameOfFewerCharactersCanStillBeTooLarge() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		// 6,000 characters of 3 bytes each: 18,000 bytes against the 16,384 allowed.
+		visitor.sendRaw("{\"type\":\"ping\",\"pad\":\"" + "€".repeat(6_000) + "\"}");
+		assertThat(visitor.awaitClose()).isEqualTo(1009);
+	}
+
+	@Test
+	void aMessageOfTheLongestLengthInFourByteCharactersFitsInAFrame() {
+		LiveClient visitor = visitor(newVisitor());
+		String conversation = start(visitor);
+		String body = "🙂".repeat(4_000);
+		visitor.send(send(conversation, "smiles", body));
+		assertThat(visitor.next("ack").path("seq").asLong()).isEqualTo(1);
+		assertThat(visitor.next("event").path("message").path("body").asString()).isEqualTo(body);
 	}
 
 	@Test
@@ -656,8 +706,15 @@ abstract class ProtocolConformance {
 			.hasSizeGreaterThanOrEqualTo(5);
 	}
 
+	/**
+	 * A new visitor's token, asked for from an address of its own (through
+	 * {@code X-Forwarded-For}, which the nodes under test trust from loopback), as
+	 * visitors are: the suite starts more visitors a minute than one address may.
+	 */
 	String newVisitor() {
+		int n = VISITORS.incrementAndGet();
 		ApiClient.Response started = new ApiClient(port()).header("Origin", APP)
+			.header("X-Forwarded-For", "10.77." + ((n >> 8) & 0xff) + "." + (n & 0xff))
 			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", this.site.key().value())));
 		assertThat(started.status()).isEqualTo(200);
 		return started.text("/token");

@@ -2,6 +2,7 @@ package dev.porchlight.domain.conversation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,6 +48,15 @@ public interface LiveConversations {
 	 * @return the conversations, newest activity first
 	 */
 	List<LiveConversation> inbox(int limit);
+
+	/**
+	 * The inbox of a staff member limited to some sites: the most recently active
+	 * conversations of those sites, however many of other sites are more recent.
+	 * @param sites the sites served
+	 * @param limit how many at most
+	 * @return the conversations, newest activity first
+	 */
+	List<LiveConversation> inbox(Set<SiteId> sites, int limit);
 
 	/**
 	 * Appends a message unless one with the same client id from the same sender is

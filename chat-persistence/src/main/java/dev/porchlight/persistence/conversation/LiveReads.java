@@ -43,9 +43,20 @@ final class LiveReads {
 	 * The conversations of a sorted set of ids, highest score first.
 	 */
 	List<LiveConversation> ranked(String key, int limit) {
-		Set<String> ids = this.redis.opsForZSet().reverseRange(key, 0, limit - 1);
+		return page(key, 0, limit).conversations();
+	}
+
+	/**
+	 * A page of the conversations of a sorted set of ids, highest score first.
+	 * @param key the sorted set
+	 * @param from the rank of the first
+	 * @param count how many ranks to read
+	 * @return the conversations of those ranks, and whether the set ends there
+	 */
+	Page page(String key, long from, int count) {
+		Set<String> ids = this.redis.opsForZSet().reverseRange(key, from, from + count - 1);
 		if (ids == null || ids.isEmpty()) {
-			return List.of();
+			return new Page(List.of(), true);
 		}
 		List<ConversationId> ordered = ids.stream().map(ConversationId::parse).toList();
 		List<Map<byte[], byte[]>> metas = this.pipeline.each(ordered,
@@ -62,7 +73,16 @@ final class LiveReads {
 				conversations.add(LiveSchema.state(ordered.get(i), meta));
 			}
 		}
-		return conversations;
+		return new Page(conversations, ids.size() < count);
+	}
+
+	/**
+	 * Conversations of some ranks of a sorted set.
+	 *
+	 * @param conversations those that still exist, highest score first
+	 * @param last whether no rank follows
+	 */
+	record Page(List<LiveConversation> conversations, boolean last) {
 	}
 
 	/**

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.conversation.Attachment;
@@ -61,6 +61,11 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class RedisLiveConversations implements LiveConversations {
+
+	/**
+	 * Conversations of the inbox ranking read at once for a staff member of some sites.
+	 */
+	private static final int INBOX_PAGE = 1000;
 
 	private static final byte[] INBOX_KEY = RedisKeys.INBOX.getBytes(StandardCharsets.UTF_8);
 
@@ -125,6 +130,28 @@ class RedisLiveConversations implements LiveConversations {
 		return this.reads.ranked(RedisKeys.INBOX, Math.clamp(limit, 1, 1000));
 	}
 
+	/**
+	 * Reads the one ranking of every site page by page, newest first, until enough
+	 * conversations of these sites were found or the ranking ends: a quiet site's
+	 * conversations are found however many of busier sites are more recent.
+	 */
+	@Override
+	public List<LiveConversation> inbox(Set<SiteId> sites, int limit) {
+		int wanted = Math.clamp(limit, 1, 1000);
+		List<LiveConversation> found = new ArrayList<>();
+		for (long from = 0;; from += INBOX_PAGE) {
+			LiveReads.Page page = this.reads.page(RedisKeys.INBOX, from, INBOX_PAGE);
+			for (LiveConversation conversation : page.conversations()) {
+				if (sites.contains(conversation.conversation().siteId()) && found.size() < wanted) {
+					found.add(conversation);
+				}
+			}
+			if (found.size() >= wanted || page.last()) {
+				return found;
+			}
+		}
+	}
+
 	@Override
 	public List<LogEntry> after(ConversationId id, long afterSeq, int limit) {
 		return this.reads.after(id, afterSeq, limit);
@@ -137,9 +164,10 @@ class RedisLiveConversations implements LiveConversations {
 			throw new IllegalArgumentException("a message has a text or files");
 		}
 		long millis = at.toEpochMilli();
-		if (this.cluster) {
+		if (this.cluster && (quota != null || shared != null) && !storedBefore(id, clientId, sender)) {
 			// In that order: a sender refused for their own flood takes nothing from the
-			// shared allowance, as in the script.
+			// shared allowance, as in the script. A resend of a stored message is not
+			// counted (the script answers it with its first sequence), as in the script.
 			acquire(quota);
 			acquire(shared);
 		}
@@ -313,6 +341,16 @@ class RedisLiveConversations implements LiveConversations {
 						RedisZSetCommands.ZAddArgs.empty().gt());
 			return null;
 		});
+	}
+
+	/**
+	 * Whether the conversation already holds this sender's message of that client id (the
+	 * field the append script writes in the conversation's {@code dedup} hash).
+	 */
+	private boolean storedBefore(ConversationId id, ClientMessageId clientId, Sender sender) {
+		return this.redis.opsForHash()
+			.hasKey(RedisKeys.dedup(id),
+					sender.kind().name() + ":" + LiveSchema.senderId(sender) + ":" + clientId.value());
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -226,6 +227,31 @@ class RedisLiveConversationsIntegrationTests {
 		send(older, "late", Sender.visitor(this.visitor), "bumped", T0.plusSeconds(3600));
 		List<LiveConversation> inbox = this.live.inbox(1000);
 		assertThat(inbox).extracting(LiveConversation::id).containsSubsequence(older.id(), newer.id());
+	}
+
+	@Test
+	void anInboxOfSomeSitesFindsAQuietSitesConversationsBehindAThousandOfABusyOne() {
+		// Days before the other tests' conversations, which stay at the top of the inbox.
+		SiteId quiet = SiteId.random();
+		SiteId busy = SiteId.random();
+		List<ConversationId> quietOnes = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			Conversation conversation = Conversation.start(quiet, VisitorId.random(), null,
+					new PageContext("https://quiet.example/", "Quiet", null, "en"),
+					T0.minus(Duration.ofDays(2)).plusSeconds(i));
+			this.live.start(conversation);
+			quietOnes.add(0, conversation.id());
+		}
+		for (int i = 0; i < 1_200; i++) {
+			this.live.start(Conversation.start(busy, VisitorId.random(), null,
+					new PageContext("https://busy.example/", "Busy", null, "en"),
+					T0.minus(Duration.ofDays(1)).plusMillis(i)));
+		}
+		assertThat(this.live.inbox(Set.of(quiet), 500)).extracting(LiveConversation::id)
+			.as("newest first, past every conversation of the busy site")
+			.containsExactlyElementsOf(quietOnes);
+		assertThat(this.live.inbox(Set.of(quiet, busy), 2)).extracting(LiveConversation::id).hasSize(2);
+		assertThat(this.live.inbox(Set.of(SiteId.random()), 500)).isEmpty();
 	}
 
 	@Test
