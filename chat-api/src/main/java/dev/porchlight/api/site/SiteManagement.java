@@ -123,8 +123,13 @@ class SiteManagement {
 	private static WidgetSettings widget(WidgetSettings current, SiteRequests.WidgetUpdate update) {
 		BusinessHours hours = current.businessHours();
 		if (update.businessHours() != null) {
+			List<String> weekly = update.businessHours().weekly();
+			if (weekly == null) {
+				throw new DomainException("invalid_business_hours",
+						"Business hours list their opening intervals (an empty list: none).");
+			}
 			hours = new BusinessHours(BusinessHours.zone(update.businessHours().zone()),
-					update.businessHours().weekly().stream().map(BusinessHours.Opening::parse).toList());
+					weekly.stream().map(BusinessHours.Opening::parse).toList());
 		}
 		PreChatForm form = (update.preChatForm() != null) ? parse(PreChatForm.class, update.preChatForm(),
 				"pre_chat_form", "The pre-chat form is NONE, OPTIONAL_EMAIL or REQUIRED_EMAIL.")

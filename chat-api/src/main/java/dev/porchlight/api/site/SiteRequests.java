@@ -2,14 +2,14 @@ package dev.porchlight.api.site;
 
 import java.util.List;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Request bodies of the site API. In an update every field is optional: what is absent
- * stays as it was.
+ * stays as it was. No field has a bean-validation constraint: the domain checks each one
+ * (length, form, how many), so one field always fails with the one code the API documents
+ * for it ({@code invalid_colour}, {@code invalid_time_zone}, {@code too_many_origins},
+ * …), never with a second code from the path of a JSON field.
  */
 final class SiteRequests {
 
@@ -25,9 +25,7 @@ final class SiteRequests {
 	 * as {@code german} or a locale such as {@code de-AT}); by default the language of
 	 * the request's {@code Accept-Language}, else English
 	 */
-	record NewSite(@NotNull @Size(max = 80) String name,
-			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins,
-			@Nullable @Size(max = 35) String searchLanguage) {
+	record NewSite(@Nullable String name, @Nullable List<String> allowedOrigins, @Nullable String searchLanguage) {
 	}
 
 	/**
@@ -42,10 +40,8 @@ final class SiteRequests {
 	 * @param legacyIdentity whether the legacy HMAC signature of the external id alone is
 	 * still accepted next to identity tokens
 	 */
-	record SiteUpdate(@Nullable @Size(max = 80) String name,
-			@Nullable @Size(max = 20) List<@Size(max = 255) String> allowedOrigins,
-			@Nullable @Size(max = 10) String identityMode, @Nullable @Valid WidgetUpdate widget,
-			@Nullable @Size(max = 35) String searchLanguage, @Nullable Boolean legacyIdentity) {
+	record SiteUpdate(@Nullable String name, @Nullable List<String> allowedOrigins, @Nullable String identityMode,
+			@Nullable WidgetUpdate widget, @Nullable String searchLanguage, @Nullable Boolean legacyIdentity) {
 	}
 
 	/**
@@ -59,10 +55,9 @@ final class SiteRequests {
 	 * @param typingPreview whether staff see drafts as they are typed
 	 * @param businessHours opening hours
 	 */
-	record WidgetUpdate(@Nullable @Size(max = 7) String colour, @Nullable @Size(max = 10) String position,
-			@Nullable @Size(max = 500) String greeting, @Nullable @Size(max = 500) String awayMessage,
-			@Nullable @Size(max = 20) String preChatForm, @Nullable Boolean typingPreview,
-			@Nullable @Valid Hours businessHours) {
+	record WidgetUpdate(@Nullable String colour, @Nullable String position, @Nullable String greeting,
+			@Nullable String awayMessage, @Nullable String preChatForm, @Nullable Boolean typingPreview,
+			@Nullable Hours businessHours) {
 	}
 
 	/**
@@ -71,7 +66,7 @@ final class SiteRequests {
 	 * @param zone time zone, e.g. {@code Europe/Berlin}
 	 * @param weekly intervals like {@code MONDAY 09:00-17:30}
 	 */
-	record Hours(@NotNull @Size(max = 64) String zone, @NotNull @Size(max = 28) List<@Size(max = 30) String> weekly) {
+	record Hours(@Nullable String zone, @Nullable List<String> weekly) {
 	}
 
 }

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -84,7 +85,7 @@ class CannedResponseController {
 	 * @param shortcut what follows the slash, e.g. {@code shipping}
 	 * @param body the text
 	 */
-	record NewResponse(@NotNull @Size(max = 31) String shortcut, @NotNull @Size(max = 4000) String body) {
+	record NewResponse(@NotNull @Size(max = 31) String shortcut, @Nullable String body) {
 	}
 
 }

@@ -33,8 +33,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ContentDisposition;
@@ -172,8 +170,8 @@ class StoryController {
 					@Content(mediaType = "text/plain", schema = @Schema(type = "string")) })
 	@GetMapping("/api/v1/conversations/{id}/export")
 	ResponseEntity<byte[]> exportConversation(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
-			@RequestParam(defaultValue = "json") String format,
-			@RequestParam(defaultValue = "UTC") @Size(max = 64) String zone, HttpServletRequest http) {
+			@RequestParam(defaultValue = "json") String format, @RequestParam(defaultValue = "UTC") String zone,
+			HttpServletRequest http) {
 		ConversationId conversation = archived(staff, id);
 		Exports.Format chosen = format(format);
 		ZoneId timeZone = BusinessHours.zone(zone);
@@ -191,8 +189,8 @@ class StoryController {
 					@Content(mediaType = "text/plain", schema = @Schema(type = "string")) })
 	@GetMapping("/api/v1/customers/{id}/export")
 	ResponseEntity<byte[]> exportCustomer(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
-			@RequestParam(defaultValue = "json") String format,
-			@RequestParam(defaultValue = "UTC") @Size(max = 64) String zone, HttpServletRequest http) {
+			@RequestParam(defaultValue = "json") String format, @RequestParam(defaultValue = "UTC") String zone,
+			HttpServletRequest http) {
 		CustomerId customer = customer(staff, id);
 		Exports.Format chosen = format(format);
 		ZoneId timeZone = BusinessHours.zone(zone);
@@ -274,7 +272,7 @@ class StoryController {
 	 *
 	 * @param body its text
 	 */
-	record NewNote(@NotNull @Size(max = 4000) String body) {
+	record NewNote(@Nullable String body) {
 	}
 
 }

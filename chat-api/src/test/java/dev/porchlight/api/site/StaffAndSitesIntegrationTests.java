@@ -154,6 +154,32 @@ class StaffAndSitesIntegrationTests {
 			assertThat(refused.text("/error")).as(field).isEqualTo(codes.get(field));
 			assertThat(refused.body()).doesNotContain("Exception").doesNotContain("at dev.");
 		});
+		// Too long, too many or missing: the same code as any other bad value of that
+		// field.
+		List<String> day = java.util.Collections.nCopies(29, "MONDAY 09:00-10:00");
+		List<Map.Entry<String, String>> more = List.of(
+				Map.entry("{\"widget\":{\"colour\":\"#1a7f5a00\"}}", "invalid_colour"),
+				Map.entry(
+						ApiClient.json(Map.of("widget", Map.of("businessHours", Map.of("zone", "UTC", "weekly", day)))),
+						"invalid_business_hours"),
+				Map.entry("{\"widget\":{\"businessHours\":{\"zone\":\"" + "Europe/".repeat(10) + "\",\"weekly\":[]}}}",
+						"invalid_time_zone"),
+				Map.entry("{\"widget\":{\"businessHours\":{\"weekly\":[]}}}", "invalid_time_zone"),
+				Map.entry("{\"widget\":{\"businessHours\":{\"zone\":\"UTC\"}}}", "invalid_business_hours"),
+				Map.entry("{\"widget\":{\"businessHours\":{\"zone\":\"UTC\",\"weekly\":[null]}}}",
+						"invalid_business_hours"),
+				Map.entry("{\"allowedOrigins\":[null]}", "invalid_origin"),
+				Map.entry(ApiClient.json(Map.of("allowedOrigins",
+						java.util.stream.IntStream.range(0, 21)
+							.mapToObj((n) -> "https://shop" + n + ".example")
+							.toList())),
+						"too_many_origins"),
+				Map.entry(ApiClient.json(Map.of("name", "n".repeat(81))), "invalid_site_name"));
+		more.forEach((request) -> {
+			ApiClient.Response refused = this.owner.patch("/api/v1/sites/" + id, request.getKey());
+			assertThat(refused.status()).as(request.getKey()).isEqualTo(400);
+			assertThat(refused.text("/error")).as(request.getKey()).isEqualTo(request.getValue());
+		});
 		assertThat(this.owner.patch("/api/v1/sites/" + id, "{not json").text("/error")).isEqualTo("malformed_request");
 		assertThat(this.owner.get("/api/v1/sites/not-a-uuid").text("/error")).isEqualTo("invalid_id");
 		assertThat(this.owner.get("/api/v1/sites/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);

@@ -40,7 +40,15 @@ class CannedResponseIntegrationTests {
 		assertThat(bad.status()).isEqualTo(400);
 		assertThat(bad.text("/error")).isEqualTo("invalid_shortcut");
 		assertThat(owner.post("/api/v1/canned-responses", ApiClient.json(Map.of("shortcut", "empty", "body", " ")))
-			.status()).isEqualTo(400);
+			.text("/error")).isEqualTo("invalid_text");
+		// Characters, as documented: 4,000 emoji are 8,000 UTF-16 units and still fit.
+		ApiClient.Response smiles = owner.post("/api/v1/canned-responses",
+				ApiClient.json(Map.of("shortcut", "smiles", "body", "🙂".repeat(4000))));
+		assertThat(smiles.status()).isEqualTo(201);
+		assertThat(owner.delete("/api/v1/canned-responses/" + smiles.text("/id")).status()).isEqualTo(204);
+		assertThat(owner
+			.post("/api/v1/canned-responses", ApiClient.json(Map.of("shortcut", "long", "body", "x".repeat(4001))))
+			.text("/error")).isEqualTo("invalid_text");
 
 		// An agent uses and manages them too; the team list shows names, nothing more.
 		String email = "agent" + System.nanoTime() + "@shop.example";

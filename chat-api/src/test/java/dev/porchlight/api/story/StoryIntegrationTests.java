@@ -80,6 +80,16 @@ class StoryIntegrationTests {
 		assertThat(this.owner
 			.post("/api/v1/conversations/" + this.conversation + "/notes", ApiClient.json(Map.of("body", " ")))
 			.text("/error")).isEqualTo("invalid_note");
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + this.conversation + "/notes",
+					ApiClient.json(Map.of("body", "x".repeat(4001))))
+			.text("/error")).isEqualTo("invalid_note");
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + this.conversation + "/notes",
+					ApiClient.json(Map.of("body", "🙂".repeat(4000))))
+			.status()).isEqualTo(200);
+		assertThat(this.owner.get("/api/v1/conversations/" + this.conversation + "/export?zone=" + "Europe/".repeat(10))
+			.text("/error")).isEqualTo("invalid_time_zone");
 	}
 
 	@Test

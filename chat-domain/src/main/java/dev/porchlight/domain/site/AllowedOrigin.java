@@ -3,7 +3,6 @@ package dev.porchlight.domain.site;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.Objects;
 
 import dev.porchlight.domain.common.DomainException;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +17,6 @@ import org.jspecify.annotations.Nullable;
 public record AllowedOrigin(String value) {
 
 	public AllowedOrigin {
-		Objects.requireNonNull(value, "origin");
 		value = canonical(value);
 	}
 
@@ -31,7 +29,10 @@ public record AllowedOrigin(String value) {
 		return this.value.equals(originHeader);
 	}
 
-	private static String canonical(String text) {
+	private static String canonical(@Nullable String text) {
+		if (text == null) {
+			throw invalid();
+		}
 		String trimmed = text.strip();
 		if (trimmed.length() > 255) {
 			throw invalid();

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.porchlight.domain.common.DomainException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When the business answers chats, in its own time zone. An empty schedule means no fixed
@@ -46,7 +47,10 @@ public record BusinessHours(ZoneId zone, List<Opening> weekly) {
 	 * @param zone e.g. {@code Europe/Berlin}
 	 * @return the zone
 	 */
-	public static ZoneId zone(String zone) {
+	public static ZoneId zone(@Nullable String zone) {
+		if (zone == null) {
+			throw new DomainException("invalid_time_zone", "A time zone is needed, e.g. Europe/Berlin.");
+		}
 		try {
 			return ZoneId.of(zone);
 		}
@@ -123,8 +127,8 @@ public record BusinessHours(ZoneId zone, List<Opening> weekly) {
 		 * @param text the text
 		 * @return the interval
 		 */
-		public static Opening parse(String text) {
-			Matcher matcher = TEXT.matcher(text);
+		public static Opening parse(@Nullable String text) {
+			Matcher matcher = TEXT.matcher((text != null) ? text : "");
 			try {
 				if (matcher.matches()) {
 					return new Opening(DayOfWeek.valueOf(matcher.group(1)), LocalTime.parse(matcher.group(2)),
