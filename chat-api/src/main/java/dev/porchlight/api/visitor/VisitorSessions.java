@@ -76,10 +76,11 @@ class VisitorSessions {
 			this.visitors.add(visitor, hash(newSecret));
 		}
 		IdentityOutcome identity = IdentityOutcome.NONE;
-		// Only a link the site vouched for carries a customer into the token; in enforced
-		// mode only a link vouched for in this very session (a token expires, the
-		// browser's credential does not). A visitor created just now has no link yet.
-		CustomerId customer = (site.identityMode() != IdentityMode.ENFORCED && newSecret == null)
+		// Only a link the site vouched for carries a customer into the token, and only in
+		// optional mode: in enforced mode only a link vouched for in this very session (a
+		// token expires, the browser's credential does not), and with identity off
+		// nobody. A visitor created just now has no link yet.
+		CustomerId customer = (site.identityMode() == IdentityMode.OPTIONAL && newSecret == null)
 				? this.visitors.verifiedCustomer(visitor.id()).orElse(null) : null;
 		VisitorSessionRequest.Identity claimed = request.identity();
 		if (claimed != null && site.identityMode() != IdentityMode.OFF) {
@@ -100,6 +101,9 @@ class VisitorSessions {
 				identity = IdentityOutcome.VERIFIED;
 			}
 			else {
+				// A refused token makes this session anonymous, whoever the browser was
+				// before (docs/security.md).
+				customer = null;
 				identity = IdentityOutcome.UNVERIFIED;
 				// What the page claimed still tells the owner who may be writing, on a
 				// record of the visitor's own (docs/security.md).

@@ -170,6 +170,31 @@ class SignedIdentityIntegrationTests {
 	}
 
 	@Test
+	void aBrowserVerifiedBeforeIsAnonymousWithARefusedTokenAndWithIdentityOff() {
+		String token = IdentityTokenFixture.token(this.site.identitySecret(), "user-11", "eleven@shop.example",
+				"Eleven");
+		ApiClient.Response verified = start(Map.of("identity", Map.of("token", token)));
+		assertThat(me(verified.text("/token")).text("/customer/email")).isEqualTo("eleven@shop.example");
+		Map<String, Object> browser = Map.of("visitorId", verified.text("/visitorId"), "visitorSecret",
+				verified.text("/visitorSecret"));
+
+		// Optional mode, a token the site did not sign: anonymous for this session.
+		Map<String, Object> forged = new HashMap<>(browser);
+		forged.put("identity", Map.of("token", IdentityTokenFixture
+			.token(dev.porchlight.domain.site.IdentitySecret.generate(), "user-11", null, null)));
+		ApiClient.Response refused = start(forged);
+		assertThat(refused.text("/identity")).isEqualTo("unverified");
+		assertThat(me(refused.text("/token")).json().path("customer").isNull()).isTrue();
+
+		// Identity off: nobody, however the browser was known before.
+		this.sites.update(this.site.withSettings(this.site.name(), this.site.allowedOrigins(), IdentityMode.OFF,
+				this.site.widget()));
+		ApiClient.Response off = start(browser);
+		assertThat(off.text("/identity")).isEqualTo("none");
+		assertThat(me(off.text("/token")).json().path("customer").isNull()).isTrue();
+	}
+
+	@Test
 	void legacySignaturesWorkOnlyWhereTheOwnerSwitchedThemOn() {
 		String signature = this.site.identitySecret().sign("user-5");
 		Map<String, Object> legacy = Map.of("externalId", "user-5", "email", "five@shop.example", "signature",
