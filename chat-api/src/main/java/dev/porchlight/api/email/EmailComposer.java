@@ -30,6 +30,9 @@ final class EmailComposer {
 
 	private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]+");
 
+	/** An email address, with its angle brackets if it has them. */
+	private static final Pattern ADDRESS = Pattern.compile("<?[^\\s<>()\\[\\]\"',;:@]+@[^\\s<>()\\[\\]\"',;:@]+>?");
+
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
 		.withZone(ZoneOffset.UTC);
 
@@ -193,6 +196,15 @@ final class EmailComposer {
 	 */
 	static String clean(String text) {
 		return CONTROL.matcher(text).replaceAll(" ").strip();
+	}
+
+	/**
+	 * What a mail server said, as Porchlight logs and stores it: without the email
+	 * addresses it quotes (a refusal usually names the recipient, {@code 550 <bob@x>}),
+	 * since no address is logged or kept in the clear (docs/security.md).
+	 */
+	static String withoutAddresses(String text) {
+		return ADDRESS.matcher(text).replaceAll("<address>");
 	}
 
 	private static String escape(String text) {

@@ -2,10 +2,14 @@ package dev.porchlight.api.email;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
+import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.api.web.ApiException;
+import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversations;
@@ -17,6 +21,7 @@ import dev.porchlight.domain.email.SiteEmails;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.site.Sites;
 import jakarta.mail.MessagingException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
@@ -59,9 +64,12 @@ class EmailController {
 
 	private final ObjectProvider<Mailbox> embeddedMailbox;
 
+	private final AuditLog audit;
+
 	EmailController(EmailOutbox outbox, LiveConversations live, SiteEmails siteEmails, Sites sites,
 			EmailProperties properties, EmailWork work, ObjectProvider<JavaMailSender> senders,
-			ObjectProvider<Mailbox> embeddedMailbox) {
+			ObjectProvider<Mailbox> embeddedMailbox, AuditLog audit) {
+		this.audit = audit;
 		this.outbox = outbox;
 		this.live = live;
 		this.siteEmails = siteEmails;
@@ -130,7 +138,8 @@ class EmailController {
 	}
 
 	@PutMapping("/api/v1/sites/{id}/email")
-	SiteEmailView saveSiteEmail(@PathVariable String id, @Valid @RequestBody SiteEmailChange change) {
+	SiteEmailView saveSiteEmail(@AuthenticationPrincipal StaffPrincipal owner, @PathVariable String id,
+			@Valid @RequestBody SiteEmailChange change, HttpServletRequest http) {
 		SiteId site = site(id);
 		String address = (change.address() != null && !change.address().isBlank()) ? change.address().strip() : null;
 		EmailAddress parsed = (address != null) ? new EmailAddress(address) : null;
@@ -147,7 +156,14 @@ class EmailController {
 		}
 		SiteEmail settings = new SiteEmail(site,
 				(change.fromName() != null && !change.fromName().isBlank()) ? change.fromName() : null, parsed);
+		SiteEmail before = this.siteEmails.of(site);
 		this.siteEmails.save(settings);
+		// Who the shop's emails come from is a change to the site: audited like the rest
+		// (what changed, not the address).
+		this.audit.record(Actor.of(owner, http)
+			.did(Instant.now(), "site.email_changed", "site:" + site,
+					Map.of("address", String.valueOf(!Objects.equals(before.address(), settings.address())), "fromName",
+							String.valueOf(!Objects.equals(before.fromName(), settings.fromName())))));
 		return SiteEmailView.of(settings, this.properties.address());
 	}
 

@@ -314,7 +314,7 @@ public class EmailDispatcher {
 			cause = cause.getCause();
 		}
 		String message = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
-		message = EmailComposer.clean(message);
+		message = EmailComposer.withoutAddresses(EmailComposer.clean(message));
 		String text = (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
 				|| cause instanceof java.net.SocketTimeoutException) ? "Mail server unreachable: " + message
 						: "Mail server refused: " + message;

@@ -259,16 +259,17 @@ public class InboundMail {
 	}
 
 	private Outcome bounce(DeliveryReport report) {
-		String reason = EmailComposer.clean("Bounced" + ((report.status() != null) ? " (" + report.status() + ")" : "")
-				+ ((report.diagnostic() != null) ? ": " + report.diagnostic() : ""));
+		String reason = EmailComposer.withoutAddresses(
+				EmailComposer.clean("Bounced" + ((report.status() != null) ? " (" + report.status() + ")" : "")
+						+ ((report.diagnostic() != null) ? ": " + report.diagnostic() : "")));
 		reason = reason.substring(0, Math.min(reason.length(), 300));
 		ConversationId conversation = null;
 		if (report.originalMessageId() != null) {
-			conversation = this.outbox.bounced(report.originalMessageId(), reason).orElse(null);
+			conversation = this.outbox.bounced(report.originalMessageId(), report.recipient(), reason).orElse(null);
 		}
 		if (report.recipient() != null && report.permanent() && conversation != null) {
-			// Only for an address we wrote to: a forged bounce for someone else's
-			// address must not stop their mail.
+			// Only for the address that email went to: a forged bounce for someone
+			// else's address must not stop their mail.
 			this.addresses.bounced(report.recipient(), reason, this.clock.instant());
 		}
 		return Outcome.of(Outcome.Kind.BOUNCE, conversation, (conversation != null) ? null : "Not an email of ours.");

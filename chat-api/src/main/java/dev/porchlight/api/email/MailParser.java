@@ -470,7 +470,9 @@ public final class MailParser {
 			int end = text.indexOf('\n', matcher.end());
 			diagnostic = singleLine(text.substring(start, (end < 0) ? text.length() : end), MAX_DIAGNOSTIC_LENGTH);
 		}
-		return new DeliveryReport(recipient, messageId, status, diagnostic, true);
+		// As in a standard report: a 4.x.x status is a temporary failure, which says
+		// nothing lasting about the address (a server that gave up retrying, 4.4.7).
+		return new DeliveryReport(recipient, messageId, status, diagnostic, status == null || status.startsWith("5"));
 	}
 
 	private static @Nullable String failedRecipientIn(String text) {

@@ -76,6 +76,16 @@ class EmailComposerUnitTests {
 		return message;
 	}
 
+	@Test
+	void whatAMailServerSaidIsKeptWithoutTheAddressesItQuotes() {
+		assertThat(EmailComposer
+			.withoutAddresses("550 5.1.1 <Bob.Smith+shop@Mail.example.org>: Recipient address rejected"))
+			.isEqualTo("550 5.1.1 <address>: Recipient address rejected");
+		assertThat(EmailComposer.withoutAddresses("RCPT TO:bob@example.org refused; try ann@example.com"))
+			.isEqualTo("RCPT TO:<address> refused; try <address>");
+		assertThat(EmailComposer.withoutAddresses("421 4.7.0 Try again later")).isEqualTo("421 4.7.0 Try again later");
+	}
+
 	private static EmailComposer.Letter letter(String shop, String to) {
 		Instant at = Instant.parse("2026-12-02T10:00:00Z");
 		List<LogEntry> entries = List.of(

@@ -216,19 +216,36 @@ class EmailContinuityIntegrationTests {
 			staff.sendAndAck(conversation, "s1", "Hello! How can we help?");
 		}
 		MimeMessage email = emailTo(customer);
-		String dsn = "From: MAILER-DAEMON@mx.example.org\r\nTo: shop@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
-				+ "Message-ID: <dsn-" + System.nanoTime() + "@mx.example.org>\r\nMIME-Version: 1.0\r\n"
-				+ "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n"
-				+ "--b1\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
-				+ "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n"
-				+ "Final-Recipient: rfc822; " + customer + "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
-				+ "Diagnostic-Code: smtp; 550 5.1.1 No such user\r\n"
-				+ "--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: " + email.getMessageID() + "\r\nTo: "
-				+ customer + "\r\n--b1--\r\n";
-		assertThat(webhook(dsn, "message/rfc822", SECRET).body()).contains("\"outcome\":\"BOUNCE\"");
+		long blockedBefore = this.jdbc.sql("select count(*) from email_address where bounced_at is not null")
+			.query(Long.class)
+			.single();
+		// Whoever got the email knows its Message-ID: a bounce they forge for another
+		// address stops nobody's mail and leaves the email as it was.
+		String victim = "victim." + System.nanoTime() + "@example.org";
+		assertThat(webhook(dsn(email.getMessageID(), victim), "message/rfc822", SECRET).body())
+			.contains("\"outcome\":\"BOUNCE\"")
+			.contains("Not an email of ours");
+		assertThat(this.owner.get("/api/v1/conversations/" + conversation + "/emails")
+			.json()
+			.get(0)
+			.path("status")
+			.asString()).isEqualTo("sent");
+		assertThat(this.jdbc.sql("select count(*) from email_address where bounced_at is not null")
+			.query(Long.class)
+			.single()).as("no address blocked").isEqualTo(blockedBefore);
+
+		assertThat(webhook(dsn(email.getMessageID(), customer.toUpperCase(java.util.Locale.ROOT)), "message/rfc822",
+				SECRET)
+			.body()).contains("\"outcome\":\"BOUNCE\"");
 		JsonNode emails = this.owner.get("/api/v1/conversations/" + conversation + "/emails").json();
 		assertThat(emails.get(0).path("status").asString()).isEqualTo("bounced");
-		assertThat(emails.get(0).path("reason").asString()).contains("5.1.1");
+		assertThat(emails.get(0).path("reason").asString()).contains("5.1.1")
+			.contains("<address>: No such user")
+			.as("no address kept in the clear")
+			.doesNotContainIgnoringCase(customer);
+		assertThat(this.jdbc.sql("select bounce_reason from email_address where bounced_at is not null")
+			.query(String.class)
+			.list()).noneMatch((reason) -> reason.toLowerCase(java.util.Locale.ROOT).contains(customer));
 		try (LiveTestClient staff = staff()) {
 			staff.sendAndAck(conversation, "s2", "Are you still there?");
 		}
@@ -237,6 +254,21 @@ class EmailContinuityIntegrationTests {
 					(list) -> list.size() == 2 && list.get(1).path("status").asString().equals("skipped"));
 		assertThat(next.get(1).path("reason").asString()).contains("bounced");
 		assertThat(emailsTo(customer)).hasSize(1);
+	}
+
+	/**
+	 * A delivery report (RFC 3464) for the email of this Message-ID, naming a recipient.
+	 */
+	private static String dsn(String messageId, String recipient) {
+		return "From: MAILER-DAEMON@mx.example.org\r\nTo: shop@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+				+ "Message-ID: <dsn-" + System.nanoTime() + "@mx.example.org>\r\nMIME-Version: 1.0\r\n"
+				+ "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n"
+				+ "--b1\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
+				+ "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n"
+				+ "Final-Recipient: rfc822; " + recipient + "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+				+ "Diagnostic-Code: smtp; 550 5.1.1 <" + recipient + ">: No such user\r\n"
+				+ "--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: " + messageId + "\r\nTo: " + recipient
+				+ "\r\n--b1--\r\n";
 	}
 
 	@Test

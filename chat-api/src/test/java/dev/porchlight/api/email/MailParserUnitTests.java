@@ -519,6 +519,35 @@ class MailParserUnitTests {
 	}
 
 	@Test
+	void aNonStandardBounceOfATemporaryFailureIsNotPermanent() {
+		InboundEmail email = parse("""
+				Return-path: <>
+				From: Mail Delivery System <Mailer-Daemon@mx.hoster.example>
+				To: shop@example.com
+				Subject: Mail delivery failed: returning message to sender
+				Message-Id: <E1abd-0002@mx.hoster.example>
+				Content-Type: text/plain; charset=us-ascii
+
+				A message that you sent could not be delivered to one or more of its
+				recipients. Retry timeout exceeded. The following address(es) failed:
+
+				  busy@customer.example
+				    451 4.4.7 Delivery time expired
+
+				------ This is a copy of the message, including all the headers. ------
+
+				From: Shop <shop@example.com>
+				To: busy@customer.example
+				Message-ID: <conv-81f2.msg-19@porchlight.example>
+
+				Hello!
+				""");
+		assertThat(email.bounce()).isNotNull();
+		assertThat(email.bounce().status()).isEqualTo("4.4.7");
+		assertThat(email.bounce().permanent()).as("the address may work tomorrow").isFalse();
+	}
+
+	@Test
 	void readsAnExchangeBounceWithTheOriginalAttached() {
 		InboundEmail email = parse("""
 				From: postmaster@contoso.com

@@ -57,12 +57,16 @@ public interface EmailOutbox {
 	void skipped(UUID id, String reason);
 
 	/**
-	 * Marks the email sent with this Message-ID as bounced.
+	 * Marks the email sent with this Message-ID as bounced, if it went to the address the
+	 * bounce names: whoever received one of our emails knows its Message-ID, and a bounce
+	 * they forge for another address must not count.
 	 * @param messageId its Message-ID, without angle brackets
+	 * @param recipient the address the bounce says failed (any case), or null when it
+	 * names none
 	 * @param reason what the receiving server said
-	 * @return the email's conversation, when it was one of ours
+	 * @return the email's conversation, when it was one of ours sent to that recipient
 	 */
-	Optional<ConversationId> bounced(String messageId, String reason);
+	Optional<ConversationId> bounced(String messageId, @Nullable String recipient, String reason);
 
 	/**
 	 * Queues the transcript of a conversation up to {@code lastSeq} for a visitor.

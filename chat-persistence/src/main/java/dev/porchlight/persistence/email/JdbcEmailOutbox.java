@@ -141,14 +141,16 @@ class JdbcEmailOutbox implements EmailOutbox {
 	}
 
 	@Override
-	public Optional<ConversationId> bounced(String messageId, String reason) {
+	public Optional<ConversationId> bounced(String messageId, @Nullable String recipient, String reason) {
 		return this.jdbc.sql("""
 				update email_outbox set status = 'BOUNCED', reason = :reason, updated_at = now()
 				 where message_id = :messageId
+				   and (cast(:recipient as text) is null or lower(recipient) = lower(cast(:recipient as text)))
 				returning conversation_id
 				""")
 			.param("reason", reason)
 			.param("messageId", messageId)
+			.param("recipient", recipient)
 			.query((row, rowNum) -> new ConversationId(row.getObject(1, UUID.class)))
 			.optional();
 	}
