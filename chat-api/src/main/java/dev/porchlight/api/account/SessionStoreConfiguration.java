@@ -3,12 +3,14 @@ package dev.porchlight.api.account;
 import java.time.Duration;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.data.redis.config.ConfigureRedisAction;
 import org.springframework.session.data.redis.config.annotation.web.http.EnableRedisIndexedHttpSession;
 
 /**
@@ -36,6 +38,19 @@ class SessionStoreConfiguration {
 	SessionRepositoryCustomizer<RedisIndexedSessionRepository> sessionTimeout(
 			@Value("${spring.session.timeout:12h}") Duration timeout) {
 		return (sessions) -> sessions.setDefaultMaxInactiveInterval(timeout);
+	}
+
+	/**
+	 * On a managed Redis that forbids {@code CONFIG} the operator enables keyspace
+	 * notifications and sets Boot's own property for that,
+	 * {@code spring.session.data.redis.configure-action=none}; Boot reads it only in the
+	 * configuration this class replaces, so it is honoured here.
+	 * @return an action that leaves Redis' configuration alone
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "spring.session.data.redis.configure-action", havingValue = "none")
+	ConfigureRedisAction leaveRedisConfigurationAlone() {
+		return ConfigureRedisAction.NO_OP;
 	}
 
 	@Bean

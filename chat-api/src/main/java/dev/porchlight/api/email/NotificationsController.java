@@ -40,6 +40,10 @@ class NotificationsController {
 
 	@PutMapping("/api/v1/me/email-notifications")
 	Notifications put(@AuthenticationPrincipal StaffPrincipal staff, @Valid @RequestBody Notifications change) {
+		if (staff.passwordMustChange()) {
+			// A one-time password changes nothing but itself (docs/security.md).
+			throw ApiException.forbidden("forbidden", "Choose your own password first.");
+		}
 		this.notices.setWantsEmails(staff.id(), change.waiting());
 		return new Notifications(this.digest.wants(account(staff)));
 	}

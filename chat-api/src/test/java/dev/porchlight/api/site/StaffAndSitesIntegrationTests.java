@@ -49,6 +49,10 @@ class StaffAndSitesIntegrationTests {
 		ApiClient agent = new ApiClient(this.port);
 		assertThat(agent.signIn(email, oneTime).text("/account/passwordMustChange")).isEqualTo("true");
 		assertThat(agent.get("/api/v1/sites").status()).as("nothing but the password change").isEqualTo(403);
+		assertThat(agent.put("/api/v1/me/email-notifications", ApiClient.json(Map.of("waiting", false))).status())
+			.as("not even the account's own settings")
+			.isEqualTo(403);
+		assertThat(agent.get("/api/v1/me/email-notifications").status()).isEqualTo(200);
 		assertThat(
 				agent
 					.post("/api/v1/me/password",
@@ -135,8 +139,17 @@ class StaffAndSitesIntegrationTests {
 
 		String rotated = this.owner.post("/api/v1/sites/" + id + "/identity-secret", "").text("/identitySecret");
 		assertThat(rotated).hasSize(43).isNotEqualTo(secret);
+		assertThat(this.owner
+			.put("/api/v1/sites/" + id + "/email",
+					ApiClient.json(
+							Map.of("fromName", "Ankh & Co", "address", "hello" + System.nanoTime() + "@ankh.example")))
+			.status()).isEqualTo(200);
 		assertThat(this.audit.latest(20)).extracting(AuditEvent::action)
-			.contains("site.created", "site.updated", "site.secret_rotated");
+			.contains("site.created", "site.updated", "site.secret_rotated", "site.email_changed");
+		assertThat(this.audit.latest(20)).filteredOn((event) -> event.action().equals("site.email_changed"))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.details()).containsEntry("address", "true")
+				.containsEntry("fromName", "true"));
 		assertThat(this.audit.latest(20)).allSatisfy((event) -> assertThat(event.details().values())
 			.noneMatch((value) -> value.contains(rotated) || value.contains(secret)));
 	}
