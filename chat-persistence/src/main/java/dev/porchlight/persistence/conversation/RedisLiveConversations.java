@@ -301,17 +301,24 @@ class RedisLiveConversations implements LiveConversations {
 
 	/**
 	 * Sets a field the archive keeps too; the new version lists the conversation for the
-	 * archive, so it learns the change.
+	 * archive, so it learns the change: in the same script on one Redis (a crash between
+	 * the two would leave a change the archive never hears of, which the re-listing of
+	 * conversations with unarchived entries does not catch), after it on a cluster, where
+	 * the archive queue is in another slot.
 	 */
 	private long assign(ConversationId id, String field, String value) {
-		Long version = this.redis.execute(LiveScripts.ASSIGN, List.of(RedisKeys.meta(id)), field, value, id.toString(),
+		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id))
+				: List.of(RedisKeys.meta(id), RedisKeys.awaitingArchive(id));
+		Long version = this.redis.execute(LiveScripts.ASSIGN, keys, field, value, id.toString(),
 				RedisKeys.INBOX_CHANNEL);
 		if (version == null || version < 0) {
 			return -1;
 		}
-		this.redis.execute((RedisCallback<Object>) (connection) -> connection.zSetCommands()
-			.zAdd(RedisKeys.awaitingArchive(id).getBytes(StandardCharsets.UTF_8), version,
-					id.toString().getBytes(StandardCharsets.UTF_8), RedisZSetCommands.ZAddArgs.empty().gt()));
+		if (this.cluster) {
+			this.redis.execute((RedisCallback<Object>) (connection) -> connection.zSetCommands()
+				.zAdd(RedisKeys.awaitingArchive(id).getBytes(StandardCharsets.UTF_8), version,
+						id.toString().getBytes(StandardCharsets.UTF_8), RedisZSetCommands.ZAddArgs.empty().gt()));
+		}
 		return version;
 	}
 

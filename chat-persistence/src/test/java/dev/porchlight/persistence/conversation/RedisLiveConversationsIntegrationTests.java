@@ -47,6 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -67,6 +68,9 @@ class RedisLiveConversationsIntegrationTests {
 
 	@Autowired
 	DataRedisConnectionDetails redis;
+
+	@Autowired
+	StringRedisTemplate redisTemplate;
 
 	private final SiteId site = SiteId.random();
 
@@ -230,6 +234,48 @@ class RedisLiveConversationsIntegrationTests {
 	}
 
 	@Test
+	void anAssignmentListsTheConversationForTheArchiveInItsOwnScript() throws Exception {
+		Conversation conversation = start(null);
+		String queue = RedisKeys.awaitingArchive(conversation.id());
+		List<List<String>> called = calledInScripts(() -> this.live.assignStaff(conversation.id(), this.agent));
+		assertThat(called).filteredOn((command) -> command.get(1).equals(queue))
+			.extracting((command) -> command.get(0).toUpperCase(Locale.ROOT))
+			.as("listed in the step that changed it: no crash can come between")
+			.containsExactly("ZADD");
+		Object version = this.redisTemplate.opsForHash().get(RedisKeys.meta(conversation.id()), "ver");
+		assertThat(this.redisTemplate.opsForZSet().score(queue, conversation.id().toString()))
+			.isEqualTo(Double.parseDouble((String) version));
+	}
+
+	/**
+	 * The commands Lua scripts called while the action ran, each as its name and
+	 * arguments, seen through {@code MONITOR}.
+	 */
+	private List<List<String>> calledInScripts(Runnable action) throws Exception {
+		Duration deadline = Duration.ofSeconds(20);
+		try (RawRedis monitor = RawRedis.open(this.redis, deadline);
+				RawRedis control = RawRedis.open(this.redis, deadline)) {
+			monitor.send("MONITOR");
+			assertThat(monitor.read()).isEqualTo("OK");
+			action.run();
+			// Redis runs commands one at a time: whatever the scripts called is
+			// monitored before this marker.
+			String marker = "after-the-action-" + UUID.randomUUID();
+			control.send("ECHO", marker);
+			assertThat(control.read()).isEqualTo(marker);
+			List<List<String>> called = new ArrayList<>();
+			for (String line = (String) monitor.read(); !line.contains(marker); line = (String) monitor.read()) {
+				if (line.contains(" lua] ")) {
+					called.add(Arrays.stream(line.substring(line.indexOf(" lua] ") + 6).split(" "))
+						.map((arg) -> arg.replace("\"", ""))
+						.toList());
+				}
+			}
+			return called;
+		}
+	}
+
+	@Test
 	void anInboxOfSomeSitesFindsAQuietSitesConversationsBehindAThousandOfABusyOne() {
 		// Days before the other tests' conversations, which stay at the top of the inbox.
 		SiteId quiet = SiteId.random();
@@ -382,30 +428,15 @@ class RedisLiveConversationsIntegrationTests {
 				T0.plusSeconds(2));
 		String meta = RedisKeys.meta(conversation.id());
 		Duration deadline = Duration.ofSeconds(20);
-		try (RawRedis monitor = RawRedis.open(this.redis, deadline);
-				RawRedis subscriber = RawRedis.open(this.redis, deadline);
+		try (RawRedis subscriber = RawRedis.open(this.redis, deadline);
 				RawRedis control = RawRedis.open(this.redis, deadline)) {
 			subscriber.send("SUBSCRIBE", RedisKeys.INBOX_CHANNEL);
 			assertThat(subscriber.read()).asInstanceOf(InstanceOfAssertFactories.LIST).contains("subscribe");
-			monitor.send("MONITOR");
-			assertThat(monitor.read()).isEqualTo("OK");
 			// A message that reopens the closed conversation, counted against a limit.
 			Quota own = new Quota(new RateLimit("test.visitor", 1000, Duration.ofMinutes(1)), this.visitor.toString());
-			this.live.append(conversation.id(), new ClientMessageId("c2"), Sender.visitor(this.visitor),
-					new MessageBody("One more question"), T0.plusSeconds(3), own, null, true);
-			// Redis runs commands one at a time: whatever the script called is monitored
-			// before this marker.
-			String marker = "after-the-append-" + UUID.randomUUID();
-			control.send("ECHO", marker);
-			assertThat(control.read()).isEqualTo(marker);
-			List<List<String>> called = new ArrayList<>();
-			for (String line = (String) monitor.read(); !line.contains(marker); line = (String) monitor.read()) {
-				if (line.contains(" lua] ")) {
-					called.add(Arrays.stream(line.substring(line.indexOf(" lua] ") + 6).split(" "))
-						.map((arg) -> arg.replace("\"", ""))
-						.toList());
-				}
-			}
+			List<List<String>> called = calledInScripts(
+					() -> this.live.append(conversation.id(), new ClientMessageId("c2"), Sender.visitor(this.visitor),
+							new MessageBody("One more question"), T0.plusSeconds(3), own, null, true));
 			assertThat(called).filteredOn((command) -> command.get(1).equals(meta))
 				.extracting((command) -> command.get(0).toUpperCase(Locale.ROOT))
 				.as("the state read once, the closing time dropped, the rest written in one command")
