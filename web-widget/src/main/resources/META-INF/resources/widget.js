@@ -184,9 +184,17 @@
 			load().then(() => launcher && show());
 		},
 		on: (name, fn) => handlers[name].push(fn) && api,
+		off(name, fn) {
+			const list = handlers[name] || [];
+			list.includes(fn) && list.splice(list.indexOf(fn), 1);
+			return api;
+		},
+		// Everything kept for this visitor, here and in the frame (made for it if needed).
 		reset() {
 			keep('localStorage', KEY, 0);
+			keep('sessionStorage', KEY + '.open', 0);
 			post('reset');
+			ensureFrame();
 		},
 		shutdown() {
 			close();

@@ -264,7 +264,9 @@ function identify(id, identity) {
 		}
 		return;
 	}
-	state.identity = (wanted.token || wanted.externalId) ? wanted : null;
+	// Sent even without a token, so the server answers it as docs/embedding.md says
+	// (unverified and anonymous, or refused in enforced mode) and the promise settles.
+	state.identity = wanted;
 	state.identityAnswer = null;
 	sessionSet('identity', state.identity);
 	// A new identity may open other conversations: start over with a new token.

@@ -778,6 +778,30 @@ class WidgetBrowserTests {
 				Object now = this.widget.inFrameScript("return localStorage.getItem(arguments[0])", visitorKey);
 				return now != null && !now.equals(visitor);
 			});
+			assertThat(this.browser.executeScript("return sessionStorage.getItem(arguments[0])",
+					"porchlight." + key + ".open"))
+				.as("not reopened on the next page")
+				.isNull();
+			// A handler taken off hears nothing more; off() of one never added is fine.
+			this.browser.executeScript("""
+					window.heard = [];
+					var gone = function () { heard.push('gone'); }, kept = function () { heard.push('kept'); };
+					Porchlight.on('open', gone).on('open', kept).off('open', gone).off('close', gone);
+					Porchlight.close();
+					Porchlight.open();
+					""");
+			this.widget.waiting()
+				.until((driver) -> String.valueOf(this.browser.executeScript("return heard.join()")).contains("kept"));
+			assertThat(this.browser.executeScript("return heard.join()")).isEqualTo("kept");
+			// A page with no token for this visitor (an empty meta tag) still gets an
+			// answer: unverified, anonymous, in optional mode.
+			Object withoutToken = this.browser.executeAsyncScript(
+					"""
+							var done = arguments[arguments.length - 1];
+							Porchlight.identify({ token: '' })
+								.then(function (r) { done('identity ' + r.identity); }, function (e) { done('error ' + e.message); });
+							""");
+			assertThat(withoutToken).isEqualTo("identity unverified");
 		}
 	}
 
