@@ -104,11 +104,32 @@ class JdbcTranscripts implements Transcripts {
 	 * reused a sequence (e.g. it lost its last writes).
 	 */
 	private static final String DIVERGED = """
-			select distinct m.conversation_id from message m
+			select m.conversation_id from message m
 			  join unnest(cast(:conversationIds as uuid[]), cast(:seqs as bigint[]), cast(:clientIds as text[]),
 			              cast(:senderKinds as text[])) as b(conversation_id, seq, client_id, sender_kind)
 			    on b.conversation_id = m.conversation_id and b.seq = m.seq
 			 where m.client_msg_id <> b.client_id or m.sender_kind <> b.sender_kind
+			union
+			-- A message where a close or reopen was archived.
+			select e.conversation_id from conversation_event e
+			  join unnest(cast(:conversationIds as uuid[]), cast(:seqs as bigint[])) as b(conversation_id, seq)
+			    on b.conversation_id = e.conversation_id and b.seq = e.seq
+			""";
+
+	/**
+	 * Archived entries at the batch's close and reopen sequences that are not those
+	 * events: a message, or the other kind of event.
+	 */
+	private static final String EVENTS_DIVERGED = """
+			select m.conversation_id from message m
+			  join unnest(cast(:conversationIds as uuid[]), cast(:seqs as bigint[])) as b(conversation_id, seq)
+			    on b.conversation_id = m.conversation_id and b.seq = m.seq
+			union
+			select e.conversation_id from conversation_event e
+			  join unnest(cast(:conversationIds as uuid[]), cast(:seqs as bigint[]), cast(:kinds as text[]))
+			       as b(conversation_id, seq, kind)
+			    on b.conversation_id = e.conversation_id and b.seq = e.seq
+			 where e.kind <> b.kind
 			""";
 
 	private static final String LOG_AFTER = """
@@ -239,6 +260,7 @@ class JdbcTranscripts implements Transcripts {
 				.param("authors", events.stream().map((entry) -> author(entry.sender())).toArray(UUID[]::new))
 				.param("ats", events.stream().map((entry) -> Timestamp.from(entry.at())).toArray(Timestamp[]::new))
 				.update();
+			checkEventsNotDiverged(events);
 		}
 	}
 
@@ -254,6 +276,21 @@ class JdbcTranscripts implements Transcripts {
 			.param("seqs", messages.stream().map(LogEntry::seq).toArray(Long[]::new))
 			.param("clientIds", messages.stream().map((entry) -> entry.clientId().value()).toArray(String[]::new))
 			.param("senderKinds", messages.stream().map((entry) -> entry.sender().kind().name()).toArray(String[]::new))
+			.query(UUID.class)
+			.list();
+		if (!diverged.isEmpty()) {
+			throw new DataIntegrityViolationException(
+					"The live log of conversation(s) " + diverged + " diverged from the archive");
+		}
+	}
+
+	/** As {@link #checkNotDiverged} for the batch's closes and reopens. */
+	private void checkEventsNotDiverged(List<LogEntry> events) {
+		List<UUID> diverged = this.jdbc.sql(EVENTS_DIVERGED)
+			.param("conversationIds",
+					events.stream().map((entry) -> entry.conversationId().value()).toArray(UUID[]::new))
+			.param("seqs", events.stream().map(LogEntry::seq).toArray(Long[]::new))
+			.param("kinds", events.stream().map((entry) -> entry.kind().name()).toArray(String[]::new))
 			.query(UUID.class)
 			.list();
 		if (!diverged.isEmpty()) {

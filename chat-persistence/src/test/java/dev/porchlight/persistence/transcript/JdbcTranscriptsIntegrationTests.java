@@ -91,6 +91,32 @@ class JdbcTranscriptsIntegrationTests {
 	}
 
 	@Test
+	void aSequenceReusedByAnotherKindOfEntryIsDivergedToo() {
+		Fixture fixture = fixture();
+		AccountId agent = AccountId.random();
+		List<LogEntry> log = fixture.log(2);
+		this.transcripts.archive(fixture.conversation, 1, log);
+		// Redis lost message 2 and reused its sequence for a close.
+		LogEntry closedAtTwo = new LogEntry(fixture.conversation.id(), 2, LogEntry.Kind.CLOSED, null,
+				Sender.staff(agent), null, T0.plusSeconds(50));
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> this.transcripts.archive(fixture.conversation, 2, List.of(closedAtTwo)))
+			.withMessageContaining("diverged");
+
+		// The other way round: a close archived at 3, then a message at 3.
+		LogEntry closed = new LogEntry(fixture.conversation.id(), 3, LogEntry.Kind.CLOSED, null, Sender.staff(agent),
+				null, T0.plusSeconds(60));
+		this.transcripts.archive(fixture.conversation, 3, List.of(closed));
+		LogEntry messageAtThree = new LogEntry(fixture.conversation.id(), 3, LogEntry.Kind.MESSAGE,
+				new ClientMessageId("late"), Sender.visitor(fixture.visitor.id()), new MessageBody("still there?"),
+				T0.plusSeconds(61));
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> this.transcripts.archive(fixture.conversation, 4, List.of(messageAtThree)))
+			.withMessageContaining("diverged");
+		assertThat(this.transcripts.after(fixture.conversation.id(), 0, 100)).as("both batches rolled back").hasSize(3);
+	}
+
+	@Test
 	void theSameClientIdFromTwoSendersIsTwoMessages() {
 		Fixture fixture = fixture();
 		LogEntry visitors = new LogEntry(fixture.conversation.id(), 1, LogEntry.Kind.MESSAGE,
