@@ -36,9 +36,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class VisitorController {
 
-	static final RateLimit TOKENS_PER_ADDRESS = new RateLimit("visitor-session.address", 30, Duration.ofMinutes(1));
-
 	private final RateLimit tokensPerSite;
+
+	private final RateLimit tokensPerAddress;
 
 	private final Sites sites;
 
@@ -62,6 +62,8 @@ class VisitorController {
 		this.properties = properties;
 		this.tokensPerSite = new RateLimit("visitor-session.site", properties.visitorSessionsPerSite(),
 				Duration.ofMinutes(1));
+		this.tokensPerAddress = new RateLimit("visitor-session.address", properties.visitorSessionsPerAddress(),
+				Duration.ofMinutes(1));
 	}
 
 	/**
@@ -71,7 +73,7 @@ class VisitorController {
 	 */
 	@PostMapping("/api/v1/visitor/session")
 	VisitorSession start(@Valid @RequestBody VisitorSessionRequest request, HttpServletRequest http) {
-		RateLimiter.Decision decision = this.limiter.tryAcquire(TOKENS_PER_ADDRESS, ClientAddress.of(http));
+		RateLimiter.Decision decision = this.limiter.tryAcquire(this.tokensPerAddress, ClientAddress.of(http));
 		if (!decision.allowed()) {
 			throw ApiException.tooManyRequests("rate_limited", "Too many requests; try again shortly.",
 					decision.retryAfter());

@@ -16,10 +16,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param visitorTokenTtl how long a visitor token is valid before the widget refreshes it
  * @param visitorSessionsPerSite visitor tokens issued per minute for one site, whatever
  * the addresses asking
+ * @param visitorSessionsPerAddress visitor tokens issued per minute to one client address
+ * (raise it where many visitors share one, behind a carrier's or an office's NAT)
  */
 @ConfigurationProperties("porchlight")
 public record PorchlightProperties(@DefaultValue("http://localhost:8080") URI publicUrl,
-		@DefaultValue("15m") Duration visitorTokenTtl, @DefaultValue("1200") int visitorSessionsPerSite) {
+		@DefaultValue("15m") Duration visitorTokenTtl, @DefaultValue("1200") int visitorSessionsPerSite,
+		@DefaultValue("30") int visitorSessionsPerAddress) {
 
 	/**
 	 * The origin of {@link #publicUrl()}, as browsers send it in the {@code Origin}

@@ -42,6 +42,9 @@ class VisitorIntegrationTests {
 	Sites sites;
 
 	@Autowired
+	dev.porchlight.api.web.PorchlightProperties properties;
+
+	@Autowired
 	StringRedisTemplate redis;
 
 	Site site;
@@ -248,7 +251,8 @@ class VisitorIntegrationTests {
 
 	@Test
 	void tokenRequestsAreRateLimitedPerAddress() {
-		for (int i = 0; i < VisitorController.TOKENS_PER_ADDRESS.permits(); i++) {
+		assertThat(this.properties.visitorSessionsPerAddress()).as("the default").isEqualTo(30);
+		for (int i = 0; i < this.properties.visitorSessionsPerAddress(); i++) {
 			assertThat(start(SHOP, Map.of()).status()).isEqualTo(200);
 		}
 		ApiClient.Response limited = start(SHOP, Map.of());

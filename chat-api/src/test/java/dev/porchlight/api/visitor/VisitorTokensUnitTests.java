@@ -23,7 +23,7 @@ class VisitorTokensUnitTests {
 	private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
 	private final PorchlightProperties properties = new PorchlightProperties(URI.create("http://localhost:8080"),
-			Duration.ofMinutes(15), 1200);
+			Duration.ofMinutes(15), 1200, 30);
 
 	@Test
 	void roundTripsWhatItSigned() {
