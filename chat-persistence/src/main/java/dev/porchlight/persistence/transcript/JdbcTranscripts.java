@@ -231,13 +231,14 @@ class JdbcTranscripts implements Transcripts {
 			.param("assigneeKnown", known)
 			.update();
 		if (!messages.isEmpty()) {
+			// What identifies each message: inserted, then compared with what is stored.
+			Map<String, Object> identity = Map.of("conversationIds",
+					messages.stream().map((entry) -> entry.conversationId().value()).toArray(UUID[]::new), "seqs",
+					messages.stream().map(LogEntry::seq).toArray(Long[]::new), "clientIds",
+					messages.stream().map((entry) -> entry.clientId().value()).toArray(String[]::new), "senderKinds",
+					messages.stream().map((entry) -> entry.sender().kind().name()).toArray(String[]::new));
 			this.jdbc.sql(INSERT_MESSAGES)
-				.param("conversationIds",
-						messages.stream().map((entry) -> entry.conversationId().value()).toArray(UUID[]::new))
-				.param("seqs", messages.stream().map(LogEntry::seq).toArray(Long[]::new))
-				.param("clientIds", messages.stream().map((entry) -> entry.clientId().value()).toArray(String[]::new))
-				.param("senderKinds",
-						messages.stream().map((entry) -> entry.sender().kind().name()).toArray(String[]::new))
+				.params(identity)
 				.param("authors", messages.stream().map((entry) -> author(entry.sender())).toArray(UUID[]::new))
 				.param("bodies", messages.stream().map((entry) -> entry.body().text()).toArray(String[]::new))
 				.param("sentAts",
@@ -247,52 +248,32 @@ class JdbcTranscripts implements Transcripts {
 							.map((entry) -> AttachmentJson.write(entry.attachments()))
 							.toArray(String[]::new))
 				.update();
-			checkNotDiverged(messages);
+			failIfDiverged(DIVERGED, identity);
 		}
 		if (!events.isEmpty()) {
+			Map<String, Object> identity = Map.of("conversationIds",
+					events.stream().map((entry) -> entry.conversationId().value()).toArray(UUID[]::new), "seqs",
+					events.stream().map(LogEntry::seq).toArray(Long[]::new), "kinds",
+					events.stream().map((entry) -> entry.kind().name()).toArray(String[]::new));
 			this.jdbc.sql(INSERT_EVENTS)
-				.param("conversationIds",
-						events.stream().map((entry) -> entry.conversationId().value()).toArray(UUID[]::new))
-				.param("seqs", events.stream().map(LogEntry::seq).toArray(Long[]::new))
-				.param("kinds", events.stream().map((entry) -> entry.kind().name()).toArray(String[]::new))
+				.params(identity)
 				.param("senderKinds",
 						events.stream().map((entry) -> entry.sender().kind().name()).toArray(String[]::new))
 				.param("authors", events.stream().map((entry) -> author(entry.sender())).toArray(UUID[]::new))
 				.param("ats", events.stream().map((entry) -> Timestamp.from(entry.at())).toArray(Timestamp[]::new))
 				.update();
-			checkEventsNotDiverged(events);
+			failIfDiverged(EVENTS_DIVERGED, identity);
 		}
 	}
 
 	/**
-	 * Every archived message at these sequences must be the one given: a different one
-	 * means Redis reused a sequence (e.g. it lost its last writes), and silently keeping
-	 * the old row would drop an acknowledged message. Fails the batch instead.
+	 * Every archived entry at the batch's sequences must be the one given
+	 * ({@link #DIVERGED}, {@link #EVENTS_DIVERGED}): a different one means Redis reused a
+	 * sequence (e.g. it lost its last writes), and silently keeping the old row would
+	 * drop an acknowledged entry. Fails the batch instead.
 	 */
-	private void checkNotDiverged(List<LogEntry> messages) {
-		List<UUID> diverged = this.jdbc.sql(DIVERGED)
-			.param("conversationIds",
-					messages.stream().map((entry) -> entry.conversationId().value()).toArray(UUID[]::new))
-			.param("seqs", messages.stream().map(LogEntry::seq).toArray(Long[]::new))
-			.param("clientIds", messages.stream().map((entry) -> entry.clientId().value()).toArray(String[]::new))
-			.param("senderKinds", messages.stream().map((entry) -> entry.sender().kind().name()).toArray(String[]::new))
-			.query(UUID.class)
-			.list();
-		if (!diverged.isEmpty()) {
-			throw new DataIntegrityViolationException(
-					"The live log of conversation(s) " + diverged + " diverged from the archive");
-		}
-	}
-
-	/** As {@link #checkNotDiverged} for the batch's closes and reopens. */
-	private void checkEventsNotDiverged(List<LogEntry> events) {
-		List<UUID> diverged = this.jdbc.sql(EVENTS_DIVERGED)
-			.param("conversationIds",
-					events.stream().map((entry) -> entry.conversationId().value()).toArray(UUID[]::new))
-			.param("seqs", events.stream().map(LogEntry::seq).toArray(Long[]::new))
-			.param("kinds", events.stream().map((entry) -> entry.kind().name()).toArray(String[]::new))
-			.query(UUID.class)
-			.list();
+	private void failIfDiverged(String check, Map<String, Object> identity) {
+		List<UUID> diverged = this.jdbc.sql(check).params(identity).query(UUID.class).list();
 		if (!diverged.isEmpty()) {
 			throw new DataIntegrityViolationException(
 					"The live log of conversation(s) " + diverged + " diverged from the archive");
