@@ -35,26 +35,40 @@ class FrameAnswers {
 	 * @param connection the socket that sent the frame
 	 * @param ref the frame's {@code ref}
 	 * @param answer the answer, done or under way
+	 * @param answered run once the answer is known and, when it came later, queued for
+	 * the socket: what it lets go (the socket's room for another send) cannot let a later
+	 * frame's answer overtake this one
 	 * @return the answer, or null when it comes later
 	 * @throws RuntimeException what the frame failed with, when it is known already
 	 */
-	@Nullable ServerFrame now(Connection connection, @Nullable String ref, CompletableFuture<ServerFrame> answer) {
+	@Nullable ServerFrame now(Connection connection, @Nullable String ref, CompletableFuture<ServerFrame> answer,
+			Runnable answered) {
 		if (answer.isDone()) {
+			// The caller is the thread serving this socket: nothing of the socket's can
+			// run before it writes the answer.
 			try {
 				return answer.join();
 			}
 			catch (CompletionException ex) {
 				throw unwrap(ex);
 			}
+			finally {
+				answered.run();
+			}
 		}
 		answer.whenComplete((frame, failure) -> {
 			// On the store's I/O thread: queued for the socket's writer, never written
 			// here.
-			if (failure == null) {
-				connection.send(Wire.write(frame));
+			try {
+				if (failure == null) {
+					connection.send(Wire.write(frame));
+				}
+				else {
+					refuse(connection, error(ref, unwrap(failure)), false);
+				}
 			}
-			else {
-				refuse(connection, error(ref, unwrap(failure)), false);
+			finally {
+				answered.run();
 			}
 		});
 		return null;

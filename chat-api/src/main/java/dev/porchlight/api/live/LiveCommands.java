@@ -40,13 +40,10 @@ class LiveCommands {
 
 	private final MessageCommands messages;
 
-	private final FrameAnswers answers;
-
 	LiveCommands(ConversationCommands conversations, MessageCommands messages, PresenceCommands presence,
 			LiveConversations live, Access access, Views views, Presences presences, LiveProperties properties,
-			FrameLimits limits, FrameAnswers answers) {
+			FrameLimits limits) {
 		this.messages = messages;
-		this.answers = answers;
 		this.limits = limits;
 		this.conversations = conversations;
 		this.presence = presence;
@@ -76,8 +73,7 @@ class LiveCommands {
 			case ClientFrame.Ping ping -> new ServerFrame.Pong(ping.ref());
 			case ClientFrame.Start start -> this.conversations.start(connection, start);
 			// Answered when Redis has stored it; the socket's next frame meanwhile.
-			case ClientFrame.Send send ->
-				this.answers.now(connection, send.ref(), this.messages.send(connection, send));
+			case ClientFrame.Send send -> this.messages.send(connection, send);
 			case ClientFrame.Subscribe subscribe -> this.conversations.subscribe(connection, subscribe);
 			case ClientFrame.Unsubscribe unsubscribe -> this.conversations.unsubscribe(connection, unsubscribe);
 			case ClientFrame.Read read -> this.conversations.read(connection, read);

@@ -41,6 +41,8 @@ class MessageCommands {
 
 	private final ReplicaAcks replicaAcks;
 
+	private final FrameAnswers answers;
+
 	private final Attachments attachments;
 
 	private final int maxAttachments;
@@ -64,12 +66,13 @@ class MessageCommands {
 	static final int SENDS_IN_FLIGHT = 8;
 
 	MessageCommands(LiveConversations live, Access access, Admission admission, ReplicaAcks replicaAcks,
-			LiveProperties properties, MeterRegistry meters, Attachments attachments,
+			FrameAnswers answers, LiveProperties properties, MeterRegistry meters, Attachments attachments,
 			AttachmentProperties attachmentProperties) {
 		this.live = live;
 		this.access = access;
 		this.admission = admission;
 		this.replicaAcks = replicaAcks;
+		this.answers = answers;
 		this.attachments = attachments;
 		this.maxAttachments = attachmentProperties.maxPerMessage();
 		this.messagesIn = Counter.builder("porchlight.messages.in").description("Messages accepted").register(meters);
@@ -83,10 +86,12 @@ class MessageCommands {
 	/**
 	 * Stores a message. On the common path (no files, no waiting for replicas) the answer
 	 * follows when Redis has run the append: the socket's next frame is handled
-	 * meanwhile, and its appends reach Redis in the order they were sent.
-	 * @return the {@code ack}, done or under way
+	 * meanwhile, and its appends reach Redis in the order they were sent. The socket's
+	 * room for another send is given back only once the answer is queued for it, so the
+	 * answer to a frame that waited for that room never overtakes this one.
+	 * @return the {@code ack}, or null when it follows later
 	 */
-	CompletableFuture<ServerFrame> send(Connection connection, ClientFrame.Send frame) {
+	@Nullable ServerFrame send(Connection connection, ClientFrame.Send frame) {
 		this.access.mayWrite(connection, frame.conversationId());
 		Quota quota = connection.isVisitor()
 				? new Quota(this.visitorMessages, connection.visitor().visitorId().toString())
@@ -114,12 +119,12 @@ class MessageCommands {
 				places.release();
 				throw ex;
 			}
-			return appending.whenComplete((appended, failure) -> {
-				this.admission.leave();
-				places.release();
-			}).thenApply((appended) -> ack(frame, appended));
+			CompletableFuture<ServerFrame> answer = appending
+				.whenComplete((appended, failure) -> this.admission.leave())
+				.thenApply((appended) -> ack(frame, appended));
+			return this.answers.now(connection, frame.ref(), answer, places::release);
 		}
-		return CompletableFuture.completedFuture(sendAndWait(connection, frame, quota, site));
+		return sendAndWait(connection, frame, quota, site);
 	}
 
 	/**
