@@ -37,8 +37,14 @@ final class Micro {
 		for (JsonNode run : Api.JSON.readTree(Files.readString(result))) {
 			JsonNode metric = run.path("primaryMetric");
 			String name = run.path("benchmark").asString();
-			scores.add(new Score(name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1),
-					number(metric.path("score")), number(metric.path("scoreError")),
+			// A benchmark with parameters has a row for each of their values.
+			List<String> params = new ArrayList<>();
+			run.path("params")
+				.properties()
+				.forEach((param) -> params.add(param.getKey() + "=" + param.getValue().asString()));
+			String label = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1)
+					+ (params.isEmpty() ? "" : " (" + String.join(", ", params) + ")");
+			scores.add(new Score(label, number(metric.path("score")), number(metric.path("scoreError")),
 					metric.path("scoreUnit").asString(), Double.NaN));
 		}
 		return scores;

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.api.visitor.VisitorPrincipal;
@@ -41,6 +43,8 @@ public final class BenchNode implements AutoCloseable {
 	private final InboxCoalescer inbox;
 
 	private final Connection sender;
+
+	private final BenchSession senderSession;
 
 	private final MessageCommands messages;
 
@@ -99,9 +103,9 @@ public final class BenchNode implements AutoCloseable {
 			}
 
 		}, properties, meters);
-		this.messages = new MessageCommands(live, access, admission, replicaAcks, properties, meters, null,
-				new AttachmentProperties("postgres", "attachments", DataSize.ofMegabytes(10), 10, 30, 300, 40_000_000,
-						2, 320, Duration.ofHours(1), Duration.ofHours(24), 600));
+		this.messages = new MessageCommands(live, access, admission, replicaAcks, new FrameAnswers(properties),
+				properties, meters, null, new AttachmentProperties("postgres", "attachments", DataSize.ofMegabytes(10),
+						10, 30, 300, 40_000_000, 2, 320, Duration.ofHours(1), Duration.ofHours(24), 600));
 		ConversationId id = new ConversationId(this.conversation);
 		VisitorPrincipal principal = new VisitorPrincipal(new SiteId(site), new VisitorId(this.visitor), NO_CUSTOMER,
 				Instant.now().plusSeconds(3600));
@@ -120,6 +124,8 @@ public final class BenchNode implements AutoCloseable {
 		}
 		connections.add(connection(null));
 		this.sender = first;
+		// The first socket made is the first follower, the sender.
+		this.senderSession = this.sessions.get(0);
 		this.seq = 1;
 	}
 
@@ -152,10 +158,23 @@ public final class BenchNode implements AutoCloseable {
 	 * follows when Redis answers, which this waits for.
 	 */
 	public Object send() {
-		String frame = "{\"type\":\"send\",\"ref\":\"r1\",\"conversationId\":\"" + this.conversation
-				+ "\",\"clientId\":\"j" + (this.clientIds++)
-				+ "\",\"body\":\"Is the silver ring available in size 7?\"}";
-		return Wire.write(this.messages.send(this.sender, (ClientFrame.Send) ClientFrame.decode(frame)).join());
+		long n = this.clientIds++;
+		String frame = "{\"type\":\"send\",\"ref\":\"r" + n + "\",\"conversationId\":\"" + this.conversation
+				+ "\",\"clientId\":\"j" + n + "\",\"body\":\"Is the silver ring available in size 7?\"}";
+		// The answer comes later on the sender's socket: its frame with this ref.
+		String ref = "\"ref\":\"r" + n + "\"";
+		CompletableFuture<String> answer = new CompletableFuture<>();
+		this.senderSession.observer = (payload) -> {
+			if (payload.contains(ref)) {
+				answer.complete(payload);
+			}
+		};
+		ServerFrame now = this.messages.send(this.sender, (ClientFrame.Send) ClientFrame.decode(frame));
+		String written = (now != null) ? Wire.write(now) : answer.orTimeout(10, TimeUnit.SECONDS).join();
+		if (!written.contains("\"type\":\"ack\"")) {
+			throw new IllegalStateException("The send was refused: " + written);
+		}
+		return written;
 	}
 
 	/**

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.CloseStatus;
@@ -29,6 +32,9 @@ public final class BenchSession implements WebSocketSession {
 	public final AtomicLong characters = new AtomicLong();
 
 	public final AtomicLong frames = new AtomicLong();
+
+	/** Sees every frame written to this socket, when set. */
+	public volatile @Nullable Consumer<String> observer;
 
 	private volatile boolean open = true;
 
@@ -99,6 +105,10 @@ public final class BenchSession implements WebSocketSession {
 	public void sendMessage(WebSocketMessage<?> message) {
 		this.characters.addAndGet(message.getPayloadLength());
 		this.frames.incrementAndGet();
+		Consumer<String> observer = this.observer;
+		if (observer != null) {
+			observer.accept(message.getPayload().toString());
+		}
 	}
 
 	@Override

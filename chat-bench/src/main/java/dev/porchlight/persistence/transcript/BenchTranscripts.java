@@ -15,8 +15,12 @@ import dev.porchlight.domain.conversation.LogEntry;
 import dev.porchlight.domain.conversation.MessageBody;
 import dev.porchlight.domain.conversation.PageContext;
 import dev.porchlight.domain.conversation.Sender;
+import dev.porchlight.domain.conversation.Transcripts;
+import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.visitor.VisitorId;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -55,6 +59,28 @@ public final class BenchTranscripts {
 		}
 		Long archived = this.transaction.execute((status) -> this.transcripts.archive(state, version, entries));
 		return (archived != null) ? archived : 0;
+	}
+
+	/**
+	 * Archives conversations the archive has not seen before, each with one visitor
+	 * message, in one transaction (one archive pass over new conversations).
+	 * @param visitors each conversation's visitor
+	 * @param customers each conversation's customer, or null for none
+	 */
+	public void archiveNewConversations(UUID site, List<UUID> visitors, List<@Nullable UUID> customers) {
+		Instant now = Instant.now();
+		List<Transcripts.Batch> batches = new ArrayList<>(visitors.size());
+		for (int i = 0; i < visitors.size(); i++) {
+			UUID customer = customers.get(i);
+			Conversation state = new Conversation(ConversationId.random(), new SiteId(site),
+					new VisitorId(visitors.get(i)), (customer != null) ? new CustomerId(customer) : null,
+					ConversationStatus.OPEN, PageContext.unknown(), now, now, null);
+			batches.add(new Transcripts.Batch(state, null, 1,
+					List.of(new LogEntry(state.id(), 1, LogEntry.Kind.MESSAGE, new ClientMessageId("n1"),
+							Sender.visitor(state.visitorId()),
+							new MessageBody("Is the silver ring available in size " + i % 12 + "?"), now))));
+		}
+		this.transaction.executeWithoutResult((status) -> this.transcripts.archive(batches));
 	}
 
 }

@@ -37,6 +37,7 @@ import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.SiteId;
 import dev.porchlight.domain.site.Sites;
 import dev.porchlight.domain.visitor.Visitor;
+import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.domain.visitor.Visitors;
 import dev.porchlight.persistence.PersistenceTestApplication;
 import dev.porchlight.persistence.testing.UseRealEngines;
@@ -281,6 +282,46 @@ class JdbcSearchIntegrationTests {
 		}
 	}
 
+	/**
+	 * The archive adds many conversations in one statement; their documents are started
+	 * by one statement trigger (V18), each with its own customer, whoever else is in the
+	 * batch.
+	 */
+	@Test
+	void conversationsArchivedTogetherEachStartWithTheirOwnCustomer() {
+		Site site = site("Batch shop");
+		CustomerId quentin = customer("Quentin Blake", "quentin@blake.example");
+		CustomerId marta = customer("Marta Zither", "marta@zither.example");
+		List<Transcripts.Batch> batches = new ArrayList<>();
+		List<ConversationId> ids = new ArrayList<>();
+		CustomerId[] customers = { quentin, quentin, marta, null, null };
+		String[] bodies = { "A marimba for my niece", "Is the marimba in stock?", "The marimba arrived", "Marimba?",
+				null };
+		for (int i = 0; i < customers.length; i++) {
+			VisitorId visitor = visitor(site);
+			Instant start = T0.plus(80, ChronoUnit.DAYS).plusSeconds(i);
+			Conversation conversation = Conversation.start(site.id(), visitor, customers[i], PageContext.unknown(),
+					start);
+			List<LogEntry> log = (bodies[i] != null) ? List.of(new LogEntry(conversation.id(), 1, LogEntry.Kind.MESSAGE,
+					new ClientMessageId("b" + i), Sender.visitor(visitor), new MessageBody(bodies[i]), start))
+					: List.of();
+			batches.add(new Transcripts.Batch(conversation, null, 1, log));
+			ids.add(conversation.id());
+		}
+		this.transcripts.archive(batches);
+
+		assertThat(this.jdbc.sql("select tgtype & 1 from pg_trigger where tgname = 'conversation_search_on_insert'")
+			.query(Integer.class)
+			.single()).as("a statement trigger, not one per row").isZero();
+		assertThat(ids(query("Quentin"))).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+		assertThat(ids(query("marta@zither.example"))).containsExactly(ids.get(2));
+		assertThat(ids(query("marimba"))).containsExactlyInAnyOrder(ids.get(0), ids.get(1), ids.get(2), ids.get(3));
+		assertThat(this.jdbc.sql("select document::text from conversation_search where conversation_id = ?")
+			.param(ids.get(4).value())
+			.query(String.class)
+			.single()).as("no customer, no messages: an empty document").isEmpty();
+	}
+
 	private boolean aTransactionWaitsForALock() {
 		return this.jdbc.sql("""
 				select exists (select 1 from pg_stat_activity
@@ -424,7 +465,7 @@ class JdbcSearchIntegrationTests {
 		return customer.id();
 	}
 
-	private dev.porchlight.domain.visitor.VisitorId visitor(Site site) {
+	private VisitorId visitor(Site site) {
 		Visitor visitor = Visitor.arrive(site.id(), T0);
 		this.visitors.add(visitor, "hash");
 		return visitor.id();
