@@ -99,7 +99,8 @@ def run(pid, lua, label, conversations=1000, n=40000, batch=200):
         return resp('EVALSHA', sha, 7, 'pl:{c:%s}:meta' % cid, 'pl:{c:%s}:log' % cid, 'pl:{c:%s}:dedup' % cid,
                     'pl:rl:visitor:' + visitor, 'pl:inbox', 'pl:archive:pending:%d' % (i % 16), 'pl:rl:site:' + site,
                     'm%d' % i, 'VISITOR', visitor, body, now + i, body, cid, 'pl:{c:%s}:events' % cid,
-                    'pl:inbox:events', '1000000', '60000', '1', '100000000', '60000', '')
+                    'pl:inbox:events', '1000000', '60000', '1', '100000000', '60000', '',
+                    'VISITOR:%s:m%d' % (visitor, i))
 
     def burst(first, count):
         last = None

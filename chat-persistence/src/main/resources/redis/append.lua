@@ -7,15 +7,15 @@
 --       conversation channel, inbox channel, sender's rate-limit permits (0: none),
 --       its window millis, announce ('1': publish the events now; '0': the caller
 --       announces them later), shared rate-limit permits (0: none), its window millis,
---       the message's files as JSON ('': none; AttachmentJson)
+--       the message's files as JSON ('': none; AttachmentJson), the message's field in the
+--       dedup hash (LiveSchema.dedupField)
 -- The conversation's state is read once, changed in a table and written back in one HSET:
 -- every Redis command a script calls costs time and, for a write, a line in the
 -- append-only file and on every replica.
 local meta, log, dedup = KEYS[1], KEYS[2], KEYS[3]
 local state = hash_table(redis.call('HGETALL', meta))
 if next(state) == nil then return {-1} end
--- Client ids are unique per sender: another sender may well pick the same one.
-local dedup_key = ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[1]
+local dedup_key = ARGV[16]
 local existing = redis.call('HGET', dedup, dedup_key)
 if existing then
   local colon = string.find(existing, ':', 1, true)

@@ -103,6 +103,15 @@ final class LiveSchema {
 		return (sender.id() != null) ? sender.id().toString() : "";
 	}
 
+	/**
+	 * The field of a message in its conversation's {@code dedup} hash: client ids are
+	 * unique per sender, and another sender may well pick the same one. The append script
+	 * is given it, so this is its only spelling.
+	 */
+	static String dedupField(Sender sender, ClientMessageId clientId) {
+		return sender.kind().name() + ":" + senderId(sender) + ":" + clientId.value();
+	}
+
 	private static void put(List<String> fields, String name, @Nullable String value) {
 		if (value != null) {
 			fields.add(name);

@@ -207,7 +207,8 @@ class RedisLiveConversations implements LiveConversations {
 				String.valueOf(millis), LiveConversation.preview(body, attachments), id.toString(),
 				RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits(quota, inScript), window(quota, inScript),
 				announce ? "1" : "0", permits(shared, inScript), window(shared, inScript),
-				Objects.requireNonNullElse(AttachmentJson.write(attachments), ""));
+				Objects.requireNonNullElse(AttachmentJson.write(attachments), ""),
+				LiveSchema.dedupField(sender, clientId));
 		return new byte[][][] { bytes(keys), bytes(args) };
 	}
 
@@ -355,9 +356,7 @@ class RedisLiveConversations implements LiveConversations {
 	 * field the append script writes in the conversation's {@code dedup} hash).
 	 */
 	private boolean storedBefore(ConversationId id, ClientMessageId clientId, Sender sender) {
-		return this.redis.opsForHash()
-			.hasKey(RedisKeys.dedup(id),
-					sender.kind().name() + ":" + LiveSchema.senderId(sender) + ":" + clientId.value());
+		return this.redis.opsForHash().hasKey(RedisKeys.dedup(id), LiveSchema.dedupField(sender, clientId));
 	}
 
 	/**
