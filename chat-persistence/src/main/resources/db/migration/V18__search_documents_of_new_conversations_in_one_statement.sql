@@ -13,8 +13,8 @@
 -- (NewConversationArchiveBenchmarks).
 --
 -- Waiting for customer changes (V15) is kept: the customers of all the new conversations
--- are share-locked first, in one order (two archivers cannot deadlock on them), and the
--- documents are read by the next statement, which sees any change committed meanwhile.
+-- are share-locked first (a change being committed is waited for), and the documents are
+-- read by the next statement, which sees any change committed meanwhile.
 
 create function porchlight_who_of(customers uuid[]) returns table (customer_id uuid, document tsvector)
     stable parallel safe language sql
@@ -35,7 +35,7 @@ create or replace function porchlight_who(customer uuid) returns tsvector
 
 create function porchlight_conversations_added() returns trigger language plpgsql as $$
 begin
-    perform 1 from customer where id in (select customer_id from added) order by id for share;
+    perform 1 from customer where id in (select customer_id from added) for share;
     insert into conversation_search (conversation_id, site_id, started_at, document)
     select a.id, a.site_id, a.started_at, coalesce(w.document, ''::tsvector)
       from added a

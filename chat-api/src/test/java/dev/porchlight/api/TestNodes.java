@@ -1,6 +1,7 @@
 package dev.porchlight.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.porchlight.persistence.testing.FreePorts;
@@ -15,6 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * second node behind a load balancer would run.
  */
 public final class TestNodes {
+
+	private static final String PER_ADDRESS = "--porchlight.visitor-sessions-per-address=";
 
 	private TestNodes() {
 	}
@@ -34,8 +37,7 @@ public final class TestNodes {
 				"--spring.datasource.hikari.maximum-pool-size=4",
 				"--spring.data.redis.url=redis://:" + redis.getPassword() + "@" + standalone.getHost() + ":"
 						+ standalone.getPort() + "/" + standalone.getDatabase()));
-		all.addAll(List.of(args));
-		return new SpringApplicationBuilder(PorchlightApplication.class).run(all.toArray(String[]::new));
+		return run(all, args);
 	}
 
 	/**
@@ -49,6 +51,18 @@ public final class TestNodes {
 				"--spring.datasource.username=" + postgres.getUsername(),
 				"--spring.datasource.password=" + postgres.getPassword(),
 				"--spring.datasource.hikari.maximum-pool-size=4"));
+		return run(all, args);
+	}
+
+	/**
+	 * Starts a node with the test's arguments after the given ones. Like the test shop's
+	 * servers, it gives visitor tokens to the one loopback address every test visitor
+	 * asks from without the default limit of 30 a minute, unless the test sets one.
+	 */
+	private static ConfigurableApplicationContext run(List<String> all, String... args) {
+		if (Arrays.stream(args).noneMatch((arg) -> arg.startsWith(PER_ADDRESS))) {
+			all.add(PER_ADDRESS + "100000");
+		}
 		all.addAll(List.of(args));
 		return new SpringApplicationBuilder(PorchlightApplication.class).run(all.toArray(String[]::new));
 	}
