@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
 import dev.porchlight.persistence.transcript.BenchTranscripts;
-import org.flywaydb.core.Flyway;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -69,41 +68,28 @@ public class NewConversationArchiveBenchmarks {
 	public void setUp() throws Exception {
 		Path dir = Files.createTempDirectory("porchlight-jmh");
 		this.postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), "porchlight", true);
-		PGSimpleDataSource dataSource = new PGSimpleDataSource();
-		dataSource.setUrl(this.postgres.jdbcUrl());
-		dataSource.setUser("postgres");
-		var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
-		if (!this.schema.equals("latest")) {
-			flyway.target(this.schema);
-		}
-		flyway.load().migrate();
+		PGSimpleDataSource dataSource = BenchDatabase.migrated(this.postgres,
+				this.schema.equals("latest") ? null : this.schema);
 		try (Connection db = DriverManager.getConnection(this.postgres.jdbcUrl(), "postgres", "")) {
-			PreparedStatement site = db.prepareStatement(
-					"insert into site (id, site_key, name, identity_mode, identity_secret, widget_settings, created_at, updated_at) "
-							+ "values (?, 'pk_0123456789012345678901', 'Bench', 'OFF', 'x', '{}', now(), now())");
-			site.setObject(1, this.site);
-			site.execute();
-			PreparedStatement visitor = db.prepareStatement(
-					"insert into visitor (id, site_id, first_seen_at, last_seen_at) values (?, ?, now(), now())");
-			PreparedStatement customer = db.prepareStatement("""
-					insert into customer (id, name, email, phone, first_seen_at, last_seen_at, created_at, updated_at)
-					values (?, ?, ?, ?, now(), now(), now(), now())""");
+			BenchDatabase.addSite(db, this.site);
 			for (int i = 0; i < PEOPLE; i++) {
-				UUID id = UUID.randomUUID();
-				visitor.setObject(1, id);
-				visitor.setObject(2, this.site);
-				visitor.addBatch();
-				this.visitors.add(id);
-				UUID person = UUID.randomUUID();
-				customer.setObject(1, person);
-				customer.setString(2, "Customer Nummer " + i);
-				customer.setString(3, "customer" + i + "@example.com");
-				customer.setString(4, "+49 30 " + (1_000_000 + i));
-				customer.addBatch();
-				this.people.add(person);
+				this.visitors.add(UUID.randomUUID());
 			}
-			visitor.executeBatch();
-			customer.executeBatch();
+			BenchDatabase.addVisitors(db, this.site, this.visitors);
+			try (PreparedStatement customer = db.prepareStatement("""
+					insert into customer (id, name, email, phone, first_seen_at, last_seen_at, created_at, updated_at)
+					values (?, ?, ?, ?, now(), now(), now(), now())""")) {
+				for (int i = 0; i < PEOPLE; i++) {
+					UUID person = UUID.randomUUID();
+					customer.setObject(1, person);
+					customer.setString(2, "Customer Nummer " + i);
+					customer.setString(3, "customer" + i + "@example.com");
+					customer.setString(4, "+49 30 " + (1_000_000 + i));
+					customer.addBatch();
+					this.people.add(person);
+				}
+				customer.executeBatch();
+			}
 		}
 		this.transcripts = new BenchTranscripts(dataSource);
 	}

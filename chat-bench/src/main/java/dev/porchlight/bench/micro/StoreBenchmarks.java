@@ -4,8 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +12,6 @@ import dev.porchlight.persistence.conversation.BenchAppends;
 import dev.porchlight.persistence.embedded.EmbeddedPostgresServer;
 import dev.porchlight.persistence.embedded.EmbeddedRedisServer;
 import dev.porchlight.persistence.transcript.BenchTranscripts;
-import org.flywaydb.core.Flyway;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -86,22 +83,10 @@ public class StoreBenchmarks {
 		this.conversation = this.appends.start(this.site, this.visitor);
 
 		this.postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), "porchlight", true);
-		PGSimpleDataSource dataSource = new PGSimpleDataSource();
-		dataSource.setUrl(this.postgres.jdbcUrl());
-		dataSource.setUser("postgres");
-		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+		PGSimpleDataSource dataSource = BenchDatabase.migrated(this.postgres, null);
 		try (Connection db = DriverManager.getConnection(this.postgres.jdbcUrl(), "postgres", "")) {
-			Instant now = Instant.now();
-			PreparedStatement site = db.prepareStatement(
-					"insert into site (id, site_key, name, identity_mode, identity_secret, widget_settings, created_at, updated_at) "
-							+ "values (?, 'pk_0123456789012345678901', 'Bench', 'OFF', 'x', '{}', now(), now())");
-			site.setObject(1, this.site);
-			site.execute();
-			PreparedStatement visitor = db.prepareStatement(
-					"insert into visitor (id, site_id, first_seen_at, last_seen_at) values (?, ?, now(), now())");
-			visitor.setObject(1, this.visitor);
-			visitor.setObject(2, this.site);
-			visitor.execute();
+			BenchDatabase.addSite(db, this.site);
+			BenchDatabase.addVisitors(db, this.site, List.of(this.visitor));
 		}
 		this.transcripts = new BenchTranscripts(dataSource);
 		this.archivedConversation = UUID.randomUUID();
