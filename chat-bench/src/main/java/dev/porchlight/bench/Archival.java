@@ -40,6 +40,8 @@ final class Archival {
 	/**
 	 * What one run measured.
 	 *
+	 * @param conversations the conversations appended to
+	 * @param fresh whether each append was a new conversation's first message
 	 * @param cpuSeconds CPU seconds per process (nodes, Redis, PostgreSQL, this
 	 * generator) during the appends and the drain
 	 * @param statements PostgreSQL statements executed (pg_stat_statements)
@@ -47,9 +49,10 @@ final class Archival {
 	 * @param archiveBatches archive transactions the nodes reported
 	 * @param rowsInserted rows inserted into PostgreSQL
 	 */
-	record Figures(int conversations, double targetRate, double appendedRate, double archivedRate, long appended,
-			long archived, Histogram lagMs, Histogram appendUs, double drainSeconds, long failedAppends, double seconds,
-			Map<String, Double> cpuSeconds, long statements, long commits, long archiveBatches, long rowsInserted) {
+	record Figures(int conversations, boolean fresh, double targetRate, double appendedRate, double archivedRate,
+			long appended, long archived, Histogram lagMs, Histogram appendUs, double drainSeconds, long failedAppends,
+			double seconds, Map<String, Double> cpuSeconds, long statements, long commits, long archiveBatches,
+			long rowsInserted) {
 
 		double perSecond(long count) {
 			return count / Math.max(this.seconds, 1e-9);
@@ -76,8 +79,38 @@ final class Archival {
 	private Archival() {
 	}
 
+	/**
+	 * Appends at the rate over existing conversations, round-robin.
+	 */
 	static Figures run(BenchAppends appends, String jdbcUrl, UUID site, List<Conversation> conversations, double rate,
 			Duration duration, Supplier<Counters> counters) throws Exception {
+		return run(appends, jdbcUrl, site, conversations.size(), false,
+				(i) -> conversations.get(i % conversations.size()), rate, duration, counters);
+	}
+
+	/**
+	 * Appends at the rate, each the first message of a conversation started just before
+	 * it (the product's start step, then its append step): a shop whose conversations are
+	 * many and short, where the archive writes every conversation's row with its first
+	 * message. Their visitors are added to PostgreSQL before the clock starts.
+	 */
+	static Figures runNewConversations(BenchAppends appends, String jdbcUrl, UUID site, double rate, Duration duration,
+			Supplier<Counters> counters) throws Exception {
+		int total = (int) (rate * duration.toSeconds());
+		UUID[] visitors = visitors(jdbcUrl, site, total);
+		return run(appends, jdbcUrl, site, total, true,
+				(i) -> new Conversation(appends.start(site, visitors[i]), visitors[i]), rate, duration, counters);
+	}
+
+	/** The conversation the i-th append goes to. */
+	interface Target {
+
+		Conversation conversation(int i);
+
+	}
+
+	private static Figures run(BenchAppends appends, String jdbcUrl, UUID site, int conversationCount, boolean fresh,
+			Target target, double rate, Duration duration, Supplier<Counters> counters) throws Exception {
 		int total = (int) (rate * duration.toSeconds());
 		Recorder appendLatency = new Recorder(APPEND_RANGE_US, 3);
 		AtomicLong failed = new AtomicLong();
@@ -96,12 +129,13 @@ final class Archival {
 			while ((now = System.nanoTime()) < due) {
 				LockSupport.parkNanos(due - now);
 			}
-			Conversation conversation = conversations.get(i % conversations.size());
+			int n = i;
 			String clientId = "r" + i;
 			String body = LoadGenerator.phrase(i);
 			inFlight.acquire();
 			pool.submit(() -> {
 				try {
+					Conversation conversation = target.conversation(n);
 					appends.append(conversation.id(), conversation.visitor(), clientId, body);
 					done.incrementAndGet();
 					// From when it was due: a generator that falls behind shows here.
@@ -140,7 +174,7 @@ final class Archival {
 		Map<String, Double> cpu = new java.util.LinkedHashMap<>();
 		after.cpuSeconds()
 			.forEach((process, used) -> cpu.put(process, used - before.cpuSeconds().getOrDefault(process, 0.0)));
-		return new Figures(conversations.size(), rate, done.get() / sendSeconds, archived / seconds, done.get(),
+		return new Figures(conversationCount, fresh, rate, done.get() / sendSeconds, archived / seconds, done.get(),
 				archived, lag(before.lagBuckets(), after.lagBuckets()), appendLatency.getIntervalHistogram(),
 				(drained - appendEnded) / 1e9, failed.get(), seconds, cpu, after.statements() - before.statements(),
 				after.commits() - before.commits(), after.archiveBatches() - before.archiveBatches(),
@@ -185,6 +219,24 @@ final class Archival {
 	}
 
 	/**
+	 * New visitors of a site, in PostgreSQL (the product adds a visitor with its token).
+	 */
+	private static UUID[] visitors(String jdbcUrl, UUID site, int count) throws SQLException {
+		UUID[] visitors = new UUID[count];
+		for (int i = 0; i < count; i++) {
+			visitors[i] = UUID.randomUUID();
+		}
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
+				PreparedStatement insert = db.prepareStatement(
+						"insert into visitor (id, site_id, first_seen_at, last_seen_at) select v, ?, now(), now() from unnest(?) as v")) {
+			insert.setObject(1, site);
+			insert.setArray(2, db.createArrayOf("uuid", visitors));
+			insert.execute();
+		}
+		return visitors;
+	}
+
+	/**
 	 * New conversations of a site, made as a node makes them (the product's start step in
 	 * Redis, their visitors in PostgreSQL), and waited for until the archive has every
 	 * one of them.
@@ -192,17 +244,7 @@ final class Archival {
 	static List<Conversation> conversations(BenchAppends appends, String jdbcUrl, UUID site, int count)
 			throws Exception {
 		List<Conversation> conversations = new ArrayList<>(count);
-		UUID[] visitors = new UUID[count];
-		for (int i = 0; i < count; i++) {
-			visitors[i] = UUID.randomUUID();
-		}
-		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
-			PreparedStatement insert = db.prepareStatement(
-					"insert into visitor (id, site_id, first_seen_at, last_seen_at) select v, ?, now(), now() from unnest(?) as v");
-			insert.setObject(1, site);
-			insert.setArray(2, db.createArrayOf("uuid", visitors));
-			insert.execute();
-		}
+		UUID[] visitors = visitors(jdbcUrl, site, count);
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			Semaphore inFlight = new Semaphore(64);
 			List<Future<UUID>> started = new ArrayList<>(count);

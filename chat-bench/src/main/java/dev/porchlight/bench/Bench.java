@@ -555,6 +555,25 @@ public final class Bench {
 						figures.cpuSeconds()));
 				log("Archival: Redis commands by CPU: " + redisCommands(factory));
 			}
+			// Every append a new conversation's first message: the archive writes each
+			// conversation's row with it.
+			var freshSite = owner.postJson("/api/v1/sites",
+					Map.of("name", "Archive new conversations", "allowedOrigins", List.of()), Map.of());
+			log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds()
+					+ " s, each the first message of a new conversation");
+			factory.getConnection().serverCommands().resetConfigStats();
+			Archival.Figures figures = Archival.runNewConversations(appends, jdbcUrl,
+					UUID.fromString(freshSite.path("id").asString()), plan.archiveRate, plan.archiveDuration,
+					() -> counters(List.of(a, b), redis, postgres, work));
+			results.archival.add(figures);
+			log(String.format(
+					"Archival (new conversations): appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, "
+							+ "drain %.1f s, %.0f statements/s, %.0f commits/s, CPU %s",
+					figures.appendedRate(), figures.archivedRate(), figures.lagMs().getValueAtPercentile(50),
+					figures.lagMs().getValueAtPercentile(99), figures.lagMs().getMaxValue(), figures.drainSeconds(),
+					figures.perSecond(figures.statements()), figures.perSecond(figures.commits()),
+					figures.cpuSeconds()));
+			log("Archival: Redis commands by CPU: " + redisCommands(factory));
 		}
 		finally {
 			factory.destroy();

@@ -141,9 +141,10 @@ final class Report {
 				"Messages appended to Redis with the product's own append step (`RedisLiveConversations.append`: the Lua "
 						+ "script with the inbox ranking and archive listing) at %.0f/s for %d s, round-robin over new "
 						+ "conversations; the two nodes' archivers write them to PostgreSQL as in production (no sockets are "
-						+ "open meanwhile). Run twice: over few conversations (many messages each per archive pass) and "
+						+ "open meanwhile). Run three times: over few conversations (many messages each per archive pass), "
 						+ "over very many (about one message each per pass, the worst case for per-conversation "
-						+ "overhead). Lag is the nodes' own histogram `porchlight_archive_lag_seconds`, from an entry's "
+						+ "overhead), and with every append the first message of a conversation started just before it "
+						+ "(the product's start step), so the archive also writes each conversation's row. Lag is the nodes' own histogram `porchlight_archive_lag_seconds`, from an entry's "
 						+ "write to Redis to the commit that holds it (percentiles at the upper bound of their bucket, "
 						+ "so at most one bucket high); everything archived is when the conversations' archived "
 						+ "sequences add up to the appends. The append latency is from when an append was due, so a "
@@ -153,7 +154,9 @@ final class Report {
 				plan.archiveRate(), plan.archiveDuration().toSeconds()));
 		md.append("| figure | goal |");
 		for (Archival.Figures a : r.archival) {
-			md.append(String.format(Locale.ROOT, " %,d conversations |", a.conversations()));
+			md.append(String.format(Locale.ROOT,
+					a.fresh() ? " %,d new conversations, one message each |" : " %,d conversations |",
+					a.conversations()));
 		}
 		md.append("\n| --- | --- |");
 		r.archival.forEach((a) -> md.append(" --- |"));
