@@ -541,8 +541,10 @@ public final class Bench {
 				var conversations = Archival.conversations(appends, jdbcUrl, archiveSiteId, count);
 				log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds() + " s over "
 						+ count + " conversations");
-				// Redis's own account of where its CPU went during the run.
+				// Redis's and PostgreSQL's own account of where their time went during
+				// the run.
 				factory.getConnection().serverCommands().resetConfigStats();
+				resetStatements(postgres);
 				Archival.Figures figures = Archival.run(appends, jdbcUrl, archiveSiteId, conversations,
 						plan.archiveRate, plan.archiveDuration, () -> counters(List.of(a, b), redis, postgres, work));
 				results.archival.add(figures);
@@ -554,6 +556,7 @@ public final class Bench {
 						figures.perSecond(figures.statements()), figures.perSecond(figures.commits()),
 						figures.cpuSeconds()));
 				log("Archival: Redis commands by CPU: " + redisCommands(factory));
+				log("Archival: PostgreSQL statements by time: " + topStatements(postgres));
 			}
 			// Every append a new conversation's first message: the archive writes each
 			// conversation's row with it.
@@ -562,6 +565,7 @@ public final class Bench {
 			log("Archival: " + plan.archiveRate + " appends/s for " + plan.archiveDuration.toSeconds()
 					+ " s, each the first message of a new conversation");
 			factory.getConnection().serverCommands().resetConfigStats();
+			resetStatements(postgres);
 			Archival.Figures figures = Archival.runNewConversations(appends, jdbcUrl,
 					UUID.fromString(freshSite.path("id").asString()), plan.archiveRate, plan.archiveDuration,
 					() -> counters(List.of(a, b), redis, postgres, work));
@@ -574,9 +578,37 @@ public final class Bench {
 					figures.perSecond(figures.statements()), figures.perSecond(figures.commits()),
 					figures.cpuSeconds()));
 			log("Archival: Redis commands by CPU: " + redisCommands(factory));
+			log("Archival: PostgreSQL statements by time: " + topStatements(postgres));
 		}
 		finally {
 			factory.destroy();
+		}
+	}
+
+	private static void resetStatements(EmbeddedPostgresServer postgres) throws java.sql.SQLException {
+		try (java.sql.Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "")) {
+			db.createStatement().execute("select pg_stat_statements_reset()");
+		}
+	}
+
+	/**
+	 * The statements PostgreSQL spent the most time on since the last reset
+	 * ({@code pg_stat_statements}, planning and execution, triggers included in the
+	 * statement that fired them): calls, milliseconds and the statement's start.
+	 */
+	private static String topStatements(EmbeddedPostgresServer postgres) throws java.sql.SQLException {
+		try (java.sql.Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "");
+				var rows = db.createStatement().executeQuery("""
+						select calls, round(total_exec_time + total_plan_time) as ms,
+						       left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as query
+						  from pg_stat_statements
+						 order by total_exec_time + total_plan_time desc limit 8""")) {
+			List<String> top = new java.util.ArrayList<>();
+			while (rows.next()) {
+				top.add(String.format(java.util.Locale.ROOT, "%,d calls %,d ms [%s]", rows.getLong(1), rows.getLong(2),
+						rows.getString(3)));
+			}
+			return String.join("; ", top);
 		}
 	}
 
