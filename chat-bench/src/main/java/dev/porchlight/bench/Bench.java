@@ -548,15 +548,7 @@ public final class Bench {
 				Archival.Figures figures = Archival.run(appends, jdbcUrl, archiveSiteId, conversations,
 						plan.archiveRate, plan.archiveDuration, () -> counters(List.of(a, b), redis, postgres, work));
 				results.archival.add(figures);
-				log(String.format(
-						"Archival: appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, drain %.1f s, "
-								+ "%.0f statements/s, %.0f commits/s, CPU %s",
-						figures.appendedRate(), figures.archivedRate(), figures.lagMs().getValueAtPercentile(50),
-						figures.lagMs().getValueAtPercentile(99), figures.lagMs().getMaxValue(), figures.drainSeconds(),
-						figures.perSecond(figures.statements()), figures.perSecond(figures.commits()),
-						figures.cpuSeconds()));
-				log("Archival: Redis commands by CPU: " + redisCommands(factory));
-				log("Archival: PostgreSQL statements by time: " + topStatements(postgres));
+				logArchival("Archival", figures, factory, postgres);
 			}
 			// Every append a new conversation's first message: the archive writes each
 			// conversation's row with it.
@@ -570,19 +562,24 @@ public final class Bench {
 					UUID.fromString(freshSite.path("id").asString()), plan.archiveRate, plan.archiveDuration,
 					() -> counters(List.of(a, b), redis, postgres, work));
 			results.archival.add(figures);
-			log(String.format(
-					"Archival (new conversations): appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, "
-							+ "drain %.1f s, %.0f statements/s, %.0f commits/s, CPU %s",
-					figures.appendedRate(), figures.archivedRate(), figures.lagMs().getValueAtPercentile(50),
-					figures.lagMs().getValueAtPercentile(99), figures.lagMs().getMaxValue(), figures.drainSeconds(),
-					figures.perSecond(figures.statements()), figures.perSecond(figures.commits()),
-					figures.cpuSeconds()));
-			log("Archival: Redis commands by CPU: " + redisCommands(factory));
-			log("Archival: PostgreSQL statements by time: " + topStatements(postgres));
+			logArchival("Archival (new conversations)", figures, factory, postgres);
 		}
 		finally {
 			factory.destroy();
 		}
+	}
+
+	/** What one archival case measured, and where Redis's and PostgreSQL's time went. */
+	private static void logArchival(String label, Archival.Figures figures, LettuceConnectionFactory factory,
+			EmbeddedPostgresServer postgres) throws java.sql.SQLException {
+		log(String.format(
+				"%s: appended %.0f/s, archived %.0f/s, lag p50 %d p99 %d max %d ms, drain %.1f s, "
+						+ "%.0f statements/s, %.0f commits/s, CPU %s",
+				label, figures.appendedRate(), figures.archivedRate(), figures.lagMs().getValueAtPercentile(50),
+				figures.lagMs().getValueAtPercentile(99), figures.lagMs().getMaxValue(), figures.drainSeconds(),
+				figures.perSecond(figures.statements()), figures.perSecond(figures.commits()), figures.cpuSeconds()));
+		log("Archival: Redis commands by CPU: " + redisCommands(factory));
+		log("Archival: PostgreSQL statements by time: " + topStatements(postgres));
 	}
 
 	private static void resetStatements(EmbeddedPostgresServer postgres) throws java.sql.SQLException {
