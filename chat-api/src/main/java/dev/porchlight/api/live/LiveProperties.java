@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * 1009
  * @param sendBufferBytes how much may wait to be sent to one slow client before it is
  * disconnected (4500)
- * @param sendTimeLimit how long one send may block before the client counts as stalled
+ * @param sendTimeLimit how long a write to a client may go without getting a frame out
+ * before the client counts as stalled
  * @param heartbeatInterval how often clients should send {@code ping}; told in
  * {@code welcome}
  * @param idleTimeout a socket with no frame for this long is closed (4408)

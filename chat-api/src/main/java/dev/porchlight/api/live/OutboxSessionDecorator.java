@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
@@ -24,11 +25,11 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * A bounded outbox in front of one socket, drained by a virtual thread of that socket, so
  * whoever sends (the event router, another socket's handler) never waits for this client.
  * A client that stops reading makes the outbox grow past {@code bufferLimit} characters,
- * or keeps one write blocked past {@code sendTimeLimit} (seen by {@link #stalled()});
- * either way it is disconnected with 4500 instead of growing server memory (after an
- * overflow the close follows the frame being written, so a client that still reads gets
- * the close frame). Like spring-websocket's {@code ConcurrentWebSocketSessionDecorator},
- * but the sender never does the writing.
+ * or lets a write go {@code sendTimeLimit} without getting a frame out (seen by
+ * {@link #stalled()}); either way it is disconnected with 4500 instead of growing server
+ * memory (after an overflow the close follows the frame being written, so a client that
+ * still reads gets the close frame). Like spring-websocket's
+ * {@code ConcurrentWebSocketSessionDecorator}, but the sender never does the writing.
  *
  * <p>
  * Until {@link #open} puts the first frame ({@code welcome}) at the head, frames wait.
@@ -50,6 +51,8 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 
 	private final long sendTimeLimitNanos;
 
+	private final LongSupplier nanoClock;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition drained = this.lock.newCondition();
@@ -66,14 +69,27 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 
 	private @Nullable CloseStatus closeWhenFlushed;
 
-	private volatile long writeStartedNanos;
+	/**
+	 * When the write in progress started or last got a frame out ({@link #nanoClock}); 0
+	 * while nothing is being written.
+	 */
+	private volatile long writeProgressNanos;
 
 	private volatile @Nullable CloseStatus closedWith;
 
 	OutboxSessionDecorator(WebSocketSession session, int bufferLimit, long sendTimeLimitNanos) {
+		this(session, bufferLimit, sendTimeLimitNanos, System::nanoTime);
+	}
+
+	/**
+	 * @param nanoClock the clock {@link #stalled()} reads, {@link System#nanoTime()}
+	 * outside tests
+	 */
+	OutboxSessionDecorator(WebSocketSession session, int bufferLimit, long sendTimeLimitNanos, LongSupplier nanoClock) {
 		super(session);
 		this.bufferLimit = bufferLimit;
 		this.sendTimeLimitNanos = sendTimeLimitNanos;
+		this.nanoClock = nanoClock;
 	}
 
 	@Override
@@ -295,13 +311,16 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Whether one write has been blocked longer than the send-time limit (the client
-	 * stopped reading and the network buffers are full).
+	 * Whether a write has gone longer than the send-time limit without getting a frame
+	 * out (the client stopped reading and the network buffers are full). Measured per
+	 * frame, not per burst written together: a client that reads slowly but steadily
+	 * reads on, and if it falls too far behind the outbox overflows, which closes it with
+	 * 4500 after the frame in progress instead of breaking the connection mid-write.
 	 * @return true when the client should be disconnected
 	 */
 	boolean stalled() {
-		long started = this.writeStartedNanos;
-		return started != 0 && System.nanoTime() - started > this.sendTimeLimitNanos;
+		long progress = this.writeProgressNanos;
+		return progress != 0 && this.nanoClock.getAsLong() - progress > this.sendTimeLimitNanos;
 	}
 
 	/**
@@ -400,7 +419,7 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 	 */
 	private boolean writeOrDrop(List<String> frames) {
 		try {
-			this.writeStartedNanos = System.nanoTime();
+			progressed();
 			write(frames);
 			return true;
 		}
@@ -418,8 +437,12 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 			return false;
 		}
 		finally {
-			this.writeStartedNanos = 0;
+			this.writeProgressNanos = 0;
 		}
+	}
+
+	private void progressed() {
+		this.writeProgressNanos = this.nanoClock.getAsLong();
 	}
 
 	/**
@@ -433,13 +456,16 @@ final class OutboxSessionDecorator extends WebSocketSessionDecorator {
 		if (remote == null || frames.size() == 1) {
 			for (String frame : frames) {
 				getDelegate().sendMessage(new TextMessage(frame));
+				progressed();
 			}
 			return;
 		}
 		remote.setBatchingAllowed(true);
 		try {
 			for (String frame : frames) {
+				// Blocks while the socket's output buffer is full and cannot be written.
 				remote.sendText(frame);
+				progressed();
 			}
 			remote.flushBatch();
 		}

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The outbox's hand-over: the thread that answers a socket's own frame writes the answer
  * and returns to the socket's next frame; what others queued meanwhile is written by a
- * drainer of its own, in order.
+ * drainer of its own, in order. And when a client counts as stalled: a write that gets no
+ * frame out for the send-time limit, however long a slow reader takes over a burst.
  */
 class OutboxSessionDecoratorUnitTests {
 
@@ -100,6 +102,39 @@ class OutboxSessionDecoratorUnitTests {
 		await().atMost(DEADLINE).until(() -> session.closedWith != null);
 		assertThat(session.closedWith).isEqualTo(CloseCodes.ABUSE);
 		assertThat(session.sent).containsExactly("welcome", "error");
+	}
+
+	@Test
+	void aWriteIsStalledOnlyWhenNoFrameGetsOutForTheSendTimeLimit() throws Exception {
+		AtomicLong now = new AtomicLong(1_000);
+		long limit = Duration.ofSeconds(2).toNanos();
+		Map<String, CountDownLatch> gates = Map.of("welcome", new CountDownLatch(1), "event-1", new CountDownLatch(1),
+				"event-2", new CountDownLatch(1));
+		RecordingSession session = new RecordingSession((payload) -> pass(gates.get(payload)));
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(session, 1 << 20, limit, now::get);
+		outbox.open("welcome");
+		await().atMost(DEADLINE).until(() -> session.writing.contains("welcome"));
+		// Both queue behind the welcome, so the drainer writes them together.
+		outbox.send("event-1");
+		outbox.send("event-2");
+		gates.get("welcome").countDown();
+		await().atMost(DEADLINE).until(() -> session.writing.contains("event-1"));
+
+		// A slow reader: each frame takes 1.5 s to get out, the two together 3 s.
+		now.addAndGet(Duration.ofMillis(1500).toNanos());
+		assertThat(outbox.stalled()).isFalse();
+		gates.get("event-1").countDown();
+		await().atMost(DEADLINE).until(() -> session.writing.contains("event-2"));
+		now.addAndGet(Duration.ofMillis(1500).toNanos());
+		assertThat(outbox.stalled()).as("3 s into the write, 1.5 s since a frame got out").isFalse();
+
+		// A stalled one: nothing gets out for longer than the limit.
+		now.addAndGet(Duration.ofMillis(600).toNanos());
+		assertThat(outbox.stalled()).isTrue();
+		gates.get("event-2").countDown();
+		await().atMost(DEADLINE).until(() -> session.sent.size() == 3);
+		await().atMost(DEADLINE).until(() -> !outbox.stalled());
+		assertThat(session.sent).containsExactly("welcome", "event-1", "event-2");
 	}
 
 	private static void pass(CountDownLatch latch) {
