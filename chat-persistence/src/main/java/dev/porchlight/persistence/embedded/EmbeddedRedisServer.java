@@ -39,6 +39,9 @@ import redis.embedded.core.ExecutableProvider;
  */
 public final class EmbeddedRedisServer implements AutoCloseable {
 
+	/** The name of the append-only file in the directory Redis is given. */
+	public static final String APPEND_ONLY_FILE = "porchlight.aof";
+
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedRedisServer.class);
 
 	private static final SecureRandom RANDOM = new SecureRandom();
@@ -107,7 +110,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 				List.of("port " + port, "bind 127.0.0.1", "requirepass " + password, "protected-mode yes"));
 		if (directory != null) {
 			settings.addAll(List.of("dir " + directory.toAbsolutePath(), "appendonly yes",
-					"appendfsync " + appendFsync.redisValue(), "appendfilename porchlight.aof",
+					"appendfsync " + appendFsync.redisValue(), "appendfilename " + APPEND_ONLY_FILE,
 					// The append-only file is the persistence; no extra RDB snapshots.
 					"save \"\""));
 		}
