@@ -30,6 +30,7 @@ import dev.porchlight.persistence.embedded.EmbeddedRedisServer.AppendFsync;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -454,9 +455,22 @@ class FaultInjectionIntegrationTests {
 			.sum();
 	}
 
+	/**
+	 * A staff socket of the owner's, signed in again while the node answers a server
+	 * error or a rate limit (its pool of three connections, each waited for at most 1 s,
+	 * can be busy under the load), refused at once for anything else.
+	 */
 	private LiveTestClient staffSocket(int port) {
 		ApiClient owner = new ApiClient(port);
-		owner.signIn(Load.OWNER_EMAIL, Load.OWNER_PASSWORD);
+		Awaitility.await("the owner signed in on port " + port)
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(250))
+			.until(() -> owner.signIn(Load.OWNER_EMAIL, Load.OWNER_PASSWORD).status(), (status) -> {
+				if (status >= 400 && status < 500 && status != 429) {
+					throw new IllegalStateException("sign-in refused: " + status);
+				}
+				return status < 300;
+			});
 		return LiveTestClient.staff(port, Load.APP, owner.cookie("PORCHLIGHT_SESSION").orElseThrow());
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
@@ -27,6 +28,9 @@ class HeartbeatIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
 
+	static final Pattern OPEN_VISITOR_SOCKETS = Pattern
+		.compile("porchlight_sockets_open\\{application=\"porchlight\",kind=\"visitor\"} [1-9]");
+
 	@LocalServerPort
 	int port;
 
@@ -36,11 +40,13 @@ class HeartbeatIntegrationTests {
 	@Test
 	void pingsKeepASocketOpenAndSilenceClosesItWith4408() throws Exception {
 		String token = token();
+		// Before the sockets exist: the node's idle clock starts when a socket opens, so
+		// the time measured here is never shorter than the node's.
+		long opened = System.nanoTime();
 		try (LiveClient talking = LiveClient.visitor(this.port, APP, token);
 				LiveClient silent = LiveClient.visitor(this.port, APP, token)) {
 			talking.next("welcome");
 			silent.next("welcome");
-			long opened = System.nanoTime();
 			// One socket pings every half second (a quarter of the idle timeout) until
 			// the
 			// other one is closed for its silence, however long the machine takes for
@@ -66,9 +72,16 @@ class HeartbeatIntegrationTests {
 			String conversation = LiveProtocolIntegrationTests.start(visitor);
 			visitor.send(LiveProtocolIntegrationTests.send(conversation, "m1", "Counting"));
 			visitor.next("event");
-			String metrics = new ApiClient(this.port).get("/actuator/prometheus").body();
-			assertThat(metrics)
-				.containsPattern("porchlight_sockets_open\\{application=\"porchlight\",kind=\"visitor\"} [1-9]")
+			// The socket pings before each scrape, so that the idle timeout of this class
+			// (2 s) cannot close it while a slow machine answers the first, cold scrape.
+			String metrics = await("the open socket counted").atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> {
+					visitor.send(Map.of("type", "ping"));
+					visitor.next("pong");
+					return new ApiClient(this.port).get("/actuator/prometheus").body();
+				}, (scraped) -> OPEN_VISITOR_SOCKETS.matcher(scraped).find());
+			assertThat(metrics).containsPattern(OPEN_VISITOR_SOCKETS)
 				.contains("porchlight_messages_in_total")
 				.contains("porchlight_messages_out_total")
 				.contains("porchlight_delivery_latency_seconds_bucket");

@@ -64,6 +64,10 @@ class RedisClusterIntegrationTests extends ProtocolConformance {
 					// fewer
 					// than the test of the site limit below.
 					"--porchlight.live.site-messages=50", "--server.forward-headers-strategy=native",
+					// A window longer than any test here takes on a slow machine, so
+					// that each limit is reached within one window; the owner is one
+					// staff member across every test, so their limit is out of the way.
+					"--porchlight.live.message-window=1m", "--porchlight.live.staff-messages=100000",
 					"--spring.data.redis.cluster.nodes=" + cluster.nodes(),
 					"--spring.data.redis.password=" + cluster.password()));
 		}
@@ -162,12 +166,10 @@ class RedisClusterIntegrationTests extends ProtocolConformance {
 				}
 			}
 		}
-		Duration took = Duration.ofNanos(System.nanoTime() - began);
+		assertThat(Duration.ofNanos(System.nanoTime() - began)).as("all within one window of the limit")
+			.isLessThan(Duration.ofMinutes(1));
 		assertThat(refused).as("messages refused for the site's limit").isNotEmpty();
-		if (took.compareTo(Duration.ofSeconds(8)) < 0) {
-			// All within the limit's window of 10 s.
-			assertThat(accepted).as("messages accepted, counted together by three nodes").isEqualTo(50);
-		}
+		assertThat(accepted).as("messages accepted, counted together by three nodes").isEqualTo(50);
 		LiveConversations live = nodes.get(0).getBean(LiveConversations.class);
 		refused.forEach((conversation, clientIds) -> assertThat(live.after(ConversationId.parse(conversation), 0, 100))
 			.as("what conversation %s stored", conversation)

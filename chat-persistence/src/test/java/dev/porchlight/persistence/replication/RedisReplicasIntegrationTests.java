@@ -91,8 +91,10 @@ class RedisReplicasIntegrationTests {
 	void refusesWhileTheReplicaCannotAcknowledgeAndCoversOtherConnectionsOnlyWhenAsked() throws Exception {
 		this.redis.opsForValue().set("k", "v");
 		assertThat(this.replicas.confirmWrites(1, Duration.ofSeconds(2))).isTrue();
-		CompletableFuture<String> asleep = sleep(this.replica, 3);
 		try (StatefulRedisConnection<String, String> elsewhere = this.other.connect()) {
+			// Long enough for every step below on a slow machine: the last one needs the
+			// replica still asleep.
+			CompletableFuture<String> asleep = sleep(this.replica, 10);
 			// Another node's write, while the replica cannot take it.
 			elsewhere.sync().set("written", "by another node");
 			assertThat(this.replicas.confirmWrites(1, Duration.ofMillis(300)))
@@ -104,8 +106,8 @@ class RedisReplicasIntegrationTests {
 			this.redis.opsForValue().set("k", "v2");
 			assertThat(this.replicas.confirmWrites(1, Duration.ofMillis(300))).as("this node's own new write")
 				.isFalse();
+			asleep.get(40, TimeUnit.SECONDS);
 		}
-		asleep.get(20, TimeUnit.SECONDS);
 		await("the replica caught up").atMost(Duration.ofSeconds(10))
 			.until(() -> this.replicas.confirmAllWrites(1, Duration.ofSeconds(1)));
 	}
