@@ -92,7 +92,7 @@ class EmailContinuityIntegrationTests {
 	}
 
 	@Test
-	void repliesToAVisitorWhoLeftAreEmailedOnceTogether() throws Exception {
+	void repliesWrittenWhileTheVisitorIsHereAreEmailedOnceTogetherWhenTheyLeave() throws Exception {
 		String customer = "ingrid." + System.nanoTime() + "@example.no";
 		String conversation;
 		try (LiveTestClient visitor = visitorWithEmail(customer)) {

@@ -65,7 +65,7 @@ class LiveProtocolIntegrationTests extends ProtocolConformance {
 		String conversation = start(visitor);
 		// Redis holds every write until the pong has arrived, however long a busy
 		// machine takes for it: the append waits in Redis meanwhile.
-		holdRedisWrites(60_000);
+		holdRedisWrites(20_000);
 		try {
 			Map<String, Object> message = send(conversation, "m1", "Is the blue kettle back in stock?");
 			message.put("ref", "a");

@@ -117,7 +117,10 @@ class RedisReplicasIntegrationTests {
 	 * returns once it stopped answering.
 	 */
 	private CompletableFuture<String> sleep(EmbeddedRedisServer server, int seconds) {
-		RedisClient client = RedisClient.create(uri(server));
+		// A command timeout longer than the sleep, or the client would give up on it.
+		RedisURI uri = uri(server);
+		uri.setTimeout(Duration.ofSeconds(seconds + 30));
+		RedisClient client = RedisClient.create(uri);
 		StatefulRedisConnection<String, String> connection = client.connect();
 		StatefulRedisConnection<String, String> probe = client.connect();
 		CompletableFuture<String> asleep = connection.async()
