@@ -18,9 +18,11 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -40,7 +42,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 /**
  * Signing in and out of the dashboard. {@code GET} tells who is signed in and hands out
  * the CSRF cookie the other calls need; {@code POST} signs in (throttled, audited, with a
- * new session id); {@code DELETE} signs out.
+ * new session id; when the accounts cannot be read it answers 503 {@code unavailable} and
+ * counts nothing against the caller); {@code DELETE} signs out.
  */
 @RestController
 class SessionController {
@@ -82,6 +85,12 @@ class SessionController {
 		try {
 			authenticated = this.authentication
 				.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(request.email(), request.password()));
+		}
+		catch (InternalAuthenticationServiceException ex) {
+			// The accounts could not be read (PostgreSQL down, the pool timed out):
+			// nobody gave a wrong password, so nothing is counted or audited, and the
+			// caller hears it is the server's fault.
+			throw (ex.getCause() instanceof DataAccessException unreachable) ? unreachable : ex;
 		}
 		catch (AuthenticationException ex) {
 			this.throttle.failed(request.email(), address);

@@ -11,6 +11,12 @@ import dev.porchlight.api.HttpProbe;
 import dev.porchlight.api.PorchlightApplication;
 import dev.porchlight.api.TestNodes;
 import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.account.Account;
+import dev.porchlight.domain.account.Accounts;
+import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.audit.AuditEvent;
+import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
@@ -23,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +42,8 @@ import static org.awaitility.Awaitility.await;
 class PostgresOutageIntegrationTests {
 
 	static final String APP = "https://chat.porchlight.example";
+
+	static final String PASSWORD = "correct horse battery staple";
 
 	@TempDir
 	Path postgresDir;
@@ -59,6 +68,10 @@ class PostgresOutageIntegrationTests {
 				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
 				.text("/token");
 			JdbcClient jdbc = app.getBean(JdbcClient.class);
+			EmailAddress owner = new EmailAddress("owner" + System.nanoTime() + "@shop.example");
+			app.getBean(Accounts.class)
+				.add(Account.create(owner, "Owner", Role.OWNER, app.getBean(PasswordEncoder.class).encode(PASSWORD),
+						false, Instant.now()));
 			try (LiveTestClient visitor = LiveTestClient.visitor(port, APP, token)) {
 				String conversation = visitor.startConversation();
 				for (int i = 1; i <= 5; i++) {
@@ -86,6 +99,14 @@ class PostgresOutageIntegrationTests {
 				assertThat(files.header("Retry-After")).contains("5");
 				assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
 				assertThat(HttpProbe.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+				// The owner cannot sign in, and is told it is the server's fault: more
+				// tries than the throttle allows (5 per account) all answer 503, not a
+				// wrong password.
+				for (int i = 1; i <= 6; i++) {
+					ApiClient.Response signIn = new ApiClient(port).signIn(owner.value(), PASSWORD);
+					assertThat(signIn.status()).as("sign-in %d while PostgreSQL is down", i).isEqualTo(503);
+					assertThat(signIn.text("/error")).isEqualTo("unavailable");
+				}
 
 				EmbeddedPostgresServer restarted = EmbeddedPostgresServer.start(this.postgresDir, "porchlight", false,
 						pgPort);
@@ -100,6 +121,14 @@ class PostgresOutageIntegrationTests {
 					// after the restart may still meet one that died with the server).
 					await("ready again").atMost(Duration.ofSeconds(30))
 						.until(() -> HttpProbe.get(port, "/actuator/health/readiness").statusCode() == 200);
+					// The outage counted nothing against the owner: not throttled, and no
+					// failed sign-in in the audit log.
+					ApiClient.Response signIn = new ApiClient(port).signIn(owner.value(), PASSWORD);
+					assertThat(signIn.status()).as(signIn.body()).isEqualTo(200);
+					assertThat(app.getBean(AuditLog.class).latest(100))
+						.filteredOn((event) -> owner.value().equals(event.actorLabel()))
+						.extracting(AuditEvent::action)
+						.containsExactly("auth.signed_in");
 				}
 				finally {
 					app.close();
