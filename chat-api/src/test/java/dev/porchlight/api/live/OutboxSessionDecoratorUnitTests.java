@@ -1,5 +1,7 @@
 package dev.porchlight.api.live;
 
+import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
@@ -11,6 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -21,6 +28,7 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * The outbox's hand-over: the thread that answers a socket's own frame writes the answer
  * and returns to the socket's next frame; what others queued meanwhile is written by a
  * drainer of its own, in order. And when a client counts as stalled: a write that gets no
- * frame out for the send-time limit, however long a slow reader takes over a burst.
+ * frame out for the send-time limit, however long a slow reader takes over a burst. And
+ * on a Jakarta WebSocket server, frames that waited together are written as one batch.
  */
 class OutboxSessionDecoratorUnitTests {
 
@@ -135,6 +144,60 @@ class OutboxSessionDecoratorUnitTests {
 		await().atMost(DEADLINE).until(() -> session.sent.size() == 3);
 		await().atMost(DEADLINE).until(() -> !outbox.stalled());
 		assertThat(session.sent).containsExactly("welcome", "event-1", "event-2");
+	}
+
+	@Test
+	void framesThatWaitedTogetherGoOutInOneBatchInOrder() throws Exception {
+		CountDownLatch welcomeGate = new CountDownLatch(1);
+		JakartaEndpoint endpoint = new JakartaEndpoint((frame) -> {
+			if (frame.equals("welcome")) {
+				pass(welcomeGate);
+			}
+		});
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(endpoint.session(), 1 << 20, DEADLINE.toNanos());
+		outbox.open("welcome");
+		await().atMost(DEADLINE).until(() -> endpoint.writing.contains("welcome"));
+		// Three events queue while the welcome is still being written.
+		outbox.send("event-1");
+		outbox.send("event-2");
+		outbox.send("event-3");
+		welcomeGate.countDown();
+
+		await().atMost(DEADLINE).until(() -> endpoint.calls.contains("batching false"));
+		assertThat(endpoint.calls).containsExactly("send welcome", "batching true", "batch event-1", "batch event-2",
+				"batch event-3", "flush", "batching false");
+		assertThat(outbox.stalled()).isFalse();
+		assertThat(outbox.closedWith()).isNull();
+	}
+
+	@Test
+	void aBatchThatCannotBeWrittenDropsTheRestAndClosesTheSocketAsTooSlow() throws Exception {
+		CountDownLatch welcomeGate = new CountDownLatch(1);
+		JakartaEndpoint endpoint = new JakartaEndpoint((frame) -> {
+			if (frame.equals("welcome")) {
+				pass(welcomeGate);
+			}
+			if (frame.equals("event-2")) {
+				throw new IOException("Broken pipe");
+			}
+		});
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(endpoint.session(), 1 << 20, DEADLINE.toNanos());
+		outbox.open("welcome");
+		await().atMost(DEADLINE).until(() -> endpoint.writing.contains("welcome"));
+		outbox.send("event-1");
+		outbox.send("event-2");
+		outbox.send("event-3");
+		welcomeGate.countDown();
+
+		await().atMost(DEADLINE).until(() -> endpoint.closedWith.get() != null);
+		assertThat(endpoint.closedWith.get()).isEqualTo(CloseCodes.TOO_SLOW.getCode());
+		assertThat(outbox.closedWith()).isEqualTo(CloseCodes.TOO_SLOW);
+		// Nothing after the failed frame is written or flushed, the endpoint is left
+		// unbatched, and what comes later is not queued for a socket that is gone.
+		assertThat(endpoint.calls).containsExactly("send welcome", "batching true", "batch event-1", "batching false");
+		outbox.send("event-4");
+		assertThat(outbox.queued()).isZero();
+		assertThat(endpoint.writing).containsExactly("welcome", "event-1", "event-2");
 	}
 
 	private static void pass(CountDownLatch latch) {
@@ -252,6 +315,101 @@ class OutboxSessionDecoratorUnitTests {
 		@Override
 		public List<WebSocketExtension> getExtensions() {
 			return List.of();
+		}
+
+	}
+
+	/** What a frame write does before it is recorded. */
+	@FunctionalInterface
+	private interface FrameWrite {
+
+		void write(String frame) throws IOException;
+
+	}
+
+	/**
+	 * A Jakarta WebSocket session, as Tomcat and Jetty give one to Spring, that records
+	 * the calls made on its blocking endpoint in order.
+	 */
+	private static final class JakartaEndpoint {
+
+		/** The calls made, each once it returned. */
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		/** Frames whose write has started. */
+		final List<String> writing = new CopyOnWriteArrayList<>();
+
+		final AtomicReference<@Nullable Integer> closedWith = new AtomicReference<>();
+
+		private final FrameWrite onWrite;
+
+		private volatile boolean open = true;
+
+		JakartaEndpoint(FrameWrite onWrite) {
+			this.onWrite = onWrite;
+		}
+
+		WebSocketSession session() {
+			RemoteEndpoint.Basic remote = proxy(RemoteEndpoint.Basic.class, (method, args) -> switch (method) {
+				case "setBatchingAllowed" -> {
+					this.calls.add("batching " + args[0]);
+					yield null;
+				}
+				case "sendText" -> {
+					String frame = (String) args[0];
+					// sendText(text) is the batched write; sendText(text, last)
+					// the
+					// single frame through Spring's session.
+					this.writing.add(frame);
+					this.onWrite.write(frame);
+					this.calls.add(((args.length == 1) ? "batch " : "send ") + frame);
+					yield null;
+				}
+				case "flushBatch" -> {
+					this.calls.add("flush");
+					yield null;
+				}
+				default -> throw new UnsupportedOperationException(method);
+			});
+			Session nativeSession = proxy(Session.class, (method, args) -> switch (method) {
+				case "getBasicRemote" -> remote;
+				case "isOpen" -> this.open;
+				case "getId" -> "native-1";
+				case "getRequestURI" -> URI.create("ws://localhost/live");
+				case "getNegotiatedExtensions" -> List.of();
+				case "close" -> {
+					this.open = false;
+					this.closedWith.set(((CloseReason) args[0]).getCloseCode().getCode());
+					yield null;
+				}
+				default -> null;
+			});
+			StandardWebSocketSession session = new StandardWebSocketSession(new HttpHeaders(),
+					new ConcurrentHashMap<>(), new InetSocketAddress("127.0.0.1", 8080),
+					new InetSocketAddress("127.0.0.1", 50000));
+			session.initializeNativeSession(nativeSession);
+			return session;
+		}
+
+		@FunctionalInterface
+		private interface Call {
+
+			@Nullable Object answer(String method, Object[] args) throws Exception;
+
+		}
+
+		private static <T> T proxy(Class<T> type, Call call) {
+			return type
+				.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (self, method, args) -> {
+					if (method.getDeclaringClass() == Object.class) {
+						return switch (method.getName()) {
+							case "hashCode" -> System.identityHashCode(self);
+							case "equals" -> self == args[0];
+							default -> type.getSimpleName();
+						};
+					}
+					return call.answer(method.getName(), (args != null) ? args : new Object[0]);
+				}));
 		}
 
 	}
