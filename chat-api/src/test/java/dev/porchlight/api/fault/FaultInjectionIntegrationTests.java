@@ -31,6 +31,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -91,6 +92,11 @@ class FaultInjectionIntegrationTests {
 	/** Where Redis with {@code everysec} keeps its data: see {@link #redisDirectory}. */
 	static final Path IN_MEMORY = Path.of("/dev/shm", "porchlight-fault-redis-" + ProcessHandle.current().pid());
 
+	/** Free space fault 2b wants in tmpfs before it puts Redis' file there. */
+	static final long IN_MEMORY_ROOM = 512L * 1024 * 1024;
+
+	private static @Nullable Path everysec;
+
 	private final List<String> figures = new ArrayList<>();
 
 	private EmbeddedPostgresServer postgres;
@@ -116,6 +122,7 @@ class FaultInjectionIntegrationTests {
 	@BeforeAll
 	@Timeout(value = 4, unit = TimeUnit.MINUTES)
 	void start() {
+		deleteInMemoryDirectoriesOfDeadRuns();
 		this.postgresPort = TestNodes.freePort();
 		this.postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), "porchlight", true, this.postgresPort);
 		this.redisPort = TestNodes.freePort();
@@ -491,9 +498,7 @@ class FaultInjectionIntegrationTests {
 	 * process as well as one on disk.
 	 */
 	private static Path redisDirectory(AppendFsync fsync) {
-		Path directory = (fsync != AppendFsync.EVERYSEC) ? dir.resolve("redis")
-				: (Files.isDirectory(IN_MEMORY.getParent()) && Files.isWritable(IN_MEMORY.getParent())) ? IN_MEMORY
-						: dir.resolve("redis-everysec");
+		Path directory = (fsync != AppendFsync.EVERYSEC) ? dir.resolve("redis") : everysecDirectory();
 		try {
 			return Files.createDirectories(directory);
 		}
@@ -502,17 +507,63 @@ class FaultInjectionIntegrationTests {
 		}
 	}
 
+	/**
+	 * Chosen once, so that the file is always looked for where it was put: tmpfs when it
+	 * is there with room to spare (the file and Redis' rewrite of it take a few MB here),
+	 * the disk otherwise.
+	 */
+	private static synchronized Path everysecDirectory() {
+		if (everysec == null) {
+			Path tmpfs = IN_MEMORY.getParent();
+			boolean room;
+			try {
+				room = Files.isDirectory(tmpfs) && Files.isWritable(tmpfs)
+						&& Files.getFileStore(tmpfs).getUsableSpace() >= IN_MEMORY_ROOM;
+			}
+			catch (IOException ex) {
+				room = false;
+			}
+			everysec = room ? IN_MEMORY : dir.resolve("redis-everysec");
+			System.out.println("Fault 2b keeps Redis' append-only file in " + everysec);
+		}
+		return everysec;
+	}
+
+	/**
+	 * Removes what runs killed before their {@code @AfterAll} left in tmpfs, which would
+	 * otherwise hold memory until the machine restarts.
+	 */
+	private static void deleteInMemoryDirectoriesOfDeadRuns() {
+		String prefix = IN_MEMORY.getFileName().toString().replaceAll("\\d+$", "");
+		try (Stream<Path> entries = Files.list(IN_MEMORY.getParent())) {
+			for (Path entry : entries.toList()) {
+				String name = entry.getFileName().toString();
+				String pid = name.startsWith(prefix) ? name.substring(prefix.length()) : "";
+				if (pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+					deleteTree(entry);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			System.out.println("Could not look for directories of earlier runs in tmpfs: " + ex);
+		}
+	}
+
 	private static void deleteInMemoryRedisDirectory() {
-		if (!Files.isDirectory(IN_MEMORY)) {
+		deleteTree(IN_MEMORY);
+	}
+
+	private static void deleteTree(Path root) {
+		if (!Files.isDirectory(root)) {
 			return;
 		}
-		try (Stream<Path> files = Files.walk(IN_MEMORY)) {
+		try (Stream<Path> files = Files.walk(root)) {
 			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
 				Files.deleteIfExists(file);
 			}
 		}
 		catch (IOException ex) {
-			System.out.println("Could not delete " + IN_MEMORY + ": " + ex);
+			System.out.println("Could not delete " + root + ": " + ex);
 		}
 	}
 
