@@ -33,6 +33,9 @@ public record AttachmentProperties(@DefaultValue("postgres") String store,
 		@DefaultValue("1h") Duration linkTtl, @DefaultValue("24h") Duration unsentAfter,
 		@DefaultValue("600") int siteUploadsPerHour) {
 
+	/** The highest {@code max-per-message}: what a {@code send} frame may list at all. */
+	public static final int MOST_PER_MESSAGE = 100;
+
 	public AttachmentProperties {
 		if (!store.equals("postgres") && !store.equals("filesystem") && !store.equals("s3")) {
 			throw new IllegalArgumentException("porchlight.attachments.store is postgres, filesystem or s3");
@@ -40,6 +43,9 @@ public record AttachmentProperties(@DefaultValue("postgres") String store,
 		if (maxFileSize.toBytes() < 1 || maxPerMessage < 1 || maxPixels < 1 || imageWorkers < 1 || thumbnailSize < 16
 				|| linkTtl.isNegative() || linkTtl.isZero()) {
 			throw new IllegalArgumentException("porchlight.attachments: sizes, counts and times must be positive");
+		}
+		if (maxPerMessage > MOST_PER_MESSAGE) {
+			throw new IllegalArgumentException("porchlight.attachments.max-per-message is at most " + MOST_PER_MESSAGE);
 		}
 	}
 

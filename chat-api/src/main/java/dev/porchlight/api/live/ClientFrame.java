@@ -3,6 +3,7 @@ package dev.porchlight.api.live;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.conversation.AttachmentId;
@@ -19,9 +20,11 @@ import org.jspecify.annotations.Nullable;
 sealed interface ClientFrame {
 
 	/**
-	 * Ids read at all in one {@code send}; the configured limit is checked on sending.
+	 * Ids read at all in one {@code send} (a longer list is refused as
+	 * {@code too_many_attachments} unread); the configured limit, at most this, is
+	 * checked on sending.
 	 */
-	int MAX_ATTACHMENTS = 100;
+	int MAX_ATTACHMENTS = AttachmentProperties.MOST_PER_MESSAGE;
 
 	/**
 	 * @return the client's reference for the answer, if it sent one
@@ -120,7 +123,7 @@ sealed interface ClientFrame {
 	private static Send send(FrameReader frame, @Nullable String ref) {
 		ConversationId conversation = conversation(frame);
 		ClientMessageId clientId = domain(() -> ClientMessageId.fromClient(frame.text("clientId")));
-		List<AttachmentId> attachments = frame.texts("attachments", MAX_ATTACHMENTS)
+		List<AttachmentId> attachments = frame.texts("attachments", MAX_ATTACHMENTS, "too_many_attachments")
 			.stream()
 			.map((id) -> domain(() -> AttachmentId.parse(id)))
 			.toList();

@@ -59,10 +59,11 @@ final class FrameReader {
 		if (!ref.isString()) {
 			throw new ProtocolException("invalid_field", "The field 'ref' must be a string.");
 		}
-		if (ref.asString().length() > MAX_REF) {
+		String text = ref.asString();
+		if (text.codePointCount(0, text.length()) > MAX_REF) {
 			throw new ProtocolException("invalid_field", "The field 'ref' has at most " + MAX_REF + " characters.");
 		}
-		return ref.asString();
+		return text;
 	}
 
 	String text(String field) {
@@ -88,21 +89,23 @@ final class FrameReader {
 	 * An optional array of strings: none when absent.
 	 * @param field the field
 	 * @param max the longest array read at all
+	 * @param tooLong the error code for a longer array
 	 */
-	List<String> texts(String field, int max) {
+	List<String> texts(String field, int max, String tooLong) {
 		JsonNode value = this.node.get(field);
 		if (value == null || value.isNull()) {
 			return List.of();
 		}
-		if (!value.isArray() || value.size() > max) {
-			throw new ProtocolException("invalid_field",
-					"The field '" + field + "' must be an array of at most " + max + " strings.");
+		if (!value.isArray()) {
+			throw new ProtocolException("invalid_field", "The field '" + field + "' must be an array of strings.");
+		}
+		if (value.size() > max) {
+			throw new ProtocolException(tooLong, "The field '" + field + "' has at most " + max + " entries.");
 		}
 		List<String> texts = new ArrayList<>(value.size());
 		for (JsonNode item : value) {
 			if (!item.isString()) {
-				throw new ProtocolException("invalid_field",
-						"The field '" + field + "' must be an array of at most " + max + " strings.");
+				throw new ProtocolException("invalid_field", "The field '" + field + "' must be an array of strings.");
 			}
 			texts.add(item.asString());
 		}

@@ -315,6 +315,10 @@ class AttachmentIntegrationTests {
 		visitor.socket.send(Map.of("type", "send", "conversationId", conversation, "clientId", "many", "attachments",
 				uploaded.stream().map((file) -> file.path("id").asString()).toList()));
 		assertThat(visitor.socket.next("error").path("code").asString()).isEqualTo("too_many_attachments");
+		// However many are listed: a list longer than any limit is not even read.
+		visitor.socket.send(Map.of("type", "send", "conversationId", conversation, "clientId", "very-many",
+				"attachments", java.util.Collections.nCopies(101, uploaded.get(0).path("id").asString())));
+		assertThat(visitor.socket.next("error").path("code").asString()).isEqualTo("too_many_attachments");
 
 		// 12 an hour: the empty one, the chunked one and the 4 taken count too (the first
 		// one too large was refused from its Content-Length, before anything was

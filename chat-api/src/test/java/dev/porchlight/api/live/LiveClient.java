@@ -143,6 +143,10 @@ final class LiveClient implements AutoCloseable {
 		within(this.socket.sendText(text, true), "sending a frame");
 	}
 
+	void sendBinary(byte[] data) {
+		within(this.socket.sendBinary(java.nio.ByteBuffer.wrap(data), true), "sending a binary frame");
+	}
+
 	/**
 	 * The first frame of the given type not taken yet; frames of other types stay for
 	 * later calls, so the order in which independent frames arrive does not matter.

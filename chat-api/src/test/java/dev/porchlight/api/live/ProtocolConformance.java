@@ -80,6 +80,14 @@ abstract class ProtocolConformance {
 	}
 
 	@Test
+	void aBinaryFrameClosesTheSocketWith1003() {
+		LiveClient visitor = visitor(newVisitor());
+		visitor.next("welcome");
+		visitor.sendBinary("{\"type\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		assertThat(visitor.awaitClose()).isEqualTo(1003);
+	}
+
+	@Test
 	void messagesSentWithoutWaitingForTheirAcksAreStoredInTheOrderSent() {
 		LiveClient visitor = visitor(newVisitor());
 		visitor.next("welcome");
@@ -448,6 +456,11 @@ abstract class ProtocolConformance {
 		String longest = "r".repeat(64);
 		visitor.send(Map.of("type", "ping", "ref", longest));
 		assertThat(visitor.next("pong").path("ref").asString()).isEqualTo(longest);
+		// Characters are counted as code points, as everywhere in the protocol: 64 emoji
+		// (128 UTF-16 units) are a ref of 64 characters.
+		String emoji = "\uD83D\uDE00".repeat(64);
+		visitor.send(Map.of("type", "ping", "ref", emoji));
+		assertThat(visitor.next("pong").path("ref").asString()).isEqualTo(emoji);
 	}
 
 	@Test
