@@ -42,7 +42,10 @@ class OpenApiIntegrationTests {
 
 		assertThat(document.at("/components/securitySchemes").propertyNames()).contains("staffSession", "csrfHeader",
 				"visitorToken");
-		assertThat(paths.at("/~1api~1v1~1session/post/security").size()).as("signing in needs nothing").isZero();
+		assertThat(paths.at("/~1api~1v1~1session/post/security/0").propertyNames())
+			.as("signing in needs the CSRF header, no session")
+			.containsExactly("csrfHeader");
+		assertThat(paths.at("/~1api~1v1~1session/post/responses").propertyNames()).contains("401", "429", "503");
 		assertThat(paths.at("/~1api~1v1~1visitor~1me/get/security/0").propertyNames()).containsExactly("visitorToken");
 		assertThat(paths.at("/~1api~1v1~1customers~1{id}/get/security/0").propertyNames())
 			.containsExactly("staffSession");

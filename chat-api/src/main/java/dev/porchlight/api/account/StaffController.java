@@ -7,6 +7,7 @@ import dev.porchlight.api.security.StaffPrincipal;
 import dev.porchlight.domain.account.Account;
 import dev.porchlight.domain.account.AccountId;
 import dev.porchlight.domain.account.Role;
+import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import dev.porchlight.domain.site.SiteId;
 import jakarta.servlet.http.HttpServletRequest;
@@ -87,7 +88,13 @@ class StaffController {
 	}
 
 	private static List<SiteId> sites(List<String> ids) {
-		return ids.stream().map(SiteId::parse).toList();
+		try {
+			return ids.stream().map(SiteId::parse).toList();
+		}
+		catch (DomainException ex) {
+			// The same answer as for an unknown site: the list is what is wrong.
+			throw new DomainException("invalid_sites", "One of the sites is not a site id.");
+		}
 	}
 
 	private AccountWithPassword withPassword(AccountManagement.WithOneTimePassword result) {

@@ -44,7 +44,10 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(DomainException.class)
 	ResponseEntity<ApiError> domain(DomainException ex) {
-		return ResponseEntity.badRequest().body(new ApiError(ex.code(), ex.getMessage()));
+		// A thing gone between the caller's check and its change (a race) is not found,
+		// like everywhere else.
+		HttpStatus status = ex.code().equals("not_found") ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST;
+		return ResponseEntity.status(status).body(new ApiError(ex.code(), ex.getMessage()));
 	}
 
 	@ExceptionHandler(HttpMessageNotReadableException.class)
@@ -57,8 +60,9 @@ class ApiExceptionHandler {
 	ResponseEntity<ApiError> invalid(MethodArgumentNotValidException ex) {
 		String field = (ex.getBindingResult().getFieldError() != null)
 				? ex.getBindingResult().getFieldError().getField() : "request";
-		return ResponseEntity.badRequest()
-			.body(new ApiError("invalid_" + snakeCase(field), "The field '" + field + "' is missing or invalid."));
+		// An element of a list is wrong: the list's code (sites[2] -> invalid_sites).
+		String code = "invalid_" + snakeCase(field.replaceAll("\\[[^]]*]", ""));
+		return ResponseEntity.badRequest().body(new ApiError(code, "The field '" + field + "' is missing or invalid."));
 	}
 
 	private static String snakeCase(String field) {

@@ -44,12 +44,17 @@ class OpenApiConfiguration {
 	/** Operations that can conflict with the rule that an owner always remains. */
 	private static final Set<String> CONFLICTS = Set.of("POST /api/v1/accounts/{id}/disable");
 
+	private static final String SIGN_IN = "POST /api/v1/session";
+
 	/** Operations counted by a rate limit. */
 	private static final Set<String> THROTTLED = Set.of("POST /api/v1/session", "POST /api/v1/visitor/session");
 
-	/** Operations anyone may call ({@code METHOD path}). */
-	private static final Set<String> PUBLIC = Set.of("GET /api/v1/session", "POST /api/v1/session",
-			"POST /api/v1/visitor/session", "GET /api/v1/visitor/widget/{siteKey}", "POST /api/v1/email/inbound");
+	/**
+	 * Operations anyone may call ({@code METHOD path}). Signing in is open to anyone too,
+	 * but with the CSRF header, like every cookie-bearing change.
+	 */
+	private static final Set<String> PUBLIC = Set.of("GET /api/v1/session", "POST /api/v1/visitor/session",
+			"GET /api/v1/visitor/widget/{siteKey}", "POST /api/v1/email/inbound");
 
 	/** Operations that answer 409 when the shop sends no email, or a state forbids it. */
 	private static final Set<String> EMAIL_CONFLICTS = Set.of(
@@ -83,8 +88,8 @@ class OpenApiConfiguration {
 						new SecurityScheme().type(SecurityScheme.Type.APIKEY)
 							.in(SecurityScheme.In.HEADER)
 							.name("X-XSRF-TOKEN")
-							.description("The value of the XSRF-TOKEN cookie; needed with the session "
-									+ "cookie on every call other than GET."))
+							.description("The value of the XSRF-TOKEN cookie (GET /api/v1/session sets it); needed "
+									+ "with the session cookie on every call other than GET, and to sign in."))
 				.addSecuritySchemes(VISITOR_TOKEN,
 						new SecurityScheme().type(SecurityScheme.Type.HTTP)
 							.scheme("bearer")
@@ -108,6 +113,9 @@ class OpenApiConfiguration {
 		operation.setOperationId(operationId(method, path));
 		if (PUBLIC.contains(method + " " + path) || path.startsWith("/api/v1/openapi")) {
 			operation.setSecurity(List.of());
+		}
+		else if (SIGN_IN.equals(method + " " + path)) {
+			operation.setSecurity(List.of(new SecurityRequirement().addList(CSRF)));
 		}
 		else if (path.startsWith("/api/v1/visitor/")) {
 			operation.setSecurity(List.of(new SecurityRequirement().addList(VISITOR_TOKEN)));
@@ -190,6 +198,10 @@ class OpenApiConfiguration {
 		}
 		if (THROTTLED.contains(call) || call.equals("POST /api/v1/visitor/conversations/{id}/transcript-email")) {
 			error(responses, "429", "Too many attempts (sign_in_throttled, rate_limited), with Retry-After.");
+		}
+		if (!call.equals("GET /api/v1/session")) {
+			error(responses, "503", "PostgreSQL or Redis cannot be reached for this call (unavailable), with "
+					+ "Retry-After; nothing was changed.");
 		}
 		operation.setResponses(responses);
 	}

@@ -259,6 +259,13 @@ class SiteScopesIntegrationTests {
 				"displayName", "Robin", "role", "AGENT", "sites", List.of(java.util.UUID.randomUUID().toString()))));
 		assertThat(unknownSite.status()).isEqualTo(400);
 		assertThat(unknownSite.text("/error")).isEqualTo("invalid_sites");
+		// Not a site id at all, or one too long to be one: the same answer.
+		for (String bad : List.of("not-a-site", "x".repeat(40))) {
+			ApiClient.Response malformed = this.owner.post("/api/v1/accounts", ApiClient
+				.json(Map.of("email", email, "displayName", "Robin", "role", "AGENT", "sites", List.of(bad))));
+			assertThat(malformed.status()).as(bad).isEqualTo(400);
+			assertThat(malformed.text("/error")).as(bad).isEqualTo("invalid_sites");
+		}
 		ApiClient.Response scopedOwner = this.owner.post("/api/v1/accounts", ApiClient
 			.json(Map.of("email", email, "displayName", "Robin", "role", "OWNER", "sites", List.of(this.x))));
 		assertThat(scopedOwner.status()).isEqualTo(400);
