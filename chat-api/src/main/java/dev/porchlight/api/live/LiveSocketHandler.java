@@ -182,7 +182,7 @@ class LiveSocketHandler extends TextWebSocketHandler {
 	 */
 	private static String codeTag(int code) {
 		return switch (code) {
-			case 1000, 1001, 1006, 1008, 1009, 1011, 1012, 4401, 4403, 4408, 4500 -> String.valueOf(code);
+			case 1000, 1001, 1003, 1006, 1008, 1009, 1011, 1012, 4401, 4403, 4408, 4500 -> String.valueOf(code);
 			default -> "other";
 		};
 	}
