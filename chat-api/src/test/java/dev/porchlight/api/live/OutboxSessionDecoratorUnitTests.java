@@ -148,20 +148,9 @@ class OutboxSessionDecoratorUnitTests {
 
 	@Test
 	void framesThatWaitedTogetherGoOutInOneBatchInOrder() throws Exception {
-		CountDownLatch welcomeGate = new CountDownLatch(1);
 		JakartaEndpoint endpoint = new JakartaEndpoint((frame) -> {
-			if (frame.equals("welcome")) {
-				pass(welcomeGate);
-			}
 		});
-		OutboxSessionDecorator outbox = new OutboxSessionDecorator(endpoint.session(), 1 << 20, DEADLINE.toNanos());
-		outbox.open("welcome");
-		await().atMost(DEADLINE).until(() -> endpoint.writing.contains("welcome"));
-		// Three events queue while the welcome is still being written.
-		outbox.send("event-1");
-		outbox.send("event-2");
-		outbox.send("event-3");
-		welcomeGate.countDown();
+		OutboxSessionDecorator outbox = threeEventsBehindTheWelcome(endpoint);
 
 		await().atMost(DEADLINE).until(() -> endpoint.calls.contains("batching false"));
 		assertThat(endpoint.calls).containsExactly("send welcome", "batching true", "batch event-1", "batch event-2",
@@ -172,22 +161,12 @@ class OutboxSessionDecoratorUnitTests {
 
 	@Test
 	void aBatchThatCannotBeWrittenDropsTheRestAndClosesTheSocketAsTooSlow() throws Exception {
-		CountDownLatch welcomeGate = new CountDownLatch(1);
 		JakartaEndpoint endpoint = new JakartaEndpoint((frame) -> {
-			if (frame.equals("welcome")) {
-				pass(welcomeGate);
-			}
 			if (frame.equals("event-2")) {
 				throw new IOException("Broken pipe");
 			}
 		});
-		OutboxSessionDecorator outbox = new OutboxSessionDecorator(endpoint.session(), 1 << 20, DEADLINE.toNanos());
-		outbox.open("welcome");
-		await().atMost(DEADLINE).until(() -> endpoint.writing.contains("welcome"));
-		outbox.send("event-1");
-		outbox.send("event-2");
-		outbox.send("event-3");
-		welcomeGate.countDown();
+		OutboxSessionDecorator outbox = threeEventsBehindTheWelcome(endpoint);
 
 		await().atMost(DEADLINE).until(() -> endpoint.closedWith.get() != null);
 		assertThat(endpoint.closedWith.get()).isEqualTo(CloseCodes.TOO_SLOW.getCode());
@@ -198,6 +177,23 @@ class OutboxSessionDecoratorUnitTests {
 		outbox.send("event-4");
 		assertThat(outbox.queued()).isZero();
 		assertThat(endpoint.writing).containsExactly("welcome", "event-1", "event-2");
+	}
+
+	/**
+	 * Opens an outbox on the endpoint and queues three events while its welcome is still
+	 * being written, so that the drainer takes them together.
+	 */
+	private static OutboxSessionDecorator threeEventsBehindTheWelcome(JakartaEndpoint endpoint) {
+		CountDownLatch welcomeGate = new CountDownLatch(1);
+		endpoint.holdWhileWriting("welcome", welcomeGate);
+		OutboxSessionDecorator outbox = new OutboxSessionDecorator(endpoint.session(), 1 << 20, DEADLINE.toNanos());
+		outbox.open("welcome");
+		await().atMost(DEADLINE).until(() -> endpoint.writing.contains("welcome"));
+		outbox.send("event-1");
+		outbox.send("event-2");
+		outbox.send("event-3");
+		welcomeGate.countDown();
+		return outbox;
 	}
 
 	private static void pass(CountDownLatch latch) {
@@ -343,10 +339,17 @@ class OutboxSessionDecoratorUnitTests {
 
 		private final FrameWrite onWrite;
 
+		private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+
 		private volatile boolean open = true;
 
 		JakartaEndpoint(FrameWrite onWrite) {
 			this.onWrite = onWrite;
+		}
+
+		/** Makes the write of a frame wait until the latch is counted down. */
+		void holdWhileWriting(String frame, CountDownLatch latch) {
+			this.holds.put(frame, latch);
 		}
 
 		WebSocketSession session() {
@@ -361,6 +364,10 @@ class OutboxSessionDecoratorUnitTests {
 					// the
 					// single frame through Spring's session.
 					this.writing.add(frame);
+					CountDownLatch hold = this.holds.get(frame);
+					if (hold != null) {
+						pass(hold);
+					}
 					this.onWrite.write(frame);
 					this.calls.add(((args.length == 1) ? "batch " : "send ") + frame);
 					yield null;
