@@ -200,8 +200,8 @@ class OpenApiConfiguration {
 			error(responses, "429", "Too many attempts (sign_in_throttled, rate_limited), with Retry-After.");
 		}
 		if (!call.equals("GET /api/v1/session")) {
-			error(responses, "503", "PostgreSQL or Redis cannot be reached for this call (unavailable), with "
-					+ "Retry-After; nothing was changed.");
+			error(responses, "503",
+					"PostgreSQL or Redis cannot be reached for this call (unavailable), with Retry-After.");
 		}
 		operation.setResponses(responses);
 	}

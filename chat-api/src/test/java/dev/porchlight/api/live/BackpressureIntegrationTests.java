@@ -32,7 +32,11 @@ import static org.awaitility.Awaitility.await;
  * Slow and stalled clients, and a node going away: none of it may cost memory without
  * bound or lose anything a client can resume.
  */
-@PorchlightTest(properties = { "porchlight.live.send-buffer-bytes=65536", "porchlight.live.send-time-limit=2s",
+// The send-time limit counts any pause of the whole process (a long GC on a busy CI
+// machine) against the client being written to: 5 s, so that the slow reader, which never
+// stops, is never taken for a stalled one (with 2 s, a CI run once saw its connection
+// cut).
+@PorchlightTest(properties = { "porchlight.live.send-buffer-bytes=65536", "porchlight.live.send-time-limit=5s",
 		"porchlight.live.staff-messages=100000", "porchlight.live.sweep-interval=200ms" })
 class BackpressureIntegrationTests {
 

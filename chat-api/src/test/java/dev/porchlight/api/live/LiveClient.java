@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -50,6 +52,17 @@ final class LiveClient implements AutoCloseable {
 	private final StringBuilder partial = new StringBuilder();
 
 	private final WebSocket socket;
+
+	/**
+	 * Paces slow readers on a thread of its own: CompletableFuture's delayed executor
+	 * starts a thread per task on a two-core machine, which a busy machine can hold back
+	 * long enough for the server to take the reader for a stalled one.
+	 */
+	private static final ScheduledExecutorService PACING = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "live-client-pacing");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private volatile boolean reading;
 
@@ -268,8 +281,7 @@ final class LiveClient implements AutoCloseable {
 					webSocket.request(1);
 				}
 				else {
-					CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
-						.execute(() -> webSocket.request(1));
+					PACING.schedule(() -> webSocket.request(1), delay.toNanos(), TimeUnit.NANOSECONDS);
 				}
 			}
 			return null;
