@@ -47,7 +47,7 @@ class OpenApiConfiguration {
 	private static final String SIGN_IN = "POST /api/v1/session";
 
 	/** Operations counted by a rate limit. */
-	private static final Set<String> THROTTLED = Set.of("POST /api/v1/session", "POST /api/v1/visitor/session");
+	private static final Set<String> THROTTLED = Set.of(SIGN_IN, "POST /api/v1/visitor/session");
 
 	/**
 	 * Operations anyone may call ({@code METHOD path}). Signing in is open to anyone too,

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -317,7 +318,7 @@ class AttachmentIntegrationTests {
 		assertThat(visitor.socket.next("error").path("code").asString()).isEqualTo("too_many_attachments");
 		// However many are listed: a list longer than any limit is not even read.
 		visitor.socket.send(Map.of("type", "send", "conversationId", conversation, "clientId", "very-many",
-				"attachments", java.util.Collections.nCopies(101, uploaded.get(0).path("id").asString())));
+				"attachments", Collections.nCopies(101, uploaded.get(0).path("id").asString())));
 		assertThat(visitor.socket.next("error").path("code").asString()).isEqualTo("too_many_attachments");
 
 		// 12 an hour: the empty one, the chunked one and the 4 taken count too (the first

@@ -177,7 +177,7 @@ class FaultInjectionIntegrationTests {
 		if (this.mail != null) {
 			this.mail.close();
 		}
-		deleteInMemoryRedisDirectory();
+		deleteTree(IN_MEMORY);
 		System.out.println("Fault injection figures (messages):");
 		System.out.println(
 				"| fault | sent | acknowledged | delivered | lost | duplicated | time to recover (longest wait for an ack) | notes |");
@@ -547,10 +547,6 @@ class FaultInjectionIntegrationTests {
 		catch (IOException | RuntimeException ex) {
 			System.out.println("Could not look for directories of earlier runs in tmpfs: " + ex);
 		}
-	}
-
-	private static void deleteInMemoryRedisDirectory() {
-		deleteTree(IN_MEMORY);
 	}
 
 	private static void deleteTree(Path root) {

@@ -3,6 +3,7 @@ package dev.porchlight.api.live;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,17 @@ final class LiveClient implements AutoCloseable {
 	// a reconnect loop (issue 16).
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+	/**
+	 * Paces slow readers on a thread of its own: CompletableFuture's delayed executor
+	 * starts a thread per task on a two-core machine, which a busy machine can hold back
+	 * long enough for the server to take the reader for a stalled one.
+	 */
+	private static final ScheduledExecutorService PACING = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "live-client-pacing");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
 
 	// Frames received but not asked for yet: next() takes the first match and keeps the
@@ -52,17 +64,6 @@ final class LiveClient implements AutoCloseable {
 	private final StringBuilder partial = new StringBuilder();
 
 	private final WebSocket socket;
-
-	/**
-	 * Paces slow readers on a thread of its own: CompletableFuture's delayed executor
-	 * starts a thread per task on a two-core machine, which a busy machine can hold back
-	 * long enough for the server to take the reader for a stalled one.
-	 */
-	private static final ScheduledExecutorService PACING = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "live-client-pacing");
-		thread.setDaemon(true);
-		return thread;
-	});
 
 	private volatile boolean reading;
 
@@ -157,7 +158,7 @@ final class LiveClient implements AutoCloseable {
 	}
 
 	void sendBinary(byte[] data) {
-		within(this.socket.sendBinary(java.nio.ByteBuffer.wrap(data), true), "sending a binary frame");
+		within(this.socket.sendBinary(ByteBuffer.wrap(data), true), "sending a binary frame");
 	}
 
 	/**

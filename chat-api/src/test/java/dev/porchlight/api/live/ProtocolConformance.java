@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ abstract class ProtocolConformance {
 	void aBinaryFrameClosesTheSocketWith1003() {
 		LiveClient visitor = visitor(newVisitor());
 		visitor.next("welcome");
-		visitor.sendBinary("{\"type\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		visitor.sendBinary("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
 		assertThat(visitor.awaitClose()).isEqualTo(1003);
 	}
 
