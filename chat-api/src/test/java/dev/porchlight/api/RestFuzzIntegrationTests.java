@@ -193,6 +193,57 @@ class RestFuzzIntegrationTests {
 		System.out.printf("Malformed encodings: %d requests, all 400%n", targets.size());
 	}
 
+	/**
+	 * docs/rest-api.md: a malformed id answers {@code 400 invalid_id}. Every id in every
+	 * path of the OpenAPI document, and every {@code site} parameter, in turn: never a
+	 * 404 (which would say "no such thing" of something that cannot be an id), and with
+	 * no body to check first, exactly {@code invalid_id}.
+	 */
+	@Test
+	void aMalformedIdAnywhereIsA400InvalidId() {
+		Site site = Site.create("Ids", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		JsonNode paths = new ApiClient(this.port).get("/api/v1/openapi").json().path("paths");
+		ApiClient owner = owner();
+		ApiClient visitor = visitor(site);
+		List<String> checked = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> path : paths.properties()) {
+			String template = path.getKey();
+			if (!template.startsWith("/api/")) {
+				continue;
+			}
+			for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+				String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
+				ApiClient client = template.startsWith("/api/v1/visitor/") ? visitor : owner;
+				List<String> targets = new ArrayList<>();
+				for (String id : List.of("{id}", "{attachmentId}")) {
+					if (template.contains(id)) {
+						targets.add(template.replace(id, "not-an-id")
+							.replaceAll("\\{(id|attachmentId)}", java.util.UUID.randomUUID().toString())
+							.replace("{tag}", "vip"));
+					}
+				}
+				for (JsonNode parameter : operation.getValue().path("parameters")) {
+					if (parameter.path("in").asString().equals("query")
+							&& parameter.path("name").asString().equals("site")) {
+						targets.add(template + "?site=not-an-id&key=ring&figure=terms");
+					}
+				}
+				for (String url : targets) {
+					boolean bodyless = method.equals("GET") || method.equals("DELETE");
+					ApiClient.Response response = send(client, method, url, bodyless ? null : "{}");
+					assertThat(response.status()).as("%s %s: %s", method, url, response.body()).isEqualTo(400);
+					if (bodyless) {
+						assertThat(response.text("/error")).as("%s %s", method, url).isEqualTo("invalid_id");
+					}
+					checked.add(method + " " + url);
+				}
+			}
+		}
+		assertThat(checked).as("operations with an id").hasSizeGreaterThan(30);
+		System.out.printf("Malformed ids: %d operations, all 400%n", checked.size());
+	}
+
 	private static JsonNode json(String body) {
 		try {
 			return JSON.readTree(body);

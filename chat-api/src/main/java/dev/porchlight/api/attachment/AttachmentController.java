@@ -13,7 +13,6 @@ import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.attachment.AttachmentFiles;
 import dev.porchlight.domain.attachment.Attachments;
 import dev.porchlight.domain.audit.AuditLog;
-import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.conversation.AttachmentId;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveConversation;
@@ -120,28 +119,23 @@ class AttachmentController {
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void visitorDiscard(@AuthenticationPrincipal VisitorPrincipal visitor, @PathVariable String id,
 			@PathVariable String attachmentId) {
-		discard(visitorConversation(visitor, id), Sender.visitor(visitor.visitorId()), attachmentId);
+		AttachmentId file = AttachmentId.parse(attachmentId);
+		discard(visitorConversation(visitor, id), Sender.visitor(visitor.visitorId()), file);
 	}
 
 	@DeleteMapping("/api/v1/conversations/{id}/attachments/{attachmentId}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void staffDiscard(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@PathVariable String attachmentId) {
-		discard(staffConversation(staff, id), Sender.staff(staff.id()), attachmentId);
+		AttachmentId file = AttachmentId.parse(attachmentId);
+		discard(staffConversation(staff, id), Sender.staff(staff.id()), file);
 	}
 
 	/**
 	 * An upload its uploader took back before sending: gone at once rather than after
 	 * {@code unsent-after}. A sent file, or another's, cannot be taken back this way.
 	 */
-	private void discard(LiveConversation conversation, Sender uploader, String attachmentId) {
-		AttachmentId id;
-		try {
-			id = AttachmentId.parse(attachmentId);
-		}
-		catch (DomainException ex) {
-			throw ApiException.notFound("file");
-		}
+	private void discard(LiveConversation conversation, Sender uploader, AttachmentId id) {
 		if (!this.attachments.removeUnsent(id, conversation.id(), uploader)) {
 			throw ApiException.notFound("file");
 		}
@@ -186,21 +180,11 @@ class AttachmentController {
 	}
 
 	private Optional<LiveConversation> conversation(String id) {
-		try {
-			return this.live.find(ConversationId.parse(id));
-		}
-		catch (DomainException ex) {
-			return Optional.empty();
-		}
+		return this.live.find(ConversationId.parse(id));
 	}
 
 	private SiteId site(String id) {
-		try {
-			return this.sites.findById(SiteId.parse(id)).orElseThrow(() -> ApiException.notFound("site")).id();
-		}
-		catch (DomainException ex) {
-			throw ApiException.notFound("site");
-		}
+		return this.sites.findById(SiteId.parse(id)).orElseThrow(() -> ApiException.notFound("site")).id();
 	}
 
 	/**

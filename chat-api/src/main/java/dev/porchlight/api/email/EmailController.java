@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.security.StaffPrincipal;
@@ -168,14 +167,7 @@ class EmailController {
 	}
 
 	private SiteId site(String id) {
-		SiteId site;
-		try {
-			site = new SiteId(UUID.fromString(id));
-		}
-		catch (IllegalArgumentException ex) {
-			throw ApiException.notFound("site");
-		}
-		return this.sites.findById(site).orElseThrow(() -> ApiException.notFound("site")).id();
+		return this.sites.findById(SiteId.parse(id)).orElseThrow(() -> ApiException.notFound("site")).id();
 	}
 
 	/**

@@ -251,13 +251,7 @@ class InsightController {
 		if (site == null || site.isBlank()) {
 			throw new DomainException("missing_site", "Insights are for one site: give its id as 'site'.");
 		}
-		SiteId id;
-		try {
-			id = SiteId.parse(site);
-		}
-		catch (DomainException ex) {
-			throw ApiException.notFound("site");
-		}
+		SiteId id = SiteId.parse(site);
 		if (!staff.serves(id)) {
 			throw ApiException.notFound("site");
 		}

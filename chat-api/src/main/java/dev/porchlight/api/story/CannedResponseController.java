@@ -11,6 +11,7 @@ import dev.porchlight.api.web.ApiException;
 import dev.porchlight.domain.annotation.CannedResponse;
 import dev.porchlight.domain.annotation.CannedResponses;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.Ids;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -64,13 +65,7 @@ class CannedResponseController {
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	ResponseEntity<Void> remove(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			HttpServletRequest http) {
-		UUID uuid;
-		try {
-			uuid = UUID.fromString(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw ApiException.notFound("canned response");
-		}
+		UUID uuid = Ids.parse("canned response", id);
 		if (!this.responses.remove(uuid)) {
 			throw ApiException.notFound("canned response");
 		}

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
@@ -164,7 +165,8 @@ class InsightsApiIntegrationTests {
 			assertThat(response.text("/error")).as(query).isEqualTo(error);
 		});
 		assertThat(this.owner.get("/api/v1/insights/asks").text("/error")).isEqualTo("missing_site");
-		assertThat(this.owner.get("/api/v1/insights/asks?site=nope").status()).isEqualTo(404);
+		assertThat(this.owner.get("/api/v1/insights/asks?site=nope").text("/error")).isEqualTo("invalid_id");
+		assertThat(this.owner.get("/api/v1/insights/asks?site=" + UUID.randomUUID()).status()).isEqualTo(404);
 		assertThat(this.owner.get(path("export") + "&figure=everything").text("/error")).isEqualTo("invalid_figure");
 		assertThat(this.owner.get(base + "&from=2026-01-01&to=2026-01-31").json().at("/period/previousFrom").asString())
 			.isEqualTo("2025-12-01");

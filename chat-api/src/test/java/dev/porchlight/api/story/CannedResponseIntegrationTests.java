@@ -64,7 +64,7 @@ class CannedResponseIntegrationTests {
 		assertThat(team.toString()).contains("Ann").doesNotContain(email).doesNotContain("OWNER");
 		assertThat(agent.delete("/api/v1/canned-responses/" + created.text("/id")).status()).isEqualTo(204);
 		assertThat(agent.delete("/api/v1/canned-responses/" + created.text("/id")).status()).isEqualTo(404);
-		assertThat(agent.delete("/api/v1/canned-responses/not-a-uuid").status()).isEqualTo(404);
+		assertThat(agent.delete("/api/v1/canned-responses/not-a-uuid").text("/error")).isEqualTo("invalid_id");
 		assertThat(new ApiClient(this.port).get("/api/v1/canned-responses").status()).isEqualTo(401);
 	}
 
