@@ -94,7 +94,10 @@ class EmailController {
 		Mailbox embedded = this.embeddedMailbox.getIfAvailable();
 		Mailbox configured = EmailWork.configuredMailbox(this.properties);
 		Smtp smtp = (sender instanceof JavaMailSenderImpl impl && impl.getHost() != null)
-				? new Smtp(impl.getHost(), impl.getPort(), embedded != null && configured == null) : null;
+				// The local server's sender and mailbox come together, and only without a
+				// configured mail server; an IMAP mailbox of its own does not change who
+				// sends.
+				? new Smtp(impl.getHost(), impl.getPort(), embedded != null) : null;
 		Imap imap = null;
 		if (configured != null) {
 			imap = new Imap(configured.host(), configured.port(), configured.username(), null, false);
@@ -253,9 +256,10 @@ class EmailController {
 
 	/**
 	 * @param fromName the name emails come from; empty or null for the site's name
-	 * @param address the site's own address; empty or null for the default
+	 * @param address the site's own address; empty or null for the default (its length is
+	 * checked as an address, answering invalid_email like any other bad address)
 	 */
-	record SiteEmailChange(@Nullable @Size(max = 80) String fromName, @Nullable @Size(max = 254) String address) {
+	record SiteEmailChange(@Nullable @Size(max = 80) String fromName, @Nullable String address) {
 	}
 
 }

@@ -168,6 +168,8 @@ public class InboundMail {
 					this.clock.instant(), new Quota(this.perConversation, conversation.id().toString()));
 		}
 		catch (RateLimitExceededException ex) {
+			// Not taken: a later post of the same mail is a first time, not a duplicate.
+			this.inbound.forget(key);
 			return Outcome.of(Outcome.Kind.REFUSED, conversation.id(), "Too many emails to this conversation.");
 		}
 		catch (RuntimeException ex) {
@@ -195,12 +197,15 @@ public class InboundMail {
 		if (site == null) {
 			return Outcome.of(Outcome.Kind.IGNORED, null, "There is no site to take it.");
 		}
-		if (!this.limiter.tryAcquire(this.newPerSender, site.id() + ":" + from.normalized()).allowed()) {
-			return Outcome.of(Outcome.Kind.REFUSED, null, "Too many new emails from this sender.");
-		}
 		Instant now = this.clock.instant();
+		// A mail taken before is a duplicate whatever the limit says, and uses none of
+		// it.
 		if (!this.inbound.firstTime(key, null, now)) {
 			return Outcome.of(Outcome.Kind.DUPLICATE, null, "Taken in before.");
+		}
+		if (!this.limiter.tryAcquire(this.newPerSender, site.id() + ":" + from.normalized()).allowed()) {
+			this.inbound.forget(key);
+			return Outcome.of(Outcome.Kind.REFUSED, null, "Too many new emails from this sender.");
 		}
 		try {
 			VisitorId visitor = senderVisitor(site.id(), from.normalized(), now);

@@ -19,6 +19,8 @@ import dev.porchlight.domain.conversation.LiveConversation;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.email.StaffNotices;
 import dev.porchlight.domain.presence.Presences;
+import dev.porchlight.domain.ratelimit.RateLimit;
+import dev.porchlight.domain.ratelimit.RateLimiter;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
 import jakarta.mail.MessagingException;
@@ -36,11 +38,12 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * Tells staff by email when conversations wait for an answer and nobody is online: every
- * {@code notify-interval} at most, one email per staff member listing the waits they may
- * see (their sites), each with a link into the dashboard. Owners get it unless they turn
- * it off, agents when they turn it on. Each wait is told once (until the visitor writes
- * again), whichever node looks first. Best effort: an email that fails is logged, not
- * retried (the inbox shows every waiting conversation anyway).
+ * {@code notify-interval} at most (over all nodes: the look that finds waits takes a turn
+ * shared through Redis), one email per staff member listing the waits they may see (their
+ * sites), each with a link into the dashboard. Owners get it unless they turn it off,
+ * agents when they turn it on. Each wait is told once (until the visitor writes again),
+ * whichever node looks first. Best effort: an email that fails is logged, not retried
+ * (the inbox shows every waiting conversation anyway).
  */
 @Component
 class StaffDigest {
@@ -65,12 +68,18 @@ class StaffDigest {
 
 	private final ObjectProvider<JavaMailSender> senders;
 
+	private final RateLimiter limiter;
+
+	/** One look that tells of waits per interval, whichever node takes it. */
+	private final RateLimit turn;
+
 	private final Clock clock = Clock.systemUTC();
 
 	private volatile Instant nextLook = Instant.MIN;
 
 	StaffDigest(LiveConversations live, Presences presences, StaffNotices notices, Accounts accounts, Sites sites,
-			EmailProperties properties, PorchlightProperties porchlight, ObjectProvider<JavaMailSender> senders) {
+			EmailProperties properties, PorchlightProperties porchlight, ObjectProvider<JavaMailSender> senders,
+			RateLimiter limiter) {
 		this.live = live;
 		this.presences = presences;
 		this.notices = notices;
@@ -79,6 +88,8 @@ class StaffDigest {
 		this.properties = properties;
 		this.porchlight = porchlight;
 		this.senders = senders;
+		this.limiter = limiter;
+		this.turn = new RateLimit("email.staff-digest", 1, properties.notifyInterval());
 	}
 
 	/**
@@ -108,6 +119,11 @@ class StaffDigest {
 			if (conversation.awaitingReply() && !conversation.conversation().lastActivityAt().isAfter(waitingSince)) {
 				waiting.put(conversation.id(), conversation);
 			}
+		}
+		// Taken before the waits are claimed: a claimed wait is never told again, so it
+		// must not be claimed by a node that then may not tell it.
+		if (waiting.isEmpty() || !this.limiter.tryAcquire(this.turn, "install").allowed()) {
+			return 0;
 		}
 		Map<ConversationId, Long> seqs = new LinkedHashMap<>();
 		waiting.forEach((id, conversation) -> seqs.put(id, conversation.lastSeq()));

@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 @PorchlightTest(properties = { "porchlight.archive.interval=100ms", "porchlight.email.offline-delay=1s",
 		"porchlight.email.notify-after=1s", "porchlight.email.notify-interval=500ms", "porchlight.email.interval=200ms",
 		"porchlight.email.retry-backoff=300ms", "porchlight.email.max-attempts=3",
-		"porchlight.email.address=shop@shop.example",
+		"porchlight.email.inbound-per-conversation-per-hour=3", "porchlight.email.address=shop@shop.example",
 		"porchlight.email.webhook-secret=" + EmailContinuityIntegrationTests.SECRET, "porchlight.email.imap.ssl=false",
 		"porchlight.email.imap.username=shop@shop.example", "porchlight.email.imap.password=mailbox secret",
 		"porchlight.email.imap.interval=1s", "spring.mail.properties.mail.smtp.connectiontimeout=2000",
@@ -189,6 +189,49 @@ class EmailContinuityIntegrationTests {
 		HttpResponse<String> refused = webhook(forged, "application/json", SECRET);
 		assertThat(refused.body()).contains("\"outcome\":\"REFUSED\"");
 		assertThat(lastEntry(conversation).path("seq").asLong()).as("nothing added").isEqualTo(3);
+	}
+
+	@Test
+	void aMailRefusedOverALimitIsNotTakenForADuplicateAndADuplicateIsNotRefused() throws Exception {
+		String customer = "lea." + System.nanoTime() + "@example.de";
+		String conversation = visitorWhoLeft(customer, "Habt ihr den Kessel in Blau?");
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s1", "Ja, ab Montag.");
+		}
+		String replyTo = emailTo(customer).getReplyTo()[0].toString();
+		java.util.function.IntFunction<String> answer = (n) -> ApiClient
+			.json(Map.of("messageId", "<answer-" + n + "-" + conversation + "@example.de>", "from", customer, "to",
+					List.of(replyTo), "text", "Antwort " + n));
+		for (int n = 1; n <= 3; n++) {
+			assertThat(webhook(answer.apply(n), "application/json", SECRET).body()).as("answer %d", n)
+				.contains("\"outcome\":\"APPENDED\"");
+		}
+		// Over inbound-per-conversation-per-hour (3 here): refused, and refused again
+		// when
+		// posted again, never a "duplicate" of something that was not taken.
+		assertThat(webhook(answer.apply(4), "application/json", SECRET).body()).contains("\"outcome\":\"REFUSED\"");
+		assertThat(webhook(answer.apply(4), "application/json", SECRET).body()).contains("\"outcome\":\"REFUSED\"");
+		assertThat(webhook(answer.apply(1), "application/json", SECRET).body()).contains("\"outcome\":\"DUPLICATE\"");
+		assertThat(lastEntry(conversation).path("message").path("body").asString()).isEqualTo("Antwort 3");
+
+		// New conversations: 10 an hour from one sender. A mail taken before is a
+		// duplicate
+		// past that limit too, and a re-post uses none of it.
+		String sender = "many." + System.nanoTime() + "@example.com";
+		java.util.function.IntFunction<String> fresh = (n) -> ApiClient
+			.json(Map.of("messageId", "<new-" + n + "-" + sender + ">", "from", sender, "to",
+					List.of("shop@shop.example"), "text", "Frage " + n));
+		for (int n = 1; n <= 10; n++) {
+			assertThat(webhook(fresh.apply(n), "application/json", SECRET).body()).as("new mail %d", n)
+				.contains("\"outcome\":\"STARTED\"");
+			if (n == 1) {
+				assertThat(webhook(fresh.apply(1), "application/json", SECRET).body())
+					.contains("\"outcome\":\"DUPLICATE\"");
+			}
+		}
+		assertThat(webhook(fresh.apply(1), "application/json", SECRET).body()).contains("\"outcome\":\"DUPLICATE\"");
+		assertThat(webhook(fresh.apply(11), "application/json", SECRET).body()).contains("\"outcome\":\"REFUSED\"");
+		assertThat(webhook(fresh.apply(11), "application/json", SECRET).body()).contains("\"outcome\":\"REFUSED\"");
 	}
 
 	@Test
