@@ -47,6 +47,16 @@ class OpenApiIntegrationTests {
 			.containsExactly("csrfHeader");
 		assertThat(paths.at("/~1api~1v1~1session/post/responses").propertyNames()).contains("401", "429", "503");
 		assertThat(paths.at("/~1api~1v1~1visitor~1me/get/security/0").propertyNames()).containsExactly("visitorToken");
+		// The mail webhook is signed, not signed in (docs/email.md).
+		JsonNode webhook = paths.at("/~1api~1v1~1email~1inbound/post");
+		assertThat(webhook.path("responses").propertyNames()).contains("200", "400", "401", "404", "415", "503")
+			.doesNotContain("403");
+		assertThat(webhook.at("/responses/401/description").asString()).contains("invalid_signature");
+		assertThat(webhook.at("/responses/404/description").asString()).contains("email is turned off");
+		assertThat(webhook.path("parameters"))
+			.filteredOn((parameter) -> parameter.path("name").asString().equals("X-Porchlight-Signature"))
+			.singleElement()
+			.satisfies((parameter) -> assertThat(parameter.path("required").asBoolean()).isTrue());
 		assertThat(paths.at("/~1api~1v1~1customers~1{id}/get/security/0").propertyNames())
 			.containsExactly("staffSession");
 		assertThat(paths.at("/~1api~1v1~1customers~1{id}/patch/security/0").propertyNames())

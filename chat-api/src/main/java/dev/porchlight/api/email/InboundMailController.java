@@ -59,8 +59,11 @@ class InboundMailController {
 
 	@PostMapping(path = "/api/v1/email/inbound", consumes = { "message/rfc822", MediaType.APPLICATION_JSON_VALUE })
 	InboundMail.Outcome receive(
-			@Parameter(description = "sha256=<hex HMAC-SHA256 of the body under the webhook secret>") @RequestHeader(
-					name = "X-Porchlight-Signature", required = false) @Nullable String signature,
+			// Required of every post; read as optional so that a missing one is the
+			// documented 401 invalid_signature rather than a 400.
+			@Parameter(description = "sha256=<hex HMAC-SHA256 of the body under the webhook secret>; "
+					+ "missing or wrong: 401 invalid_signature", required = true) @RequestHeader(
+							name = "X-Porchlight-Signature", required = false) @Nullable String signature,
 			@RequestHeader(name = "Content-Type") String contentType, @RequestBody byte[] body) {
 		String secret = this.properties.webhookSecret();
 		if (!this.properties.enabled() || secret == null || secret.isBlank()) {

@@ -158,12 +158,23 @@ class OpenApiConfiguration {
 		}
 		error(responses, "400", "The address, a parameter or the body is not valid (malformed_url, "
 				+ "malformed_request, invalid_<field>, invalid_parameter, …).");
+		boolean webhook = call.equals("POST /api/v1/email/inbound");
+		if (webhook) {
+			// A mail provider's post: signed, not signed in, and never a CSRF matter
+			// (docs/email.md).
+			error(responses, "401", "The signature header is missing or wrong (invalid_signature).");
+			error(responses, "404", "No webhook secret is configured, or email is turned off (not_found).");
+			error(responses, "415", "The body is neither JSON nor message/rfc822 (unsupported_media_type).");
+			error(responses, "503", "The mail could not be stored now; post it again (unavailable).");
+		}
 		if (!call.equals("GET /api/v1/session") && !call.equals("GET /api/v1/visitor/widget/{siteKey}")) {
 			error(responses, "401", "Not signed in, or no valid visitor token (unauthenticated, "
 					+ "invalid_credentials, visitor_credential_invalid).");
 		}
-		error(responses, "403", "Not allowed: role, CSRF token, origin or identity (forbidden, csrf_token_invalid, "
-				+ "origin_not_allowed, identity_invalid).");
+		if (!webhook) {
+			error(responses, "403", "Not allowed: role, CSRF token, origin or identity (forbidden, "
+					+ "csrf_token_invalid, origin_not_allowed, identity_invalid).");
+		}
 		if (path.contains("{") || call.equals("POST /api/v1/visitor/session")
 				|| (path.startsWith("/api/v1/insights/") && !path.equals("/api/v1/insights/rebuild"))) {
 			// Insights name their site (and a correction its term) as parameters.
@@ -191,10 +202,6 @@ class OpenApiConfiguration {
 		if (EMAIL_CONFLICTS.contains(call)) {
 			error(responses, "409", "Email is not set up, no address was left, emails to it are stopped, or "
 					+ "another site uses the address (email_disabled, no_email, email_blocked, address_in_use).");
-		}
-		if (call.equals("POST /api/v1/email/inbound")) {
-			error(responses, "404", "No webhook secret is configured (not_found).");
-			error(responses, "503", "The mail could not be stored now; post it again (unavailable).");
 		}
 		if (THROTTLED.contains(call) || call.equals("POST /api/v1/visitor/conversations/{id}/transcript-email")) {
 			error(responses, "429", "Too many attempts (sign_in_throttled, rate_limited), with Retry-After.");

@@ -196,6 +196,19 @@ class StaffAndSitesIntegrationTests {
 			assertThat(refused.text("/error")).as(request.getKey()).isEqualTo(request.getValue());
 		});
 		assertThat(this.owner.patch("/api/v1/sites/" + id, "{not json").text("/error")).isEqualTo("malformed_request");
+		// The site's email: every bad address is invalid_email, however it is bad.
+		Map.of("not an address", "invalid_email", "a".repeat(250) + "@x.example", "invalid_email",
+				"shop+extra@tea.example", "invalid_email")
+			.forEach(
+					(address,
+							code) -> assertThat(this.owner
+								.put("/api/v1/sites/" + id + "/email", ApiClient.json(Map.of("address", address)))
+								.text("/error")).as(address).isEqualTo(code));
+		assertThat(this.owner.put("/api/v1/sites/" + id + "/email", ApiClient.json(Map.of("fromName", "n".repeat(81))))
+			.text("/error")).isEqualTo("invalid_from_name");
+		assertThat(this.owner.get("/api/v1/sites/" + id + "/email").json().path("address").isNull())
+			.as("nothing refused was kept")
+			.isTrue();
 		assertThat(this.owner.get("/api/v1/sites/not-a-uuid").text("/error")).isEqualTo("invalid_id");
 		assertThat(this.owner.get("/api/v1/sites/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
 		ApiClient.Response unchanged = this.owner.get("/api/v1/sites/" + id);
