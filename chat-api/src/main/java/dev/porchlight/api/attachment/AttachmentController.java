@@ -3,6 +3,7 @@ package dev.porchlight.api.attachment;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -82,6 +83,7 @@ class AttachmentController {
 	AttachmentView visitorUpload(@AuthenticationPrincipal VisitorPrincipal visitor, @PathVariable String id,
 			@Parameter(description = "The file's name") @RequestParam(required = false) @Nullable String name,
 			HttpServletRequest request) throws IOException {
+		notAForm(request);
 		LiveConversation conversation = visitorConversation(visitor, id);
 		return this.uploads.upload(conversation, Sender.visitor(visitor.visitorId()), name,
 				request.getContentLengthLong(), request.getInputStream());
@@ -92,6 +94,7 @@ class AttachmentController {
 	AttachmentView staffUpload(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Parameter(description = "The file's name") @RequestParam(required = false) @Nullable String name,
 			HttpServletRequest request) throws IOException {
+		notAForm(request);
 		LiveConversation conversation = staffConversation(staff, id);
 		return this.uploads.upload(conversation, Sender.staff(staff.id()), name, request.getContentLengthLong(),
 				request.getInputStream());
@@ -129,6 +132,19 @@ class AttachmentController {
 			@PathVariable String attachmentId) {
 		AttachmentId file = AttachmentId.parse(attachmentId);
 		discard(staffConversation(staff, id), Sender.staff(staff.id()), file);
+	}
+
+	/**
+	 * An upload is the file's own bytes. A form's body would be stored as a file of its
+	 * markup, and reading a URL-encoded one's parameters consumes it: refused with what
+	 * to send instead.
+	 */
+	private static void notAForm(HttpServletRequest request) {
+		String type = (request.getContentType() != null) ? request.getContentType().toLowerCase(Locale.ROOT) : "";
+		if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+			throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+					"Send the file's bytes as the body, not a form.");
+		}
 	}
 
 	/**

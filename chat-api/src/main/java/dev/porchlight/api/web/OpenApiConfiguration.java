@@ -187,7 +187,8 @@ class OpenApiConfiguration {
 				.content(new Content().addMediaType("*/*",
 						new MediaType().schema(new StringSchema().format("binary")))));
 			error(responses, "413", "The file is larger than porchlight.attachments.max-file-size (file_too_large).");
-			error(responses, "415", "Not a type that can be sent, found from the content (unsupported_type).");
+			error(responses, "415", "Not a type that can be sent, found from the content (unsupported_type), "
+					+ "or a form instead of the file's bytes (unsupported_media_type).");
 			error(responses, "422",
 					"A picture that cannot be read or is too large (unreadable_image, " + "image_too_large).");
 			error(responses, "429", "Too many uploads this hour (rate_limited), with Retry-After.");

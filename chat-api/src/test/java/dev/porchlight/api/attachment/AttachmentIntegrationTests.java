@@ -247,6 +247,17 @@ class AttachmentIntegrationTests {
 		assertThat(vector.status()).isEqualTo(415);
 		byte[] zip = { 'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0 };
 		assertThat(visitor.tryUpload(conversation, "photos.zip", zip, "application/zip").status()).isEqualTo(415);
+		// A form is not the file: refused with what to send instead, not stored as a
+		// file.
+		byte[] form = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"
+				+ "Content-Type: text/plain\r\n\r\nhello\r\n--b--\r\n")
+			.getBytes(StandardCharsets.UTF_8);
+		for (String type : List.of("multipart/form-data; boundary=b", "application/x-www-form-urlencoded")) {
+			ApiClient.Response refused = visitor.tryUpload(conversation, "notes.txt", form, type);
+			assertThat(refused.status()).as(type).isEqualTo(415);
+			assertThat(refused.text("/error")).as(type).isEqualTo("unsupported_media_type");
+			assertThat(refused.text("/message")).as(type).contains("not a form");
+		}
 		ApiClient.Response broken = visitor.tryUpload(conversation, "broken.png",
 				java.util.Arrays.copyOf(png(50, 50), 40), "image/png");
 		assertThat(broken.status()).isEqualTo(422);
