@@ -168,6 +168,19 @@ public final class ApiClient {
 		this.cookies.getCookieStore().add(URI.create("http://127.0.0.1:" + this.port), cookie);
 	}
 
+	/**
+	 * A new visitor's token, as the widget on a page of {@code origin} gets it.
+	 * @param port the node's port
+	 * @param origin the widget's origin
+	 * @param siteKey the site's key
+	 * @return the token
+	 */
+	public static String visitorToken(int port, String origin, String siteKey) {
+		return new ApiClient(port).header("Origin", origin)
+			.post("/api/v1/visitor/session", json(Map.of("siteKey", siteKey)))
+			.text("/token");
+	}
+
 	public static String json(Object value) {
 		return JSON.writeValueAsString(value);
 	}

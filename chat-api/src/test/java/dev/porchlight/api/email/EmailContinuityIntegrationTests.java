@@ -130,11 +130,10 @@ class EmailContinuityIntegrationTests {
 	@Test
 	void theCustomersAnswerByImapLandsInTheConversationWithoutTheQuote() throws Exception {
 		String customer = "sven." + System.nanoTime() + "@example.se";
-		String conversation = visitorWhoLeft(customer, "Is the blue kettle back in stock?");
-		try (LiveTestClient staff = staff()) {
-			staff.sendAndAck(conversation, "s1", "It is! Shall I reserve one?");
-		}
-		MimeMessage email = emailTo(customer);
+		Answered answered = answeredAfterLeaving(customer, "Is the blue kettle back in stock?",
+				"It is! Shall I reserve one?");
+		String conversation = answered.conversation();
+		MimeMessage email = answered.email();
 		Mails.answer(mail, customer, email.getReplyTo()[0].toString(), "Re: " + email.getSubject(),
 				email.getMessageID(),
 				"Yes please, reserve one.\n\nOn Tue, 1 Dec 2026 at 10:00, Tea & Kettles <shop@shop.example> wrote:\n"
@@ -161,11 +160,9 @@ class EmailContinuityIntegrationTests {
 	@Test
 	void theWebhookTakesAnAnswerOnceAndRefusesAForgedReplyAddress() throws Exception {
 		String customer = "ana." + System.nanoTime() + "@example.es";
-		String conversation = visitorWhoLeft(customer, "¿Hacéis envíos a Madrid?");
-		try (LiveTestClient staff = staff()) {
-			staff.sendAndAck(conversation, "s1", "Sí, claro.");
-		}
-		MimeMessage email = emailTo(customer);
+		Answered answered = answeredAfterLeaving(customer, "¿Hacéis envíos a Madrid?", "Sí, claro.");
+		String conversation = answered.conversation();
+		MimeMessage email = answered.email();
 		String answer = ApiClient.json(Map.of("messageId", "<answer-1@example.es>", "from", "Ana <" + customer + ">",
 				"to", List.of(email.getReplyTo()[0].toString()), "subject", "Re: hola", "text",
 				"¡Perfecto, gracias!\n\nEl mar, 1 dic 2026 a las 10:00, Tea & Kettles escribió:\n> Sí, claro."));
@@ -194,11 +191,9 @@ class EmailContinuityIntegrationTests {
 	@Test
 	void aMailRefusedOverALimitIsNotTakenForADuplicateAndADuplicateIsNotRefused() throws Exception {
 		String customer = "lea." + System.nanoTime() + "@example.de";
-		String conversation = visitorWhoLeft(customer, "Habt ihr den Kessel in Blau?");
-		try (LiveTestClient staff = staff()) {
-			staff.sendAndAck(conversation, "s1", "Ja, ab Montag.");
-		}
-		String replyTo = emailTo(customer).getReplyTo()[0].toString();
+		Answered answered = answeredAfterLeaving(customer, "Habt ihr den Kessel in Blau?", "Ja, ab Montag.");
+		String conversation = answered.conversation();
+		String replyTo = answered.email().getReplyTo()[0].toString();
 		java.util.function.IntFunction<String> answer = (n) -> ApiClient
 			.json(Map.of("messageId", "<answer-" + n + "-" + conversation + "@example.de>", "from", customer, "to",
 					List.of(replyTo), "text", "Antwort " + n));
@@ -262,11 +257,9 @@ class EmailContinuityIntegrationTests {
 	@Test
 	void aBounceMarksTheEmailAndTheAddressSoNoMoreGoesThere() throws Exception {
 		String customer = "gone." + System.nanoTime() + "@example.org";
-		String conversation = visitorWhoLeft(customer, "Hello?");
-		try (LiveTestClient staff = staff()) {
-			staff.sendAndAck(conversation, "s1", "Hello! How can we help?");
-		}
-		MimeMessage email = emailTo(customer);
+		Answered answered = answeredAfterLeaving(customer, "Hello?", "Hello! How can we help?");
+		String conversation = answered.conversation();
+		MimeMessage email = answered.email();
 		long blockedBefore = this.jdbc.sql("select count(*) from email_address where bounced_at is not null")
 			.query(Long.class)
 			.single();
@@ -325,11 +318,9 @@ class EmailContinuityIntegrationTests {
 	@Test
 	void theOptOutLinkOfAnEmailStopsEmailsToThatAddress() throws Exception {
 		String customer = "enough." + System.nanoTime() + "@example.com";
-		String conversation = visitorWhoLeft(customer, "Just browsing.");
-		try (LiveTestClient staff = staff()) {
-			staff.sendAndAck(conversation, "s1", "Let us know if we can help!");
-		}
-		MimeMessage email = emailTo(customer);
+		Answered answered = answeredAfterLeaving(customer, "Just browsing.", "Let us know if we can help!");
+		String conversation = answered.conversation();
+		MimeMessage email = answered.email();
 		String header = email.getHeader("List-Unsubscribe")[0];
 		String link = header.substring(1, header.length() - 1);
 		assertThat(text(email)).contains(link);
@@ -421,6 +412,20 @@ class EmailContinuityIntegrationTests {
 		Thread.sleep(3000);
 		assertThat(emailsTo(PorchlightTest.OWNER_EMAIL)).hasSize(before);
 		this.owner.put("/api/v1/me/email-notifications", ApiClient.json(Map.of("waiting", true)));
+	}
+
+	/**
+	 * What a visitor who left got: staff answered, and the answer reached them by email.
+	 */
+	private record Answered(String conversation, MimeMessage email) {
+	}
+
+	private Answered answeredAfterLeaving(String customer, String question, String answer) {
+		String conversation = visitorWhoLeft(customer, question);
+		try (LiveTestClient staff = staff()) {
+			staff.sendAndAck(conversation, "s1", answer);
+		}
+		return new Answered(conversation, emailTo(customer));
 	}
 
 	private String visitorWhoLeft(String email, String message) {

@@ -3,7 +3,6 @@ package dev.porchlight.api.email;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
@@ -132,9 +131,7 @@ class StaffDigestTurnIntegrationTests {
 	 * {@code notify-after}, so the next look counts it.
 	 */
 	private String waitingConversation(Site site, String message) {
-		String token = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		String token = ApiClient.visitorToken(this.port, APP, site.key().value());
 		String conversation;
 		try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, token)) {
 			conversation = visitor.startConversation();

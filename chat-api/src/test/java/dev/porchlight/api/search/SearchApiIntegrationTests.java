@@ -41,9 +41,7 @@ class SearchApiIntegrationTests {
 	void aClosedConversationIsSearchableWithinSecondsWithTheWordHighlighted() throws Exception {
 		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		this.sites.add(site);
-		String token = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		String token = ApiClient.visitorToken(this.port, APP, site.key().value());
 		String conversation;
 		try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, token)) {
 			conversation = visitor.startConversation();
