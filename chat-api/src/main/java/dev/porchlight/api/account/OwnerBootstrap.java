@@ -10,6 +10,7 @@ import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ class OwnerBootstrap implements ApplicationRunner {
 			return;
 		}
 		boolean generated = this.properties.password() == null || this.properties.password().isBlank();
-		String password = generated ? generatePassword() : this.properties.password();
+		String password = generated ? generatePassword() : configuredPassword(this.properties);
 		Instant now = this.clock.instant();
 		Account owner = Account.create(new EmailAddress(this.properties.email()), this.properties.name(), Role.OWNER,
 				this.encoder.encode(password), generated, now);
@@ -86,7 +87,26 @@ class OwnerBootstrap implements ApplicationRunner {
 					""", owner.email(), password);
 		}
 		else {
-			log.info("Porchlight created the owner account {} with the configured password", owner.email());
+			log.info("Porchlight created the owner account with the configured password");
+		}
+	}
+
+	/**
+	 * The configured first password, held to the same policy as one chosen in the
+	 * dashboard: a configured password need never be changed, so it must be good enough
+	 * to keep.
+	 * @param properties the owner's configuration, with a password
+	 * @return the password
+	 * @throws IllegalStateException naming the property and what is wrong with it
+	 */
+	static String configuredPassword(OwnerProperties properties) {
+		try {
+			PasswordPolicy.check(properties.password(), properties.email());
+			return properties.password();
+		}
+		catch (DomainException ex) {
+			throw new IllegalStateException(
+					"porchlight.owner.password cannot be used for the first owner: " + ex.getMessage());
 		}
 	}
 

@@ -207,6 +207,32 @@ class SignInIntegrationTests {
 	}
 
 	@Test
+	void aPasswordLongerThanBcryptReadsIsRefusedClearlyAndNeverFailsTheServer() {
+		ApiClient browser = new ApiClient(this.port);
+		browser.signIn(OWNER, PASSWORD);
+		String ascii73 = "a long passphrase ".repeat(4) + "!";
+		String emoji72 = "\uD83D\uDD11".repeat(17) + "abcd"; // 17 keys of 4 bytes and 4
+																// letters
+		String accented73 = "é".repeat(36) + "x"; // 37 characters
+		for (String tooLong : new String[] { ascii73, accented73, emoji72 + "\uD83D\uDD11" }) {
+			ApiClient.Response refused = browser.post("/api/v1/me/password",
+					ApiClient.json(Map.of("currentPassword", PASSWORD, "newPassword", tooLong)));
+			assertThat(refused.status()).as(tooLong).isEqualTo(400);
+			assertThat(refused.text("/error")).isEqualTo("password_too_long");
+			assertThat(refused.text("/message")).contains("72 bytes");
+		}
+		assertThat(new ApiClient(this.port).signIn(OWNER, PASSWORD).status()).as("nothing changed").isEqualTo(200);
+		assertThat(new ApiClient(this.port).signIn(OWNER, ascii73.repeat(3)).status())
+			.as("signing in with one is a wrong password, not a failure")
+			.isEqualTo(401);
+
+		ApiClient.Response kept = browser.post("/api/v1/me/password",
+				ApiClient.json(Map.of("currentPassword", PASSWORD, "newPassword", emoji72)));
+		assertThat(kept.status()).as("72 bytes is allowed").isEqualTo(200);
+		assertThat(new ApiClient(this.port).signIn(OWNER, emoji72).status()).isEqualTo(200);
+	}
+
+	@Test
 	void repeatedFailuresBlockTheAccountEvenForTheRightPasswordWithAGenericMessage() {
 		for (int i = 0; i < SignInThrottle.PER_ACCOUNT.permits(); i++) {
 			ApiClient.Response failed = new ApiClient(this.port).signIn(OWNER, "wrong guess " + i);

@@ -25,8 +25,9 @@ public record Mailbox(String host, int port, boolean ssl, String username, Strin
 
 	@Override
 	public String toString() {
-		// Never the password.
-		return "Mailbox[" + this.username + " at " + this.host + ":" + this.port + "/" + this.folder + "]";
+		// Never the password, nor the user: it is usually the shop's address, and no
+		// address is logged.
+		return "Mailbox[" + this.host + ":" + this.port + "/" + this.folder + "]";
 	}
 
 }
