@@ -157,13 +157,15 @@ async function fetchToken() {
 		store.set('visitor', null);
 		return fetchToken();
 	}
-	if (answer.error === 'identity_invalid' && state.identity) {
-		// A signature the site refuses: say so to the host page and carry on
-		// anonymously rather than leave the visitor without a chat.
+	if (state.identity && (answer.error === 'identity_invalid' || response.status === 400)) {
+		// A signature the site refuses, or an identity it cannot read (e.g. a name of
+		// thousands of characters): say so to the host page and carry on anonymously
+		// rather than leave the visitor without a chat.
+		const error = answer.error || 'identity_invalid';
 		state.identity = null;
 		sessionSet('identity', null);
-		state.identityAnswer = { error: 'identity_invalid' };
-		toHost(TO_HOST.IDENTIFIED, { id: state.identifyId, error: 'identity_invalid' });
+		state.identityAnswer = { error };
+		toHost(TO_HOST.IDENTIFIED, { id: state.identifyId, error });
 		return fetchToken();
 	}
 	if (response.status === 429 || response.status >= 500) {

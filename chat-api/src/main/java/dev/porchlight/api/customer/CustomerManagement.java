@@ -13,6 +13,7 @@ import java.util.Set;
 import dev.porchlight.api.security.Actor;
 import dev.porchlight.api.visitor.UnverifiedIdentity;
 import dev.porchlight.api.web.ApiException;
+import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.attachment.AttachmentFiles;
 import dev.porchlight.domain.attachment.Attachments;
 import dev.porchlight.domain.audit.AuditLog;
@@ -66,6 +67,8 @@ public class CustomerManagement {
 
 	private final Revocations revocations;
 
+	private final Duration revokeFor;
+
 	private final Transcripts transcripts;
 
 	private final LiveEvents events;
@@ -78,7 +81,11 @@ public class CustomerManagement {
 
 	CustomerManagement(Customers customers, Stories stories, Visitors visitors, LiveConversations live, AuditLog audit,
 			Revocations revocations, Transcripts transcripts, LiveEvents events, Attachments attachments,
-			AttachmentFiles files) {
+			AttachmentFiles files, PorchlightProperties porchlight) {
+		// A day, or twice a token's life if that is longer: no token of an erased visitor
+		// may outlive the revocation.
+		Duration ttl = porchlight.visitorTokenTtl().multipliedBy(2);
+		this.revokeFor = (ttl.compareTo(Duration.ofDays(1)) > 0) ? ttl : Duration.ofDays(1);
 		this.attachments = attachments;
 		this.files = files;
 		this.revocations = revocations;
@@ -232,7 +239,7 @@ public class CustomerManagement {
 		for (VisitorId visitor : erased.visitors()) {
 			this.live.ofVisitor(visitor).forEach((conversation) -> gone.add(conversation.id()));
 			// Their tokens stop working now, not when they expire.
-			this.revocations.revoke(visitor, Duration.ofDays(1));
+			this.revocations.revoke(visitor, this.revokeFor);
 		}
 		gone.forEach(this.live::forget);
 		// Their files: the records, then the bytes (never served again once their record

@@ -23,13 +23,21 @@ record VisitorSessionRequest(@NotNull @Size(max = 40) String siteKey, @Nullable 
 	 * @param token the identity token (a JWT, HS256 with the site's identity secret) that
 	 * signs {@code sub} and optionally {@code email} and {@code name}
 	 * @param externalId legacy: the site's own id for the customer
-	 * @param email the customer's email, unsigned (kept as an unverified detail)
-	 * @param name the customer's name, unsigned (kept as an unverified detail)
+	 * @param email the customer's email, unsigned (kept as an unverified detail if it is
+	 * one, dropped if not)
+	 * @param name the customer's name, unsigned (kept as an unverified detail if it fits
+	 * a record, dropped if not)
 	 * @param signature legacy: lower-case hex HMAC-SHA256(identity secret, externalId)
 	 */
 	record Identity(@Nullable @Size(max = IdentityTokens.MAX_LENGTH) String token,
-			@Nullable @Size(max = 255) String externalId, @Nullable @Size(max = 254) String email,
-			@Nullable @Size(max = 120) String name, @Nullable @Size(max = 128) String signature) {
+			@Nullable @Size(max = 255) String externalId, @Nullable @Size(max = MAX_UNSIGNED) String email,
+			@Nullable @Size(max = MAX_UNSIGNED) String name, @Nullable @Size(max = 128) String signature) {
+
+		/**
+		 * Longer unsigned details are refused with the session rather than read and
+		 * dropped.
+		 */
+		static final int MAX_UNSIGNED = 2048;
 
 		@Override
 		public String toString() {

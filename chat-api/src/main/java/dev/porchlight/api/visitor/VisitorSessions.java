@@ -107,7 +107,11 @@ class VisitorSessions {
 				identity = IdentityOutcome.UNVERIFIED;
 				// What the page claimed still tells the owner who may be writing, on a
 				// record of the visitor's own (docs/security.md).
-				this.events.publishEvent(new UnverifiedIdentity(visitor.id(), claimed.email(), claimed.name()));
+				// Only what can be kept: an unsigned extra is not worth refusing the
+				// session for.
+				EmailAddress email = lenientEmail(claimed.email());
+				this.events.publishEvent(new UnverifiedIdentity(visitor.id(), (email != null) ? email.value() : null,
+						lenientName(claimed.name())));
 			}
 		}
 		else if (claimed != null) {

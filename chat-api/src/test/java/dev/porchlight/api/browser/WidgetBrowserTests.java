@@ -802,6 +802,19 @@ class WidgetBrowserTests {
 								.then(function (r) { done('identity ' + r.identity); }, function (e) { done('error ' + e.message); });
 							""");
 			assertThat(withoutToken).isEqualTo("identity unverified");
+			// An identity the server cannot read at all settles the promise too, and the
+			// chat carries on anonymously.
+			Object unreadable = this.browser.executeAsyncScript(
+					"""
+							var done = arguments[arguments.length - 1];
+							Porchlight.identify({ token: '', name: 'N'.repeat(3000) })
+								.then(function (r) { done('identity ' + r.identity); }, function (e) { done('error ' + e.message); });
+							""");
+			assertThat(unreadable).isEqualTo("error invalid_identity_name");
+			this.widget.send("Still here after a bad identify");
+			this.widget.awaitMessages((shown) -> !shown.isEmpty()
+					&& shown.get(shown.size() - 1).body().equals("Still here after a bad identify")
+					&& shown.get(shown.size() - 1).state().equals("sent"), "sent anonymously");
 		}
 	}
 

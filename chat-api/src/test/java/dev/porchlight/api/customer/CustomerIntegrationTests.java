@@ -11,6 +11,7 @@ import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.audit.AuditLog;
 import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.customer.Customer;
 import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.IdentitySecret;
@@ -270,6 +271,30 @@ class CustomerIntegrationTests {
 		assertThat(record.path("verifiedDetails").size()).as("what the page claimed is unverified").isZero();
 		assertThat(this.owner.get("/api/v1/customers/" + eves).json().path("email").asString())
 			.isEqualTo("eve@example.com");
+	}
+
+	@Test
+	void unsignedDetailsThatCannotBeKeptAreDroppedAndNeverCostTheSession() {
+		String forged = IdentityTokenFixture.token(IdentitySecret.generate(), "user-66", null, null);
+		ApiClient.Response session = visitorSession(Map.of("identity",
+				Map.of("token", forged, "email", "not an address", "name", "Mallory\u0007\u001b[2J")));
+		assertThat(session.status()).as("control characters in an unsigned name").isEqualTo(200);
+		assertThat(session.text("/identity")).isEqualTo("unverified");
+		ApiClient.Response longName = visitorSession(Map.of("identity",
+				Map.of("token", forged, "email", "kept@example.com", "name", "N".repeat(Customer.MAX_NAME + 1))));
+		assertThat(longName.status()).as("a name too long for a record").isEqualTo(200);
+		JsonNode record = this.owner.get("/api/v1/customers/" + customerOf(chat(longName.text("/token"), "Hi"))).json();
+		assertThat(record.path("email").asString()).isEqualTo("kept@example.com");
+		assertThat(record.path("name").asString("")).as("dropped, not cut").isEmpty();
+
+		String signed = IdentityTokenFixture.token(this.site.identitySecret(), "user-67", null, null);
+		ApiClient.Response verified = visitorSession(
+				Map.of("identity", Map.of("token", signed, "name", "Ada\u0000", "email", "@")));
+		assertThat(verified.text("/identity")).isEqualTo("verified");
+
+		ApiClient.Response huge = visitorSession(Map.of("identity", Map.of("token", signed, "name", "N".repeat(2049))));
+		assertThat(huge.status()).as("too long to read at all").isEqualTo(400);
+		assertThat(huge.text("/error")).isEqualTo("invalid_identity_name");
 	}
 
 	@Test
