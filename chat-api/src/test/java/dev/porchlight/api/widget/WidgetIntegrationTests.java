@@ -109,6 +109,14 @@ class WidgetIntegrationTests {
 		ApiClient.Response app = new ApiClient(this.port).get("/widget/app.js");
 		assertThat(app.status()).isEqualTo(200);
 		assertThat(new ApiClient(this.port).get("/widget.js").body()).contains("porchlight-launcher");
+		// As the size budget counts them (WidgetBudgetTests): gzipped for a browser that
+		// accepts it.
+		for (String path : List.of("/widget.js", "/widget/app.js", "/widget/widget.css",
+				"/widget/frame?site=" + site.key().value() + "&origin=" + SHOP)) {
+			ApiClient.Response zipped = new ApiClient(this.port).header("Accept-Encoding", "gzip").get(path);
+			assertThat(zipped.status()).as(path).isEqualTo(200);
+			assertThat(zipped.header("Content-Encoding")).as(path).contains("gzip");
+		}
 	}
 
 	@Test
