@@ -14,7 +14,7 @@
 	const handlers = { message: [], open: [], close: [], unread: [] };
 	const waiting = new Map();
 	let locale = me.dataset.locale || document.documentElement.lang || navigator.language;
-	let look, launcher, badge, frame, ready, opened, wantOpen;
+	let look, launcher, badge, frame, ready, opened, wantOpen, broken;
 	let queue = [];
 	let unread = 0;
 	let calls = 0;
@@ -42,6 +42,11 @@
 		return el;
 	};
 	const SVG = 'http://www.w3.org/2000/svg';
+	// No answer will come: what waits for one hears why.
+	const fail = (e) => {
+		waiting.forEach((call) => call.reject(e));
+		waiting.clear();
+	};
 
 	function draw() {
 		launcher = make('button', { type: 'button', id: 'porchlight-launcher' });
@@ -172,7 +177,11 @@
 		open,
 		close,
 		toggle,
+		// Every call settles: with the frame's answer, or at once when there is no widget.
 		identify: (who = {}) => new Promise((resolve, reject) => {
+			if (broken || !api.loaded) {
+				return reject(broken || new Error('shut_down'));
+			}
 			const id = 'i' + ++calls;
 			waiting.set(id, { resolve, reject });
 			post('identify', { id, identity: JSON.parse(JSON.stringify(who)) });
@@ -183,7 +192,13 @@
 			post('locale', { locale });
 			load().then(() => launcher && show());
 		},
-		on: (name, fn) => handlers[name].push(fn) && api,
+		on(name, fn) {
+			if (!handlers[name]) {
+				throw new Error('Porchlight.on: no event ' + name);
+			}
+			handlers[name].push(fn);
+			return api;
+		},
 		off(name, fn) {
 			const list = handlers[name] || [];
 			list.includes(fn) && list.splice(list.indexOf(fn), 1);
@@ -198,6 +213,7 @@
 		},
 		shutdown() {
 			close();
+			fail(new Error('shut_down'));
 			launcher && launcher.remove();
 			frame && frame.remove();
 			frame = launcher = ready = null;
@@ -230,7 +246,10 @@
 			};
 			document.body ? start() : addEventListener('DOMContentLoaded', start);
 		})
-		.catch((e) => console.warn('Porchlight chat not shown: ' + e.message));
+		.catch((e) => {
+			fail(broken = e);
+			console.warn('Porchlight chat not shown: ' + e.message);
+		});
 
 	// Calls queued by the stub before this script loaded (docs/embedding.md).
 	((old && old.q) || []).forEach((args) => api(...args));

@@ -815,6 +815,24 @@ class WidgetBrowserTests {
 			this.widget.awaitMessages((shown) -> !shown.isEmpty()
 					&& shown.get(shown.size() - 1).body().equals("Still here after a bad identify")
 					&& shown.get(shown.size() - 1).state().equals("sent"), "sent anonymously");
+			assertThat(this.browser.executeScript("""
+					try { Porchlight.on('opne', function () {}); return 'accepted'; }
+					catch (e) { return e.message; }
+					""")).as("a misspelt event is an error, not a handler that never runs")
+				.isEqualTo("Porchlight.on: no event opne");
+			// After shutdown nothing is left on the page, and a call that would wait for
+			// the frame is told so at once.
+			Object afterShutdown = this.browser.executeAsyncScript(
+					"""
+							var done = arguments[arguments.length - 1];
+							Porchlight.shutdown();
+							Porchlight.identify({ token: '' })
+								.then(function (r) { done('identity ' + r.identity); }, function (e) { done('error ' + e.message); });
+							""");
+			assertThat(afterShutdown).isEqualTo("error shut_down");
+			assertThat(this.browser
+				.executeScript("return document.querySelectorAll('#porchlight-launcher, #porchlight-frame').length"))
+				.isEqualTo(0L);
 		}
 	}
 
