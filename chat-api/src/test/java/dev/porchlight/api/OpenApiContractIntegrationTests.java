@@ -128,9 +128,7 @@ class OpenApiContractIntegrationTests {
 		}
 		expect(visitor, "POST", "/api/v1/visitor/conversations/{id}/transcript-email",
 				"/api/v1/visitor/conversations/" + conversation + "/transcript-email", null, 202);
-		String anonymousToken = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", siteKey)))
-			.text("/token");
+		String anonymousToken = ApiClient.visitorToken(this.port, APP, siteKey);
 		ApiClient anonymousVisitor = new ApiClient(this.port).header("Origin", APP)
 			.header("Authorization", "Bearer " + anonymousToken);
 		expect(anonymousVisitor, "GET", "/api/v1/visitor/me", "/api/v1/visitor/me", null, 200);

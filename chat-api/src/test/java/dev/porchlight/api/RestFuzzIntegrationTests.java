@@ -131,9 +131,7 @@ class RestFuzzIntegrationTests {
 				"PORCHLIGHT_SESSION=" + owner.cookie("PORCHLIGHT_SESSION").orElseThrow() + "; XSRF-TOKEN="
 						+ owner.cookie("XSRF-TOKEN").orElseThrow(),
 				"X-XSRF-TOKEN", owner.cookie("XSRF-TOKEN").orElseThrow(), "Content-Type", "application/json");
-		String token = new ApiClient(this.port).header("Origin", "https://chat.porchlight.example")
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		String token = ApiClient.visitorToken(this.port, "https://chat.porchlight.example", site.key().value());
 		Map<String, String> visitor = Map.of("Authorization", "Bearer " + token, "Origin",
 				"https://chat.porchlight.example", "Content-Type", "application/json");
 		List<String> targets = new ArrayList<>();

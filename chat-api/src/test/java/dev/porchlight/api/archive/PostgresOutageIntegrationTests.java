@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.HttpProbe;
@@ -64,9 +63,7 @@ class PostgresOutageIntegrationTests {
 			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 			app.getBean(Sites.class).add(site);
-			String token = new ApiClient(port).header("Origin", APP)
-				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-				.text("/token");
+			String token = ApiClient.visitorToken(port, APP, site.key().value());
 			JdbcClient jdbc = app.getBean(JdbcClient.class);
 			EmailAddress owner = new EmailAddress("owner" + System.nanoTime() + "@shop.example");
 			app.getBean(Accounts.class)

@@ -652,9 +652,7 @@ class DashboardBrowserTests {
 
 	private LiveTestClient visitorOnTheOtherNode() {
 		String siteKey = demoSite(ownerApi()).path("siteKey").asString();
-		String token = new ApiClient(this.otherNode).header("Origin", PORCHLIGHT)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", siteKey)))
-			.text("/token");
+		String token = ApiClient.visitorToken(this.otherNode, PORCHLIGHT, siteKey);
 		this.visitorToken = token;
 		LiveTestClient visitor = LiveTestClient.visitor(this.otherNode, PORCHLIGHT, token);
 		this.clients.add(visitor);

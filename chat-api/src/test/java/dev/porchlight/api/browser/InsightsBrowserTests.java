@@ -127,9 +127,7 @@ class InsightsBrowserTests {
 				{ "Is engraving possible on the silver bracelet?", "I would like gift wrapping too." },
 				{ "How much does engraving cost?", null }, { "Engraving of two names, please.", null } };
 		for (int i = 0; i < visitors.length; i++) {
-			String token = new ApiClient(this.port).header("Origin", PORCHLIGHT)
-				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", siteKey)))
-				.text("/token");
+			String token = ApiClient.visitorToken(this.port, PORCHLIGHT, siteKey);
 			if (i == 0) {
 				new ApiClient(this.port).header("Authorization", "Bearer " + token)
 					.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "ines@example.com")));

@@ -53,9 +53,7 @@ class InsightsApiIntegrationTests {
 		List<String> questions = List.of("Do you do engraving on rings?", "Is engraving free for a ring?",
 				"=HYPERLINK(\"x\") engraving please", "Where is my parcel?");
 		for (int i = 0; i < questions.size(); i++) {
-			String token = new ApiClient(this.port).header("Origin", APP)
-				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", this.site.key().value())))
-				.text("/token");
+			String token = ApiClient.visitorToken(this.port, APP, this.site.key().value());
 			try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, token)) {
 				String conversation = visitor.startConversation();
 				visitor.sendAndAck(conversation, "q" + i, questions.get(i));

@@ -192,9 +192,7 @@ class BackpressureIntegrationTests {
 			this.sites.add(created);
 			return created;
 		});
-		return new ApiClient(port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		return ApiClient.visitorToken(port, APP, site.key().value());
 	}
 
 	private LiveClient staff(int port) {

@@ -88,9 +88,7 @@ class DeliveryPropertyIntegrationTests {
 		Random random = new Random(seed);
 		Site site = Site.create("Shop " + seed, List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		this.sites.add(site);
-		String visitorToken = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		String visitorToken = ApiClient.visitorToken(this.port, APP, site.key().value());
 		String staffCookie = staffCookie();
 		LiveClient opener = LiveClient.visitor(this.port, APP, visitorToken);
 		String conversation = LiveProtocolIntegrationTests.start(opener);

@@ -72,9 +72,7 @@ class FrameFuzzIntegrationTests {
 	void noVisitorFrameBreaksTheServerOrTheSocket() {
 		Site site = Site.create("Fuzz", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		this.sites.add(site);
-		String token = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		String token = ApiClient.visitorToken(this.port, APP, site.key().value());
 		fuzz(() -> LiveClient.visitor(this.port, APP, token), SEED);
 	}
 

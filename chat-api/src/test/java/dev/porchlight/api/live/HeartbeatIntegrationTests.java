@@ -99,9 +99,7 @@ class HeartbeatIntegrationTests {
 	static String token(int port, Sites sites) {
 		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		sites.add(site);
-		return new ApiClient(port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		return ApiClient.visitorToken(port, APP, site.key().value());
 	}
 
 }

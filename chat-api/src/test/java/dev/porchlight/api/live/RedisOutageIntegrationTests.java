@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.HttpProbe;
@@ -60,9 +59,7 @@ class RedisOutageIntegrationTests {
 			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 			app.getBean(Sites.class).add(site);
-			String token = new ApiClient(port).header("Origin", APP)
-				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-				.text("/token");
+			String token = ApiClient.visitorToken(port, APP, site.key().value());
 			ApiClient owner = new ApiClient(port);
 			owner.signIn("owner@shop.example", "owner password 123");
 			String staffSession = owner.cookie("PORCHLIGHT_SESSION").orElseThrow();

@@ -89,9 +89,7 @@ class TwoNodeIntegrationTests {
 		owner.next("welcome");
 		LiveClient ownerSecondTab = track(staff(this.nodeB));
 		ownerSecondTab.next("welcome");
-		String token = new ApiClient(this.nodeB).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		String token = ApiClient.visitorToken(this.nodeB, APP, site.key().value());
 		LiveClient visitor = track(LiveClient.visitor(this.nodeB, APP, token));
 		String conversation = LiveProtocolIntegrationTests.start(visitor);
 

@@ -98,9 +98,7 @@ class SearchApiIntegrationTests {
 		Site site = Site.create("Lister", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		this.sites.add(site);
 		for (int i = 0; i < 3; i++) {
-			String token = new ApiClient(this.port).header("Origin", APP)
-				.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-				.text("/token");
+			String token = ApiClient.visitorToken(this.port, APP, site.key().value());
 			try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, token)) {
 				String conversation = visitor.startConversation();
 				visitor.sendAndAck(conversation, "m", "listing " + i);
@@ -137,9 +135,7 @@ class SearchApiIntegrationTests {
 		JsonNode site = owner
 			.post("/api/v1/sites", ApiClient.json(Map.of("name", "Teeladen", "searchLanguage", "english")))
 			.json();
-		String token = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.path("siteKey").asString())))
-			.text("/token");
+		String token = ApiClient.visitorToken(this.port, APP, site.path("siteKey").asString());
 		String conversation;
 		try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, token)) {
 			conversation = visitor.startConversation();

@@ -47,9 +47,7 @@ class StoryIntegrationTests {
 	void aConversation() {
 		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
 		this.sites.add(site);
-		this.visitorToken = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", site.key().value())))
-			.text("/token");
+		this.visitorToken = ApiClient.visitorToken(this.port, APP, site.key().value());
 		try (LiveTestClient visitor = LiveTestClient.visitor(this.port, APP, this.visitorToken)) {
 			this.conversation = visitor.startConversation();
 			visitor.sendAndAck(this.conversation, "m1", "=HYPERLINK(\"http://evil.example\") \"quoted\", and more");
