@@ -203,11 +203,12 @@ public class InboundMail {
 		if (!this.inbound.firstTime(key, null, now)) {
 			return Outcome.of(Outcome.Kind.DUPLICATE, null, "Taken in before.");
 		}
-		if (!this.limiter.tryAcquire(this.newPerSender, site.id() + ":" + from.normalized()).allowed()) {
-			this.inbound.forget(key);
-			return Outcome.of(Outcome.Kind.REFUSED, null, "Too many new emails from this sender.");
-		}
 		try {
+			if (!this.limiter.tryAcquire(this.newPerSender, site.id() + ":" + from.normalized()).allowed()) {
+				// Not taken: a later post of the same mail is a first time.
+				this.inbound.forget(key);
+				return Outcome.of(Outcome.Kind.REFUSED, null, "Too many new emails from this sender.");
+			}
 			VisitorId visitor = senderVisitor(site.id(), from.normalized(), now);
 			String name = (mail.fromName() != null && !mail.fromName().isBlank())
 					? mail.fromName().substring(0, Math.min(mail.fromName().length(), 120)) : null;
@@ -221,6 +222,8 @@ public class InboundMail {
 			return Outcome.of(Outcome.Kind.STARTED, conversation.id(), null);
 		}
 		catch (RuntimeException ex) {
+			// Redis or PostgreSQL failed, the limit's check included: nothing was taken,
+			// so the mail must not count as a duplicate when it comes again.
 			this.inbound.forget(key);
 			throw ex;
 		}

@@ -12,10 +12,19 @@ import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.api.customer.CustomerManagement;
 import dev.porchlight.api.live.LiveTestClient;
+import dev.porchlight.domain.conversation.LiveConversations;
+import dev.porchlight.domain.email.EmailAddresses;
+import dev.porchlight.domain.email.EmailOutbox;
+import dev.porchlight.domain.email.InboundEmails;
+import dev.porchlight.domain.email.SiteEmails;
+import dev.porchlight.domain.ratelimit.RateLimit;
+import dev.porchlight.domain.ratelimit.RateLimiter;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
+import dev.porchlight.domain.visitor.Visitors;
 import dev.porchlight.persistence.embedded.EmbeddedMailServer;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
@@ -23,13 +32,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -75,6 +88,12 @@ class EmailContinuityIntegrationTests {
 
 	@Autowired
 	Sites sites;
+
+	@Autowired
+	RateLimiter limiter;
+
+	@Autowired
+	ApplicationContext context;
 
 	@Autowired
 	org.springframework.jdbc.core.simple.JdbcClient jdbc;
@@ -216,10 +235,12 @@ class EmailContinuityIntegrationTests {
 		java.util.function.IntFunction<String> fresh = (n) -> ApiClient
 			.json(Map.of("messageId", "<new-" + n + "-" + sender + ">", "from", sender, "to",
 					List.of("shop@shop.example"), "text", "Frage " + n));
+		String firstStarted = null;
 		for (int n = 1; n <= 10; n++) {
-			assertThat(webhook(fresh.apply(n), "application/json", SECRET).body()).as("new mail %d", n)
-				.contains("\"outcome\":\"STARTED\"");
+			String started = webhook(fresh.apply(n), "application/json", SECRET).body();
+			assertThat(started).as("new mail %d", n).contains("\"outcome\":\"STARTED\"");
 			if (n == 1) {
+				firstStarted = started;
 				assertThat(webhook(fresh.apply(1), "application/json", SECRET).body())
 					.contains("\"outcome\":\"DUPLICATE\"");
 			}
@@ -227,6 +248,53 @@ class EmailContinuityIntegrationTests {
 		assertThat(webhook(fresh.apply(1), "application/json", SECRET).body()).contains("\"outcome\":\"DUPLICATE\"");
 		assertThat(webhook(fresh.apply(11), "application/json", SECRET).body()).contains("\"outcome\":\"REFUSED\"");
 		assertThat(webhook(fresh.apply(11), "application/json", SECRET).body()).contains("\"outcome\":\"REFUSED\"");
+		// Once the limit allows it again, the refused mail is taken.
+		String firstId = JsonMapper.builder().build().readTree(firstStarted).path("conversationId").asString();
+		String site = this.owner.get("/api/v1/conversations/" + firstId)
+			.json()
+			.path("conversation")
+			.path("siteId")
+			.asString();
+		this.limiter.reset(new RateLimit("email.inbound.sender", 10, Duration.ofHours(1)), site + ":" + sender);
+		assertThat(webhook(fresh.apply(11), "application/json", SECRET).body()).contains("\"outcome\":\"STARTED\"");
+	}
+
+	@Test
+	void aMailTakenWhileTheLimitCannotBeCheckedIsTakenWhenItComesAgain() throws Exception {
+		String sender = "outage." + System.nanoTime() + "@example.com";
+		InboundEmail mail = MailParser.parse(rfc822("<outage-" + sender + ">", sender, "Is anyone there?"));
+		RateLimiter redisDown = new RateLimiter() {
+
+			@Override
+			public Decision tryAcquire(RateLimit limit, String key) {
+				throw new RedisConnectionFailureException("Redis is down");
+			}
+
+			@Override
+			public Decision peek(RateLimit limit, String key) {
+				throw new RedisConnectionFailureException("Redis is down");
+			}
+
+			@Override
+			public void reset(RateLimit limit, String key) {
+				throw new RedisConnectionFailureException("Redis is down");
+			}
+
+		};
+		InboundMail failing = new InboundMail(this.context.getBean(LiveConversations.class),
+				this.context.getBean(InboundEmails.class), this.context.getBean(EmailOutbox.class),
+				this.context.getBean(EmailAddresses.class), this.context.getBean(SiteEmails.class), this.sites,
+				this.context.getBean(Visitors.class), this.context.getBean(CustomerManagement.class),
+				this.context.getBean(ReplyTokens.class), redisDown, this.context.getBean(EmailProperties.class));
+		assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(() -> failing.take(mail));
+		assertThat(this.context.getBean(InboundMail.class).take(mail).outcome()).as("not a duplicate of nothing")
+			.isEqualTo(InboundMail.Outcome.Kind.STARTED);
+	}
+
+	private static byte[] rfc822(String messageId, String from, String text) {
+		return ("From: " + from + "\r\nTo: shop@shop.example\r\nMessage-ID: " + messageId
+				+ "\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "\r\n")
+			.getBytes(StandardCharsets.UTF_8);
 	}
 
 	@Test
