@@ -122,7 +122,14 @@ class StaffDigest {
 		}
 		// Taken before the waits are claimed: a claimed wait is never told again, so it
 		// must not be claimed by a node that then may not tell it.
-		if (waiting.isEmpty() || !this.limiter.tryAcquire(this.turn, "install").allowed()) {
+		if (waiting.isEmpty()) {
+			return 0;
+		}
+		RateLimiter.Decision turn = this.limiter.tryAcquire(this.turn, "install");
+		if (!turn.allowed()) {
+			// Another node (or this one a moment ago, by the shared clock) had the turn:
+			// look again when it ends, not a whole interval later.
+			this.nextLook = now.plus(turn.retryAfter());
 			return 0;
 		}
 		Map<ConversationId, Long> seqs = new LinkedHashMap<>();
