@@ -193,7 +193,7 @@
 			load().then(() => launcher && show());
 		},
 		on(name, fn) {
-			if (!handlers[name]) {
+			if (!Object.hasOwn(handlers, name)) {
 				throw new Error('Porchlight.on: no event ' + name);
 			}
 			handlers[name].push(fn);
@@ -252,5 +252,13 @@
 		});
 
 	// Calls queued by the stub before this script loaded (docs/embedding.md).
-	((old && old.q) || []).forEach((args) => api(...args));
+	// One that throws (a misspelt event) does not stop the ones after it.
+	((old && old.q) || []).forEach((args) => {
+		try {
+			api(...args);
+		}
+		catch (e) {
+			console.error(e);
+		}
+	});
 })();

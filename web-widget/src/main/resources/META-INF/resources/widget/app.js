@@ -157,7 +157,7 @@ async function fetchToken() {
 		store.set('visitor', null);
 		return fetchToken();
 	}
-	if (state.identity && (answer.error === 'identity_invalid' || response.status === 400)) {
+	if (state.identity && /^(identity_invalid|invalid_identity)/.test(answer.error)) {
 		// A signature the site refuses, or an identity it cannot read (e.g. a name of
 		// thousands of characters): say so to the host page and carry on anonymously
 		// rather than leave the visitor without a chat.
