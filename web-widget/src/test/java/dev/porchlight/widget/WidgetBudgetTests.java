@@ -2,15 +2,18 @@ package dev.porchlight.widget;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,29 @@ class WidgetBudgetTests {
 	private static final Pattern PAGE_REFERENCE = Pattern.compile("(?:src|href)=\"(/[^\"]+)\"");
 
 	private static final Pattern IMPORT = Pattern.compile("^import .* from '([^']+)';", Pattern.MULTILINE);
+
+	/**
+	 * JSON is never compressed on the fly (API answers hold tokens), so the translations
+	 * go as gzipped copies the build makes, one line per file in the pom: a new language
+	 * without its line fails here.
+	 */
+	@Test
+	void everyTranslationHasTheGzippedCopyItIsServedAs() throws IOException {
+		for (String directory : new String[] { "widget", "app" }) {
+			List<Path> translations;
+			try (Stream<Path> files = Files.list(SERVED.resolve(directory + "/locales"))) {
+				translations = files.filter((file) -> file.getFileName().toString().endsWith(".json")).toList();
+			}
+			assertThat(translations).as(directory).hasSizeGreaterThanOrEqualTo(4);
+			for (Path translation : translations) {
+				Path copy = translation.resolveSibling(translation.getFileName() + ".gz");
+				assertThat(copy).as("the gzipped copy of %s", translation).isRegularFile();
+				try (InputStream in = new GZIPInputStream(Files.newInputStream(copy))) {
+					assertThat(in.readAllBytes()).as(copy.toString()).isEqualTo(Files.readAllBytes(translation));
+				}
+			}
+		}
+	}
 
 	@Test
 	void theLoaderAndTheWholeWidgetStayWithinTheirBudgets() {
@@ -137,7 +163,7 @@ class WidgetBudgetTests {
 
 	private static String largestLocale(String directory) {
 		try (Stream<Path> locales = Files.list(SERVED.resolve(directory + "/locales"))) {
-			Path largest = locales
+			Path largest = locales.filter((file) -> file.getFileName().toString().endsWith(".json"))
 				.filter((file) -> !file.getFileName().toString().equals("en.json") || directory.equals("widget"))
 				.max((a, b) -> Integer.compare(gzipped(a), gzipped(b)))
 				.orElseThrow();

@@ -117,6 +117,20 @@ class WidgetIntegrationTests {
 			assertThat(zipped.status()).as(path).isEqualTo(200);
 			assertThat(zipped.header("Content-Encoding")).as(path).contains("gzip");
 		}
+		// The translations are JSON, which is never compressed on the fly: they go as the
+		// build's gzipped copies, as JSON, and as they are to a client without gzip.
+		for (String path : List.of("/widget/locales/de.json", "/app/locales/de.json")) {
+			ApiClient.Response zipped = new ApiClient(this.port).header("Accept-Encoding", "gzip").get(path);
+			assertThat(zipped.status()).as(path).isEqualTo(200);
+			assertThat(zipped.header("Content-Encoding")).as(path).contains("gzip");
+			assertThat(zipped.header("Content-Type")).as(path)
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
+			assertThat(zipped.header("Vary")).as(path)
+				.hasValueSatisfying((vary) -> assertThat(vary).contains("Accept-Encoding"));
+			ApiClient.Response plain = new ApiClient(this.port).get(path);
+			assertThat(plain.header("Content-Encoding")).as(path).isEmpty();
+			assertThat(plain.json().isObject()).as(path).isTrue();
+		}
 		// JSON never is (tokens beside text a caller chose: BREACH), however long.
 		ApiClient.Response json = new ApiClient(this.port).header("Accept-Encoding", "gzip").get("/api/v1/openapi");
 		assertThat(json.status()).isEqualTo(200);
