@@ -6,9 +6,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +14,6 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import dev.porchlight.domain.account.SiteScope;
-import dev.porchlight.domain.common.Text;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.ConversationStatus;
 import dev.porchlight.domain.customer.CustomerId;
@@ -50,12 +46,10 @@ import org.springframework.stereotype.Repository;
  * Relevance is the cover density of the whole query over the conversation
  * ({@code ts_rank_cd}), computed for at most {@value #CAP} matches: all of them, or for a
  * word in more conversations than that, the most recently started ones. The snippet is
- * cut from the best-matching message(s) of the page's rows only.
+ * cut from the best-matching message(s) of the page's rows only ({@link BestMessages}).
  *
  * <p>
- * Customers: by name (unaccented trigrams, prefixes, one typo in a short name), email
- * (prefix; with an {@code @} nothing looser), phone digits (any format, country code
- * optional, the last six or more digits) and the sites' ids for them.
+ * Customers: see {@link CustomerSearch}.
  *
  * <p>
  * Every value is a bound parameter; the only variable SQL is chosen from fixed fragments.
@@ -228,114 +222,16 @@ class JdbcSearch implements Search {
 			 limit :cap) capped
 			""";
 
-	/**
-	 * The best messages of each conversation on the page
-	 * ({@code porchlight_best_messages}: among its 30 latest messages with a query word
-	 * and the 3 latest with all of them, most clauses covered, then the densest); a
-	 * conversation found by its customer alone has none that match and shows its first
-	 * message.
-	 */
-	private static final String BEST_MESSAGES = """
-			select p.id as conversation_id, b.seq, b.body, b.config, b.covered
-			  from unnest(cast(:ids as uuid[])) as p(id),
-			       lateral (select * from porchlight_best_messages(p.id, cast(:terms as tsquery[]),
-			                                                       cast(:anyTerm as tsquery), cast(:allTerms as tsquery))
-			                union all
-			                (select m.seq, m.body, cast(m.search_config as text), cast('{}' as bigint[])
-			                   from message m
-			                  where m.conversation_id = p.id
-			                    and not exists (select 1 from message n where n.conversation_id = p.id
-			                                       and n.search_vector @@ cast(:anyTerm as tsquery))
-			                  order by m.seq
-			                  limit 1)) b
-			""";
-
-	/**
-	 * Which words of the snippets match, normalised like the index: the words are already
-	 * split as the index splits them, so each needs only its stems, its exact form and
-	 * itself (an emoji).
-	 */
-	private static final String MATCHING_WORDS = """
-			select distinct w.word from unnest(cast(:words as text[]), cast(:configs as text[])) as w(word, config)
-			 where (to_tsvector(cast(w.config as regconfig), w.word) || to_tsvector('porchlight_simple', w.word)
-			        || array_to_tsvector(array[w.word])) @@ cast(:lexemes as tsquery)
-			""";
-
-	// Each way of matching is its own branch on its own index, scoring only the rows it
-	// found; one WHERE with all of them OR-ed made PostgreSQL scan every customer: 155 ms
-	// at 20,000 customers, against 22 ms this way. Only the best rows are joined for
-	// their details.
-	private static final String CUSTOMERS = """
-			with q as (
-			  select porchlight_unaccent(lower(cast(:text as text))) as text,
-			         porchlight_name_keys(cast(:typoWords as text)) as keys
-			),
-			hits as (
-			  -- Word similarity: a last name alone, or a name with typos (it is never below
-			  -- the similarity of the whole name).
-			  select c.id, word_similarity(q.text, c.name_plain) as score
-			    from customer c, q
-			   where not cast(:isEmail as boolean) and q.text <% c.name_plain
-			  union all
-			  select c.id, 0.9 from customer c
-			   where c.name_plain like porchlight_unaccent(lower(cast(:escaped as text))) || '%'
-			  union all
-			  select c.id, 0.6 from customer c, q
-			   where cardinality(q.keys) > 0 and c.name_keys && q.keys
-			     and not exists (select 1 from regexp_split_to_table(cast(:typoWords as text), ' ') w
-			                      where not (c.name_keys && porchlight_name_keys(w)))
-			  union all
-			  select c.id, case when lower(cast(c.email as text)) = lower(:text) then 1.0 else 0.9 end from customer c
-			   where lower(cast(c.email as text)) like lower(:escaped) || '%'
-			  union all
-			  -- A word inside an email (customers who only left an email).
-			  select c.id, 0.7 from customer c
-			   where not cast(:isEmail as boolean) and char_length(:text) >= 3
-			     and lower(cast(c.email as text)) like '%' || lower(:escaped) || '%'
-			  union all
-			  select c.id, 0.9 from customer c
-			   where reverse(c.phone_digits) like reverse(cast(:phone as text)) || '%'
-			      or reverse(c.phone_digits) like reverse(cast(:phoneStripped as text)) || '%'
-			      or c.phone_digits = any(cast(:phoneEndings as text[]))
-			  union all
-			  select i.customer_id, case when i.external_id = :text then 1.0 else 0.9 end from customer_identity i
-			   where i.external_id ilike :escaped || '%'
-			  union all
-			  select i.customer_id, similarity(i.external_id, :text) from customer_identity i
-			   where not cast(:isEmail as boolean) and i.external_id % :text
-			),
-			best as (
-			  select h.id, max(h.score) as score from hits h
-			   -- A staff member limited to some sites finds customers of those, and records
-			   -- of no site yet.
-			   where cast(:sites as uuid[]) is null
-			      or exists (select 1 from customer_identity i
-			                  where i.customer_id = h.id and i.site_id = any(cast(:sites as uuid[])))
-			      or exists (select 1 from visitor v
-			                  where (v.customer_id = h.id or v.contact_customer_id = h.id)
-			                    and v.site_id = any(cast(:sites as uuid[])))
-			      or exists (select 1 from conversation cv
-			                  where cv.customer_id = h.id and cv.site_id = any(cast(:sites as uuid[])))
-			      or exists (select 1 from customer_site cs
-			                  where cs.customer_id = h.id and cs.site_id = any(cast(:sites as uuid[])))
-			      or not (exists (select 1 from customer_identity i where i.customer_id = h.id)
-			              or exists (select 1 from visitor v where v.customer_id = h.id or v.contact_customer_id = h.id)
-			              or exists (select 1 from conversation cv where cv.customer_id = h.id)
-			              or exists (select 1 from customer_site cs where cs.customer_id = h.id))
-			   group by h.id order by max(h.score) desc, h.id limit :limit
-			)
-			select c.id, c.name, cast(c.email as text) as email, c.phone, b.score
-			  from best b join customer c on c.id = b.id
-			 order by b.score desc, c.id
-			""";
-
 	private final JdbcClient jdbc;
 
 	private final JdbcTemplate template;
 
+	private final BestMessages snippets;
+
 	JdbcSearch(JdbcClient jdbc, JdbcTemplate template) {
 		this.jdbc = jdbc;
 		this.template = template;
+		this.snippets = new BestMessages(jdbc);
 	}
 
 	/**
@@ -398,7 +294,7 @@ class JdbcSearch implements Search {
 				.single();
 		}
 		List<Row> shown = (rows.size() > query.limit()) ? rows.subList(0, query.limit()) : rows;
-		return page(query, rows, snippets(jdbc, shown, built), total);
+		return page(query, rows, this.snippets.snippets(jdbc, shown.stream().map(Row::id).toList(), built), total);
 	}
 
 	/** An empty page after the cursor still says how many there are. */
@@ -421,15 +317,15 @@ class JdbcSearch implements Search {
 			.list();
 	}
 
-	private Page page(ConversationQuery query, List<Row> rows, Map<UUID, Best> best, long total) {
+	private Page page(ConversationQuery query, List<Row> rows, Map<UUID, BestMessages.Best> best, long total) {
 		boolean more = rows.size() > query.limit();
 		List<Row> page = more ? rows.subList(0, query.limit()) : rows;
 		List<ConversationHit> hits = page.stream().map((row) -> {
-			Best found = best.get(row.id);
+			BestMessages.Best found = best.get(row.id);
 			return new ConversationHit(new ConversationId(row.id), new SiteId(row.site), row.siteName,
 					(row.customer != null) ? new CustomerId(row.customer) : null, row.customerName, row.status,
-					row.startedAt.toInstant(), row.lastActivity.toInstant(), (found != null) ? found.seq : row.seq,
-					row.rank, (found != null) ? found.snippet : List.of());
+					row.startedAt.toInstant(), row.lastActivity.toInstant(), (found != null) ? found.seq() : row.seq,
+					row.rank, (found != null) ? found.snippet() : List.of());
 		}).toList();
 		Cursor next = null;
 		if (more) {
@@ -512,124 +408,13 @@ class JdbcSearch implements Search {
 		return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
 	}
 
-	private Map<UUID, Best> snippets(JdbcClient jdbc, List<Row> page, Built built) {
-		if (page.isEmpty()) {
-			return Map.of();
-		}
-		Map<UUID, List<Message>> messages = new LinkedHashMap<>();
-		jdbc.sql(BEST_MESSAGES)
-			.param("ids", page.stream().map((row) -> row.id).toArray(UUID[]::new))
-			.param("terms", built.terms().toArray(String[]::new))
-			.param("anyTerm", built.anyTerm())
-			// Every clause in one message: searched for apart only when there is more
-			// than one.
-			.param("allTerms", (built.terms().size() > 1) ? built.ranking() : null)
-			.query((row, rowNum) -> {
-				Set<Integer> coveredSet = new HashSet<>();
-				for (Object value : (Object[]) row.getArray("covered").getArray()) {
-					coveredSet.add(((Number) value).intValue());
-				}
-				messages.computeIfAbsent(row.getObject("conversation_id", UUID.class), (id) -> new ArrayList<>())
-					.add(new Message(row.getLong("seq"), row.getString("body"), row.getString("config"), coveredSet));
-				return null;
-			})
-			.list();
-		Map<UUID, List<Message>> shown = new HashMap<>();
-		messages.forEach((id, candidates) -> shown.put(id, shown(candidates, built.terms().size())));
-		Set<String> matching = matchingWords(shown.values(), built.lexemes());
-		Map<UUID, Best> best = new HashMap<>();
-		shown.forEach((id, parts) -> {
-			List<ConversationHit.Segment> snippet = new ArrayList<>();
-			for (Message part : parts) {
-				if (!snippet.isEmpty()) {
-					snippet.add(new ConversationHit.Segment(ConversationHit.GAP, false));
-				}
-				snippet.addAll(Snippets.of(part.body, part.covered.isEmpty() ? Set.of() : matching));
-			}
-			best.put(id, new Best(parts.get(0).seq, snippet));
-		});
-		return best;
-	}
-
-	/**
-	 * The best message, and if it lacks some clause the next one that has more of them.
-	 */
-	private static List<Message> shown(List<Message> candidates, int clauses) {
-		Message first = candidates.get(0);
-		if (first.covered.size() >= clauses) {
-			return List.of(first);
-		}
-		return candidates.stream()
-			.skip(1)
-			.filter((other) -> !first.covered.containsAll(other.covered))
-			.findFirst()
-			.map((other) -> List.of(first, other))
-			.orElse(List.of(first));
-	}
-
-	private Set<String> matchingWords(Iterable<List<Message>> shown, @Nullable String lexemes) {
-		List<String> words = new ArrayList<>();
-		List<String> configs = new ArrayList<>();
-		Set<String> seen = new HashSet<>();
-		for (List<Message> parts : shown) {
-			for (Message part : parts) {
-				for (Snippets.Word word : Snippets.words(part.body)) {
-					if (seen.add(part.config + " " + word.text())) {
-						words.add(word.text());
-						configs.add(part.config);
-					}
-				}
-			}
-		}
-		if (words.isEmpty() || lexemes == null) {
-			return Set.of();
-		}
-		return new HashSet<>(this.jdbc.sql(MATCHING_WORDS)
-			.param("words", words.toArray(String[]::new))
-			.param("configs", configs.toArray(String[]::new))
-			.param("lexemes", lexemes)
-			.query(String.class)
-			.list());
-	}
-
 	@Override
 	public List<CustomerHit> customers(String text, int limit, SiteScope scope) {
-		String cleaned = Text.required("query", text, 200);
-		// A prefix search: % and _ typed by the user are literal characters, not
-		// wildcards.
-		String escaped = cleaned.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-		boolean email = cleaned.contains("@");
-		String digits = cleaned.replaceAll("[^0-9]", "");
-		boolean phone = cleaned.matches("[0-9+()\\-./\\s]+") && digits.length() >= SearchTerms.PHONE_DIGITS;
-		String stripped = digits.replaceFirst("^0+", "");
-		List<String> endings = new ArrayList<>();
-		for (int n = SearchTerms.PHONE_DIGITS; phone && n <= stripped.length(); n++) {
-			endings.add(stripped.substring(stripped.length() - n));
-		}
-		// One typo is tolerated in short names: only when every word typed is one.
-		List<String> words = SearchTerms.words(cleaned);
-		boolean shortWords = !email && !phone && !words.isEmpty()
-				&& words.stream()
-					.allMatch((word) -> word.codePointCount(0, word.length()) >= 3
-							&& word.codePointCount(0, word.length()) <= 8
-							&& word.chars().noneMatch(Character::isDigit));
-		return customPlans((jdbc) -> jdbc.sql(CUSTOMERS)
-			.param("text", cleaned)
-			.param("escaped", escaped)
-			.param("isEmail", email)
-			.param("typoWords", shortWords ? String.join(" ", words) : "")
-			.param("phone", phone ? digits : null)
-			.param("phoneStripped", (phone && stripped.length() >= SearchTerms.PHONE_DIGITS) ? stripped : null)
-			.param("phoneEndings", endings.toArray(String[]::new))
-			.param("limit", Math.clamp(limit, 1, 100))
-			.param("sites", sites(scope))
-			.query((row, rowNum) -> new CustomerHit(new CustomerId(row.getObject("id", UUID.class)),
-					row.getString("name"), row.getString("email"), row.getString("phone"), row.getDouble("score")))
-			.list());
+		return CustomerSearch.customers(text, limit, scope, this::customPlans);
 	}
 
 	/** The sites of a scope as a bound array, null for every site. */
-	private static UUID @Nullable [] sites(SiteScope scope) {
+	static UUID @Nullable [] sites(SiteScope scope) {
 		return scope.isAll() ? null : scope.sites().stream().map(SiteId::value).toArray(UUID[]::new);
 	}
 
@@ -659,14 +444,8 @@ class JdbcSearch implements Search {
 	 * @param terms each positive clause
 	 * @param lexemes any lexeme of the positive clauses, to mark words
 	 */
-	private record Built(@Nullable String matches, @Nullable String ranking, @Nullable String anyTerm,
-			List<String> terms, @Nullable String lexemes) {
-	}
-
-	private record Message(long seq, String body, String config, Set<Integer> covered) {
-	}
-
-	private record Best(long seq, List<ConversationHit.Segment> snippet) {
+	record Built(@Nullable String matches, @Nullable String ranking, @Nullable String anyTerm, List<String> terms,
+			@Nullable String lexemes) {
 	}
 
 }
