@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.ToIntFunction;
 
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.insight.Answers;
@@ -41,151 +39,15 @@ import org.springframework.transaction.annotation.Transactional;
  * while after; ranking a period's terms reads every day count of both periods, which
  * grows with the vocabulary, so the page a shop owner opens every day is computed by the
  * job rather than on the request. Any other period is computed when asked for. Counting
- * takes a batch of marked conversations and recounts each in three statements: its row
- * (recomputed whole from its messages), the terms of its customer messages not counted
- * yet (with the mark of how far it got, in the same statement, so both see the same
- * messages), and who it belongs to in its terms (a customer linked or merged since). One
- * node counts at a time (an advisory lock), so the day counts that triggers keep are
- * never updated by two counts at once.
+ * is done by {@link InsightCounter}, ranking the terms by {@link TermRanking}.
  */
 @Repository
 class JdbcInsights implements Insights {
 
-	/** The advisory lock of the count: "insights" in ASCII, as a number. */
-	private static final long COUNT_LOCK = 0x696e_7369_6768_7473L;
-
 	/** The advisory lock of refreshing kept pages: one node at a time. */
-	private static final long PAGES_LOCK = COUNT_LOCK + 1;
-
-	/**
-	 * Candidates ranked beyond a list's length, for those a longer phrase covers or too
-	 * few people used.
-	 */
-	private static final int CANDIDATES_SPARE = 10;
-
-	/** A term needs this many people in the period to be shown. */
-	private static final int MIN_PEOPLE = 2;
+	private static final long PAGES_LOCK = InsightCounter.COUNT_LOCK + 1;
 
 	private static final int MAX_KEY = 200;
-
-	/** A phrase in this share of a shorter term's conversations stands for it. */
-	private static final double COVERED_SHARE = 0.8;
-
-	private static final String CLAIM = """
-			delete from insight_pending
-			 where conversation_id in (select conversation_id from insight_pending
-			                            where touched_at <= now() - make_interval(secs => :settled)
-			                            order by touched_at limit :batch for update skip locked)
-			returning conversation_id
-			""";
-
-	private static final String CONVERSATIONS = """
-			insert into insight_conversation (conversation_id, site_id, day, local_dow, local_hour, who, known, page,
-			                                  referrer, customer_messages, staff_messages, first_message_at,
-			                                  first_reply_at, first_reply_by, closed_at, closed_by, started_at)
-			select c.id, c.site_id, (c.started_at at time zone z.zone)::date,
-			       extract(isodow from c.started_at at time zone z.zone), extract(hour from c.started_at at time zone z.zone),
-			       coalesce(c.customer_id, c.visitor_id), c.customer_id is not null,
-			       left(regexp_replace(c.context ->> 'url', '[?#].*$', ''), 300),
-			       lower(substring(c.context ->> 'referrer' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)')),
-			       coalesce(n.visitor, 0), coalesce(n.staff, 0), n.first_at, r.sent_at, r.author_id,
-			       c.closed_at,
-			       case when c.closed_at is not null
-			            then coalesce((select e.author_id from conversation_event e
-			                            where e.conversation_id = c.id and e.kind = 'CLOSED' and e.sender_kind = 'STAFF'
-			                            order by e.seq desc limit 1), c.assignee_id) end,
-			       c.started_at
-			  from conversation c
-			  join site s on s.id = c.site_id
-			  cross join lateral (select coalesce(s.widget_settings #>> '{businessHours,zone}', 'UTC') as zone) z
-			  cross join lateral (select count(*) filter (where m.sender_kind = 'VISITOR') as visitor,
-			                             count(*) filter (where m.sender_kind = 'STAFF') as staff,
-			                             min(m.sent_at) filter (where m.sender_kind = 'VISITOR') as first_at
-			                        from message m where m.conversation_id = c.id) n
-			  left join lateral (select m.sent_at, m.author_id from message m
-			                      where m.conversation_id = c.id and m.sender_kind = 'STAFF' and m.sent_at >= n.first_at
-			                      order by m.seq limit 1) r on true
-			 where c.id = any(:ids)
-			on conflict (conversation_id) do update
-			   set who = excluded.who, known = excluded.known, page = excluded.page, referrer = excluded.referrer,
-			       customer_messages = excluded.customer_messages, staff_messages = excluded.staff_messages,
-			       first_message_at = excluded.first_message_at, first_reply_at = excluded.first_reply_at,
-			       first_reply_by = excluded.first_reply_by, closed_at = excluded.closed_at,
-			       closed_by = excluded.closed_by
-			""";
-
-	private static final String TERMS = """
-			with src as (
-			    select m.conversation_id, m.seq, m.sender_kind, m.body, i.site_id, i.day, i.who, s.search_config
-			      from insight_conversation i
-			      join site s on s.id = i.site_id
-			      join message m on m.conversation_id = i.conversation_id and m.seq > i.term_seq
-			     where i.conversation_id = any(:ids)),
-			added as (
-			    insert into insight_term (conversation_id, term, site_id, day, who, surface)
-			    select distinct on (src.conversation_id, t.term)
-			           src.conversation_id, t.term, src.site_id, src.day, src.who, t.surface
-			      from src cross join lateral porchlight_insight_terms(src.search_config, src.body) t
-			     where src.sender_kind = 'VISITOR'
-			     order by src.conversation_id, t.term, src.seq
-			    on conflict (conversation_id, term) do nothing)
-			update insight_conversation i set term_seq = s.seq
-			  from (select conversation_id, max(seq) as seq from src group by conversation_id) s
-			 where i.conversation_id = s.conversation_id
-			""";
-
-	private static final String OWNERS = """
-			update insight_term t set who = i.who
-			  from insight_conversation i
-			 where i.conversation_id = any(:ids) and t.conversation_id = i.conversation_id and t.who <> i.who
-			""";
-
-	/**
-	 * The candidates of a period: the terms in most conversations, those that grew most
-	 * and those that shrank most, by the day counts (a conversation on two days of a
-	 * merged pair counts twice here; the figures shown are counted exactly below).
-	 */
-	private static final String CANDIDATES = """
-			with rules as (select term, hidden, merge_into from insight_term_rule where site_id = :site),
-			sums as (
-			    select coalesce(r.merge_into, d.term) as term,
-			           coalesce(sum(d.conversations) filter (where d.day >= :from), 0) as now,
-			           coalesce(sum(d.conversations) filter (where d.day < :from), 0) as before
-			      from insight_term_day d left join rules r on r.term = d.term
-			     where d.site_id = :site and d.day >= :previousFrom and d.day < :end and not coalesce(r.hidden, false)
-			     group by 1),
-			visible as (select s.* from sums s left join rules r on r.term = s.term where not coalesce(r.hidden, false))
-			(select term from visible where now >= :min order by now desc, term limit :k)
-			union
-			(select term from visible where now > before and now >= :min order by now - before desc, now desc, term limit :k)
-			union
-			(select term from visible where before > now and before >= :min order by before - now desc, before desc, term
-			 limit :k)
-			""";
-
-	/**
-	 * What the candidates' counts are exactly, from one read of their rows in both
-	 * periods: distinct conversations and people per period, and how often each spelling
-	 * was written (for the label). Hash aggregates over the rows read once, rather than a
-	 * sort per distinct count.
-	 */
-	private static final String EXACT = """
-			with rules as (select term, merge_into from insight_term_rule where site_id = :site and merge_into is not null),
-			wanted as (select unnest(cast(:keys as text[])) as key),
-			sources as (select w.key, w.key as term from wanted w
-			            union all
-			            select w.key, r.term from wanted w join rules r on r.merge_into = w.key),
-			found as materialized (
-			    select s.key, t.conversation_id, t.who, t.surface, t.day >= :from as recent
-			      from sources s
-			      join insight_term t on t.site_id = :site and t.term = s.term and t.day >= :previousFrom and t.day < :end)
-			select key, recent, 'c' as kind, null as surface, count(*) as n
-			  from (select distinct key, recent, conversation_id from found) c group by key, recent
-			union all
-			select key, recent, 'p', null, count(*) from (select distinct key, recent, who from found) p group by key, recent
-			union all
-			select key, recent, 's', surface, count(*) from found group by key, recent, surface
-			""";
 
 	private static final String PEOPLE = """
 			with c as (select who, known, customer_messages from insight_conversation
@@ -234,64 +96,36 @@ class JdbcInsights implements Insights {
 
 	private final JdbcClient jdbc;
 
+	private final InsightCounter counter;
+
+	private final TermRanking ranking;
+
 	JdbcInsights(JdbcClient jdbc) {
 		this.jdbc = jdbc;
+		this.counter = new InsightCounter(jdbc);
+		this.ranking = new TermRanking(jdbc, this::rules);
 	}
 
 	@Override
 	@Transactional
 	public int count(int batch, Duration settled) {
-		Boolean mine = this.jdbc.sql("select pg_try_advisory_xact_lock(:key)")
-			.param("key", COUNT_LOCK)
-			.query(Boolean.class)
-			.single();
-		if (!Boolean.TRUE.equals(mine)) {
-			return 0;
-		}
-		UUID[] ids = this.jdbc.sql(CLAIM)
-			.param("batch", batch)
-			.param("settled", settled.toMillis() / 1000.0)
-			.query(UUID.class)
-			.list()
-			.toArray(UUID[]::new);
-		if (ids.length == 0) {
-			return 0;
-		}
-		this.jdbc.sql(CONVERSATIONS).param("ids", ids).update();
-		this.jdbc.sql(TERMS).param("ids", ids).update();
-		this.jdbc.sql(OWNERS).param("ids", ids).update();
-		this.jdbc.sql("""
-				insert into insight_site (site_id, counted_at)
-				select distinct site_id, now() from insight_conversation where conversation_id = any(:ids)
-				on conflict (site_id) do update set counted_at = excluded.counted_at
-				""").param("ids", ids).update();
-		return ids.length;
+		return this.counter.count(batch, settled);
 	}
 
 	@Override
 	public void postponeOldest() {
-		this.jdbc.sql("""
-				update insight_pending set touched_at = now()
-				 where conversation_id = (select conversation_id from insight_pending order by touched_at limit 1
-				                           for update skip locked)
-				""").update();
+		this.counter.postponeOldest();
 	}
 
 	@Override
 	public long waiting(SiteId site) {
-		return this.jdbc.sql("""
-				select count(*) from insight_pending p join conversation c on c.id = p.conversation_id
-				 where c.site_id = :site
-				""").param("site", site.value()).query(Long.class).single();
+		return this.counter.waiting(site);
 	}
 
 	@Override
 	@Transactional
 	public long rebuild() {
-		// Waits for a count in progress, so none writes into what was just emptied.
-		this.jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", COUNT_LOCK).query((row) -> {
-		});
-		return this.jdbc.sql("select porchlight_insights_rebuild()").query(Long.class).single();
+		return this.counter.rebuild();
 	}
 
 	@Override
@@ -382,82 +216,7 @@ class JdbcInsights implements Insights {
 	@Override
 	@Transactional(readOnly = true)
 	public Asks asks(SiteId site, Period period, int limit) {
-		Period previous = period.previous();
-		List<String> keys = this.jdbc.sql(CANDIDATES)
-			.param("site", site.value())
-			.param("from", Date.valueOf(period.from()))
-			.param("previousFrom", Date.valueOf(previous.from()))
-			.param("end", Date.valueOf(period.end()))
-			.param("min", MIN_PEOPLE)
-			.param("k", limit + CANDIDATES_SPARE)
-			.query(String.class)
-			.list();
-		if (keys.isEmpty()) {
-			return new Asks(List.of(), List.of(), List.of());
-		}
-		Map<String, Counts> counts = new HashMap<>();
-		this.jdbc.sql(EXACT)
-			.param("site", site.value())
-			.param("keys", keys.toArray(String[]::new))
-			.param("from", Date.valueOf(period.from()))
-			.param("previousFrom", Date.valueOf(previous.from()))
-			.param("end", Date.valueOf(period.end()))
-			.query((row) -> {
-				counts.computeIfAbsent(row.getString("key"), (key) -> new Counts())
-					.add(row.getBoolean("recent"), row.getString("kind"), row.getString("surface"), row.getInt("n"));
-			});
-		Map<String, List<String>> merged = new HashMap<>();
-		for (Term.Rule rule : rules(site)) {
-			if (rule.mergeInto() != null) {
-				merged.computeIfAbsent(rule.mergeInto(), (key) -> new ArrayList<>()).add(rule.key());
-			}
-		}
-		List<Term> terms = counts.entrySet()
-			.stream()
-			.map((entry) -> entry.getValue().term(entry.getKey(), merged.getOrDefault(entry.getKey(), List.of())))
-			.toList();
-		List<Term> top = terms.stream()
-			.filter((term) -> term.customers() >= MIN_PEOPLE && !covered(term, terms, Term::conversations))
-			.sorted(Comparator.comparingInt(Term::conversations)
-				.reversed()
-				.thenComparing(Comparator.comparingInt(Term::customers).reversed())
-				.thenComparing(Term::label))
-			.limit(limit)
-			.toList();
-		List<Term> rising = terms.stream()
-			.filter((term) -> term.customers() >= MIN_PEOPLE && term.conversations() > term.previousConversations()
-					&& !covered(term, terms, Term::conversations))
-			.sorted(byChange((term) -> term.conversations() - term.previousConversations()))
-			.limit(limit)
-			.toList();
-		List<Term> fading = terms.stream()
-			.filter((term) -> term.previousCustomers() >= MIN_PEOPLE
-					&& term.previousConversations() > term.conversations()
-					&& !covered(term, terms, Term::previousConversations))
-			.sorted(byChange((term) -> term.previousConversations() - term.conversations()))
-			.limit(limit)
-			.toList();
-		return new Asks(top, rising, fading);
-	}
-
-	/**
-	 * Whether a longer phrase says the same: one that contains the term's words in a row
-	 * and was used in at least {@value #COVERED_SHARE} of as many conversations ("gift"
-	 * and "wrapping" when nearly everyone wrote "gift wrapping").
-	 */
-	private static boolean covered(Term term, List<Term> all, ToIntFunction<Term> count) {
-		String words = " " + term.key() + " ";
-		int own = count.applyAsInt(term);
-		return all.stream()
-			.anyMatch((other) -> other.key().length() > term.key().length() && (" " + other.key() + " ").contains(words)
-					&& count.applyAsInt(other) >= COVERED_SHARE * own);
-	}
-
-	private static Comparator<Term> byChange(ToIntFunction<Term> change) {
-		return Comparator.comparingInt(change)
-			.reversed()
-			.thenComparing(Comparator.comparingInt(Term::conversations).reversed())
-			.thenComparing(Term::label);
+		return this.ranking.asks(site, period, limit);
 	}
 
 	@Override
@@ -694,67 +453,6 @@ class JdbcInsights implements Insights {
 	}
 
 	private record Stored(String page, boolean touch) {
-	}
-
-	/**
-	 * A term's counts as {@link #EXACT} reads them: conversations and people in the
-	 * period and the one before, and how often each spelling was written.
-	 */
-	private static final class Counts {
-
-		private int conversations;
-
-		private int people;
-
-		private int previousConversations;
-
-		private int previousPeople;
-
-		private final Map<String, Integer> recentSpellings = new HashMap<>();
-
-		private final Map<String, Integer> spellings = new HashMap<>();
-
-		void add(boolean recent, String kind, @Nullable String surface, int n) {
-			switch (kind) {
-				case "c" -> {
-					if (recent) {
-						this.conversations = n;
-					}
-					else {
-						this.previousConversations = n;
-					}
-				}
-				case "p" -> {
-					if (recent) {
-						this.people = n;
-					}
-					else {
-						this.previousPeople = n;
-					}
-				}
-				default -> {
-					if (recent) {
-						this.recentSpellings.merge(surface, n, Integer::sum);
-					}
-					this.spellings.merge(surface, n, Integer::sum);
-				}
-			}
-		}
-
-		Term term(String key, List<String> merged) {
-			// How customers wrote it most often in the period (else before), the first in
-			// alphabetical order among equals.
-			Map<String, Integer> source = this.recentSpellings.isEmpty() ? this.spellings : this.recentSpellings;
-			String label = source.entrySet()
-				.stream()
-				.min(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-				.map(Map.Entry::getKey)
-				.orElse(key);
-			return new Term(key, label, this.conversations, this.people, this.previousConversations,
-					this.previousPeople, Term.isRising(this.conversations, this.previousConversations),
-					merged.stream().sorted().toList());
-		}
-
 	}
 
 	private record Summary(int conversations, int previous, int people, int newPeople, int identified,
