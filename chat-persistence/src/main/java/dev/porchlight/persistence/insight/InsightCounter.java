@@ -98,11 +98,7 @@ final class InsightCounter {
 	}
 
 	int count(int batch, Duration settled) {
-		Boolean mine = this.jdbc.sql("select pg_try_advisory_xact_lock(:key)")
-			.param("key", COUNT_LOCK)
-			.query(Boolean.class)
-			.single();
-		if (!Boolean.TRUE.equals(mine)) {
+		if (!tryTransactionLock(this.jdbc, COUNT_LOCK)) {
 			return 0;
 		}
 		UUID[] ids = this.jdbc.sql(CLAIM)
@@ -145,6 +141,18 @@ final class InsightCounter {
 		this.jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", COUNT_LOCK).query((row) -> {
 		});
 		return this.jdbc.sql("select porchlight_insights_rebuild()").query(Long.class).single();
+	}
+
+	/**
+	 * Takes an advisory lock until the transaction ends, if no other transaction holds
+	 * it.
+	 * @param jdbc the client, in a transaction
+	 * @param key the lock
+	 * @return whether this transaction has it
+	 */
+	static boolean tryTransactionLock(JdbcClient jdbc, long key) {
+		return Boolean.TRUE
+			.equals(jdbc.sql("select pg_try_advisory_xact_lock(:key)").param("key", key).query(Boolean.class).single());
 	}
 
 }

@@ -163,11 +163,7 @@ class JdbcInsights implements Insights {
 	@Override
 	@Transactional
 	public int refreshPages(Duration fresh) {
-		Boolean mine = this.jdbc.sql("select pg_try_advisory_xact_lock(:key)")
-			.param("key", PAGES_LOCK)
-			.query(Boolean.class)
-			.single();
-		if (!Boolean.TRUE.equals(mine)) {
+		if (!InsightCounter.tryTransactionLock(this.jdbc, PAGES_LOCK)) {
 			return 0;
 		}
 		List<Kept> due = this.jdbc.sql("""
