@@ -24,7 +24,6 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
@@ -32,8 +31,6 @@ import jakarta.mail.internet.MimePartDataSource;
 import jakarta.mail.internet.MimeUtility;
 import org.jspecify.annotations.Nullable;
 
-import static dev.porchlight.api.email.MimeParts.charset;
-import static dev.porchlight.api.email.MimeParts.content;
 import static dev.porchlight.api.email.MimeParts.disposition;
 import static dev.porchlight.api.email.MimeParts.header;
 import static dev.porchlight.api.email.MimeParts.text;
@@ -48,19 +45,15 @@ import static dev.porchlight.api.email.MimeParts.type;
  */
 public final class MailParser {
 
-	private static final Session SESSION = Session.getInstance(new Properties());
+	static final Session SESSION = Session.getInstance(new Properties());
 
-	private static final int MAX_DEPTH = 16;
+	static final int MAX_DEPTH = 16;
 
 	private static final int MAX_PARTS = 500;
 
 	private static final int MAX_HEADER_LENGTH = 998;
 
 	private static final int MAX_FILE_NAME_LENGTH = 255;
-
-	private static final int MAX_DIAGNOSTIC_LENGTH = 300;
-
-	private static final int MAX_BOUNCE_TEXT = 100_000;
 
 	private static final List<String> RECIPIENT_HEADERS = List.of("To", "Cc", "Delivered-To", "X-Original-To",
 			"Envelope-To");
@@ -80,27 +73,9 @@ public final class MailParser {
 
 	private static final Pattern BRACKETED_ID = Pattern.compile("<([^<>]*)>");
 
-	private static final String ADDRESS = "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?";
+	static final String ADDRESS = "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?";
 
-	private static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
-
-	private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245]\\.\\d{1,3}\\.\\d{1,3})(?![.\\d])");
-
-	private static final Pattern BOUNCE_SUBJECT = Pattern.compile("^(?:Undelivered Mail Returned to Sender"
-			+ "|Delivery Status Notification \\(Failure\\)|Mail delivery failed|Undeliverable:|Undeliverable mail"
-			+ "|Returned mail:|failure notice|Delivery Failure)", Pattern.CASE_INSENSITIVE);
-
-	private static final Pattern MESSAGE_ID_IN_TEXT = Pattern.compile("(?im)^[ \\t]*Message-ID:[ \\t]*<([^<>\\s]+)>");
-
-	/** Where the failed address follows, in the text of common non-standard bounces. */
-	private static final List<Pattern> FAILED_RECIPIENT_CUES = List.of(
-			Pattern.compile("(?im)^[ \\t]*(?:Final|Original)-Recipient:"),
-			Pattern.compile("(?m)^<(?=" + ADDRESS + ">:)"),
-			Pattern.compile("(?i)following address(?:\\(es\\))? failed:"),
-			Pattern.compile("(?i)Delivery has failed to these recipients or groups:"),
-			Pattern.compile("(?i)following recipients? failed permanently:"),
-			Pattern.compile("(?i)(?:wasn't|was not|couldn't be|could not be) delivered to"),
-			Pattern.compile("(?i)Your message to"));
+	static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
 
 	private MailParser() {
 	}
@@ -191,8 +166,7 @@ public final class MailParser {
 				body = "";
 			}
 			body = cleanText(body);
-			DeliveryReport bounce = looksLikeBounce(sender, decodedSubject)
-					? heuristicBounce(lookup, truncate(body, MAX_BOUNCE_TEXT), null, null) : null;
+			DeliveryReport bounce = Bounces.fromText(sender, decodedSubject, lookup, body);
 			List<String> attachments = new ArrayList<>();
 			for (String name : attachmentNames) {
 				String clean = fileName(name);
@@ -222,13 +196,13 @@ public final class MailParser {
 	// Headers
 
 	@FunctionalInterface
-	private interface Headers {
+	interface Headers {
 
 		@Nullable String get(String name);
 
 	}
 
-	private record Mailbox(String address, @Nullable String name) {
+	record Mailbox(String address, @Nullable String name) {
 
 	}
 
@@ -258,7 +232,7 @@ public final class MailParser {
 		return singleLine(decoded, MAX_HEADER_LENGTH);
 	}
 
-	private static @Nullable String singleLine(@Nullable String value, int maxLength) {
+	static @Nullable String singleLine(@Nullable String value, int maxLength) {
 		if (value == null) {
 			return null;
 		}
@@ -267,7 +241,7 @@ public final class MailParser {
 		return line.isEmpty() ? null : line;
 	}
 
-	private static String truncate(String value, int maxLength) {
+	static String truncate(String value, int maxLength) {
 		return (value.length() <= maxLength) ? value : value.substring(0, maxLength);
 	}
 
@@ -275,7 +249,7 @@ public final class MailParser {
 	 * The mailboxes of an address header, leniently: what Jakarta Mail cannot parse is
 	 * searched for addresses.
 	 */
-	private static List<Mailbox> mailboxes(@Nullable String raw) {
+	static List<Mailbox> mailboxes(@Nullable String raw) {
 		if (raw == null || raw.isBlank()) {
 			return List.of();
 		}
@@ -375,7 +349,7 @@ public final class MailParser {
 		}
 	}
 
-	private static @Nullable String first(List<String> values) {
+	static @Nullable String first(List<String> values) {
 		return values.isEmpty() ? null : values.get(0);
 	}
 
@@ -391,7 +365,7 @@ public final class MailParser {
 		return precedence != null && AUTOMATIC_PRECEDENCE.contains(firstToken(precedence));
 	}
 
-	private static String firstToken(String value) {
+	static String firstToken(String value) {
 		String token = MimeUtility.unfold(value).strip().toLowerCase(Locale.ROOT);
 		for (int i = 0; i < token.length(); i++) {
 			char c = token.charAt(i);
@@ -413,110 +387,8 @@ public final class MailParser {
 		return name.isEmpty() ? null : name;
 	}
 
-	private static String cleanText(String text) {
+	static String cleanText(String text) {
 		return TEXT_CONTROLS.matcher(text.replace("\r\n", "\n").replace('\r', '\n')).replaceAll("");
-	}
-
-	// Bounces
-
-	private static boolean looksLikeBounce(@Nullable Mailbox sender, @Nullable String subject) {
-		if (sender == null || subject == null) {
-			return false;
-		}
-		String local = sender.address().substring(0, sender.address().indexOf('@'));
-		return (local.equals("mailer-daemon") || local.equals("postmaster"))
-				&& BOUNCE_SUBJECT.matcher(subject).lookingAt();
-	}
-
-	/**
-	 * A non-standard bounce: the failed address and the original Message-ID are looked
-	 * for in the headers, the text and the original message's headers.
-	 */
-	private static DeliveryReport heuristicBounce(Headers headers, String text, @Nullable String originalId,
-			@Nullable String originalTo) {
-		String recipient = first(mailboxes(headers.get("X-Failed-Recipients")).stream().map(Mailbox::address).toList());
-		if (recipient == null) {
-			recipient = failedRecipientIn(text);
-		}
-		if (recipient == null) {
-			recipient = originalTo;
-		}
-		String messageId = originalId;
-		if (messageId == null) {
-			Matcher matcher = MESSAGE_ID_IN_TEXT.matcher(text);
-			messageId = matcher.find() ? first(ids(matcher.group(1))) : null;
-		}
-		String status = null;
-		String diagnostic = null;
-		Matcher matcher = STATUS.matcher(text);
-		if (matcher.find()) {
-			status = matcher.group(1);
-			int start = text.lastIndexOf('\n', matcher.start()) + 1;
-			int end = text.indexOf('\n', matcher.end());
-			diagnostic = singleLine(text.substring(start, (end < 0) ? text.length() : end), MAX_DIAGNOSTIC_LENGTH);
-		}
-		// As in a standard report: a 4.x.x status is a temporary failure, which says
-		// nothing lasting about the address (a server that gave up retrying, 4.4.7).
-		return new DeliveryReport(recipient, messageId, status, diagnostic, status == null || status.startsWith("5"));
-	}
-
-	private static @Nullable String failedRecipientIn(String text) {
-		for (Pattern cue : FAILED_RECIPIENT_CUES) {
-			Matcher matcher = cue.matcher(text);
-			if (matcher.find()) {
-				String after = text.substring(matcher.end(), Math.min(text.length(), matcher.end() + 200));
-				Matcher address = ANY_ADDRESS.matcher(after);
-				if (address.find()) {
-					String found = address(address.group());
-					if (found != null) {
-						return found;
-					}
-				}
-			}
-		}
-		return null;
-	}
-
-	/** Fields of a message/delivery-status body: groups separated by blank lines. */
-	private static List<Map<String, String>> fieldGroups(String text) {
-		List<Map<String, String>> groups = new ArrayList<>();
-		Map<String, String> group = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		String last = null;
-		for (String line : text.split("\r\n|\r|\n")) {
-			if (line.isBlank()) {
-				if (!group.isEmpty()) {
-					groups.add(group);
-					group = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-				}
-				last = null;
-			}
-			else if (Character.isWhitespace(line.charAt(0))) {
-				if (last != null) {
-					group.put(last, group.get(last) + " " + line.strip());
-				}
-			}
-			else {
-				int colon = line.indexOf(':');
-				String name = (colon > 0) ? line.substring(0, colon).strip() : null;
-				last = null;
-				if (name != null && !group.containsKey(name)) {
-					group.put(name, line.substring(colon + 1).strip());
-					last = name;
-				}
-			}
-		}
-		if (!group.isEmpty()) {
-			groups.add(group);
-		}
-		return groups;
-	}
-
-	private static @Nullable String withoutType(@Nullable String value) {
-		if (value == null) {
-			return null;
-		}
-		int semicolon = value.indexOf(';');
-		return (semicolon >= 0) ? value.substring(semicolon + 1).strip() : value.strip();
 	}
 
 	private static @Nullable String fileName(Part part) {
@@ -571,17 +443,7 @@ public final class MailParser {
 			Body body = select(message, 0);
 			String text = (body != null) ? cleanText(body.text()) : "";
 			Type type = type(message);
-			DeliveryReport bounce;
-			Part report = findReport(message, 0);
-			if (report != null) {
-				bounce = deliveryStatus(report);
-			}
-			else if (looksLikeBounce(sender, subject)) {
-				bounce = nonStandardBounce(message, headers);
-			}
-			else {
-				bounce = null;
-			}
+			DeliveryReport bounce = new Bounces(this::children).report(message, sender, subject, headers);
 			boolean automatic = automatic(headers) || type.is("multipart/report");
 			return new InboundEmail(first(ids(headers.get("Message-ID"))), (sender != null) ? sender.address() : null,
 					(sender != null) ? sender.name() : null, List.copyOf(recipients), subject,
@@ -673,125 +535,6 @@ public final class MailParser {
 			}
 			return best;
 		}
-
-		private @Nullable Part findReport(Part part, int depth) throws MessagingException {
-			if (depth > MAX_DEPTH) {
-				return null;
-			}
-			Type type = type(part);
-			if (type.is("multipart/report") && "delivery-status".equalsIgnoreCase(type.parameter("report-type"))) {
-				return part;
-			}
-			if (type.multipart()) {
-				for (Part child : children(part)) {
-					Part found = findReport(child, depth + 1);
-					if (found != null) {
-						return found;
-					}
-				}
-			}
-			return null;
-		}
-
-		/** The report of a DSN whose action is failed; null for other actions. */
-		private @Nullable DeliveryReport deliveryStatus(Part report) throws MessagingException {
-			Map<String, String> failed = null;
-			for (Part child : children(report)) {
-				Type type = type(child);
-				if (!type.is("message/delivery-status") && !type.is("message/global-delivery-status")) {
-					continue;
-				}
-				String fields = new String(content(child), charset(type.parameter("charset")));
-				for (Map<String, String> group : fieldGroups(fields)) {
-					String action = group.get("Action");
-					String status = group.get("Status");
-					boolean isFailed = (action != null) ? firstToken(action).equals("failed") : (status != null
-							&& status.strip().startsWith("5") && group.containsKey("Final-Recipient"));
-					if (isFailed) {
-						failed = group;
-						break;
-					}
-				}
-				if (failed != null) {
-					break;
-				}
-			}
-			if (failed == null) {
-				return null;
-			}
-			String recipientField = failed.containsKey("Final-Recipient") ? failed.get("Final-Recipient")
-					: failed.get("Original-Recipient");
-			String recipient = address(withoutType(recipientField));
-			String statusField = failed.get("Status");
-			Matcher matcher = STATUS.matcher((statusField != null) ? statusField : "");
-			String status = matcher.find() ? matcher.group(1) : null;
-			String diagnostic = singleLine(withoutType(failed.get("Diagnostic-Code")), MAX_DIAGNOSTIC_LENGTH);
-			boolean permanent = (status != null) ? status.startsWith("5") : true;
-			Original original = original(report, 0);
-			return new DeliveryReport(recipient, (original != null) ? original.messageId() : null, status, diagnostic,
-					permanent);
-		}
-
-		private DeliveryReport nonStandardBounce(MimeMessage message, Headers headers) throws MessagingException {
-			StringBuilder text = new StringBuilder();
-			collectText(message, 0, text);
-			Original original = original(message, 0);
-			return heuristicBounce(headers, truncate(text.toString(), MAX_BOUNCE_TEXT),
-					(original != null) ? original.messageId() : null, (original != null) ? original.to() : null);
-		}
-
-		/** All the text of a bounce, attachments included, but not attached messages. */
-		private void collectText(Part part, int depth, StringBuilder text) throws MessagingException {
-			if (depth > MAX_DEPTH || text.length() > MAX_BOUNCE_TEXT) {
-				return;
-			}
-			Type type = type(part);
-			if (type.is("text/plain")) {
-				text.append(cleanText(text(part, type))).append('\n');
-			}
-			else if (type.is("text/html")) {
-				text.append(cleanText(HtmlText.toText(text(part, type)))).append('\n');
-			}
-			else if (type.multipart()) {
-				for (Part child : children(part)) {
-					collectText(child, depth + 1, text);
-				}
-			}
-		}
-
-		/** The headers of the original message that a bounce returns. */
-		private @Nullable Original original(Part part, int depth) throws MessagingException {
-			if (depth > MAX_DEPTH) {
-				return null;
-			}
-			Type type = type(part);
-			if (depth > 0 && (type.is("message/rfc822") || type.is("message/global"))) {
-				MimeMessage original = new MimeMessage(SESSION, new ByteArrayInputStream(content(part)));
-				return original(header(original, "Message-ID"), header(original, "To"));
-			}
-			if (depth > 0 && (type.is("text/rfc822-headers") || type.is("message/global-headers"))) {
-				InternetHeaders original = new InternetHeaders(new ByteArrayInputStream(content(part)));
-				return original(original.getHeader("Message-ID", null), original.getHeader("To", null));
-			}
-			if (type.multipart()) {
-				for (Part child : children(part)) {
-					Original found = original(child, depth + 1);
-					if (found != null) {
-						return found;
-					}
-				}
-			}
-			return null;
-		}
-
-		private static Original original(@Nullable String messageId, @Nullable String to) {
-			List<Mailbox> recipients = mailboxes(to);
-			return new Original(first(ids(messageId)), recipients.isEmpty() ? null : recipients.get(0).address());
-		}
-
-	}
-
-	private record Original(@Nullable String messageId, @Nullable String to) {
 
 	}
 

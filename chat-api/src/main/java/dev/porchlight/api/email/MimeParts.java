@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * The MIME side of reading an email: a part's type and parameters, its disposition, its
  * charset and decoded content (leniently: a bad encoding gives what can be read, never an
  * exception for the sender's mistake), and format=flowed text joined again. What the
- * parts mean for Porchlight (body, quotes, attachments, bounces) is {@link MailParser}'s.
+ * parts mean for Porchlight is {@link MailParser}'s (body, quotes, attachments) and
+ * {@link Bounces}' (what a bounce reports).
  */
 final class MimeParts {
 
