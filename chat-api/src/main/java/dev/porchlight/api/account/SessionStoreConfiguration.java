@@ -7,11 +7,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 import org.springframework.session.data.redis.config.ConfigureRedisAction;
-import org.springframework.session.data.redis.config.annotation.web.http.EnableRedisIndexedHttpSession;
 
 /**
  * Staff sessions: Spring Session's indexed Redis repository (indexed by account, so any
@@ -25,10 +23,11 @@ import org.springframework.session.data.redis.config.annotation.web.http.EnableR
  * {@link ExpiredSessionsCleanup} the Redis one). What Boot's configuration did and
  * Porchlight uses is kept: the idle timeout {@code spring.session.timeout}, and no
  * clean-up scheduler of the repository's own ({@link ExpiredSessionsCleanup} runs it on
- * the application's scheduler).
+ * the application's scheduler). It extends Spring Session's configuration, rather than
+ * importing it with the annotation, to put a listener container in that subscribes again
+ * after a failed connection ({@link ResubscribingListenerContainer}).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableRedisIndexedHttpSession(cleanupCron = Scheduled.CRON_DISABLED)
 class SessionStoreConfiguration {
 
 	/** How stale a session's stored last access may be before a request moves it. */

@@ -3,6 +3,7 @@ package dev.porchlight.api.account;
 import java.util.UUID;
 
 import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.persistence.session.RedisSessionStoreConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.context.servlet.AnnotationConfigServletWebApplicationContext;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -80,13 +81,13 @@ class ManagedRedisIntegrationTests {
 		});
 	}
 
-	private ApplicationContextRunner contexts() {
-		return new ApplicationContextRunner(() -> {
+	private WebApplicationContextRunner contexts() {
+		return new WebApplicationContextRunner(() -> {
 			// Durations such as spring.session.timeout's converted as in the application.
-			AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+			AnnotationConfigServletWebApplicationContext context = new AnnotationConfigServletWebApplicationContext();
 			context.getBeanFactory().setConversionService(ApplicationConversionService.getSharedInstance());
 			return context;
-		}).withUserConfiguration(SessionStoreConfiguration.class)
+		}).withUserConfiguration(SessionStoreConfiguration.class, RedisSessionStoreConfiguration.class)
 			.withBean(RedisConnectionFactory.class, this::asTheManagedUser);
 	}
 

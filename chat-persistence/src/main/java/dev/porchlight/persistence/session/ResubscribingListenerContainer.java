@@ -1,0 +1,67 @@
+package dev.porchlight.persistence.session;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The listener container of the staff sessions' events, which subscribes again whenever
+ * its connection to Redis fails, also at start-up.
+ * <p>
+ * Spring's container retries only a {@link RedisConnectionFailureException}. With
+ * commands rejected while disconnected ({@code LiveStorageConfiguration}), a connection
+ * that drops between being opened and subscribing fails with Lettuce's "Currently not
+ * connected" or "Connection disconnected" instead, which the container took for a
+ * permanent error: the node then did not start (seen once in CI, on a Redis that was up).
+ * Every failure the client raises about its connection is retried here, first after 100
+ * ms, then doubling up to 5 s; an error Redis itself answers (a
+ * {@link RedisCommandExecutionException}, such as a missing permission) still ends the
+ * subscription, as before.
+ */
+final class ResubscribingListenerContainer extends RedisMessageListenerContainer {
+
+	static final Duration FIRST_RETRY = Duration.ofMillis(100);
+
+	static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+
+	ResubscribingListenerContainer() {
+		ExponentialBackOff backOff = new ExponentialBackOff(FIRST_RETRY.toMillis(), 2.0);
+		backOff.setMaxInterval(LONGEST_RETRY.toMillis());
+		setRecoveryBackoff(backOff);
+	}
+
+	@Override
+	protected void handleSubscriptionException(CompletableFuture<Void> future, BackOffExecution backOffExecution,
+			Throwable ex) {
+		Throwable failure = (ex instanceof RedisConnectionFailureException || !isConnectionTrouble(ex)) ? ex
+				: new RedisConnectionFailureException("Redis connection lost while subscribing: " + ex.getMessage(),
+						ex);
+		super.handleSubscriptionException(future, backOffExecution, failure);
+	}
+
+	/**
+	 * Whether the client, not Redis, gave up on the command: a Lettuce exception in the
+	 * causes that is not an error reply from the server.
+	 * @param ex what the subscription failed with
+	 * @return true for a failure of the connection
+	 */
+	static boolean isConnectionTrouble(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RedisCommandExecutionException) {
+				return false;
+			}
+			if (cause instanceof RedisException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
