@@ -54,20 +54,19 @@ final class BestMessages {
 			        || array_to_tsvector(array[w.word])) @@ cast(:lexemes as tsquery)
 			""";
 
-	private final JdbcClient jdbc;
-
-	BestMessages(JdbcClient jdbc) {
-		this.jdbc = jdbc;
+	private BestMessages() {
 	}
 
 	/**
 	 * The best-matching message(s) of each conversation on a page, as snippets.
-	 * @param jdbc the client of the search's connection, which runs with custom plans
+	 * @param jdbc the client of the search's connection, which runs with custom plans;
+	 * every statement runs on it, so a search never holds one pooled connection while
+	 * waiting for another
 	 * @param page the ids of the page's conversations
 	 * @param built the query as the database reads it
 	 * @return the seq of the best message and the snippet, by conversation id
 	 */
-	Map<UUID, Best> snippets(JdbcClient jdbc, List<UUID> page, JdbcSearch.Built built) {
+	static Map<UUID, Best> snippets(JdbcClient jdbc, List<UUID> page, JdbcSearch.Built built) {
 		if (page.isEmpty()) {
 			return Map.of();
 		}
@@ -91,7 +90,7 @@ final class BestMessages {
 			.list();
 		Map<UUID, List<Message>> shown = new HashMap<>();
 		messages.forEach((id, candidates) -> shown.put(id, shown(candidates, built.terms().size())));
-		Set<String> matching = matchingWords(shown.values(), built.lexemes());
+		Set<String> matching = matchingWords(jdbc, shown.values(), built.lexemes());
 		Map<UUID, Best> best = new HashMap<>();
 		shown.forEach((id, parts) -> {
 			List<ConversationHit.Segment> snippet = new ArrayList<>();
@@ -122,7 +121,7 @@ final class BestMessages {
 			.orElse(List.of(first));
 	}
 
-	private Set<String> matchingWords(Iterable<List<Message>> shown, @Nullable String lexemes) {
+	private static Set<String> matchingWords(JdbcClient jdbc, Iterable<List<Message>> shown, @Nullable String lexemes) {
 		List<String> words = new ArrayList<>();
 		List<String> configs = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
@@ -139,7 +138,7 @@ final class BestMessages {
 		if (words.isEmpty() || lexemes == null) {
 			return Set.of();
 		}
-		return new HashSet<>(this.jdbc.sql(MATCHING_WORDS)
+		return new HashSet<>(jdbc.sql(MATCHING_WORDS)
 			.param("words", words.toArray(String[]::new))
 			.param("configs", configs.toArray(String[]::new))
 			.param("lexemes", lexemes)

@@ -226,12 +226,9 @@ class JdbcSearch implements Search {
 
 	private final JdbcTemplate template;
 
-	private final BestMessages snippets;
-
 	JdbcSearch(JdbcClient jdbc, JdbcTemplate template) {
 		this.jdbc = jdbc;
 		this.template = template;
-		this.snippets = new BestMessages(jdbc);
 	}
 
 	/**
@@ -294,7 +291,7 @@ class JdbcSearch implements Search {
 				.single();
 		}
 		List<Row> shown = (rows.size() > query.limit()) ? rows.subList(0, query.limit()) : rows;
-		return page(query, rows, this.snippets.snippets(jdbc, shown.stream().map(Row::id).toList(), built), total);
+		return page(query, rows, BestMessages.snippets(jdbc, shown.stream().map(Row::id).toList(), built), total);
 	}
 
 	/** An empty page after the cursor still says how many there are. */

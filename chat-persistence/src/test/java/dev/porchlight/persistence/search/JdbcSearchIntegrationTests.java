@@ -41,6 +41,7 @@ import dev.porchlight.domain.visitor.VisitorId;
 import dev.porchlight.domain.visitor.Visitors;
 import dev.porchlight.persistence.PersistenceTestApplication;
 import dev.porchlight.persistence.testing.UseRealEngines;
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -387,6 +388,31 @@ class JdbcSearchIntegrationTests {
 			.noneMatch((statement) -> List.of("ts_rank_cd(", "porchlight_best_messages(", "word_similarity(")
 				.stream()
 				.anyMatch(statement::contains));
+	}
+
+	/**
+	 * A search runs all its statements on one connection: holding one while waiting for a
+	 * second, searches could take the whole pool and wait for each other until the pool's
+	 * timeout. With a pool of one connection a search with snippets must still be
+	 * answered (before, the words to mark in the snippets asked for a second connection).
+	 */
+	@Test
+	void aSearchNeedsOneConnectionSoAPoolOfOneServesIt() throws Exception {
+		HikariDataSource shared = this.dataSource.unwrap(HikariDataSource.class);
+		try (HikariDataSource one = new HikariDataSource()) {
+			one.setJdbcUrl(shared.getJdbcUrl());
+			one.setUsername(shared.getUsername());
+			one.setPassword(shared.getPassword());
+			one.setMaximumPoolSize(1);
+			one.setConnectionTimeout(1000);
+			Search onOneConnection = new JdbcSearch(JdbcClient.create(one), new JdbcTemplate(one));
+
+			Search.Page page = onOneConnection.conversations(query("ankh pendant"));
+
+			assertThat(page.hits()).extracting(ConversationHit::conversation).first().isEqualTo(this.ankh.id());
+			assertThat(page.hits().get(0).snippet()).filteredOn(ConversationHit.Segment::match).isNotEmpty();
+			assertThat(onOneConnection.customers("Lovelace", 10, SiteScope.all())).isNotEmpty();
+		}
 	}
 
 	/**
