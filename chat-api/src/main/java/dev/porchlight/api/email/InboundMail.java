@@ -122,10 +122,13 @@ public class InboundMail {
 		}
 		catch (DomainException | IllegalArgumentException ex) {
 			// Something of the mail is not acceptable (an address, a name): it can never
-			// be
-			// taken, so it must not be offered again and again.
-			log.warn("An email (Message-ID hash {}) cannot be taken in: {}", key(mail), ex.getMessage());
-			return Outcome.of(Outcome.Kind.IGNORED, null, "The email cannot be taken in: " + ex.getMessage());
+			// be taken, so it must not be offered again and again. A domain message is
+			// written for people and quotes nothing; any other may quote the mail's text,
+			// which stays out of the log.
+			String reason = (ex instanceof DomainException) ? ex.getMessage()
+					: "a value in it is not acceptable (" + ex.getClass().getSimpleName() + ")";
+			log.warn("An email (Message-ID hash {}) cannot be taken in: {}", key(mail), reason);
+			return Outcome.of(Outcome.Kind.IGNORED, null, "The email cannot be taken in: " + reason);
 		}
 	}
 
