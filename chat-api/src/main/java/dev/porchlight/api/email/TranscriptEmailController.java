@@ -74,7 +74,10 @@ class TranscriptEmailController {
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	Queued transcript(@AuthenticationPrincipal VisitorPrincipal visitor, @PathVariable String id) {
 		LiveConversation conversation = this.live.find(ConversationId.parse(id))
-			.filter((found) -> found.conversation().belongsTo(visitor.visitorId()))
+			// Any conversation the visitor may open: their own, and a signed-in
+			// customer's on this site from another browser.
+			.filter((found) -> found.conversation()
+				.visibleTo(visitor.visitorId(), visitor.customerId(), visitor.siteId()))
 			.orElseThrow(() -> ApiException.notFound("conversation"));
 		if (!this.properties.enabled() || this.senders.getIfAvailable() == null) {
 			throw new ApiException(HttpStatus.CONFLICT, "email_disabled", "This shop does not send emails.");

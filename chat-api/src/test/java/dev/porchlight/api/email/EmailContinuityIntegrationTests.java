@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porchlight.api.ApiClient;
+import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.customer.CustomerManagement;
 import dev.porchlight.api.live.LiveTestClient;
@@ -144,6 +145,37 @@ class EmailContinuityIntegrationTests {
 		// Once: nothing more goes out for those two replies.
 		Thread.sleep(1500);
 		assertThat(emailsTo(customer)).hasSize(1);
+	}
+
+	/**
+	 * A customer the site vouches for asks, on their phone, for the transcript of the
+	 * conversation they started on their laptop: every conversation they may open, not
+	 * only this browser's. A visitor of the same site who is somebody else may not.
+	 */
+	@Test
+	void aVouchedCustomerHasATranscriptEmailedOfTheirConversationFromAnotherBrowser() throws Exception {
+		String address = "sigrid." + System.nanoTime() + "@example.no";
+		String identity = IdentityTokenFixture.token(this.site.identitySecret(), "sigrid-" + System.nanoTime(), address,
+				"Sigrid");
+		String conversation;
+		try (LiveTestClient laptop = LiveTestClient.visitor(this.port, APP, vouched(identity))) {
+			conversation = laptop.startConversation();
+			laptop.sendAndAck(conversation, "v1", "Is the copper kettle back in stock?");
+		}
+		awaitArchived(conversation, 1);
+
+		ApiClient phone = new ApiClient(this.port).header("Authorization", "Bearer " + vouched(identity));
+		ApiClient.Response asked = phone.post("/api/v1/visitor/conversations/" + conversation + "/transcript-email",
+				"");
+
+		assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+		assertThat(text(emailTo(address))).contains("Is the copper kettle back in stock?");
+		String stranger = new ApiClient(this.port).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", this.site.key().value())))
+			.text("/token");
+		assertThat(new ApiClient(this.port).header("Authorization", "Bearer " + stranger)
+			.post("/api/v1/visitor/conversations/" + conversation + "/transcript-email", "")
+			.status()).isEqualTo(404);
 	}
 
 	@Test
@@ -502,6 +534,15 @@ class EmailContinuityIntegrationTests {
 			socket.sendAndAck(conversation, "v1", message);
 			return conversation;
 		}
+	}
+
+	/** A visitor token for a new browser whose page signed the customer in. */
+	private String vouched(String identityToken) {
+		ApiClient.Response session = new ApiClient(this.port).header("Origin", APP)
+			.post("/api/v1/visitor/session", ApiClient
+				.json(Map.of("siteKey", this.site.key().value(), "identity", Map.of("token", identityToken))));
+		assertThat(session.text("/identity")).as(session.body()).isEqualTo("verified");
+		return session.text("/token");
 	}
 
 	/** A visitor who left an email address, on an open socket. */
