@@ -136,18 +136,15 @@ public class CustomerManagement {
 		CustomerId customer;
 		CustomerId verified = this.visitors.verifiedCustomer(visitor).orElse(null);
 		CustomerId own = this.visitors.contactCustomer(visitor).orElse(null);
-		if (verified != null) {
-			// Vouched for by the site: the site's details win; nothing a visitor types
-			// changes them.
-			customer = verified;
-		}
-		else if (own != null && this.visitors.contactCustomerMerged(visitor)) {
-			// The owner merged the visitor's record into theirs: what the visitor types
-			// may fill a gap in it, never replace what the owner has.
-			Customer current = this.customers.findById(own).orElseThrow();
+		if (verified != null || (own != null && this.visitors.contactCustomerMerged(visitor))) {
+			// Vouched for by the site, or the owner merged the visitor's record into
+			// theirs: what the visitor types may fill a gap (as unsigned details beside
+			// an identity token do: never marked verified), never replace what the site
+			// signed or the owner has.
+			customer = (verified != null) ? verified : own;
+			Customer current = this.customers.findById(customer).orElseThrow();
 			this.customers.update(new Customer(current.id(), (current.name() != null) ? current.name() : name,
 					(current.email() != null) ? current.email() : email, current.phone(), current.firstSeenAt(), now));
-			customer = own;
 		}
 		else if (own != null) {
 			// The record this visitor's earlier form created.

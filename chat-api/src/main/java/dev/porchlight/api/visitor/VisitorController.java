@@ -10,6 +10,7 @@ import dev.porchlight.api.web.ClientAddress;
 import dev.porchlight.api.web.PorchlightProperties;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.customer.Customer;
+import dev.porchlight.domain.customer.CustomerId;
 import dev.porchlight.domain.customer.Customers;
 import dev.porchlight.domain.ratelimit.RateLimit;
 import dev.porchlight.domain.ratelimit.RateLimiter;
@@ -92,10 +93,12 @@ class VisitorController {
 		}
 		VisitorSessions.Started started = this.sessions.start(site, request);
 		VisitorPrincipal principal = started.issued().principal();
-		// Someone who already told us how to reach them (a form before, or the site's
-		// signature) is not shown the pre-chat form again, whatever the browser forgot.
-		boolean returning = started.newSecret() == null
-				&& (principal.customerId() != null || this.visitors.contactCustomer(principal.visitorId()).isPresent());
+		// Someone we know how to reach (an email from a form before, or on the record
+		// the site vouches for, in any browser) is not shown the pre-chat form again.
+		CustomerId known = (principal.customerId() != null) ? principal.customerId() : (started.newSecret() == null)
+				? this.visitors.contactCustomer(principal.visitorId()).orElse(null) : null;
+		boolean returning = known != null
+				&& this.customers.findById(known).map((customer) -> customer.email() != null).orElse(false);
 		return new VisitorSession(started.issued().token(), principal.expiresAt().toString(),
 				principal.visitorId().toString(), started.newSecret(),
 				started.identity().name().toLowerCase(Locale.ROOT), returning, publicSettings(site));
@@ -142,8 +145,8 @@ class VisitorController {
 	 * @param visitorSecret only for a new visitor: the secret to continue as them later,
 	 * shown once
 	 * @param identity what became of the identity passed along
-	 * @param returning whether the visitor left contact details before (or is vouched
-	 * for): skip the pre-chat form
+	 * @param returning whether an email of the visitor is known, from a form before or on
+	 * the record the site vouches for: skip the pre-chat form
 	 * @param site the site's public settings
 	 */
 	record VisitorSession(String token, String expiresAt, String visitorId,

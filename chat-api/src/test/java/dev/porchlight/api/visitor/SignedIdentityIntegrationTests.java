@@ -101,6 +101,44 @@ class SignedIdentityIntegrationTests {
 			.toString()).isEqualTo("[\"email\"]");
 	}
 
+	/**
+	 * A customer the site vouches for without an email leaves one in the widget's form:
+	 * it fills the gap on the vouched record, unverified, and never replaces what the
+	 * site signed or what was left before. Whether the pre-chat form is skipped follows
+	 * whether an email is known, in any browser.
+	 */
+	@Test
+	void aVouchedCustomersFormFillsAGapOnTheirRecordAndAKnownEmailSkipsThePreChatForm() {
+		String token = IdentityTokenFixture.token(this.site.identitySecret(), "bo-1", null, "Bo");
+		ApiClient.Response first = start(Map.of("identity", Map.of("token", token)));
+		assertThat(first.text("/identity")).isEqualTo("verified");
+		assertThat(first.json().path("returning").asBoolean()).as("no email known yet").isFalse();
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + first.text("/token"));
+
+		assertThat(visitor
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "bo@example.com", "name", "Robert")))
+			.status()).isEqualTo(204);
+		JsonNode record = record("bo-1");
+		assertThat(record.path("email").asString()).isEqualTo("bo@example.com");
+		assertThat(record.path("name").asString()).as("what the site signed stays").isEqualTo("Bo");
+		assertThat(record.path("verifiedDetails").toString()).isEqualTo("[\"name\"]");
+		assertThat(
+				visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "other@example.com"))).status())
+			.isEqualTo(204);
+		assertThat(record("bo-1").path("email").asString()).as("a second form fills no gap")
+			.isEqualTo("bo@example.com");
+
+		ApiClient.Response otherBrowser = start(Map.of("identity", Map.of("token", token)));
+		assertThat(otherBrowser.text("/visitorSecret")).as("a new visitor").isNotBlank();
+		assertThat(otherBrowser.json().path("returning").asBoolean()).as("an email is known now").isTrue();
+
+		String signedEmail = IdentityTokenFixture.token(this.site.identitySecret(), "cy-1", "cy@example.com", "Cy");
+		assertThat(start(Map.of("identity", Map.of("token", signedEmail))).json().path("returning").asBoolean())
+			.as("a signed email, in a browser never seen")
+			.isTrue();
+		assertThat(start(Map.of()).json().path("returning").asBoolean()).as("an anonymous new visitor").isFalse();
+	}
+
 	@Test
 	void anExpiredOrNotYetValidTokenIsRefused() {
 		enforce();
