@@ -37,6 +37,18 @@ class OpenApiIntegrationTests {
 		assertThat(paths.at("/~1api~1v1~1canned-responses~1{id}/delete/responses").propertyNames()).contains("204");
 		assertThat(paths.at("/~1api~1v1~1session/delete/responses").propertyNames()).contains("204");
 		assertThat(paths.at("/~1api~1v1~1visitor~1contact/post/responses").propertyNames()).contains("204");
+		// An upload without a name is refused (invalid_file_name): the name is required.
+		for (String upload : List.of("/~1api~1v1~1conversations~1{id}~1attachments/post",
+				"/~1api~1v1~1visitor~1conversations~1{id}~1attachments/post")) {
+			JsonNode name = null;
+			for (JsonNode parameter : paths.at(upload + "/parameters")) {
+				if (parameter.path("name").asString().equals("name")) {
+					name = parameter;
+				}
+			}
+			assertThat(name).as(upload).isNotNull();
+			assertThat(name.path("required").asBoolean()).as(upload).isTrue();
+		}
 		assertThat(paths.at("/~1api~1v1~1accounts/post/responses").propertyNames()).contains("201");
 		assertThat(paths.at("/~1api~1v1~1sites/post/responses").propertyNames()).contains("201");
 

@@ -81,7 +81,8 @@ class AttachmentController {
 	@PostMapping("/api/v1/visitor/conversations/{id}/attachments")
 	@ResponseStatus(HttpStatus.CREATED)
 	AttachmentView visitorUpload(@AuthenticationPrincipal VisitorPrincipal visitor, @PathVariable String id,
-			@Parameter(description = "The file's name") @RequestParam(required = false) @Nullable String name,
+			@Parameter(description = "The file's name; without one, 400 invalid_file_name",
+					required = true) @RequestParam(required = false) @Nullable String name,
 			HttpServletRequest request) throws IOException {
 		notAForm(request);
 		LiveConversation conversation = visitorConversation(visitor, id);
@@ -92,7 +93,8 @@ class AttachmentController {
 	@PostMapping("/api/v1/conversations/{id}/attachments")
 	@ResponseStatus(HttpStatus.CREATED)
 	AttachmentView staffUpload(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
-			@Parameter(description = "The file's name") @RequestParam(required = false) @Nullable String name,
+			@Parameter(description = "The file's name; without one, 400 invalid_file_name",
+					required = true) @RequestParam(required = false) @Nullable String name,
 			HttpServletRequest request) throws IOException {
 		notAForm(request);
 		LiveConversation conversation = staffConversation(staff, id);

@@ -44,19 +44,40 @@ final class WidgetTexts {
 
 	/**
 	 * The supported locale closest to the requested ones, English by default.
-	 * @param requested BCP 47 tags in order of preference, any of them may be null
+	 * @param requested in order of preference, each a BCP 47 tag or a list like
+	 * {@code Accept-Language} ({@code it-IT,de;q=0.8}: the best supported by weight); any
+	 * of them may be null
 	 * @return en, de, fr or es
 	 */
 	static String pick(@Nullable String... requested) {
-		for (String tag : requested) {
-			if (tag != null) {
-				String language = tag.toLowerCase(Locale.ROOT).split("[-_,;]", 2)[0].trim();
+		for (String list : requested) {
+			if (list == null) {
+				continue;
+			}
+			for (String tag : tags(list)) {
+				String language = tag.toLowerCase(Locale.ROOT).split("[-_]", 2)[0].trim();
 				if (LOCALES.contains(language)) {
 					return language;
 				}
 			}
 		}
 		return "en";
+	}
+
+	/** A list's tags, highest weight first, without those weighted 0. */
+	private static List<String> tags(String list) {
+		try {
+			return Locale.LanguageRange.parse(list)
+				.stream()
+				.filter((range) -> range.getWeight() > 0)
+				.map(Locale.LanguageRange::getRange)
+				.toList();
+		}
+		catch (IllegalArgumentException ex) {
+			// Not a list the standard parser takes (en_GB, a stray character): its first
+			// entry, as written.
+			return List.of(list.split("[,;]", 2)[0]);
+		}
 	}
 
 	Map<String, String> launcher(String locale) {
