@@ -23,9 +23,9 @@ import org.springframework.session.data.redis.config.ConfigureRedisAction;
  * {@link ExpiredSessionsCleanup} the Redis one). What Boot's configuration did and
  * Porchlight uses is kept: the idle timeout {@code spring.session.timeout}, and no
  * clean-up scheduler of the repository's own ({@link ExpiredSessionsCleanup} runs it on
- * the application's scheduler). It extends Spring Session's configuration, rather than
- * importing it with the annotation, to put a listener container in that subscribes again
- * after a failed connection ({@link ResubscribingListenerContainer}).
+ * the application's scheduler). The repository itself, and the listener container of its
+ * events, are configured with the storage adapters, in chat-persistence's
+ * {@code dev.porchlight.persistence.session.RedisSessionStoreConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionStoreConfiguration {

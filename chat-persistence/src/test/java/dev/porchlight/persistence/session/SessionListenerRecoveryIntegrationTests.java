@@ -95,6 +95,27 @@ class SessionListenerRecoveryIntegrationTests {
 		assertThat(proxy.cut.get()).isEqualTo(1);
 	}
 
+	/**
+	 * A Redis that never lets a subscription through: the container gives up after its
+	 * limit (here two seconds, in production twenty), so a node fails to start instead of
+	 * retrying for ever.
+	 */
+	@Test
+	void aConnectionCutEveryTimeEndsTheStartAfterTheLimit() throws Exception {
+		CuttingProxy proxy = open(new CuttingProxy(redis.port(), Integer.MAX_VALUE));
+		RedisMessageListenerContainer container = container(new ResubscribingListenerContainer(Duration.ofSeconds(2)),
+				proxy);
+		container.addMessageListener((message, pattern) -> {
+		}, new PatternTopic("sessions-test:*"));
+
+		long started = System.nanoTime();
+		assertThatThrownBy(container::start).hasStackTraceContaining("Could not subscribe to Redis within 2 s")
+			.hasStackTraceContaining("RedisException");
+
+		assertThat(proxy.cut.get()).as("tries").isGreaterThan(2);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DEADLINE);
+	}
+
 	@Test
 	void onlyFailuresOfTheConnectionAreRetried() {
 		assertThat(ResubscribingListenerContainer.isConnectionTrouble(new RedisSystemException("Redis exception",
@@ -158,12 +179,14 @@ class SessionListenerRecoveryIntegrationTests {
 	}
 
 	/**
-	 * Forwards connections to Redis, but closes the first one that sends a subscription
-	 * instead of passing it on.
+	 * Forwards connections to Redis, but closes the first ones that send a subscription
+	 * (one, unless told otherwise) instead of passing it on.
 	 */
 	static final class CuttingProxy implements AutoCloseable {
 
 		final AtomicInteger cut = new AtomicInteger();
+
+		private final int cuts;
 
 		private final ServerSocket server;
 
@@ -172,7 +195,12 @@ class SessionListenerRecoveryIntegrationTests {
 		private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
 		CuttingProxy(int target) throws IOException {
+			this(target, 1);
+		}
+
+		CuttingProxy(int target, int cuts) throws IOException {
 			this.target = target;
+			this.cuts = cuts;
 			this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 			Thread.ofVirtual().name("cutting-proxy").start(this::accept);
 		}
@@ -202,7 +230,8 @@ class SessionListenerRecoveryIntegrationTests {
 			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
-					if (fromClient && subscribes(buffer, read) && this.cut.compareAndSet(0, 1)) {
+					if (fromClient && subscribes(buffer, read)
+							&& this.cut.getAndUpdate((n) -> (n < this.cuts) ? n + 1 : n) < this.cuts) {
 						from.close();
 						to.close();
 						return;
