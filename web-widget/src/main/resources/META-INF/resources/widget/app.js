@@ -211,8 +211,9 @@ function useToken(answer) {
 	state.tokenUntil = Date.now() + lifetime - Math.min(60000, lifetime / 4);
 	state.site = answer.site;
 	state.returning = answer.returning;
-	if (answer.returning && !state.prechatDone) {
+	if (answer.returning && !state.prechatDone && !state.identity) {
 		// They left their email before (even if this browser forgot): not asked again.
+		// Not kept for a signed-in customer: the next person here may be someone else.
 		state.prechatDone = true;
 		store.set('prechat', true);
 	}
@@ -921,7 +922,8 @@ async function emailTranscript() {
 // ---- rendering -------------------------------------------------------------------
 
 async function setLocale(requested) {
-	const locale = pickLocale(requested, navigator.language);
+	// The page's language, then the browser's in its order, as the launcher's labels.
+	const locale = pickLocale(requested, ...(navigator.languages || [navigator.language]));
 	try {
 		state.t = await translator(locale);
 		state.locale = locale;

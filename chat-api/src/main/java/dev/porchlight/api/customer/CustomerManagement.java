@@ -101,13 +101,16 @@ public class CustomerManagement {
 	/**
 	 * A visitor left their email (pre-chat or away form).
 	 * @param visitor the visitor
+	 * @param vouched the customer the site vouches for in this visitor's session (what
+	 * their token carries), null for none: a browser's link from an earlier session does
+	 * not count
 	 * @param email the email
 	 * @param name the name, if given
 	 * @return the visitor's customer
 	 */
-	public CustomerId contactLeft(VisitorId visitor, EmailAddress email, @Nullable String name,
-			@Nullable String browser) {
-		return ownRecord(visitor, email, name, browser);
+	public CustomerId contactLeft(VisitorId visitor, @Nullable CustomerId vouched, EmailAddress email,
+			@Nullable String name, @Nullable String browser) {
+		return ownRecord(visitor, vouched, email, name, browser);
 	}
 
 	/**
@@ -126,22 +129,24 @@ public class CustomerManagement {
 		}
 		String name = Text.optional("name", claim.name(), Customer.MAX_NAME);
 		if (email != null || name != null) {
-			ownRecord(claim.visitor(), email, name, null);
+			// The claim came with no identity the site vouched for.
+			ownRecord(claim.visitor(), null, email, name, null);
 		}
 	}
 
-	private CustomerId ownRecord(VisitorId visitor, @Nullable EmailAddress email, @Nullable String name,
-			@Nullable String browser) {
+	private CustomerId ownRecord(VisitorId visitor, @Nullable CustomerId vouched, @Nullable EmailAddress email,
+			@Nullable String name, @Nullable String browser) {
 		Instant now = this.clock.instant();
 		CustomerId customer;
-		CustomerId verified = this.visitors.verifiedCustomer(visitor).orElse(null);
 		CustomerId own = this.visitors.contactCustomer(visitor).orElse(null);
-		if (verified != null || (own != null && this.visitors.contactCustomerMerged(visitor))) {
-			// Vouched for by the site, or the owner merged the visitor's record into
-			// theirs: what the visitor types may fill a gap (as unsigned details beside
-			// an identity token do: never marked verified), never replace what the site
-			// signed or the owner has.
-			customer = (verified != null) ? verified : own;
+		if (vouched != null || (own != null && this.visitors.contactCustomerMerged(visitor))) {
+			// Vouched for by the site in this session, or the owner merged the visitor's
+			// record into theirs: what the visitor types may fill a gap (as unsigned
+			// details beside an identity token do: never marked verified), never replace
+			// what the site signed or the owner has. A browser vouched for in an earlier
+			// session only (a shared computer, an identity refused or switched off since)
+			// gets a record of its own below, not the vouched one.
+			customer = (vouched != null) ? vouched : own;
 			Customer current = this.customers.findById(customer).orElseThrow();
 			this.customers.update(new Customer(current.id(), (current.name() != null) ? current.name() : name,
 					(current.email() != null) ? current.email() : email, current.phone(), current.firstSeenAt(), now));

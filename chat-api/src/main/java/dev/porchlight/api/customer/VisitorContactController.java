@@ -35,7 +35,7 @@ class VisitorContactController {
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	ResponseEntity<Void> contact(@AuthenticationPrincipal VisitorPrincipal visitor, @Valid @RequestBody Contact contact,
 			@RequestHeader(name = "User-Agent", required = false) @Nullable String userAgent) {
-		this.customers.contactLeft(visitor.visitorId(), new EmailAddress(contact.email()),
+		this.customers.contactLeft(visitor.visitorId(), visitor.customerId(), new EmailAddress(contact.email()),
 				Text.optional("name", contact.name(), 120), BrowserSummary.of(userAgent));
 		return ResponseEntity.noContent().build();
 	}

@@ -215,7 +215,8 @@ public class InboundMail {
 			VisitorId visitor = senderVisitor(site.id(), from.normalized(), now);
 			String name = (mail.fromName() != null && !mail.fromName().isBlank())
 					? mail.fromName().substring(0, Math.min(mail.fromName().length(), 120)) : null;
-			CustomerId customer = this.customers.contactLeft(visitor, from, name, "Email");
+			// A sender is never vouched for: the mail's From can be anyone's.
+			CustomerId customer = this.customers.contactLeft(visitor, null, from, name, "Email");
 			Conversation conversation = Conversation.start(site.id(), visitor, customer, PageContext.unknown(), now);
 			this.live.start(conversation);
 			this.live.append(conversation.id(), ClientMessageId.ofEmail(key), Sender.visitor(visitor),

@@ -139,6 +139,35 @@ class SignedIdentityIntegrationTests {
 		assertThat(start(Map.of()).json().path("returning").asBoolean()).as("an anonymous new visitor").isFalse();
 	}
 
+	/**
+	 * A browser the site vouched for earlier, now without that identity (a shared
+	 * computer, an enforced site's page without a token): whoever fills in the form gets
+	 * a record of their own; the vouched customer's empty email stays empty.
+	 */
+	@Test
+	void theFormOfABrowserVouchedForOnlyEarlierNeverTouchesTheVouchedRecord() {
+		enforce();
+		String token = IdentityTokenFixture.token(this.site.identitySecret(), "dee-1", null, "Dee");
+		ApiClient.Response vouched = start(Map.of("identity", Map.of("token", token)));
+		assertThat(vouched.text("/identity")).isEqualTo("verified");
+		ApiClient.Response later = start(
+				Map.of("visitorId", vouched.text("/visitorId"), "visitorSecret", vouched.text("/visitorSecret")));
+		assertThat(later.text("/identity")).isEqualTo("none");
+
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + later.text("/token"));
+		assertThat(visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "someone.else@example.com")))
+			.status()).isEqualTo(204);
+
+		JsonNode dee = record("dee-1");
+		assertThat(dee.path("email").isNull() || dee.path("email").asString().isEmpty()).as(dee.toString()).isTrue();
+		assertThat(dee.path("name").asString()).isEqualTo("Dee");
+		assertThat(this.jdbc.sql("select count(*) from customer where email = cast(? as citext) and id <> ?")
+			.param("someone.else@example.com")
+			.param(java.util.UUID.fromString(dee.path("id").asString()))
+			.query(Long.class)
+			.single()).as("a record of the visitor's own").isEqualTo(1);
+	}
+
 	@Test
 	void anExpiredOrNotYetValidTokenIsRefused() {
 		enforce();
