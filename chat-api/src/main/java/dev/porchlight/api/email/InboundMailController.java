@@ -1,5 +1,6 @@
 package dev.porchlight.api.email;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -15,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import dev.porchlight.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -22,7 +24,6 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -64,17 +65,15 @@ class InboundMailController {
 			@Parameter(description = "sha256=<hex HMAC-SHA256 of the body under the webhook secret>; "
 					+ "missing or wrong: 401 invalid_signature", required = true) @RequestHeader(
 							name = "X-Porchlight-Signature", required = false) @Nullable String signature,
-			@RequestHeader(name = "Content-Type") String contentType, @RequestBody byte[] body) {
+			@RequestHeader(name = "Content-Type") String contentType, HttpServletRequest request) throws IOException {
 		String secret = this.properties.webhookSecret();
 		if (!this.properties.enabled() || secret == null || secret.isBlank()) {
 			throw ApiException.notFound("webhook");
 		}
+		byte[] body = bounded(request);
 		if (signature == null || !valid(secret, body, signature)) {
 			throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid_signature",
 					"The X-Porchlight-Signature header does not match the body.");
-		}
-		if (body.length > MAX_BODY) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_body", "The mail is larger than 10 MB.");
 		}
 		InboundEmail mail;
 		try {
@@ -94,6 +93,26 @@ class InboundMailController {
 			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
 					"The mail could not be stored now; post it again later.");
 		}
+	}
+
+	/**
+	 * The posted body, read here rather than by Spring so that no more than
+	 * {@link #MAX_BODY} bytes are ever held, whoever posts (before the signature is
+	 * checked, anybody may).
+	 */
+	static byte[] bounded(HttpServletRequest request) throws IOException {
+		if (request.getContentLengthLong() > MAX_BODY) {
+			throw tooLarge();
+		}
+		byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
+		if (body.length > MAX_BODY) {
+			throw tooLarge();
+		}
+		return body;
+	}
+
+	private static ApiException tooLarge() {
+		return new ApiException(HttpStatus.BAD_REQUEST, "invalid_body", "The mail is larger than 10 MB.");
 	}
 
 	private static InboundEmail parsed(JsonNode node) {

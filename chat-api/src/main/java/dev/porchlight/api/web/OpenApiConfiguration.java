@@ -162,6 +162,12 @@ class OpenApiConfiguration {
 		if (webhook) {
 			// A mail provider's post: signed, not signed in, and never a CSRF matter
 			// (docs/email.md).
+			// Read by the controller itself, at most 10 MB of it.
+			operation.setRequestBody(new RequestBody().required(true)
+				.description("The mail: raw (message/rfc822) or a provider's JSON, at most 10 MB.")
+				.content(new Content()
+					.addMediaType("message/rfc822", new MediaType().schema(new StringSchema().format("binary")))
+					.addMediaType("application/json", new MediaType().schema(new ObjectSchema()))));
 			error(responses, "401", "The signature header is missing or wrong (invalid_signature).");
 			error(responses, "404", "No webhook secret is configured, or email is turned off (not_found).");
 			error(responses, "415", "The body is neither JSON nor message/rfc822 (unsupported_media_type).");

@@ -170,12 +170,21 @@ class EmailContinuityIntegrationTests {
 
 		assertThat(asked.status()).as(asked.body()).isEqualTo(202);
 		assertThat(text(emailTo(address))).contains("Is the copper kettle back in stock?");
-		String stranger = new ApiClient(this.port).header("Origin", APP)
+		String anonymous = new ApiClient(this.port).header("Origin", APP)
 			.post("/api/v1/visitor/session", ApiClient.json(Map.of("siteKey", this.site.key().value())))
 			.text("/token");
-		assertThat(new ApiClient(this.port).header("Authorization", "Bearer " + stranger)
-			.post("/api/v1/visitor/conversations/" + conversation + "/transcript-email", "")
-			.status()).isEqualTo(404);
+		String somebodyElse = vouched(
+				IdentityTokenFixture.token(this.site.identitySecret(), "olaf-" + System.nanoTime(), null, "Olaf"));
+		Site otherShop = Site.create("Other shop", List.of(new AllowedOrigin("https://other.example")), Instant.now());
+		this.sites.add(otherShop);
+		// The same person, as another site knows her, is another customer there.
+		String sameIdOtherSite = vouched(otherShop,
+				IdentityTokenFixture.token(otherShop.identitySecret(), "sigrid-elsewhere", address, "Sigrid"));
+		for (String token : List.of(anonymous, somebodyElse, sameIdOtherSite)) {
+			assertThat(new ApiClient(this.port).header("Authorization", "Bearer " + token)
+				.post("/api/v1/visitor/conversations/" + conversation + "/transcript-email", "")
+				.status()).isEqualTo(404);
+		}
 	}
 
 	@Test
@@ -237,6 +246,42 @@ class EmailContinuityIntegrationTests {
 		HttpResponse<String> refused = webhook(forged, "application/json", SECRET);
 		assertThat(refused.body()).contains("\"outcome\":\"REFUSED\"");
 		assertThat(lastEntry(conversation).path("seq").asLong()).as("nothing added").isEqualTo(3);
+	}
+
+	/**
+	 * The webhook holds at most 10 MB of a post, whoever sends it: one that declares more
+	 * is refused at once, without waiting for the body, and one sent in chunks without a
+	 * length is refused once 10 MB have come.
+	 */
+	@Test
+	void theWebhookRefusesAMailOver10MBWithoutHoldingIt() throws Exception {
+		try (java.net.Socket socket = new java.net.Socket("localhost", this.port)) {
+			socket.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+			socket.getOutputStream()
+				.write(("POST /api/v1/email/inbound HTTP/1.1\r\nHost: localhost\r\n"
+						+ "Content-Type: message/rfc822\r\nX-Porchlight-Signature: sha256=00\r\n"
+						+ "Content-Length: 5000000000\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+			String status = new java.io.BufferedReader(
+					new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+				.readLine();
+			assertThat(status).as("answered before any of the 5 GB came").startsWith("HTTP/1.1 400");
+		}
+		HttpRequest chunked = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/api/v1/email/inbound"))
+			.header("Content-Type", "message/rfc822")
+			.header("X-Porchlight-Signature", "sha256=00")
+			.POST(HttpRequest.BodyPublishers
+				.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[InboundMailController.MAX_BODY + 1])))
+			.timeout(Duration.ofSeconds(30))
+			.build();
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			HttpResponse<String> answer = client.send(chunked, HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).isEqualTo(400);
+			assertThat(JsonMapper.builder().build().readTree(answer.body()).path("error").asString())
+				.isEqualTo("invalid_body");
+		}
 	}
 
 	@Test
@@ -538,9 +583,13 @@ class EmailContinuityIntegrationTests {
 
 	/** A visitor token for a new browser whose page signed the customer in. */
 	private String vouched(String identityToken) {
+		return vouched(this.site, identityToken);
+	}
+
+	private String vouched(Site site, String identityToken) {
 		ApiClient.Response session = new ApiClient(this.port).header("Origin", APP)
-			.post("/api/v1/visitor/session", ApiClient
-				.json(Map.of("siteKey", this.site.key().value(), "identity", Map.of("token", identityToken))));
+			.post("/api/v1/visitor/session",
+					ApiClient.json(Map.of("siteKey", site.key().value(), "identity", Map.of("token", identityToken))));
 		assertThat(session.text("/identity")).as(session.body()).isEqualTo("verified");
 		return session.text("/token");
 	}
