@@ -383,7 +383,7 @@ export function showConversation(view, app, id, focusSeq) {
 		};
 	}
 
-	const tray = createTray({ t, locale, before: form, onChange: canSend,
+	const tray = createTray({ t, locale, before: form, onChange: canSend, maxFiles: () => inbox.maxFiles,
 		target: async () => '/api/v1/conversations/' + id + '/attachments',
 		headers: async () => ({ 'X-XSRF-TOKEN': csrfToken() }),
 		// A CSRF token from before this session: once more with a fresh one (as api.js does).

@@ -136,6 +136,7 @@ export class Inbox {
 			this.staffAvailable = frame.staffAvailable;
 			this.maxLength = frame.maxMessageLength || 4000;
 			this.maxFrameBytes = frame.maxFrameBytes || 16384;
+			this.maxFiles = frame.maxAttachments;
 			this.render();
 		}
 		else if (frame.type === 'inbox') {

@@ -7,7 +7,7 @@
 
 export const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,application/pdf,text/plain';
 
-// The server's limit of files per message (porchlight.attachments.max-per-message).
+// Files per message unless the server said otherwise (`maxAttachments` in `welcome`).
 export const MAX_FILES = 10;
 
 const STYLE = '/shared/attachments.css';
@@ -84,8 +84,9 @@ export function createTray(options) {
 		add(files) {
 			note.textContent = '';
 			for (const file of files) {
-				if (items.length >= MAX_FILES) {
-					note.textContent = options.t('tooManyFiles', { n: MAX_FILES });
+				const max = (options.maxFiles && options.maxFiles()) || MAX_FILES;
+				if (items.length >= max) {
+					note.textContent = options.t('tooManyFiles', { n: max });
 					break;
 				}
 				const item = { file };

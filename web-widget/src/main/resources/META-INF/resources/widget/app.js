@@ -398,6 +398,7 @@ function handle(frame) {
 			state.staffAvailable = frame.staffAvailable !== false;
 			state.maxLength = frame.maxMessageLength || 4000;
 			state.maxFrameBytes = frame.maxFrameBytes || 16384;
+			state.maxFiles = frame.maxAttachments;
 			for (const c of state.conversations.values()) {
 				c.followed = false;
 				c.synced = false;
@@ -1270,7 +1271,7 @@ async function attach(list) {
 		return;
 	}
 	const m = await loadFiles();
-	tray = tray || m.createTray({ ...fileOptions(), before: $('composer'), onChange: canSend,
+	tray = tray || m.createTray({ ...fileOptions(), before: $('composer'), onChange: canSend, maxFiles: () => state.maxFiles,
 		target: async () => (tray.conversationId = state.current || await startConversation()) && filesUrl(tray.conversationId),
 		// An expired token: once more with a new one.
 		again: async (status) => status === 401 && !(state.token = null) });

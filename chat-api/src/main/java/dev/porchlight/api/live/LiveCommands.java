@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import dev.porchlight.api.attachment.AttachmentProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,14 +37,18 @@ class LiveCommands {
 
 	private final LiveProperties properties;
 
+	/** Files at most in one message, as the clients are told. */
+	private final int maxAttachments;
+
 	private final FrameLimits limits;
 
 	private final MessageCommands messages;
 
 	LiveCommands(ConversationCommands conversations, MessageCommands messages, PresenceCommands presence,
 			LiveConversations live, Access access, Views views, Presences presences, LiveProperties properties,
-			FrameLimits limits) {
+			FrameLimits limits, AttachmentProperties attachments) {
 		this.messages = messages;
+		this.maxAttachments = attachments.maxPerMessage();
 		this.limits = limits;
 		this.conversations = conversations;
 		this.presence = presence;
@@ -90,8 +95,8 @@ class LiveCommands {
 	ServerFrame welcome(Connection connection) {
 		if (connection.isVisitor()) {
 			return new ServerFrame.Welcome("porchlight.v1", "visitor", this.properties.heartbeatInterval().toMillis(),
-					this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH, this.presences.anyStaffAvailable(),
-					connection.visitor().visitorId().toString(), null,
+					this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH, this.maxAttachments,
+					this.presences.anyStaffAvailable(), connection.visitor().visitorId().toString(), null,
 					this.access.visible(connection.visitor())
 						.stream()
 						.map((conversation) -> this.views.view(conversation, false))
@@ -109,8 +114,8 @@ class LiveCommands {
 			.forEach((visitor, presence) -> present.add(new ServerFrame.Visitor(visitor.toString(), true,
 					presence.page(), presence.title(), presence.browser())));
 		return new ServerFrame.Welcome("porchlight.v1", "staff", this.properties.heartbeatInterval().toMillis(),
-				this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH, this.presences.anyStaffAvailable(), null,
-				connection.staff().id().toString(),
+				this.properties.maxFrameBytes(), MessageBody.MAX_LENGTH, this.maxAttachments,
+				this.presences.anyStaffAvailable(), null, connection.staff().id().toString(),
 				inbox.stream().map((conversation) -> this.views.view(conversation, true)).toList(), present);
 	}
 

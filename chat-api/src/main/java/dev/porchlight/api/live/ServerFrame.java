@@ -47,8 +47,8 @@ sealed interface ServerFrame {
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Welcome(String protocol, String role, long heartbeatMs, int maxFrameBytes, int maxMessageLength,
-			boolean staffAvailable, @Nullable String visitorId, @Nullable String accountId, List<?> conversations,
-			@Nullable List<Visitor> visitors) implements ServerFrame {
+			int maxAttachments, boolean staffAvailable, @Nullable String visitorId, @Nullable String accountId,
+			List<?> conversations, @Nullable List<Visitor> visitors) implements ServerFrame {
 	}
 
 	record Pong(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String ref) implements ServerFrame {

@@ -320,6 +320,9 @@ class AttachmentIntegrationTests {
 		assertThat(chunked.status()).isEqualTo(413);
 		assertThat(chunked.text("/error")).isEqualTo("file_too_large");
 
+		assertThat(visitor.socket.next("welcome").path("maxAttachments").asInt())
+			.as("the limit of files in a message, as the clients are told")
+			.isEqualTo(3);
 		List<JsonNode> uploaded = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			uploaded.add(visitor.upload(conversation, "note" + i + ".txt", ("note " + i).getBytes(), "text/plain"));
