@@ -8,6 +8,9 @@ import org.springframework.web.socket.CloseStatus;
  */
 final class CloseCodes {
 
+	/** A binary frame: every frame is JSON text. */
+	static final CloseStatus BINARY = new CloseStatus(1003, "binary frames are not accepted");
+
 	/** The client broke the protocol too often (too many errors in a minute). */
 	static final CloseStatus ABUSE = new CloseStatus(1008, "too many protocol errors");
 

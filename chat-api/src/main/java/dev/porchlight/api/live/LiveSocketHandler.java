@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -123,6 +124,28 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		}
 		catch (RuntimeException ex) {
 			this.answers.refuse(connection, this.answers.error(ref, ex), true);
+		}
+	}
+
+	/**
+	 * A binary frame closes the socket with 1003 through its outbox, like every close the
+	 * server decides, so the close frame follows a frame being written instead of racing
+	 * it. Spring's default closes the container's session directly; a frame being written
+	 * at that moment (an availability change, say) can make the container drop the
+	 * connection, which the client sees as 1006 (once in CI).
+	 */
+	@Override
+	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		Connection connection = (Connection) session.getAttributes().get(CONNECTION);
+		if (connection != null) {
+			connection.closeWhenFlushed(CloseCodes.BINARY);
+			return;
+		}
+		try {
+			session.close(CloseCodes.BINARY);
+		}
+		catch (java.io.IOException ex) {
+			log.debug("Closing socket {} after a binary frame failed: {}", session.getId(), ex.getMessage());
 		}
 	}
 
