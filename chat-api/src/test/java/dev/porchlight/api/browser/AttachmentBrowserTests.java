@@ -63,7 +63,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One node, on a fixed port (the address the browsers and the widget frame's policy
  * name), with the shop's page on another origin ({@link HostPages}).
  */
-@PorchlightTest(properties = { "porchlight.owner.name=Olga", "porchlight.archive.interval=100ms" })
+@PorchlightTest(properties = { "porchlight.owner.name=Olga", "porchlight.archive.interval=100ms",
+		"porchlight.attachments.max-per-message=2" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttachmentBrowserTests {
 
@@ -87,6 +88,18 @@ class AttachmentBrowserTests {
 			}
 			var clipboard = new DataTransfer();
 			clipboard.items.add(new File([data], arguments[1], { type: arguments[2] }));
+			var input = document.getElementById('input');
+			input.focus();
+			return input.dispatchEvent(new ClipboardEvent('paste',
+				{ clipboardData: clipboard, bubbles: true, cancelable: true }));
+			""";
+
+	/** Pastes as many small text files at once as the argument says. */
+	private static final String PASTE_NOTES = """
+			var clipboard = new DataTransfer();
+			for (var i = 0; i < arguments[0]; i++) {
+				clipboard.items.add(new File(['note ' + i], 'note' + i + '.txt', { type: 'text/plain' }));
+			}
 			var input = document.getElementById('input');
 			input.focus();
 			return input.dispatchEvent(new ClipboardEvent('paste',
@@ -291,6 +304,34 @@ class AttachmentBrowserTests {
 		this.wait.until(ExpectedConditions.textToBe(By.id(keep + "-answer"), "Saved."));
 		assertThat(this.attachments.keepsOriginals(site.id())).isTrue();
 		assertThat(Axe.violations(this.owner)).as("settings with the files section").isEmpty();
+	}
+
+	/**
+	 * The widget's tray offers as many files as the server takes in one message
+	 * ({@code maxAttachments} in {@code welcome}; two here), and says so.
+	 */
+	@Test
+	void theTrayTakesAsManyFilesAsTheServerAllowsInAMessage() {
+		Site site = site();
+		Widget widget = new Widget(this.visitorBrowser);
+		this.visitorBrowser.get(this.host.install(site.key().value(), "").origin() + "/");
+		widget.open();
+		// Once a message is sent, the socket has been welcomed.
+		widget.send("Notes for you");
+		widget.awaitMessages((shown) -> shown.size() == 1 && shown.get(0).state().equals("sent"), "the message sent");
+
+		widget.inFrameScript(PASTE_NOTES, 3);
+
+		widget.waiting()
+			.withMessage("two files in the tray and the limit told")
+			.until((driver) -> Long.valueOf(2)
+				.equals(widget.inFrameScript("return document.querySelectorAll('.pl-tray li').length"))
+					&& !String
+						.valueOf(widget
+							.inFrameScript("return document.querySelector('.pl-tray > p.pl-error').textContent"))
+						.isEmpty());
+		assertThat(widget.inFrameScript("return document.querySelector('.pl-tray > p.pl-error').textContent"))
+			.isEqualTo("At most 2 files per message.");
 	}
 
 	private Site site() {
