@@ -372,14 +372,14 @@ final class Search {
 
 	static List<Query> queries() {
 		// The core of the product's relevance query: candidates (at most 1,000, newest
-		// first for a broad word), ranked by cover density.
+		// first for a broad word), ranked by ts_rank.
 		String fts = """
 				with candidate as (
 				  select conversation_id from conversation_search
 				   where document @@ websearch_to_tsquery('porchlight_english', ?)
 				   order by started_at desc, conversation_id desc limit 1000)
 				select cs.conversation_id from candidate c join conversation_search cs using (conversation_id)
-				 order by ts_rank_cd(cs.document, websearch_to_tsquery('porchlight_english', ?), 33) desc limit 20
+				 order by ts_rank(cs.document, websearch_to_tsquery('porchlight_english', ?), 33) desc limit 20
 				""";
 		String ilike = "select conversation_id from message where body ilike ? limit 20";
 		String customers = """

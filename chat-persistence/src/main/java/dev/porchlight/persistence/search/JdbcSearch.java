@@ -43,10 +43,14 @@ import org.springframework.stereotype.Repository;
  * clauses ({@link SearchTerms}); the database turns each into a {@code tsquery} over the
  * languages of the sites searched, dropping stop words. All clauses must hold somewhere
  * in the conversation (phrases within one message, excluded words nowhere in it).
- * Relevance is the cover density of the whole query over the conversation
- * ({@code ts_rank_cd}), computed for at most {@value #CAP} matches: all of them, or for a
- * word in more conversations than that, the most recently started ones. The snippet is
- * cut from the best-matching message(s) of the page's rows only ({@link BestMessages}).
+ * Relevance is {@code ts_rank} of the whole query over the conversation: every pair of
+ * occurrences of two query words counts, weighed by how close they are (more than a few
+ * words apart counts little), normalised by the conversation's length. It is computed for
+ * at most {@value #CAP} matches: all of them, or for a word in more conversations than
+ * that, the most recently started ones. (Cover density, {@code ts_rank_cd}, ranks by
+ * closeness too and cost 3.8 µs a conversation against 0.4: a third of the main statement
+ * of a three-word search.) The snippet is cut from the best-matching message(s) of the
+ * page's rows only ({@link BestMessages}).
  *
  * <p>
  * Customers: see {@link CustomerSearch}.
@@ -186,7 +190,7 @@ class JdbcSearch implements Search {
 	private static final String BY_RELEVANCE = """
 			with candidate as (%s),
 			ranked as (
-			  select cand.id, coalesce(ts_rank_cd(cand.document, cast(:ranking as tsquery), 1 | 32), 0) as rank,
+			  select cand.id, coalesce(ts_rank(cand.document, cast(:ranking as tsquery), 1 | 32), 0) as rank,
 			         count(*) over () as total
 			    from candidate cand
 			),
