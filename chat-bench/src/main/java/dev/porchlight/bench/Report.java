@@ -349,7 +349,9 @@ final class Report {
 						+ "then costs chat. Queries, in turn: customer `Lindqvst` (a typo, trigram), full text `ankh "
 						+ "pendant Tartu`, broad term `order` (in most conversations), and without a goal a phone number, "
 						+ "a customer's name in conversation search, an order number and `GET /api/v1/me` (a signed-in "
-						+ "request without search). SQL columns: the core statement alone (candidates and ranking, or "
+						+ "request without search), and full text's matches found by PostgreSQL alone (`count(*)` through "
+						+ "the GIN index over JDBC, no node: the floor under any full-text search, its \"API\" columns "
+						+ "the JDBC call's time). SQL columns: the core statement alone (candidates and ranking, or "
 						+ "the customer lookup) with its index, and `ILIKE` over the raw text for comparison. "
 						+ "`chat-bench/run --search-only [MESSAGES] [--chat-rate N]` runs this section alone.\n\n",
 				seeded.messages(), seeded.conversations(), seeded.customers(), seeded.copySeconds(),

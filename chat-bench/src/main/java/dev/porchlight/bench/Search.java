@@ -56,7 +56,69 @@ final class Search {
 			"Your order %o left our workshop this morning", "We restock the %m %p every Monday",
 			"Please send us a photo of the %p and we will sort it out" };
 
+	/**
+	 * One query of the rotation: through the REST API, or with {@code apiPath} null, its
+	 * {@code ftsSql} alone over JDBC (no node), as a floor for what the API can reach.
+	 */
 	record Query(String kind, String apiPath, String ftsSql, String ilikeSql, String param, String ilikeParam) {
+	}
+
+	/**
+	 * Full text's matches found by PostgreSQL alone: the GIN lookup and the matching
+	 * rows, before any ordering, ranking, snippet or node. Whatever full text does, it
+	 * does this first; measured with chat running, it shows how far below the goal the
+	 * rest must be.
+	 */
+	static final String MATCHES_ALONE = "select count(*) from conversation_search "
+			+ "where document @@ websearch_to_tsquery('porchlight_english', ?)";
+
+	/**
+	 * A few open connections for the queries run over JDBC in the rotation, planned with
+	 * their values each time as the product's searches are (prepare threshold 0).
+	 */
+	static final class Direct implements AutoCloseable {
+
+		private final java.util.concurrent.BlockingQueue<Connection> idle = new java.util.concurrent.LinkedBlockingQueue<>();
+
+		Direct(String jdbcUrl, int connections) throws SQLException {
+			for (int i = 0; i < connections; i++) {
+				Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+				connection.unwrap(PGConnection.class).setPrepareThreshold(0);
+				this.idle.add(connection);
+			}
+		}
+
+		void run(String sql, String param) throws Exception {
+			Connection connection = this.idle.take();
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				statement.setString(1, param);
+				try (ResultSet rows = statement.executeQuery()) {
+					while (rows.next()) {
+						rows.getObject(1);
+					}
+				}
+			}
+			finally {
+				this.idle.add(connection);
+			}
+		}
+
+		@Override
+		public void close() throws SQLException {
+			for (Connection connection : this.idle) {
+				connection.close();
+			}
+		}
+
+	}
+
+	private static void execute(Api owner, Direct direct, Query query) throws Exception {
+		if (query.apiPath() == null) {
+			direct.run(query.ftsSql(), query.param());
+		}
+		else {
+			owner.getJson(query.apiPath());
+		}
 	}
 
 	/**
@@ -402,7 +464,9 @@ final class Search {
 						"%48213%"),
 				// What every signed-in request costs without any search: session,
 				// security, JSON.
-				new Query("no search (/me)", "/api/v1/me", "select ?", "select ?", "1", "1"));
+				new Query("no search (/me)", "/api/v1/me", "select ?", "select ?", "1", "1"),
+				new Query("full-text matches alone (SQL, no node)", null, MATCHES_ALONE, "select ?",
+						"ankh pendant Tartu", "1"));
 	}
 
 	private static String enc(String text) {
@@ -421,13 +485,21 @@ final class Search {
 		queries.forEach((query) -> api.put(query.kind(), new Histogram(60_000_000L, 3)));
 		Api owner = new Api(port);
 		owner.signIn(Node.OWNER_EMAIL, Node.OWNER_PASSWORD);
+		try (Direct direct = new Direct(jdbcUrl, searching.searchers() + 8)) {
+			return measure(owner, direct, jdbcUrl, searching, duration, seeded, chat, queries, api);
+		}
+	}
+
+	private static Figures measure(Api owner, Direct direct, String jdbcUrl, Searching searching, Duration duration,
+			Seeded seeded, java.util.function.Supplier<LoadGenerator.Result> chat, List<Query> queries,
+			Map<String, Histogram> api) throws Exception {
 		// Warm up for 10 s, every query at least 5 times: a shop's node runs for days,
 		// so measured searches should not pay for class loading, JIT compilation and
 		// cold caches.
 		long warm = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		for (int round = 0; round < 5 || System.nanoTime() < warm; round++) {
 			for (Query query : queries) {
-				owner.getJson(query.apiPath());
+				execute(owner, direct, query);
 			}
 		}
 		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
@@ -437,7 +509,7 @@ final class Search {
 		Future<LoadGenerator.Result> load = (chat != null) ? pool.submit(chat::get) : null;
 		long end = System.nanoTime() + duration.toNanos();
 		if (searching.perSecond() > 0) {
-			paced(owner, queries, api, searching.perSecond(), end);
+			paced(owner, direct, queries, api, searching.perSecond(), end);
 		}
 		List<Future<?>> workers = new ArrayList<>();
 		for (int s = 0; s < searching.searchers(); s++) {
@@ -447,7 +519,7 @@ final class Search {
 				while (System.nanoTime() < end) {
 					Query query = queries.get(k++ % queries.size());
 					long t0 = System.nanoTime();
-					owner.getJson(query.apiPath());
+					execute(owner, direct, query);
 					record(api.get(query.kind()), (System.nanoTime() - t0) / 1000);
 				}
 				return null;
@@ -484,8 +556,8 @@ final class Search {
 	 * on its own virtual thread then, answered or not; its latency counts from when it
 	 * was due. Waits (at most a minute) for the last ones to be answered.
 	 */
-	private static void paced(Api owner, List<Query> queries, Map<String, Histogram> api, double perSecond, long end)
-			throws InterruptedException {
+	private static void paced(Api owner, Direct direct, List<Query> queries, Map<String, Histogram> api,
+			double perSecond, long end) throws InterruptedException {
 		long interval = (long) (1e9 / perSecond);
 		long start = System.nanoTime();
 		try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -500,7 +572,7 @@ final class Search {
 				}
 				Query query = queries.get(i % queries.size());
 				requests.submit(() -> {
-					owner.getJson(query.apiPath());
+					execute(owner, direct, query);
 					record(api.get(query.kind()), (System.nanoTime() - due) / 1000);
 					return null;
 				});
