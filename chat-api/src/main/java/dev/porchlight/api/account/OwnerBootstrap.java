@@ -10,6 +10,7 @@ import dev.porchlight.domain.account.Accounts;
 import dev.porchlight.domain.account.Role;
 import dev.porchlight.domain.audit.AuditEvent;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.common.ConfigurationProblem;
 import dev.porchlight.domain.common.DomainException;
 import dev.porchlight.domain.common.EmailAddress;
 import org.slf4j.Logger;
@@ -105,8 +106,10 @@ class OwnerBootstrap implements ApplicationRunner {
 			return properties.password();
 		}
 		catch (DomainException ex) {
-			throw new IllegalStateException(
-					"porchlight.owner.password cannot be used for the first owner: " + ex.getMessage());
+			throw new ConfigurationProblem(
+					"porchlight.owner.password cannot be used for the first owner: " + ex.getMessage(),
+					"Set porchlight.owner.password (PORCHLIGHT_OWNER_PASSWORD) to a longer, uncommon passphrase, or "
+							+ "leave it unset to get a one-time password printed at start-up.");
 		}
 	}
 

@@ -2,6 +2,8 @@ package dev.porchlight.api.archive;
 
 import java.time.Duration;
 
+import dev.porchlight.api.web.Settings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -22,5 +24,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ArchiveProperties(@DefaultValue("250ms") Duration interval, @DefaultValue("1000") int batch,
 		@DefaultValue("2000") int conversationsPerPass, @DefaultValue("500") int keepInRedis,
 		@DefaultValue("30s") Duration lease, @DefaultValue("30s") Duration maxBackoff) {
+
+	public ArchiveProperties {
+		Settings.positive("porchlight.archive.interval", interval);
+		Settings.atLeast("porchlight.archive.batch", batch, 1);
+		Settings.atLeast("porchlight.archive.conversations-per-pass", conversationsPerPass, 1);
+		Settings.atLeast("porchlight.archive.keep-in-redis", keepInRedis, 0);
+		Settings.positive("porchlight.archive.lease", lease);
+		Settings.positive("porchlight.archive.max-backoff", maxBackoff);
+	}
 
 }

@@ -2,6 +2,8 @@ package dev.porchlight.api.attachment;
 
 import java.time.Duration;
 
+import dev.porchlight.api.web.Settings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -44,6 +46,10 @@ public record AttachmentProperties(@DefaultValue("postgres") String store,
 				|| linkTtl.isNegative() || linkTtl.isZero()) {
 			throw new IllegalArgumentException("porchlight.attachments: sizes, counts and times must be positive");
 		}
+		Settings.positive("porchlight.attachments.unsent-after", unsentAfter);
+		Settings.atLeast("porchlight.attachments.visitor-uploads-per-hour", visitorUploadsPerHour, 1);
+		Settings.atLeast("porchlight.attachments.staff-uploads-per-hour", staffUploadsPerHour, 1);
+		Settings.atLeast("porchlight.attachments.site-uploads-per-hour", siteUploadsPerHour, 1);
 		if (maxPerMessage > MOST_PER_MESSAGE) {
 			throw new IllegalArgumentException("porchlight.attachments.max-per-message is at most " + MOST_PER_MESSAGE);
 		}

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.porchlight.api.web.Settings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -43,6 +45,22 @@ public record EmailProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("60") int inboundPerConversationPerHour, @DefaultValue("2m") Duration notifyAfter,
 		@DefaultValue("5m") Duration notifyInterval, @DefaultValue Imap imap, @Nullable String webhookSecret) {
 
+	public EmailProperties {
+		String email = "porchlight.email.";
+		Settings.notNegative(email + "offline-delay", offlineDelay);
+		Settings.atLeast(email + "context-messages", contextMessages, 0);
+		Settings.positive(email + "interval", interval);
+		Settings.atLeast(email + "max-attempts", maxAttempts, 1);
+		Settings.positive(email + "retry-backoff", retryBackoff);
+		Settings.positive(email + "stalled-after", stalledAfter);
+		Settings.atLeast(email + "per-conversation-per-hour", perConversationPerHour, 1);
+		Settings.atLeast(email + "per-site-per-hour", perSitePerHour, 1);
+		Settings.atLeast(email + "transcripts-per-visitor-per-hour", transcriptsPerVisitorPerHour, 1);
+		Settings.atLeast(email + "inbound-per-conversation-per-hour", inboundPerConversationPerHour, 1);
+		Settings.notNegative(email + "notify-after", notifyAfter);
+		Settings.positive(email + "notify-interval", notifyInterval);
+	}
+
 	/**
 	 * An IMAP mailbox to read the shop's mail from (the run command's local one when no
 	 * {@code host} is set and the local mail server runs).
@@ -59,6 +77,14 @@ public record EmailProperties(@DefaultValue("true") boolean enabled,
 	public record Imap(@Nullable String host, @DefaultValue("993") int port, @DefaultValue("true") boolean ssl,
 			@Nullable String username, @Nullable String password, @DefaultValue("INBOX") String folder,
 			@DefaultValue("30s") Duration interval) {
+
+		public Imap {
+			Settings.atLeast("porchlight.email.imap.port", port, 1);
+			if (port > 65535) {
+				throw new IllegalArgumentException("porchlight.email.imap.port is at most 65535 (it is " + port + ")");
+			}
+			Settings.positive("porchlight.email.imap.interval", interval);
+		}
 
 		@Override
 		public String toString() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.porchlight.domain.common.ConfigurationProblem;
 import dev.porchlight.domain.email.Mailbox;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,8 +62,10 @@ class EmailWork implements SmartLifecycle {
 			return null;
 		}
 		if (imap.username() == null || imap.password() == null) {
-			throw new IllegalStateException(
-					"porchlight.email.imap.host is set: porchlight.email.imap.username and password are needed too");
+			throw new ConfigurationProblem(
+					"porchlight.email.imap.host is set: porchlight.email.imap.username and password are needed too",
+					"Set porchlight.email.imap.username and porchlight.email.imap.password, or remove "
+							+ "porchlight.email.imap.host to read no mailbox.");
 		}
 		return new Mailbox(imap.host(), imap.port(), imap.ssl(), imap.username(), imap.password(), imap.folder(),
 				false);

@@ -1,5 +1,7 @@
 package dev.porchlight.api.live;
 
+import dev.porchlight.api.web.Settings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -31,6 +33,20 @@ record FrameLimits(@DefaultValue("5") int typingBurst, @DefaultValue("60") int t
 		@DefaultValue("60") int pagePerMinute, @DefaultValue("100") int followBurst,
 		@DefaultValue("300") int followPerMinute, @DefaultValue("30") int otherBurst,
 		@DefaultValue("180") int otherPerMinute) {
+
+	FrameLimits {
+		String frames = "porchlight.live.frames.";
+		Settings.atLeast(frames + "typing-burst", typingBurst, 1);
+		Settings.atLeast(frames + "typing-per-minute", typingPerMinute, 1);
+		Settings.atLeast(frames + "read-burst", readBurst, 1);
+		Settings.atLeast(frames + "read-per-minute", readPerMinute, 1);
+		Settings.atLeast(frames + "page-burst", pageBurst, 1);
+		Settings.atLeast(frames + "page-per-minute", pagePerMinute, 1);
+		Settings.atLeast(frames + "follow-burst", followBurst, 1);
+		Settings.atLeast(frames + "follow-per-minute", followPerMinute, 1);
+		Settings.atLeast(frames + "other-burst", otherBurst, 1);
+		Settings.atLeast(frames + "other-per-minute", otherPerMinute, 1);
+	}
 
 	/**
 	 * The kinds of frames with a budget of their own.

@@ -2,6 +2,9 @@ package dev.porchlight.api.live;
 
 import java.time.Duration;
 
+import dev.porchlight.api.web.Settings;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -57,5 +60,35 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		@DefaultValue("false") boolean compression, @DefaultValue("0") int replicaAcks,
 		@DefaultValue("500ms") Duration replicaAckTimeout, @DefaultValue("600") int siteMessages,
 		@DefaultValue("120") int conversationsPerSite) {
+
+	public LiveProperties {
+		String live = "porchlight.live.";
+		Settings.atLeast(live + "max-frame-bytes", maxFrameBytes, 1);
+		Settings.atLeast(live + "send-buffer-bytes", sendBufferBytes, 1);
+		Settings.positive(live + "send-time-limit", sendTimeLimit);
+		Settings.positive(live + "heartbeat-interval", heartbeatInterval);
+		Settings.positive(live + "idle-timeout", idleTimeout);
+		Settings.atLeast(live + "visitor-messages", visitorMessages, 1);
+		Settings.atLeast(live + "staff-messages", staffMessages, 1);
+		Settings.positive(live + "message-window", messageWindow);
+		Settings.atLeast(live + "conversations-per-visitor", conversationsPerVisitor, 1);
+		Settings.atLeast(live + "conversations-per-address", conversationsPerAddress, 1);
+		Settings.atLeast(live + "errors-before-close", errorsBeforeClose, 1);
+		Settings.notNegative(live + "inbox-interval", inboxInterval);
+		Settings.atLeast(live + "max-backlog", maxBacklog, 1);
+		Settings.atLeast(live + "max-in-flight", maxInFlight, 1);
+		Settings.positive(live + "overload-retry-after", overloadRetryAfter);
+		Settings.notNegative(live + "follow-grace", followGrace);
+		Settings.atLeast(live + "replica-acks", replicaAcks, 0);
+		Settings.positive(live + "replica-ack-timeout", replicaAckTimeout);
+		Settings.atLeast(live + "site-messages", siteMessages, 1);
+		Settings.atLeast(live + "conversations-per-site", conversationsPerSite, 1);
+		if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
+			LoggerFactory.getLogger(LiveProperties.class)
+				.warn("porchlight.live.idle-timeout ({}) is not longer than porchlight.live.heartbeat-interval ({}), "
+						+ "the interval clients are told to ping at: sockets of clients that follow it will be "
+						+ "closed as idle (4408)", idleTimeout, heartbeatInterval);
+		}
+	}
 
 }

@@ -2,6 +2,7 @@ package dev.porchlight.api.live;
 
 import java.time.Duration;
 
+import dev.porchlight.domain.common.ConfigurationProblem;
 import dev.porchlight.domain.replication.Replicas;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,9 +35,11 @@ class ReplicaAcks {
 		this.count = properties.replicaAcks();
 		this.timeout = properties.replicaAckTimeout();
 		if (this.count > 0 && !replicas.canConfirm()) {
-			throw new IllegalStateException("porchlight.live.replica-acks needs a Redis primary with replicas "
-					+ "(standalone or managed by Sentinel): on a Redis Cluster one node's writes go to several "
-					+ "primaries, and WAIT asks only one");
+			throw new ConfigurationProblem(
+					"porchlight.live.replica-acks needs a Redis primary with replicas "
+							+ "(standalone or managed by Sentinel): on a Redis Cluster one node's writes go to several "
+							+ "primaries, and WAIT asks only one",
+					"Set porchlight.live.replica-acks to 0 on a Redis Cluster, or use a primary with replicas.");
 		}
 		this.unconfirmed = Counter.builder("porchlight.replica.acks.missed")
 			.description("Sends answered 'unavailable' because no replica confirmed them in time")

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import dev.porchlight.domain.attachment.AttachmentFiles;
 import dev.porchlight.domain.attachment.Variant;
+import dev.porchlight.domain.common.ConfigurationProblem;
 import dev.porchlight.domain.conversation.AttachmentId;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -66,8 +67,10 @@ class S3AttachmentFiles implements AttachmentFiles, AutoCloseable {
 	S3AttachmentFiles(S3Client client, String bucket) {
 		if (bucket.isBlank()) {
 			client.close();
-			throw new IllegalStateException(
-					"porchlight.attachments.s3.bucket must be set when porchlight.attachments.store is s3");
+			throw new ConfigurationProblem(
+					"porchlight.attachments.s3.bucket must be set when porchlight.attachments.store is s3",
+					"Set porchlight.attachments.s3.bucket to the bucket's name, or choose another "
+							+ "porchlight.attachments.store (postgres, filesystem).");
 		}
 		this.client = client;
 		this.bucket = bucket;
@@ -88,8 +91,10 @@ class S3AttachmentFiles implements AttachmentFiles, AutoCloseable {
 
 	private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {
 		if (accessKey.isBlank() != secretKey.isBlank()) {
-			throw new IllegalStateException(
-					"porchlight.attachments.s3.access-key and secret-key are set together or not at all");
+			throw new ConfigurationProblem(
+					"porchlight.attachments.s3.access-key and secret-key are set together or not at all",
+					"Set both porchlight.attachments.s3.access-key and secret-key, or neither to use the "
+							+ "environment's credentials.");
 		}
 		if (accessKey.isBlank()) {
 			return DefaultCredentialsProvider.builder().build();
