@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -91,7 +92,7 @@ class InboundMailController {
 			log.warn("A posted mail could not be taken in; the provider is told to post it again: {}",
 					EmailDispatcher.logged(ex));
 			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-					"The mail could not be stored now; post it again later.");
+					"The mail could not be stored now; post it again later.", Duration.ofSeconds(5));
 		}
 	}
 

@@ -1,9 +1,19 @@
 package dev.porchlight.api.archive;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.HttpProbe;
@@ -44,6 +54,8 @@ class PostgresOutageIntegrationTests {
 
 	static final String PASSWORD = "correct horse battery staple";
 
+	static final String WEBHOOK_SECRET = "outage webhook secret";
+
 	@TempDir
 	Path postgresDir;
 
@@ -58,7 +70,8 @@ class PostgresOutageIntegrationTests {
 				"--spring.datasource.hikari.maximum-pool-size=4", "--spring.datasource.hikari.connection-timeout=1000",
 				"--spring.data.redis.url=redis://:" + redis.getPassword() + "@" + redis.host() + ":" + redis.port()
 						+ "/" + redis.database(),
-				"--porchlight.archive.interval=200ms", "--porchlight.archive.max-backoff=1s");
+				"--porchlight.archive.interval=200ms", "--porchlight.archive.max-backoff=1s",
+				"--porchlight.email.webhook-secret=" + WEBHOOK_SECRET);
 		try {
 			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
@@ -94,6 +107,14 @@ class PostgresOutageIntegrationTests {
 				assertThat(files.status()).isEqualTo(503);
 				assertThat(files.text("/error")).isEqualTo("unavailable");
 				assertThat(files.header("Retry-After")).contains("5");
+				// A mail provider posting to the webhook is told to post again, and when.
+				HttpResponse<String> mail = postMail(port,
+						ApiClient.json(Map.of("messageId", "<outage-1@example.org>", "from", "Ana <ana@example.org>",
+								"to", List.of("shop@porchlight.localhost"), "subject", "Hello", "text",
+								"Are you open?")));
+				assertThat(mail.statusCode()).as(mail.body()).isEqualTo(503);
+				assertThat(mail.body()).contains("\"error\":\"unavailable\"");
+				assertThat(mail.headers().firstValue("Retry-After")).contains("5");
 				assertThat(HttpProbe.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
 				assertThat(HttpProbe.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
 				// The owner cannot sign in, and is told it is the server's fault: more
@@ -148,6 +169,21 @@ class PostgresOutageIntegrationTests {
 				.param(conversation)
 				.query(Long.class)
 				.single(), (archived) -> archived == count);
+	}
+
+	private static HttpResponse<String> postMail(int port, String json) throws Exception {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/email/inbound"))
+			.header("Content-Type", "application/json")
+			.header("X-Porchlight-Signature", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+			.timeout(Duration.ofSeconds(30))
+			.build();
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
+		}
 	}
 
 }
