@@ -117,10 +117,6 @@ class Connections {
 		return this.staff.stream().filter((connection) -> connection.staff().id().equals(account)).toList();
 	}
 
-	boolean hasVisitor(VisitorId visitor) {
-		return this.socketsPerVisitor.containsKey(visitor);
-	}
-
 	long count(boolean visitors) {
 		return visitors ? this.visitors.size() : this.staff.size();
 	}

@@ -113,7 +113,7 @@ class PresenceCommands {
 	 */
 	void arrived(Connection connection) {
 		if (connection.isVisitor()) {
-			this.presences.visitorSeen(connection.visitor().visitorId(), null, null, connection.browser(),
+			this.presences.visitorSocketOpened(connection.visitor().visitorId(), connection.id(), connection.browser(),
 					this.visitorPresence);
 		}
 		else {
@@ -123,7 +123,10 @@ class PresenceCommands {
 	}
 
 	/**
-	 * A socket closed: when it was the person's last one here, they are gone.
+	 * A socket closed: when it was the person's last one, they are gone. A visitor's
+	 * sockets are counted across nodes (a tab on each); a staff member's here, since the
+	 * sweep of a node still holding one of theirs marks them present again within its
+	 * interval.
 	 */
 	void left(Connection connection) {
 		if (!connection.isVisitor()) {
@@ -132,8 +135,7 @@ class PresenceCommands {
 				this.events.publish(new LiveEvent.StaffAvailability(this.presences.anyStaffAvailable()));
 			}
 		}
-		else if (!this.connections.hasVisitor(connection.visitor().visitorId())) {
-			this.presences.visitorGone(connection.visitor().visitorId());
+		else if (this.presences.visitorSocketClosed(connection.visitor().visitorId(), connection.id())) {
 			this.events.publish(new LiveEvent.VisitorPresence(connection.visitor().visitorId(), false, null, null, null,
 					connection.visitor().siteId()));
 		}

@@ -1,5 +1,6 @@
 package dev.porchlight.api.live;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two application instances on one Redis and one PostgreSQL, with no stickiness: the
@@ -130,6 +132,43 @@ class TwoNodeIntegrationTests {
 				(frame) -> frame.path("type").asString().equals("inbox")
 						&& frame.path("conversation").path("readByStaff").asLong() == 2,
 				"the read marker in the other tab");
+	}
+
+	/**
+	 * A visitor with a tab on each node stays online for staff when one tab closes: the
+	 * node that saw it close does not take its own sockets for all of the visitor's.
+	 */
+	@Test
+	void aVisitorWithATabOnEachNodeStaysOnlineUntilTheLastTabCloses() {
+		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		LiveClient owner = track(staff(this.nodeA));
+		owner.next("welcome");
+		String token = ApiClient.visitorToken(this.nodeA, APP, site.key().value());
+		LiveClient tabOnA = track(LiveClient.visitor(this.nodeA, APP, token));
+		String visitorId = tabOnA.next("welcome").path("visitorId").asString();
+		LiveClient tabOnB = track(LiveClient.visitor(this.nodeB, APP, token));
+		assertThat(tabOnB.next("welcome").path("visitorId").asString()).isEqualTo(visitorId);
+		tabOnB.send(Map.of("type", "page", "url", "https://shop.example/rings", "title", "Rings"));
+		assertThat(presence(owner, visitorId).path("online").asBoolean()).isTrue();
+
+		tabOnB.close();
+		// Node B has handled the close (and published whatever it publishes) before tab A
+		// says where it is: staff hear the two in that order.
+		Connections onB = this.secondNode.getBean(Connections.class);
+		await("node B handled the close").atMost(Duration.ofSeconds(20)).until(onB::settled);
+		tabOnA.send(Map.of("type", "page", "url", "https://shop.example/necklaces", "title", "Necklaces"));
+		JsonNode next = presence(owner, visitorId);
+		assertThat(next.path("online").asBoolean()).as("the visitor is still on node A: %s", next).isTrue();
+		assertThat(next.path("page").asString()).isEqualTo("https://shop.example/necklaces");
+
+		tabOnA.close();
+		assertThat(presence(owner, visitorId).path("online").asBoolean()).isFalse();
+	}
+
+	private static JsonNode presence(LiveClient staff, String visitorId) {
+		return staff.next((frame) -> frame.path("type").asString().equals("visitor")
+				&& frame.path("visitorId").asString().equals(visitorId), "a visitor frame about " + visitorId);
 	}
 
 	private LiveClient staff(int port) {

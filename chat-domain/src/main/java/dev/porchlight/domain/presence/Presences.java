@@ -51,11 +51,25 @@ public interface Presences {
 			Duration ttl);
 
 	/**
-	 * The visitor's last socket closed: they are no longer present, and when they left is
-	 * remembered for an hour ({@link #visitorLeftAt}).
+	 * A socket of the visitor opened, on any node: they are present until their last open
+	 * socket closes ({@link #visitorSocketClosed}) or {@code ttl} passes without another
+	 * sighting (a node that died with their socket open).
 	 * @param visitor the visitor
+	 * @param socket the socket, unique across nodes
+	 * @param browser a short description of their browser and device, if known
+	 * @param ttl how long the sighting counts
 	 */
-	void visitorGone(VisitorId visitor);
+	void visitorSocketOpened(VisitorId visitor, String socket, @Nullable String browser, Duration ttl);
+
+	/**
+	 * A socket of the visitor closed. When it was their last open one on any node, they
+	 * are no longer present, and when they left is remembered for an hour
+	 * ({@link #visitorLeftAt}).
+	 * @param visitor the visitor
+	 * @param socket the socket, as it opened
+	 * @return whether the visitor is gone now
+	 */
+	boolean visitorSocketClosed(VisitorId visitor, String socket);
 
 	/**
 	 * When the visitor's last socket closed, if that was within the last hour and they

@@ -62,6 +62,22 @@ class RedisPresences implements Presences {
 			return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
 			""", List.class);
 
+	/**
+	 * Forgets one of a visitor's sockets; with none left (on any node), the visitor is
+	 * gone and when they left is kept. Both keys share the visitor's hash tag.
+	 */
+	private static final RedisScript<Long> VISITOR_SOCKET_CLOSED = RedisScript.of("""
+			redis.call('HDEL', KEYS[1], ARGV[1])
+			for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+			  if string.sub(field, 1, 2) == 's:' then
+			    return 0
+			  end
+			end
+			redis.call('DEL', KEYS[1])
+			redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+			return 1
+			""", Long.class);
+
 	/** Writes a visitor's sighting and its expiry in one round trip. */
 	private static final RedisScript<Long> VISITOR_SEEN = RedisScript.of("""
 			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
@@ -109,7 +125,12 @@ class RedisPresences implements Presences {
 	@Override
 	public void visitorSeen(VisitorId visitor, @Nullable String page, @Nullable String title, @Nullable String browser,
 			Duration ttl) {
-		List<String> arguments = new ArrayList<>(9);
+		seen(visitor, page, title, browser, ttl, null);
+	}
+
+	private void seen(VisitorId visitor, @Nullable String page, @Nullable String title, @Nullable String browser,
+			Duration ttl, @Nullable String socket) {
+		List<String> arguments = new ArrayList<>(11);
 		arguments.add(String.valueOf(ttl.toMillis()));
 		arguments.add("at");
 		arguments.add(String.valueOf(Instant.now().toEpochMilli()));
@@ -125,13 +146,31 @@ class RedisPresences implements Presences {
 			arguments.add("browser");
 			arguments.add(browser);
 		}
+		if (socket != null) {
+			arguments.add(socketField(socket));
+			arguments.add("1");
+		}
 		this.redis.execute(VISITOR_SEEN, List.of(key(visitor)), arguments.toArray());
 	}
 
 	@Override
-	public void visitorGone(VisitorId visitor) {
-		this.redis.delete(key(visitor));
-		this.redis.opsForValue().set(leftKey(visitor), String.valueOf(Instant.now().toEpochMilli()), LEFT_REMEMBERED);
+	public void visitorSocketOpened(VisitorId visitor, String socket, @Nullable String browser, Duration ttl) {
+		seen(visitor, null, null, browser, ttl, socket);
+	}
+
+	@Override
+	public boolean visitorSocketClosed(VisitorId visitor, String socket) {
+		Long gone = this.redis.execute(VISITOR_SOCKET_CLOSED, List.of(key(visitor), leftKey(visitor)),
+				socketField(socket), String.valueOf(Instant.now().toEpochMilli()),
+				String.valueOf(LEFT_REMEMBERED.toMillis()));
+		return gone != null && gone == 1L;
+	}
+
+	/**
+	 * A socket's field in the visitor's hash; page, title, browser and at never start so.
+	 */
+	private static String socketField(String socket) {
+		return "s:" + socket;
 	}
 
 	@Override

@@ -33,14 +33,37 @@ class RedisPresencesIntegrationTests {
 	@Test
 	void aSightingKeepsWhatALaterOneLeavesOut() {
 		VisitorId visitor = VisitorId.random();
-		this.presences.visitorSeen(visitor, null, null, "Firefox on Windows", Duration.ofMinutes(1));
+		this.presences.visitorSocketOpened(visitor, "socket-1", "Firefox on Windows", Duration.ofMinutes(1));
 		this.presences.visitorSeen(visitor, "https://shop.example/rings", "Rings", null, Duration.ofMinutes(1));
 		VisitorPresence seen = this.presences.visitor(visitor).orElseThrow();
 		assertThat(seen.page()).isEqualTo("https://shop.example/rings");
 		assertThat(seen.title()).isEqualTo("Rings");
 		assertThat(seen.browser()).isEqualTo("Firefox on Windows");
-		this.presences.visitorGone(visitor);
+		assertThat(this.presences.visitorSocketClosed(visitor, "socket-1")).isTrue();
 		assertThat(this.presences.visitor(visitor)).isEmpty();
+	}
+
+	/**
+	 * A visitor with a tab on each of two nodes: one node seeing its socket close says
+	 * nothing about the other's. They are gone, and when they left is kept, only once the
+	 * last socket closed.
+	 */
+	@Test
+	void aVisitorIsGoneOnlyWhenTheirLastSocketOnAnyNodeCloses() {
+		VisitorId visitor = VisitorId.random();
+		this.presences.visitorSocketOpened(visitor, "node-a/1", "Safari on iOS", Duration.ofMinutes(1));
+		this.presences.visitorSocketOpened(visitor, "node-b/7", "Safari on iOS", Duration.ofMinutes(1));
+		this.presences.visitorSeen(visitor, "https://shop.example/rings", "Rings", null, Duration.ofMinutes(1));
+
+		assertThat(this.presences.visitorSocketClosed(visitor, "node-a/1")).isFalse();
+		assertThat(this.presences.visitor(visitor)).map(VisitorPresence::page).contains("https://shop.example/rings");
+		assertThat(this.presences.visitorLeftAt(visitor)).isEmpty();
+
+		assertThat(this.presences.visitorSocketClosed(visitor, "node-b/7")).isTrue();
+		assertThat(this.presences.visitor(visitor)).isEmpty();
+		assertThat(this.presences.visitorLeftAt(visitor)).isPresent();
+		// A socket closing twice (or after its sighting expired) finds them gone.
+		assertThat(this.presences.visitorSocketClosed(visitor, "node-b/7")).isTrue();
 	}
 
 	@Test
