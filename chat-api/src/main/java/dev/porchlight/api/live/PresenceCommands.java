@@ -33,8 +33,6 @@ class PresenceCommands {
 
 	private final Customers customers;
 
-	private final Connections connections;
-
 	private final LiveProperties properties;
 
 	private final Views views;
@@ -44,13 +42,12 @@ class PresenceCommands {
 	private final Duration visitorPresence;
 
 	PresenceCommands(Access access, LiveEvents events, Presences presences, Sites sites, Customers customers,
-			Connections connections, LiveProperties properties, Views views, PorchlightProperties porchlight) {
+			LiveProperties properties, Views views, PorchlightProperties porchlight) {
 		this.access = access;
 		this.events = events;
 		this.presences = presences;
 		this.sites = sites;
 		this.customers = customers;
-		this.connections = connections;
 		this.properties = properties;
 		this.views = views;
 		this.visitorPresence = porchlight.visitorTokenTtl().plus(properties.idleTimeout());
@@ -117,23 +114,19 @@ class PresenceCommands {
 					this.visitorPresence);
 		}
 		else {
-			this.presences.staffSeen(connection.staff().id(), this.properties.idleTimeout());
+			this.presences.staffSeen(connection.staff().id(), connection.id(), this.properties.idleTimeout());
 			this.events.publish(new LiveEvent.StaffAvailability(this.presences.anyStaffAvailable()));
 		}
 	}
 
 	/**
-	 * A socket closed: when it was the person's last one, they are gone. A visitor's
-	 * sockets are counted across nodes (a tab on each); a staff member's here, since the
-	 * sweep of a node still holding one of theirs marks them present again within its
-	 * interval.
+	 * A socket closed: when it was the person's last one on any node, they are gone (a
+	 * visitor or a staff member may have a tab, or a phone, on each of two nodes).
 	 */
 	void left(Connection connection) {
 		if (!connection.isVisitor()) {
-			if (this.connections.ofStaff(connection.staff().id()).isEmpty()) {
-				this.presences.staffGone(connection.staff().id());
-				this.events.publish(new LiveEvent.StaffAvailability(this.presences.anyStaffAvailable()));
-			}
+			this.presences.staffGone(connection.staff().id(), connection.id());
+			this.events.publish(new LiveEvent.StaffAvailability(this.presences.anyStaffAvailable()));
 		}
 		else if (this.presences.visitorSocketClosed(connection.visitor().visitorId(), connection.id())) {
 			this.events.publish(new LiveEvent.VisitorPresence(connection.visitor().visitorId(), false, null, null, null,
@@ -146,7 +139,7 @@ class PresenceCommands {
 	 */
 	void stillHere(Connection connection) {
 		if (!connection.isVisitor()) {
-			this.presences.staffSeen(connection.staff().id(), this.properties.idleTimeout());
+			this.presences.staffSeen(connection.staff().id(), connection.id(), this.properties.idleTimeout());
 		}
 	}
 

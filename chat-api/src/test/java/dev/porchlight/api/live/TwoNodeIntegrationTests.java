@@ -166,6 +166,28 @@ class TwoNodeIntegrationTests {
 		assertThat(presence(owner, visitorId).path("online").asBoolean()).isFalse();
 	}
 
+	/**
+	 * The owner on a laptop (node A) and a phone (node B): closing the phone leaves them
+	 * available, so visitors are not told the shop is away.
+	 */
+	@Test
+	void anOwnerOnTwoDevicesStaysAvailableWhenOneCloses() {
+		Site site = Site.create("Shop", List.of(new AllowedOrigin("https://shop.example")), Instant.now());
+		this.sites.add(site);
+		LiveClient laptop = track(staff(this.nodeA));
+		laptop.next("welcome");
+		LiveClient phone = track(staff(this.nodeB));
+		phone.next("welcome");
+		phone.close();
+		Connections onB = this.secondNode.getBean(Connections.class);
+		await("node B handled the close").atMost(Duration.ofSeconds(20)).until(onB::settled);
+		// A visitor arriving now learns whether someone can answer.
+		String token = ApiClient.visitorToken(this.nodeA, APP, site.key().value());
+		LiveClient visitor = track(LiveClient.visitor(this.nodeA, APP, token));
+		assertThat(visitor.next("welcome").path("staffAvailable").asBoolean()).as("the laptop is still connected")
+			.isTrue();
+	}
+
 	private static JsonNode presence(LiveClient staff, String visitorId) {
 		return staff.next((frame) -> frame.path("type").asString().equals("visitor")
 				&& frame.path("visitorId").asString().equals(visitorId), "a visitor frame about " + visitorId);

@@ -16,14 +16,21 @@ import org.jspecify.annotations.Nullable;
 public interface Presences {
 
 	/**
-	 * Records that a staff member's dashboard is connected, until {@code ttl} passes
-	 * without another call.
+	 * Records that a socket of a staff member (a dashboard, on any node) is connected,
+	 * until {@code ttl} passes without another call for it.
 	 * @param account the staff member
+	 * @param socket the socket, unique across nodes
 	 * @param ttl how long the sighting counts
 	 */
-	void staffSeen(AccountId account, Duration ttl);
+	void staffSeen(AccountId account, String socket, Duration ttl);
 
-	void staffGone(AccountId account);
+	/**
+	 * A socket of a staff member closed. They stay present while another of theirs, on
+	 * any node, is connected.
+	 * @param account the staff member
+	 * @param socket the socket, as it was seen
+	 */
+	void staffGone(AccountId account, String socket);
 
 	/**
 	 * Sets whether the staff member wants to take chats (online) or not (away).

@@ -30,9 +30,11 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Repository;
 
 /**
- * Presence in Redis. Staff: a sorted set of account ids scored by when their sighting
- * expires, plus a hash of who chose "away". Visitors: one hash per visitor with a key
- * expiry.
+ * Presence in Redis. Staff: a sorted set of their sockets ({@code account/socket}) scored
+ * by when the sighting expires, plus a set of who chose "away". Visitors: one hash per
+ * visitor with a key expiry, holding where they are and their open sockets. Sockets are
+ * counted across nodes, so a person with a tab (or a phone) on each of two nodes stays
+ * present while either is connected.
  */
 @Repository
 class RedisPresences implements Presences {
@@ -92,13 +94,18 @@ class RedisPresences implements Presences {
 	}
 
 	@Override
-	public void staffSeen(AccountId account, Duration ttl) {
-		this.redis.opsForZSet().add(STAFF, account.toString(), Instant.now().plus(ttl).toEpochMilli());
+	public void staffSeen(AccountId account, String socket, Duration ttl) {
+		this.redis.opsForZSet().add(STAFF, staffMember(account, socket), Instant.now().plus(ttl).toEpochMilli());
 	}
 
 	@Override
-	public void staffGone(AccountId account) {
-		this.redis.opsForZSet().remove(STAFF, account.toString());
+	public void staffGone(AccountId account, String socket) {
+		this.redis.opsForZSet().remove(STAFF, staffMember(account, socket));
+	}
+
+	/** One of a staff member's sockets in the sighting set: their account id first. */
+	static String staffMember(AccountId account, String socket) {
+		return account + "/" + socket;
 	}
 
 	@Override
@@ -118,7 +125,12 @@ class RedisPresences implements Presences {
 		if (present == null || present.isEmpty()) {
 			return false;
 		}
-		Map<Object, Boolean> away = this.redis.opsForSet().isMember(AWAY, present.toArray());
+		Object[] accounts = present.stream().map((member) -> {
+			String sighting = (String) member;
+			int socket = sighting.indexOf('/');
+			return (socket < 0) ? sighting : sighting.substring(0, socket);
+		}).distinct().toArray();
+		Map<Object, Boolean> away = this.redis.opsForSet().isMember(AWAY, accounts);
 		return away != null && away.containsValue(Boolean.FALSE);
 	}
 

@@ -81,20 +81,40 @@ class RedisPresencesIntegrationTests {
 		assertThat(this.presences.anyStaffAvailable()).isFalse();
 		AccountId owner = AccountId.random();
 		AccountId agent = AccountId.random();
-		this.presences.staffSeen(owner, Duration.ofMinutes(1));
+		this.presences.staffSeen(owner, "laptop", Duration.ofMinutes(1));
 		assertThat(this.presences.anyStaffAvailable()).isTrue();
 		this.presences.staffAvailability(owner, false);
 		assertThat(this.presences.anyStaffAvailable()).isFalse();
 		// A sighting already past its expiry counts for nothing (and is dropped).
-		this.presences.staffSeen(agent, Duration.ofSeconds(-1));
+		this.presences.staffSeen(agent, "desk", Duration.ofSeconds(-1));
 		assertThat(this.presences.anyStaffAvailable()).isFalse();
-		assertThat(this.redis.opsForZSet().score(RedisPresences.STAFF, agent.toString())).isNull();
-		this.presences.staffSeen(agent, Duration.ofMinutes(1));
+		assertThat(this.redis.opsForZSet().score(RedisPresences.STAFF, RedisPresences.staffMember(agent, "desk")))
+			.isNull();
+		this.presences.staffSeen(agent, "desk", Duration.ofMinutes(1));
 		assertThat(this.presences.anyStaffAvailable()).isTrue();
-		this.presences.staffGone(agent);
+		this.presences.staffGone(agent, "desk");
 		this.presences.staffAvailability(owner, true);
 		assertThat(this.presences.anyStaffAvailable()).isTrue();
-		this.presences.staffGone(owner);
+		this.presences.staffGone(owner, "laptop");
+		assertThat(this.presences.anyStaffAvailable()).isFalse();
+	}
+
+	/**
+	 * The owner on a laptop and a phone, each on another node: closing the laptop leaves
+	 * them present (the phone's node had nothing to say about the laptop's socket).
+	 */
+	@Test
+	void aStaffMemberStaysPresentWhileAnyOfTheirSocketsIsConnected() {
+		this.redis.delete(List.of(RedisPresences.STAFF, RedisPresences.AWAY));
+		AccountId owner = AccountId.random();
+		this.presences.staffSeen(owner, "node-a/laptop", Duration.ofMinutes(1));
+		this.presences.staffSeen(owner, "node-b/phone", Duration.ofMinutes(1));
+		this.presences.staffGone(owner, "node-a/laptop");
+		assertThat(this.presences.anyStaffAvailable()).isTrue();
+		this.presences.staffAvailability(owner, false);
+		assertThat(this.presences.anyStaffAvailable()).as("away on every device").isFalse();
+		this.presences.staffAvailability(owner, true);
+		this.presences.staffGone(owner, "node-b/phone");
 		assertThat(this.presences.anyStaffAvailable()).isFalse();
 	}
 
