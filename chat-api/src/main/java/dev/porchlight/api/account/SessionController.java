@@ -80,7 +80,7 @@ class SessionController {
 	@PostMapping("/api/v1/session")
 	SessionView signIn(@Valid @RequestBody SignIn request, HttpServletRequest http, HttpServletResponse response) {
 		String address = ClientAddress.of(http);
-		this.throttle.checkAllowed(request.email(), address);
+		this.throttle.attempt(request.email(), address);
 		Authentication authenticated;
 		try {
 			authenticated = this.authentication
@@ -90,16 +90,16 @@ class SessionController {
 			// The accounts could not be read (PostgreSQL down, the pool timed out):
 			// nobody gave a wrong password, so nothing is counted or audited, and the
 			// caller hears it is the server's fault.
+			this.throttle.notCounted(request.email(), address);
 			throw (ex.getCause() instanceof DataAccessException unreachable) ? unreachable : ex;
 		}
 		catch (AuthenticationException ex) {
-			this.throttle.failed(request.email(), address);
 			this.audit.record(new AuditEvent(Instant.now(), null, request.email().strip(), "auth.sign_in_failed", null,
 					address, Map.of()));
 			throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid_credentials",
 					"The email or password is wrong, or the account is disabled.");
 		}
-		this.throttle.succeeded(request.email());
+		this.throttle.succeeded(request.email(), address);
 		this.sessionStrategy.onAuthentication(authenticated, http, response);
 		SecurityContext context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(authenticated);
@@ -117,14 +117,20 @@ class SessionController {
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	ResponseEntity<Void> signOut(@AuthenticationPrincipal StaffPrincipal staff, HttpServletRequest http) {
 		HttpSession session = http.getSession(false);
+		int ended = 0;
 		if (session != null) {
 			String id = session.getId();
 			session.invalidate();
 			this.sessions.ended(id);
+			ended++;
 		}
+		// Signing out ends every session of the account, on every device and node, and
+		// closes their sockets (SECURITY.md S15): a phone left signed in does not outlive
+		// it.
+		ended += this.sessions.endAll(staff.id());
 		SecurityContextHolder.clearContext();
 		this.audit.record(new AuditEvent(Instant.now(), staff.id(), staff.email(), "auth.signed_out",
-				"account:" + staff.id(), ClientAddress.of(http), Map.of()));
+				"account:" + staff.id(), ClientAddress.of(http), Map.of("sessionsEnded", String.valueOf(ended))));
 		return ResponseEntity.noContent().build();
 	}
 

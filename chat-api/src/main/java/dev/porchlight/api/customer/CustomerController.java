@@ -83,7 +83,9 @@ class CustomerController {
 	@PatchMapping("/api/v1/customers/{id}")
 	CustomerView update(@AuthenticationPrincipal StaffPrincipal staff, @PathVariable String id,
 			@Valid @RequestBody Update update, HttpServletRequest http) {
-		visible(staff, CustomerId.parse(id));
+		// The details reach every site's staff and emails (a changed email receives the
+		// replies of every site's conversations): only for staff who serve them all.
+		wholly(staff, visible(staff, CustomerId.parse(id)).id());
 		return view(this.management.update(Actor.of(staff, http), CustomerId.parse(id), update.name(), update.email(),
 				update.phone()));
 	}
@@ -121,8 +123,8 @@ class CustomerController {
 	}
 
 	/**
-	 * Merging and erasing change the customer's conversations on every site: only for
-	 * staff who serve them all.
+	 * Editing, merging and erasing change what every site of the customer has (their
+	 * details, conversations, emails): only for staff who serve them all.
 	 */
 	private void wholly(StaffPrincipal staff, CustomerId id) {
 		if (!staff.servesAll(this.customers.sites(id))) {

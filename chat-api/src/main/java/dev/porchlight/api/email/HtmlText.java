@@ -52,7 +52,7 @@ public final class HtmlText {
 	 * The text of an HTML mail: block elements become line breaks, links with a label
 	 * become {@code label (url)} (for http, https and mailto only), images with an alt
 	 * text become {@code [image: alt]}; scripts, styles, comments and quoted history are
-	 * dropped.
+	 * dropped (quoted history only when something else is left).
 	 * @param html an HTML document or fragment
 	 * @return its text, with at most two blank lines in a row, trimmed
 	 */
@@ -66,7 +66,15 @@ public final class HtmlText {
 		}
 		removeComments(document);
 		Element body = document.body();
+		Element whole = body.clone();
 		removeQuotedHistory(body);
+		String text = text(body);
+		// A forward, or an answer written inside the quote markup, would leave nothing:
+		// all of it is kept rather than lose what the customer sent.
+		return text.isBlank() ? text(whole) : text;
+	}
+
+	private static String text(Element body) {
 		Converter converter = new Converter();
 		NodeTraversor.traverse(converter, body);
 		return tidy(converter.text.toString());

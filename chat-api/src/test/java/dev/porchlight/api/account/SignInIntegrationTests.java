@@ -2,7 +2,14 @@ package dev.porchlight.api.account;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
@@ -255,6 +262,46 @@ class SignInIntegrationTests {
 		assertThat(unknown.status()).isEqualTo(401);
 		assertThat(unknown.body()).isEqualTo(wrongPassword.body());
 		assertThat(unknown.text("/message")).isEqualTo("The email or password is wrong, or the account is disabled.");
+	}
+
+	/**
+	 * Guesses sent at once are counted before any password is checked: no more of them
+	 * get an answer about the password than the limit allows, however many are sent
+	 * together. (Counting after the check let every parallel guess through.) A right
+	 * password afterwards is refused too.
+	 */
+	@Test
+	void guessesSentAtOnceAreCountedBeforeAnyIsAnswered() throws Exception {
+		assertThat(new ApiClient(this.port).signIn(OWNER, PASSWORD).status()).isEqualTo(200);
+		int guesses = 3 * SignInThrottle.PER_ACCOUNT.permits();
+		List<ApiClient> clients = new ArrayList<>();
+		for (int i = 0; i < guesses; i++) {
+			ApiClient client = new ApiClient(this.port);
+			client.get("/api/v1/session");
+			clients.add(client);
+		}
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Integer>> answers = new ArrayList<>();
+		try (ExecutorService pool = Executors.newFixedThreadPool(guesses)) {
+			for (int i = 0; i < guesses; i++) {
+				ApiClient client = clients.get(i);
+				String guess = "parallel guess " + i;
+				answers.add(pool.submit(() -> {
+					start.await();
+					return client.post("/api/v1/session", ApiClient.json(Map.of("email", OWNER, "password", guess)))
+						.status();
+				}));
+			}
+			start.countDown();
+			List<Integer> statuses = new ArrayList<>();
+			for (Future<Integer> answer : answers) {
+				statuses.add(answer.get(60, TimeUnit.SECONDS));
+			}
+			assertThat(statuses).filteredOn((status) -> status == 401).hasSize(SignInThrottle.PER_ACCOUNT.permits());
+			assertThat(statuses).filteredOn((status) -> status == 429)
+				.hasSize(guesses - SignInThrottle.PER_ACCOUNT.permits());
+		}
+		assertThat(new ApiClient(this.port).signIn(OWNER, PASSWORD).status()).isEqualTo(429);
 	}
 
 	@Test

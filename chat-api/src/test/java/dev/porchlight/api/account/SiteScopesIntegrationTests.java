@@ -143,6 +143,34 @@ class SiteScopesIntegrationTests {
 			.contains(ofX.customer(), ofY.customer());
 	}
 
+	/**
+	 * A customer of both sites: the agent of X sees them, but may not change details that
+	 * reach Y's staff and emails (a changed email would receive the replies of Y's
+	 * conversations), as they may not merge or erase them.
+	 */
+	@Test
+	void anAgentCannotEditACustomerWhoAlsoBelongsToAnotherSite() {
+		Story ofX = story(this.x, "x-shared@example.com", "Rings?");
+		Story ofY = story(this.y, "y-shared@example.com", "Kettles?");
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + ofY.conversation() + "/customer",
+					ApiClient.json(Map.of("customerId", ofX.customer())))
+			.status()).isEqualTo(200);
+		String shared = "/api/v1/customers/" + ofX.customer();
+		assertThat(this.agent.get("/api/v1/me").status()).isEqualTo(200);
+		assertThat(this.agent.get(shared).status()).isEqualTo(200);
+		ApiClient.Response refused = this.agent.patch(shared,
+				ApiClient.json(Map.of("email", "someone-else@example.org")));
+		assertThat(refused.status()).as(refused.raw().body()).isEqualTo(403);
+		assertThat(refused.text("/error")).isEqualTo("forbidden");
+		assertThat(this.owner.get(shared).text("/email")).isEqualTo("x-shared@example.com");
+		// A customer of X alone is the agent's to edit; the owner edits any.
+		Story onlyX = story(this.x, "x-only@example.com", "Necklaces?");
+		assertThat(this.agent.patch("/api/v1/customers/" + onlyX.customer(), ApiClient.json(Map.of("name", "Ines")))
+			.status()).isEqualTo(200);
+		assertThat(this.owner.patch(shared, ApiClient.json(Map.of("name", "Shared"))).status()).isEqualTo(200);
+	}
+
 	@Test
 	void aCustomerLeftByARelinkedConversationStaysWithItsSite() {
 		Story ofY = story(this.y, "y-relinked@example.com", "Where is my teapot?");

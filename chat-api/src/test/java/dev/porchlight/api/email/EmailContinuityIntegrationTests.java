@@ -353,6 +353,11 @@ class EmailContinuityIntegrationTests {
 			}
 
 			@Override
+			public void release(RateLimit limit, String key) {
+				throw new RedisConnectionFailureException("Redis is down");
+			}
+
+			@Override
 			public void reset(RateLimit limit, String key) {
 				throw new RedisConnectionFailureException("Redis is down");
 			}

@@ -74,6 +74,23 @@ class HtmlTextUnitTests {
 		assertThat(HtmlText.toText(html)).isEqualTo("Yes, please reserve the blue one.\n\nAnna");
 	}
 
+	/**
+	 * A forward (or an answer typed inside the quote markup) is all quoted history:
+	 * dropping it would leave nothing, so all of it is kept.
+	 */
+	@Test
+	void keepsQuotedHistoryWhenNothingElseIsLeft() {
+		String forward = """
+				<div class="gmail_quote"><div class="gmail_attr">---------- Forwarded message ---------<br>\
+				From: Ben &lt;ben@example.com&gt;</div><blockquote class="gmail_quote">The clasp broke after a week, \
+				order 48213.</blockquote></div>
+				""";
+		assertThat(HtmlText.toText(forward)).contains("Forwarded message",
+				"The clasp broke after a week, order 48213.");
+		assertThat(HtmlText.toText("<blockquote>Only this, typed inside the quote.</blockquote>"))
+			.isEqualTo("Only this, typed inside the quote.");
+	}
+
 	@Test
 	void dropsOutlookHistoryFromAppendOnSendOn() {
 		String html = """

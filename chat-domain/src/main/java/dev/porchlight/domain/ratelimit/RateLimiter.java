@@ -24,6 +24,15 @@ public interface RateLimiter {
 	Decision peek(RateLimit limit, String key);
 
 	/**
+	 * Takes back one action counted by {@link #tryAcquire} that turned out not to count
+	 * (a sign-in counted before the password was checked, which was right). Never below
+	 * zero.
+	 * @param limit the limit
+	 * @param key who acted
+	 */
+	void release(RateLimit limit, String key);
+
+	/**
 	 * Forgets the count of a key, e.g. failed sign-ins after a successful one.
 	 * @param limit the limit
 	 * @param key who acted

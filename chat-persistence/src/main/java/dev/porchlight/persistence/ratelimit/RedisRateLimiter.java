@@ -34,6 +34,13 @@ class RedisRateLimiter implements RateLimiter {
 			return {count, ttl}
 			""", List.class);
 
+	private static final RedisScript<Long> RELEASE = RedisScript.of("""
+			if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+			  return redis.call('DECR', KEYS[1])
+			end
+			return 0
+			""", Long.class);
+
 	private final StringRedisTemplate redis;
 
 	RedisRateLimiter(StringRedisTemplate redis) {
@@ -50,6 +57,11 @@ class RedisRateLimiter implements RateLimiter {
 	@Override
 	public Decision peek(RateLimit limit, String key) {
 		return decide(limit, this.redis.execute(PEEK, List.of(redisKey(limit, key))), 1);
+	}
+
+	@Override
+	public void release(RateLimit limit, String key) {
+		this.redis.execute(RELEASE, List.of(redisKey(limit, key)));
 	}
 
 	@Override
