@@ -139,11 +139,14 @@ public class CustomerManagement {
 		Instant now = this.clock.instant();
 		CustomerId customer;
 		CustomerId own = this.visitors.contactCustomer(visitor).orElse(null);
-		if (vouched != null || (own != null && this.visitors.contactCustomerMerged(visitor))) {
-			// Vouched for by the site in this session, or the owner merged the visitor's
-			// record into theirs: what the visitor types may fill a gap (as unsigned
-			// details beside an identity token do: never marked verified), never replace
-			// what the site signed or the owner has. A browser vouched for in an earlier
+		if (vouched != null || (own != null && (this.visitors.contactCustomerMerged(visitor)
+				|| !this.customers.holdsOnlyWhatVisitorLeft(own, visitor)))) {
+			// Vouched for by the site in this session, or the owner made the visitor's
+			// record someone's (merged it into another, merged another into it, linked
+			// others' conversations to it): what the visitor types may fill a gap (as
+			// unsigned details beside an identity token do: never marked verified), never
+			// replace what the site signed or the owner has. A browser vouched for in an
+			// earlier
 			// session only (a shared computer, an identity refused or switched off since)
 			// gets a record of its own below, not the vouched one.
 			customer = (vouched != null) ? vouched : own;

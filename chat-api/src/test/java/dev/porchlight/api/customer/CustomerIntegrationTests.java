@@ -201,6 +201,51 @@ class CustomerIntegrationTests {
 		assertThat(record.path("email").asString()).isEqualTo("rob@example.com");
 	}
 
+	/**
+	 * The other direction of a merge, and a link: once the owner made the visitor's typed
+	 * record someone's (another record merged into it, or another visitor's conversation
+	 * linked to it), the visitor who typed it may fill its gaps but no longer rewrite it,
+	 * or replies of the conversations it now holds would go to the address they type.
+	 */
+	@Test
+	void aRecordTheOwnerMadeSomeonesCannotBeRewrittenByTheVisitorWhoTypedIt() throws Exception {
+		ApiClient.Response session = visitorSession(Map.of());
+		String conversation = chat(session.text("/token"), "Hi, it's Erin");
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + session.text("/token"));
+		visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "erin@example.com")));
+		String typed = customerOf(conversation);
+		// Before anyone else's things are on it, the visitor may correct what they typed.
+		visitor.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "erin.k@example.com")));
+		assertThat(this.owner.get("/api/v1/customers/" + typed).text("/email")).isEqualTo("erin.k@example.com");
+
+		String other = this.owner.post("/api/v1/customers", ApiClient.json(Map.of("phone", "+48 600 100 200")))
+			.text("/id");
+		assertThat(this.owner.post("/api/v1/customers/" + other + "/merge", ApiClient.json(Map.of("into", typed)))
+			.status()).isEqualTo(200);
+		visitor.post("/api/v1/visitor/contact",
+				ApiClient.json(Map.of("email", "mallory@example.com", "name", "Mallory")));
+		JsonNode record = this.owner.get("/api/v1/customers/" + typed).json();
+		assertThat(record.path("email").asString()).isEqualTo("erin.k@example.com");
+		assertThat(record.path("phone").asString()).isEqualTo("+48 600 100 200");
+		assertThat(record.path("name").asString()).as("a gap is filled").isEqualTo("Mallory");
+
+		// A record another visitor's conversation was linked to is someone's too.
+		ApiClient.Response second = visitorSession(Map.of());
+		String theirs = chat(second.text("/token"), "Hi, it's Finn");
+		ApiClient finn = new ApiClient(this.port).header("Authorization", "Bearer " + second.text("/token"));
+		finn.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "finn@example.com")));
+		String finnsRecord = customerOf(theirs);
+		String third = chat(visitorSession(Map.of()).text("/token"), "Another visitor");
+		assertThat(this.owner
+			.post("/api/v1/conversations/" + third + "/customer", ApiClient.json(Map.of("customerId", finnsRecord)))
+			.status()).isEqualTo(200);
+		await("the link archived").atMost(Duration.ofSeconds(20))
+			.until(() -> this.owner.get("/api/v1/customers/" + finnsRecord).json().path("conversations").toString(),
+					(ids) -> ids.contains(third));
+		finn.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "mallory@example.com")));
+		assertThat(this.owner.get("/api/v1/customers/" + finnsRecord).text("/email")).isEqualTo("finn@example.com");
+	}
+
 	@Test
 	void afterAMergeTheVisitorsPreChatLinkMovesSoTheirLaterConversationsGetTheSurvivingRecord() throws Exception {
 		ApiClient.Response session = visitorSession(Map.of());
