@@ -247,6 +247,9 @@ public class CustomerManagement {
 			this.revocations.revoke(visitor, this.revokeFor);
 		}
 		gone.forEach(this.live::forget);
+		// A transcript asked for, a mail taken in or a notice about those new ones is in
+		// PostgreSQL already: it goes too, or a queued transcript would still be sent.
+		this.stories.eraseEmailsOf(gone);
 		// Their files: the records, then the bytes (never served again once their record
 		// is gone, even if the store cannot delete them now).
 		List<AttachmentId> files = this.attachments.removeOf(gone);

@@ -9,6 +9,10 @@ import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.PorchlightTest;
 import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.audit.AuditLog;
+import dev.porchlight.domain.conversation.ConversationId;
+import dev.porchlight.domain.email.EmailOutbox;
+import dev.porchlight.domain.email.InboundEmails;
+import dev.porchlight.domain.email.StaffNotices;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +41,18 @@ class StoryIntegrationTests {
 
 	@Autowired
 	AuditLog audit;
+
+	@Autowired
+	EmailOutbox outbox;
+
+	@Autowired
+	InboundEmails inbound;
+
+	@Autowired
+	StaffNotices notices;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	ApiClient owner;
 
@@ -88,6 +105,50 @@ class StoryIntegrationTests {
 			.status()).isEqualTo(200);
 		assertThat(this.owner.get("/api/v1/conversations/" + this.conversation + "/export?zone=" + "Europe/".repeat(10))
 			.text("/error")).isEqualTo("invalid_time_zone");
+	}
+
+	/**
+	 * A conversation not archived yet has no row in PostgreSQL, but what email keeps of
+	 * it does: a transcript the visitor asked for (with their address), a mail taken into
+	 * it, a notice to staff. Erasing the customer erases those too; a queued transcript
+	 * of an erased conversation is never sent.
+	 */
+	@Test
+	void erasingACustomerAlsoErasesWhatEmailKeptOfTheirConversationsNotArchivedYet() {
+		ApiClient visitor = new ApiClient(this.port).header("Authorization", "Bearer " + this.visitorToken);
+		assertThat(visitor
+			.post("/api/v1/visitor/contact", ApiClient.json(Map.of("email", "erase.me@example.com", "name", "Erin")))
+			.status()).isEqualTo(204);
+		String customer = this.owner.get("/api/v1/search/customers?q=erase.me@example.com")
+			.json()
+			.get(0)
+			.path("id")
+			.asString();
+		ConversationId live = ConversationId.parse(this.conversation);
+		this.outbox.queueTranscript(live, 2, "erase.me@example.com", Instant.now());
+		String mailKey = "erase-test-" + System.nanoTime();
+		assertThat(this.inbound.firstTime(mailKey, live, Instant.now())).isTrue();
+		assertThat(this.notices.claim(Map.of(live, 2L), Instant.now())).containsExactly(live);
+		assertThat(this.jdbc.sql("select count(*) from conversation where id = ?")
+			.param(live.value())
+			.query(Long.class)
+			.single()).as("not archived yet").isZero();
+
+		assertThat(this.owner.delete("/api/v1/customers/" + customer).json().path("conversationsErased").asInt())
+			.isEqualTo(1);
+
+		assertThat(this.outbox.ofConversation(live)).isEmpty();
+		assertThat(this.jdbc.sql("select count(*) from email_outbox where recipient = 'erase.me@example.com'")
+			.query(Long.class)
+			.single()).isZero();
+		assertThat(this.jdbc.sql("select count(*) from email_inbound where conversation_id = ?")
+			.param(live.value())
+			.query(Long.class)
+			.single()).isZero();
+		assertThat(this.jdbc.sql("select count(*) from staff_notice where conversation_id = ?")
+			.param(live.value())
+			.query(Long.class)
+			.single()).isZero();
 	}
 
 	@Test

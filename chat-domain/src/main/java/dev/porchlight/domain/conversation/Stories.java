@@ -1,5 +1,6 @@
 package dev.porchlight.domain.conversation;
 
+import java.util.Collection;
 import java.util.List;
 
 import dev.porchlight.domain.account.SiteScope;
@@ -61,6 +62,15 @@ public interface Stories {
 	 * @return what was deleted
 	 */
 	Erased erase(CustomerId customer);
+
+	/**
+	 * Deletes what email kept of erased conversations that were only in Redis (no row of
+	 * theirs to delete in PostgreSQL yet): their queued and sent emails with the
+	 * addresses they went to, the record of mail taken into them, and staff notices.
+	 * {@link #erase} does the same for the archived ones.
+	 * @param conversations the conversations
+	 */
+	void eraseEmailsOf(Collection<ConversationId> conversations);
 
 	/**
 	 * What an erasure deleted.

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -363,16 +364,22 @@ class JdbcCustomers implements Customers, Stories {
 			.param("id", customer.value())
 			.query((row, rowNum) -> new ConversationId(row.getObject("id", UUID.class)))
 			.list();
-		// Emails of those conversations, and the record of mail taken into them.
-		UUID[] erased = conversations.stream().map(ConversationId::value).toArray(UUID[]::new);
-		this.jdbc.sql("delete from email_outbox where conversation_id = any(:ids)").param("ids", erased).update();
-		this.jdbc.sql("delete from email_inbound where conversation_id = any(:ids)").param("ids", erased).update();
-		this.jdbc.sql("delete from staff_notice where conversation_id = any(:ids)").param("ids", erased).update();
+		eraseEmailsOf(conversations);
 		this.jdbc.sql("delete from visitor where customer_id = :id or contact_customer_id = :id")
 			.param("id", customer.value())
 			.update();
 		this.jdbc.sql("delete from customer where id = :id").param("id", customer.value()).update();
 		return new Erased(conversations, visitors);
+	}
+
+	@Override
+	@Transactional
+	public void eraseEmailsOf(Collection<ConversationId> conversations) {
+		// Emails of those conversations, and the record of mail taken into them.
+		UUID[] erased = conversations.stream().map(ConversationId::value).toArray(UUID[]::new);
+		this.jdbc.sql("delete from email_outbox where conversation_id = any(:ids)").param("ids", erased).update();
+		this.jdbc.sql("delete from email_inbound where conversation_id = any(:ids)").param("ids", erased).update();
+		this.jdbc.sql("delete from staff_notice where conversation_id = any(:ids)").param("ids", erased).update();
 	}
 
 	private static Customer customer(ResultSet row, int rowNum) throws SQLException {
