@@ -221,6 +221,13 @@ public class EmailDispatcher {
 				this.tokens.replyAddress(shopAddress, email.conversationId()), recipient, messageId,
 				this.outbox.sentMessageIds(email.conversationId()), email.kind() == OutboundEmail.Kind.TRANSCRIPT,
 				entries, email.firstSeq(), staffNames(entries), chatLink(state, site), optOutLink(recipient));
+		if (!this.outbox.stillClaimed(email, this.clock.instant())) {
+			// The emails before it took longer than stalled-after: another node has it
+			// now.
+			log.info("Email {} of conversation {} was taken by another node meanwhile", email.id(),
+					email.conversationId());
+			return;
+		}
 		try {
 			MimeMessage message = sender.createMimeMessage();
 			EmailComposer.write(message, letter);

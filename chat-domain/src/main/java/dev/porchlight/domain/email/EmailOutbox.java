@@ -30,6 +30,16 @@ public interface EmailOutbox {
 	List<OutboundEmail> claimDue(Duration delay, Duration stalled, int limit, Instant now);
 
 	/**
+	 * Confirms a claim right before its email goes out, and starts its stall time again.
+	 * A node that took long over the emails before it (a slow mail server) may find one
+	 * taken again by another node as stalled: it must not send that one too.
+	 * @param claimed the email as {@link #claimDue} returned it
+	 * @param now the time
+	 * @return whether the email is still this claim's
+	 */
+	boolean stillClaimed(OutboundEmail claimed, Instant now);
+
+	/**
 	 * Puts a claimed reply back to wait, joining replies queued meanwhile.
 	 * @param id the email
 	 * @param since the visitor's last known activity: due again {@code delay} after it
