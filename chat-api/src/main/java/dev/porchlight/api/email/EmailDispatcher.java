@@ -157,6 +157,16 @@ public class EmailDispatcher {
 				this.outbox.skipped(email.id(), "Read in the chat.");
 				return;
 			}
+			Instant written = this.transcripts.after(email.conversationId(), email.lastSeq() - 1, 1)
+				.stream()
+				.map(LogEntry::at)
+				.findFirst()
+				.orElse(null);
+			if (written != null && written.plus(this.properties.replyMaxAge()).isBefore(now)) {
+				this.outbox.skipped(email.id(), "Written more than " + age(this.properties.replyMaxAge())
+						+ " ago, while emails could not be sent: too late to email.");
+				return;
+			}
 			if (this.presences.visitor(state.visitorId()).isPresent()) {
 				this.outbox.postpone(email.id(), now);
 				return;
@@ -249,6 +259,20 @@ public class EmailDispatcher {
 						email.conversationId(), email.attempts(), wait, reason);
 			}
 		}
+	}
+
+	/**
+	 * {@code 3 days}, {@code 12 hours}, {@code 45 minutes}: a setting as staff read it.
+	 */
+	static String age(Duration age) {
+		if (age.toDays() >= 1 && age.toHoursPart() == 0) {
+			return age.toDays() + ((age.toDays() == 1) ? " day" : " days");
+		}
+		if (age.toHours() >= 1 && age.toMinutesPart() == 0) {
+			return age.toHours() + ((age.toHours() == 1) ? " hour" : " hours");
+		}
+		long minutes = Math.max(1, age.toMinutes());
+		return minutes + ((minutes == 1) ? " minute" : " minutes");
 	}
 
 	private List<LogEntry> entries(OutboundEmail email) {

@@ -31,6 +31,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * before staff who want it are emailed
  * @param notifyInterval how often staff are emailed at most (waits are collected into one
  * email)
+ * @param replyMaxAge replies written longer ago than this are not emailed (they waited
+ * while email was off or had no mail server): switching email on later does not send old
+ * conversations' replies
  * @param imap the mailbox mail for the shop is read from, if any
  * @param webhookSecret the shared secret a mail provider signs its posts with; the
  * inbound webhook answers 404 without one
@@ -43,7 +46,8 @@ public record EmailProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("5m") Duration stalledAfter, @DefaultValue("6") int perConversationPerHour,
 		@DefaultValue("200") int perSitePerHour, @DefaultValue("3") int transcriptsPerVisitorPerHour,
 		@DefaultValue("60") int inboundPerConversationPerHour, @DefaultValue("2m") Duration notifyAfter,
-		@DefaultValue("5m") Duration notifyInterval, @DefaultValue Imap imap, @Nullable String webhookSecret) {
+		@DefaultValue("5m") Duration notifyInterval, @DefaultValue("3d") Duration replyMaxAge, @DefaultValue Imap imap,
+		@Nullable String webhookSecret) {
 
 	public EmailProperties {
 		String email = "porchlight.email.";
@@ -59,6 +63,7 @@ public record EmailProperties(@DefaultValue("true") boolean enabled,
 		Settings.atLeast(email + "inbound-per-conversation-per-hour", inboundPerConversationPerHour, 1);
 		Settings.notNegative(email + "notify-after", notifyAfter);
 		Settings.positive(email + "notify-interval", notifyInterval);
+		Settings.positive(email + "reply-max-age", replyMaxAge);
 	}
 
 	/**

@@ -505,6 +505,36 @@ class EmailContinuityIntegrationTests {
 		assertThat(emailsTo(customer)).hasSize(1);
 	}
 
+	/**
+	 * A reply that waited while emails could not be sent (email switched off, no mail
+	 * server yet) is not emailed days later when they can: it is shown as not sent, with
+	 * why.
+	 */
+	@Test
+	void aReplyWrittenLongBeforeEmailsCouldBeSentIsNotEmailedLate() throws Exception {
+		String customer = "late." + System.nanoTime() + "@example.com";
+		String conversation;
+		try (LiveTestClient visitor = visitorWithEmail(customer)) {
+			conversation = visitor.startConversation();
+			visitor.sendAndAck(conversation, "v1", "Do you restore old kettles?");
+			try (LiveTestClient staff = staff()) {
+				staff.sendAndAck(conversation, "s1", "We do, send it in.");
+			}
+			awaitArchived(conversation, 2);
+			// Written four days ago, as far as the archive knows (the default limit is
+			// 3).
+			this.jdbc.sql("""
+					update message set sent_at = sent_at - interval '4 days'
+					 where conversation_id = cast(? as uuid) and seq = 2
+					""").param(conversation).update();
+		}
+		JsonNode skipped = await("the reply shown as not emailed").atMost(MAIL_WAIT)
+			.until(() -> this.owner.get("/api/v1/conversations/" + conversation + "/emails").json(),
+					(list) -> list.size() == 1 && list.get(0).path("status").asString().equals("skipped"));
+		assertThat(skipped.get(0).path("reason").asString()).contains("more than 3 days ago");
+		assertThat(emailsTo(customer)).isEmpty();
+	}
+
 	@Test
 	void aMailServerThatIsDownIsRetriedAndShownAsFailedWithoutLosingTheChat() throws Exception {
 		String customer = "patient." + System.nanoTime() + "@example.com";
