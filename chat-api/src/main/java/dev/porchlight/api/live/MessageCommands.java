@@ -2,12 +2,15 @@ package dev.porchlight.api.live;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
 
 import dev.porchlight.api.attachment.AttachmentProperties;
 import dev.porchlight.domain.attachment.Attachments;
 import dev.porchlight.domain.common.DomainException;
+import dev.porchlight.domain.conversation.Attachment;
 import dev.porchlight.domain.conversation.AttachmentId;
 import dev.porchlight.domain.conversation.LiveConversations;
 import dev.porchlight.domain.conversation.LogEntry;
@@ -161,16 +164,28 @@ class MessageCommands {
 				appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
 						files.attachments(), this.clock.instant(), quota, site, !waitForReplicas);
 			}
+			catch (DataAccessException ex) {
+				// Redis did not answer in time: it may store the message yet. The files
+				// stay with this client id, so a resend (which finds them its own) or the
+				// stored message carries them; given back here, a message Redis stored
+				// after all would name files deleted as never sent.
+				throw ex;
+			}
 			catch (RuntimeException ex) {
-				// Not stored (refused, or Redis away): the files are the sender's to send
-				// again.
+				// Refused: not stored, the files are the sender's to send again.
 				release(files.fresh(), frame);
 				throw ex;
 			}
-			if (appended.duplicate()) {
-				// Stored before, by an attempt that did not take these: they are not in
-				// it.
-				release(files.fresh(), frame);
+			if (appended.duplicate() && !files.fresh().isEmpty()) {
+				// Stored before: the files the stored message does not carry are given
+				// back; the ones it carries (an attempt whose answer was lost) stay.
+				Set<AttachmentId> carried = this.live.after(frame.conversationId(), appended.entry().seq() - 1, 1)
+					.stream()
+					.filter((stored) -> stored.seq() == appended.entry().seq())
+					.flatMap((stored) -> stored.attachments().stream())
+					.map(Attachment::id)
+					.collect(Collectors.toSet());
+				release(files.fresh().stream().filter((id) -> !carried.contains(id)).toList(), frame);
 			}
 			if (waitForReplicas) {
 				// With porchlight.live.replica-acks nobody hears of the message before
