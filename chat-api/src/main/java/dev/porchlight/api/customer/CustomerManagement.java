@@ -139,8 +139,8 @@ public class CustomerManagement {
 		Instant now = this.clock.instant();
 		CustomerId customer;
 		CustomerId own = this.visitors.contactCustomer(visitor).orElse(null);
-		if (vouched != null || (own != null && (this.visitors.contactCustomerMerged(visitor)
-				|| !this.customers.holdsOnlyWhatVisitorLeft(own, visitor)))) {
+		if (vouched != null || (own != null
+				&& (this.visitors.contactCustomerMerged(visitor) || !this.visitors.holdsOnlyTheirs(visitor, own)))) {
 			// Vouched for by the site in this session, or the owner made the visitor's
 			// record someone's (merged it into another, merged another into it, linked
 			// others' conversations to it): what the visitor types may fill a gap (as

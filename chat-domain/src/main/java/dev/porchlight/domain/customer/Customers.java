@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.porchlight.domain.site.SiteId;
-import dev.porchlight.domain.visitor.VisitorId;
 
 /**
  * The customers of the business.
@@ -43,17 +42,6 @@ public interface Customers {
 	 * customer was never merged away
 	 */
 	Optional<CustomerId> mergedInto(CustomerId id);
-
-	/**
-	 * Whether a record holds nothing but what one visitor left: no conversation of
-	 * another visitor, no other visitor, no record merged into it and no site's id for
-	 * it. Staff linking, merging or a site vouching makes it someone's record, which that
-	 * visitor may no longer rewrite.
-	 * @param id the customer
-	 * @param visitor the visitor whose form created it
-	 * @return true while only that visitor's things are on it
-	 */
-	boolean holdsOnlyWhatVisitorLeft(CustomerId id, VisitorId visitor);
 
 	/**
 	 * Stores changed contact details. A detail whose value changes is no longer verified.

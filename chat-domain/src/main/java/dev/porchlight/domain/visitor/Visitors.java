@@ -60,6 +60,17 @@ public interface Visitors {
 	 */
 	boolean contactCustomerMerged(VisitorId id);
 
+	/**
+	 * Whether a record holds nothing but what this visitor left: no conversation of
+	 * another visitor, no other visitor, no record merged into it and no site's id for
+	 * it. Staff linking, merging or a site vouching makes it someone's record, which the
+	 * visitor may no longer rewrite.
+	 * @param id the visitor whose form created it
+	 * @param customer the record
+	 * @return true while only that visitor's things are on it
+	 */
+	boolean holdsOnlyTheirs(VisitorId id, CustomerId customer);
+
 	void setContactCustomer(VisitorId id, CustomerId customer);
 
 }

@@ -102,17 +102,6 @@ class JdbcCustomers implements Customers, Stories {
 	}
 
 	@Override
-	public boolean holdsOnlyWhatVisitorLeft(CustomerId id, VisitorId visitor) {
-		return this.jdbc.sql("""
-				select not (exists (select 1 from conversation c where c.customer_id = :id and c.visitor_id <> :visitor)
-				            or exists (select 1 from visitor v
-				                        where (v.customer_id = :id or v.contact_customer_id = :id) and v.id <> :visitor)
-				            or exists (select 1 from customer_merge m where m.into_id = :id)
-				            or exists (select 1 from customer_identity i where i.customer_id = :id))
-				""").param("id", id.value()).param("visitor", visitor.value()).query(Boolean.class).single();
-	}
-
-	@Override
 	public Optional<CustomerId> mergedInto(CustomerId id) {
 		return this.jdbc.sql("select into_id from customer_merge where merged_id = :id")
 			.param("id", id.value())

@@ -88,6 +88,17 @@ class JdbcVisitors implements Visitors {
 	}
 
 	@Override
+	public boolean holdsOnlyTheirs(VisitorId visitor, CustomerId id) {
+		return this.jdbc.sql("""
+				select not (exists (select 1 from conversation c where c.customer_id = :id and c.visitor_id <> :visitor)
+				            or exists (select 1 from visitor v
+				                        where (v.customer_id = :id or v.contact_customer_id = :id) and v.id <> :visitor)
+				            or exists (select 1 from customer_merge m where m.into_id = :id)
+				            or exists (select 1 from customer_identity i where i.customer_id = :id))
+				""").param("id", id.value()).param("visitor", visitor.value()).query(Boolean.class).single();
+	}
+
+	@Override
 	public void setContactCustomer(VisitorId id, CustomerId customer) {
 		this.jdbc
 			.sql("update visitor set contact_customer_id = :customer, contact_customer_merged = false where id = :id")
