@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.Site;
 import dev.porchlight.domain.site.Sites;
@@ -21,9 +22,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the flows that handle secrets with the application logging at INFO and checks that
- * none of them ever reaches the log: passwords, visitor tokens, visitor credentials,
- * identity secrets and signatures.
+ * Runs the flows that handle secrets and what customers tell, with the application's and
+ * Spring's web logging at DEBUG, and checks that none of it ever reaches the log:
+ * passwords, visitor tokens, visitor credentials, identity secrets and signatures,
+ * customers' addresses and names, messages and search words.
  */
 @PorchlightTest(properties = { "logging.level.dev.porchlight=DEBUG", "logging.level.org.springframework.web=DEBUG" })
 @ExtendWith(OutputCaptureExtension.class)
@@ -62,6 +64,24 @@ class NoSecretsInLogsIntegrationTests {
 					ApiClient.json(Map.of("siteKey", site.key().value(), "identity", Map.of("token", expired))));
 		new ApiClient(this.port).header("Authorization", "Bearer " + visitor.text("/token")).get("/api/v1/visitor/me");
 
+		// What customers tell: their address, their messages, staff's answers, and what
+		// staff search for.
+		String anonymous = ApiClient.visitorToken(this.port, PorchlightTest.APP, site.key().value());
+		assertThat(new ApiClient(this.port).header("Authorization", "Bearer " + anonymous)
+			.post("/api/v1/visitor/contact",
+					ApiClient.json(Map.of("email", "wren.private@example.org", "name", "Wren Quillfeather")))
+			.status()).isEqualTo(204);
+		try (LiveTestClient chat = LiveTestClient.visitor(this.port, PorchlightTest.APP, anonymous);
+				LiveTestClient staff = LiveTestClient.staff(this.port, PorchlightTest.APP,
+						owner.cookie("PORCHLIGHT_SESSION").orElseThrow())) {
+			String conversation = chat.startConversation();
+			chat.sendAndAck(conversation, "m1", "my card ends in 4242 and my door code is 7781");
+			staff.sendAndAck(conversation, "s1", "thanks, the parcel goes behind the blue gate");
+		}
+		assertThat(owner.get("/api/v1/search/conversations?q=blue%20gate").status()).isEqualTo(200);
+		assertThat(owner.get("/api/v1/search/customers?q=Quillfeather").text("/0/email"))
+			.isEqualTo("wren.private@example.org");
+
 		assertThat(output.getAll()).isNotEmpty()
 			.doesNotContain("owner password 123")
 			.doesNotContain("a wrong guess 987")
@@ -71,7 +91,12 @@ class NoSecretsInLogsIntegrationTests {
 			.doesNotContain(visitor.text("/visitorSecret"))
 			.doesNotContain(site.identitySecret().value())
 			.doesNotContain(signature)
-			.doesNotContain(expired);
+			.doesNotContain(expired)
+			.doesNotContain("wren.private@example.org")
+			.doesNotContain("Quillfeather")
+			.doesNotContain("door code")
+			.doesNotContain("blue gate")
+			.doesNotContain("blue%20gate");
 	}
 
 }
