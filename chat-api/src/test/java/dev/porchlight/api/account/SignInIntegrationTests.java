@@ -23,6 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -30,6 +34,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @PorchlightTest(properties = { "porchlight.owner.email=olga@shop.example",
 		"porchlight.owner.password=" + SignInIntegrationTests.PASSWORD })
@@ -53,6 +58,9 @@ class SignInIntegrationTests {
 
 	@Autowired
 	PasswordEncoder encoder;
+
+	@Autowired
+	AuthenticationManager authentication;
 
 	@Autowired
 	RedisIndexedSessionRepository sessions;
@@ -262,6 +270,31 @@ class SignInIntegrationTests {
 		assertThat(unknown.status()).isEqualTo(401);
 		assertThat(unknown.body()).isEqualTo(wrongPassword.body());
 		assertThat(unknown.text("/message")).isEqualTo("The email or password is wrong, or the account is disabled.");
+	}
+
+	/**
+	 * A disabled account's password is checked like any other before the account is
+	 * refused: a wrong guess is a wrong password, so the answer takes the same work and
+	 * time whether the account is disabled or not (checked the other way round, a
+	 * disabled account was answered without hashing, and a quick 401 told it apart).
+	 */
+	@Test
+	void aDisabledAccountIsRefusedOnlyAfterItsPasswordWasChecked() {
+		EmailAddress email = new EmailAddress("gone" + System.nanoTime() + "@shop.example");
+		Account account = Account.create(email, "Gone", Role.AGENT, this.encoder.encode(PASSWORD), false,
+				Instant.now());
+		this.accounts.add(account);
+		this.accounts.update(account.withEnabled(false));
+
+		assertThatThrownBy(() -> this.authentication
+			.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(email.value(), "a wrong guess")))
+			.isInstanceOf(BadCredentialsException.class);
+		assertThatThrownBy(() -> this.authentication
+			.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(email.value(), PASSWORD)))
+			.isInstanceOf(DisabledException.class);
+		ApiClient.Response refused = new ApiClient(this.port).signIn(email.value(), PASSWORD);
+		assertThat(refused.status()).isEqualTo(401);
+		assertThat(refused.text("/error")).isEqualTo("invalid_credentials");
 	}
 
 	/**
