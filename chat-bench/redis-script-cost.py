@@ -96,11 +96,15 @@ def run(pid, lua, label, conversations=1000, n=40000, batch=200):
     def append(i):
         cid = ids[i % conversations]
         visitor = 'v' + cid[:8]
-        return resp('EVALSHA', sha, 7, 'pl:{c:%s}:meta' % cid, 'pl:{c:%s}:log' % cid, 'pl:{c:%s}:dedup' % cid,
+        # Every limit the node counts for a visitor: their own, their address's (one
+        # address for all, as a load from one machine; a script before it ignores the
+        # eighth key and the last two arguments) and the site's.
+        return resp('EVALSHA', sha, 8, 'pl:{c:%s}:meta' % cid, 'pl:{c:%s}:log' % cid, 'pl:{c:%s}:dedup' % cid,
                     'pl:rl:visitor:' + visitor, 'pl:inbox', 'pl:archive:pending:%d' % (i % 16), 'pl:rl:site:' + site,
+                    'pl:rl:address:127.0.0.1',
                     'm%d' % i, 'VISITOR', visitor, body, now + i, body, cid, 'pl:{c:%s}:events' % cid,
                     'pl:inbox:events', '1000000', '60000', '1', '100000000', '60000', '',
-                    'VISITOR:%s:m%d' % (visitor, i))
+                    'VISITOR:%s:m%d' % (visitor, i), '100000000', '60000')
 
     def burst(first, count):
         last = None

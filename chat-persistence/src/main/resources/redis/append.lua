@@ -1,14 +1,16 @@
 -- Appends a message: de-duplication, rate limit, reopening, sequence, state, unread counter,
 -- archive version and the events, in one step.
 -- KEYS: meta, log, dedup, and on a single Redis also the sender's rate-limit counter,
---       inbox, archive list, the shared (site) rate-limit counter
+--       inbox, archive list, the shared (site) rate-limit counter, the sender's address's
+--       rate-limit counter
 --       (on a cluster those live in other slots: the caller does them around the script)
 -- ARGV: client id, sender kind, sender id, body, at, preview, conversation id,
 --       conversation channel, inbox channel, sender's rate-limit permits (0: none),
 --       its window millis, announce ('1': publish the events now; '0': the caller
 --       announces them later), shared rate-limit permits (0: none), its window millis,
 --       the message's files as JSON ('': none; AttachmentJson), the message's field in the
---       dedup hash (LiveSchema.dedupField)
+--       dedup hash (LiveSchema.dedupField), the address's rate-limit permits (0: none), its
+--       window millis
 -- The conversation's state is read once, changed in a table and written back in one HSET:
 -- every Redis command a script calls costs time and, for a write, a line in the
 -- append-only file and on every replica.
@@ -47,8 +49,13 @@ if KEYS[4] and tonumber(ARGV[10]) > 0 then
   local ttl = over_limit(KEYS[4], ARGV[10], ARGV[11])
   if ttl then return {-2, ttl} end
 end
--- The site's limit only after the sender's own: a visitor refused for flooding takes
--- nothing from what every visitor of the site shares.
+-- Then the sender's address (every visitor behind it, on any site), then the site's: a
+-- visitor refused for flooding, alone or with others of their address, takes nothing
+-- from what every visitor of the site shares.
+if KEYS[8] and tonumber(ARGV[17]) > 0 then
+  local ttl = over_limit(KEYS[8], ARGV[17], ARGV[18])
+  if ttl then return {-2, ttl} end
+end
 if KEYS[7] and tonumber(ARGV[13]) > 0 then
   local ttl = over_limit(KEYS[7], ARGV[13], ARGV[14])
   if ttl then return {-2, ttl} end

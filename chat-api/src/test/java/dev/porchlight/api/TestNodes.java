@@ -19,6 +19,8 @@ public final class TestNodes {
 
 	private static final String PER_ADDRESS = "--porchlight.visitor-sessions-per-address=";
 
+	private static final String MESSAGES_PER_ADDRESS = "--porchlight.live.address-messages=";
+
 	private TestNodes() {
 	}
 
@@ -57,11 +59,15 @@ public final class TestNodes {
 	/**
 	 * Starts a node with the test's arguments after the given ones. Like the test shop's
 	 * servers, it gives visitor tokens to the one loopback address every test visitor
-	 * asks from without the default limit of 30 a minute, unless the test sets one.
+	 * asks from without the default limit of 30 a minute, and takes their messages
+	 * without the limit per address, unless the test sets them.
 	 */
 	private static ConfigurableApplicationContext run(List<String> all, String... args) {
 		if (Arrays.stream(args).noneMatch((arg) -> arg.startsWith(PER_ADDRESS))) {
 			all.add(PER_ADDRESS + "100000");
+		}
+		if (Arrays.stream(args).noneMatch((arg) -> arg.startsWith(MESSAGES_PER_ADDRESS))) {
+			all.add(MESSAGES_PER_ADDRESS + "100000000");
 		}
 		all.addAll(List.of(args));
 		return new SpringApplicationBuilder(PorchlightApplication.class).run(all.toArray(String[]::new));

@@ -68,8 +68,8 @@ final class Node implements AutoCloseable {
 				// at once, past the default burst of 100 follow frames.
 				"--porchlight.live.frames.follow-burst=100000", "--porchlight.live.frames.follow-per-minute=100000",
 				// Per-site limits too: the run's visitors all share one site.
-				"--porchlight.live.site-messages=100000000", "--porchlight.live.conversations-per-site=100000",
-				"--porchlight.visitor-sessions-per-site=100000",
+				"--porchlight.live.site-messages=100000000", "--porchlight.live.address-messages=100000000",
+				"--porchlight.live.conversations-per-site=100000", "--porchlight.visitor-sessions-per-site=100000",
 				// A run is longer than a visitor token's 15 minutes; the
 				// widget would refresh it and reconnect, not measured here.
 				"--porchlight.visitor-token-ttl=3h",

@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code messageWindow}, whatever their addresses (staff messages do not count)
  * @param conversationsPerSite new conversations all visitors of one site together may
  * start per minute
+ * @param addressMessages messages all visitors behind one network address together may
+ * send per {@code messageWindow}, on any site
  * @param errorsBeforeClose protocol errors one socket may cause per minute before it is
  * closed for abuse (1008)
  * @param inboxInterval the shortest time between two summaries of one conversation sent
@@ -59,7 +61,7 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		@DefaultValue("500ms") Duration overloadRetryAfter, @DefaultValue("60s") Duration followGrace,
 		@DefaultValue("false") boolean compression, @DefaultValue("0") int replicaAcks,
 		@DefaultValue("500ms") Duration replicaAckTimeout, @DefaultValue("600") int siteMessages,
-		@DefaultValue("120") int conversationsPerSite) {
+		@DefaultValue("120") int conversationsPerSite, @DefaultValue("100") int addressMessages) {
 
 	public LiveProperties {
 		String live = "porchlight.live.";
@@ -73,6 +75,7 @@ public record LiveProperties(@DefaultValue("16384") int maxFrameBytes, @DefaultV
 		Settings.positive(live + "message-window", messageWindow);
 		Settings.atLeast(live + "conversations-per-visitor", conversationsPerVisitor, 1);
 		Settings.atLeast(live + "conversations-per-address", conversationsPerAddress, 1);
+		Settings.atLeast(live + "address-messages", addressMessages, 1);
 		Settings.atLeast(live + "errors-before-close", errorsBeforeClose, 1);
 		Settings.notNegative(live + "inbox-interval", inboxInterval);
 		Settings.atLeast(live + "max-backlog", maxBacklog, 1);

@@ -58,6 +58,8 @@ class MessageCommands {
 
 	private final RateLimit siteMessages;
 
+	private final RateLimit addressMessages;
+
 	private final Clock clock = Clock.systemUTC();
 
 	/**
@@ -84,6 +86,8 @@ class MessageCommands {
 		this.staffMessages = new RateLimit("live.messages.staff", properties.staffMessages(),
 				properties.messageWindow());
 		this.siteMessages = new RateLimit("live.messages.site", properties.siteMessages(), properties.messageWindow());
+		this.addressMessages = new RateLimit("live.messages.address", properties.addressMessages(),
+				properties.messageWindow());
 	}
 
 	/**
@@ -99,7 +103,10 @@ class MessageCommands {
 		Quota quota = connection.isVisitor()
 				? new Quota(this.visitorMessages, connection.visitor().visitorId().toString())
 				: new Quota(this.staffMessages, connection.staff().id().toString());
-		// What all visitors of the site share, counted after the visitor's own limit.
+		// What every visitor behind the visitor's address shares (on any site: one
+		// address with many visitor tokens cannot use up a site's allowance), then what
+		// all visitors of the site share, counted after the visitor's own limit.
+		Quota address = connection.isVisitor() ? new Quota(this.addressMessages, connection.address()) : null;
 		Quota site = connection.isVisitor() ? new Quota(this.siteMessages, connection.visitor().siteId().toString())
 				: null;
 		if (frame.attachments().isEmpty() && !this.replicaAcks.enabled()) {
@@ -111,7 +118,7 @@ class MessageCommands {
 				this.admission.enter();
 				try {
 					appending = this.live.appendAsync(frame.conversationId(), frame.clientId(), connection.sender(),
-							frame.body(), List.of(), this.clock.instant(), quota, site);
+							frame.body(), List.of(), this.clock.instant(), quota, address, site);
 				}
 				catch (RuntimeException ex) {
 					this.admission.leave();
@@ -127,7 +134,7 @@ class MessageCommands {
 				.thenApply((appended) -> ack(frame, appended));
 			return this.answers.now(connection, frame.ref(), answer, places::release);
 		}
-		return sendAndWait(connection, frame, quota, site);
+		return sendAndWait(connection, frame, quota, address, site);
 	}
 
 	/**
@@ -148,7 +155,8 @@ class MessageCommands {
 	 * A message with files (released again if it is not stored) or one nobody may hear of
 	 * before replicas hold it: stored before the handler goes on.
 	 */
-	private ServerFrame sendAndWait(Connection connection, ClientFrame.Send frame, Quota quota, @Nullable Quota site) {
+	private ServerFrame sendAndWait(Connection connection, ClientFrame.Send frame, Quota quota, @Nullable Quota address,
+			@Nullable Quota site) {
 		Attachments.Claim files = claim(connection, frame);
 		LiveConversations.Appended appended;
 		boolean waitForReplicas = this.replicaAcks.enabled();
@@ -162,7 +170,7 @@ class MessageCommands {
 		try {
 			try {
 				appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
-						files.attachments(), this.clock.instant(), quota, site, !waitForReplicas);
+						files.attachments(), this.clock.instant(), quota, address, site, !waitForReplicas);
 			}
 			catch (DataAccessException ex) {
 				// Redis did not answer in time: it may store the message yet. The files

@@ -135,6 +135,7 @@ class FaultInjectionIntegrationTests {
 				// The load is above a person's rate limits: these tests are about faults.
 				"--porchlight.live.visitor-messages=100000", "--porchlight.live.staff-messages=100000",
 				"--porchlight.live.site-messages=100000", "--porchlight.live.conversations-per-address=100000",
+				"--porchlight.live.address-messages=100000",
 				// A small send buffer, so that a stalled reader overflows it quickly.
 				"--porchlight.live.send-buffer-bytes=65536", "--porchlight.live.send-time-limit=2s",
 				"--porchlight.live.sweep-interval=1s", "--porchlight.archive.interval=200ms",

@@ -108,8 +108,9 @@ class RedisFailoverIntegrationTests {
 							"--porchlight.owner.password=" + Load.OWNER_PASSWORD, "--porchlight.embedded.enabled=false",
 							"--porchlight.demo.enabled=false", "--porchlight.live.visitor-messages=100000",
 							"--porchlight.live.staff-messages=100000", "--porchlight.live.site-messages=100000",
-							"--porchlight.archive.interval=200ms", "--porchlight.archive.max-backoff=1s",
-							"--porchlight.archive.lease=3s", "--porchlight.live.replica-acks=" + replicaAcks,
+							"--porchlight.live.address-messages=100000", "--porchlight.archive.interval=200ms",
+							"--porchlight.archive.max-backoff=1s", "--porchlight.archive.lease=3s",
+							"--porchlight.live.replica-acks=" + replicaAcks,
 							"--spring.datasource.url=" + this.postgres.jdbcUrl(),
 							"--spring.datasource.username=" + this.postgres.username(), "--spring.datasource.password=",
 							"--spring.datasource.hikari.maximum-pool-size=3"));

@@ -31,16 +31,17 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The limits per site (security promise S12): many visitors, each from an address of its
- * own (behind a proxy that sends {@code X-Forwarded-For}) and each well within the limits
- * per visitor and per address, together meet the limit of their site, on two nodes
- * sharing one Redis, every visitor on the node after the previous one's. A visitor of
- * another site is not affected. The limits are small here; the window of the message
+ * The limits per site and per address (security promise S12): many visitors, each from an
+ * address of its own (behind a proxy that sends {@code X-Forwarded-For}) and each well
+ * within the limits per visitor and per address, together meet the limit of their site,
+ * on two nodes sharing one Redis, every visitor on the node after the previous one's. A
+ * visitor of another site is not affected. Visitors of several sites behind one address
+ * meet the limit of their address. The limits are small here; the window of the message
  * limits is a minute, so that none passes during a test.
  */
 @PorchlightTest(properties = { SiteRateLimitIntegrationTests.FORWARDED, SiteRateLimitIntegrationTests.MESSAGES,
 		SiteRateLimitIntegrationTests.WINDOW, SiteRateLimitIntegrationTests.CONVERSATIONS,
-		SiteRateLimitIntegrationTests.SESSIONS })
+		SiteRateLimitIntegrationTests.SESSIONS, SiteRateLimitIntegrationTests.ADDRESS_MESSAGES })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SiteRateLimitIntegrationTests {
 
@@ -53,6 +54,8 @@ class SiteRateLimitIntegrationTests {
 	static final String CONVERSATIONS = "porchlight.live.conversations-per-site=4";
 
 	static final String SESSIONS = "porchlight.visitor-sessions-per-site=6";
+
+	static final String ADDRESS_MESSAGES = "porchlight.live.address-messages=5";
 
 	static final String APP = PorchlightTest.APP;
 
@@ -89,7 +92,7 @@ class SiteRateLimitIntegrationTests {
 		this.secondNode = TestNodes.start(this.postgres, this.redis, "--server.port=0",
 				"--porchlight.public-url=" + APP, "--porchlight.owner.email=" + PorchlightTest.OWNER_EMAIL,
 				"--porchlight.owner.password=" + PorchlightTest.OWNER_PASSWORD, "--" + FORWARDED, "--" + MESSAGES,
-				"--" + WINDOW, "--" + CONVERSATIONS, "--" + SESSIONS);
+				"--" + WINDOW, "--" + CONVERSATIONS, "--" + SESSIONS, "--" + ADDRESS_MESSAGES);
 		this.nodeB = TestNodes.port(this.secondNode);
 	}
 
@@ -181,6 +184,55 @@ class SiteRateLimitIntegrationTests {
 		String conversation = ProtocolConformance.start(elsewhere);
 		elsewhere.send(ProtocolConformance.send(conversation, "m1", "Hello from another shop"));
 		assertThat(elsewhere.next("ack").path("seq").asLong()).as("a visitor of another site").isEqualTo(1);
+	}
+
+	/**
+	 * Visitors behind one address, each with a token of their own and on sites of their
+	 * own (so neither the limit per visitor nor the one per site is near), together meet
+	 * the limit of their address, counted on both nodes; a refused message is not stored,
+	 * and a visitor from another address is not affected.
+	 */
+	@Test
+	void visitorMessagesFromOneAddressAreLimitedWhateverTheTokensAndSites() {
+		String shared = nextAddress();
+		List<LiveClient> visitors = new ArrayList<>();
+		List<String> conversations = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			int port = nextPort();
+			ApiClient.Response session = session(site(), port, shared);
+			assertThat(session.status()).isEqualTo(200);
+			LiveClient visitor = LiveClient.visitorFrom(port, APP, session.text("/token"), shared);
+			this.clients.add(visitor);
+			visitors.add(visitor);
+			conversations.add(ProtocolConformance.start(visitor));
+		}
+		List<String> accepted = new ArrayList<>();
+		List<String> refused = new ArrayList<>();
+		// Two messages each, in turns: six for a limit of five.
+		for (int round = 1; round <= 2; round++) {
+			for (int v = 0; v < visitors.size(); v++) {
+				String clientId = "a" + round;
+				visitors.get(v).send(ProtocolConformance.send(conversations.get(v), clientId, "Hi " + round));
+				JsonNode answer = visitors.get(v).next(this::answer, "ack or error");
+				if (answer.path("type").asString().equals("ack")) {
+					accepted.add(v + ":" + clientId);
+				}
+				else {
+					assertThat(answer.path("code").asString()).isEqualTo("rate_limited");
+					assertThat(answer.path("retryAfterMs").asLong()).isPositive();
+					refused.add(v + ":" + clientId);
+				}
+			}
+		}
+		assertThat(accepted).containsExactly("0:a1", "1:a1", "2:a1", "0:a2", "1:a2");
+		assertThat(refused).containsExactly("2:a2");
+		assertThat(this.live.after(ConversationId.parse(conversations.get(2)), 0, 100))
+			.extracting((entry) -> entry.clientId().value())
+			.containsExactly("a1");
+		LiveClient elsewhere = visitor(site()).socket();
+		String conversation = ProtocolConformance.start(elsewhere);
+		elsewhere.send(ProtocolConformance.send(conversation, "a1", "Hello from another address"));
+		assertThat(elsewhere.next("ack").path("seq").asLong()).as("a visitor from another address").isEqualTo(1);
 	}
 
 	private boolean answer(JsonNode frame) {

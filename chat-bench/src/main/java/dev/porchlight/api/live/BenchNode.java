@@ -71,7 +71,7 @@ public final class BenchNode implements AutoCloseable {
 		LiveProperties properties = new LiveProperties(16384, 262144, Duration.ofSeconds(10), Duration.ofSeconds(25),
 				Duration.ofSeconds(75), Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(10), 1000, 1000, 20,
 				Duration.ofMillis(250), 5000, 512, Duration.ofMillis(500), Duration.ofSeconds(60), false, 0,
-				Duration.ofMillis(500), Integer.MAX_VALUE, Integer.MAX_VALUE);
+				Duration.ofMillis(500), Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		this.events = BenchAppends.events(redis, factory);
 		Connections connections = new Connections(this.events);

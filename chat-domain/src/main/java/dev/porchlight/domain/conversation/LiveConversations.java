@@ -115,8 +115,22 @@ public interface LiveConversations {
 	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, Instant, Quota,
 	 * Quota, boolean)
 	 */
+	default Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
+			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared, boolean announce) {
+		return append(id, clientId, sender, body, attachments, at, quota, null, shared, announce);
+	}
+
+	/**
+	 * Appends a message that also counts against the allowance of the sender's network
+	 * address (every visitor behind it, on any site): after the sender's own, before the
+	 * shared one, so a flood refused by either takes nothing from what the site shares.
+	 * @param address the allowance of the sender's address, or null
+	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, List, Instant,
+	 * Quota, Quota, boolean)
+	 */
 	Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
-			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared, boolean announce);
+			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota address,
+			@Nullable Quota shared, boolean announce);
 
 	/**
 	 * Appends a message and its events like
@@ -128,9 +142,23 @@ public interface LiveConversations {
 	 */
 	default CompletableFuture<Appended> appendAsync(ConversationId id, ClientMessageId clientId, Sender sender,
 			MessageBody body, List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared) {
+		return appendAsync(id, clientId, sender, body, attachments, at, quota, null, shared);
+	}
+
+	/**
+	 * Appends a message without waiting for the store, counting it against the sender's
+	 * address too.
+	 * @see #appendAsync(ConversationId, ClientMessageId, Sender, MessageBody, List,
+	 * Instant, Quota, Quota)
+	 * @see #append(ConversationId, ClientMessageId, Sender, MessageBody, List, Instant,
+	 * Quota, Quota, Quota, boolean)
+	 */
+	default CompletableFuture<Appended> appendAsync(ConversationId id, ClientMessageId clientId, Sender sender,
+			MessageBody body, List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota address,
+			@Nullable Quota shared) {
 		try {
 			return CompletableFuture
-				.completedFuture(append(id, clientId, sender, body, attachments, at, quota, shared, true));
+				.completedFuture(append(id, clientId, sender, body, attachments, at, quota, address, shared, true));
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

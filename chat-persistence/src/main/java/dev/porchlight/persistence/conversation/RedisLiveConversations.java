@@ -159,56 +159,63 @@ class RedisLiveConversations implements LiveConversations {
 
 	@Override
 	public Appended append(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
-			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared, boolean announce) {
+			List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota address,
+			@Nullable Quota shared, boolean announce) {
 		if (body.isEmpty() && attachments.isEmpty()) {
 			throw new IllegalArgumentException("a message has a text or files");
 		}
 		long millis = at.toEpochMilli();
-		if (this.cluster && (quota != null || shared != null) && !storedBefore(id, clientId, sender)) {
-			// In that order: a sender refused for their own flood takes nothing from the
-			// shared allowance, as in the script. A resend of a stored message is not
-			// counted (the script answers it with its first sequence), as in the script.
+		if (this.cluster && (quota != null || address != null || shared != null)
+				&& !storedBefore(id, clientId, sender)) {
+			// In that order: a sender refused for their own flood (or their address's)
+			// takes nothing from the shared allowance, as in the script. A resend of a
+			// stored message is not counted (the script answers it with its first
+			// sequence), as in the script.
 			acquire(quota);
+			acquire(address);
 			acquire(shared);
 		}
 		// Through the pipeline rather than the template: on a virtual thread the
 		// template's timed wait costs a timer task per message (see Pipeline).
 		List<?> result = (List<?>) this.pipeline
 			.script(LiveScripts.APPEND_SCRIPT, List.of(id),
-					(ignored) -> appendCall(id, clientId, sender, body, attachments, millis, quota, shared, announce))
+					(ignored) -> appendCall(id, clientId, sender, body, attachments, millis, quota, address, shared,
+							announce))
 			.get(0);
 		return appended(id, clientId, sender, body, attachments, millis, result);
 	}
 
 	@Override
 	public CompletableFuture<Appended> appendAsync(ConversationId id, ClientMessageId clientId, Sender sender,
-			MessageBody body, List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota shared) {
+			MessageBody body, List<Attachment> attachments, Instant at, @Nullable Quota quota, @Nullable Quota address,
+			@Nullable Quota shared) {
 		if (this.cluster || (body.isEmpty() && attachments.isEmpty())) {
 			// On a cluster the limits and indexes are commands of their own around the
 			// script: done in turn, as append does them.
-			return LiveConversations.super.appendAsync(id, clientId, sender, body, attachments, at, quota, shared);
+			return LiveConversations.super.appendAsync(id, clientId, sender, body, attachments, at, quota, address,
+					shared);
 		}
 		long millis = at.toEpochMilli();
 		return this.pipeline
 			.scriptAsync(LiveScripts.APPEND_SCRIPT,
-					appendCall(id, clientId, sender, body, attachments, millis, quota, shared, true))
+					appendCall(id, clientId, sender, body, attachments, millis, quota, address, shared, true))
 			.thenApply((result) -> appended(id, clientId, sender, body, attachments, millis, (List<?>) result));
 	}
 
 	/** The append script's keys and arguments. */
 	private byte[][][] appendCall(ConversationId id, ClientMessageId clientId, Sender sender, MessageBody body,
-			List<Attachment> attachments, long millis, @Nullable Quota quota, @Nullable Quota shared,
-			boolean announce) {
+			List<Attachment> attachments, long millis, @Nullable Quota quota, @Nullable Quota address,
+			@Nullable Quota shared, boolean announce) {
 		List<String> keys = this.cluster ? List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id))
 				: List.of(RedisKeys.meta(id), RedisKeys.log(id), RedisKeys.dedup(id), limitKey(quota), RedisKeys.INBOX,
-						RedisKeys.awaitingArchive(id), limitKey(shared));
+						RedisKeys.awaitingArchive(id), limitKey(shared), limitKey(address));
 		boolean inScript = !this.cluster;
 		List<String> args = List.of(clientId.value(), sender.kind().name(), LiveSchema.senderId(sender), body.text(),
 				String.valueOf(millis), LiveConversation.preview(body, attachments), id.toString(),
 				RedisKeys.channel(id), RedisKeys.INBOX_CHANNEL, permits(quota, inScript), window(quota, inScript),
 				announce ? "1" : "0", permits(shared, inScript), window(shared, inScript),
 				Objects.requireNonNullElse(AttachmentJson.write(attachments), ""),
-				LiveSchema.dedupField(sender, clientId));
+				LiveSchema.dedupField(sender, clientId), permits(address, inScript), window(address, inScript));
 		return new byte[][][] { bytes(keys), bytes(args) };
 	}
 
