@@ -497,6 +497,18 @@ function handle(frame) {
 			(frame.conversations || []).forEach(remember);
 			renderHistory();
 			break;
+		case 'unsubscribed':
+			// Unasked (no ref): the conversation is no longer this visitor's to follow
+			// (staff linked it to another customer). It goes, as on a welcome without it.
+			if (!frame.ref && state.conversations.delete(frame.conversationId)) {
+				if (state.current === frame.conversationId) {
+					state.current = null;
+					store.set('current', null);
+				}
+				renderHistory();
+				render();
+			}
+			break;
 		case 'error':
 			onError(frame);
 			break;

@@ -312,6 +312,8 @@ public class CustomerManagement {
 			if (this.transcripts.archivedSeq(id) == 0) {
 				this.transcripts.archive(state.conversation(), state.version(), List.of());
 			}
+			// A vouched browser of the customer it belonged to stops following it.
+			this.events.publish(new LiveEvent.ConversationLinked(id, state.conversation().visitorId(), customer.id()));
 		});
 		this.stories.link(id, customer.id());
 		Map<String, String> details = new LinkedHashMap<>();

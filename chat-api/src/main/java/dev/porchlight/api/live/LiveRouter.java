@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Consumer;
 
+import dev.porchlight.api.visitor.VisitorPrincipal;
 import dev.porchlight.domain.conversation.ConversationId;
 import dev.porchlight.domain.conversation.LiveEvent;
 import dev.porchlight.domain.conversation.LiveEvents;
@@ -92,6 +93,7 @@ class LiveRouter implements Consumer<LiveEvent> {
 			case LiveEvent.CustomerChanged changed ->
 				toStaff(null, new ServerFrame.CustomerChanged(changed.customer().toString(), changed.name(),
 						changed.email(), (changed.mergedInto() != null) ? changed.mergedInto().toString() : null));
+			case LiveEvent.ConversationLinked linked -> linked(linked);
 			case LiveEvent.CustomerErased erased -> toStaff(null, new ServerFrame.Erased(erased.customer().toString(),
 					erased.conversations().stream().map(Object::toString).toList()));
 			case LiveEvent.TagsChanged tags -> toStaff(null,
@@ -117,6 +119,30 @@ class LiveRouter implements Consumer<LiveEvent> {
 			}
 			case LiveEvent.SessionsEnded ended -> this.connections.ofStaff(ended.account())
 				.forEach((connection) -> connection.closeAsync(CloseCodes.SESSION_ENDED));
+		}
+	}
+
+	/**
+	 * A visitor's socket follows a conversation that is theirs, or their customer's from
+	 * a browser the site vouched for: once staff link it to another customer, a vouched
+	 * browser of the previous one stops following it, told with {@code unsubscribed}, and
+	 * hears nothing more of it.
+	 */
+	private void linked(LiveEvent.ConversationLinked linked) {
+		for (Subscription subscription : this.subscriptions.of(linked.conversation())) {
+			Connection connection = subscription.connection();
+			if (subscription.forStaff() || !connection.isVisitor()) {
+				continue;
+			}
+			VisitorPrincipal visitor = connection.visitor();
+			if (visitor.visitorId().equals(linked.visitor()) || linked.customer().equals(visitor.customerId())) {
+				continue;
+			}
+			if (connection.unsubscribe(linked.conversation()) == subscription) {
+				subscription.cancel();
+				this.subscriptions.remove(subscription);
+				connection.send(Wire.write(new ServerFrame.Unsubscribed(linked.conversation().toString(), null)));
+			}
 		}
 	}
 

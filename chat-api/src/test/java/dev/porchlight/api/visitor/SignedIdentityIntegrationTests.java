@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.porchlight.api.ApiClient;
 import dev.porchlight.api.IdentityTokenFixture;
 import dev.porchlight.api.PorchlightTest;
+import dev.porchlight.api.live.LiveTestClient;
 import dev.porchlight.domain.site.AllowedOrigin;
 import dev.porchlight.domain.site.IdentityMode;
 import dev.porchlight.domain.site.Site;
@@ -286,6 +287,44 @@ class SignedIdentityIntegrationTests {
 		ApiClient.Response off = start(Map.of("identity", legacy));
 		assertThat(off.status()).isEqualTo(403);
 		assertThat(off.text("/message")).contains("legacy signatures are switched off");
+	}
+
+	/**
+	 * A conversation staff linked to a customer by mistake is followed, live, from that
+	 * customer's vouched browser; once staff link it to the right customer, that browser
+	 * is told it no longer follows it and hears nothing more of it (before, it heard
+	 * every later message until its socket closed).
+	 */
+	@Test
+	void aVouchedBrowserStopsFollowingAConversationLinkedToSomeoneElse() {
+		String aliceToken = start(Map.of("identity",
+				Map.of("token", IdentityTokenFixture.token(this.site.identitySecret(), "alice-9", null, "Alice"))))
+			.text("/token");
+		String alice = record("alice-9").path("id").asString();
+		String bob = this.owner.post("/api/v1/customers", ApiClient.json(Map.of("name", "Bob"))).text("/id");
+		String strangerToken = start(Map.of()).text("/token");
+		try (LiveTestClient stranger = LiveTestClient.visitor(this.port, PorchlightTest.APP, strangerToken);
+				LiveTestClient aliceSocket = LiveTestClient.visitor(this.port, PorchlightTest.APP, aliceToken)) {
+			String conversation = stranger.startConversation();
+			stranger.sendAndAck(conversation, "s1", "Hello, it's about my order");
+			assertThat(this.owner
+				.post("/api/v1/conversations/" + conversation + "/customer",
+						ApiClient.json(Map.of("customerId", alice)))
+				.status()).isEqualTo(200);
+			assertThat(aliceSocket.resume(conversation, 0)).as("hers now, from her vouched browser")
+				.containsExactly(1L);
+
+			assertThat(this.owner
+				.post("/api/v1/conversations/" + conversation + "/customer", ApiClient.json(Map.of("customerId", bob)))
+				.status()).isEqualTo(200);
+			JsonNode gone = aliceSocket.next("unsubscribed");
+			assertThat(gone.path("conversationId").asString()).isEqualTo(conversation);
+			stranger.sendAndAck(conversation, "s2", "Bob's new address is 12 Elm Street");
+			stranger.next((frame) -> frame.path("type").asString().equals("event") && frame.path("seq").asLong() == 2,
+					"the stranger's own message, delivered");
+			assertThat(aliceSocket.resumeOrError(conversation, 0)).isEqualTo("not_found");
+			assertThat(aliceSocket.drain()).noneMatch((frame) -> frame.toString().contains("12 Elm Street"));
+		}
 	}
 
 	private void enforce() {

@@ -181,6 +181,25 @@ public sealed interface LiveEvent {
 	}
 
 	/**
+	 * Staff linked a live conversation to a customer (another than before, perhaps):
+	 * visitors' sockets that followed it as the previous customer's, from a browser the
+	 * site vouched for, stop following it.
+	 *
+	 * @param conversation the conversation
+	 * @param visitor the visitor who started it (who may always follow it)
+	 * @param customer the customer it belongs to now
+	 */
+	record ConversationLinked(ConversationId conversation, VisitorId visitor, CustomerId customer) implements Signal {
+
+		public ConversationLinked {
+			Objects.requireNonNull(conversation, "conversation");
+			Objects.requireNonNull(visitor, "visitor");
+			Objects.requireNonNull(customer, "customer");
+		}
+
+	}
+
+	/**
 	 * A customer was erased with every conversation of theirs: dashboards drop them.
 	 *
 	 * @param customer the customer

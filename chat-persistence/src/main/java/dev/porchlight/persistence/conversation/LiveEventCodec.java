@@ -91,6 +91,13 @@ final class LiveEventCodec {
 				event.put("into", (changed.mergedInto() != null) ? changed.mergedInto().toString() : null);
 				yield RedisKeys.INBOX_CHANNEL;
 			}
+			case LiveEvent.ConversationLinked linked -> {
+				// On the conversation's own channel: the nodes whose sockets follow it.
+				event.put("t", "L");
+				event.put("visitor", linked.visitor().toString());
+				event.put("customer", linked.customer().toString());
+				yield RedisKeys.channel(linked.conversation());
+			}
 			case LiveEvent.CustomerErased erased -> {
 				event.put("t", "E");
 				event.put("id", erased.customer().toString());
@@ -128,6 +135,9 @@ final class LiveEventCodec {
 				new LiveEvent.EntryAdded(LiveSchema.entry(conversation, event.path("seq").asLong(), fields(event)));
 			case "r" -> readMarked(conversation, event, false);
 			case "y" -> typing(conversation, event);
+			case "L" ->
+				new LiveEvent.ConversationLinked(conversation, VisitorId.parse(event.path("visitor").asString()),
+						CustomerId.parse(event.path("customer").asString()));
 			default -> null;
 		};
 	}
