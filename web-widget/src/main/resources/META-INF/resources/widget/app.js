@@ -501,6 +501,12 @@ function handle(frame) {
 			// Unasked (no ref): the conversation is no longer this visitor's to follow
 			// (staff linked it to another customer). It goes, as on a welcome without it.
 			if (!frame.ref && state.conversations.delete(frame.conversationId)) {
+				state.outbox.forEach((m) => {
+					if (m.conversationId === frame.conversationId) {
+						m.conversationId = null;
+					}
+				});
+				saveOutbox();
 				if (state.current === frame.conversationId) {
 					state.current = null;
 					store.set('current', null);

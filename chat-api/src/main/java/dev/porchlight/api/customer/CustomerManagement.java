@@ -312,8 +312,6 @@ public class CustomerManagement {
 			if (this.transcripts.archivedSeq(id) == 0) {
 				this.transcripts.archive(state.conversation(), state.version(), List.of());
 			}
-			// A vouched browser of the customer it belonged to stops following it.
-			this.events.publish(new LiveEvent.ConversationLinked(id, state.conversation().visitorId(), customer.id()));
 		});
 		this.stories.link(id, customer.id());
 		Map<String, String> details = new LinkedHashMap<>();
@@ -322,6 +320,18 @@ public class CustomerManagement {
 		live.map((state) -> state.conversation().customerId())
 			.ifPresent((before) -> details.put("before", before.toString()));
 		this.audit.record(actor.did(this.clock.instant(), "conversation.linked", "conversation:" + id, details));
+		// A vouched browser of the customer it belonged to stops following it (a socket
+		// that missed this is refused at its next message and on its next subscribe).
+		live.ifPresent((state) -> {
+			try {
+				this.events
+					.publish(new LiveEvent.ConversationLinked(id, state.conversation().visitorId(), customer.id()));
+			}
+			catch (RuntimeException ex) {
+				log.warn("Sockets following conversation {} were not told it was linked: {}", id,
+						ex.getClass().getSimpleName());
+			}
+		});
 		return customer;
 	}
 

@@ -144,7 +144,15 @@ public class EmailDispatcher {
 		return due.size();
 	}
 
-	private void handle(JavaMailSender sender, OutboundEmail email, Instant now) {
+	private void handle(JavaMailSender sender, OutboundEmail claimed, Instant now) {
+		// The emails before it may have taken longer than stalled-after: another node
+		// has it then, and this one changes nothing of it.
+		OutboundEmail email = this.outbox.stillClaimed(claimed, this.clock.instant()).orElse(null);
+		if (email == null) {
+			log.info("Email {} of conversation {} was taken by another node meanwhile", claimed.id(),
+					claimed.conversationId());
+			return;
+		}
 		LiveConversation conversation = this.live.find(email.conversationId()).orElse(null);
 		if (conversation == null) {
 			this.outbox.skipped(email.id(), "The conversation no longer exists.");
@@ -163,8 +171,8 @@ public class EmailDispatcher {
 				.findFirst()
 				.orElse(null);
 			if (written != null && written.plus(this.properties.replyMaxAge()).isBefore(now)) {
-				this.outbox.skipped(email.id(), "Written more than " + age(this.properties.replyMaxAge())
-						+ " ago, while emails could not be sent: too late to email.");
+				this.outbox.skipped(email.id(),
+						"Written more than " + age(this.properties.replyMaxAge()) + " ago: too old to email.");
 				return;
 			}
 			if (this.presences.visitor(state.visitorId()).isPresent()) {
@@ -231,9 +239,9 @@ public class EmailDispatcher {
 				this.tokens.replyAddress(shopAddress, email.conversationId()), recipient, messageId,
 				this.outbox.sentMessageIds(email.conversationId()), email.kind() == OutboundEmail.Kind.TRANSCRIPT,
 				entries, email.firstSeq(), staffNames(entries), chatLink(state, site), optOutLink(recipient));
-		if (!this.outbox.stillClaimed(email, this.clock.instant())) {
-			// The emails before it took longer than stalled-after: another node has it
-			// now.
+		if (this.outbox.stillClaimed(email, this.clock.instant()).isEmpty()) {
+			// Composing it took longer than stalled-after (a very slow store): another
+			// node has it now.
 			log.info("Email {} of conversation {} was taken by another node meanwhile", email.id(),
 					email.conversationId());
 			return;

@@ -44,15 +44,18 @@ class Access {
 
 	/**
 	 * Makes sure this socket may write in a conversation. Checked once per socket and
-	 * conversation: who started a conversation never changes, a customer's conversations
-	 * are only ever added to, and a conversation's site never changes. Staff who serve
-	 * every site may write in any (no lookup on that path); one that does not exist is
-	 * refused by the append itself.
+	 * conversation where that cannot change: who started a conversation never changes,
+	 * nor does its site. A vouched browser writing in its customer's conversation from
+	 * another browser is checked at every message: staff may link the conversation to
+	 * another customer meanwhile. Staff who serve every site may write in any (no lookup
+	 * on that path); one that does not exist is refused by the append itself.
 	 */
 	void mayWrite(Connection connection, ConversationId id) {
 		if ((connection.isVisitor() || connection.limitedToSites()) && !connection.allowedIn(id)) {
-			accessible(connection, id);
-			connection.allowIn(id);
+			LiveConversation conversation = accessible(connection, id);
+			if (!connection.isVisitor() || conversation.conversation().belongsTo(connection.visitor().visitorId())) {
+				connection.allowIn(id);
+			}
 		}
 	}
 

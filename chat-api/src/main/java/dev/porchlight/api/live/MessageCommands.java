@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -172,7 +173,7 @@ class MessageCommands {
 				appended = this.live.append(frame.conversationId(), frame.clientId(), connection.sender(), frame.body(),
 						files.attachments(), this.clock.instant(), quota, address, site, !waitForReplicas);
 			}
-			catch (DataAccessException ex) {
+			catch (QueryTimeoutException ex) {
 				// Redis did not answer in time: it may store the message yet. The files
 				// stay with this client id, so a resend (which finds them its own) or the
 				// stored message carries them; given back here, a message Redis stored
@@ -187,13 +188,19 @@ class MessageCommands {
 			if (appended.duplicate() && !files.fresh().isEmpty()) {
 				// Stored before: the files the stored message does not carry are given
 				// back; the ones it carries (an attempt whose answer was lost) stay.
-				Set<AttachmentId> carried = this.live.after(frame.conversationId(), appended.entry().seq() - 1, 1)
+				List<LogEntry> stored = this.live.after(frame.conversationId(), appended.entry().seq() - 1, 1)
 					.stream()
-					.filter((stored) -> stored.seq() == appended.entry().seq())
-					.flatMap((stored) -> stored.attachments().stream())
+					.filter((entry) -> entry.seq() == appended.entry().seq())
+					.toList();
+				// Not in Redis any more (archived and trimmed): what it carries is not
+				// known here, so nothing is given back.
+				Set<AttachmentId> carried = stored.stream()
+					.flatMap((entry) -> entry.attachments().stream())
 					.map(Attachment::id)
 					.collect(Collectors.toSet());
-				release(files.fresh().stream().filter((id) -> !carried.contains(id)).toList(), frame);
+				if (!stored.isEmpty()) {
+					release(files.fresh().stream().filter((id) -> !carried.contains(id)).toList(), frame);
+				}
 			}
 			if (waitForReplicas) {
 				// With porchlight.live.replica-acks nobody hears of the message before

@@ -313,6 +313,7 @@ class SignedIdentityIntegrationTests {
 				.status()).isEqualTo(200);
 			assertThat(aliceSocket.resume(conversation, 0)).as("hers now, from her vouched browser")
 				.containsExactly(1L);
+			aliceSocket.sendAndAck(conversation, "a1", "Yes, that is my order");
 
 			assertThat(this.owner
 				.post("/api/v1/conversations/" + conversation + "/customer", ApiClient.json(Map.of("customerId", bob)))
@@ -320,9 +321,16 @@ class SignedIdentityIntegrationTests {
 			JsonNode gone = aliceSocket.next("unsubscribed");
 			assertThat(gone.path("conversationId").asString()).isEqualTo(conversation);
 			stranger.sendAndAck(conversation, "s2", "Bob's new address is 12 Elm Street");
-			stranger.next((frame) -> frame.path("type").asString().equals("event") && frame.path("seq").asLong() == 2,
+			stranger.next((frame) -> frame.path("type").asString().equals("event") && frame.path("seq").asLong() == 3,
 					"the stranger's own message, delivered");
 			assertThat(aliceSocket.resumeOrError(conversation, 0)).isEqualTo("not_found");
+			// Having written in it before does not let her write in it now.
+			aliceSocket.send(Map.of("type", "send", "ref", "late", "conversationId", conversation, "clientId", "a2",
+					"body", "Anything new?"));
+			JsonNode refused = aliceSocket.next((frame) -> frame.path("ref").asString().equals("late"),
+					"the answer to a message after the link");
+			assertThat(refused.path("type").asString()).as(refused.toString()).isEqualTo("error");
+			assertThat(refused.path("code").asString()).isEqualTo("not_found");
 			assertThat(aliceSocket.drain()).noneMatch((frame) -> frame.toString().contains("12 Elm Street"));
 		}
 	}

@@ -30,14 +30,16 @@ public interface EmailOutbox {
 	List<OutboundEmail> claimDue(Duration delay, Duration stalled, int limit, Instant now);
 
 	/**
-	 * Confirms a claim right before its email goes out, and starts its stall time again.
-	 * A node that took long over the emails before it (a slow mail server) may find one
-	 * taken again by another node as stalled: it must not send that one too.
-	 * @param claimed the email as {@link #claimDue} returned it
+	 * Confirms a claim before its email is handled and again right before it goes out,
+	 * and starts its stall time again. A node that took long over the emails before it (a
+	 * slow mail server) may find one taken again by another node as stalled: it must
+	 * neither send that one too nor change what the other node does with it.
+	 * @param claimed the email as {@link #claimDue} or the last confirmation returned it
 	 * @param now the time
-	 * @return whether the email is still this claim's
+	 * @return the email with its claim renewed (to confirm with next time), or empty when
+	 * it is no longer this claim's
 	 */
-	boolean stillClaimed(OutboundEmail claimed, Instant now);
+	Optional<OutboundEmail> stillClaimed(OutboundEmail claimed, Instant now);
 
 	/**
 	 * Puts a claimed reply back to wait, joining replies queued meanwhile.

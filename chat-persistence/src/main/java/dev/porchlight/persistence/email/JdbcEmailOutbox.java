@@ -65,16 +65,16 @@ class JdbcEmailOutbox implements EmailOutbox {
 	}
 
 	@Override
-	public boolean stillClaimed(OutboundEmail claimed, Instant now) {
+	public Optional<OutboundEmail> stillClaimed(OutboundEmail claimed, Instant now) {
 		// A claim sets not_before to its own time: another claim of the row changed it.
-		return this.jdbc.sql("""
-				update email_outbox set not_before = :now, updated_at = :now
-				 where id = :id and status = 'SENDING' and not_before = :claimedAt
-				""")
+		return this.jdbc
+			.sql("update email_outbox set not_before = :now, updated_at = :now"
+					+ " where id = :id and status = 'SENDING' and not_before = :claimedAt returning " + COLUMNS)
 			.param("now", Timestamp.from(now))
 			.param("id", claimed.id())
 			.param("claimedAt", Timestamp.from(claimed.notBefore()))
-			.update() == 1;
+			.query(JdbcEmailOutbox::email)
+			.optional();
 	}
 
 	@Override
