@@ -155,22 +155,7 @@ class SiteRateLimitIntegrationTests {
 		List<String> accepted = new ArrayList<>();
 		List<String> refused = new ArrayList<>();
 		// Three messages each, in turns, on alternating nodes: nine for a limit of six.
-		for (int round = 1; round <= 3; round++) {
-			for (int v = 0; v < visitors.size(); v++) {
-				String clientId = "m" + round;
-				visitors.get(v)
-					.send(ProtocolConformance.send(conversations.get(v), clientId, "Hello " + round + " from " + v));
-				JsonNode answer = visitors.get(v).next(this::answer, "ack or error");
-				if (answer.path("type").asString().equals("ack")) {
-					accepted.add(v + ":" + clientId);
-				}
-				else {
-					assertThat(answer.path("code").asString()).isEqualTo("rate_limited");
-					assertThat(answer.path("retryAfterMs").asLong()).isPositive();
-					refused.add(v + ":" + clientId);
-				}
-			}
-		}
+		sendInTurns(visitors, conversations, 3, "m", accepted, refused);
 		assertThat(accepted).as("the site's six messages, counted together on both nodes")
 			.containsExactly("0:m1", "1:m1", "2:m1", "0:m2", "1:m2", "2:m2");
 		assertThat(refused).containsExactly("0:m3", "1:m3", "2:m3");
@@ -209,10 +194,30 @@ class SiteRateLimitIntegrationTests {
 		List<String> accepted = new ArrayList<>();
 		List<String> refused = new ArrayList<>();
 		// Two messages each, in turns: six for a limit of five.
-		for (int round = 1; round <= 2; round++) {
+		sendInTurns(visitors, conversations, 2, "a", accepted, refused);
+		assertThat(accepted).containsExactly("0:a1", "1:a1", "2:a1", "0:a2", "1:a2");
+		assertThat(refused).containsExactly("2:a2");
+		assertThat(this.live.after(ConversationId.parse(conversations.get(2)), 0, 100))
+			.extracting((entry) -> entry.clientId().value())
+			.containsExactly("a1");
+		LiveClient elsewhere = visitor(site()).socket();
+		String conversation = ProtocolConformance.start(elsewhere);
+		elsewhere.send(ProtocolConformance.send(conversation, "a1", "Hello from another address"));
+		assertThat(elsewhere.next("ack").path("seq").asLong()).as("a visitor from another address").isEqualTo(1);
+	}
+
+	/**
+	 * Each visitor sends one message per round into their conversation, in turns; every
+	 * answer is an {@code ack} ({@code accepted}) or a {@code rate_limited} refusal with
+	 * when to retry ({@code refused}), noted as {@code visitor:clientId}.
+	 */
+	private void sendInTurns(List<LiveClient> visitors, List<String> conversations, int rounds, String prefix,
+			List<String> accepted, List<String> refused) {
+		for (int round = 1; round <= rounds; round++) {
 			for (int v = 0; v < visitors.size(); v++) {
-				String clientId = "a" + round;
-				visitors.get(v).send(ProtocolConformance.send(conversations.get(v), clientId, "Hi " + round));
+				String clientId = prefix + round;
+				visitors.get(v)
+					.send(ProtocolConformance.send(conversations.get(v), clientId, "Hello " + round + " from " + v));
 				JsonNode answer = visitors.get(v).next(this::answer, "ack or error");
 				if (answer.path("type").asString().equals("ack")) {
 					accepted.add(v + ":" + clientId);
@@ -224,15 +229,6 @@ class SiteRateLimitIntegrationTests {
 				}
 			}
 		}
-		assertThat(accepted).containsExactly("0:a1", "1:a1", "2:a1", "0:a2", "1:a2");
-		assertThat(refused).containsExactly("2:a2");
-		assertThat(this.live.after(ConversationId.parse(conversations.get(2)), 0, 100))
-			.extracting((entry) -> entry.clientId().value())
-			.containsExactly("a1");
-		LiveClient elsewhere = visitor(site()).socket();
-		String conversation = ProtocolConformance.start(elsewhere);
-		elsewhere.send(ProtocolConformance.send(conversation, "a1", "Hello from another address"));
-		assertThat(elsewhere.next("ack").path("seq").asLong()).as("a visitor from another address").isEqualTo(1);
 	}
 
 	private boolean answer(JsonNode frame) {
